@@ -155,9 +155,13 @@ export async function readTelemetry(
       }
       if (out === undefined) summary.framing++;
       else if (Array.isArray(out)) {
-        for (const r of out) batch.push(r);
+        for (const r of out) {
+          r.line = lineNo;
+          batch.push(r);
+        }
         summary.records += out.length;
       } else {
+        out.line = lineNo;
         batch.push(out);
         summary.records++;
       }

@@ -1,8 +1,13 @@
 // What every telemetry reader produces: a handful of normalised record kinds. Addresses are
 // integers from core/ip (IPv4-mapped), times are epoch milliseconds UTC.
 
+/** Set by the reader base, not by parsers: the 1-based line the record came from. */
+export interface RecordOrigin {
+  line?: number;
+}
+
 /** One flow or connection. Unidirectional formats leave the rev* fields undefined. */
-export interface FlowRecord {
+export interface FlowRecord extends RecordOrigin {
   kind: 'flow';
   /** Start of the flow. */
   ts: number;
@@ -24,7 +29,7 @@ export interface FlowRecord {
   state?: string;
 }
 
-export interface DnsRecord {
+export interface DnsRecord extends RecordOrigin {
   kind: 'dns';
   ts: number;
   /** The host that asked. */
@@ -38,7 +43,7 @@ export interface DnsRecord {
   answers?: string[];
 }
 
-export interface HttpRecord {
+export interface HttpRecord extends RecordOrigin {
   kind: 'http';
   ts: number;
   client: bigint;
@@ -54,7 +59,7 @@ export interface HttpRecord {
   status?: number;
 }
 
-export interface TlsRecord {
+export interface TlsRecord extends RecordOrigin {
   kind: 'tls';
   ts: number;
   client: bigint;
@@ -74,7 +79,7 @@ export interface TlsRecord {
  * A report row that is itself a sighting of a host (Shadowserver report, sinkhole check-in) or a
  * description of it (scan/device report).
  */
-export interface ReportRecord {
+export interface ReportRecord extends RecordOrigin {
   kind: 'report';
   ts: number;
   /** The host the row is about (Shadowserver `ip` or `src_ip`). */
@@ -106,7 +111,7 @@ export interface ReportRecord {
 }
 
 /** An IDS alert (Suricata EVE alert): kept as evidence, not an indicator match by itself. */
-export interface AlertRecord {
+export interface AlertRecord extends RecordOrigin {
   kind: 'alert';
   ts: number;
   src: bigint;

@@ -1,0 +1,82 @@
+// A thin DuckDB connection wrapper: parameterised queries returning plain JS rows, and
+// transactions. Values are always bound as parameters, never spliced into SQL text.
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { BotcensusError } from '../../core/errors.js';
+
+export type Param = DuckDBValue | bigint | number | string | boolean | null;
+export type Row = Record<string, unknown>;
+/** Positional ($1, ?) or named ($name) parameters. */
+export type Params = Param[] | Record<string, Param>;
+
+export class Db {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string, threads?: number): Promise<Db> {
+    const opts: Record<string, string> = {};
+    if (threads) opts.threads = String(threads);
+    try {
+      const instance = await DuckDBInstance.create(path, opts);
+      const conn = await instance.connect();
+      return new Db(instance, conn, path);
+    } catch (err) {
+      throw new BotcensusError('STORE', `cannot open store ${path}: ${(err as Error).message}`, {}, { cause: err });
+    }
+  }
+
+  async run(sql: string, params: Params = []): Promise<void> {
+    try {
+      if (hasParams(params)) await this.conn.run(sql, params as DuckDBValue[]);
+      else await this.conn.run(sql);
+    } catch (err) {
+      throw queryError(err, sql, params);
+    }
+  }
+
+  /** Rows as plain objects: BIGINT/HUGEINT as bigint, TIMESTAMP as Date, lists as arrays. */
+  async all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
+    try {
+      const reader = hasParams(params)
+        ? await this.conn.runAndReadAll(sql, params as DuckDBValue[])
+        : await this.conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as T[];
+    } catch (err) {
+      throw queryError(err, sql, params);
+    }
+  }
+
+  async one<T = Row>(sql: string, params: Params = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Runs `fn` in a transaction: committed when it returns, rolled back when it throws. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function hasParams(p: Params): boolean {
+  return Array.isArray(p) ? p.length > 0 : Object.keys(p).length > 0;
+}
+
+function queryError(err: unknown, sql: string, params: Params): BotcensusError {
+  const e = new BotcensusError('STORE', (err as Error).message, {}, { cause: err });
+  Object.assign(e, { sql, params });
+  return e;
+}

@@ -1,0 +1,268 @@
+// The DuckDB store: one file, versioned schema, one transaction per imported file.
+import { formatIp } from '../../core/ip.js';
+import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
+import { countryName } from '../../enrich/country-names.js';
+import { table } from '../schema.js';
+import type {
+  CensusQuery,
+  CensusResult,
+  ImportKind,
+  ImportMeta,
+  ImportOutcome,
+  ImportRow,
+  IndicatorFilter,
+  IndicatorRow,
+  IntelImport,
+  LineCounts,
+  LookupResult,
+  MatchOptions,
+  Store,
+  TelemetryFeed,
+  VictimFilter,
+  VictimRow,
+} from '../store.js';
+import { TableAppender } from './appender.js';
+import { census } from './census-sql.js';
+import { Db } from './connection.js';
+import { enrichHosts, ensureGeo } from './enrich-sql.js';
+import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
+import { createMacros } from './macros.js';
+import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
+import { migrate } from './migrate.js';
+import { lookup } from './lookup-sql.js';
+import { rowOf, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
+import { victims } from './victims-sql.js';
+
+export interface DuckDbOptions {
+  /** Worker threads for DuckDB (default: all cores). */
+  threads?: number;
+  /** Where the enrichment ranges come from (default: the @ip-location-db packages). */
+  geo?: GeoSource;
+}
+
+export class DuckDbStore implements Store {
+  private constructor(
+    readonly db: Db,
+    private readonly geo: GeoSource,
+  ) {}
+
+  static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+    const db = await Db.open(path, opts.threads);
+    await migrate(db);
+    await createMacros(db);
+    return new DuckDbStore(db, opts.geo ?? ipLocationDb());
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
+    const r = await this.db.one<RawImport>(`SELECT * FROM imports WHERE sha256 = $1 AND kind = $2`, [sha256, kind]);
+    return r && importRow(r);
+  }
+
+  async listImports(): Promise<ImportRow[]> {
+    return (await this.db.all<RawImport>(`SELECT * FROM imports ORDER BY id`)).map(importRow);
+  }
+
+  private async nextId(tableName: string): Promise<number> {
+    const r = await this.db.one<{ n: number | bigint }>(`SELECT coalesce(max(id), 0) + 1 AS n FROM ${tableName}`);
+    return Number(r!.n);
+  }
+
+  private async insertImport(id: number, meta: ImportMeta, c: Partial<LineCounts>): Promise<void> {
+    const a = await TableAppender.open(this.db, table('imports'));
+    a.row({
+      id,
+      kind: meta.kind,
+      format: meta.format,
+      file: meta.file,
+      sha256: meta.sha256,
+      source: meta.source,
+      sensor: meta.sensor,
+      imported_at: Date.now(),
+      lines: c.lines ?? 0,
+      records: c.records ?? 0,
+      framing: c.framing ?? 0,
+      rejected: c.rejected ?? 0,
+      duplicates: c.duplicates ?? 0,
+      examples: c.examples ?? [],
+      skipped: c.skipped ?? [],
+    });
+    a.flush();
+    a.close();
+  }
+
+  async importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
+    return this.db.transaction(async () => {
+      const importId = await this.nextId('imports');
+      await this.insertImport(importId, imp.meta, imp.counts);
+      let id = await this.nextId('indicators');
+      const ind = await TableAppender.open(this.db, table('indicators'));
+      for (const r of imp.indicators) {
+        const isAddr = r.type === 'ip' || r.type === 'cidr' || r.type === 'ip-port';
+        let urlPath: string | undefined;
+        if (r.type === 'url') {
+          try {
+            const u = new URL(r.value);
+            urlPath = u.pathname + u.search;
+          } catch {
+            urlPath = undefined;
+          }
+        }
+        ind.row({
+          id: id++,
+          import_id: importId,
+          source: imp.meta.source ?? 'unknown',
+          family: imp.family ?? imp.meta.source,
+          type: r.type,
+          value: r.value,
+          lo: r.lo,
+          hi: r.hi,
+          prefix: isAddr && r.lo !== undefined && r.hi !== undefined ? prefixOf(r.lo, r.hi) : undefined,
+          port: r.port,
+          domain: r.domain,
+          url_path: urlPath,
+          tags: r.tags,
+          category: r.category,
+          description: r.description,
+          first_seen: r.firstSeen,
+          last_seen: r.lastSeen,
+          for_detection: r.forDetection,
+          line: r.line,
+        });
+      }
+      ind.flush();
+      ind.close();
+      const warn = await TableAppender.open(this.db, table('warnings'));
+      for (const w of imp.warnings) {
+        warn.row({
+          import_id: importId,
+          list: w.list,
+          kind: w.kind,
+          lo: w.lo,
+          hi: w.hi,
+          prefix: w.lo !== undefined && w.hi !== undefined ? prefixOf(w.lo, w.hi) : undefined,
+          domain: w.domain,
+          value: w.value,
+        });
+      }
+      warn.flush();
+      warn.close();
+      let sightings = 0;
+      let retracted = 0;
+      if (imp.indicators.length) {
+        sightings = await matchSightings(this.db, { indicatorImport: importId, graceMs: match.graceMs });
+        retracted = await retractIndicatorVictims(this.db, importId);
+      }
+      if (imp.warnings.length) retracted += await retractWarnedSightings(this.db);
+      return { importId, sightings, retracted };
+    });
+  }
+
+  async importTelemetry(
+    meta: ImportMeta,
+    feed: TelemetryFeed,
+    check: (c: LineCounts) => void,
+    match: MatchOptions,
+  ): Promise<ImportOutcome & { counts: LineCounts }> {
+    const out = await this.db.transaction(async () => {
+      const importId = await this.nextId('imports');
+      await this.insertImport(importId, meta, {});
+      const appenders = new Map<TelemetryTable, TableAppender>();
+      let minTs = Infinity;
+      let maxTs = -Infinity;
+      const counts = await feed(async (records) => {
+        for (const r of records) {
+          const t = TABLE_OF_KIND[r.kind];
+          let a = appenders.get(t);
+          if (!a) {
+            a = await TableAppender.open(this.db, table(t));
+            appenders.set(t, a);
+          }
+          a.row(rowOf(r, importId));
+          if (r.ts < minTs) minTs = r.ts;
+          if (r.ts > maxTs) maxTs = r.ts;
+        }
+      });
+      for (const a of appenders.values()) {
+        a.flush();
+        a.close();
+      }
+      check(counts);
+      await this.db.run(
+        `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected,
+           examples = $examples, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+        {
+          id: importId,
+          lines: counts.lines,
+          records: counts.records,
+          framing: counts.framing,
+          rejected: counts.rejected,
+          examples: JSON.stringify(counts.examples),
+          min: Number.isFinite(minTs) ? new Date(minTs).toISOString() : null,
+          max: Number.isFinite(maxTs) ? new Date(maxTs).toISOString() : null,
+        },
+      );
+      const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs });
+      return { importId, sightings, retracted: 0, counts };
+    });
+    await this.enrich();
+    return out;
+  }
+
+  async enrich(): Promise<number> {
+    await ensureGeo(this.db, this.geo);
+    return enrichHosts(this.db);
+  }
+
+  async listIndicators(f: IndicatorFilter): Promise<IndicatorRow[]> {
+    const rows = await this.db.all<RawIndicator>(
+      `WITH w AS (
+         SELECT i.id, list(DISTINCT w.list) AS lists FROM indicators i
+         JOIN warnings w ON (w.kind = 'cidr' AND i.lo >= w.lo AND i.hi <= w.hi)
+                         OR (w.kind = 'domain' AND list_contains(domain_suffixes(i.domain), w.domain))
+         GROUP BY i.id),
+       m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings GROUP BY indicator_id)
+       SELECT i.*, coalesce(w.lists, []) AS warnings, coalesce(m.victims, 0) AS victims
+       FROM indicators i LEFT JOIN w USING (id) LEFT JOIN m USING (id)
+       WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
+       ORDER BY i.id LIMIT $limit`,
+      { type: f.type ?? null, source: f.source ?? null, limit: f.limit ?? 1_000_000 },
+    );
+    return rows.map(indicatorRow);
+  }
+
+  async latestSighting(): Promise<number | undefined> {
+    const r = await this.db.one<{ t: Date | null }>(`SELECT max(last_seen) AS t FROM sightings`);
+    return r?.t ? r.t.getTime() : undefined;
+  }
+
+  census(q: CensusQuery): Promise<CensusResult> {
+    return census(this.db, q, (by, key, raw) => {
+      if (by === 'country') return key === '??' ? 'Unknown' : countryName(key);
+      if (by === 'asn') return key === '??' ? 'Unknown' : `AS${key}${raw ? ' ' + raw : ''}`;
+      return raw ? `${key} (${raw})` : key;
+    });
+  }
+
+  victims(f: VictimFilter): Promise<VictimRow[]> {
+    return victims(this.db, f);
+  }
+
+  lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
+    return lookup(this.db, ip, match, formatIp(ip));
+  }
+}
+
+/** Prefix length (128-bit space) of an inclusive range that is a CIDR block. */
+function prefixOf(lo: bigint, hi: bigint): number {
+  let size = hi - lo + 1n;
+  let bits = 0;
+  while (size > 1n) {
+    size >>= 1n;
+    bits++;
+  }
+  return 128 - bits;
+}

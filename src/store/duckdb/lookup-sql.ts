@@ -1,0 +1,104 @@
+// Everything known about one address: enrichment, whether it is an indicator or warninglisted,
+// the evidence behind each sighting, and telemetry that touched an indicator but did not count
+// (with the reason), so an analyst can see why a candidate did not match.
+import type { EvidenceRow, Grade, LookupResult, MatchOptions, NearMiss } from '../store.js';
+import type { Db } from './connection.js';
+import { indicatorRow, type RawIndicator } from './rows.js';
+
+export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: string): Promise<LookupResult> {
+  const p = { ip: ip.toString() };
+  const host = await db.one<{ asn: bigint | null; as_org: string | null; country: string | null; source: string | null }>(
+    `SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`,
+    p,
+  );
+  const isIndicator = (
+    await db.all<RawIndicator>(
+      `SELECT *, [] AS warnings, 0 AS victims FROM indicators WHERE $ip::UHUGEINT BETWEEN lo AND hi ORDER BY id`,
+      p,
+    )
+  ).map(indicatorRow);
+  const warnings = (
+    await db.all<{ list: string }>(`SELECT DISTINCT list FROM warnings WHERE kind = 'cidr' AND $ip::UHUGEINT BETWEEN lo AND hi`, p)
+  ).map((r) => r.list);
+  const ev = await db.all<Record<string, unknown>>(
+    `SELECT i.value AS indicator, i.source, s.kind, any_value(s.detail) AS detail, min(s.first_seen) AS first_seen,
+            max(s.last_seen) AS last_seen, sum(s.events) AS events, sum(s.bytes) AS bytes,
+            bool_or(s.to_indicator) AS t, bool_or(s.from_indicator) AS f, bool_or(s.answered) AS answered,
+            im.file, min(s.first_line) AS first_line
+     FROM sightings s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
+     WHERE s.victim = $ip::UHUGEINT
+     GROUP BY i.value, i.source, s.kind, im.file ORDER BY first_seen`,
+    p,
+  );
+  const evidence: EvidenceRow[] = ev.map((r) => {
+    const kind = r.kind as string;
+    const t = Boolean(r.t);
+    const f = Boolean(r.f);
+    const grade: Grade = kind !== 'flow' ? 'confirmed' : r.answered || (t && f) ? 'two-way' : 'one-way';
+    return {
+      indicator: (r.indicator as string | null) ?? undefined,
+      indicatorSource: (r.source as string | null) ?? undefined,
+      kind,
+      detail: (r.detail as string | null) ?? undefined,
+      firstSeen: r.first_seen as Date,
+      lastSeen: r.last_seen as Date,
+      events: Number(r.events),
+      bytes: Number(r.bytes ?? 0),
+      direction: kind !== 'flow' ? 'n/a' : (t && f) || r.answered ? 'both' : t ? 'to-indicator' : 'from-indicator',
+      grade,
+      file: r.file as string,
+      firstLine: r.first_line === null ? undefined : Number(r.first_line),
+    };
+  });
+  const near = await db.all<Record<string, unknown>>(
+    `WITH cand AS (
+       SELECT i.*, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
+       FROM flows t JOIN indicators i ON i.type IN ('ip', 'cidr', 'ip-port')
+         AND ((t.src = $ip::UHUGEINT AND t.dst BETWEEN i.lo AND i.hi) OR (t.dst = $ip::UHUGEINT AND t.src BETWEEN i.lo AND i.hi))
+       UNION ALL
+       SELECT i.*, t.ts, t.line, t.import_id, NULL, 'dns'
+       FROM dns t JOIN indicators i ON i.domain IS NOT NULL AND list_contains(domain_suffixes(t.query), i.domain)
+       WHERE t.client = $ip::UHUGEINT)
+     SELECT c.value, c.kind, c.ts, c.line, im.file,
+       CASE
+         WHEN $ip::UHUGEINT BETWEEN c.lo AND c.hi THEN 'the address is itself this indicator'
+         WHEN EXISTS (SELECT 1 FROM indicators x WHERE x.type IN ('ip', 'cidr', 'ip-port') AND $ip::UHUGEINT BETWEEN x.lo AND x.hi)
+           THEN 'the address is itself an indicator'
+         WHEN NOT c.for_detection THEN 'the indicator is marked not for detection'
+         WHEN EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'cidr' AND c.lo >= w.lo AND c.hi <= w.hi)
+           OR EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'domain' AND list_contains(domain_suffixes(c.domain), w.domain))
+           THEN 'the indicator is on a warninglist'
+         WHEN c.port IS NOT NULL AND c.far_port IS DISTINCT FROM c.port THEN 'port ' || coalesce(c.far_port::VARCHAR, 'none') || ' is not the indicator''s port ' || c.port
+         WHEN c.first_seen IS NOT NULL AND c.ts < c.first_seen - to_milliseconds($grace)
+           THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, before the indicator''s window opens ' || strftime(c.first_seen, '%Y-%m-%d') || ' (grace included)'
+         WHEN c.last_seen IS NOT NULL AND c.ts > c.last_seen + to_milliseconds($grace)
+           THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, after the indicator''s window closed ' || strftime(c.last_seen, '%Y-%m-%d') || ' (grace included)'
+       END AS reason
+     FROM cand c JOIN imports im ON im.id = c.import_id
+     WHERE reason IS NOT NULL ORDER BY c.ts LIMIT 50`,
+    { ...p, grace: match.graceMs },
+  );
+  const nearMisses: NearMiss[] = near.map((r) => ({
+    indicator: r.value as string,
+    kind: r.kind as string,
+    ts: r.ts as Date,
+    file: r.file as string,
+    line: Number(r.line),
+    reason: r.reason as string,
+  }));
+  const tr = await db.one<{ n: bigint }>(
+    `SELECT (SELECT count(*) FROM flows WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
+          + (SELECT count(*) FROM dns WHERE client = $ip::UHUGEINT)
+          + (SELECT count(*) FROM reports WHERE ip = $ip::UHUGEINT) AS n`,
+    p,
+  );
+  return {
+    ip: text,
+    host: host ? { asn: host.asn === null ? undefined : Number(host.asn), asOrg: host.as_org ?? undefined, country: host.country ?? undefined, source: host.source ?? undefined } : undefined,
+    isIndicator,
+    warnings,
+    evidence,
+    nearMisses,
+    telemetryRows: Number(tr!.n),
+  };
+}

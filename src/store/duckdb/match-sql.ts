@@ -1,0 +1,165 @@
+// Matching as set joins: telemetry x usable indicators -> aggregated sightings. Address indicators
+// join on (address >> host bits) per distinct prefix length, domains on the query's suffixes, so
+// no per-row lookups happen in JavaScript. Runs either for one new telemetry import against every
+// indicator, or for one new intel import against all stored telemetry.
+import type { Db, Param } from './connection.js';
+
+export interface MatchScope {
+  /** Match only this telemetry import's rows. */
+  telemetryImport?: number;
+  /** Match only this intel import's indicators. */
+  indicatorImport?: number;
+  graceMs: number;
+}
+
+/** Builds the usable-indicator temp tables: for detection, not warninglisted, window widened by grace. */
+async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
+  const indScope = scope.indicatorImport === undefined ? 'true' : 'i.import_id = $ind';
+  const p: Record<string, Param> = { grace: scope.graceMs };
+  if (scope.indicatorImport !== undefined) p.ind = scope.indicatorImport;
+  const window = `coalesce(i.first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) AS win_from,
+                  coalesce(i.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) AS win_to`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ind_ip AS
+     SELECT i.id, i.lo, i.hi, i.prefix, i.port, i.family, ${window}
+     FROM indicators i
+     WHERE i.type IN ('ip', 'cidr', 'ip-port') AND i.for_detection AND ${indScope}
+       AND NOT EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'cidr' AND i.lo >= w.lo AND i.hi <= w.hi)`,
+    p,
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ind_dom AS
+     WITH warned AS (
+       SELECT DISTINCT x.id FROM (SELECT id, unnest(domain_suffixes(domain)) AS sfx FROM indicators WHERE domain IS NOT NULL) x
+       JOIN warnings w ON w.kind = 'domain' AND w.domain = x.sfx)
+     SELECT i.id, i.domain, i.url_path, i.type, i.family, ${window}
+     FROM indicators i
+     WHERE i.type IN ('domain', 'url') AND i.domain IS NOT NULL AND i.for_detection AND ${indScope}
+       AND i.id NOT IN (SELECT id FROM warned)`,
+    p,
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ind_cert AS
+     SELECT i.id, i.type, i.value, i.family, ${window}
+     FROM indicators i WHERE i.type IN ('cert-sha256', 'cert-sha1') AND i.for_detection AND ${indScope}`,
+    p,
+  );
+  // Every address indicator, usable or not: a victim that is itself an indicator is no victim.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ind_any_ip AS
+     SELECT lo, hi, prefix FROM indicators WHERE type IN ('ip', 'cidr', 'ip-port')`);
+}
+
+/** Join of an address expression against ind_ip (alias i) through prefix keys. */
+function ipJoin(addr: string, alias = 'i', table = 'ind_ip'): string {
+  return `JOIN (SELECT DISTINCT prefix FROM ${table}) pf_${alias} ON true
+          JOIN ${table} ${alias} ON ${alias}.prefix = pf_${alias}.prefix AND net_key(${alias}.lo, ${alias}.prefix) = net_key(${addr}, pf_${alias}.prefix)`;
+}
+
+const inWindow = (ts: string) => `${ts} BETWEEN i.win_from AND i.win_to`;
+
+/** Candidate hits, one row per telemetry row and indicator, in a common shape. */
+function hitsSql(telemetryScope: string): string {
+  const cols = (victim: string, kind: string, extra: string) =>
+    `${victim} AS victim, i.id AS indicator_id, '${kind}' AS kind, t.import_id, t.ts, ${extra}, t.line, i.family`;
+  return `
+    -- flows: the other endpoint of an indicator address (and port) is the victim
+    SELECT ${cols('t.src', 'flow', `coalesce(t.te, t.ts) AS te, coalesce(t.bytes, 0) + coalesce(t.rev_bytes, 0) AS bytes, true AS to_ind, false AS from_ind, coalesce(t.rev_packets, 0) > 0 OR coalesce(t.rev_bytes, 0) > 0 AS answered, NULL AS detail`)}
+    FROM flows t ${ipJoin('t.dst')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
+    UNION ALL
+    SELECT ${cols('t.dst', 'flow', `coalesce(t.te, t.ts), coalesce(t.bytes, 0) + coalesce(t.rev_bytes, 0), false, true, coalesce(t.rev_packets, 0) > 0 OR coalesce(t.rev_bytes, 0) > 0, NULL`)}
+    FROM flows t ${ipJoin('t.src')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}
+    UNION ALL
+    -- DNS: a query for an indicator domain or any subdomain of it
+    SELECT ${cols('t.client', 'dns', `t.ts, 0, true, false, false, t.query`)}
+    FROM (SELECT *, unnest(domain_suffixes(query)) AS sfx FROM dns t WHERE ${telemetryScope}) t
+    JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}
+    UNION ALL
+    -- HTTP: Host header under an indicator domain, or host + path under an indicator URL
+    SELECT ${cols('t.client', 'http', `t.ts, 0, true, false, true, coalesce(t.host, '') || coalesce(t.uri, '')`)}
+    FROM (SELECT *, unnest(domain_suffixes(host)) AS sfx FROM http t WHERE ${telemetryScope} AND host IS NOT NULL) t
+    JOIN ind_dom i ON i.domain = t.sfx
+    WHERE (i.type = 'domain' OR (t.host = i.domain AND starts_with(coalesce(t.uri, '/'), coalesce(i.url_path, '/')))) AND ${inWindow('t.ts')}
+    UNION ALL
+    -- HTTP or TLS to an indicator address is an application-level hit
+    SELECT ${cols('t.client', 'http', `t.ts, 0, true, false, true, coalesce(t.host, '') || coalesce(t.uri, '')`)}
+    FROM http t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
+    UNION ALL
+    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, t.sni`)}
+    FROM tls t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
+    UNION ALL
+    -- TLS: SNI under an indicator domain
+    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, t.sni`)}
+    FROM (SELECT *, unnest(domain_suffixes(sni)) AS sfx FROM tls t WHERE ${telemetryScope} AND sni IS NOT NULL) t
+    JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}
+    UNION ALL
+    -- TLS: the server certificate's fingerprint
+    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, coalesce(t.sni, t.subject)`)}
+    FROM tls t JOIN ind_cert i ON (i.type = 'cert-sha256' AND i.value = t.cert_sha256) OR (i.type = 'cert-sha1' AND i.value = t.cert_sha1)
+    WHERE ${telemetryScope} AND ${inWindow('t.ts')}`;
+}
+
+/** Inserts the sightings of `scope`; returns how many rows were added. */
+export async function matchSightings(db: Db, scope: MatchScope): Promise<number> {
+  await prepareIndicators(db, scope);
+  const before = await countSightings(db);
+  const telemetryScope = scope.telemetryImport === undefined ? 'true' : 't.import_id = $imp';
+  const params: Record<string, Param> = {};
+  if (scope.telemetryImport !== undefined) params.imp = scope.telemetryImport;
+  await db.run(
+    `INSERT INTO sightings BY NAME
+     WITH hits AS (${hitsSql(telemetryScope)}),
+     victims_that_are_indicators AS (
+       SELECT DISTINCT v.victim FROM (SELECT DISTINCT victim FROM hits) v ${ipJoin('v.victim', 'a', 'ind_any_ip')})
+     SELECT victim, indicator_id, kind, import_id, date_trunc('hour', ts) AS hour,
+            min(ts) AS first_seen, max(te) AS last_seen, count(*) AS events, sum(bytes)::UBIGINT AS bytes,
+            bool_or(to_ind) AS to_indicator, bool_or(from_ind) AS from_indicator, bool_or(answered) AS answered,
+            min(line) AS first_line, NULL AS device_id, any_value(family) AS family, any_value(detail) AS detail
+     FROM hits WHERE victim NOT IN (SELECT victim FROM victims_that_are_indicators)
+     GROUP BY victim, indicator_id, kind, import_id, date_trunc('hour', ts)`,
+    params,
+  );
+  // Report rows that say a host is compromised are sightings by themselves (only once, by telemetry).
+  if (scope.indicatorImport === undefined) {
+    await db.run(
+      `INSERT INTO sightings BY NAME
+       SELECT t.ip AS victim, NULL AS indicator_id, 'report' AS kind, t.import_id, date_trunc('hour', t.ts) AS hour,
+              min(t.ts) AS first_seen, max(t.ts) AS last_seen, count(*) AS events, 0::UBIGINT AS bytes,
+              true AS to_indicator, false AS from_indicator, true AS answered, min(t.line) AS first_line,
+              max(t.device_id) AS device_id, any_value(coalesce(t.family, t.infection, t.tag)) AS family,
+              any_value(t.report_type) AS detail
+       FROM reports t WHERE ${telemetryScope} AND t.compromised
+       GROUP BY t.ip, t.import_id, date_trunc('hour', t.ts), t.device_id`,
+      params,
+    );
+  }
+  return (await countSightings(db)) - before;
+}
+
+/** After new indicators: sightings whose victim is now known to be an indicator are withdrawn. */
+export async function retractIndicatorVictims(db: Db, indicatorImport: number): Promise<number> {
+  const before = await countSightings(db);
+  await db.run(
+    `DELETE FROM sightings WHERE victim IN (
+       SELECT DISTINCT v.victim FROM (SELECT DISTINCT victim FROM sightings) v
+       ${ipJoin('v.victim', 'a', '(SELECT lo, hi, prefix FROM indicators WHERE import_id = $ind AND type IN (\'ip\', \'cidr\', \'ip-port\'))')})`,
+    { ind: indicatorImport },
+  );
+  return before - (await countSightings(db));
+}
+
+async function countSightings(db: Db): Promise<number> {
+  const r = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM sightings`);
+  return Number(r!.n);
+}
+
+/** After a warninglist: sightings through indicators that are now warninglisted are withdrawn. */
+export async function retractWarnedSightings(db: Db): Promise<number> {
+  await prepareIndicators(db, { graceMs: 0 });
+  const before = await countSightings(db);
+  await db.run(
+    `DELETE FROM sightings WHERE indicator_id IS NOT NULL AND indicator_id NOT IN (
+       SELECT id FROM ind_ip UNION ALL SELECT id FROM ind_dom UNION ALL SELECT id FROM ind_cert)
+       AND indicator_id IN (SELECT id FROM indicators WHERE for_detection)`,
+  );
+  return before - (await countSightings(db));
+}

@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCidr, parseIp } from '../../core/ip.js';
+import type { IndicatorRecord, WarningEntry } from '../../intel/indicator.js';
+import type { TelemetryRecord } from '../../telemetry/records.js';
+import type { ImportMeta, LineCounts, Store } from '../store.js';
+import { openTestStore } from '../../../test/store.js';
+
+const ip = (s: string) => parseIp(s)!;
+const t = (s: string) => Date.parse(s);
+const DAY = 86_400_000;
+const grace = { graceMs: DAY };
+
+function ind(type: IndicatorRecord['type'], value: string, extra: Partial<IndicatorRecord> = {}): IndicatorRecord {
+  const r: IndicatorRecord = { type, value, tags: [], forDetection: true, line: 1, ...extra };
+  if (type === 'ip' || type === 'ip-port') {
+    const a = ip(value.replace(/:\d+$/, ''));
+    r.lo = a;
+    r.hi = a;
+  } else if (type === 'cidr') {
+    const c = parseCidr(value)!;
+    r.lo = c.lo;
+    r.hi = c.hi;
+  } else if (type === 'domain') r.domain = value;
+  return r;
+}
+
+const counts = (n: number): LineCounts => ({ lines: n, records: n, framing: 0, rejected: 0, examples: [] });
+let seq = 0;
+const meta = (kind: ImportMeta['kind'], source?: string): ImportMeta => ({ kind, format: 'test', file: `f${++seq}`, sha256: `h${seq}`, source });
+
+async function ingest(store: Store, records: TelemetryRecord[]) {
+  records.forEach((r, i) => (r.line = i + 1));
+  return store.importTelemetry(meta('telemetry'), async (write) => {
+    await write(records);
+    return counts(records.length);
+  }, () => undefined, grace);
+}
+
+const flow = (src: string, dst: string, ts: string, extra: Partial<TelemetryRecord> = {}): TelemetryRecord =>
+  ({ kind: 'flow', src: ip(src), dst: ip(dst), ts: t(ts), proto: 'tcp', bytes: 100, ...extra }) as TelemetryRecord;
+
+async function scenario() {
+  const store = await openTestStore();
+  const warnings: WarningEntry[] = [{ list: 'Public DNS', kind: 'cidr', value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') }];
+  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
+  await store.importIntel(
+    {
+      meta: meta('intel', 'advisory'),
+      counts: counts(5),
+      warnings: [],
+      family: 'raptor-train',
+      indicators: [
+        ind('ip', '203.0.113.10', { firstSeen: t('2024-06-01T00:00:00Z'), lastSeen: t('2024-06-30T00:00:00Z'), tags: ['tier2'] }),
+        ind('cidr', '203.0.113.128/25', { tags: ['tier3'] }),
+        ind('ip-port', '203.0.113.50:443', { port: 443 }),
+        ind('domain', 'c2.example'),
+        ind('ip', '8.8.8.8'),
+      ],
+    },
+    grace,
+  );
+  const outcome = await ingest(store, [
+    flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
+    flow('203.0.113.10', '192.0.2.1', '2024-06-10T10:00:01Z'),
+    flow('192.0.2.2', '203.0.113.10', '2024-08-01T10:00:00Z'), // window closed 30 June, grace 1 day
+    flow('198.51.100.7', '203.0.113.200', '2024-06-11T10:00:00Z'),
+    flow('198.51.100.8', '203.0.113.50', '2024-06-11T10:00:00Z', { dport: 80 }),
+    flow('198.51.100.9', '203.0.113.50', '2024-06-11T11:00:00Z', { dport: 443 }),
+    flow('203.0.113.10', '203.0.113.200', '2024-06-11T12:00:00Z'), // both ends are indicators
+    flow('192.0.2.77', '8.8.8.8', '2024-06-11T12:00:00Z', { dport: 53 }), // warninglisted indicator
+    { kind: 'dns', client: ip('192.0.2.3'), query: 'a.b.c2.example', ts: t('2024-06-12T00:00:00Z') },
+    { kind: 'dns', client: ip('192.0.2.4'), query: 'notc2.example', ts: t('2024-06-12T00:00:00Z') },
+    report('192.0.2.200', 'D1', '2024-06-12T01:00:00Z'),
+    report('192.0.2.201', 'D1', '2024-06-12T02:00:00Z'),
+  ]);
+  return { store, outcome };
+}
+
+function report(addr: string, deviceId: string, ts: string): TelemetryRecord {
+  return { kind: 'report', ip: ip(addr), ts: t(ts), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId, extra: {} };
+}
+
+test('matching: windows, CIDRs, ports, subdomains, indicator endpoints and warninglists', async () => {
+  const { store } = await scenario();
+  const v = await store.victims({});
+  assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.200', '192.0.2.201', '192.0.2.3', '198.51.100.7', '198.51.100.9']);
+  const byIp = new Map(v.map((x) => [x.ip, x]));
+  assert.equal(byIp.get('192.0.2.1')!.grade, 'two-way');
+  assert.equal(byIp.get('198.51.100.7')!.grade, 'one-way');
+  assert.equal(byIp.get('192.0.2.3')!.grade, 'confirmed');
+  assert.deepEqual(byIp.get('192.0.2.3')!.indicators, ['c2.example']);
+  assert.equal(byIp.get('192.0.2.200')!.deviceId, 'D1');
+  assert.equal(byIp.get('192.0.2.1')!.country, 'US');
+  assert.equal(byIp.get('198.51.100.9')!.asn, 64502);
+  await store.close();
+});
+
+test('census counts devices, shares, top N with others, and exclusions', async () => {
+  const { store } = await scenario();
+  const c = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+  assert.equal(c.unit, 'devices');
+  assert.equal(c.total, 5); // 192.0.2.1, .3, device D1 (two addresses), 198.51.100.7, .9
+  assert.equal(c.addresses, 6);
+  assert.deepEqual(c.rows.map((r) => [r.key, r.label, r.count]), [['US', 'United States', 3], ['VN', 'Vietnam', 2]]);
+  assert.ok(Math.abs(c.rows[0]!.share - 0.6) < 1e-9);
+  const top1 = await store.census({ by: 'country', measure: 'cumulative', top: 1 });
+  assert.deepEqual([top1.others?.count, top1.others?.share], [2, 0.4]);
+  const conf = await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' });
+  assert.equal(conf.total, 3); // the lone one-way flows of 198.51.100.7 and .9 drop out
+  const inside = await store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: { countries: ['VN'], asns: [], ranges: [] } });
+  assert.equal(inside.total, 2);
+  assert.equal(inside.excluded.outsideConstituency, 3);
+  assert.equal(inside.rows[0]!.label, 'AS64502 Example Mobile C');
+  const window = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
+  assert.equal(window.total, 2); // the DNS client and device D1
+  await store.close();
+});
+
+test('lookup explains a candidate outside the validity window', async () => {
+  const { store } = await scenario();
+  const l = await store.lookup(ip('192.0.2.2'), grace);
+  assert.equal(l.evidence.length, 0);
+  assert.equal(l.nearMisses.length, 1);
+  assert.match(l.nearMisses[0]!.reason, /after the indicator's window closed 2024-06-30/);
+  const port = await store.lookup(ip('198.51.100.8'), grace);
+  assert.match(port.nearMisses[0]!.reason, /port 80 is not the indicator's port 443/);
+  const warned = await store.lookup(ip('192.0.2.77'), grace);
+  assert.match(warned.nearMisses[0]!.reason, /warninglist/);
+  const hit = await store.lookup(ip('192.0.2.1'), grace);
+  assert.equal(hit.evidence.length, 1);
+  assert.equal(hit.evidence[0]!.direction, 'both');
+  assert.equal(hit.evidence[0]!.firstLine, 1);
+  assert.equal(hit.host?.asOrg, 'Example Telecom A');
+  const c2 = await store.lookup(ip('203.0.113.10'), grace);
+  assert.equal(c2.isIndicator.length, 1);
+  await store.close();
+});
+
+test('indicators imported after telemetry match it retroactively, and indicator victims are retracted', async () => {
+  const store = await openTestStore();
+  await ingest(store, [flow('192.0.2.5', '203.0.113.99', '2024-06-10T10:00:00Z'), flow('192.0.2.6', '203.0.113.99', '2024-06-10T10:00:00Z')]);
+  assert.equal((await store.victims({})).length, 0);
+  const out = await store.importIntel({ meta: meta('intel', 'late'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.99')] }, grace);
+  assert.equal(out.sightings, 2);
+  const out2 = await store.importIntel({ meta: meta('intel', 'later'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.2.6')] }, grace);
+  assert.equal(out2.retracted, 1);
+  assert.deepEqual((await store.victims({})).map((v) => v.ip), ['192.0.2.5']);
+  await store.close();
+});
+
+test('a telemetry import that fails midway leaves the store unchanged', async () => {
+  const { store } = await scenario();
+  const before = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+  const imports = (await store.listImports()).length;
+  await assert.rejects(
+    store.importTelemetry(meta('telemetry'), async (write) => {
+      await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
+      throw new Error('disk on fire');
+    }, () => undefined, grace),
+    /disk on fire/,
+  );
+  await assert.rejects(
+    store.importTelemetry(meta('telemetry'), async (write) => {
+      await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
+      return { ...counts(1), rejected: 1 };
+    }, (c) => { if (c.rejected) throw new Error('strict'); }, grace),
+    /strict/,
+  );
+  const after = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+  assert.deepEqual(after, before);
+  assert.equal((await store.listImports()).length, imports);
+  await store.close();
+});

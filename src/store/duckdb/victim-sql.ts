@@ -1,0 +1,56 @@
+// Shared pieces of the victim-level queries (census, victims): sightings in a window reduced to
+// one row per victim with its best evidence grade, device, enrichment and exclusion flags.
+import type { Constituency, Grade } from '../store.js';
+import type { Db, Param } from './connection.js';
+
+export const GRADE_RANK: Record<Grade, number> = { 'one-way': 1, 'two-way': 2, confirmed: 3 };
+export const GRADE_OF_RANK: Grade[] = ['one-way', 'one-way', 'two-way', 'confirmed'];
+
+/** Loads the constituency into a temp table the victim query joins. */
+export async function loadConstituency(db: Db, c: Constituency | undefined): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
+  for (const [lo, hi] of c?.ranges ?? []) await db.run(`INSERT INTO constituency_ranges VALUES ($1::UHUGEINT, $2::UHUGEINT)`, [lo.toString(), hi.toString()]);
+}
+
+export interface VictimWindow {
+  from?: number;
+  to?: number;
+  constituency?: Constituency;
+}
+
+/** Named parameters the victim CTEs use. */
+export function victimParams(w: VictimWindow): Record<string, Param> {
+  const c = w.constituency;
+  return {
+    from: w.from === undefined ? '-infinity' : new Date(w.from).toISOString(),
+    to: w.to === undefined ? 'infinity' : new Date(w.to).toISOString(),
+    has_c: c !== undefined,
+    c_countries: (c?.countries ?? []).map((x) => x.toUpperCase()).join(','),
+    c_asns: (c?.asns ?? []).join(','),
+  };
+}
+
+/**
+ * CTEs `s` (sightings in the window), `v` (one row per victim: grade, unit, host, warned, inside).
+ * A sighting counts when its hour bucket overlaps the window.
+ */
+export const VICTIM_CTES = `
+  s AS (SELECT * FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
+  pair AS (
+    SELECT victim, indicator_id,
+           max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
+           bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
+    FROM s GROUP BY victim, indicator_id),
+  vg AS (SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade FROM pair GROUP BY victim),
+  dev AS (SELECT victim, max(device_id) AS device FROM s WHERE device_id IS NOT NULL GROUP BY victim),
+  wl AS (
+    SELECT x.victim, string_agg(DISTINCT w.list, '; ') AS lists
+    FROM vg x JOIN (SELECT DISTINCT prefix FROM warnings WHERE kind = 'cidr') pw ON true
+    JOIN warnings w ON w.kind = 'cidr' AND w.prefix = pw.prefix AND net_key(w.lo, w.prefix) = net_key(x.victim, pw.prefix)
+    GROUP BY x.victim),
+  v AS (
+    SELECT vg.victim, vg.grade, coalesce('dev:' || dev.device, 'ip:' || vg.victim::VARCHAR) AS unit, dev.device,
+           h.country, h.asn, h.as_org, wl.lists AS warned_by,
+           (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
+              OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE vg.victim BETWEEN r.lo AND r.hi)) AS inside
+    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim))`;

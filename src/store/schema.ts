@@ -1,0 +1,255 @@
+// Every table and column declared once. DDL and appender column order both come from here, so a
+// column added to a table is added everywhere at once. Types are DuckDB's; the ClickHouse driver
+// maps them (see typeFor in its dialect).
+
+export type ColumnType =
+  | 'ADDR' // an IP address as an unsigned 128-bit integer (core/ip)
+  | 'TIMESTAMP'
+  | 'VARCHAR'
+  | 'VARCHAR[]'
+  | 'BOOLEAN'
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'UBIGINT'
+  | 'USMALLINT'
+  | 'UTINYINT'
+  | 'DOUBLE'
+  | 'JSON';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  notNull?: boolean;
+}
+
+export interface Table {
+  name: string;
+  columns: Column[];
+  /** Extra clauses after the columns (primary key). */
+  constraints?: string[];
+}
+
+const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+/** Columns every telemetry table starts with: where the row came from. */
+const origin = [c('import_id', 'INTEGER', true), c('line', 'INTEGER', true)];
+
+export const TABLES: Table[] = [
+  {
+    name: 'imports',
+    columns: [
+      c('id', 'INTEGER', true),
+      c('kind', 'VARCHAR', true), // intel | warninglist | telemetry
+      c('format', 'VARCHAR', true),
+      c('file', 'VARCHAR', true),
+      c('sha256', 'VARCHAR', true),
+      c('source', 'VARCHAR'),
+      c('sensor', 'VARCHAR'),
+      c('imported_at', 'TIMESTAMP', true),
+      c('lines', 'BIGINT'),
+      c('records', 'BIGINT'),
+      c('framing', 'BIGINT'),
+      c('rejected', 'BIGINT'),
+      c('duplicates', 'BIGINT'),
+      c('examples', 'JSON'), // first rejected lines
+      c('skipped', 'JSON'), // intel sections that are not indicators
+      c('min_ts', 'TIMESTAMP'),
+      c('max_ts', 'TIMESTAMP'),
+    ],
+    constraints: ['PRIMARY KEY (id)'],
+  },
+  {
+    name: 'indicators',
+    columns: [
+      c('id', 'BIGINT', true),
+      c('import_id', 'INTEGER', true),
+      c('source', 'VARCHAR', true),
+      c('family', 'VARCHAR'),
+      c('type', 'VARCHAR', true),
+      c('value', 'VARCHAR', true),
+      c('lo', 'ADDR'),
+      c('hi', 'ADDR'),
+      c('prefix', 'UTINYINT'), // prefix length in the 128-bit space, for ip/cidr/ip-port
+      c('port', 'USMALLINT'),
+      c('domain', 'VARCHAR'),
+      c('url_path', 'VARCHAR'),
+      c('tags', 'VARCHAR[]'),
+      c('category', 'VARCHAR'),
+      c('description', 'VARCHAR'),
+      c('first_seen', 'TIMESTAMP'),
+      c('last_seen', 'TIMESTAMP'),
+      c('for_detection', 'BOOLEAN', true),
+      c('line', 'INTEGER'),
+    ],
+    constraints: ['PRIMARY KEY (id)'],
+  },
+  {
+    name: 'warnings',
+    columns: [
+      c('import_id', 'INTEGER', true),
+      c('list', 'VARCHAR', true),
+      c('kind', 'VARCHAR', true), // cidr | domain
+      c('lo', 'ADDR'),
+      c('hi', 'ADDR'),
+      c('prefix', 'UTINYINT'),
+      c('domain', 'VARCHAR'),
+      c('value', 'VARCHAR', true),
+    ],
+  },
+  {
+    name: 'flows',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('te', 'TIMESTAMP'),
+      c('src', 'ADDR', true),
+      c('dst', 'ADDR', true),
+      c('sport', 'USMALLINT'),
+      c('dport', 'USMALLINT'),
+      c('proto', 'VARCHAR'),
+      c('bytes', 'UBIGINT'),
+      c('packets', 'UBIGINT'),
+      c('rev_bytes', 'UBIGINT'),
+      c('rev_packets', 'UBIGINT'),
+      c('state', 'VARCHAR'),
+    ],
+  },
+  {
+    name: 'dns',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('client', 'ADDR', true),
+      c('server', 'ADDR'),
+      c('query', 'VARCHAR', true),
+      c('qtype', 'VARCHAR'),
+      c('answers', 'VARCHAR[]'),
+    ],
+  },
+  {
+    name: 'http',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('client', 'ADDR', true),
+      c('server', 'ADDR', true),
+      c('dport', 'USMALLINT'),
+      c('host', 'VARCHAR'),
+      c('uri', 'VARCHAR'),
+      c('method', 'VARCHAR'),
+      c('user_agent', 'VARCHAR'),
+      c('server_header', 'VARCHAR'),
+      c('status', 'USMALLINT'),
+    ],
+  },
+  {
+    name: 'tls',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('client', 'ADDR', true),
+      c('server', 'ADDR', true),
+      c('dport', 'USMALLINT'),
+      c('sni', 'VARCHAR'),
+      c('cert_sha256', 'VARCHAR'),
+      c('cert_sha1', 'VARCHAR'),
+      c('subject', 'VARCHAR'),
+      c('issuer', 'VARCHAR'),
+      c('ja3', 'VARCHAR'),
+    ],
+  },
+  {
+    name: 'reports',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('ip', 'ADDR', true),
+      c('port', 'USMALLINT'),
+      c('dst_ip', 'ADDR'),
+      c('dst_port', 'USMALLINT'),
+      c('protocol', 'VARCHAR'),
+      c('asn', 'BIGINT'),
+      c('geo', 'VARCHAR'),
+      c('hostname', 'VARCHAR'),
+      c('report_type', 'VARCHAR', true),
+      c('compromised', 'BOOLEAN', true),
+      c('infection', 'VARCHAR'),
+      c('family', 'VARCHAR'),
+      c('tag', 'VARCHAR'),
+      c('device_vendor', 'VARCHAR'),
+      c('device_type', 'VARCHAR'),
+      c('device_model', 'VARCHAR'),
+      c('device_version', 'VARCHAR'),
+      c('device_id', 'VARCHAR'),
+      c('extra', 'JSON'),
+    ],
+  },
+  {
+    name: 'alerts',
+    columns: [
+      ...origin,
+      c('ts', 'TIMESTAMP', true),
+      c('src', 'ADDR', true),
+      c('dst', 'ADDR', true),
+      c('sport', 'USMALLINT'),
+      c('dport', 'USMALLINT'),
+      c('proto', 'VARCHAR'),
+      c('signature', 'VARCHAR', true),
+      c('signature_id', 'BIGINT'),
+      c('category', 'VARCHAR'),
+      c('severity', 'INTEGER'),
+    ],
+  },
+  {
+    // One row per victim, indicator, kind, telemetry import and hour: the evidence, aggregated.
+    name: 'sightings',
+    columns: [
+      c('victim', 'ADDR', true),
+      c('indicator_id', 'BIGINT'), // null for report rows that are sightings by themselves
+      c('kind', 'VARCHAR', true), // flow | dns | http | tls | report
+      c('import_id', 'INTEGER', true), // the telemetry import
+      c('hour', 'TIMESTAMP', true),
+      c('first_seen', 'TIMESTAMP', true),
+      c('last_seen', 'TIMESTAMP', true),
+      c('events', 'BIGINT', true),
+      c('bytes', 'UBIGINT'),
+      c('to_indicator', 'BOOLEAN'), // victim -> indicator traffic seen
+      c('from_indicator', 'BOOLEAN'), // indicator -> victim traffic seen
+      c('answered', 'BOOLEAN'), // the far end answered within one record (two-way formats)
+      c('first_line', 'INTEGER'),
+      c('device_id', 'VARCHAR'),
+      c('family', 'VARCHAR'),
+      c('detail', 'VARCHAR'), // the query name, SNI, URL or report type that matched
+    ],
+  },
+  {
+    // Enrichment of each distinct address, done once per address.
+    name: 'hosts',
+    columns: [
+      c('ip', 'ADDR', true),
+      c('asn', 'BIGINT'),
+      c('as_org', 'VARCHAR'),
+      c('country', 'VARCHAR'),
+      c('source', 'VARCHAR'), // which provider answered
+    ],
+    constraints: ['PRIMARY KEY (ip)'],
+  },
+  {
+    name: 'geo_asn',
+    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('asn', 'BIGINT'), c('org', 'VARCHAR')],
+  },
+  {
+    name: 'geo_country',
+    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('country', 'VARCHAR')],
+  },
+  {
+    name: 'meta',
+    columns: [c('key', 'VARCHAR', true), c('value', 'VARCHAR')],
+    constraints: ['PRIMARY KEY (key)'],
+  },
+];
+
+export function table(name: string): Table {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no table ${name}`);
+  return t;
+}

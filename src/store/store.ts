@@ -1,0 +1,216 @@
+// The store contract: everything the stages need from the database, with no SQL outside src/store.
+// DuckDB implements it now; a ClickHouse driver will satisfy the same contract.
+import type { IndicatorRecord, SkippedSection, WarningEntry } from '../intel/indicator.js';
+import type { RejectedLine } from '../telemetry/reader.js';
+import type { TelemetryRecord } from '../telemetry/records.js';
+
+export type ImportKind = 'intel' | 'warninglist' | 'telemetry';
+
+export interface ImportMeta {
+  kind: ImportKind;
+  format: string;
+  /** The file as the user named it. */
+  file: string;
+  /** SHA-256 of the file's bytes: the same content is imported once. */
+  sha256: string;
+  source?: string;
+  sensor?: string;
+}
+
+export interface ImportRow extends ImportMeta {
+  id: number;
+  importedAt: Date;
+  lines: number;
+  records: number;
+  framing: number;
+  rejected: number;
+  duplicates: number;
+  examples: RejectedLine[];
+  skipped: SkippedSection[];
+  minTs?: Date;
+  maxTs?: Date;
+}
+
+export interface LineCounts {
+  lines: number;
+  records: number;
+  framing: number;
+  rejected: number;
+  duplicates?: number;
+  examples: RejectedLine[];
+  skipped?: SkippedSection[];
+}
+
+/** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
+export interface MatchOptions {
+  /** Widening of every validity window, in milliseconds. */
+  graceMs: number;
+}
+
+export interface IntelImport {
+  meta: ImportMeta;
+  counts: LineCounts;
+  indicators: IndicatorRecord[];
+  warnings: WarningEntry[];
+  /** Family name given to these indicators (defaults to the source). */
+  family?: string;
+}
+
+export interface ImportOutcome {
+  importId: number;
+  /** New sightings the import produced (matching both ways). */
+  sightings: number;
+  /** Sightings removed because a victim turned out to be an indicator itself. */
+  retracted: number;
+}
+
+/** Receives a telemetry file's records in batches, inside the import's transaction. */
+export type TelemetryFeed = (write: (records: TelemetryRecord[]) => Promise<void>) => Promise<LineCounts>;
+
+export interface IndicatorFilter {
+  type?: string;
+  source?: string;
+  limit?: number;
+}
+
+export interface IndicatorRow {
+  id: number;
+  source: string;
+  family?: string;
+  type: string;
+  value: string;
+  tags: string[];
+  category?: string;
+  description?: string;
+  firstSeen?: Date;
+  lastSeen?: Date;
+  forDetection: boolean;
+  /** Warninglists the indicator is on: it is not used for matching. */
+  warnings: string[];
+  /** Distinct victims it matched. */
+  victims: number;
+}
+
+/** A network constituency, as a CERT's country or an ISP's HOME_NET. */
+export interface Constituency {
+  countries: string[];
+  asns: number[];
+  /** Ranges as [lo, hi] integers from core/ip. */
+  ranges: [bigint, bigint][];
+}
+
+export type Measure = 'active' | 'window' | 'cumulative';
+export type CensusDimension = 'country' | 'asn' | 'org' | 'family' | 'tag' | 'indicator' | 'kind' | 'grade';
+export type Grade = 'confirmed' | 'two-way' | 'one-way';
+
+export interface CensusQuery {
+  by: CensusDimension;
+  measure: Measure;
+  /** Window [from, to] in epoch ms; the caller resolves it from the measure. */
+  from?: number;
+  to?: number;
+  top: number;
+  constituency?: Constituency;
+  /** Count victims outside the constituency too. */
+  includeOutside?: boolean;
+  /** Count victims on a warninglist too. */
+  includeWarned?: boolean;
+  minGrade?: Grade;
+}
+
+export interface CensusRow {
+  key: string;
+  /** Human label: country name, AS organisation, ... */
+  label: string;
+  count: number;
+  share: number;
+}
+
+export interface CensusResult {
+  rows: CensusRow[];
+  others?: CensusRow;
+  total: number;
+  /** What was counted: "devices" when device identifiers collapsed addresses, else "addresses". */
+  unit: 'addresses' | 'devices';
+  /** Distinct addresses behind the total (equals total when unit is addresses). */
+  addresses: number;
+  /** Victims left out, and why. */
+  excluded: { warninglisted: number; outsideConstituency: number };
+}
+
+export interface VictimFilter {
+  country?: string;
+  asn?: number;
+  family?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+  offset?: number;
+  constituency?: Constituency;
+}
+
+export interface VictimRow {
+  ip: string;
+  country?: string;
+  asn?: number;
+  asOrg?: string;
+  families: string[];
+  indicators: string[];
+  kinds: string[];
+  grade: Grade;
+  firstSeen: Date;
+  lastSeen: Date;
+  events: number;
+  deviceId?: string;
+  warnings: string[];
+}
+
+export interface EvidenceRow {
+  indicator?: string;
+  indicatorSource?: string;
+  kind: string;
+  detail?: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  events: number;
+  bytes: number;
+  direction: 'both' | 'to-indicator' | 'from-indicator' | 'n/a';
+  grade: Grade;
+  file: string;
+  firstLine?: number;
+}
+
+export interface NearMiss {
+  indicator: string;
+  kind: string;
+  ts: Date;
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface LookupResult {
+  ip: string;
+  host?: { asn?: number; asOrg?: string; country?: string; source?: string };
+  isIndicator: IndicatorRow[];
+  warnings: string[];
+  evidence: EvidenceRow[];
+  nearMisses: NearMiss[];
+  telemetryRows: number;
+}
+
+export interface Store {
+  close(): Promise<void>;
+  findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
+  listImports(): Promise<ImportRow[]>;
+  importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
+  importTelemetry(meta: ImportMeta, feed: TelemetryFeed, check: (c: LineCounts) => void, match: MatchOptions): Promise<ImportOutcome & { counts: LineCounts }>;
+  listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
+  /** Enriches every victim address not yet enriched; returns how many were new. */
+  enrich(): Promise<number>;
+  /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
+  latestSighting(): Promise<number | undefined>;
+  census(q: CensusQuery): Promise<CensusResult>;
+  victims(f: VictimFilter): Promise<VictimRow[]>;
+  lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
+}
