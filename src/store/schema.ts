@@ -242,6 +242,27 @@ export const TABLES: Table[] = [
     columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('country', 'VARCHAR')],
   },
   {
+    // Network owners and their contacts (CERT contact database): who gets told about which victims.
+    name: 'owners',
+    columns: [
+      c('name', 'VARCHAR', true),
+      c('asns', 'VARCHAR[]'),
+      c('cidrs', 'VARCHAR[]'),
+      c('emails', 'VARCHAR[]'),
+      c('webhook_url', 'VARCHAR'),
+      c('webhook_secret', 'VARCHAR'),
+      c('language', 'VARCHAR'),
+      c('interval_days', 'DOUBLE'),
+      c('format', 'VARCHAR'),
+    ],
+    constraints: ['PRIMARY KEY (name)'],
+  },
+  {
+    // The owners' address blocks and ASNs, as join keys: a block beats an ASN, a longer prefix a shorter.
+    name: 'owner_keys',
+    columns: [c('owner', 'VARCHAR', true), c('asn', 'BIGINT'), c('lo', 'ADDR'), c('hi', 'ADDR'), c('prefix', 'UTINYINT')],
+  },
+  {
     name: 'meta',
     columns: [c('key', 'VARCHAR', true), c('value', 'VARCHAR')],
     constraints: ['PRIMARY KEY (key)'],

@@ -116,6 +116,8 @@ export interface CensusQuery {
   /** Count victims on a warninglist too. */
   includeWarned?: boolean;
   minGrade?: Grade;
+  /** Only victims whose most specific owner is this one: nothing about other networks is counted. */
+  owner?: string;
 }
 
 export interface CensusRow {
@@ -147,6 +149,8 @@ export interface VictimFilter {
   limit?: number;
   offset?: number;
   constituency?: Constituency;
+  /** Only victims whose most specific owner is this one. */
+  owner?: string;
 }
 
 export interface VictimRow {
@@ -163,6 +167,8 @@ export interface VictimRow {
   events: number;
   deviceId?: string;
   warnings: string[];
+  /** The most specific owner from the contact database, if any. */
+  owner?: string;
 }
 
 export interface EvidenceRow {
@@ -199,6 +205,27 @@ export interface LookupResult {
   telemetryRows: number;
 }
 
+/** A network owner from `owners import`: who is told about victims in its ASNs and blocks. */
+export interface Owner {
+  name: string;
+  asns: number[];
+  /** CIDR blocks as text. */
+  cidrs: string[];
+  emails: string[];
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Message language: 'en' or 'fr'. */
+  language: string;
+  /** Days before a victim already reported to this owner is reported again without new evidence. */
+  intervalDays: number;
+  format: 'csv-attachment' | 'csv-inline' | 'json';
+}
+
+export interface OwnerRow extends Owner {
+  /** Victims (all time) whose most specific owner this is. */
+  victims: number;
+}
+
 export interface Store {
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
@@ -213,4 +240,7 @@ export interface Store {
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
+  /** Replaces the contact database with these owners (one transaction). */
+  replaceOwners(owners: Owner[]): Promise<void>;
+  listOwners(): Promise<OwnerRow[]>;
 }

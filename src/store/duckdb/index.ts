@@ -16,6 +16,8 @@ import type {
   LineCounts,
   LookupResult,
   MatchOptions,
+  Owner,
+  OwnerRow,
   Store,
   TelemetryFeed,
   VictimFilter,
@@ -29,6 +31,7 @@ import { indicatorRow, importRow, type RawImport, type RawIndicator } from './ro
 import { createMacros } from './macros.js';
 import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { migrate } from './migrate.js';
+import { listOwners, replaceOwners } from './owners-sql.js';
 import { lookup } from './lookup-sql.js';
 import { rowOf, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
@@ -253,6 +256,14 @@ export class DuckDbStore implements Store {
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
     return lookup(this.db, ip, match, formatIp(ip));
+  }
+
+  replaceOwners(owners: Owner[]): Promise<void> {
+    return replaceOwners(this.db, owners);
+  }
+
+  listOwners(): Promise<OwnerRow[]> {
+    return listOwners(this.db);
   }
 }
 

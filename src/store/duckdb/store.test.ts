@@ -172,3 +172,22 @@ test('a telemetry import that fails midway leaves the store unchanged', async ()
   assert.equal((await store.listImports()).length, imports);
   await store.close();
 });
+
+test('owners: the most specific contact wins, and owner scoping counts nothing outside', async () => {
+  const { store } = await scenario();
+  const base = { emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
+  await store.replaceOwners([
+    { ...base, name: 'Example Telecom', asns: [64500, 64501], cidrs: [] },
+    { ...base, name: 'Customer /28', asns: [], cidrs: ['192.0.2.0/28'] },
+    { ...base, name: 'Mobile', asns: [], cidrs: ['198.51.100.0/24'] },
+  ]);
+  const owners = await store.listOwners();
+  assert.deepEqual(owners.map((o) => [o.name, o.victims]), [['Customer /28', 2], ['Example Telecom', 2], ['Mobile', 2]]);
+  const v = await store.victims({ owner: 'Customer /28' });
+  assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.3']);
+  assert.ok(v.every((x) => x.owner === 'Customer /28'));
+  const c = await store.census({ by: 'country', measure: 'cumulative', top: 10, owner: 'Example Telecom' });
+  assert.equal(c.total, 1); // device D1 at 192.0.2.200/.201
+  assert.deepEqual(c.excluded, { warninglisted: 0, outsideConstituency: 0 });
+  await store.close();
+});

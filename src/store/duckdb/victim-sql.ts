@@ -16,6 +16,7 @@ export interface VictimWindow {
   from?: number;
   to?: number;
   constituency?: Constituency;
+  owner?: string;
 }
 
 /** Named parameters the victim CTEs use. */
@@ -27,15 +28,33 @@ export function victimParams(w: VictimWindow): Record<string, Param> {
     has_c: c !== undefined,
     c_countries: (c?.countries ?? []).map((x) => x.toUpperCase()).join(','),
     c_asns: (c?.asns ?? []).join(','),
+    owner: w.owner ?? null,
   };
 }
+
+/**
+ * CTE `vo(victim, owner)`: each victim's most specific owner from the contact database (a longer
+ * prefix beats a shorter one, any block beats an ASN), over the victims of CTE `s0`.
+ */
+export const OWNER_CTE = `
+  vo AS (
+    SELECT victim, arg_max(owner, spec) AS owner FROM (
+      SELECT x.victim, k.owner, k.prefix AS spec
+      FROM (SELECT DISTINCT victim FROM s0) x JOIN (SELECT DISTINCT prefix FROM owner_keys WHERE prefix IS NOT NULL) pk ON true
+      JOIN owner_keys k ON k.prefix = pk.prefix AND net_key(k.lo, k.prefix) = net_key(x.victim, pk.prefix)
+      UNION ALL
+      SELECT x.victim, k.owner, 0 AS spec
+      FROM (SELECT DISTINCT victim FROM s0) x JOIN hosts h ON h.ip = x.victim JOIN owner_keys k ON k.asn = h.asn)
+    GROUP BY victim)`;
 
 /**
  * CTEs `s` (sightings in the window), `v` (one row per victim: grade, unit, host, warned, inside).
  * A sighting counts when its hour bucket overlaps the window.
  */
 export const VICTIM_CTES = `
-  s AS (SELECT * FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
+  s0 AS (SELECT * FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
+  ${OWNER_CTE},
+  s AS (SELECT s0.* FROM s0 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner),
   pair AS (
     SELECT victim, indicator_id,
            max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
@@ -50,7 +69,7 @@ export const VICTIM_CTES = `
     GROUP BY x.victim),
   v AS (
     SELECT vg.victim, vg.grade, coalesce('dev:' || dev.device, 'ip:' || vg.victim::VARCHAR) AS unit, dev.device,
-           h.country, h.asn, h.as_org, wl.lists AS warned_by,
+           h.country, h.asn, h.as_org, wl.lists AS warned_by, vo.owner,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE vg.victim BETWEEN r.lo AND r.hi)) AS inside
-    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim))`;
+    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN vo USING (victim))`;

@@ -41,5 +41,6 @@ export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
     events: Number(r.events),
     deviceId: (r.device as string | null) ?? undefined,
     warnings: r.warned_by ? String(r.warned_by).split('; ') : [],
+    owner: (r.owner as string | null) ?? undefined,
   }));
 }

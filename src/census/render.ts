@@ -1,0 +1,82 @@
+// Renders a census as the advisory's table: text, Markdown, CSV or JSON.
+import type { CensusRow } from '../store/store.js';
+import type { CensusReport, MeasureWindow } from './census.js';
+
+export type OutputFormat = 'table' | 'md' | 'csv' | 'json';
+
+const MEASURE_TEXT = {
+  active: 'active: distinct victims seen in the active window (the headline)',
+  window: 'window: distinct victims seen between --since and --until (inflated by IP churn)',
+  cumulative: 'cumulative: distinct victims ever seen (inflated most by IP churn)',
+};
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const iso = (ms?: number) => (ms === undefined ? '…' : new Date(ms).toISOString().replace('.000Z', 'Z'));
+const span = (w: MeasureWindow) => (w.measure === 'cumulative' ? 'all time' : `${iso(w.from)} .. ${iso(w.to)}`);
+
+function allRows(r: CensusReport): CensusRow[] {
+  const rows = [...r.result.rows];
+  if (r.result.others) rows.push(r.result.others);
+  return rows;
+}
+
+export function renderCensus(r: CensusReport, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(r, null, 2) + '\n';
+    case 'csv':
+      return (
+        ['key,label,count,share', ...allRows(r).map((x) => [x.key, x.label, x.count, x.share.toFixed(6)].map(csvCell).join(','))].join('\n') +
+        `\ntotal,Total,${r.result.total},1\n`
+      );
+    case 'md':
+      return renderMarkdown(r);
+    case 'table':
+      return renderTable(r);
+  }
+}
+
+export function csvCell(v: unknown): string {
+  const s = String(v ?? '');
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function headerLines(r: CensusReport): string[] {
+  const h = r.headline;
+  const unit = r.result.unit === 'devices' ? `devices (${r.result.addresses} addresses collapsed into ${r.result.total} devices where identifiers exist)` : 'IP addresses';
+  const infl = (x?: number) => (x === undefined ? '' : ` (${x.toFixed(2)}× the active count)`);
+  const out = [
+    `Measure: ${MEASURE_TEXT[r.measure]}, ${span(r.window)}`,
+    `Counting: ${unit}`,
+    `Active ${h.active} · window ${h.window}${infl(h.windowInflation)} · cumulative ${h.cumulative}${infl(h.cumulativeInflation)}`,
+  ];
+  const ex = r.result.excluded;
+  if (ex.warninglisted || ex.outsideConstituency)
+    out.push(`Left out: ${ex.warninglisted} on warninglists, ${ex.outsideConstituency} outside the constituency`);
+  return out;
+}
+
+function renderTable(r: CensusReport): string {
+  const rows = allRows(r);
+  const head = [r.by === 'country' ? 'Country' : r.by[0]!.toUpperCase() + r.by.slice(1), 'Victims', 'Share'];
+  const body = rows.map((x) => [r.by === 'country' && x.key !== 'others' ? `${x.label} (${x.key})` : x.label, String(x.count), pct(x.share)]);
+  body.push(['Total', String(r.result.total), r.result.total ? '100.0%' : '-']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [...headerLines(r), '', line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+}
+
+function renderMarkdown(r: CensusReport): string {
+  const rows = allRows(r);
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return (
+    [
+      ...headerLines(r).map((l) => `${l}  `),
+      '',
+      `| ${r.by} | victims | share |`,
+      '|---|---:|---:|',
+      ...rows.map((x) => `| ${esc(x.label)} | ${x.count} | ${pct(x.share)} |`),
+      `| **Total** | **${r.result.total}** | 100.0% |`,
+    ].join('\n') + '\n'
+  );
+}

@@ -1,0 +1,43 @@
+// botcensus census: the advisory's table, for any grouping and measure.
+import { Command, Option } from 'commander';
+import { runCensus } from '../../census/census.js';
+import { readConstituency } from '../../census/constituency.js';
+import { renderCensus, type OutputFormat } from '../../census/render.js';
+import type { CensusDimension, Grade, Measure } from '../../store/store.js';
+import { outputFormat, timeOpt, withStore } from '../context.js';
+
+export function censusCommand(): Command {
+  return new Command('census')
+    .description('count victims by country, ASN, organisation, family, tag or indicator, with shares (active = the headline; window and cumulative are inflated by IP churn)')
+    .addOption(new Option('--by <dimension>').choices(['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade']).default('country'))
+    .addOption(new Option('--measure <measure>').choices(['active', 'window', 'cumulative']).default('active'))
+    .option('--at <time>', 'reference time for "active" (default: the latest sighting)')
+    .option('--since <time>', 'window start (default: 7 days before --until)')
+    .option('--until <time>', 'window end (default: --at)')
+    .option('--active-hours <hours>', 'length of the active window', '24')
+    .option('--top <n>', 'rows before "others"', '10')
+    .option('--constituency <file>', 'countries, ASNs and CIDRs of your constituency (JSON or one per line)')
+    .option('--include-outside', 'count victims outside the constituency too')
+    .option('--include-warned', 'count victims on a warninglist too')
+    .addOption(new Option('--min-grade <grade>', 'weakest evidence that counts').choices(['one-way', 'two-way', 'confirmed']).default('one-way'))
+    .addOption(new Option('--format <format>').choices(['table', 'md', 'csv', 'json']).default('table'))
+    .option('--json', 'short for --format json')
+    .action(async (o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const report = await runCensus(store, {
+          by: o.by as CensusDimension,
+          measure: o.measure as Measure,
+          at: timeOpt(o.at, '--at'),
+          since: timeOpt(o.since, '--since'),
+          until: timeOpt(o.until, '--until'),
+          activeHours: Number(o.activeHours),
+          top: Number(o.top),
+          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+          includeOutside: o.includeOutside,
+          includeWarned: o.includeWarned,
+          minGrade: o.minGrade as Grade,
+        });
+        process.stdout.write(renderCensus(report, outputFormat<OutputFormat>(o, 'table')));
+      });
+    });
+}

@@ -1,0 +1,96 @@
+// botcensus intel import|list|export: indicator files and warninglists.
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { formatWhere } from '../../core/errors.js';
+import { importIntelFile, type IntelImportResult } from '../../intel/import.js';
+import { exportIndicators } from '../../intel/export.js';
+import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
+import { expandPaths } from './ingest.js';
+import { reportRejected } from './report-rejected.js';
+
+const FORMATS = ['auto', 'text', 'csv', 'stix', 'misp', 'zeek-intel', 'warninglist'] as const;
+
+export function intelCommand(): Command {
+  const intel = new Command('intel').description('indicator lists (text/TSV/CSV, STIX 2.1, MISP, Zeek Intel) and MISP warninglists');
+  intel
+    .command('import')
+    .description('import indicator files or warninglists; indicators match stored telemetry at once')
+    .argument('<files...>')
+    .option('--source <name>', 'who published the file (default: the file name)')
+    .option('--family <name>', 'botnet or malware family the indicators point at (default: the source)')
+    .addOption(new Option('--format <name>', 'input format').choices([...FORMATS]).default('auto'))
+    .option('--strict', 'fail a file when any of its lines is rejected')
+    .option('--tz <offset>', 'UTC offset of times written without a zone')
+    .addOption(graceOption())
+    .option('--json', 'print the results as JSON')
+    .action(async (files: string[], o, cmd: Command) => {
+      const results: (IntelImportResult | { status: 'failed'; file: string; error: string })[] = [];
+      await withStore(cmd, async (store) => {
+        for (const file of expandPaths(files)) {
+          try {
+            const r = await importIntelFile(store, file, {
+              format: o.format,
+              source: o.source,
+              family: o.family,
+              strict: o.strict,
+              tz: o.tz,
+              match: { graceMs: graceMs(o.grace) },
+            });
+            results.push(r);
+            if (o.json) continue;
+            if (r.status === 'duplicate') {
+              console.log(`${file}: already imported (import #${r.previous.id}); nothing changed`);
+              continue;
+            }
+            const what = r.format === 'warninglist' ? `${r.warnings} warninglist entries` : `${r.indicators} indicators`;
+            const dup = r.counts.duplicates ? `, ${r.counts.duplicates} duplicates merged` : '';
+            console.log(`${file}: ${r.format}, ${what}${dup}, ${r.counts.rejected} rejected, ${r.sightings} new sightings${r.retracted ? `, ${r.retracted} withdrawn` : ''}`);
+            for (const s of r.counts.skipped ?? [])
+              console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
+            reportRejected(r.counts);
+          } catch (err) {
+            const e = err as Error & { where?: object };
+            const msg = e.where ? formatWhere(e.where) + e.message : `${file}: ${e.message}`;
+            results.push({ status: 'failed', file, error: msg });
+            if (!o.json) console.error(`botcensus: ${msg}`);
+          }
+        }
+      });
+      if (o.json) process.stdout.write(toJson(results));
+      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+    });
+  intel
+    .command('list')
+    .description('list indicators with their window, warninglist flags and victim counts')
+    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1')
+    .option('--source <name>')
+    .option('--limit <n>', 'at most this many', '1000')
+    .option('--json', 'JSON output')
+    .action(async (o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const rows = await store.listIndicators({ type: o.type, source: o.source, limit: Number(o.limit) });
+        if (o.json) return void process.stdout.write(toJson(rows));
+        for (const r of rows) {
+          const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
+          const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
+          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+        }
+        console.error(`${rows.length} indicators`);
+      });
+    });
+  intel
+    .command('export')
+    .description('export indicators for other tools')
+    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix']).makeOptionMandatory())
+    .option('--source <name>', 'only this source')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const rows = await store.listIndicators({ source: o.source });
+        const text = exportIndicators(rows, o.format);
+        if (o.out) writeFileSync(o.out, text);
+        else process.stdout.write(text);
+      });
+    });
+  return intel;
+}

@@ -1,0 +1,67 @@
+// botcensus victims and botcensus lookup: the addresses behind the counts, and their evidence.
+import { Command } from 'commander';
+import { BotcensusError } from '../../core/errors.js';
+import { parseIp } from '../../core/ip.js';
+import { readConstituency } from '../../census/constituency.js';
+import { graceMs, graceOption, outputFormat, timeOpt, toJson, withStore } from '../context.js';
+
+export function victimsCommand(): Command {
+  return new Command('victims')
+    .description('list victims with enrichment, families, indicators, evidence grade and first/last seen')
+    .option('--country <cc>')
+    .option('--asn <n>')
+    .option('--family <name>')
+    .option('--since <time>')
+    .option('--until <time>')
+    .option('--constituency <file>')
+    .option('--limit <n>', 'at most this many', '1000')
+    .option('--offset <n>', 'skip this many', '0')
+    .option('--json', 'JSON output')
+    .action(async (o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const rows = await store.victims({
+          country: o.country,
+          asn: o.asn === undefined ? undefined : Number(String(o.asn).replace(/^AS/i, '')),
+          family: o.family,
+          from: timeOpt(o.since, '--since'),
+          to: timeOpt(o.until, '--until'),
+          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+          limit: Number(o.limit),
+          offset: Number(o.offset),
+        });
+        if (o.json) return void process.stdout.write(toJson(rows));
+        for (const v of rows)
+          console.log(
+            `${v.ip.padEnd(39)} ${(v.country ?? '??').padEnd(2)} AS${String(v.asn ?? '?').padEnd(7)} ${v.grade.padEnd(9)} ${v.lastSeen.toISOString()} ${v.families.join(',')}${v.deviceId ? ' device=' + v.deviceId : ''}`,
+          );
+        console.error(`${rows.length} victims`);
+      });
+    });
+}
+
+export function lookupCommand(): Command {
+  return new Command('lookup')
+    .description('everything known about one address: enrichment, indicators, evidence lines, and why near misses did not match')
+    .argument('<ip>')
+    .addOption(graceOption())
+    .option('--json', 'JSON output')
+    .action(async (text: string, o, cmd: Command) => {
+      const ip = parseIp(text);
+      if (ip === null) throw new BotcensusError('USAGE', `not an IP address: ${JSON.stringify(text)}`);
+      await withStore(cmd, async (store) => {
+        const r = await store.lookup(ip, { graceMs: graceMs(o.grace) });
+        if (o.json) return void process.stdout.write(toJson(r));
+        const h = r.host;
+        console.log(`${r.ip}  ${h ? `${h.country ?? '??'}  AS${h.asn ?? '?'} ${h.asOrg ?? ''}  (${h.source})` : 'not enriched (no sighting)'}`);
+        for (const i of r.isIndicator) console.log(`  is an indicator: ${i.type} ${i.value} from ${i.source}`);
+        for (const w of r.warnings) console.log(`  on warninglist: ${w}`);
+        console.log(`  telemetry rows touching it: ${r.telemetryRows}`);
+        for (const e of r.evidence)
+          console.log(
+            `  ${e.grade.padEnd(9)} ${e.kind.padEnd(6)} ${e.indicator ?? e.detail ?? ''} ${e.firstSeen.toISOString()}..${e.lastSeen.toISOString()} x${e.events} ${e.bytes}B ${e.direction}  ${e.file}:${e.firstLine ?? '?'}`,
+          );
+        for (const n of r.nearMisses) console.log(`  no match: ${n.kind} ${n.indicator} at ${n.file}:${n.line}: ${n.reason}`);
+        if (!r.evidence.length && !r.nearMisses.length) console.log('  no sightings');
+      });
+    });
+}

@@ -1,0 +1,53 @@
+// What every command shares: the store location, time options, output format and errors.
+import { Option, type Command } from 'commander';
+import { BotcensusError } from '../core/errors.js';
+import { parseTime } from '../core/time.js';
+import { DuckDbStore } from '../store/duckdb/index.js';
+import type { Store } from '../store/store.js';
+
+export const DEFAULT_DB = './botcensus.duckdb';
+const DAY = 86_400_000;
+
+export interface GlobalOptions {
+  db?: string;
+}
+
+export function dbPath(cmd: Command): string {
+  const g = cmd.optsWithGlobals() as GlobalOptions;
+  return g.db ?? process.env.BOTCENSUS_DB ?? DEFAULT_DB;
+}
+
+export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await DuckDbStore.open(dbPath(cmd));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export const graceOption = () =>
+  new Option('--grace <days>', 'widen every indicator validity window by this many days (addresses get reassigned)').default('1');
+
+export function graceMs(days: string): number {
+  const d = Number(days);
+  if (!Number.isFinite(d) || d < 0) throw new BotcensusError('USAGE', `--grace takes a number of days, not ${JSON.stringify(days)}`);
+  return d * DAY;
+}
+
+export function timeOpt(value: string | undefined, name: string, tz?: string): number | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTime(value, { tz });
+  if (t === null) throw new BotcensusError('USAGE', `${name} takes a date-time like 2024-06-01T00:00:00Z, not ${JSON.stringify(value)}`);
+  return t;
+}
+
+/** `--json` is short for `--format json` on every listing command. */
+export function outputFormat<T extends string>(opts: { format?: T; json?: boolean }, fallback: T): T {
+  return opts.json ? ('json' as T) : (opts.format ?? fallback);
+}
+
+/** JSON with bigint and Date handled, for --json output. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x), 2) + '\n';
+}

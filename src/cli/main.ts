@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The botcensus command line: one file per command under commands/, thin over the stages.
+import { Command } from 'commander';
+import { BotcensusError, formatWhere } from '../core/errors.js';
+import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
+import { censusCommand } from './commands/census.js';
+import { demoCommand } from './commands/demo.js';
+import { importsCommand } from './commands/imports.js';
+import { ingestCommand } from './commands/ingest.js';
+import { intelCommand } from './commands/intel.js';
+import { lookupCommand, victimsCommand } from './commands/victims.js';
+import { DEFAULT_DB } from './context.js';
+
+const program = new Command('botcensus')
+  .description('Measure, attribute and clean up botnets of hijacked devices: indicators and telemetry in, matched, enriched, counted.')
+  .option('--db <path>', `store file (default ${DEFAULT_DB}, or $BOTCENSUS_DB)`)
+  .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
+  .showHelpAfterError();
+
+for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), demoCommand()])
+  program.addCommand(c);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof BotcensusError) {
+    console.error(`botcensus: ${formatWhere(err.where)}${err.message}`);
+    process.exitCode = err.code === 'USAGE' ? 2 : 1;
+  } else {
+    console.error(`botcensus: ${(err as Error).stack ?? err}`);
+    process.exitCode = 1;
+  }
+});

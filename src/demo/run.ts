@@ -1,0 +1,94 @@
+// `botcensus demo`: builds the seeded scenario, runs the whole pipeline on it (intel import,
+// warninglists, telemetry ingest, match, enrich, census) and checks the census against the truth.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCensus, type CensusReport } from '../census/census.js';
+import { ipLocationDb } from '../enrich/geo-data.js';
+import { importIntelFile } from '../intel/import.js';
+import { DuckDbStore } from '../store/duckdb/index.js';
+import { ingestFile } from '../telemetry/ingest.js';
+import { CountrySpace } from './address-space.js';
+import { demoCountries } from './countries.js';
+import { indicatorText, stixBundle, warninglists } from './infrastructure.js';
+import { Random } from './random.js';
+import { plantDevices, writeTelemetry, type ScenarioOptions, type Truth } from './scenario.js';
+
+export interface DemoOptions {
+  db: string;
+  dir: string;
+  seed: number;
+  /** 1 = the advisory's 260,000 devices. */
+  scale: number;
+  coverage: number;
+  log: (line: string) => void;
+  step: (label: string) => void;
+}
+
+export interface DemoResult {
+  truth: Truth;
+  active: CensusReport;
+  /** Per country: true share and measured active share, in percentage points. */
+  comparison: { cc: string; trueShare: number; measuredShare: number; diffPp: number }[];
+  maxDiffPp: number;
+  files: number;
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
+  const start = Date.UTC(2024, 5, 1);
+  const scenario: ScenarioOptions = { seed: o.seed, start, days: 30, coverage: o.coverage, departedShare: 0.35 };
+  const rnd = new Random(o.seed);
+  const geo = ipLocationDb();
+  rmSync(o.dir, { recursive: true, force: true });
+  mkdirSync(join(o.dir, 'intel'), { recursive: true });
+
+  o.step('planting devices in real address space of each country');
+  const plan = demoCountries(o.scale);
+  const space = await CountrySpace.load(geo.countryV4[0]!, new Set(plan.map((p) => p.cc)));
+  const devices = plantDevices(plan, space, scenario, rnd);
+
+  o.step(`writing 30 days of telemetry for ${devices.length} devices`);
+  const truth = writeTelemetry(join(o.dir, 'telemetry'), devices, space, scenario, rnd);
+  writeFileSync(join(o.dir, 'intel', 'advisory-iocs.txt'), indicatorText(start));
+  writeFileSync(join(o.dir, 'intel', 'advisory-stix.json'), stixBundle(start));
+  for (const w of warninglists()) writeFileSync(join(o.dir, 'intel', w.name), w.json);
+
+  rmSync(o.db, { force: true });
+  rmSync(o.db + '.wal', { force: true });
+  const store = await DuckDbStore.open(o.db);
+  const match = { graceMs: 86_400_000 };
+  try {
+    o.step('importing indicators and warninglists');
+    for (const f of ['demo-public-dns.json', 'demo-scanners.json', 'advisory-iocs.txt', 'advisory-stix.json']) {
+      const r = await importIntelFile(store, join(o.dir, 'intel', f), { source: f.startsWith('advisory') ? 'demo-advisory' : 'demo-warninglist', family: 'raptor-train-demo', match });
+      if (r.status === 'imported') {
+        o.log(`  ${f}: ${r.format}, ${r.indicators + r.warnings} entries, ${r.counts.skipped?.length ?? 0} sections skipped (reported), ${r.counts.rejected} rejected`);
+        for (const s of r.counts.skipped ?? []) o.log(`    skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}`);
+      }
+    }
+    o.step('ingesting telemetry (nfdump CSV, Zeek dns.log, Shadowserver sinkhole), matching, enriching');
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(join(o.dir, 'telemetry')).sort();
+    let rows = 0;
+    let n = 0;
+    for (const f of files) {
+      const r = await ingestFile(store, join(o.dir, 'telemetry', f), { match });
+      if (r.status === 'imported') rows += r.counts.records;
+      if (++n % 10 === 0 || n === files.length) o.log(`  ${n}/${files.length} files, ${rows.toLocaleString('en-US')} records`);
+    }
+    o.step('census');
+    const active = await runCensus(store, { by: 'country', measure: 'active', top: 10 });
+    const measured = await runCensus(store, { by: 'country', measure: 'active', top: 1000 });
+    const comparison = [...truth.activeByCountry.entries()]
+      .map(([cc, n]) => {
+        const row = measured.result.rows.find((r) => r.key === cc);
+        const trueShare = (100 * n) / truth.active;
+        const measuredShare = 100 * (row?.share ?? 0);
+        return { cc, trueShare, measuredShare, diffPp: measuredShare - trueShare };
+      })
+      .sort((a, b) => b.trueShare - a.trueShare);
+    const maxDiffPp = Math.max(...comparison.map((c) => Math.abs(c.diffPp)));
+    return { truth, active, comparison, maxDiffPp, files: files.length };
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,75 @@
+// Imports one intel file (indicators or a warninglist) into the store, once per content hash.
+import { BotcensusError } from '../core/errors.js';
+import { sha256File } from '../core/hash.js';
+import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import { parseIntelFile, type IntelFormat } from './parse.js';
+
+export interface IntelImportOptions {
+  format?: IntelFormat;
+  /** Who published it: "lumen", "cisa", ... (default: the file name). */
+  source?: string;
+  /** Family the indicators point at (default: the source). */
+  family?: string;
+  strict?: boolean;
+  tz?: string;
+  match: MatchOptions;
+}
+
+export type IntelImportResult =
+  | {
+      status: 'imported';
+      file: string;
+      format: string;
+      importId: number;
+      indicators: number;
+      warnings: number;
+      counts: LineCounts;
+      sightings: number;
+      retracted: number;
+    }
+  | { status: 'duplicate'; file: string; previous: ImportRow };
+
+export async function importIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<IntelImportResult> {
+  const sha256 = await sha256File(file).catch((err: Error) => {
+    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
+  });
+  const parsed = await parseIntelFile(file, opts.format ?? 'auto', { tz: opts.tz });
+  const kind = parsed.format === 'warninglist' ? 'warninglist' : 'intel';
+  const previous = await store.findImport(sha256, kind);
+  if (previous) return { status: 'duplicate', file, previous };
+  const records = parsed.indicators.length + parsed.warnings.length;
+  const counts: LineCounts = {
+    lines: 0,
+    records,
+    framing: 0,
+    rejected: parsed.rejected.length,
+    duplicates: parsed.duplicates,
+    examples: parsed.rejected.slice(0, 10),
+    skipped: parsed.skipped,
+  };
+  const first = parsed.rejected[0];
+  if (records === 0)
+    throw new BotcensusError('NOTHING_IMPORTED', `nothing imported: no indicators found${first ? `; first rejected: ${first.reason}` : ''}`, {
+      file,
+      line: first?.line,
+      field: first?.field,
+    });
+  if (opts.strict && parsed.rejected.length)
+    throw new BotcensusError('STRICT', `--strict: ${parsed.rejected.length} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
+  const source = opts.source ?? file.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+  const out = await store.importIntel(
+    { meta: { kind, format: parsed.format, file, sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
+    opts.match,
+  );
+  return {
+    status: 'imported',
+    file,
+    format: parsed.format,
+    importId: out.importId,
+    indicators: parsed.indicators.length,
+    warnings: parsed.warnings.length,
+    counts,
+    sightings: out.sightings,
+    retracted: out.retracted,
+  };
+}

@@ -1,0 +1,50 @@
+// Imports one telemetry file: hash it, skip it if the same bytes were imported before, detect or
+// check its format, stream it into the store inside one transaction, and match it.
+import { BotcensusError } from '../core/errors.js';
+import { sha256File } from '../core/hash.js';
+import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import { detectTelemetryFormat, formatByName } from './formats.js';
+import { readTelemetry, type TelemetryFormat } from './reader.js';
+
+export interface IngestOptions {
+  /** A format name, or 'auto' to detect it. */
+  format?: string;
+  sensor?: string;
+  /** Fail the file when any line is rejected. */
+  strict?: boolean;
+  /** UTC offset for times written without a zone. */
+  tz?: string;
+  match: MatchOptions;
+  onProgress?: (bytesRead: number) => void;
+}
+
+export type IngestResult =
+  | { status: 'imported'; file: string; format: string; importId: number; counts: LineCounts; sightings: number }
+  | { status: 'duplicate'; file: string; previous: ImportRow };
+
+export async function ingestFile(store: Store, file: string, opts: IngestOptions): Promise<IngestResult> {
+  const sha256 = await sha256File(file).catch((err: Error) => {
+    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
+  });
+  const previous = await store.findImport(sha256, 'telemetry');
+  if (previous) return { status: 'duplicate', file, previous };
+  const format: TelemetryFormat = !opts.format || opts.format === 'auto' ? await detectTelemetryFormat(file) : formatByName(opts.format);
+  const out = await store.importTelemetry(
+    { kind: 'telemetry', format: format.name, file, sha256, sensor: opts.sensor },
+    (write) => readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress }),
+    (c) => checkCounts(file, c, opts.strict ?? false),
+    opts.match,
+  );
+  return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings };
+}
+
+/** Fails an import with nothing in it, or, under --strict, with any rejected line. */
+export function checkCounts(file: string, c: LineCounts, strict: boolean): void {
+  const first = c.examples[0];
+  const where = first ? { file, line: first.line, field: first.field } : { file };
+  if (c.records === 0 && c.rejected > 0)
+    throw new BotcensusError('NOTHING_IMPORTED', `nothing imported: all ${c.rejected} data lines rejected; first: ${first?.reason}`, where);
+  if (c.records === 0) throw new BotcensusError('NOTHING_IMPORTED', 'nothing imported: the file has no data lines', { file });
+  if (strict && c.rejected > 0)
+    throw new BotcensusError('STRICT', `--strict: ${c.rejected} line(s) rejected; first: ${first?.reason}`, where);
+}
