@@ -29,7 +29,11 @@ export interface Table {
   constraints?: string[];
 }
 
-const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+import { ACCESS_TABLES } from './schema-access.js';
+import { DASHBOARD_TABLES } from './schema-dashboard.js';
+import { NOTIFY_TABLES } from './schema-notify.js';
+
+export const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
 /** Columns every telemetry table starts with: where the row came from. */
 const origin = [c('import_id', 'INTEGER', true), c('line', 'INTEGER', true)];
 
@@ -268,6 +272,8 @@ export const TABLES: Table[] = [
     constraints: ['PRIMARY KEY (key)'],
   },
 ];
+
+TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES);
 
 export function table(name: string): Table {
   const t = TABLES.find((x) => x.name === name);

@@ -3,6 +3,9 @@
 import type { IndicatorRecord, SkippedSection, WarningEntry } from '../intel/indicator.js';
 import type { RejectedLine } from '../telemetry/reader.js';
 import type { TelemetryRecord } from '../telemetry/records.js';
+import type { AccessStore } from './access.js';
+import type { DashboardStore } from './dashboard.js';
+import type { NotifyStore } from './notify.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry';
 
@@ -227,6 +230,12 @@ export interface OwnerRow extends Owner {
 }
 
 export interface Store {
+  /** Notifications, outbox and remediation (notify stage). */
+  readonly notify: NotifyStore;
+  /** API tokens and sessions (server). */
+  readonly access: AccessStore;
+  /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
+  readonly dashboard: DashboardStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;

@@ -32,6 +32,12 @@ import { createMacros } from './macros.js';
 import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { migrate } from './migrate.js';
 import { listOwners, replaceOwners } from './owners-sql.js';
+import { createAccessStore } from './access-sql.js';
+import { createDashboardStore } from './dashboard-sql.js';
+import { createNotifyStore } from './notify-sql.js';
+import type { AccessStore } from '../access.js';
+import type { DashboardStore } from '../dashboard.js';
+import type { NotifyStore } from '../notify.js';
 import { lookup } from './lookup-sql.js';
 import { rowOf, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
@@ -44,10 +50,18 @@ export interface DuckDbOptions {
 }
 
 export class DuckDbStore implements Store {
+  readonly notify: NotifyStore;
+  readonly access: AccessStore;
+  readonly dashboard: DashboardStore;
+
   private constructor(
     readonly db: Db,
     private readonly geo: GeoSource,
-  ) {}
+  ) {
+    this.notify = createNotifyStore(db);
+    this.access = createAccessStore(db);
+    this.dashboard = createDashboardStore(db);
+  }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
     const db = await Db.open(path, opts.threads);

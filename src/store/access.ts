@@ -1,0 +1,2 @@
+// The access part of the store contract (filled in by the access work).
+export interface AccessStore {}
