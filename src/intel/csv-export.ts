@@ -1,0 +1,28 @@
+// CSV export of indicators, in the column names the text-list importer recognises, so it reads back unchanged.
+import type { IndicatorRecord } from './indicator.js';
+import { joinTags, quoteCell } from './split-cells.js';
+
+/**
+ * The eight documented columns, then for_detection (only "false" is ever written) so indicators a
+ * source marked "not for detection" stay that way on re-import. Times are ISO 8601 UTC.
+ */
+export const CSV_COLUMNS = ['type', 'value', 'port', 'tags', 'category', 'first_seen', 'last_seen', 'description', 'for_detection'] as const;
+
+export function toIntelCsv(indicators: readonly IndicatorRecord[]): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const rec of indicators) {
+    const cells = [
+      rec.type,
+      rec.value,
+      rec.port === undefined ? '' : String(rec.port),
+      joinTags(rec.tags),
+      rec.category ?? '',
+      rec.firstSeen === undefined ? '' : new Date(rec.firstSeen).toISOString(),
+      rec.lastSeen === undefined ? '' : new Date(rec.lastSeen).toISOString(),
+      rec.description ?? '',
+      rec.forDetection ? '' : 'false',
+    ];
+    rows.push(cells.map((c) => quoteCell(c)).join(','));
+  }
+  return rows.join('\n') + '\n';
+}
