@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.js';
 import { importsCommand } from './commands/imports.js';
 import { ingestCommand } from './commands/ingest.js';
 import { intelCommand } from './commands/intel.js';
+import { reportCommand } from './commands/report.js';
 import { lookupCommand, victimsCommand } from './commands/victims.js';
 import { DEFAULT_DB } from './context.js';
 
@@ -17,7 +18,7 @@ const program = new Command('botcensus')
   .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), demoCommand()])
+for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), reportCommand(), demoCommand()])
   program.addCommand(c);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

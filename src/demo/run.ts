@@ -77,10 +77,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     }
     o.step('census');
     const active = await runCensus(store, { by: 'country', measure: 'active', top: 10 });
-    const measured = await runCensus(store, { by: 'country', measure: 'active', top: 1000 });
+    const measured = await store.census({ by: 'country', measure: 'active', top: 1000, from: active.window.from, to: active.window.to });
     const comparison = [...truth.activeByCountry.entries()]
       .map(([cc, n]) => {
-        const row = measured.result.rows.find((r) => r.key === cc);
+        const row = measured.rows.find((r) => r.key === cc);
         const trueShare = (100 * n) / truth.active;
         const measuredShare = 100 * (row?.share ?? 0);
         return { cc, trueShare, measuredShare, diffPp: measuredShare - trueShare };

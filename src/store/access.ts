@@ -1,2 +1,102 @@
-// The access part of the store contract (filled in by the access work).
-export interface AccessStore {}
+// The access part of the store contract: API tokens and sessions, plus the paged, sorted,
+// owner-scoped listings the HTTP API serves (sort keys come from the allow-lists below only).
+import type { ImportRow, IndicatorRow, VictimRow } from './store.js';
+
+export const ROLES = ['admin', 'analyst', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenRow {
+  /** Public handle: listed and revoked by it; not a secret. */
+  id: string;
+  role: Role;
+  /** For role owner: the owner (contact database name) the token is scoped to. */
+  owner?: string;
+  label?: string;
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export interface NewToken {
+  id: string;
+  /** SHA-256 (hex) of the token: the token itself is never stored. */
+  hash: string;
+  role: Role;
+  owner?: string;
+  label?: string;
+}
+
+export type SortDir = 'asc' | 'desc';
+
+export interface PageQuery<K extends string> {
+  sort: K;
+  dir: SortDir;
+  limit: number;
+  offset: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Rows matching the filter, all pages together. */
+  total: number;
+}
+
+export const VICTIM_SORTS = ['ip', 'country', 'asn', 'org', 'grade', 'first_seen', 'last_seen', 'events'] as const;
+export type VictimSort = (typeof VICTIM_SORTS)[number];
+
+export interface VictimPageQuery extends PageQuery<VictimSort> {
+  country?: string;
+  asn?: number;
+  /** Only victims whose most specific owner is this one. */
+  owner?: string;
+  from?: number;
+  to?: number;
+}
+
+export const INDICATOR_SORTS = ['value', 'type', 'source', 'family', 'first_seen', 'last_seen', 'victims'] as const;
+export type IndicatorSort = (typeof INDICATOR_SORTS)[number];
+
+export interface IndicatorPageQuery extends PageQuery<IndicatorSort> {
+  /** Case-insensitive text searched in value, family, description and tags. */
+  q?: string;
+  source?: string;
+  type?: string;
+  /** true: only indicators that matched at least one victim; false: only those that did not. */
+  matched?: boolean;
+}
+
+/** Per intel source: indicators, how many matched, and distinct victims they matched. */
+export interface SourceCount {
+  source: string;
+  indicators: number;
+  matched: number;
+  victims: number;
+}
+
+export const IMPORT_SORTS = ['id', 'imported_at', 'kind', 'format', 'file', 'records', 'rejected'] as const;
+export type ImportSort = (typeof IMPORT_SORTS)[number];
+
+export interface ImportPageQuery extends PageQuery<ImportSort> {
+  kind?: string;
+}
+
+export interface AccessStore {
+  createToken(t: NewToken): Promise<TokenRow>;
+  /** The token with this hash, unless it does not exist or was revoked. */
+  findToken(hash: string): Promise<TokenRow | undefined>;
+  listTokens(): Promise<TokenRow[]>;
+  /** Revokes a token and ends its sessions; false when no live token has this id. */
+  revokeToken(id: string): Promise<boolean>;
+  createSession(hash: string, tokenId: string, expiresAt: Date): Promise<void>;
+  /** The token behind a live session (not expired at `now`, token not revoked). */
+  findSession(hash: string, now: Date): Promise<TokenRow | undefined>;
+  deleteSession(hash: string): Promise<void>;
+  /** The most specific owner of one address, by the same rule as the census. */
+  ownerOf(ip: bigint): Promise<string | undefined>;
+  victimPage(q: VictimPageQuery): Promise<Page<VictimRow>>;
+  indicatorPage(q: IndicatorPageQuery): Promise<Page<IndicatorRow>>;
+  indicatorSources(): Promise<SourceCount[]>;
+  importPage(q: ImportPageQuery): Promise<Page<ImportRow>>;
+  importById(id: number): Promise<ImportRow | undefined>;
+  /** Changes whenever imported data or the contact database change: a key for cached answers. */
+  dataVersion(): Promise<string>;
+}

@@ -1,4 +1,32 @@
-// Tables of the access part of the store, declared once like the rest (see schema.ts).
-import type { Table } from './schema.js';
+// Tables of the access part of the store: API tokens (hashed, never the token itself) and sign-in sessions.
+import type { Column, ColumnType, Table } from './schema.js';
 
-export const ACCESS_TABLES: Table[] = [];
+// schema.ts imports this file, so its `c` helper is not initialised yet when this module runs.
+const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+
+export const ACCESS_TABLES: Table[] = [
+  {
+    name: 'api_tokens',
+    columns: [
+      c('id', 'VARCHAR', true), // public handle shown by `tokens list`, used by `tokens revoke`
+      c('hash', 'VARCHAR', true), // SHA-256 (hex) of the whole token
+      c('role', 'VARCHAR', true), // admin | analyst | owner
+      c('owner', 'VARCHAR'), // for role owner: the owner (contact database name) it is scoped to
+      c('label', 'VARCHAR'),
+      c('created_at', 'TIMESTAMP', true),
+      c('revoked_at', 'TIMESTAMP'),
+    ],
+    constraints: ['PRIMARY KEY (id)', 'UNIQUE (hash)'],
+  },
+  {
+    // Web sign-in sessions: the cookie carries a random id, the store only its SHA-256.
+    name: 'api_sessions',
+    columns: [
+      c('hash', 'VARCHAR', true),
+      c('token_id', 'VARCHAR', true),
+      c('created_at', 'TIMESTAMP', true),
+      c('expires_at', 'TIMESTAMP', true),
+    ],
+    constraints: ['PRIMARY KEY (hash)'],
+  },
+];

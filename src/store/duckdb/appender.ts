@@ -7,19 +7,28 @@ import type { Db } from './connection.js';
 const VARCHAR_LIST = LIST(VARCHAR);
 
 export class TableAppender {
+  /** The key each column's value is read from in `row()`. */
+  private readonly keys: string[];
+
   private constructor(
     private readonly appender: DuckDBAppender,
     private readonly columns: Column[],
-  ) {}
+    keyOf: (column: string) => string,
+  ) {
+    this.keys = columns.map((c) => keyOf(c.name));
+  }
 
-  static async open(db: Db, table: Table, name = table.name): Promise<TableAppender> {
-    return new TableAppender(await db.conn.createAppender(name), table.columns);
+  /** `keyOf` maps a column to the property of the row objects that holds it (default: its name). */
+  static async open(db: Db, table: Table, keyOf: (column: string) => string = (c) => c): Promise<TableAppender> {
+    return new TableAppender(await db.conn.createAppender(table.name), table.columns, keyOf);
   }
 
   row(values: Record<string, unknown>): void {
     const a = this.appender;
-    for (const col of this.columns) {
-      const v = values[col.name];
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const col = this.columns[i]!;
+      const v = values[keys[i]!];
       if (v === undefined || v === null) {
         a.appendNull();
         continue;

@@ -2,7 +2,7 @@
 // and an "others" row, plus what was excluded and why.
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
-import { GRADE_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES, VICTIM_ROW_CTES, windowParams } from './victim-sql.js';
 
 /** Per dimension: a CTE `keys(victim, k, label)`; multi-valued dimensions list a victim more than once. */
 const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
@@ -28,11 +28,18 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
 export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by'], key: string, raw?: string) => string): Promise<CensusResult> {
   await loadConstituency(db, q.constituency);
   const params = {
-    ...victimParams(q),
     min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
     incl_warned: q.includeWarned ?? false,
     incl_outside: q.includeOutside ?? false,
   };
+  // The window's sightings and victims are materialised once; the group and total queries below
+  // then read small temp tables instead of recomputing the joins.
+  await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES} SELECT * FROM s`, windowParams(q));
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE census_v AS WITH s AS (SELECT * FROM census_s), ${VICTIM_ROW_CTES} SELECT * FROM v`,
+    constituencyParams(q.constituency),
+  );
+  const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
   const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
   const dim = KEYS[q.by];
   const groups = await db.all<{ k: string; label: string | null; n: bigint }>(

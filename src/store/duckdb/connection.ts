@@ -8,6 +8,13 @@ export type Row = Record<string, unknown>;
 /** Positional ($1, ?) or named ($name) parameters. */
 export type Params = Param[] | Record<string, Param>;
 
+/** BOTCENSUS_DEBUG_SQL=1 prints each statement's duration to stderr, for profiling. */
+const DEBUG_SQL = process.env.BOTCENSUS_DEBUG_SQL === '1';
+
+function debugSql(sql: string, started: number): void {
+  if (DEBUG_SQL) process.stderr.write(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+}
+
 export class Db {
   private constructor(
     readonly instance: DuckDBInstance,
@@ -28,9 +35,11 @@ export class Db {
   }
 
   async run(sql: string, params: Params = []): Promise<void> {
+    const started = performance.now();
     try {
       if (hasParams(params)) await this.conn.run(sql, params as DuckDBValue[]);
       else await this.conn.run(sql);
+      debugSql(sql, started);
     } catch (err) {
       throw queryError(err, sql, params);
     }
@@ -38,10 +47,12 @@ export class Db {
 
   /** Rows as plain objects: BIGINT/HUGEINT as bigint, TIMESTAMP as Date, lists as arrays. */
   async all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
+    const started = performance.now();
     try {
       const reader = hasParams(params)
         ? await this.conn.runAndReadAll(sql, params as DuckDBValue[])
         : await this.conn.runAndReadAll(sql);
+      debugSql(sql, started);
       return reader.getRowObjectsJS() as T[];
     } catch (err) {
       throw queryError(err, sql, params);

@@ -1,8 +1,99 @@
-// DuckDB implementation of the dashboard store contract.
-import type { DashboardStore } from '../dashboard.js';
+// DuckDB implementation of the dashboard store contract: daily trend, top indicators and the
+// warninglists, counting victims with exactly the census' rules (unit, grade, warninglists,
+// constituency, owner) so the report's and the dashboard's figures agree with `botcensus census`.
+import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
+import { GRADE_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+
+const DAY = 86_400_000;
+
+/** CTE `counted`: the victims of `v` the census would count. */
+const COUNTED = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
+
+function scopeParams(q: VictimScope & { from?: number; to?: number }) {
+  return {
+    ...victimParams(q),
+    min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
+    incl_warned: q.includeWarned ?? false,
+    incl_outside: q.includeOutside ?? false,
+  };
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> {
+  const first = Math.floor(q.from / DAY) * DAY;
+  const last = Math.floor(q.to / DAY) * DAY;
+  await loadConstituency(db, q.constituency);
+  // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
+  // that day; grade and device are those of the day, exclusions those of the victim.
+  const rows = await db.all<{ day: string; n: bigint }>(
+    `WITH ${VICTIM_CTES},
+     sd AS (
+       SELECT * FROM (
+         SELECT s.*, unnest(generate_series(date_trunc('day', s.first_seen), date_trunc('day', s.last_seen), INTERVAL 1 DAY)) AS day FROM s)
+       WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
+     pd AS (
+       SELECT victim, day, indicator_id, max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
+              bool_or(to_indicator) AS t, bool_or(from_indicator) AS f, max(device_id) AS device
+       FROM sd GROUP BY victim, day, indicator_id),
+     vd AS (
+       SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade, max(device) AS device
+       FROM pd GROUP BY victim, day)
+     SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT coalesce('dev:' || vd.device, 'ip:' || vd.victim::VARCHAR)) AS n
+     FROM vd JOIN v USING (victim)
+     WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
+     GROUP BY 1`,
+    {
+      ...scopeParams({ ...q, from: first, to: last + DAY - 1 }),
+      first_day: new Date(first).toISOString(),
+      last_day: new Date(last).toISOString(),
+    },
+  );
+  const byDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
+  const out: DailyCount[] = [];
+  for (let d = first; d <= last; d += DAY) out.push({ day: dayOf(d), victims: byDay.get(dayOf(d)) ?? 0 });
+  return out;
+}
+
+export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<IndicatorCount[]> {
+  await loadConstituency(db, q.constituency);
+  const params = { ...scopeParams(q), limit: q.limit };
+  const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
+    `WITH ${VICTIM_CTES}, ${COUNTED},
+     hits AS (
+       SELECT DISTINCT s.victim, coalesce(i.value, 'report:' || s.detail) AS k, coalesce(i.type, 'report') AS type,
+              i.source, coalesce(s.family, i.family) AS family, s.kind
+       FROM s LEFT JOIN indicators i ON i.id = s.indicator_id)
+     SELECT k, any_value(type) AS type,
+            list_sort(coalesce(list(DISTINCT source) FILTER (WHERE source IS NOT NULL), [])) AS sources,
+            list_sort(coalesce(list(DISTINCT family) FILTER (WHERE family IS NOT NULL), [])) AS families,
+            list_sort(list(DISTINCT kind)) AS kinds,
+            count(DISTINCT unit) AS n, (SELECT count(DISTINCT unit) FROM counted) AS total
+     FROM counted JOIN hits USING (victim)
+     GROUP BY k ORDER BY n DESC, k LIMIT $limit`,
+    params,
+  );
+  return rows.map((r) => ({
+    indicator: r.k,
+    type: r.type,
+    sources: r.sources,
+    families: r.families,
+    kinds: r.kinds,
+    victims: Number(r.n),
+    share: Number(r.total) ? Number(r.n) / Number(r.total) : 0,
+  }));
+}
+
+export async function warninglists(db: Db): Promise<WarninglistSummary[]> {
+  const rows = await db.all<{ list: string; n: bigint }>(`SELECT list, count(*) AS n FROM warnings GROUP BY list ORDER BY list`);
+  return rows.map((r) => ({ list: r.list, entries: Number(r.n) }));
+}
 
 export function createDashboardStore(db: Db): DashboardStore {
-  void db;
-  return {};
+  return {
+    dailyActive: (q) => dailyActive(db, q),
+    topIndicators: (q) => topIndicators(db, q),
+    warninglists: () => warninglists(db),
+  };
 }

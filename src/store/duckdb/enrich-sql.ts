@@ -22,13 +22,18 @@ export async function ensureGeo(db: Db, geo: GeoSource): Promise<boolean> {
   return true;
 }
 
-/** Enriches victims (and indicator addresses) not yet in `hosts`; returns how many were added. */
-export async function enrichHosts(db: Db): Promise<number> {
+/**
+ * Enriches victims not yet in `hosts` (only those of one telemetry import when given, so the
+ * cost follows the import, not the store); returns how many were added.
+ */
+export async function enrichHosts(db: Db, importId?: number): Promise<number> {
   const before = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM hosts`);
-  await db.run(`
+  const scope = importId === undefined ? 'true' : 'import_id = $imp';
+  await db.run(
+    `
     INSERT INTO hosts BY NAME
     WITH todo AS (
-      SELECT DISTINCT victim AS ip FROM sightings WHERE victim NOT IN (SELECT ip FROM hosts)),
+      SELECT DISTINCT victim AS ip FROM sightings WHERE ${scope} AND victim NOT IN (SELECT ip FROM hosts)),
     a AS (SELECT t.ip, g.asn, g.org, g.hi FROM todo t ASOF LEFT JOIN geo_asn g ON t.ip >= g.lo),
     c AS (SELECT t.ip, g.country, g.hi FROM todo t ASOF LEFT JOIN geo_country g ON t.ip >= g.lo),
     -- Reports carry their own ASN and country: the fallback when the range data has none.
@@ -38,7 +43,9 @@ export async function enrichHosts(db: Db): Promise<number> {
            CASE WHEN t.ip <= a.hi THEN a.org END AS as_org,
            coalesce(CASE WHEN t.ip <= c.hi THEN c.country END, r.geo) AS country,
            CASE WHEN t.ip <= a.hi OR t.ip <= c.hi THEN 'ip-location-db' WHEN r.ip IS NOT NULL THEN 'report' END AS source
-    FROM todo t JOIN a USING (ip) JOIN c USING (ip) LEFT JOIN r USING (ip)`);
+    FROM todo t JOIN a USING (ip) JOIN c USING (ip) LEFT JOIN r USING (ip)`,
+    importId === undefined ? {} : { imp: importId },
+  );
   const after = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM hosts`);
   return Number(after!.n - before!.n);
 }

@@ -39,7 +39,7 @@ import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { NotifyStore } from '../notify.js';
 import { lookup } from './lookup-sql.js';
-import { rowOf, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
+import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
 
 export interface DuckDbOptions {
@@ -195,10 +195,12 @@ export class DuckDbStore implements Store {
           const t = TABLE_OF_KIND[r.kind];
           let a = appenders.get(t);
           if (!a) {
-            a = await TableAppender.open(this.db, table(t));
+            a = await TableAppender.open(this.db, table(t), fieldOfColumn);
             appenders.set(t, a);
           }
-          a.row(rowOf(r, importId));
+          (r as { import_id?: number }).import_id = importId;
+          r.line ??= 0;
+          a.row(r as unknown as Record<string, unknown>);
           if (r.ts < minTs) minTs = r.ts;
           if (r.ts > maxTs) maxTs = r.ts;
         }
@@ -222,10 +224,11 @@ export class DuckDbStore implements Store {
           max: Number.isFinite(maxTs) ? new Date(maxTs).toISOString() : null,
         },
       );
-      const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs });
+      const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
-    await this.enrich();
+    await ensureGeo(this.db, this.geo);
+    await enrichHosts(this.db, out.importId);
     return out;
   }
 

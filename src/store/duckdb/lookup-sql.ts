@@ -52,11 +52,11 @@ export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: stri
   });
   const near = await db.all<Record<string, unknown>>(
     `WITH cand AS (
-       SELECT i.*, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
+       SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
        FROM flows t JOIN indicators i ON i.type IN ('ip', 'cidr', 'ip-port')
          AND ((t.src = $ip::UHUGEINT AND t.dst BETWEEN i.lo AND i.hi) OR (t.dst = $ip::UHUGEINT AND t.src BETWEEN i.lo AND i.hi))
        UNION ALL
-       SELECT i.*, t.ts, t.line, t.import_id, NULL, 'dns'
+       SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, NULL, 'dns'
        FROM dns t JOIN indicators i ON i.domain IS NOT NULL AND list_contains(domain_suffixes(t.query), i.domain)
        WHERE t.client = $ip::UHUGEINT)
      SELECT c.value, c.kind, c.ts, c.line, im.file,

@@ -7,6 +7,8 @@ import type { Db, Param } from './connection.js';
 export interface MatchScope {
   /** Match only this telemetry import's rows. */
   telemetryImport?: number;
+  /** Telemetry tables the import wrote to (default: all): other tables need no scan. */
+  tables?: string[];
   /** Match only this intel import's indicators. */
   indicatorImport?: number;
   graceMs: number;
@@ -57,45 +59,67 @@ function ipJoin(addr: string, alias = 'i', table = 'ind_ip'): string {
 
 const inWindow = (ts: string) => `${ts} BETWEEN i.win_from AND i.win_to`;
 
-/** Candidate hits, one row per telemetry row and indicator, in a common shape. */
-function hitsSql(telemetryScope: string): string {
-  const cols = (victim: string, kind: string, extra: string) =>
-    `${victim} AS victim, i.id AS indicator_id, '${kind}' AS kind, t.import_id, t.ts, ${extra}, t.line, i.family`;
-  return `
-    -- flows: the other endpoint of an indicator address (and port) is the victim
-    SELECT ${cols('t.src', 'flow', `coalesce(t.te, t.ts) AS te, coalesce(t.bytes, 0) + coalesce(t.rev_bytes, 0) AS bytes, true AS to_ind, false AS from_ind, coalesce(t.rev_packets, 0) > 0 OR coalesce(t.rev_bytes, 0) > 0 AS answered, NULL AS detail`)}
-    FROM flows t ${ipJoin('t.dst')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
-    UNION ALL
-    SELECT ${cols('t.dst', 'flow', `coalesce(t.te, t.ts), coalesce(t.bytes, 0) + coalesce(t.rev_bytes, 0), false, true, coalesce(t.rev_packets, 0) > 0 OR coalesce(t.rev_bytes, 0) > 0, NULL`)}
-    FROM flows t ${ipJoin('t.src')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}
-    UNION ALL
-    -- DNS: a query for an indicator domain or any subdomain of it
-    SELECT ${cols('t.client', 'dns', `t.ts, 0, true, false, false, t.query`)}
-    FROM (SELECT *, unnest(domain_suffixes(query)) AS sfx FROM dns t WHERE ${telemetryScope}) t
-    JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}
-    UNION ALL
-    -- HTTP: Host header under an indicator domain, or host + path under an indicator URL
-    SELECT ${cols('t.client', 'http', `t.ts, 0, true, false, true, coalesce(t.host, '') || coalesce(t.uri, '')`)}
-    FROM (SELECT *, unnest(domain_suffixes(host)) AS sfx FROM http t WHERE ${telemetryScope} AND host IS NOT NULL) t
-    JOIN ind_dom i ON i.domain = t.sfx
-    WHERE (i.type = 'domain' OR (t.host = i.domain AND starts_with(coalesce(t.uri, '/'), coalesce(i.url_path, '/')))) AND ${inWindow('t.ts')}
-    UNION ALL
-    -- HTTP or TLS to an indicator address is an application-level hit
-    SELECT ${cols('t.client', 'http', `t.ts, 0, true, false, true, coalesce(t.host, '') || coalesce(t.uri, '')`)}
-    FROM http t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
-    UNION ALL
-    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, t.sni`)}
-    FROM tls t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}
-    UNION ALL
-    -- TLS: SNI under an indicator domain
-    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, t.sni`)}
-    FROM (SELECT *, unnest(domain_suffixes(sni)) AS sfx FROM tls t WHERE ${telemetryScope} AND sni IS NOT NULL) t
-    JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}
-    UNION ALL
-    -- TLS: the server certificate's fingerprint
-    SELECT ${cols('t.client', 'tls', `t.ts, 0, true, false, true, coalesce(t.sni, t.subject)`)}
-    FROM tls t JOIN ind_cert i ON (i.type = 'cert-sha256' AND i.value = t.cert_sha256) OR (i.type = 'cert-sha1' AND i.value = t.cert_sha1)
-    WHERE ${telemetryScope} AND ${inWindow('t.ts')}`;
+/** Candidate hits, one row per telemetry row and indicator, in a common shape; one branch per source table. */
+function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
+  // Every branch names its columns: a UNION takes the names of whichever branch comes first.
+  const cols = (victim: string, kind: string, te: string, bytes: string, toInd: boolean, answered: string, detail: string) =>
+    `${victim} AS victim, i.id AS indicator_id, '${kind}' AS kind, t.import_id, t.ts, ${te} AS te, ${bytes} AS bytes,
+     ${toInd} AS to_ind, ${!toInd} AS from_ind, ${answered} AS answered, ${detail} AS detail, t.line, i.family`;
+  const answered = `coalesce(t.rev_packets, 0) > 0 OR coalesce(t.rev_bytes, 0) > 0`;
+  const flowBytes = `coalesce(t.bytes, 0) + coalesce(t.rev_bytes, 0)`;
+  return [
+    // flows: the other endpoint of an indicator address (and port) is the victim
+    {
+      table: 'flows',
+      sql: `SELECT ${cols('t.src', 'flow', 'coalesce(t.te, t.ts)', flowBytes, true, answered, 'NULL')}
+      FROM flows t ${ipJoin('t.dst')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+    },
+    {
+      table: 'flows',
+      sql: `SELECT ${cols('t.dst', 'flow', 'coalesce(t.te, t.ts)', flowBytes, false, answered, 'NULL')}
+      FROM flows t ${ipJoin('t.src')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}`,
+    },
+    // DNS: a query for an indicator domain or any subdomain of it
+    {
+      table: 'dns',
+      sql: `SELECT ${cols('t.client', 'dns', 't.ts', '0', true, 'false', 't.query')}
+      FROM (SELECT *, unnest(domain_suffixes(query)) AS sfx FROM dns t WHERE ${telemetryScope}) t
+      JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}`,
+    },
+    // HTTP: Host header under an indicator domain, or host + path under an indicator URL
+    {
+      table: 'http',
+      sql: `SELECT ${cols('t.client', 'http', 't.ts', '0', true, 'true', "coalesce(t.host, '') || coalesce(t.uri, '')")}
+      FROM (SELECT *, unnest(domain_suffixes(host)) AS sfx FROM http t WHERE ${telemetryScope} AND host IS NOT NULL) t
+      JOIN ind_dom i ON i.domain = t.sfx
+      WHERE (i.type = 'domain' OR (t.host = i.domain AND starts_with(coalesce(t.uri, '/'), coalesce(i.url_path, '/')))) AND ${inWindow('t.ts')}`,
+    },
+    // HTTP or TLS to an indicator address is an application-level hit
+    {
+      table: 'http',
+      sql: `SELECT ${cols('t.client', 'http', 't.ts', '0', true, 'true', "coalesce(t.host, '') || coalesce(t.uri, '')")}
+      FROM http t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+    },
+    {
+      table: 'tls',
+      sql: `SELECT ${cols('t.client', 'tls', 't.ts', '0', true, 'true', 't.sni')}
+      FROM tls t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+    },
+    // TLS: SNI under an indicator domain
+    {
+      table: 'tls',
+      sql: `SELECT ${cols('t.client', 'tls', 't.ts', '0', true, 'true', 't.sni')}
+      FROM (SELECT *, unnest(domain_suffixes(sni)) AS sfx FROM tls t WHERE ${telemetryScope} AND sni IS NOT NULL) t
+      JOIN ind_dom i ON i.type = 'domain' AND i.domain = t.sfx WHERE ${inWindow('t.ts')}`,
+    },
+    // TLS: the server certificate's fingerprint
+    {
+      table: 'tls',
+      sql: `SELECT ${cols('t.client', 'tls', 't.ts', '0', true, 'true', 'coalesce(t.sni, t.subject)')}
+      FROM tls t JOIN ind_cert i ON (i.type = 'cert-sha256' AND i.value = t.cert_sha256) OR (i.type = 'cert-sha1' AND i.value = t.cert_sha1)
+      WHERE ${telemetryScope} AND ${inWindow('t.ts')}`,
+    },
+  ];
 }
 
 /** Inserts the sightings of `scope`; returns how many rows were added. */
@@ -105,9 +129,10 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
   const telemetryScope = scope.telemetryImport === undefined ? 'true' : 't.import_id = $imp';
   const params: Record<string, Param> = {};
   if (scope.telemetryImport !== undefined) params.imp = scope.telemetryImport;
-  await db.run(
+  const branches = hitBranches(telemetryScope).filter((b) => !scope.tables || scope.tables.includes(b.table));
+  if (branches.length) await db.run(
     `INSERT INTO sightings BY NAME
-     WITH hits AS (${hitsSql(telemetryScope)}),
+     WITH hits AS (${branches.map((b) => b.sql).join('\n     UNION ALL\n     ')}),
      victims_that_are_indicators AS (
        SELECT DISTINCT v.victim FROM (SELECT DISTINCT victim FROM hits) v ${ipJoin('v.victim', 'a', 'ind_any_ip')})
      SELECT victim, indicator_id, kind, import_id, date_trunc('hour', ts) AS hour,
@@ -119,7 +144,7 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
     params,
   );
   // Report rows that say a host is compromised are sightings by themselves (only once, by telemetry).
-  if (scope.indicatorImport === undefined) {
+  if (scope.indicatorImport === undefined && (!scope.tables || scope.tables.includes('reports'))) {
     await db.run(
       `INSERT INTO sightings BY NAME
        SELECT t.ip AS victim, NULL AS indicator_id, 'report' AS kind, t.import_id, date_trunc('hour', t.ts) AS hour,

@@ -123,6 +123,7 @@ test('lookup explains a candidate outside the validity window', async () => {
   assert.equal(l.evidence.length, 0);
   assert.equal(l.nearMisses.length, 1);
   assert.match(l.nearMisses[0]!.reason, /after the indicator's window closed 2024-06-30/);
+  assert.equal(l.nearMisses[0]!.line, 3); // the telemetry line, not the indicator's
   const port = await store.lookup(ip('198.51.100.8'), grace);
   assert.match(port.nearMisses[0]!.reason, /port 80 is not the indicator's port 443/);
   const warned = await store.lookup(ip('192.0.2.77'), grace);

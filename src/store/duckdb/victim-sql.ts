@@ -19,17 +19,27 @@ export interface VictimWindow {
   owner?: string;
 }
 
-/** Named parameters the victim CTEs use. */
-export function victimParams(w: VictimWindow): Record<string, Param> {
-  const c = w.constituency;
+/** Named parameters of SIGHTING_CTES. */
+export function windowParams(w: VictimWindow): Record<string, Param> {
   return {
     from: w.from === undefined ? '-infinity' : new Date(w.from).toISOString(),
     to: w.to === undefined ? 'infinity' : new Date(w.to).toISOString(),
+    owner: w.owner ?? null,
+  };
+}
+
+/** Named parameters of VICTIM_ROW_CTES. */
+export function constituencyParams(c: Constituency | undefined): Record<string, Param> {
+  return {
     has_c: c !== undefined,
     c_countries: (c?.countries ?? []).map((x) => x.toUpperCase()).join(','),
     c_asns: (c?.asns ?? []).join(','),
-    owner: w.owner ?? null,
   };
+}
+
+/** Named parameters of VICTIM_CTES. */
+export function victimParams(w: VictimWindow): Record<string, Param> {
+  return { ...windowParams(w), ...constituencyParams(w.constituency) };
 }
 
 /**
@@ -48,13 +58,20 @@ export const OWNER_CTE = `
     GROUP BY victim)`;
 
 /**
- * CTEs `s` (sightings in the window), `v` (one row per victim: grade, unit, host, warned, inside).
- * A sighting counts when its hour bucket overlaps the window.
+ * CTE `s`: the sightings in the window (a sighting counts when its hour bucket overlaps it), of
+ * the owner's victims only when an owner is given; `vo` gives each victim's owner.
  */
-export const VICTIM_CTES = `
+export const SIGHTING_CTES = `
   s0 AS (SELECT * FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
   ${OWNER_CTE},
-  s AS (SELECT s0.* FROM s0 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner),
+  s AS (SELECT s0.*, vo.owner FROM s0 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner)`;
+
+/**
+ * CTE `v` over a CTE or table `s`: one row per victim with its best evidence grade, the unit it
+ * counts as (the device when an identifier is known, else the address; both as one integer so
+ * counting distinct units stays cheap), enrichment, warninglists and constituency.
+ */
+export const VICTIM_ROW_CTES = `
   pair AS (
     SELECT victim, indicator_id,
            max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
@@ -67,9 +84,14 @@ export const VICTIM_CTES = `
     FROM vg x JOIN (SELECT DISTINCT prefix FROM warnings WHERE kind = 'cidr') pw ON true
     JOIN warnings w ON w.kind = 'cidr' AND w.prefix = pw.prefix AND net_key(w.lo, w.prefix) = net_key(x.victim, pw.prefix)
     GROUP BY x.victim),
+  ow AS (SELECT victim, any_value(owner) AS owner FROM s GROUP BY victim),
   v AS (
-    SELECT vg.victim, vg.grade, coalesce('dev:' || dev.device, 'ip:' || vg.victim::VARCHAR) AS unit, dev.device,
-           h.country, h.asn, h.as_org, wl.lists AS warned_by, vo.owner,
+    SELECT vg.victim, vg.grade,
+           CASE WHEN dev.device IS NULL THEN vg.victim ELSE hash(dev.device)::UHUGEINT | (1::UHUGEINT << 127) END AS unit,
+           dev.device, h.country, h.asn, h.as_org, wl.lists AS warned_by, ow.owner,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE vg.victim BETWEEN r.lo AND r.hi)) AS inside
-    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN vo USING (victim))`;
+    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN ow USING (victim))`;
+
+/** Both of the above: `s` and `v` from the sightings table. */
+export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;

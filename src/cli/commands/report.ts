@@ -1,0 +1,53 @@
+// botcensus report: the advisory-grade document (headline counts, countries, map, networks,
+// trend, indicators, methodology) as self-contained HTML, PDF or Markdown.
+import { Command, Option } from 'commander';
+import { readConstituency } from '../../census/constituency.js';
+import { gatherReportData } from '../../report/report-data.js';
+import { reportFormat, writeReport } from '../../report/write.js';
+import type { Grade, Measure } from '../../store/store.js';
+import { timeOpt, withStore } from '../context.js';
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('write the advisory-grade report: headline counts, country table and map, networks, daily trend, indicators, methodology')
+    .requiredOption('--out <file>', 'FILE.html (self-contained), FILE.pdf (rendered by headless Chromium) or FILE.md')
+    .option('--at <time>', 'reference time for "active" (default: the latest sighting)')
+    .option('--since <time>', 'window start (default: 7 days before --until); also where the daily trend starts')
+    .option('--until <time>', 'window end (default: --at)')
+    .option('--active-hours <hours>', 'length of the active window', '24')
+    .addOption(new Option('--measure <measure>', 'what the tables and the map count').choices(['active', 'window', 'cumulative']).default('active'))
+    .option('--top <n>', 'rows of each table before "others"', '10')
+    .option('--trend-days <n>', 'days of the daily trend when --since is not given', '30')
+    .option('--constituency <file>', 'countries, ASNs and CIDRs of your constituency (JSON or one per line)')
+    .option('--include-outside', 'count victims outside the constituency too')
+    .option('--include-warned', 'count victims on a warninglist too')
+    .addOption(new Option('--min-grade <grade>', 'weakest evidence that counts').choices(['one-way', 'two-way', 'confirmed']).default('one-way'))
+    .option('--owner <name>', "only this owner's victims (from `owners import`): nothing about other networks")
+    .option('--title <text>', 'document title')
+    .option('--marking <label>', 'handling marking on every page, e.g. TLP:CLEAR')
+    .action(async (o, cmd: Command) => {
+      reportFormat(o.out); // a wrong extension fails before any query
+      await withStore(cmd, async (store) => {
+        const data = await gatherReportData(store, {
+          at: timeOpt(o.at, '--at'),
+          since: timeOpt(o.since, '--since'),
+          until: timeOpt(o.until, '--until'),
+          activeHours: Number(o.activeHours),
+          measure: o.measure as Measure,
+          top: Number(o.top),
+          trendDays: Number(o.trendDays),
+          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+          constituencyLabel: o.constituency,
+          includeOutside: o.includeOutside,
+          includeWarned: o.includeWarned,
+          minGrade: o.minGrade as Grade,
+          owner: o.owner,
+          title: o.title,
+          marking: o.marking,
+        });
+        const format = await writeReport(data, o.out);
+        const h = data.census.headline;
+        console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);
+      });
+    });
+}

@@ -1,0 +1,151 @@
+// The API's paged listings: victims, indicators and imports, filtered, sorted by an allow-listed
+// key and cut to one page, with the total. ORDER BY expressions come from the constant maps below,
+// never from the request; every value is a bound parameter.
+import { formatIp } from '../../core/ip.js';
+import type { ImportPageQuery, ImportSort, IndicatorPageQuery, IndicatorSort, Page, SortDir, SourceCount, VictimPageQuery, VictimSort } from '../access.js';
+import type { ImportRow, IndicatorRow, VictimRow } from '../store.js';
+import type { Db } from './connection.js';
+import { importRow, indicatorRow, type RawImport } from './rows.js';
+import { GRADE_OF_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+
+const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
+
+const VICTIM_ORDER: Record<VictimSort, string> = {
+  ip: 'v.victim',
+  country: 'v.country',
+  asn: 'v.asn',
+  org: 'v.as_org',
+  grade: 'v.grade',
+  first_seen: 'agg.first_seen',
+  last_seen: 'agg.last_seen',
+  events: 'agg.events',
+};
+
+const INDICATOR_ORDER: Record<IndicatorSort, string> = {
+  value: 'value',
+  type: 'type',
+  source: 'source',
+  family: 'family',
+  first_seen: 'first_seen',
+  last_seen: 'last_seen',
+  victims: 'victims',
+};
+
+const IMPORT_ORDER: Record<ImportSort, string> = {
+  id: 'id',
+  imported_at: 'imported_at',
+  kind: 'kind',
+  format: 'format',
+  file: 'file',
+  records: 'records',
+  rejected: 'rejected',
+};
+
+/** "expr DIR NULLS LAST, tiebreak": both parts from the constant maps, the key checked against them. */
+function orderBy<K extends string>(map: Record<K, string>, key: K, dir: SortDir, tiebreak: string): string {
+  const expr = Object.hasOwn(map, key) ? map[key] : undefined;
+  const d = Object.hasOwn(DIR, dir) ? DIR[dir] : undefined;
+  if (!expr || !d) throw new Error(`unknown sort ${String(key)} ${String(dir)}`);
+  return `${expr} ${d} NULLS LAST, ${tiebreak}`;
+}
+
+const total = (rows: { total_rows?: unknown }[]) => Number(rows[0]?.total_rows ?? 0);
+
+export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<VictimRow>> {
+  await loadConstituency(db, undefined);
+  const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
+  // The CTE named `sightings` shadows the table for VICTIM_CTES: with a country or ASN filter only
+  // those victims' sightings are read (all of them, so grades and first/last seen are unchanged).
+  const rows = await db.all<Record<string, unknown>>(
+    `WITH sightings AS (
+       SELECT s.* FROM main.sightings s
+       WHERE ($country IS NULL AND $asn IS NULL)
+          OR s.victim IN (SELECT ip FROM hosts WHERE ($country IS NULL OR country = $country) AND ($asn IS NULL OR asn = $asn))),
+     ${VICTIM_CTES},
+     agg AS (
+       SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
+              list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
+              min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.events) AS events
+       FROM s LEFT JOIN indicators i ON i.id = s.indicator_id GROUP BY s.victim)
+     SELECT v.*, agg.* EXCLUDE (victim), count(*) OVER () AS total_rows
+     FROM v JOIN agg USING (victim)
+     WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
+     ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+    { ...victimParams(q), country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
+  );
+  const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+  return { rows: rows.map(victimRow), total: n };
+}
+
+function victimRow(r: Record<string, unknown>): VictimRow {
+  return {
+    ip: formatIp(r.victim as bigint),
+    country: (r.country as string | null) ?? undefined,
+    asn: r.asn === null ? undefined : Number(r.asn),
+    asOrg: (r.as_org as string | null) ?? undefined,
+    families: r.families as string[],
+    indicators: r.indicators as string[],
+    kinds: r.kinds as string[],
+    grade: GRADE_OF_RANK[Number(r.grade)]!,
+    firstSeen: r.first_seen as Date,
+    lastSeen: r.last_seen as Date,
+    events: Number(r.events),
+    deviceId: (r.device as string | null) ?? undefined,
+    warnings: r.warned_by ? String(r.warned_by).split('; ') : [],
+    owner: (r.owner as string | null) ?? undefined,
+  };
+}
+
+export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
+  const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
+  const rows = await db.all<Record<string, unknown>>(
+    `WITH m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id),
+     f AS (
+       SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
+       WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
+         AND ($matched IS NULL OR (coalesce(m.victims, 0) > 0) = $matched)
+         AND ($q IS NULL OR contains(lower(i.value), $q) OR contains(lower(coalesce(i.family, '')), $q)
+              OR contains(lower(coalesce(i.description, '')), $q) OR list_contains(list_transform(i.tags, x -> lower(x)), $q))),
+     page AS (SELECT *, count(*) OVER () AS total_rows FROM f ORDER BY ${order} LIMIT $limit OFFSET $offset),
+     w AS (
+       SELECT p.id, list(DISTINCT w.list) AS lists FROM page p
+       JOIN warnings w ON (w.kind = 'cidr' AND p.lo >= w.lo AND p.hi <= w.hi)
+                       OR (w.kind = 'domain' AND list_contains(domain_suffixes(p.domain), w.domain))
+       GROUP BY p.id)
+     SELECT page.*, coalesce(w.lists, []) AS warnings FROM page LEFT JOIN w USING (id) ORDER BY ${order}`,
+    {
+      type: q.type ?? null,
+      source: q.source ?? null,
+      matched: q.matched ?? null,
+      q: q.q ? q.q.toLowerCase() : null,
+      limit: q.limit,
+      offset: q.offset,
+    },
+  );
+  const n = rows.length ? total(rows) : q.offset > 0 ? (await indicatorPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+  return { rows: rows.map(indicatorRow), total: n };
+}
+
+export async function indicatorSources(db: Db): Promise<SourceCount[]> {
+  const rows = await db.all<{ source: string; indicators: bigint; matched: bigint; victims: bigint }>(
+    `WITH m AS (SELECT DISTINCT indicator_id AS id, victim FROM sightings WHERE indicator_id IS NOT NULL)
+     SELECT i.source, count(DISTINCT i.id) AS indicators, count(DISTINCT m.id) AS matched, count(DISTINCT m.victim) AS victims
+     FROM indicators i LEFT JOIN m USING (id) GROUP BY i.source ORDER BY indicators DESC, i.source`,
+  );
+  return rows.map((r) => ({ source: r.source, indicators: Number(r.indicators), matched: Number(r.matched), victims: Number(r.victims) }));
+}
+
+export async function importPage(db: Db, q: ImportPageQuery): Promise<Page<ImportRow>> {
+  const order = orderBy(IMPORT_ORDER, q.sort, q.dir, 'id');
+  const rows = await db.all<RawImport & { total_rows: bigint }>(
+    `SELECT *, count(*) OVER () AS total_rows FROM imports WHERE ($kind IS NULL OR kind = $kind) ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+    { kind: q.kind ?? null, limit: q.limit, offset: q.offset },
+  );
+  const n = rows.length ? total(rows) : q.offset > 0 ? (await importPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+  return { rows: rows.map(importRow), total: n };
+}
+
+export async function importById(db: Db, id: number): Promise<ImportRow | undefined> {
+  const r = await db.one<RawImport>(`SELECT * FROM imports WHERE id = $1`, [id]);
+  return r && importRow(r);
+}
