@@ -56,6 +56,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   rmSync(o.db + '.wal', { force: true });
   const store = await DuckDbStore.open(o.db);
   const match = { graceMs: 86_400_000 };
+  // Telemetry files are enriched once after the last one rather than file by file.
+  const batch = { ...match, deferEnrich: true };
   try {
     o.step('importing indicators and warninglists');
     for (const f of ['demo-public-dns.json', 'demo-scanners.json', 'advisory-iocs.txt', 'advisory-stix.json']) {
@@ -71,10 +73,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     let rows = 0;
     let n = 0;
     for (const f of files) {
-      const r = await ingestFile(store, join(o.dir, 'telemetry', f), { match });
+      const r = await ingestFile(store, join(o.dir, 'telemetry', f), { match: batch });
       if (r.status === 'imported') rows += r.counts.records;
       if (++n % 10 === 0 || n === files.length) o.log(`  ${n}/${files.length} files, ${rows.toLocaleString('en-US')} records`);
     }
+    const enriched = await store.enrich();
+    o.log(`  enriched ${enriched.toLocaleString('en-US')} victim addresses (ASN, organisation, country)`);
     o.step('census');
     const active = await runCensus(store, { by: 'country', measure: 'active', top: 10 });
     const measured = await store.census({ by: 'country', measure: 'active', top: 1000, from: active.window.from, to: active.window.to });

@@ -48,6 +48,8 @@ export interface LineCounts {
 export interface MatchOptions {
   /** Widening of every validity window, in milliseconds. */
   graceMs: number;
+  /** Leave enrichment of new victims to a later `enrich()` (batch imports do it once at the end). */
+  deferEnrich?: boolean;
 }
 
 export interface IntelImport {

@@ -43,7 +43,7 @@ export function ingestCommand(): Command {
               sensor: o.sensor,
               strict: o.strict,
               tz: o.tz,
-              match: { graceMs: graceMs(o.grace) },
+              match: { graceMs: graceMs(o.grace), deferEnrich: true },
               onProgress: (b) => progress.update(b),
             });
             progress.done();
@@ -62,6 +62,8 @@ export function ingestCommand(): Command {
             if (!o.json) console.error(`botcensus: ${msg}`);
           }
         }
+        // New victims are enriched once, after the last file.
+        if (results.some((r) => r.status === 'imported')) await store.enrich();
       });
       if (o.json) process.stdout.write(toJson(results));
       if (results.some((r) => r.status === 'failed')) process.exitCode = 1;

@@ -227,8 +227,10 @@ export class DuckDbStore implements Store {
       const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
-    await ensureGeo(this.db, this.geo);
-    await enrichHosts(this.db, out.importId);
+    if (!match.deferEnrich) {
+      await ensureGeo(this.db, this.geo);
+      await enrichHosts(this.db, out.importId);
+    }
     return out;
   }
 

@@ -23,7 +23,7 @@ async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
                   coalesce(i.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) AS win_to`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ind_ip AS
-     SELECT i.id, i.lo, i.hi, i.prefix, i.port, i.family, ${window}
+     SELECT i.id, i.lo, i.hi, i.prefix, net_key(i.lo, i.prefix) AS key, i.port, i.family, ${window}
      FROM indicators i
      WHERE i.type IN ('ip', 'cidr', 'ip-port') AND i.for_detection AND ${indScope}
        AND NOT EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'cidr' AND i.lo >= w.lo AND i.hi <= w.hi)`,
@@ -48,13 +48,19 @@ async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
   );
   // Every address indicator, usable or not: a victim that is itself an indicator is no victim.
   await db.run(`CREATE OR REPLACE TEMP TABLE ind_any_ip AS
-     SELECT lo, hi, prefix FROM indicators WHERE type IN ('ip', 'cidr', 'ip-port')`);
+     SELECT lo, hi, prefix, net_key(lo, prefix) AS key FROM indicators WHERE type IN ('ip', 'cidr', 'ip-port')`);
 }
 
-/** Join of an address expression against ind_ip (alias i) through prefix keys. */
-function ipJoin(addr: string, alias = 'i', table = 'ind_ip'): string {
-  return `JOIN (SELECT DISTINCT prefix FROM ${table}) pf_${alias} ON true
-          JOIN ${table} ${alias} ON ${alias}.prefix = pf_${alias}.prefix AND net_key(${alias}.lo, ${alias}.prefix) = net_key(${addr}, pf_${alias}.prefix)`;
+/**
+ * Rows of `source` (alias t, filtered by `where`) joined to the address ranges of `ranges` (alias
+ * `alias`, with columns prefix and key = net_key(lo, prefix)) that contain `addr`. Each row is
+ * paired with every distinct prefix length first, so the join itself is a plain hash join on
+ * (prefix, key): the optimiser cannot turn it into a range join over the validity windows.
+ */
+function keyedJoin(source: string, addr: string, where: string, alias = 'i', ranges = 'ind_ip'): string {
+  return `(SELECT t.*, pf.prefix AS _p, net_key(${addr}, pf.prefix) AS _k
+           FROM ${source} t, (SELECT DISTINCT prefix FROM ${ranges}) pf WHERE ${where}) t
+          JOIN ${ranges} ${alias} ON ${alias}.prefix = t._p AND ${alias}.key = t._k`;
 }
 
 const inWindow = (ts: string) => `${ts} BETWEEN i.win_from AND i.win_to`;
@@ -72,12 +78,12 @@ function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
     {
       table: 'flows',
       sql: `SELECT ${cols('t.src', 'flow', 'coalesce(t.te, t.ts)', flowBytes, true, answered, 'NULL')}
-      FROM flows t ${ipJoin('t.dst')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin('flows', 't.dst', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
     },
     {
       table: 'flows',
       sql: `SELECT ${cols('t.dst', 'flow', 'coalesce(t.te, t.ts)', flowBytes, false, answered, 'NULL')}
-      FROM flows t ${ipJoin('t.src')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin('flows', 't.src', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}`,
     },
     // DNS: a query for an indicator domain or any subdomain of it
     {
@@ -98,12 +104,12 @@ function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
     {
       table: 'http',
       sql: `SELECT ${cols('t.client', 'http', 't.ts', '0', true, 'true', "coalesce(t.host, '') || coalesce(t.uri, '')")}
-      FROM http t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin('http', 't.server', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
     },
     {
       table: 'tls',
       sql: `SELECT ${cols('t.client', 'tls', 't.ts', '0', true, 'true', 't.sni')}
-      FROM tls t ${ipJoin('t.server')} WHERE ${telemetryScope} AND (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin('tls', 't.server', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
     },
     // TLS: SNI under an indicator domain
     {
@@ -134,7 +140,7 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
     `INSERT INTO sightings BY NAME
      WITH hits AS (${branches.map((b) => b.sql).join('\n     UNION ALL\n     ')}),
      victims_that_are_indicators AS (
-       SELECT DISTINCT v.victim FROM (SELECT DISTINCT victim FROM hits) v ${ipJoin('v.victim', 'a', 'ind_any_ip')})
+       SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM hits)', 't.victim', 'true', 'a', 'ind_any_ip')})
      SELECT victim, indicator_id, kind, import_id, date_trunc('hour', ts) AS hour,
             min(ts) AS first_seen, max(te) AS last_seen, count(*) AS events, sum(bytes)::UBIGINT AS bytes,
             bool_or(to_ind) AS to_indicator, bool_or(from_ind) AS from_indicator, bool_or(answered) AS answered,
@@ -164,10 +170,13 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
 export async function retractIndicatorVictims(db: Db, indicatorImport: number): Promise<number> {
   const before = await countSightings(db);
   await db.run(
-    `DELETE FROM sightings WHERE victim IN (
-       SELECT DISTINCT v.victim FROM (SELECT DISTINCT victim FROM sightings) v
-       ${ipJoin('v.victim', 'a', '(SELECT lo, hi, prefix FROM indicators WHERE import_id = $ind AND type IN (\'ip\', \'cidr\', \'ip-port\'))')})`,
+    `CREATE OR REPLACE TEMP TABLE new_ind AS SELECT prefix, net_key(lo, prefix) AS key FROM indicators
+     WHERE import_id = $ind AND type IN ('ip', 'cidr', 'ip-port')`,
     { ind: indicatorImport },
+  );
+  await db.run(
+    `DELETE FROM sightings WHERE victim IN (
+       SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM sightings)', 't.victim', 'true', 'a', 'new_ind')})`,
   );
   return before - (await countSightings(db));
 }
