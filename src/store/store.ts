@@ -5,9 +5,10 @@ import type { RejectedLine } from '../telemetry/reader.js';
 import type { TelemetryRecord } from '../telemetry/records.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
+import type { IdentifyStore } from './identify.js';
 import type { NotifyStore } from './notify.js';
 
-export type ImportKind = 'intel' | 'warninglist' | 'telemetry';
+export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
 export interface ImportMeta {
   kind: ImportKind;
@@ -69,6 +70,25 @@ export interface ImportOutcome {
   retracted: number;
 }
 
+/** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
+export interface FlowCsvLayout {
+  /** Column names of the header line (the file's first line). */
+  names: string[];
+  /** Column indexes. */
+  start: number;
+  startKind: 'text' | 'epoch-ms';
+  end?: number;
+  /** Duration in seconds, when there is no end column. */
+  duration?: number;
+  src: number;
+  dst: number;
+  sport?: number;
+  dport?: number;
+  proto?: number;
+  bytes?: number;
+  packets?: number;
+}
+
 /** Receives a telemetry file's records in batches, inside the import's transaction. */
 export type TelemetryFeed = (write: (records: TelemetryRecord[]) => Promise<void>) => Promise<LineCounts>;
 
@@ -105,7 +125,7 @@ export interface Constituency {
 }
 
 export type Measure = 'active' | 'window' | 'cumulative';
-export type CensusDimension = 'country' | 'asn' | 'org' | 'family' | 'tag' | 'indicator' | 'kind' | 'grade';
+export type CensusDimension = 'country' | 'asn' | 'org' | 'family' | 'tag' | 'indicator' | 'kind' | 'grade' | 'device' | 'vendor' | 'product' | 'cve';
 export type Grade = 'confirmed' | 'two-way' | 'one-way';
 
 export interface CensusQuery {
@@ -238,11 +258,18 @@ export interface Store {
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;
+  /** Services, device identities, the KEV catalog and exposures (identify stage). */
+  readonly identify: IdentifyStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;
   importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
   importTelemetry(meta: ImportMeta, feed: TelemetryFeed, check: (c: LineCounts) => void, match: MatchOptions): Promise<ImportOutcome & { counts: LineCounts }>;
+  /**
+   * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
+   * not convert, so the caller reads the file line by line and reports the bad lines.
+   */
+  importFlowCsv(meta: ImportMeta, file: string, layout: FlowCsvLayout, match: MatchOptions): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Enriches every victim address not yet enriched; returns how many were new. */
   enrich(): Promise<number>;

@@ -4,7 +4,8 @@ import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { detectTelemetryFormat, formatByName } from './formats.js';
-import { readTelemetry, type TelemetryFormat } from './reader.js';
+import { nfdumpLayout } from './flow-csv-layout.js';
+import { headLines, readTelemetry, type TelemetryFormat } from './reader.js';
 
 export interface IngestOptions {
   /** A format name, or 'auto' to detect it. */
@@ -16,6 +17,8 @@ export interface IngestOptions {
   tz?: string;
   match: MatchOptions;
   onProgress?: (bytesRead: number) => void;
+  /** Never use DuckDB's own CSV reader (the fast path), e.g. to compare both. */
+  lineByLine?: boolean;
 }
 
 export type IngestResult =
@@ -29,8 +32,15 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
   const format: TelemetryFormat = !opts.format || opts.format === 'auto' ? await detectTelemetryFormat(file) : formatByName(opts.format);
+  const meta = { kind: 'telemetry' as const, format: format.name, file, sha256, sensor: opts.sensor };
+  if (format.name === 'nfdump' && !opts.lineByLine) {
+    // DuckDB reads plain nfdump CSV itself; a file it refuses is read line by line below.
+    const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
+    const fast = layout && (await store.importFlowCsv(meta, file, layout, opts.match));
+    if (fast) return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings };
+  }
   const out = await store.importTelemetry(
-    { kind: 'telemetry', format: format.name, file, sha256, sensor: opts.sensor },
+    meta,
     (write) => readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress }),
     (c) => checkCounts(file, c, opts.strict ?? false),
     opts.match,

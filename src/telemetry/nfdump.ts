@@ -60,13 +60,16 @@ export function protoName(value: string | number | undefined | null): string | u
   return PROTO_ALIASES[s] ?? s;
 }
 
-interface Header {
+export type NfdumpRole = Role;
+
+export interface NfdumpHeader {
   names: string[];
   col: Partial<Record<Role, number>>;
 }
+type Header = NfdumpHeader;
 
 /** Reads a line as an nfdump header, or null when it is not one. */
-function parseHeader(line: string): Header | null {
+export function parseHeader(line: string): Header | null {
   const names = line.split(',').map((n) => n.trim().replace(/^%/, ''));
   if (names.length < 2 || !names.every((n) => /^[A-Za-z][A-Za-z0-9-]*$/.test(n))) return null;
   const col: Partial<Record<Role, number>> = {};
