@@ -64,6 +64,8 @@ export interface IntelImport {
 
 export interface ImportOutcome {
   importId: number;
+  /** Milliseconds spent loading rows and matching them, where the driver measures them. */
+  timings?: { loadMs: number; matchMs: number };
   /** New sightings the import produced (matching both ways). */
   sightings: number;
   /** Sightings removed because a victim turned out to be an indicator itself. */

@@ -1,11 +1,15 @@
 // Imports one telemetry file: hash it, skip it if the same bytes were imported before, detect or
-// check its format, stream it into the store inside one transaction, and match it.
+// check its format, stream it into the store inside one transaction, and match it. Scan files
+// (zgrab2, Shodan, Censys) take the same path into the services table instead; the passive rows of
+// a telemetry file (Server headers, certificates, device reports) become services after it.
 import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
+import { derivePassiveServices } from '../identify/passive.js';
+import { readScanFile } from '../identify/scan-reader.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
-import { detectTelemetryFormat, formatByName } from './formats.js';
+import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, readTelemetry, type TelemetryFormat } from './reader.js';
+import { headLines, readTelemetry } from './reader.js';
 
 export interface IngestOptions {
   /** A format name, or 'auto' to detect it. */
@@ -22,7 +26,19 @@ export interface IngestOptions {
 }
 
 export type IngestResult =
-  | { status: 'imported'; file: string; format: string; importId: number; counts: LineCounts; sightings: number }
+  | {
+      status: 'imported';
+      file: string;
+      format: string;
+      importId: number;
+      counts: LineCounts;
+      sightings: number;
+      /** Services stored for device identification (scan observations, or passive rows folded). */
+      services?: number;
+      /** True when DuckDB read the file itself (the flow CSV fast path). */
+      fast?: boolean;
+      timings?: { loadMs: number; matchMs: number };
+    }
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
 export async function ingestFile(store: Store, file: string, opts: IngestOptions): Promise<IngestResult> {
@@ -31,21 +47,30 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   });
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
-  const format: TelemetryFormat = !opts.format || opts.format === 'auto' ? await detectTelemetryFormat(file) : formatByName(opts.format);
-  const meta = { kind: 'telemetry' as const, format: format.name, file, sha256, sensor: opts.sensor };
+  const resolved = !opts.format || opts.format === 'auto' ? await detectIngestFormat(file) : ingestFormatByName(opts.format);
+  const meta = { kind: 'telemetry' as const, format: resolved.format.name, file, sha256, sensor: opts.sensor };
+  const check = (c: LineCounts) => checkCounts(file, c, opts.strict ?? false);
+  if (resolved.kind === 'scan') {
+    const scan = resolved.format;
+    const out = await store.identify.importScan(meta, (write) => readScanFile(file, scan, write, { tz: opts.tz }, { onProgress: opts.onProgress }), check);
+    return { status: 'imported', file, format: scan.name, importId: out.importId, counts: out.counts, sightings: 0, services: out.services };
+  }
+  const format = resolved.format;
   if (format.name === 'nfdump' && !opts.lineByLine) {
     // DuckDB reads plain nfdump CSV itself; a file it refuses is read line by line below.
     const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
     const fast = layout && (await store.importFlowCsv(meta, file, layout, opts.match));
-    if (fast) return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings };
+    if (fast)
+      return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   }
   const out = await store.importTelemetry(
     meta,
     (write) => readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress }),
-    (c) => checkCounts(file, c, opts.strict ?? false),
+    check,
     opts.match,
   );
-  return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings };
+  const services = await derivePassiveServices(store, out.importId);
+  return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
 }
 
 /** Fails an import with nothing in it, or, under --strict, with any rejected line. */

@@ -22,9 +22,10 @@ export class Db {
     readonly path: string,
   ) {}
 
-  static async open(path: string, threads?: number): Promise<Db> {
+  static async open(path: string, threads?: number, memoryLimit?: string): Promise<Db> {
     const opts: Record<string, string> = {};
     if (threads) opts.threads = String(threads);
+    if (memoryLimit) opts.memory_limit = memoryLimit;
     try {
       const instance = await DuckDBInstance.create(path, opts);
       const conn = await instance.connect();

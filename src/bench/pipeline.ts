@@ -1,0 +1,89 @@
+// One benchmark pipeline run, in its own process so its peak memory is its own: intel import,
+// flow import + match (DuckDB fast path), enrichment, census (three measures x country/ASN),
+// then an incremental day, the Zeek dns.log and a Shadowserver report.
+import { importIntelFile } from '../intel/import.js';
+import { runCensus } from '../census/census.js';
+import { DuckDbStore } from '../store/duckdb/index.js';
+import { ingestFile } from '../telemetry/ingest.js';
+
+export interface PipelineArgs {
+  db: string;
+  indicators: string;
+  flows: string;
+  /** A second day of flows, imported into the full store and into an empty one. */
+  nextDay: string;
+  dns: string;
+  shadowserver: string;
+  memoryLimit: string;
+}
+
+export interface PipelineResult {
+  ms: Record<string, number>;
+  rows: Record<string, number>;
+  sightings: number;
+  victims: { active: number; window: number; cumulative: number };
+  fastPath: boolean;
+  peakRssMb: number;
+}
+
+const time = async <T>(ms: Record<string, number>, key: string, fn: () => Promise<T>): Promise<T> => {
+  const t = performance.now();
+  const out = await fn();
+  ms[key] = performance.now() - t;
+  return out;
+};
+
+export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
+  const ms: Record<string, number> = {};
+  const rows: Record<string, number> = {};
+  const match = { graceMs: 86_400_000, deferEnrich: true };
+  const store = await DuckDbStore.open(a.db, { memoryLimit: a.memoryLimit });
+  // Loading the range data is once per store (and per data version), not per import.
+  await time(ms, 'geoLoad', () => store.enrich());
+  const intel = await time(ms, 'intel', () => importIntelFile(store, a.indicators, { source: 'bench', match }));
+  rows.indicators = intel.status === 'imported' ? intel.indicators : 0;
+  const flows = await time(ms, 'importMatch', () => ingestFile(store, a.flows, { match }));
+  if (flows.status !== 'imported') throw new Error('flows not imported');
+  rows.flows = flows.counts.records;
+  ms.import = flows.timings?.loadMs ?? NaN;
+  ms.match = flows.timings?.matchMs ?? NaN;
+  await time(ms, 'enrich', () => store.enrich());
+  const census: Record<string, number> = {};
+  let victims = { active: 0, window: 0, cumulative: 0 };
+  await time(ms, 'census', async () => {
+    for (const by of ['country', 'asn'] as const) {
+      const t = performance.now();
+      const r = await runCensus(store, { by, measure: 'active', top: 10 });
+      census[by] = performance.now() - t;
+      victims = { active: r.headline.active, window: r.headline.window, cumulative: r.headline.cumulative };
+    }
+  });
+  ms.censusCountry = census.country!;
+  ms.censusAsn = census.asn!;
+  const sightings = Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM sightings`))!.n);
+  const next = await time(ms, 'nextDayIntoFull', () => ingestFile(store, a.nextDay, { match }));
+  rows.nextDay = next.status === 'imported' ? next.counts.records : 0;
+  const dns = await time(ms, 'dns', () => ingestFile(store, a.dns, { match }));
+  rows.dns = dns.status === 'imported' ? dns.counts.records : 0;
+  const sh = await time(ms, 'shadowserver', () => ingestFile(store, a.shadowserver, { match }));
+  rows.shadowserver = sh.status === 'imported' ? sh.counts.records : 0;
+  await store.close();
+  // The same day into an empty store: incremental cost should not depend on what is stored.
+  const empty = await DuckDbStore.open(a.db + '.empty', { memoryLimit: a.memoryLimit });
+  await empty.enrich();
+  await importIntelFile(empty, a.indicators, { source: 'bench', match });
+  await time(ms, 'nextDayIntoEmpty', () => ingestFile(empty, a.nextDay, { match }));
+  await empty.close();
+  return { ms, rows, sightings, victims, fastPath: flows.fast === true, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+// Run as a child: arguments as one JSON string, result as JSON on stdout.
+if (process.argv[1]?.endsWith('pipeline.js') && process.argv[2]) {
+  runPipeline(JSON.parse(process.argv[2]) as PipelineArgs).then(
+    (r) => process.stdout.write(JSON.stringify(r)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

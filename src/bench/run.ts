@@ -1,0 +1,156 @@
+// `npm run bench`: generates the inputs, runs the pipeline in a child process and the baselines
+// in this one, on the same files, and prints one table (and JSON with --json).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ipLocationDb } from '../enrich/geo-data.js';
+import { duckdbCount, grepBaseline, nodeSetBaseline, writeShadowserver, type BaselineResult } from './baselines.js';
+import { generateBenchFiles } from './generate.js';
+import type { PipelineArgs, PipelineResult } from './pipeline.js';
+
+export interface BenchOptions {
+  rows: number;
+  seed: number;
+  dir: string;
+  grepSlice: number;
+  memoryLimit: string;
+  log: (line: string) => void;
+}
+
+export interface Target {
+  name: string;
+  met: boolean;
+  detail: string;
+}
+
+export interface BenchReport {
+  machine: { cores: number; memoryGb: number; node: string; duckdb: string; platform: string };
+  rows: number;
+  indicators: number;
+  pipeline: PipelineResult;
+  rates: Record<string, number>;
+  baselines: { duckdbCount: BaselineResult; grep: BaselineResult; nodeSet: BaselineResult };
+  ratios: { vsDuckdbCount: number; vsGrep: number; vsNodeSet: number };
+  targets: Target[];
+}
+
+function allocations(): [number, number][] {
+  const out: [number, number][] = [];
+  for (const line of readFileSync(ipLocationDb().countryV4[0]!, 'utf8').split('\n')) {
+    const [lo, hi] = line.split(',');
+    if (hi && Number(hi) - Number(lo) >= 65535) out.push([Number(lo), Number(hi)]);
+  }
+  return out;
+}
+
+async function duckdbVersion(): Promise<string> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const v = (await c.runAndReadAll('SELECT version() AS v')).getRowObjectsJS()[0] as { v: string };
+  c.closeSync();
+  db.closeSync();
+  return v.v;
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  rmSync(o.dir, { recursive: true, force: true });
+  mkdirSync(join(o.dir, 'next'), { recursive: true });
+  o.log(`generating ${o.rows.toLocaleString('en-US')} flow rows, 100,000 indicators and a Zeek dns.log in ${o.dir}`);
+  const ranges = allocations();
+  const files = await generateBenchFiles(o.dir, o.rows, o.seed, ranges);
+  const next = await generateBenchFiles(join(o.dir, 'next'), Math.max(10_000, Math.floor(o.rows / 10)), o.seed + 1, ranges);
+  const shadowserver = join(o.dir, '2024-06-01-event4_sinkhole-bench.csv'); // the report type comes from the name
+  const shRows = Math.max(10_000, Math.floor(o.rows / 50));
+  writeShadowserver(shadowserver, shRows);
+
+  o.log('running the pipeline (child process)');
+  const args: PipelineArgs = {
+    db: join(o.dir, 'bench.duckdb'),
+    indicators: files.indicatorsText,
+    flows: files.flows,
+    nextDay: next.flows,
+    dns: files.dns,
+    shadowserver,
+    memoryLimit: o.memoryLimit,
+  };
+  const here = dirname(fileURLToPath(import.meta.url));
+  const out = execFileSync(process.execPath, [join(here, 'pipeline.js'), JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const pipeline = JSON.parse(out) as PipelineResult;
+
+  o.log('baselines: DuckDB count(*), grep -F -w -f, Node.js Set');
+  const duck = await duckdbCount(files.flows);
+  const grep = grepBaseline(files.flows, files.indicatorValues, Math.min(o.grepSlice, o.rows), join(o.dir, 'slice.csv'));
+  const nodeSet = await nodeSetBaseline(files.flows, files.indicatorValues);
+
+  const ms = pipeline.ms;
+  const e2eMs = ms.importMatch! + ms.enrich! + ms.census!;
+  const perSec = (n: number, t: number) => n / (t / 1000);
+  const rates = {
+    import: perSec(files.rows, ms.import!),
+    match: perSec(files.rows, ms.match!),
+    enrich: perSec(files.rows, ms.enrich!),
+    census: perSec(files.rows, ms.census!),
+    endToEnd: perSec(files.rows, e2eMs),
+    zeekDns: perSec(pipeline.rows.dns!, ms.dns!),
+    shadowserver: perSec(pipeline.rows.shadowserver!, ms.shadowserver!),
+    nextDayIntoFull: perSec(pipeline.rows.nextDay!, ms.nextDayIntoFull!),
+    nextDayIntoEmpty: perSec(pipeline.rows.nextDay!, ms.nextDayIntoEmpty!),
+  };
+  const ratios = { vsDuckdbCount: rates.endToEnd / duck.rowsPerSec, vsGrep: rates.endToEnd / grep.rowsPerSec, vsNodeSet: rates.endToEnd / nodeSet.rowsPerSec };
+  const incremental = ms.nextDayIntoFull! / ms.nextDayIntoEmpty!;
+  const targets: Target[] = [
+    { name: 'end to end >= 0.5x DuckDB count(*)', met: ratios.vsDuckdbCount >= 0.5, detail: `${ratios.vsDuckdbCount.toFixed(2)}x` },
+    { name: 'end to end >= 3M rows/s', met: rates.endToEnd >= 3e6, detail: `${(rates.endToEnd / 1e6).toFixed(2)}M rows/s` },
+    { name: '>= 30x grep -F -w -f', met: ratios.vsGrep >= 30, detail: `${ratios.vsGrep.toFixed(1)}x` },
+    { name: 'faster than Node.js Set', met: ratios.vsNodeSet > 1, detail: `${ratios.vsNodeSet.toFixed(1)}x` },
+    { name: 'peak RSS < 2 GB', met: pipeline.peakRssMb < 2048, detail: `${pipeline.peakRssMb.toFixed(0)} MB` },
+    { name: 'incremental day costs about the day alone (< 1.5x)', met: incremental < 1.5, detail: `${incremental.toFixed(2)}x (${ms.nextDayIntoFull!.toFixed(0)} ms into the full store, ${ms.nextDayIntoEmpty!.toFixed(0)} ms into an empty one)` },
+    { name: 'census < 1 s', met: Math.max(ms.censusCountry!, ms.censusAsn!) < 1000, detail: `country ${ms.censusCountry!.toFixed(0)} ms, ASN ${ms.censusAsn!.toFixed(0)} ms (three measures each), ${pipeline.sightings.toLocaleString('en-US')} sightings` },
+  ];
+  return {
+    machine: { cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, duckdb: await duckdbVersion(), platform: `${process.platform}-${process.arch}` },
+    rows: files.rows,
+    indicators: files.indicators,
+    pipeline,
+    rates,
+    baselines: { duckdbCount: duck, grep, nodeSet },
+    ratios,
+    targets,
+  };
+}
+
+export function renderBench(r: BenchReport): string {
+  const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
+  const ms = r.pipeline.ms;
+  const rows: [string, string, string][] = [
+    ['intel import (100k indicators)', `${ms.intel!.toFixed(0)} ms`, ''],
+    ['flow import (DuckDB reader)', `${ms.import!.toFixed(0)} ms`, `${k(r.rates.import!)} rows/s`],
+    ['match', `${ms.match!.toFixed(0)} ms`, `${k(r.rates.match!)} rows/s`],
+    ['enrich', `${ms.enrich!.toFixed(0)} ms`, `${k(r.rates.enrich!)} rows/s`],
+    ['census (country + ASN, 3 measures)', `${ms.census!.toFixed(0)} ms`, `${k(r.rates.census!)} rows/s`],
+    ['end to end', `${(ms.importMatch! + ms.enrich! + ms.census!).toFixed(0)} ms`, `${k(r.rates.endToEnd!)} rows/s`],
+    ['Zeek dns.log import', `${ms.dns!.toFixed(0)} ms`, `${k(r.rates.zeekDns!)} rows/s`],
+    ['Shadowserver CSV import', `${ms.shadowserver!.toFixed(0)} ms`, `${k(r.rates.shadowserver!)} rows/s`],
+    ['next day into the full store', `${ms.nextDayIntoFull!.toFixed(0)} ms`, `${k(r.rates.nextDayIntoFull!)} rows/s`],
+    ['next day into an empty store', `${ms.nextDayIntoEmpty!.toFixed(0)} ms`, `${k(r.rates.nextDayIntoEmpty!)} rows/s`],
+    ['baseline (a) DuckDB count(*)', `${r.baselines.duckdbCount.ms.toFixed(0)} ms`, `${k(r.baselines.duckdbCount.rowsPerSec)} rows/s`],
+    ['baseline (b) grep -F -w -f', `${r.baselines.grep.ms.toFixed(0)} ms`, `${k(r.baselines.grep.rowsPerSec)} rows/s (${k(r.baselines.grep.sliceRows ?? r.rows)}-row slice)`],
+    ['baseline (c) Node.js Set', `${r.baselines.nodeSet.ms.toFixed(0)} ms`, `${k(r.baselines.nodeSet.rowsPerSec)} rows/s`],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  const m = r.machine;
+  return [
+    `botcensus bench: ${r.rows.toLocaleString('en-US')} flow rows, ${r.indicators.toLocaleString('en-US')} indicators; ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, DuckDB ${m.duckdb}`,
+    '',
+    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`),
+    '',
+    `ratios: ${r.ratios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.ratios.vsGrep.toFixed(1)}x grep, ${r.ratios.vsNodeSet.toFixed(1)}x Node.js Set; peak RSS ${r.pipeline.peakRssMb.toFixed(0)} MB; fast path ${r.pipeline.fastPath ? 'used' : 'NOT used'}`,
+    `victims: active ${r.pipeline.victims.active}, window ${r.pipeline.victims.window}, cumulative ${r.pipeline.victims.cumulative}; ${r.pipeline.sightings} sightings`,
+    '',
+    ...r.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.detail}`),
+  ].join('\n');
+}
