@@ -123,9 +123,9 @@ export interface NotifyStore {
   priorReports(): Promise<PriorReport[]>;
   /**
    * Writes messages to the outbox as pending, in one transaction. A message whose dedupe key is
-   * already pending or sent is skipped. Returns the new rows' ids.
+   * already pending or sent is skipped. Returns each message's new id, or null for a skipped one.
    */
-  enqueue(messages: OutboxMessage[], createdAt: number): Promise<{ ids: number[]; duplicates: number }>;
+  enqueue(messages: OutboxMessage[], createdAt: number): Promise<(number | null)[]>;
   /** Pending outbox rows, oldest first. */
   pending(): Promise<NotificationRow[]>;
   /** Records one delivery attempt: sent, still pending (transient error) or failed. */

@@ -97,13 +97,12 @@ export function createNotifyStore(db: Db): NotifyStore {
         const seen = new Set(live.map((r) => r.dedupe_key));
         const next = await db.one<{ n: number | bigint }>(`SELECT coalesce(max(id), 0) + 1 AS n FROM notifications`);
         let id = Number(next!.n);
-        const ids: number[] = [];
-        let duplicates = 0;
+        const ids: (number | null)[] = [];
         const n = await TableAppender.open(db, table('notifications'));
         const v = await TableAppender.open(db, table('notification_victims'));
         for (const m of messages) {
           if (seen.has(m.dedupeKey)) {
-            duplicates++;
+            ids.push(null);
             continue;
           }
           seen.add(m.dedupeKey);
@@ -131,7 +130,7 @@ export function createNotifyStore(db: Db): NotifyStore {
         n.close();
         v.flush();
         v.close();
-        return { ids, duplicates };
+        return ids;
       });
     },
 

@@ -1,0 +1,160 @@
+// botcensus notify: tell each network owner about its own compromised devices (plan, send, log).
+import { Command } from 'commander';
+import { BotcensusError } from '../../core/errors.js';
+import { type Channels, type SendEvent, sendNotifications } from '../../notify/outbox.js';
+import { planNotifications } from '../../notify/plan.js';
+import { redact, smtpChannel } from '../../notify/smtp.js';
+import type { NotifyPlan } from '../../notify/types.js';
+import { webhookChannel } from '../../notify/webhook.js';
+import type { NotificationStatus } from '../../store/notify.js';
+import { timeOpt, toJson, withStore } from '../context.js';
+
+const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** --since: a date-time, or a span back from now such as 30d, 12h, 2w. */
+export function sinceOpt(value: string | undefined, now: number): number | undefined {
+  const m = value === undefined ? null : /^(\d+(?:\.\d+)?)([hdw])$/.exec(value.trim());
+  return m ? now - Number(m[1]) * UNIT_MS[m[2]!]! : timeOpt(value, '--since');
+}
+
+/** The plan as JSON: payloads parsed, webhook secrets hidden. */
+export function planJson(plan: NotifyPlan): unknown {
+  return {
+    ...plan,
+    owners: plan.owners.map((g) => ({
+      ...g,
+      entry: g.entry && { ...g.entry, webhookSecret: g.entry.webhookSecret ? '***' : undefined },
+      messages: g.messages.map((m) => ({ ...m, payload: JSON.parse(m.payload), victims: m.victims.map((v) => v.ip) })),
+    })),
+  };
+}
+
+function printPlan(plan: NotifyPlan): void {
+  for (const g of plan.owners) {
+    const e = g.entry;
+    const head = e ? `${e.language}, every ${e.intervalDays}d, ${e.format}` : 'no owner entry: AS organisation from enrichment';
+    console.log(`== ${g.owner}  (${g.contact ? head : `no contact; ${head}`})  ${g.victims.length} victims`);
+    for (const v of g.victims) {
+      const due = Object.entries(v.due).map(([ch, r]) => `${ch}:${r}`).join(' ') || '-';
+      console.log(`  ${v.ip.padEnd(39)} ${(v.country ?? '??').padEnd(2)} AS${String(v.asn ?? '?').padEnd(7)} last ${v.lastSeen.toISOString()} ${v.grade.padEnd(9)} ${due}  ${v.families.join(',')}`);
+      for (const l of v.evidence)
+        console.log(`      ${l.kind.padEnd(6)} ${l.indicator ?? l.detail ?? ''} ${l.firstSeen.toISOString()}..${l.lastSeen.toISOString()} x${l.events}  ${l.file}:${l.firstLine ?? '?'}`);
+    }
+    for (const m of g.messages) {
+      console.log(`  -> ${m.channel} to ${m.recipients.map(redact).join(', ')}: ${m.victims.length} victims, id ${m.messageId}`);
+      console.log(`     Subject: ${m.subject}`);
+      for (const line of m.text.split('\n')) console.log(`     | ${line}`);
+      const att = m.channel === 'email' ? (JSON.parse(m.payload) as { attachments: { filename: string; content: string }[] }).attachments : [];
+      for (const a of att) {
+        console.log(`     [${a.filename}]`);
+        for (const line of a.content.trimEnd().split(/\r?\n/)) console.log(`     | ${line}`);
+      }
+    }
+  }
+  const msgs = plan.owners.reduce((n, g) => n + g.messages.length, 0);
+  console.error(`${plan.owners.length} owners (${plan.owners.filter((g) => !g.contact).length} without contact), ${msgs} messages would be sent`);
+}
+
+function describe(e: SendEvent): string {
+  switch (e.type) {
+    case 'queued':
+      return `queued #${e.id} ${e.owner} ${e.channel} (${e.victims} victims)`;
+    case 'sent':
+      return `sent #${e.row.id} ${e.row.owner} ${e.row.channel} ${e.row.messageId}: ${e.response}`;
+    case 'failed':
+      return `${e.status === 'failed' ? 'FAILED' : 'not delivered (will retry)'} #${e.row.id} ${e.row.owner} ${e.row.channel}: ${e.error}`;
+    case 'skipped':
+      return `skipped ${e.owner} ${e.channel}: ${e.reason}`;
+  }
+}
+
+export function notifyCommand(): Command {
+  const cmd = new Command('notify').description('notify network owners about their compromised devices: one aggregated message per owner and run, never one per event');
+  cmd
+    .command('plan')
+    .description('dry run: per owner, the victims, their evidence lines and the message that would be sent')
+    .option('--since <time>', 'only victims seen since (date-time, or 30d / 12h / 2w back from now)')
+    .option('--from <address>', 'From: address (default $BOTCENSUS_FROM)')
+    .option('--sender <name>', 'who signs the message text (a CERT name)')
+    .option('--owner <name>', 'show this owner (or no-contact network) only')
+    .option('--json', 'JSON output')
+    .action(async (o, sub: Command) => {
+      await withStore(sub, async (store) => {
+        const now = Date.now();
+        const plan = await planNotifications(store, { since: sinceOpt(o.since, now), now, from: o.from ?? process.env.BOTCENSUS_FROM, sender: o.sender });
+        if (o.owner !== undefined) plan.owners = plan.owners.filter((g) => g.owner === o.owner);
+        if (o.json) process.stdout.write(toJson(planJson(plan)));
+        else printPlan(plan);
+      });
+    });
+  cmd
+    .command('send')
+    .description('send what `notify plan` shows: outbox first, then delivery; a rerun finishes an interrupted run')
+    .option('--since <time>', 'only victims seen since (date-time, or 30d / 12h / 2w back from now)')
+    .option('--smtp <url>', 'smtp://user:pass@host:port or smtps://... (default $BOTCENSUS_SMTP); STARTTLS when offered')
+    .option('--from <address>', 'From: address of emails (default $BOTCENSUS_FROM)')
+    .option('--sender <name>', 'who signs the message text (a CERT name)')
+    .option('--no-webhooks', 'do not deliver to webhooks')
+    .option('--webhook-attempts <n>', 'tries per webhook message in one run', '4')
+    .option('--webhook-backoff <ms>', 'first retry delay, doubled each time', '1000')
+    .option('--max-attempts <n>', 'runs a failing message is tried in before it is marked failed', '5')
+    .option('--now <time>', 'record the run as happening at this time (replaying history)')
+    .action(async (o, sub: Command) => {
+      const smtpUrl: string | undefined = o.smtp ?? process.env.BOTCENSUS_SMTP;
+      const channels: Channels = {};
+      if (smtpUrl) channels.email = smtpChannel({ url: smtpUrl });
+      if (o.webhooks) channels.webhook = webhookChannel({ attempts: positive(o.webhookAttempts, '--webhook-attempts'), baseDelayMs: positive(o.webhookBackoff, '--webhook-backoff') });
+      const now = timeOpt(o.now, '--now') ?? Date.now();
+      let problems = 0;
+      try {
+        await withStore(sub, async (store) => {
+          const r = await sendNotifications(store, {
+            channels,
+            since: sinceOpt(o.since, now),
+            now: o.now ? now : undefined,
+            from: o.from ?? process.env.BOTCENSUS_FROM,
+            sender: o.sender,
+            maxAttempts: positive(o.maxAttempts, '--max-attempts'),
+            onEvent: (e) => {
+              if (e.type === 'failed') problems++;
+              console.error(describe(e));
+            },
+          });
+          const resumed = r.resumed.sent + r.resumed.failed;
+          console.error(
+            `${r.sent + r.resumed.sent} sent, ${r.failed + r.resumed.failed} failed, ${r.pending + r.resumed.pending} left pending` +
+              `${resumed ? ` (${resumed} from an earlier run)` : ''}, ${r.queued} queued${r.duplicates ? `, ${r.duplicates} already queued` : ''}, ${r.skipped.length} skipped`,
+          );
+        });
+      } finally {
+        for (const ch of Object.values(channels)) await ch.close?.();
+      }
+      if (problems) process.exitCode = 1;
+    });
+  cmd
+    .command('log')
+    .description('every notification: owner, channel, recipients, message id, time, victims, outcome')
+    .option('--owner <name>')
+    .option('--status <status>', 'pending, sent or failed')
+    .option('--limit <n>', 'most recent first', '100')
+    .option('--json', 'JSON output')
+    .action(async (o, sub: Command) => {
+      if (o.status && !['pending', 'sent', 'failed'].includes(o.status)) throw new BotcensusError('USAGE', '--status is pending, sent or failed');
+      await withStore(sub, async (store) => {
+        const rows = await store.notify.notifications({ owner: o.owner, status: o.status as NotificationStatus | undefined, limit: positive(o.limit, '--limit') });
+        if (o.json) return void process.stdout.write(toJson(rows.map(({ payload: _p, ...r }) => r)));
+        for (const r of rows)
+          console.log(
+            `#${r.id} ${(r.sentAt ?? r.createdAt).toISOString()} ${r.status.padEnd(7)} ${r.owner} ${r.channel} -> ${r.recipients.join(', ')}  ${r.victims.length} victims  ${r.messageId}  ${r.response ?? r.lastError ?? ''}`,
+          );
+        console.error(`${rows.length} notifications`);
+      });
+    });
+  return cmd;
+}
+
+function positive(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new BotcensusError('USAGE', `${name} takes a positive number, not ${JSON.stringify(v)}`);
+  return n;
+}

@@ -1,0 +1,67 @@
+// botcensus owners: the contact database (who is told about which victims).
+import { Command } from 'commander';
+import { BotcensusError } from '../../core/errors.js';
+import { formatProblem, loadOwnersFile, OwnersFileError } from '../../notify/owners-file.js';
+import { channelsOf } from '../../notify/plan.js';
+import type { Store } from '../../store/store.js';
+import { toJson, withStore } from '../context.js';
+
+/** Victims with no owner entry, grouped by AS organisation from enrichment: listed as "no contact". */
+export async function noContactGroups(store: Store): Promise<{ name: string; asn?: number; asOrg?: string; victims: number }[]> {
+  const groups = new Map<string, { name: string; asn?: number; asOrg?: string; victims: number }>();
+  for (const v of await store.victims({ limit: 1_000_000_000 })) {
+    if (v.owner !== undefined || v.warnings.length) continue;
+    const name = v.asn === undefined ? 'Unknown network' : `AS${v.asn}${v.asOrg ? ' ' + v.asOrg : ''}`;
+    const g = groups.get(name) ?? { name, asn: v.asn, asOrg: v.asOrg, victims: 0 };
+    g.victims++;
+    groups.set(name, g);
+  }
+  return [...groups.values()].sort((a, b) => b.victims - a.victims || a.name.localeCompare(b.name));
+}
+
+export function ownersCommand(): Command {
+  const cmd = new Command('owners').description('the contact database: network owners, their ASNs and blocks, and how to reach them');
+  cmd
+    .command('import')
+    .description('replace the contact database with a CSV (name,asns,cidrs,emails,webhook_url,webhook_secret,language,interval_days,format) or JSON file')
+    .argument('<file>')
+    .action(async (file: string, _o, sub: Command) => {
+      let owners;
+      try {
+        owners = loadOwnersFile(file);
+      } catch (err) {
+        if (!(err instanceof OwnersFileError)) throw err;
+        for (const p of err.problems) console.error(`botcensus: ${formatProblem(p)}`);
+        const n = err.problems.length;
+        throw new BotcensusError('BAD_INPUT', `${n} problem${n === 1 ? '' : 's'}; nothing imported (the contact database is unchanged)`, { file });
+      }
+      await withStore(sub, async (store) => {
+        await store.replaceOwners(owners);
+        const blocks = owners.reduce((n, o) => n + o.cidrs.length, 0);
+        const asns = owners.reduce((n, o) => n + o.asns.length, 0);
+        console.error(`imported ${owners.length} owners (${blocks} blocks, ${asns} ASNs); the most specific match wins`);
+      });
+    });
+  cmd
+    .command('list')
+    .description('owners with their victim counts, then victims with no owner entry grouped by AS organisation ("no contact")')
+    .option('--json', 'JSON output')
+    .action(async (o: { json?: boolean }, sub: Command) => {
+      await withStore(sub, async (store) => {
+        const owners = await store.listOwners();
+        const none = await noContactGroups(store);
+        if (o.json) {
+          const redacted = owners.map((x) => ({ ...x, webhookSecret: x.webhookSecret ? '***' : undefined, contact: channelsOf(x).length > 0 }));
+          return void process.stdout.write(toJson({ owners: redacted, noContact: none }));
+        }
+        for (const x of owners) {
+          const reach = [...x.emails, ...(x.webhookUrl ? [`webhook ${x.webhookUrl}`] : [])].join(', ') || 'no contact';
+          const keys = [...x.cidrs, ...x.asns.map((a) => `AS${a}`)].join(' ');
+          console.log(`${x.name.padEnd(30)} ${String(x.victims).padStart(7)} victims  ${x.language} every ${x.intervalDays}d ${x.format.padEnd(14)} ${keys}  -> ${reach}`);
+        }
+        for (const g of none) console.log(`${g.name.padEnd(30)} ${String(g.victims).padStart(7)} victims  no contact (no owner entry)`);
+        console.error(`${owners.length} owners, ${none.length} networks without contact`);
+      });
+    });
+  return cmd;
+}
