@@ -19,6 +19,8 @@ export interface CensusOptions {
   includeOutside?: boolean;
   includeWarned?: boolean;
   minGrade?: Grade;
+  /** Only this owner's victims (an owner's portal or report). */
+  owner?: string;
 }
 
 export interface MeasureWindow {
@@ -57,6 +59,7 @@ export async function runCensus(store: Store, o: CensusOptions): Promise<CensusR
     includeOutside: o.includeOutside,
     includeWarned: o.includeWarned,
     minGrade: o.minGrade,
+    owner: o.owner,
   };
   const result = await store.census({ ...base, by: o.by, measure: o.measure, from: w[o.measure].from, to: w[o.measure].to });
   const totals: Record<Measure, number> = { active: 0, window: 0, cumulative: 0 };

@@ -1,11 +1,18 @@
 // botcensus report: the advisory-grade document (headline counts, countries, map, networks,
 // trend, indicators, methodology) as self-contained HTML, PDF or Markdown.
 import { Command, Option } from 'commander';
+import { BotcensusError } from '../../core/errors.js';
 import { readConstituency } from '../../census/constituency.js';
-import { gatherReportData } from '../../report/report-data.js';
+import { gatherReportData, type ReportOptions } from '../../report/report-data.js';
 import { reportFormat, writeReport } from '../../report/write.js';
 import type { Grade, Measure } from '../../store/store.js';
 import { timeOpt, withStore } from '../context.js';
+
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new BotcensusError('USAGE', `${name} takes a positive number, not ${JSON.stringify(value)}`);
+  return n;
+}
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -26,25 +33,26 @@ export function reportCommand(): Command {
     .option('--title <text>', 'document title')
     .option('--marking <label>', 'handling marking on every page, e.g. TLP:CLEAR')
     .action(async (o, cmd: Command) => {
-      reportFormat(o.out); // a wrong extension fails before any query
+      reportFormat(o.out); // a wrong extension or time fails before the store is opened
+      const options: ReportOptions = {
+        at: timeOpt(o.at, '--at'),
+        since: timeOpt(o.since, '--since'),
+        until: timeOpt(o.until, '--until'),
+        activeHours: positive(o.activeHours, '--active-hours'),
+        measure: o.measure as Measure,
+        top: positive(o.top, '--top'),
+        trendDays: positive(o.trendDays, '--trend-days'),
+        constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+        constituencyLabel: o.constituency,
+        includeOutside: o.includeOutside,
+        includeWarned: o.includeWarned,
+        minGrade: o.minGrade as Grade,
+        owner: o.owner,
+        title: o.title,
+        marking: o.marking,
+      };
       await withStore(cmd, async (store) => {
-        const data = await gatherReportData(store, {
-          at: timeOpt(o.at, '--at'),
-          since: timeOpt(o.since, '--since'),
-          until: timeOpt(o.until, '--until'),
-          activeHours: Number(o.activeHours),
-          measure: o.measure as Measure,
-          top: Number(o.top),
-          trendDays: Number(o.trendDays),
-          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
-          constituencyLabel: o.constituency,
-          includeOutside: o.includeOutside,
-          includeWarned: o.includeWarned,
-          minGrade: o.minGrade as Grade,
-          owner: o.owner,
-          title: o.title,
-          marking: o.marking,
-        });
+        const data = await gatherReportData(store, options);
         const format = await writeReport(data, o.out);
         const h = data.census.headline;
         console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);

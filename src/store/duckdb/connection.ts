@@ -69,6 +69,7 @@ export class Db {
     await this.run('BEGIN TRANSACTION');
     try {
       const out = await fn();
+      await pauseBeforeCommit();
       await this.run('COMMIT');
       return out;
     } catch (err) {
@@ -81,6 +82,17 @@ export class Db {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * For the crash test only: BOTCENSUS_TEST_PAUSE_BEFORE_COMMIT=ms holds every transaction open,
+ * all its work done, and says so on stderr, so a test can kill the process at that moment.
+ */
+async function pauseBeforeCommit(): Promise<void> {
+  const ms = Number(process.env.BOTCENSUS_TEST_PAUSE_BEFORE_COMMIT ?? 0);
+  if (!ms) return;
+  process.stderr.write('botcensus-test: transaction ready to commit\n');
+  await new Promise((r) => setTimeout(r, ms));
 }
 
 function hasParams(p: Params): boolean {

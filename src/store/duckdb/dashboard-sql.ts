@@ -26,7 +26,8 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
   const last = Math.floor(q.to / DAY) * DAY;
   await loadConstituency(db, q.constituency);
   // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
-  // that day; grade and device are those of the day, exclusions those of the victim.
+  // that day. The grade is that of the day; the unit (device or address) and the exclusions are
+  // the census' own for the victim over the whole range, so identification applies unchanged.
   const rows = await db.all<{ day: string; n: bigint }>(
     `WITH ${VICTIM_CTES},
      sd AS (
@@ -35,12 +36,12 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
        WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
      pd AS (
        SELECT victim, day, indicator_id, max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
-              bool_or(to_indicator) AS t, bool_or(from_indicator) AS f, max(device_id) AS device
+              bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
        FROM sd GROUP BY victim, day, indicator_id),
      vd AS (
-       SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade, max(device) AS device
+       SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade
        FROM pd GROUP BY victim, day)
-     SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT coalesce('dev:' || vd.device, 'ip:' || vd.victim::VARCHAR)) AS n
+     SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
      FROM vd JOIN v USING (victim)
      WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
      GROUP BY 1`,
