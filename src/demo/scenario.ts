@@ -1,7 +1,7 @@
 // The demo's ground truth and its telemetry: a botnet spread over countries as in the advisory,
 // devices joining and leaving, part of them on daily-changing addresses, seen by an ISP's flow
 // export, a resolver's Zeek dns.log and a sinkhole report, mixed with benign noise.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CountrySpace } from './address-space.js';
 import { v4Text } from './address-space.js';
@@ -59,6 +59,28 @@ export function plantDevices(plan: CountryPlan[], space: CountrySpace, o: Scenar
   return devices;
 }
 
+/** Appends lines to a file through a small buffer: holding a day's lines in arrays made the
+ * garbage collector the demo's main cost. */
+class LineFile {
+  private readonly fd: number;
+  private buf = '';
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  push(line: string): void {
+    this.buf += line + '\n';
+    if (this.buf.length > 1 << 20) this.flush();
+  }
+  private flush(): void {
+    writeSync(this.fd, this.buf);
+    this.buf = '';
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
 const two = (n: number) => String(n).padStart(2, '0');
 function stamp(ms: number): string {
   const d = new Date(ms);
@@ -74,8 +96,11 @@ export function writeTelemetry(dir: string, devices: Device[], space: CountrySpa
   for (let d = 0; d < o.days; d++) {
     const day = o.start + d * DAY;
     const ymd = new Date(day).toISOString().slice(0, 10);
-    const flows: string[] = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
-    const dns: string[] = [
+    const flows = new LineFile(join(dir, `nfcapd.${ymd.replace(/-/g, '')}.csv`));
+    const dns = new LineFile(join(dir, `dns.${ymd}.log`));
+    const sink = new LineFile(join(dir, `${ymd}-event4_sinkhole-demo-geo.csv`));
+    flows.push('firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows');
+    for (const h of [
       '#separator \\x09',
       '#set_separator\t,',
       '#empty_field\t(empty)',
@@ -84,8 +109,9 @@ export function writeTelemetry(dir: string, devices: Device[], space: CountrySpa
       `#open\t${ymd}-00-00-00`,
       '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_name\trcode_name\tanswers',
       '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring\tstring\tvector[string]',
-    ];
-    const sink: string[] = ['"timestamp","protocol","src_ip","src_port","src_asn","src_geo","dst_ip","dst_port","infection","family","tag"'];
+    ])
+      dns.push(h);
+    sink.push('"timestamp","protocol","src_ip","src_port","src_asn","src_geo","dst_ip","dst_port","infection","family","tag"');
     for (let i = 0; i < devices.length; i++) {
       const dev = devices[i]!;
       if (d < dev.join || d > dev.leave) continue;
@@ -122,9 +148,10 @@ export function writeTelemetry(dir: string, devices: Device[], space: CountrySpa
       }
     }
     noise(d, day, flows, dns, space, rnd, truth);
-    writeFileSync(join(dir, `nfcapd.${ymd.replace(/-/g, '')}.csv`), flows.join('\n') + '\n');
-    writeFileSync(join(dir, `dns.${ymd}.log`), dns.join('\n') + `\n#close\t${ymd}-23-59-59\n`);
-    writeFileSync(join(dir, `${ymd}-event4_sinkhole-demo-geo.csv`), sink.join('\n') + '\n');
+    dns.push(`#close\t${ymd}-23-59-59`);
+    flows.close();
+    dns.close();
+    sink.close();
     onDay?.(d);
   }
   truth.everAddresses = addresses.size;
@@ -132,7 +159,7 @@ export function writeTelemetry(dir: string, devices: Device[], space: CountrySpa
 }
 
 /** Benign traffic, scanners sweeping the C2s, resolvers forwarding, and reuse of retired C2 addresses. */
-function noise(d: number, day: number, flows: string[], dns: string[], space: CountrySpace, rnd: Random, truth: Truth): void {
+function noise(d: number, day: number, flows: LineFile, dns: LineFile, space: CountrySpace, rnd: Random, truth: Truth): void {
   const ccs = ['US', 'DE', 'VN', 'FR', 'GB'];
   for (let i = 0; i < 4000; i++) {
     const ts = day + rnd.int(0, DAY - 1);
