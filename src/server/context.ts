@@ -1,0 +1,108 @@
+// What every route shares: the store behind the gate, cached answers, options, and the caller's
+// owner scope (the one thing that keeps an owner's answers to its own networks).
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '../store/access.js';
+import type { Store } from '../store/store.js';
+import { AnswerCache } from './cache.js';
+import { HttpError } from './errors.js';
+import { StoreGate } from './gate.js';
+
+export interface ServerOptions {
+  /** Widening of indicator validity windows for lookups, ms (default one day, as the CLI). */
+  graceMs?: number;
+  /** Session lifetime, ms (default 12 hours). */
+  sessionTtlMs?: number;
+  /** Largest accepted upload, bytes (default 1 GiB). */
+  maxUploadBytes?: number;
+  /** Force the cookie's Secure flag; by default it is set when the request came over TLS. */
+  secureCookies?: boolean;
+  /** Behind a TLS-terminating proxy: take the protocol and client address from X-Forwarded-*. */
+  trustProxy?: boolean;
+  https?: { key: Buffer; cert: Buffer };
+  /** Folder of the built web app (default dist-web/ at the package root); null serves no web app. */
+  webRoot?: string | null;
+  /** Fastify request logging (default off). */
+  logger?: boolean;
+  /** Cached answers kept (default 500). */
+  cacheEntries?: number;
+  /** Compute the overview's first answers in the background at start and after each import (serve does). */
+  warm?: boolean;
+}
+
+export interface Principal {
+  tokenId: string;
+  role: Role;
+  owner?: string;
+  via: 'bearer' | 'session';
+  /** SHA-256 of the session id, for sign-out. */
+  sessionHash?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** No sign-in needed (health check, sign-in, the web app's static files). */
+    public?: boolean;
+    /** Roles that may call the route; a route with neither `public` nor `allow` is closed to all. */
+    allow?: readonly Role[];
+  }
+}
+
+export const ALL_ROLES: readonly Role[] = ['admin', 'analyst', 'owner'];
+export const STAFF: readonly Role[] = ['admin', 'analyst'];
+export const ADMIN: readonly Role[] = ['admin'];
+
+export class ServerContext {
+  readonly gate = new StoreGate();
+  readonly cache: AnswerCache;
+  readonly graceMs: number;
+
+  constructor(
+    readonly store: Store,
+    readonly opts: ServerOptions,
+  ) {
+    this.cache = new AnswerCache(opts.cacheEntries ?? 500);
+    this.graceMs = opts.graceMs ?? 86_400_000;
+  }
+
+  private closed = false;
+
+  /** Runs one store operation through the gate; none starts once the server is closing. */
+  read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.gate.run(() => (this.closed ? Promise.reject(new Error('server closed')) : fn(this.store)));
+  }
+
+  /** Refuses new store operations and waits for the running one, so the store can be closed safely. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.gate.run(async () => undefined);
+  }
+
+  /** A store answer cached per data version and per caller scope, so owners never share entries. */
+  cached<T>(req: FastifyRequest, name: string, params: unknown, fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.memo(req, name, params, () => this.read(fn));
+  }
+
+  /** Like cached(), for work derived from store answers outside the gate (drawing a chart). */
+  async memo<T>(req: FastifyRequest, name: string, params: unknown, fn: () => Promise<T>): Promise<T> {
+    const version = await this.read((s) => s.access.dataVersion());
+    const scope = ownerScope(req);
+    const key = `${scope === undefined ? 'all' : 'owner:' + scope}\u0000${name}\u0000${JSON.stringify(params)}`;
+    return this.cache.get(key, version, fn);
+  }
+}
+
+export function principal(req: FastifyRequest): Principal {
+  if (!req.principal) throw new HttpError(401, 'unauthorized', 'sign in or send Authorization: Bearer TOKEN');
+  return req.principal;
+}
+
+/** The owner a request is confined to: its own for an owner token, none for admin and analyst. */
+export function ownerScope(req: FastifyRequest): string | undefined {
+  const p = principal(req);
+  if (p.role !== 'owner') return undefined;
+  if (!p.owner) throw new HttpError(403, 'forbidden', 'this owner token names no owner');
+  return p.owner;
+}

@@ -1,0 +1,82 @@
+// Store questions several routes ask, cached per data version and caller scope: the reference
+// time, the country census of a range (overview, table and map share it), the headline counts.
+import type { FastifyRequest } from 'fastify';
+import { windows } from '../census/census.js';
+import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
+import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
+import { ownerScope, type ServerContext } from './context.js';
+
+const DAY = 86_400_000;
+/** The longest trend drawn, so "all time" on a years-old store stays one readable chart. */
+const MAX_TREND_DAYS = 366;
+
+export interface Range {
+  from?: number;
+  to?: number;
+}
+
+/** Every group: the census' top N is a display cut, the API pages and sorts all of them itself. */
+const ALL_GROUPS = 100_000;
+
+/** The latest sighting in the whole store: the reference time of "active" (the last 24 hours). */
+export function latest(ctx: ServerContext, req: FastifyRequest): Promise<number | undefined> {
+  return ctx.cached(req, 'latest', {}, (s) => s.latestSighting());
+}
+
+export function censusBy(ctx: ServerContext, req: FastifyRequest, by: CensusDimension, range: Range, country?: string): Promise<CensusResult> {
+  const owner = ownerScope(req);
+  return ctx.cached(req, 'census', { by, range, country }, (s) =>
+    s.census({
+      by,
+      measure: range.from === undefined && range.to === undefined ? 'cumulative' : 'window',
+      from: range.from,
+      to: range.to,
+      top: ALL_GROUPS,
+      owner,
+      constituency: country ? { countries: [country], asns: [], ranges: [] } : undefined,
+    }),
+  );
+}
+
+export interface Headline {
+  at?: number;
+  counts: Record<Measure, number>;
+  windows: Record<Measure, Range>;
+}
+
+/** Totals of the three measures (active, 7-day window, cumulative), as `botcensus census` labels them. */
+export async function headline(ctx: ServerContext, req: FastifyRequest): Promise<Headline> {
+  const at = await latest(ctx, req);
+  const w = windows({ by: 'country', measure: 'active' }, at);
+  const counts = { active: 0, window: 0, cumulative: 0 };
+  for (const m of ['active', 'window', 'cumulative'] as Measure[]) counts[m] = (await censusBy(ctx, req, 'country', { from: w[m].from, to: w[m].to })).total;
+  return { at, counts, windows: { active: pick(w.active), window: pick(w.window), cumulative: pick(w.cumulative) } };
+}
+
+const pick = (w: Range): Range => ({ from: w.from, to: w.to });
+
+/** Daily active victims over the range; an open range runs from the first telemetry to the latest sighting. */
+export async function trend(ctx: ServerContext, req: FastifyRequest, range: Range): Promise<DailyCount[]> {
+  const owner = ownerScope(req);
+  const to = range.to ?? (await latest(ctx, req));
+  if (to === undefined) return [];
+  const earliest = range.from ?? (await ctx.cached(req, 'earliest', {}, async (s) => Math.min(...(await s.listImports()).map((i) => i.minTs?.getTime() ?? Infinity))));
+  const from = Math.max(Number.isFinite(earliest) ? earliest : to - 30 * DAY, to - MAX_TREND_DAYS * DAY);
+  return ctx.cached(req, 'trend', { from, to }, (s) => s.dashboard.dailyActive({ from, to, owner }));
+}
+
+export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Range, limit: number): Promise<IndicatorCount[]> {
+  const owner = ownerScope(req);
+  return ctx.cached(req, 'top-indicators', { range, limit }, (s) => s.dashboard.topIndicators({ ...range, limit, owner }));
+}
+
+/**
+ * Computes, in the background, what the staff overview asks first (headline, the active range's
+ * census, trend and top indicators), so the first page after start or after an import is quick.
+ */
+export async function warmUp(ctx: ServerContext): Promise<void> {
+  const staff = { principal: { tokenId: 'warm-up', role: 'admin', via: 'bearer' } } as unknown as FastifyRequest;
+  const h = await headline(ctx, staff);
+  await trend(ctx, staff, h.windows.active);
+  await topIndicators(ctx, staff, h.windows.active, 10);
+}

@@ -1,0 +1,79 @@
+// Victims (filtered by country and ASN, sorted and paged in the store, or exported as CSV) and one
+// victim's evidence, the same as `botcensus lookup`. An owner sees only victims it owns; any other
+// address answers 404, as if it had never been seen.
+import type { FastifyInstance } from 'fastify';
+import { parseIp } from '../../core/ip.js';
+import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
+import type { VictimRow } from '../../store/store.js';
+import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
+import { sendCsv, type CsvColumn } from '../csv.js';
+import { badRequest, notFound } from '../errors.js';
+import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
+
+type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number };
+
+const CSV: CsvColumn<VictimRow>[] = [
+  { header: 'ip', value: (r) => r.ip },
+  { header: 'country', value: (r) => r.country },
+  { header: 'asn', value: (r) => r.asn },
+  { header: 'as_org', value: (r) => r.asOrg },
+  { header: 'grade', value: (r) => r.grade },
+  { header: 'families', value: (r) => r.families },
+  { header: 'indicators', value: (r) => r.indicators },
+  { header: 'kinds', value: (r) => r.kinds },
+  { header: 'first_seen', value: (r) => r.firstSeen },
+  { header: 'last_seen', value: (r) => r.lastSeen },
+  { header: 'events', value: (r) => r.events },
+  { header: 'device_id', value: (r) => r.deviceId },
+  { header: 'warninglists', value: (r) => r.warnings },
+  { header: 'owner', value: (r) => r.owner },
+];
+
+export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get<{ Querystring: VictimListQuery }>(
+    '/api/victims',
+    {
+      config: { allow: ALL_ROLES },
+      schema: {
+        summary: 'Victims seen in the range, with enrichment, evidence grade and first/last seen',
+        tags: ['victims'],
+        querystring: querySchema({
+          ...RANGE_PROPS,
+          ...listProps(VICTIM_SORTS, 'last_seen'),
+          country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2 code' },
+          asn: { type: 'integer', minimum: 0, maximum: 4294967295 },
+        }),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const owner = ownerScope(req);
+      const page = await ctx.cached(req, 'victims', q, (s) =>
+        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, owner }),
+      );
+      if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, CSV);
+      return page;
+    },
+  );
+
+  app.get<{ Params: { ip: string } }>(
+    '/api/victims/:ip',
+    {
+      config: { allow: ALL_ROLES },
+      schema: {
+        summary: "One address's evidence: enrichment, indicators, sightings with files and lines, near misses",
+        tags: ['victims'],
+        params: { type: 'object', properties: { ip: { type: 'string', maxLength: 64 } }, required: ['ip'] },
+      },
+    },
+    async (req) => {
+      const ip = parseIp(req.params.ip);
+      if (ip === null) throw badRequest(`not an IP address: ${JSON.stringify(req.params.ip)}`);
+      const owner = ownerScope(req);
+      const ownedBy = await ctx.read((s) => s.access.ownerOf(ip));
+      if (owner !== undefined && ownedBy !== owner) throw notFound('victim');
+      const r = await ctx.cached(req, 'lookup', { ip: ip.toString() }, (s) => s.lookup(ip, { graceMs: ctx.graceMs }));
+      return { ...r, owner: ownedBy ?? null };
+    },
+  );
+}

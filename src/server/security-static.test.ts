@@ -1,0 +1,46 @@
+// Checks on the source itself: the web app never turns strings into HTML or code, the built page
+// has no inline script or style (the CSP would block it anyway), and the access SQL splices in
+// nothing but its own constants (every value is a bound parameter).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_WEB_ROOT } from './static-files.js';
+
+function files(dir: string, ext: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : e.name.endsWith(ext) ? [join(dir, e.name)] : []));
+}
+
+test('web app sources never parse strings as HTML or code', () => {
+  const sources = files(resolve('web/src'), '.ts');
+  assert.ok(sources.length >= 10, 'found the web sources');
+  const banned = /\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|createContextualFragment|setAttribute\(\s*['"]on|\.srcdoc|text\/html/;
+  for (const f of sources) {
+    const text = readFileSync(f, 'utf8');
+    assert.doesNotMatch(text, banned, f);
+    for (const m of text.matchAll(/parseFromString\([^)]*\)/g)) assert.match(m[0], /'image\/svg\+xml'/, `${f}: only SVG is parsed`);
+  }
+});
+
+test('the built page has no inline script, inline style or style attribute', { skip: !existsSync(join(DEFAULT_WEB_ROOT, 'index.html')) && 'web app not built' }, () => {
+  const html = readFileSync(join(DEFAULT_WEB_ROOT, 'index.html'), 'utf8');
+  for (const m of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)) {
+    assert.match(m[0], /\bsrc="\/assets\//, 'scripts load from files');
+    assert.equal(m[1]!.trim(), '', 'no inline code');
+  }
+  assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i);
+  for (const js of files(join(DEFAULT_WEB_ROOT, 'assets'), '.js')) assert.doesNotMatch(readFileSync(js, 'utf8'), /\.innerHTML\s*=|insertAdjacentHTML|\beval\(/, js);
+});
+
+test('access SQL interpolates only its own constants, never a value', () => {
+  const allowed = new Set(['TOKEN_COLUMNS', 'OWNER_CTE', 'VICTIM_CTES', 'order', 'expr', 'd', 'tiebreak']);
+  for (const f of ['access-sql.ts', 'access-pages-sql.ts']) {
+    const text = readFileSync(resolve('src/store/duckdb', f), 'utf8');
+    const sqlStrings = [...text.matchAll(/`([^`]*)`/g)].map((m) => m[1]!).filter((s) => /\b(SELECT|INSERT|UPDATE|DELETE|WITH)\b/.test(s));
+    assert.ok(sqlStrings.length >= 5, `${f}: found its SQL`);
+    for (const sql of sqlStrings)
+      for (const m of sql.matchAll(/\$\{([^}]*)\}/g)) assert.ok(allowed.has(m[1]!.trim()), `${f}: \${${m[1]}} spliced into SQL`);
+    // ORDER BY pieces come from constant maps checked with Object.hasOwn, not from the request.
+    if (f === 'access-pages-sql.ts') assert.match(text, /Object\.hasOwn\(map, key\)/);
+  }
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseIp } from '../../core/ip.js';
+import { buildScenario, HOSTILE, VICTIMS } from '../../server/test-scenario.js';
+
+const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
+
+test('tokens are stored by hash, listed without secrets, revoked with their sessions', async () => {
+  const { store } = await buildScenario();
+  const a = store.access;
+  const row = await a.createToken({ id: 'aaaaaaaaaaaa', hash: 'h1', role: 'owner', owner: 'Mobile C', label: 'noc' });
+  assert.deepEqual([row.id, row.role, row.owner, row.label, row.revokedAt], ['aaaaaaaaaaaa', 'owner', 'Mobile C', 'noc', undefined]);
+  assert.equal((await a.findToken('h1'))?.id, 'aaaaaaaaaaaa');
+  assert.equal(await a.findToken('nope'), undefined);
+  assert.ok(!JSON.stringify(await a.listTokens()).includes('"h1"'), 'hashes are not listed');
+  const soon = new Date(Date.now() + 60_000);
+  await a.createSession('s1', 'aaaaaaaaaaaa', soon);
+  assert.equal((await a.findSession('s1', new Date()))?.owner, 'Mobile C');
+  assert.equal(await a.findSession('s1', new Date(soon.getTime() + 1)), undefined, 'expired');
+  assert.equal(await a.revokeToken('aaaaaaaaaaaa'), true);
+  assert.equal(await a.revokeToken('aaaaaaaaaaaa'), false, 'already revoked');
+  assert.equal(await a.findToken('h1'), undefined);
+  assert.equal(await a.findSession('s1', new Date()), undefined, 'sessions end with the token');
+  assert.ok((await a.listTokens()).find((t) => t.id === 'aaaaaaaaaaaa')!.revokedAt instanceof Date);
+  await assert.rejects(a.createToken({ id: 'bbbbbbbbbbbb', hash: 'h1', role: 'admin' }), /constraint|duplicate|unique/i);
+  await store.close();
+});
+
+test('ownerOf follows the census rule: a block beats an ASN', async () => {
+  const { store } = await buildScenario();
+  assert.equal(await store.access.ownerOf(parseIp('192.0.2.1')!), 'Telecom A');
+  assert.equal(await store.access.ownerOf(parseIp('192.0.2.130')!), HOSTILE.owner); // /26 block inside AS64501
+  assert.equal(await store.access.ownerOf(parseIp('2001:db8::5')!), undefined);
+  assert.equal(await store.access.ownerOf(parseIp('10.0.0.1')!), undefined);
+  await store.close();
+});
+
+test('victim pages: filters, owner scope, allow-listed sorting, paging and totals', async () => {
+  const { store } = await buildScenario();
+  const a = store.access;
+  const all = await a.victimPage({ ...base });
+  assert.equal(all.total, 7);
+  const us = await a.victimPage({ ...base, country: 'us' });
+  assert.deepEqual(us.rows.map((v) => v.ip), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.130']);
+  const asn = await a.victimPage({ ...base, country: 'US', asn: 64501 });
+  assert.deepEqual(asn.rows.map((v) => v.ip), ['192.0.2.130']);
+  const mine = await a.victimPage({ ...base, owner: 'Mobile C' });
+  assert.deepEqual(mine.rows.map((v) => v.ip), VICTIMS['Mobile C']);
+  assert.equal((await a.victimPage({ ...base, owner: 'Mobile C', country: 'US' })).total, 0);
+  const page2 = await a.victimPage({ ...base, limit: 3, offset: 3 });
+  assert.deepEqual([page2.rows.length, page2.total], [3, 7]);
+  const beyond = await a.victimPage({ ...base, limit: 3, offset: 30 });
+  assert.deepEqual([beyond.rows.length, beyond.total], [0, 7]);
+  const byEvents = await a.victimPage({ ...base, sort: 'events', dir: 'desc' });
+  assert.equal(byEvents.rows[0]!.ip, '192.0.2.1'); // two flow records
+  const byGrade = await a.victimPage({ ...base, sort: 'grade', dir: 'desc' });
+  assert.equal(byGrade.rows[0]!.grade, 'confirmed');
+  const window = await a.victimPage({ ...base, from: Date.parse('2024-06-13T00:00:00Z'), to: Date.parse('2024-06-13T23:59:59Z') });
+  assert.deepEqual(window.rows.map((v) => v.ip), ['192.0.2.130', '198.51.100.9']);
+  await assert.rejects(a.victimPage({ ...base, sort: 'ip; DROP TABLE sightings' as 'ip' }), /unknown sort/);
+  await assert.rejects(a.victimPage({ ...base, dir: 'asc, 1' as 'asc' }), /unknown sort/);
+  await store.close();
+});
+
+test('indicator pages: search, source, matched, sorting; per-source counts', async () => {
+  const { store } = await buildScenario();
+  const a = store.access;
+  const q = { sort: 'victims', dir: 'desc', limit: 50, offset: 0 } as const;
+  const all = await a.indicatorPage(q);
+  assert.deepEqual(all.rows.map((i) => [i.value, i.victims]), [['203.0.113.10', 6], ['c2.example', 2], ['203.0.113.99', 0]]);
+  assert.deepEqual((await a.indicatorPage({ ...q, q: 'C2.EX' })).rows.map((i) => i.value), ['c2.example']);
+  assert.deepEqual((await a.indicatorPage({ ...q, q: 'tier2' })).rows.map((i) => i.value), ['203.0.113.10'], 'tags are searched');
+  assert.deepEqual((await a.indicatorPage({ ...q, q: "'; SELECT 1; --" })).rows, [], 'search text is a value, not SQL');
+  assert.deepEqual((await a.indicatorPage({ ...q, matched: false })).rows.map((i) => i.value), ['203.0.113.99']);
+  assert.equal((await a.indicatorPage({ ...q, matched: true })).total, 2);
+  assert.equal((await a.indicatorPage({ ...q, source: 'other' })).total, 0);
+  assert.deepEqual((await a.indicatorPage({ ...q, sort: 'value', dir: 'asc', limit: 1, offset: 1 })).rows.map((i) => i.value), ['203.0.113.99']);
+  assert.deepEqual(await a.indicatorSources(), [{ source: 'advisory', indicators: 3, matched: 2, victims: 7 }]);
+  await store.close();
+});
+
+test('import pages and the data version', async () => {
+  const { store } = await buildScenario();
+  const a = store.access;
+  const p = await a.importPage({ sort: 'id', dir: 'desc', limit: 1, offset: 0 });
+  assert.deepEqual([p.rows.map((r) => r.kind), p.total], [['telemetry'], 2]);
+  assert.equal((await a.importPage({ sort: 'file', dir: 'asc', limit: 5, offset: 0, kind: 'intel' })).rows[0]!.file, HOSTILE.file);
+  assert.equal((await a.importById(2))?.examples[0]?.field, 'ts');
+  assert.equal(await a.importById(99), undefined);
+  const v1 = await a.dataVersion();
+  assert.equal(await a.dataVersion(), v1);
+  await store.replaceOwners([]);
+  const v2 = await a.dataVersion();
+  assert.notEqual(v2, v1, 'owners changed');
+  await store.importIntel({ meta: { kind: 'intel', format: 't', file: 'x', sha256: 'new' }, counts: { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] }, indicators: [], warnings: [] }, { graceMs: 0 });
+  assert.notEqual(await a.dataVersion(), v2, 'an import changes it');
+  await store.close();
+});

@@ -1,0 +1,70 @@
+// One victim's evidence, as `botcensus lookup` gives it: enrichment and owner, whether it is an
+// indicator or on a warninglist, each sighting with its indicator, window, file and line, and the
+// near misses that did not count (with why).
+import { api } from '../api.js';
+import { fmtInt, fmtTime, h, link, section, type Child } from '../dom.js';
+import { rangeLinkQuery } from '../range.js';
+import type { Route } from '../router.js';
+
+interface Evidence {
+  indicator?: string;
+  indicatorSource?: string;
+  kind: string;
+  detail?: string;
+  firstSeen: string;
+  lastSeen: string;
+  events: number;
+  bytes: number;
+  direction: string;
+  grade: string;
+  file: string;
+  firstLine?: number;
+}
+
+interface Lookup {
+  ip: string;
+  owner: string | null;
+  host?: { asn?: number; asOrg?: string; country?: string; source?: string };
+  isIndicator: { type: string; value: string; source: string }[];
+  warnings: string[];
+  evidence: Evidence[];
+  nearMisses: { indicator: string; kind: string; ts: string; file: string; line: number; reason: string }[];
+  telemetryRows: number;
+}
+
+function simpleTable(name: string, headers: string[], rows: Child[][]): HTMLElement {
+  if (!rows.length) return h('p', { class: 'empty' }, 'None.');
+  return h('table', { 'data-table': name }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))));
+}
+
+export async function victimPage(r: Route): Promise<HTMLElement> {
+  const ip = r.parts[1] ?? '';
+  const keep = rangeLinkQuery(r.query);
+  const v = await api.get<Lookup>(`victims/${encodeURIComponent(ip)}`);
+  const host = v.host;
+  const facts: [string, Child][] = [
+    ['Country', host?.country ? link(['country', host.country], keep, host.country) : 'unknown'],
+    ['ASN', host?.asn !== undefined ? `AS${host.asn}` : 'unknown'],
+    ['Organisation', host?.asOrg ?? 'unknown'],
+    ['Owner', v.owner ?? 'none in the contact database'],
+    ['Telemetry rows touching it', fmtInt(v.telemetryRows)],
+    ['Warninglists', v.warnings.length ? v.warnings.join('; ') : 'none'],
+  ];
+  return h(
+    'div',
+    { 'data-page': 'victim', 'data-ip': v.ip },
+    h('h1', {}, v.ip),
+    h('p', { class: 'crumbs' }, link([], keep, 'Overview'), host?.country ? [' › ', link(['country', host.country], keep, host.country)] : null, ` › ${v.ip}`),
+    h('dl', { class: 'facts' }, ...facts.map(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
+    v.isIndicator.length ? section('It is an indicator itself', simpleTable('is-indicator', ['Type', 'Value', 'Source'], v.isIndicator.map((i) => [i.type, i.value, i.source]))) : null,
+    section(
+      'Evidence',
+      simpleTable(
+        'evidence',
+        ['Evidence', 'Kind', 'Indicator', 'Source', 'Detail', 'First seen', 'Last seen', 'Events', 'Direction', 'File', 'Line'],
+        v.evidence.map((e) => [h('span', { class: `grade ${e.grade}` }, e.grade), e.kind, e.indicator ?? '', e.indicatorSource ?? '', e.detail ?? '', fmtTime(e.firstSeen), fmtTime(e.lastSeen), fmtInt(e.events), e.direction, e.file, e.firstLine === undefined ? '' : String(e.firstLine)]),
+      ),
+    ),
+    section('Near misses (seen, not counted)', simpleTable('near-misses', ['Kind', 'Indicator', 'Time', 'File', 'Line', 'Why not'], v.nearMisses.map((n) => [n.kind, n.indicator, fmtTime(n.ts), n.file, String(n.line), n.reason]))),
+  );
+}
