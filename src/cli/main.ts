@@ -5,10 +5,19 @@ import { BotcensusError, formatWhere } from '../core/errors.js';
 import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';
+import { exposureCommand } from './commands/exposure.js';
+import { fingerprintsCommand } from './commands/fingerprints.js';
+import { identifyCommand } from './commands/identify.js';
 import { importsCommand } from './commands/imports.js';
 import { ingestCommand } from './commands/ingest.js';
 import { intelCommand } from './commands/intel.js';
+import { kevCommand } from './commands/kev.js';
 import { reportCommand } from './commands/report.js';
+import { notifyCommand } from './commands/notify.js';
+import { ownersCommand } from './commands/owners.js';
+import { remediationCommand } from './commands/remediation.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
 import { lookupCommand, victimsCommand } from './commands/victims.js';
 import { DEFAULT_DB } from './context.js';
 
@@ -18,7 +27,7 @@ const program = new Command('botcensus')
   .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), reportCommand(), demoCommand()])
+for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
   program.addCommand(c);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 // Passive and report sources as service observations: the server side of Zeek/Suricata HTTP and TLS
-// records, and Shadowserver scan/device rows (their banner, certificate and device-id columns).
+// records (Server header, certificate), their client side (User-Agent, SNI), and Shadowserver
+// scan/device rows (their banner, certificate and device-id columns).
 import type { HttpRecord, ReportRecord, TlsRecord } from '../telemetry/records.js';
 import { dnFromParts, dnToRecog, greetingText, hexFingerprint, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import type { ServiceObservation, SourceHint } from './service.js';
@@ -17,6 +18,21 @@ export function fromTlsRecord(r: TlsRecord, source: string): ServiceObservation 
   if (r.subject) banners['x509.subject'] = dnToRecog(r.subject);
   if (r.issuer) banners['x509.issuer'] = dnToRecog(r.issuer);
   return { ts: r.ts, ip: r.server, port: r.dport, transport: 'tcp', protocol: 'tls', source, banners, certSha256: hexFingerprint(r.certSha256) };
+}
+
+/**
+ * The client of an HTTP transaction by its User-Agent: device firmware names itself when it fetches
+ * updates or scripts ("Mikrotik/6.x Fetch"). Matched under the built-in http_user_agents.xml.
+ */
+export function fromHttpClient(r: HttpRecord, source: string): ServiceObservation | undefined {
+  if (!r.userAgent) return undefined;
+  return { ts: r.ts, ip: r.client, transport: 'tcp', protocol: 'http-client', source, banners: { 'http_header.user_agent': r.userAgent } };
+}
+
+/** The client of a TLS connection by the name it asked for (a vendor's update host); built-in tls_sni.xml. */
+export function fromTlsClient(r: TlsRecord, source: string): ServiceObservation | undefined {
+  if (!r.sni) return undefined;
+  return { ts: r.ts, ip: r.client, transport: 'tcp', protocol: 'tls-client', source, banners: { 'tls.sni': r.sni } };
 }
 
 const REPORT_PROTOCOLS: Record<string, string> = { scan_http: 'http', scan_ssl: 'https', scan_ssh: 'ssh', scan_telnet: 'telnet', scan_ftp: 'ftp', device_id: 'banner' };

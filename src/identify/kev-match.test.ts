@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEV_FIXTURE } from '../../test/fixtures/identify/kev-fixture.js';
 import type { Identity } from './identify.js';
-import { matchKev } from './kev.js';
+import { kevMatcher, matchKev } from './kev.js';
 import { parseKevJson } from './kev.js';
 
 const entries = parseKevJson(JSON.stringify({ vulnerabilities: KEV_FIXTURE })).entries;
@@ -82,4 +82,23 @@ test('a CPE identifies the product; vendor-only matches need asking for', () => 
 test('an unknown vendor matches nothing', () => {
   assert.deepEqual(matchKev(device({ product: 'RouterOS' }), entries), []);
   assert.deepEqual(matchKev(device({ vendor: 'Nobody', product: 'RouterOS' }), entries), []);
+});
+
+test('kevMatcher gives what matchKev gives over every entry', () => {
+  const match = kevMatcher(entries, { includeVendorOnly: true });
+  const devices = [
+    device({ vendor: 'MikroTik', os: { vendor: 'MikroTik', product: 'RouterOS', version: '6.40.1' } }),
+    device({ vendor: 'TP-Link', product: 'TL-WR841N', deviceType: 'router' }),
+    device({ vendor: 'D-Link', product: 'DCS-930L', deviceType: 'ip-camera' }),
+    device({ vendor: 'QNAP', cpe23: ['cpe:2.3:o:qnap:qts:4.3.3:*:*:*:*:*:*:*'] }),
+    device({ product: 'nothing' }),
+  ];
+  for (const d of devices) assert.deepEqual(match(d), matchKev(d, entries, { includeVendorOnly: true }));
+  assert.deepEqual(match(devices[4]!), []);
+});
+
+test('at equal rank the component that states a version is checked', () => {
+  const d = device({ vendor: 'MikroTik', cpe23: ['cpe:2.3:o:mikrotik:routeros:-:*:*:*:*:*:*:*', 'cpe:2.3:o:mikrotik:routeros:6.40.1:*:*:*:*:*:*:*'] });
+  const [m] = matchKev(d, entries);
+  assert.deepEqual([m?.cveID, m?.matchedOn, m?.level, m?.versionCheck?.version], ['CVE-2099-0001', 'cpe', 'version', '6.40.1']);
 });

@@ -61,6 +61,8 @@ function componentsOf(d: Identity): Component[] {
   return out;
 }
 
+const versioned = (c: Component) => !!c.version && c.version !== '-' && c.version !== '*';
+
 function productMatch(c: Component, e: KevEntry): KevMatchedOn | undefined {
   const kevText = `${e.product} ${e.vulnerabilityName} ${e.shortDescription}`;
   const p = c.product ? compact(c.product) : '';
@@ -99,7 +101,8 @@ export function matchKev(device: Identity, entries: KevEntry[], opts: KevMatchOp
     for (const c of components) {
       if (!kevVendors.includes(vendorKey(c.vendor))) continue;
       const on = productMatch(c, e) ?? (opts.includeVendorOnly && kevGeneric(e.product) ? 'vendor' : undefined);
-      if (on && (!best || RANK[on] > RANK[best.on])) best = { c, on };
+      // At equal rank a component that states its version wins ("routeros:6.40.1" over "routeros:-").
+      if (on && (!best || RANK[on] > RANK[best.on] || (RANK[on] === RANK[best.on] && !versioned(best.c) && versioned(c)))) best = { c, on };
     }
     if (!best) continue;
     const { c, on } = best;
@@ -124,4 +127,25 @@ export function matchKev(device: Identity, entries: KevEntry[], opts: KevMatchOp
     out.push(match);
   }
   return out.sort((a, b) => RANK[b.matchedOn] - RANK[a.matchedOn] || a.cveID.localeCompare(b.cveID));
+}
+
+/**
+ * matchKev for many devices: the entries are indexed by vendor key once, and each device is checked
+ * only against the entries of its components' vendors (the vendor test comes first in matchKev, so
+ * the result is the same as matchKev over every entry).
+ */
+export function kevMatcher(entries: KevEntry[], opts: KevMatchOptions = {}): (device: Identity) => KevMatch[] {
+  const byVendor = new Map<string, KevEntry[]>();
+  for (const e of entries) {
+    for (const k of new Set(vendorKeys(e.vendorProject))) {
+      const list = byVendor.get(k) ?? [];
+      list.push(e);
+      byVendor.set(k, list);
+    }
+  }
+  return (device) => {
+    const candidates = new Set<KevEntry>();
+    for (const c of componentsOf(device)) for (const e of byVendor.get(vendorKey(c.vendor)) ?? []) candidates.add(e);
+    return candidates.size ? matchKev(device, [...candidates], opts) : [];
+  };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { BotcensusError } from '../core/errors.js';
 import { isObject } from './json-walk.js';
 
-export { matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
+export { kevMatcher, matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
 
 export interface KevEntry {
   cveID: string;

@@ -2,6 +2,9 @@
 // advisory's vendors covered, and the banners from the brief identified.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { builtinRules, builtinRulesDir, recogDb } from './recog/db.js';
 import { selfTestFiles } from './recog/fingerprints-selftest.js';
 import { deviceTypeOf } from './device-type.js';
@@ -10,8 +13,18 @@ test('every built-in example passes the self-test', () => {
   const r = selfTestFiles(builtinRules());
   const failed = r.files.flatMap((f) => f.failed.map((x) => `${f.file} ${x.fingerprint}: ${x.reason}`));
   assert.deepEqual(failed, []);
-  assert.equal(r.total, 92);
-  assert.ok(builtinRulesDir().endsWith('rules/'));
+  assert.equal(r.total, 98);
+});
+
+test('compiled code finds the built-in rules in the source tree (tsc does not copy XML into dist)', () => {
+  // This test runs from dist/src/identify; the rules live in src/identify/rules of the same checkout.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const repo = resolve(here, '../../..');
+  assert.ok(here.startsWith(join(repo, 'dist')), `running from ${here}`);
+  assert.equal(builtinRulesDir(), join(repo, 'src/identify/rules') + sep);
+  const names = builtinRules().map((f) => basename(f.file));
+  assert.deepEqual(names, readdirSync(builtinRulesDir()).filter((n) => n.endsWith('.xml')).sort());
+  assert.ok(names.includes('http_user_agents.xml') && names.includes('tls_sni.xml'));
 });
 
 test('every built-in fingerprint has an example, and every capture is checked by one', () => {
@@ -55,6 +68,9 @@ test('the built-ins identify typical device banners', () => {
     ['telnet.banner', 'MikroTik v6.48.6 (stable)\r\nLogin: ', { 'os.version': '6.48.6' }],
     ['ssh.banner', 'ROSSSH', { 'hw.vendor': 'MikroTik' }],
     ['x509.subject', 'CN=router.asus.com,O=ASUSTeK Computer Inc.,C=TW', { 'hw.vendor': 'ASUS' }],
+    ['http_header.user_agent', 'Mikrotik/6.x Fetch', { 'hw.vendor': 'MikroTik', 'os.product': 'RouterOS', 'os.version.major': '6' }],
+    ['tls.sni', 'upgrade.mikrotik.com', { 'hw.vendor': 'MikroTik', 'hw.device': 'Router' }],
+    ['tls.sni', 'update7.synology.com', { 'hw.vendor': 'Synology', 'hw.device': 'NAS' }],
   ];
   for (const [key, banner, want] of cases) {
     const m = db.matchFirst(key, banner);
@@ -62,4 +78,6 @@ test('the built-ins identify typical device banners', () => {
     for (const [k, v] of Object.entries(want)) assert.equal(m.params[k], v, `${banner}: ${k}`);
   }
   assert.equal(db.matchFirst('html_title', 'Welcome to nginx!'), undefined);
+  assert.equal(db.matchFirst('http_header.user_agent', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)'), undefined);
+  assert.equal(db.matchFirst('tls.sni', 'www.synology.com'), undefined, 'the vendor website is not its update host');
 });

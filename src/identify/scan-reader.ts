@@ -66,7 +66,10 @@ export async function readScanFile(
         summary.framing++;
         continue;
       }
-      for (const o of out) batch.push(o);
+      for (const o of out) {
+        o.line = lineNo;
+        batch.push(o);
+      }
       summary.records += out.length;
       if (batch.length >= batchSize) {
         await onBatch(batch);

@@ -24,6 +24,8 @@ export const RECOG_KEYS = [
   'rtsp_header.server',
   'sip_header.server',
   'tls.jarm',
+  'http_header.user_agent', // the client's User-Agent (passive HTTP); built-in http_user_agents.xml
+  'tls.sni', // the name a TLS client asked for (passive TLS); built-in tls_sni.xml
 ] as const;
 
 export type RecogKey = (typeof RECOG_KEYS)[number];
@@ -65,4 +67,6 @@ export interface ServiceObservation {
   /** A serial number, MAC or vendor device id seen in a banner or report. */
   deviceIdHint?: string;
   hints?: SourceHint;
+  /** The 1-based line of the file it came from (set by the reader base). */
+  line?: number;
 }

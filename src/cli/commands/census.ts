@@ -8,8 +8,12 @@ import { outputFormat, timeOpt, withStore } from '../context.js';
 
 export function censusCommand(): Command {
   return new Command('census')
-    .description('count victims by country, ASN, organisation, family, tag or indicator, with shares (active = the headline; window and cumulative are inflated by IP churn)')
-    .addOption(new Option('--by <dimension>').choices(['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade']).default('country'))
+    .description('count victims by country, ASN, organisation, family, tag, indicator, device type, vendor, product or exploited CVE, with shares (active = the headline; window and cumulative are inflated by IP churn)')
+    .addOption(
+      new Option('--by <dimension>', 'device, vendor, product and cve come from `botcensus identify` (scan data) and the KEV catalog')
+        .choices(['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade', 'device', 'vendor', 'product', 'cve'])
+        .default('country'),
+    )
     .addOption(new Option('--measure <measure>').choices(['active', 'window', 'cumulative']).default('active'))
     .option('--at <time>', 'reference time for "active" (default: the latest sighting)')
     .option('--since <time>', 'window start (default: 7 days before --until)')

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatWhere } from '../../core/errors.js';
 import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
-import { TELEMETRY_FORMATS } from '../../telemetry/formats.js';
+import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
+import { runIdentification } from '../../identify/run.js';
+import { describeRun } from './identify.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { fileProgress } from '../progress.js';
 import { reportRejected } from './report-rejected.js';
@@ -23,13 +25,14 @@ export function expandPaths(paths: string[]): string[] {
 
 export function ingestCommand(): Command {
   return new Command('ingest')
-    .description('import telemetry: flows (nfdump CSV, GoFlow2, Argus), Zeek and Suricata logs, Shadowserver reports; gzip accepted, directories walked')
+    .description('import telemetry: flows (nfdump CSV, GoFlow2, Argus), Zeek and Suricata logs, Shadowserver reports, zgrab2/Shodan/Censys scans; gzip accepted, directories walked')
     .argument('<paths...>', 'files or directories')
-    .addOption(new Option('--format <name>', 'input format').choices(['auto', ...TELEMETRY_FORMATS.map((f) => f.name)]).default('auto'))
+    .addOption(new Option('--format <name>', 'input format').choices(['auto', ...INGEST_FORMAT_NAMES]).default('auto'))
     .option('--sensor <name>', 'name of the sensor or feed the data comes from')
     .option('--strict', 'fail a file when any of its lines is rejected')
     .option('--tz <offset>', 'UTC offset of times written without a zone, e.g. +02:00')
     .addOption(graceOption())
+    .option('--no-identify', 'do not re-run device identification after files that brought scan or device data')
     .option('--json', 'print the results as JSON')
     .action(async (paths: string[], o, cmd: Command) => {
       const files = expandPaths(paths);
@@ -51,7 +54,8 @@ export function ingestCommand(): Command {
             if (o.json) continue;
             if (r.status === 'duplicate') console.log(`${file}: already imported (import #${r.previous.id}, same content as ${r.previous.file}); nothing changed`);
             else {
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected, ${r.sightings} new sightings`);
+              const services = r.services ? `, ${r.services} services for identification` : '';
+              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected, ${r.sightings} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {
@@ -64,6 +68,16 @@ export function ingestCommand(): Command {
         }
         // New victims are enriched once, after the last file.
         if (results.some((r) => r.status === 'imported')) await store.enrich();
+        // Scan or device data arrived: devices, identities and exposures are worked out again.
+        if (o.identify && results.some((r) => r.status === 'imported' && r.services)) {
+          try {
+            const run = await runIdentification(store);
+            if (!o.json) for (const line of await describeRun(store, run)) console.log(line);
+          } catch (err) {
+            console.error(`botcensus: identify: ${(err as Error).message}`);
+            process.exitCode = 1;
+          }
+        }
       });
       if (o.json) process.stdout.write(toJson(results));
       if (results.some((r) => r.status === 'failed')) process.exitCode = 1;

@@ -4,6 +4,10 @@ import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
 import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES, VICTIM_ROW_CTES, windowParams } from './victim-sql.js';
 
+/** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
+export const PRODUCT = (d: string) =>
+  `CASE WHEN ${d}.product IS NOT NULL THEN concat_ws(' ', ${d}.vendor, ${d}.product) WHEN ${d}.vendor IS NOT NULL THEN ${d}.vendor || ' (model unknown)' END`;
+
 /** Per dimension: a CTE `keys(victim, k, label)`; multi-valued dimensions list a victim more than once. */
 const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
   country: { sql: `SELECT victim, coalesce(country, '??') AS k, NULL AS label FROM v`, single: true },
@@ -21,6 +25,22 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
   },
   indicator: {
     sql: `SELECT DISTINCT s.victim, coalesce(i.value, 'report:' || s.detail) AS k, i.source AS label FROM s LEFT JOIN indicators i ON i.id = s.indicator_id`,
+    single: false,
+  },
+  // The identify stage's view of each victim (`ident`, see victim-sql.ts); 'unknown' when unidentified.
+  device: { sql: `SELECT v.victim, coalesce(d.device_type, 'unknown') AS k, NULL AS label FROM v LEFT JOIN device_identities d ON d.device = v.ident`, single: true },
+  vendor: {
+    sql: `SELECT v.victim, coalesce(lower(d.vendor), 'unknown') AS k, d.vendor AS label FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    single: true,
+  },
+  product: {
+    sql: `SELECT v.victim, coalesce(lower(${PRODUCT('d')}), 'unknown') AS k, ${PRODUCT('d')} AS label
+          FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    single: true,
+  },
+  cve: {
+    sql: `SELECT DISTINCT v.victim, coalesce(e.cve_id, 'none') AS k, kev.vulnerability_name AS label
+          FROM v LEFT JOIN exposures e ON e.device = v.ident LEFT JOIN kev ON kev.cve_id = e.cve_id`,
     single: false,
   },
 };

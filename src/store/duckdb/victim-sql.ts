@@ -67,9 +67,18 @@ export const SIGHTING_CTES = `
   s AS (SELECT s0.*, vo.owner FROM s0 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner)`;
 
 /**
+ * How far in time an identification reaches: a victim address counts as the device (stable identity
+ * or identified address) that held it within this many days of its sightings, the nearest one when
+ * the address changed hands. Beyond that the address may well be someone else's.
+ */
+export const IDENTITY_REACH_DAYS = 30;
+
+/**
  * CTE `v` over a CTE or table `s`: one row per victim with its best evidence grade, the unit it
  * counts as (the device when an identifier is known, else the address; both as one integer so
- * counting distinct units stays cheap), enrichment, warninglists and constituency.
+ * counting distinct units stays cheap), `ident` (its row in device_identities, if identified),
+ * enrichment, warninglists and constituency. A stable identity from the identify stage (SSH host
+ * key, certificate, device id seen across addresses) beats the report's own device id.
  */
 export const VICTIM_ROW_CTES = `
   pair AS (
@@ -79,6 +88,14 @@ export const VICTIM_ROW_CTES = `
     FROM s GROUP BY victim, indicator_id),
   vg AS (SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade FROM pair GROUP BY victim),
   dev AS (SELECT victim, max(device_id) AS device FROM s WHERE device_id IS NOT NULL GROUP BY victim),
+  vt AS (SELECT victim, min(first_seen) AS f, max(last_seen) AS l FROM s GROUP BY victim),
+  idm AS (
+    SELECT vt.victim,
+           arg_min(da.device, (greatest(epoch_ms(da.first_seen) - epoch_ms(vt.l), epoch_ms(vt.f) - epoch_ms(da.last_seen), 0),
+                               NOT da.stable, da.device)) AS ident
+    FROM vt JOIN device_addresses da ON da.ip = vt.victim
+    WHERE da.last_seen >= vt.f - INTERVAL '${IDENTITY_REACH_DAYS} days' AND da.first_seen <= vt.l + INTERVAL '${IDENTITY_REACH_DAYS} days'
+    GROUP BY vt.victim),
   wl AS (
     SELECT x.victim, string_agg(DISTINCT w.list, '; ') AS lists
     FROM vg x JOIN (SELECT DISTINCT prefix FROM warnings WHERE kind = 'cidr') pw ON true
@@ -87,11 +104,13 @@ export const VICTIM_ROW_CTES = `
   ow AS (SELECT victim, any_value(owner) AS owner FROM s GROUP BY victim),
   v AS (
     SELECT vg.victim, vg.grade,
-           CASE WHEN dev.device IS NULL THEN vg.victim ELSE hash(dev.device)::UHUGEINT | (1::UHUGEINT << 127) END AS unit,
-           dev.device, h.country, h.asn, h.as_org, wl.lists AS warned_by, ow.owner,
+           CASE WHEN idm.ident NOT LIKE 'ip:%' THEN hash(idm.ident)::UHUGEINT | (1::UHUGEINT << 127)
+                WHEN dev.device IS NOT NULL THEN hash('id:' || lower(dev.device))::UHUGEINT | (1::UHUGEINT << 127)
+                ELSE vg.victim END AS unit,
+           coalesce(dev.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, wl.lists AS warned_by, ow.owner,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE vg.victim BETWEEN r.lo AND r.hi)) AS inside
-    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN ow USING (victim))`;
+    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN ow USING (victim))`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
 export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;
