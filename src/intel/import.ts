@@ -5,6 +5,8 @@ import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.
 import { parseIntelFile, type IntelFormat } from './parse.js';
 
 export interface IntelImportOptions {
+  /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
+  name?: string;
   format?: IntelFormat;
   /** Who published it: "lumen", "cisa", ... (default: the file name). */
   source?: string;
@@ -56,9 +58,9 @@ export async function importIntelFile(store: Store, file: string, opts: IntelImp
     });
   if (opts.strict && parsed.rejected.length)
     throw new BotcensusError('STRICT', `--strict: ${parsed.rejected.length} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
-  const source = opts.source ?? file.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+  const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
   const out = await store.importIntel(
-    { meta: { kind, format: parsed.format, file, sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
+    { meta: { kind, format: parsed.format, file: opts.name ?? file, sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
   );
   return {

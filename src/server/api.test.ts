@@ -95,6 +95,9 @@ test('uploads: intel and telemetry files imported from a temp copy; duplicates a
   assert.equal(tel.statusCode, 200, tel.body);
   assert.deepEqual([json(tel).status, (json(tel).counts as { records: number; rejected: number }).records, (json(tel).counts as { rejected: number }).rejected], ['imported', 1, 1]);
   assert.equal(json<{ total: number }>(await get('/api/victims?asn=64502')).total, 3, 'the new victim is counted at once');
+  const listed = (await get('/api/imports')).body;
+  assert.match(listed, /"conn\.log"/, 'imports are listed under the uploaded name');
+  assert.doesNotMatch(listed, /botcensus-upload-/, 'never under the temp copy');
   const junk = await post({ kind: 'telemetry', format: 'zeek' }, 'junk.log', zeek.split('\n').slice(0, 3).join('\n') + '\nnot-a-time\tC2\t1.2.3.4\t1\t5.6.7.8\t2\ttcp\n');
   assert.equal(junk.statusCode, 422);
   assert.deepEqual([json(junk).error, (json(junk).where as { file: string; line: number }).file, (json(junk).where as { line: number }).line], ['nothing_imported', 'junk.log', 4]);

@@ -12,6 +12,8 @@ import { nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, readTelemetry } from './reader.js';
 
 export interface IngestOptions {
+  /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
+  name?: string;
   /** A format name, or 'auto' to detect it. */
   format?: string;
   sensor?: string;
@@ -48,7 +50,7 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
   const resolved = !opts.format || opts.format === 'auto' ? await detectIngestFormat(file) : ingestFormatByName(opts.format);
-  const meta = { kind: 'telemetry' as const, format: resolved.format.name, file, sha256, sensor: opts.sensor };
+  const meta = { kind: 'telemetry' as const, format: resolved.format.name, file: opts.name ?? file, sha256, sensor: opts.sensor };
   const check = (c: LineCounts) => checkCounts(file, c, opts.strict ?? false);
   if (resolved.kind === 'scan') {
     const scan = resolved.format;

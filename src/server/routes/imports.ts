@@ -83,11 +83,11 @@ async function runImport(ctx: ServerContext, up: Upload) {
   const match = { graceMs: ctx.graceMs };
   const strict = f.strict === 'true';
   const tz = f.tz || undefined;
-  if (f.kind === 'telemetry') return ingestFile(ctx.store, up.path, { format: f.format || 'auto', sensor: f.sensor || undefined, strict, tz, match });
+  if (f.kind === 'telemetry') return ingestFile(ctx.store, up.path, { name: up.name, format: f.format || 'auto', sensor: f.sensor || undefined, strict, tz, match });
   if (f.kind === 'intel') {
     const format = (f.format || 'auto') as IntelFormat;
     if (!INTEL_FORMATS.includes(format)) throw badRequest(`intel format must be one of ${INTEL_FORMATS.join(', ')}`);
-    return importIntelFile(ctx.store, up.path, { format, source: f.source || undefined, family: f.family || undefined, strict, tz, match });
+    return importIntelFile(ctx.store, up.path, { name: up.name, format, source: f.source || undefined, family: f.family || undefined, strict, tz, match });
   }
   throw badRequest('field "kind" must be intel or telemetry');
 }
