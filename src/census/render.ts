@@ -10,6 +10,22 @@ const MEASURE_TEXT = {
   cumulative: 'cumulative: distinct victims ever seen (inflated most by IP churn)',
 };
 
+/** Column titles of the grouping, as an advisory would write them. */
+const COLUMN_TITLE: Partial<Record<CensusReport['by'], string>> = {
+  country: 'Country',
+  asn: 'Autonomous system',
+  org: 'Network owner',
+  family: 'Family',
+  tag: 'Tag',
+  indicator: 'Indicator',
+  kind: 'Evidence',
+  grade: 'Evidence grade',
+  device: 'Device type',
+  vendor: 'Vendor',
+  product: 'Product',
+  cve: 'CVE',
+};
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const iso = (ms?: number) => (ms === undefined ? '…' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const span = (w: MeasureWindow) => (w.measure === 'cumulative' ? 'all time' : `${iso(w.from)} .. ${iso(w.to)}`);
@@ -58,7 +74,7 @@ function headerLines(r: CensusReport): string[] {
 
 function renderTable(r: CensusReport): string {
   const rows = allRows(r);
-  const head = [r.by === 'country' ? 'Country' : r.by[0]!.toUpperCase() + r.by.slice(1), 'Victims', 'Share'];
+  const head = [COLUMN_TITLE[r.by] ?? r.by, 'Victims', 'Share'];
   const body = rows.map((x) => [r.by === 'country' && x.key !== 'others' ? `${x.label} (${x.key})` : x.label, String(x.count), pct(x.share)]);
   body.push(['Total', String(r.result.total), r.result.total ? '100.0%' : '-']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -1,5 +1,6 @@
 // Where the offline enrichment data comes from: the @ip-location-db npm packages (RouteViews and
-// DB-IP ASN ranges, CC BY 4.0; geo-whois-asn-country ranges, CC0/NRO). `npm update` refreshes them.
+// DB-IP ASN ranges, CC BY 4.0; geo-whois-asn-country ranges, CC BY 4.0 by the NRO). `npm update`
+// refreshes them.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -36,4 +37,4 @@ export function ipLocationDb(): GeoSource {
 
 export const GEO_ATTRIBUTION =
   'ASN data: @ip-location-db/asn (RouteViews, DB-IP, NRO; CC BY 4.0). ' +
-  'Country data: @ip-location-db/geo-whois-asn-country (NRO/RIR delegations; CC0). Refresh with `npm update`.';
+  'Country data: @ip-location-db/geo-whois-asn-country (geofeeds, whois, NRO; CC BY 4.0). Refresh with `npm update`.';

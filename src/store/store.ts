@@ -271,7 +271,14 @@ export interface Store {
    * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
    * not convert, so the caller reads the file line by line and reports the bad lines.
    */
-  importFlowCsv(meta: ImportMeta, file: string, layout: FlowCsvLayout, match: MatchOptions): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  importFlowCsv(
+    meta: ImportMeta,
+    file: string,
+    layout: FlowCsvLayout,
+    match: MatchOptions,
+    /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
+    verify?: () => Promise<void>,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Enriches every victim address not yet enriched; returns how many were new. */
   enrich(): Promise<number>;

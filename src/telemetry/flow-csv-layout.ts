@@ -2,6 +2,7 @@
 // Only the plain case qualifies: an nfdump header on the first line, times in UTC.
 import type { FlowCsvLayout } from '../store/store.js';
 import { parseHeader } from './nfdump.js';
+import { openText } from './reader.js';
 
 export function nfdumpLayout(head: string[], tz?: string): FlowCsvLayout | undefined {
   if (tz || head.length < 2) return undefined;
@@ -28,4 +29,29 @@ export function nfdumpLayout(head: string[], tz?: string): FlowCsvLayout | undef
     bytes: h.col.bytes,
     packets: h.col.packets,
   };
+}
+
+/**
+ * True when a blank line stands between two data lines. DuckDB's reader skips blank lines, so
+ * line numbers counted from its rows would drift after one: such files go through the line
+ * reader. Trailing blank lines do not matter. Runs while DuckDB reads the file.
+ */
+export async function blankLineInside(path: string): Promise<boolean> {
+  const { stream } = await openText(path);
+  let prev = 10; // as if after a newline: a leading blank line counts too
+  let blank = false; // a blank line has been seen since the last content
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === 13) continue;
+      if (b === 10) {
+        if (prev === 10) blank = true;
+      } else if (blank) {
+        stream.destroy();
+        return true;
+      }
+      prev = b;
+    }
+  }
+  return false;
 }

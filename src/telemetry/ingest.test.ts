@@ -47,3 +47,32 @@ test('a file the fast path refuses is read line by line, and its bad lines are r
   assert.equal((await store.listImports()).length, 1, 'the refused fast attempt left nothing behind');
   await store.close();
 });
+
+test('on a file DuckDB reads in parallel, line numbers still follow the file', async () => {
+  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
+  for (let i = 0; i < 150_000; i++) {
+    const ip = `198.51.${(i >> 8) & 255}.${i & 255}`;
+    rows.push(`2024-06-01 10:00:00.000,${(i / 1000).toFixed(3)},TCP,${ip},${1024 + (i % 60000)},203.0.113.10,443,1,${i},1`);
+  }
+  const f = join(tempDir(), 'nfcapd-big.csv');
+  writeFileSync(f, rows.join('\n') + '\n');
+  const store = await openTestStore();
+  const r = await ingestFile(store, f, { match });
+  assert.ok(r.status === 'imported' && r.fast, 'the fast path was used');
+  // The file's line n carries bytes = n - 2: every stored row must agree.
+  const bad = await store.db.one<{ n: bigint; lines: bigint }>(`SELECT count(*) FILTER (WHERE bytes <> line - 2) AS n, count(DISTINCT line) AS lines FROM flows`);
+  assert.deepEqual([Number(bad!.n), Number(bad!.lines)], [0, 150_000]);
+  await store.close();
+});
+
+test('a blank line inside the file sends it to the line reader, so line numbers stay right', async () => {
+  const f = join(tempDir(), 'nfcapd-blank.csv');
+  const lines = CLEAN.split('\n');
+  writeFileSync(f, [...lines.slice(0, 3), '', ...lines.slice(3)].join('\n') + '\n\n');
+  const store = await openTestStore();
+  const r = await ingestFile(store, f, { match });
+  assert.ok(r.status === 'imported' && !r.fast);
+  const got = await store.db.all<{ line: number }>(`SELECT line FROM flows ORDER BY line`);
+  assert.deepEqual(got.map((x) => x.line), [2, 3, 5, 6]);
+  await store.close();
+});

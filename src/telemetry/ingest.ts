@@ -8,7 +8,7 @@ import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
-import { nfdumpLayout } from './flow-csv-layout.js';
+import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, readTelemetry } from './reader.js';
 
 export interface IngestOptions {
@@ -61,7 +61,13 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   if (format.name === 'nfdump' && !opts.lineByLine) {
     // DuckDB reads plain nfdump CSV itself; a file it refuses is read line by line below.
     const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
-    const fast = layout && (await store.importFlowCsv(meta, file, layout, opts.match));
+    const blank = layout ? blankLineInside(file) : undefined;
+    const fast =
+      layout &&
+      (await store.importFlowCsv(meta, file, layout, opts.match, async () => {
+        if (await blank) throw new Error('blank line inside the file: line numbers would drift');
+      }));
+    if (!fast) await blank?.catch(() => undefined);
     if (fast)
       return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   }

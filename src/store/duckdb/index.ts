@@ -247,6 +247,7 @@ export class DuckDbStore implements Store {
     file: string,
     layout: FlowCsvLayout,
     match: MatchOptions,
+    verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     let out: (ImportOutcome & { counts: LineCounts }) | undefined;
     try {
@@ -256,6 +257,7 @@ export class DuckDbStore implements Store {
         const t0 = performance.now();
         const r = await loadFlowCsv(this.db, importId, file, layout);
         if (r.rows === 0) throw new Error('no rows');
+        await verify?.();
         const t1 = performance.now();
         const counts: LineCounts = { lines: r.rows + 1, records: r.rows, framing: 1, rejected: 0, examples: [] };
         await this.db.run(
