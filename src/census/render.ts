@@ -22,6 +22,7 @@ const COLUMN_TITLE: Partial<Record<CensusReport['by'], string>> = {
   grade: 'Evidence grade',
   device: 'Device type',
   vendor: 'Vendor',
+  'device-vendor': 'Device type | vendor',
   product: 'Product',
   cve: 'CVE',
 };

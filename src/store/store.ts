@@ -127,7 +127,20 @@ export interface Constituency {
 }
 
 export type Measure = 'active' | 'window' | 'cumulative';
-export type CensusDimension = 'country' | 'asn' | 'org' | 'family' | 'tag' | 'indicator' | 'kind' | 'grade' | 'device' | 'vendor' | 'product' | 'cve';
+export type CensusDimension =
+  | 'country'
+  | 'asn'
+  | 'org'
+  | 'family'
+  | 'tag'
+  | 'indicator'
+  | 'kind'
+  | 'grade'
+  | 'device'
+  | 'vendor'
+  | 'device-vendor'
+  | 'product'
+  | 'cve';
 export type Grade = 'confirmed' | 'two-way' | 'one-way';
 
 export interface CensusQuery {

@@ -3,7 +3,7 @@
 // and the online commands failing clearly when there is no network.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KEV_FIXTURE, kevCsv } from '../fixtures/identify/kev-fixture.js';
 import { ftpModule, httpModule, sshModule, zgrabLine } from '../fixtures/identify/scan-fixture.js';
@@ -87,6 +87,17 @@ test('exposure and census join identification with compromise', () => {
   const byCve = cli(['--db', db, 'census', '--by', 'cve', '--measure', 'cumulative']);
   assert.match(byCve.stdout, /3 addresses collapsed into 2 devices/);
   assert.match(byCve.stdout, /CVE-2099-0001 \(MikroTik RouterOS Path Traversal\) +1/);
+});
+
+test('the report carries the device mix and the exploited CVEs with their KEV data', () => {
+  const md = join(dir, 'report.md');
+  const r = cli(['--db', db, 'report', '--out', md, '--since', '2024-06-01T00:00:00Z', '--until', '2024-06-05T00:00:00Z']);
+  assert.equal(r.status, 0, r.stderr);
+  const text = readFileSync(md, 'utf8');
+  assert.match(text, /\| router \| 1 \|/i);
+  assert.match(text, /\| MikroTik \| 1 \|/);
+  assert.match(text, /CVE-2099-0001/);
+  assert.doesNotMatch(text, /Not available yet/);
 });
 
 test('identify re-runs on demand, with an extra fingerprint folder remembered', () => {

@@ -11,7 +11,7 @@ export function censusCommand(): Command {
     .description('count victims by country, ASN, organisation, family, tag, indicator, device type, vendor, product or exploited CVE, with shares (active = the headline; window and cumulative are inflated by IP churn)')
     .addOption(
       new Option('--by <dimension>', 'device, vendor, product and cve come from `botcensus identify` (scan data) and the KEV catalog')
-        .choices(['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade', 'device', 'vendor', 'product', 'cve'])
+        .choices(['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade', 'device', 'vendor', 'device-vendor', 'product', 'cve'])
         .default('country'),
     )
     .addOption(new Option('--measure <measure>').choices(['active', 'window', 'cumulative']).default('active'))

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { readConstituency } from '../../census/constituency.js';
 import { gatherReportData, type ReportOptions } from '../../report/report-data.js';
+import { stageSources } from '../../report/stage-sources.js';
 import { reportFormat, writeReport } from '../../report/write.js';
 import type { Grade, Measure } from '../../store/store.js';
 import { timeOpt, withStore } from '../context.js';
@@ -52,7 +53,7 @@ export function reportCommand(): Command {
         marking: o.marking,
       };
       await withStore(cmd, async (store) => {
-        const data = await gatherReportData(store, options);
+        const data = await gatherReportData(store, options, stageSources(store));
         const format = await writeReport(data, o.out);
         const h = data.census.headline;
         console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);

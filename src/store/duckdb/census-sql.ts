@@ -33,6 +33,12 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
     sql: `SELECT v.victim, coalesce(lower(d.vendor), 'unknown') AS k, d.vendor AS label FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
     single: true,
   },
+  // "router|TP-Link": the device mix of the report, one key per type and vendor.
+  'device-vendor': {
+    sql: `SELECT v.victim, coalesce(d.device_type, 'unknown') || '|' || coalesce(d.vendor, 'unknown') AS k, NULL AS label
+          FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    single: true,
+  },
   product: {
     sql: `SELECT v.victim, coalesce(lower(${PRODUCT('d')}), 'unknown') AS k, ${PRODUCT('d')} AS label
           FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
