@@ -78,7 +78,7 @@ export interface FlowCsvLayout {
   names: string[];
   /** Column indexes. */
   start: number;
-  startKind: 'text' | 'epoch-ms';
+  startKind: FlowTimeKind;
   end?: number;
   /** Duration in seconds, when there is no end column. */
   duration?: number;
@@ -90,6 +90,25 @@ export interface FlowCsvLayout {
   bytes?: number;
   packets?: number;
 }
+
+/** Column names of a Parquet flow file, per field. */
+export interface FlowFileColumns {
+  start: string;
+  end?: string;
+  duration?: string;
+  src: string;
+  dst: string;
+  sport?: string;
+  dport?: string;
+  proto?: string;
+  bytes?: string;
+  packets?: string;
+}
+
+export type FlowTimeKind = 'text' | 'epoch-s' | 'epoch-ms' | 'epoch-ns';
+
+export type ExportWhat = 'victims' | 'sightings';
+export type ExportFormat = 'parquet' | 'csv' | 'json';
 
 /** Receives a telemetry file's records in batches, inside the import's transaction. */
 export type TelemetryFeed = (write: (records: TelemetryRecord[]) => Promise<void>) => Promise<LineCounts>;
@@ -292,7 +311,19 @@ export interface Store {
     /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  /** Column names and types of a Parquet file. */
+  describeParquet(file: string): Promise<{ name: string; type: string }[]>;
+  /** Imports a Parquet flow file, all or nothing; a value that does not convert fails the import. */
+  importFlowParquet(
+    meta: ImportMeta,
+    file: string,
+    columns: FlowFileColumns,
+    timeKind: FlowTimeKind,
+    match: MatchOptions,
+  ): Promise<ImportOutcome & { counts: LineCounts }>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
+  /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
+  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
   /** Enriches every victim address not yet enriched; returns how many were new. */
   enrich(): Promise<number>;
   /** Latest event time among sightings, epoch ms, or undefined for an empty store. */

@@ -17,7 +17,8 @@ export const TELEMETRY_FORMATS: TelemetryFormat[] = [zeekFormat, suricataFormat,
 export type IngestFormat = { kind: 'telemetry'; format: TelemetryFormat } | { kind: 'scan'; format: ScanFormat };
 
 /** Every name `ingest --format` takes. */
-export const INGEST_FORMAT_NAMES: string[] = [...TELEMETRY_FORMATS.map((f) => f.name), ...SCAN_FORMATS.map((f) => f.name)];
+/** Line-based telemetry, scan files, and Parquet flows (read by DuckDB, see ingest.ts). */
+export const INGEST_FORMAT_NAMES: string[] = [...TELEMETRY_FORMATS.map((f) => f.name), ...SCAN_FORMATS.map((f) => f.name), 'parquet'];
 
 export function formatByName(name: string): TelemetryFormat {
   const f = TELEMETRY_FORMATS.find((x) => x.name === name);

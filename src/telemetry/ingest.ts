@@ -2,7 +2,9 @@
 // check its format, stream it into the store inside one transaction, and match it. Scan files
 // (zgrab2, Shodan, Censys) take the same path into the services table instead; the passive rows of
 // a telemetry file (Server headers, certificates, device reports) become services after it.
-import { BotcensusError } from '../core/errors.js';
+import { open } from 'node:fs/promises';
+import { BotcensusError, FieldError } from '../core/errors.js';
+import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
@@ -49,7 +51,20 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   });
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
-  const resolved = !opts.format || opts.format === 'auto' ? await detectIngestFormat(file) : ingestFormatByName(opts.format);
+  const auto = !opts.format || opts.format === 'auto';
+  if (opts.format === 'parquet' || (auto && (await isParquet(file)))) {
+    const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };
+    let layout;
+    try {
+      layout = parquetFlowColumns(await store.describeParquet(file));
+    } catch (err) {
+      if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
+      throw err;
+    }
+    const out = await store.importFlowParquet(meta, file, layout.cols, layout.timeKind, opts.match);
+    return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
+  }
+  const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);
   const meta = { kind: 'telemetry' as const, format: resolved.format.name, file: opts.name ?? file, sha256, sensor: opts.sensor };
   const check = (c: LineCounts) => checkCounts(file, c, opts.strict ?? false);
   if (resolved.kind === 'scan') {
@@ -79,6 +94,18 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   );
   const services = await derivePassiveServices(store, out.importId);
   return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
+}
+
+/** Parquet files start (and end) with the magic bytes "PAR1". */
+async function isParquet(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, 0);
+    return b.toString('latin1') === 'PAR1';
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Fails an import with nothing in it, or, under --strict, with any rejected line. */

@@ -15,7 +15,11 @@ import type {
   IntelImport,
   LineCounts,
   LookupResult,
+  ExportFormat,
+  ExportWhat,
   FlowCsvLayout,
+  FlowFileColumns,
+  FlowTimeKind,
   MatchOptions,
   Owner,
   OwnerRow,
@@ -28,7 +32,9 @@ import { TableAppender } from './appender.js';
 import { census } from './census-sql.js';
 import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
-import { loadFlowCsv } from './flow-csv-sql.js';
+import { exportData } from './export-sql.js';
+import { describeParquet, firstBadParquetRow, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
 import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
@@ -271,6 +277,49 @@ export class DuckDbStore implements Store {
     } catch {
       // Anything DuckDB's reader or the SQL conversions refuse: the line-by-line reader explains it.
       return undefined;
+    }
+    if (!match.deferEnrich) {
+      await ensureGeo(this.db, this.geo);
+      await enrichHosts(this.db, out.importId);
+    }
+    return out;
+  }
+
+  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number> {
+    return exportData(this.db, what, format, file, filter);
+  }
+
+  describeParquet(file: string): Promise<{ name: string; type: string }[]> {
+    return describeParquet(this.db, file).catch((err: Error) => {
+      throw new BotcensusError('UNREADABLE', `not a readable Parquet file: ${err.message.split('\n')[0]}`, { file });
+    });
+  }
+
+  async importFlowParquet(
+    meta: ImportMeta,
+    file: string,
+    columns: FlowFileColumns,
+    timeKind: FlowTimeKind,
+    match: MatchOptions,
+  ): Promise<ImportOutcome & { counts: LineCounts }> {
+    let out: ImportOutcome & { counts: LineCounts };
+    try {
+      out = await this.db.transaction(async () => {
+        const importId = await this.nextId('imports');
+        await this.insertImport(importId, meta, {});
+        const r = await loadFlowParquet(this.db, importId, file, columns, timeKind);
+        const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [] };
+        await this.db.run(
+          `UPDATE imports SET lines = $n, records = $n, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+          { id: importId, n: r.rows, min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null },
+        );
+        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
+        return { importId, sightings, retracted: 0, counts };
+      });
+    } catch (err) {
+      // Parquet has no line reader to fall back to: name the first row and field that failed.
+      const bad = await firstBadParquetRow(this.db, file, columns, timeKind).catch(() => undefined);
+      throw new BotcensusError('BAD_INPUT', bad ? bad.reason : (err as Error).message.split('\n')[0]!, { file, line: bad?.row, field: bad?.field });
     }
     if (!match.deferEnrich) {
       await ensureGeo(this.db, this.geo);

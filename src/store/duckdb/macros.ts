@@ -38,4 +38,8 @@ export async function createAddressMacros(db: Db): Promise<void> {
     (TRY_CAST('0x' || substr(ip6_hex(ip6_groups(a)), 1, 16) AS UBIGINT)::UHUGEINT << 64)
     + TRY_CAST('0x' || substr(ip6_hex(ip6_groups(a)), 17, 16) AS UBIGINT)::UHUGEINT`);
   await db.run(`CREATE OR REPLACE TEMP MACRO ip_num(a) AS CASE WHEN contains(a, ':') THEN ip6_num(a) ELSE ip4_num(a) END`);
+  // Back to text for exports: dotted quads, and IPv6 as eight groups (valid, not zero-compressed).
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip_text(n) AS
+    CASE WHEN n >> 32 = 65535 THEN concat_ws('.', (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255)
+    ELSE array_to_string(list_transform(range(7, -1, -1), i -> format('{:x}', ((n >> (i * 16)::UTINYINT) & 65535)::UINTEGER)), ':') END`);
 }

@@ -1,13 +1,13 @@
 // The victim list: one row per victim address with its enrichment, evidence summary and grade.
 import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
-import type { Db } from './connection.js';
+import type { Db, Param } from './connection.js';
 import { GRADE_OF_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
 
-export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
-  await loadConstituency(db, f.constituency);
-  const rows = await db.all<Record<string, unknown>>(
-    `WITH ${VICTIM_CTES},
+/** The victim query and its parameters, for the list and for exports. */
+export function victimsQuery(f: VictimFilter): { sql: string; params: Record<string, Param> } {
+  return {
+    sql: `WITH ${VICTIM_CTES},
      agg AS (
        SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
               list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
@@ -18,7 +18,7 @@ export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
        AND ($family IS NULL OR list_contains(agg.families, $family)) AND v.inside
      ORDER BY agg.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
-    {
+    params: {
       ...victimParams(f),
       country: f.country?.toUpperCase() ?? null,
       asn: f.asn ?? null,
@@ -26,7 +26,13 @@ export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
       limit: f.limit ?? 1000,
       offset: f.offset ?? 0,
     },
-  );
+  };
+}
+
+export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
+  await loadConstituency(db, f.constituency);
+  const q = victimsQuery(f);
+  const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
   return rows.map((r) => ({
     ip: formatIp(r.victim as bigint),
     country: (r.country as string | null) ?? undefined,

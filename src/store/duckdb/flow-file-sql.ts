@@ -1,0 +1,141 @@
+// The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
+// vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
+// back, and the caller reads the file line by line instead, which reports each bad line.
+import type { FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
+import type { Db } from './connection.js';
+
+const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
+  WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
+  WHEN 'icmp6' THEN 'ipv6-icmp' WHEN 'icmpv6' THEN 'ipv6-icmp' ELSE nullif(lower(trim(p)), '') END`;
+
+/** A converted value, or an error (which aborts the statement) when the text is not blank. */
+function strict(expr: string, col: string, what: string): string {
+  return `CASE WHEN nullif(trim(${col}), '') IS NULL THEN NULL
+               ELSE coalesce(${expr}, error('not ' || '${what}: ' || ${col})) END`;
+}
+
+/** Where each flow field comes from in a file DuckDB reads: an SQL source and column expressions. */
+interface FlowSource {
+  /** A table function over $file. */
+  from: string;
+  /** Column expression per field, undefined when the file has none. */
+  col: (role: keyof FlowFileColumns) => string | undefined;
+  /** How the start/end columns encode time. */
+  timeKind: FlowTimeKind;
+  /** The line (or row) number of the first data row. */
+  firstLine: number;
+}
+
+const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Column names and types of a Parquet file. */
+export async function describeParquet(db: Db, file: string): Promise<{ name: string; type: string }[]> {
+  const rows = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet($file)`, { file });
+  return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+}
+
+/** Inserts a Parquet file's flows; the row number stands for the line. */
+export async function loadFlowParquet(db: Db, importId: number, file: string, cols: FlowFileColumns, timeKind: FlowTimeKind) {
+  return loadFlows(db, importId, file, {
+    from: 'read_parquet($file)',
+    col: (role) => (cols[role] === undefined ? undefined : `CAST(${quoteId(cols[role]!)} AS VARCHAR)`),
+    timeKind,
+    firstLine: 1,
+  });
+}
+
+/** Inserts the file's rows into `flows`; returns the row count and time range. */
+export async function loadFlowCsv(db: Db, importId: number, file: string, l: FlowCsvLayout): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  const columns = l.names.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const index: Record<keyof FlowFileColumns, number | undefined> = {
+    start: l.start,
+    end: l.end,
+    duration: l.duration,
+    src: l.src,
+    dst: l.dst,
+    sport: l.sport,
+    dport: l.dport,
+    proto: l.proto,
+    bytes: l.bytes,
+    packets: l.packets,
+  };
+  return loadFlows(db, importId, file, {
+    from: `read_csv($file, header = true, delim = ',', quote = '', escape = '', auto_detect = false, columns = {${columns}}, null_padding = false)`,
+    col: (role) => (index[role] === undefined ? undefined : `"c${index[role]}"`),
+    timeKind: l.startKind,
+    firstLine: 2,
+  });
+}
+
+async function loadFlows(db: Db, importId: number, file: string, src: FlowSource): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  const c = (role: keyof FlowFileColumns) => src.col(role) ?? 'NULL';
+  const time = (role: 'start' | 'end') => {
+    const x = c(role);
+    switch (src.timeKind) {
+      case 'text':
+        return `TRY_CAST(${x} AS TIMESTAMP)`;
+      case 'epoch-s':
+        return `make_timestamp((TRY_CAST(${x} AS DOUBLE) * 1e6)::BIGINT)`;
+      case 'epoch-ms':
+        return `make_timestamp((TRY_CAST(${x} AS DOUBLE) * 1000)::BIGINT)`;
+      case 'epoch-ns':
+        return `make_timestamp((TRY_CAST(${x} AS HUGEINT) // 1000)::BIGINT)`;
+    }
+  };
+  const ts = time('start');
+  const te =
+    src.col('end') !== undefined
+      ? time('end')
+      : src.col('duration') !== undefined
+        ? `ts + to_microseconds((TRY_CAST(${c('duration')} AS DOUBLE) * 1e6)::BIGINT)`
+        : 'NULL';
+  const num = (role: keyof FlowFileColumns, type: string, what: string) =>
+    src.col(role) === undefined ? 'NULL' : strict(`TRY_CAST(trim(${c(role)}) AS ${type})`, c(role), what);
+  // No row numbers in the statement: a window over the whole file costs more than the rest of
+  // the conversion. The rows go in as the file orders them (a plain projection of the reader, and
+  // DuckDB preserves insertion order), so line numbers follow from the row ids afterwards.
+  await db.run(
+    `INSERT INTO flows BY NAME
+     SELECT $imp AS import_id, 0 AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets
+     FROM (
+       SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
+              coalesce(ip_num(trim(${c('src')})), error('not an IP address: ' || ${c('src')})) AS src,
+              coalesce(ip_num(trim(${c('dst')})), error('not an IP address: ' || ${c('dst')})) AS dst,
+              ${num('sport', 'USMALLINT', 'a port')} AS sport,
+              ${num('dport', 'USMALLINT', 'a port')} AS dport,
+              ${src.col('proto') === undefined ? 'NULL' : PROTO.replace(/\bp\b/g, c('proto'))} AS proto,
+              ${num('bytes', 'UBIGINT', 'a count')} AS bytes,
+              ${num('packets', 'UBIGINT', 'a count')} AS packets
+       FROM ${src.from})`,
+    { imp: importId, file },
+  );
+  await db.run(`UPDATE flows SET line = rowid - (SELECT min(rowid) FROM flows WHERE import_id = $imp) + $first WHERE import_id = $imp`, {
+    imp: importId,
+    first: src.firstLine,
+  });
+  const r = await db.one<{ n: bigint; lo: Date | null; hi: Date | null }>(
+    `SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows WHERE import_id = $imp`,
+    { imp: importId },
+  );
+  return { rows: Number(r!.n), minTs: r!.lo ?? undefined, maxTs: r!.hi ?? undefined };
+}
+
+/** The first row of a Parquet file whose time or address does not convert, and which field. */
+export async function firstBadParquetRow(
+  db: Db,
+  file: string,
+  cols: FlowFileColumns,
+  timeKind: FlowTimeKind,
+): Promise<{ row: number; field: string; reason: string } | undefined> {
+  const v = (name: string) => `CAST(${quoteId(name)} AS VARCHAR)`;
+  const ts = timeKind === 'text' ? `TRY_CAST(${v(cols.start)} AS TIMESTAMP)` : `TRY_CAST(${v(cols.start)} AS DOUBLE)`;
+  const r = await db.one<{ row: bigint; bad_ts: boolean; bad_src: boolean; s: string | null; d: string | null; t: string | null }>(
+    `SELECT row, ${ts} IS NULL AS bad_ts, ip_num(trim(s)) IS NULL AS bad_src, s, d, t
+     FROM (SELECT row_number() OVER () AS row, ${v(cols.src)} AS s, ${v(cols.dst)} AS d, ${v(cols.start)} AS t, * FROM read_parquet($file))
+     WHERE ${ts} IS NULL OR ip_num(trim(s)) IS NULL OR ip_num(trim(d)) IS NULL LIMIT 1`,
+    { file },
+  );
+  if (!r) return undefined;
+  const [field, value, what] = r.bad_ts ? [cols.start, r.t, 'a time'] : r.bad_src ? [cols.src, r.s, 'an IP address'] : [cols.dst, r.d, 'an IP address'];
+  return { row: Number(r.row), field, reason: `not ${what}: ${JSON.stringify(value)}` };
+}

@@ -1,0 +1,73 @@
+// Parquet both ways: flow files in (nfdump and GoFlow2 column names), victims and sightings out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tempDir } from '../tmp.js';
+import { cli, cliJson } from './run-cli.js';
+
+const dir = tempDir();
+const db = join(dir, 'store.duckdb');
+
+async function sql(q: string) {
+  const inst = await DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  const rows = (await c.runAndReadAll(q)).getRowObjectsJS();
+  c.closeSync();
+  inst.closeSync();
+  return rows;
+}
+
+test('flow Parquet files import, with nfdump or GoFlow2 column names, and match', async () => {
+  const nf = join(dir, 'nfdump.parquet');
+  const gf = join(dir, 'goflow2.parquet');
+  await sql(`COPY (SELECT TIMESTAMP '2024-06-01 10:00:00' + INTERVAL (i) SECOND AS firstSeen, 1.5 AS duration, 'TCP' AS proto,
+                   '192.0.2.' || i AS srcAddr, 40000 + i AS srcPort, '203.0.113.10' AS dstAddr, 443 AS dstPort, 10 AS packets, 1000 AS bytes
+              FROM range(1, 4) t(i)) TO '${nf}' (FORMAT parquet)`);
+  await sql(`COPY (SELECT 1717236000000000000::UBIGINT AS time_flow_start_ns, '198.51.100.7' AS src_addr, '203.0.113.10' AS dst_addr,
+                   51000 AS src_port, 443 AS dst_port, 6 AS proto, 500 AS bytes, 4 AS packets) TO '${gf}' (FORMAT parquet)`);
+  writeIocs();
+  const r = cli(['--db', db, 'ingest', nf, gf]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /nfdump\.parquet: parquet, 3 records/);
+  assert.match(r.stdout, /goflow2\.parquet: parquet, 1 records/);
+  const v = cliJson<{ ip: string; firstSeen: string }[]>(['--db', db, 'victims']);
+  assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '198.51.100.7']);
+  assert.equal(v.find((x) => x.ip === '198.51.100.7')!.firstSeen, '2024-06-01T10:00:00.000Z');
+  assert.match(cli(['--db', db, 'lookup', '192.0.2.2']).stdout, /nfdump\.parquet:2/);
+  assert.match(cli(['--db', db, 'ingest', nf]).stdout, /already imported/);
+});
+
+test('a bad value in a Parquet file fails the file, naming the row and the column', async () => {
+  const bad = join(dir, 'bad.parquet');
+  await sql(`COPY (SELECT * FROM (VALUES (TIMESTAMP '2024-06-01 10:00:00', '192.0.2.9', '203.0.113.10'), (TIMESTAMP '2024-06-01 10:00:01', '192.0.2.999', '203.0.113.10'))
+              t(ts, src, dst)) TO '${bad}' (FORMAT parquet)`);
+  const r = cli(['--db', db, 'ingest', bad]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.parquet:2: field 'src': not an IP address: "192\.0\.2\.999"/);
+  assert.equal(cliJson<unknown[]>(['--db', db, 'imports']).filter((i) => JSON.stringify(i).includes('bad.parquet')).length, 0);
+});
+
+test('export writes victims and sightings as Parquet, CSV and JSON with DuckDB', async () => {
+  const pq = join(dir, 'victims.parquet');
+  assert.equal(cli(['--db', db, 'export', '--out', pq]).status, 0);
+  const rows = await sql(`SELECT ip, grade, country FROM read_parquet('${pq}') ORDER BY ip`);
+  assert.deepEqual(rows.map((r) => r.ip), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '198.51.100.7']);
+  const csv = join(dir, 'sightings.csv');
+  assert.equal(cli(['--db', db, 'export', '--what', 'sightings', '--out', csv]).status, 0);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.match(lines[0]!, /^ip,indicator,indicator_source,kind,/);
+  assert.equal(lines.length, 1 + 4);
+  const json = join(dir, 'victims.json');
+  assert.equal(cli(['--db', db, 'export', '--out', json, '--since', '2024-06-01T10:00:03Z']).status, 0);
+  const j = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ip: string });
+  // Flows last 1.5 s: the one that starts at :02 is still going at :03.
+  assert.deepEqual(j.map((x) => x.ip).sort(), ['192.0.2.2', '192.0.2.3']);
+});
+
+function writeIocs() {
+  const p = join(dir, 'iocs.txt');
+  writeFileSync(p, '203.0.113.10\n');
+  assert.equal(cli(['--db', db, 'intel', 'import', p]).status, 0);
+}
