@@ -33,6 +33,9 @@ test('npm run bench -- --rows 200000 --json: every stage, rate, baseline and tar
   for (const k of ['import', 'match', 'enrich', 'census', 'endToEnd', 'zeekDns', 'shadowserver']) assert.ok(j.rates[k]! > 0, `rate ${k}`);
   for (const k of ['duckdbCount', 'grep', 'nodeSet']) assert.equal(j.baselines[k]!.rows, 200_000, `baseline ${k} read every row`);
   for (const k of ['vsDuckdbCount', 'vsGrep', 'vsNodeSet']) assert.ok(j.ratios[k]! > 0, `ratio ${k}`);
-  assert.equal(j.targets.length, 7);
+  assert.equal(j.targets.length, 8);
+  const api = (j.pipeline as unknown as { api: { endpoint: string; requests: number; errors: number; p95: number }[] }).api;
+  assert.ok(api.length >= 5, 'the main endpoints are measured');
+  assert.ok(api.every((e) => e.requests > 0 && e.errors === 0 && e.p95 > 0), JSON.stringify(api));
   assert.ok(j.pipeline.peakRssMb > 0);
 });
