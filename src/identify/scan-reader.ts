@@ -1,9 +1,8 @@
-// The scan-reader base: the ScanFormat contract (mirroring TelemetryFormat) and the one loop that
-// runs a format's line parser over a file, isolating bad lines and counting them like readTelemetry.
+// The scan-reader base: the ScanFormat contract (mirroring TelemetryFormat), run by the same
+// line loop as telemetry (readRecords), which isolates and counts bad lines.
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
-import { BotcensusError, FieldError } from '../core/errors.js';
-import { headLines, openText, type ReadOptions, type ReadSummary, type ReaderContext } from '../telemetry/reader.js';
+import { BotcensusError } from '../core/errors.js';
+import { headLines, readRecords, type ReadOptions, type ReadSummary, type ReaderContext } from '../telemetry/reader.js';
 import type { ServiceObservation } from './service.js';
 
 export type ScanFormatName = 'zgrab2' | 'shodan' | 'censys';
@@ -32,57 +31,7 @@ export async function readScanFile(
   ctx: Partial<ReaderContext> = {},
   opts: ReadOptions = {},
 ): Promise<ReadSummary> {
-  const batchSize = opts.batchSize ?? 50_000;
-  const maxExamples = opts.maxExamples ?? 10;
-  const parser = format.create({ file: path, fileName: basename(path), ...ctx });
-  const summary: ReadSummary = { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] };
-  let batch: ServiceObservation[] = [];
-  const { stream, counter } = await openText(path);
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  try {
-    for await (const line of rl) {
-      const lineNo = ++summary.lines;
-      if (opts.onProgress && (lineNo & 0xffff) === 0) opts.onProgress(counter());
-      if (line.trim() === '') {
-        summary.framing++;
-        continue;
-      }
-      let out: ServiceObservation[] | undefined;
-      try {
-        out = parser.parse(line, lineNo);
-      } catch (err) {
-        summary.rejected++;
-        if (summary.examples.length < maxExamples) {
-          summary.examples.push({
-            line: lineNo,
-            field: err instanceof FieldError ? err.field : undefined,
-            reason: (err as Error).message,
-            raw: line.length > 200 ? line.slice(0, 200) + '…' : line,
-          });
-        }
-        continue;
-      }
-      if (out === undefined) {
-        summary.framing++;
-        continue;
-      }
-      for (const o of out) {
-        o.line = lineNo;
-        batch.push(o);
-      }
-      summary.records += out.length;
-      if (batch.length >= batchSize) {
-        await onBatch(batch);
-        batch = [];
-      }
-    }
-  } catch (err) {
-    if (err instanceof BotcensusError) throw err;
-    throw new BotcensusError('UNREADABLE', `read failed: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
-  if (batch.length) await onBatch(batch);
-  opts.onProgress?.(counter());
-  return summary;
+  return readRecords(path, format.create({ file: path, fileName: basename(path), ...ctx }), onBatch, opts);
 }
 
 /** Reads a whole scan file into memory (small files and tests). */

@@ -112,24 +112,28 @@ export async function headLines(path: string, n = 5): Promise<string[]> {
   return out;
 }
 
+/** A line parser of any record type: what the loop below needs. */
+export interface RecordLineParser<R extends { line?: number }> {
+  parse(line: string, lineNo: number): R | R[] | undefined;
+}
+
 /**
- * Streams `path` through `format`, handing records over in batches. Bad lines are counted and the
- * first few kept; the caller decides whether that fails the import.
+ * The one loop every line-based reader runs: streams `path` through `parser`, handing records over
+ * in batches with their line numbers. Bad lines are counted and the first few kept; the caller
+ * decides whether that fails the import.
  */
-export async function readTelemetry(
+export async function readRecords<R extends { line?: number }>(
   path: string,
-  format: TelemetryFormat,
-  onBatch: (records: TelemetryRecord[]) => Promise<void> | void,
-  ctx: Partial<ReaderContext> = {},
+  parser: RecordLineParser<R>,
+  onBatch: (records: R[]) => Promise<void> | void,
   opts: ReadOptions = {},
 ): Promise<ReadSummary> {
   const batchSize = opts.batchSize ?? 50_000;
   const maxExamples = opts.maxExamples ?? 10;
-  const parser = format.create({ file: path, fileName: basename(path), ...ctx });
   const summary: ReadSummary = { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] };
   const { stream, counter } = await openText(path);
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let batch: TelemetryRecord[] = [];
+  let batch: R[] = [];
   try {
     for await (const line of rl) {
       const lineNo = ++summary.lines;
@@ -138,7 +142,7 @@ export async function readTelemetry(
         summary.framing++;
         continue;
       }
-      let out: TelemetryRecord | TelemetryRecord[] | undefined;
+      let out: R | R[] | undefined;
       try {
         out = parser.parse(line, lineNo);
       } catch (err) {
@@ -177,4 +181,15 @@ export async function readTelemetry(
   if (batch.length) await onBatch(batch);
   opts.onProgress?.(counter());
   return summary;
+}
+
+/** Streams `path` through a telemetry `format` (see readRecords). */
+export async function readTelemetry(
+  path: string,
+  format: TelemetryFormat,
+  onBatch: (records: TelemetryRecord[]) => Promise<void> | void,
+  ctx: Partial<ReaderContext> = {},
+  opts: ReadOptions = {},
+): Promise<ReadSummary> {
+  return readRecords(path, format.create({ file: path, fileName: basename(path), ...ctx }), onBatch, opts);
 }
