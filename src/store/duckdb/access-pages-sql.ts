@@ -1,12 +1,12 @@
 // The API's paged listings: victims, indicators and imports, filtered, sorted by an allow-listed
 // key and cut to one page, with the total. ORDER BY expressions come from the constant maps below,
 // never from the request; every value is a bound parameter.
-import { formatIp } from '../../core/ip.js';
 import type { ImportPageQuery, ImportSort, IndicatorPageQuery, IndicatorSort, Page, SortDir, SourceCount, VictimPageQuery, VictimSort } from '../access.js';
 import type { ImportRow, IndicatorRow, VictimRow } from '../store.js';
 import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
-import { GRADE_OF_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+import { loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+import { VICTIM_AGG_CTE, victimRow } from './victims-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -61,12 +61,7 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
        SELECT s.* FROM main.sightings s
        WHERE ($country IS NULL AND $asn IS NULL)
           OR s.victim IN (SELECT ip FROM hosts WHERE ($country IS NULL OR country = $country) AND ($asn IS NULL OR asn = $asn))),
-     ${VICTIM_CTES},
-     agg AS (
-       SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
-              list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
-              min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.events) AS events
-       FROM s LEFT JOIN indicators i ON i.id = s.indicator_id GROUP BY s.victim)
+     ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
      SELECT v.*, agg.* EXCLUDE (victim), count(*) OVER () AS total_rows
      FROM v JOIN agg USING (victim)
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
@@ -75,25 +70,6 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
   );
   const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
   return { rows: rows.map(victimRow), total: n };
-}
-
-function victimRow(r: Record<string, unknown>): VictimRow {
-  return {
-    ip: formatIp(r.victim as bigint),
-    country: (r.country as string | null) ?? undefined,
-    asn: r.asn === null ? undefined : Number(r.asn),
-    asOrg: (r.as_org as string | null) ?? undefined,
-    families: r.families as string[],
-    indicators: r.indicators as string[],
-    kinds: r.kinds as string[],
-    grade: GRADE_OF_RANK[Number(r.grade)]!,
-    firstSeen: r.first_seen as Date,
-    lastSeen: r.last_seen as Date,
-    events: Number(r.events),
-    deviceId: (r.device as string | null) ?? undefined,
-    warnings: r.warned_by ? String(r.warned_by).split('; ') : [],
-    owner: (r.owner as string | null) ?? undefined,
-  };
 }
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {

@@ -7,12 +7,7 @@ import { GRADE_OF_RANK, loadConstituency, VICTIM_CTES, victimParams } from './vi
 /** The victim query and its parameters, for the list and for exports. */
 export function victimsQuery(f: VictimFilter): { sql: string; params: Record<string, Param> } {
   return {
-    sql: `WITH ${VICTIM_CTES},
-     agg AS (
-       SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
-              list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
-              min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.events) AS events
-       FROM s LEFT JOIN indicators i ON i.id = s.indicator_id GROUP BY s.victim)
+    sql: `WITH ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
      SELECT v.*, agg.* EXCLUDE (victim)
      FROM v JOIN agg USING (victim)
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
@@ -33,7 +28,20 @@ export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
   await loadConstituency(db, f.constituency);
   const q = victimsQuery(f);
   const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
-  return rows.map((r) => ({
+  return rows.map(victimRow);
+}
+
+/** Per victim in CTE `s`: families, indicators, kinds, first/last seen and events. */
+export const VICTIM_AGG_CTE = `
+  agg AS (
+    SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
+           list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
+           min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.events) AS events
+    FROM s LEFT JOIN indicators i ON i.id = s.indicator_id GROUP BY s.victim)`;
+
+/** A row of `v` joined with `agg`, as the contract's VictimRow. */
+export function victimRow(r: Record<string, unknown>): VictimRow {
+  return {
     ip: formatIp(r.victim as bigint),
     country: (r.country as string | null) ?? undefined,
     asn: r.asn === null ? undefined : Number(r.asn),
@@ -48,5 +56,5 @@ export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
     deviceId: (r.device as string | null) ?? undefined,
     warnings: r.warned_by ? String(r.warned_by).split('; ') : [],
     owner: (r.owner as string | null) ?? undefined,
-  }));
+  };
 }
