@@ -8,10 +8,12 @@ const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
   WHEN 'icmp6' THEN 'ipv6-icmp' WHEN 'icmpv6' THEN 'ipv6-icmp' ELSE nullif(lower(trim(p)), '') END`;
 
-/** A converted value, or an error (which aborts the statement) when the text is not blank. */
+/**
+ * A converted value, or an error (which aborts the statement) when the text is not blank. No
+ * trimming: a padded value fails here and the line reader, which trims, takes the file.
+ */
 function strict(expr: string, col: string, what: string): string {
-  return `CASE WHEN nullif(trim(${col}), '') IS NULL THEN NULL
-               ELSE coalesce(${expr}, error('not ' || '${what}: ' || ${col})) END`;
+  return `coalesce(${expr}, CASE WHEN ${col} <> '' THEN error('not ' || '${what}: ' || ${col}) END)`;
 }
 
 /** Where each flow field comes from in a file DuckDB reads: an SQL source and column expressions. */
@@ -90,7 +92,7 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
         ? `ts + to_microseconds((TRY_CAST(${c('duration')} AS DOUBLE) * 1e6)::BIGINT)`
         : 'NULL';
   const num = (role: keyof FlowFileColumns, type: string, what: string) =>
-    src.col(role) === undefined ? 'NULL' : strict(`TRY_CAST(trim(${c(role)}) AS ${type})`, c(role), what);
+    src.col(role) === undefined ? 'NULL' : strict(`TRY_CAST(${c(role)} AS ${type})`, c(role), what);
   // No row numbers in the statement: a window over the whole file costs more than the rest of
   // the conversion. The rows go in as the file orders them (a plain projection of the reader, and
   // DuckDB preserves insertion order), so line numbers follow from the row ids afterwards.
@@ -99,8 +101,8 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
      SELECT $imp AS import_id, 0 AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
-              coalesce(ip_num(trim(${c('src')})), error('not an IP address: ' || ${c('src')})) AS src,
-              coalesce(ip_num(trim(${c('dst')})), error('not an IP address: ' || ${c('dst')})) AS dst,
+              coalesce(ip_num(${c('src')}), error('not an IP address: ' || ${c('src')})) AS src,
+              coalesce(ip_num(${c('dst')}), error('not an IP address: ' || ${c('dst')})) AS dst,
               ${num('sport', 'USMALLINT', 'a port')} AS sport,
               ${num('dport', 'USMALLINT', 'a port')} AS dport,
               ${src.col('proto') === undefined ? 'NULL' : PROTO.replace(/\bp\b/g, c('proto'))} AS proto,

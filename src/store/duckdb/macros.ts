@@ -37,7 +37,9 @@ export async function createAddressMacros(db: Db): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP MACRO ip6_num(a) AS
     (TRY_CAST('0x' || substr(ip6_hex(ip6_groups(a)), 1, 16) AS UBIGINT)::UHUGEINT << 64)
     + TRY_CAST('0x' || substr(ip6_hex(ip6_groups(a)), 17, 16) AS UBIGINT)::UHUGEINT`);
-  await db.run(`CREATE OR REPLACE TEMP MACRO ip_num(a) AS CASE WHEN contains(a, ':') THEN ip6_num(a) ELSE ip4_num(a) END`);
+  // coalesce only evaluates the IPv6 branch for rows the IPv4 one left NULL: a CASE over both
+  // branches cost a third of a flow import.
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip_num(a) AS coalesce(ip4_num(a), ip6_num(a))`);
   // Back to text for exports: dotted quads, and IPv6 as eight groups (valid, not zero-compressed).
   await db.run(`CREATE OR REPLACE TEMP MACRO ip_text(n) AS
     CASE WHEN n >> 32 = 65535 THEN concat_ws('.', (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255)
