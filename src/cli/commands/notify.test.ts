@@ -9,6 +9,8 @@ import { standardWorld } from '../../notify/test-scenario.js';
 import { notifyCommand, sinceOpt } from './notify.js';
 import { ownersCommand } from './owners.js';
 import { remediationCommand } from './remediation.js';
+import { gatherReportData } from '../../report/report-data.js';
+import { stageSources } from '../../report/stage-sources.js';
 
 const fixture = (name: string) => resolve(process.cwd(), 'test/fixtures/notify', name);
 
@@ -83,6 +85,15 @@ test('owners, notify and remediation from the command line', async () => {
   assert.equal(rem.total.notified, 4);
   assert.deepEqual(rem.byOwner.map((g: { key: string }) => g.key), ['Example Telecom A', 'Customer, 192.0.2.0/28']);
   await assert.rejects(run(db, ['remediation', '--quiet-days', 'x']), /--quiet-days takes a number/);
+
+  // The report carries the same figures.
+  const store2 = await openTestStore(db);
+  const data = await gatherReportData(store2, { at: Date.parse('2030-01-01T00:00:00Z') }, stageSources(store2));
+  await store2.close();
+  const section = data.remediation!;
+  assert.equal(section.table!.rows[0]![0], 'All notified victims');
+  assert.equal(section.table!.rows[0]![1], 4);
+  assert.deepEqual(section.table!.rows.slice(1).map((r) => r[0]), rem.byOwner.map((g: { label: string }) => g.label));
 });
 
 test('--since takes a date-time or a span back from now', () => {
