@@ -2,7 +2,7 @@
 // and an "others" row, plus what was excluded and why.
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
-import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES, VICTIM_ROW_CTES, windowParams } from './victim-sql.js';
+import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES, SIGHTING_CTES_NO_OWNER, VICTIM_ROW_CTES, windowParams } from './victim-sql.js';
 
 /** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
 export const PRODUCT = (d: string) =>
@@ -60,10 +60,16 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
   };
   // The window's sightings and victims are materialised once; the group and total queries below
   // then read small temp tables instead of recomputing the joins.
-  await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES} SELECT * FROM s`, windowParams(q));
+  // Without an owner filter the owner join is skipped; the sightings are only materialised when
+  // the dimension needs them (multi-valued ones), otherwise the victim rows read them directly.
+  const sightingCtes = q.owner === undefined ? SIGHTING_CTES_NO_OWNER : SIGHTING_CTES;
+  const wp = q.owner === undefined ? { from: windowParams(q).from!, to: windowParams(q).to! } : windowParams(q);
+  const dim0 = KEYS[q.by];
+  if (dim0.single) await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS SELECT NULL::UHUGEINT AS victim WHERE false`);
+  else await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${sightingCtes} SELECT * FROM s`, wp);
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE census_v AS WITH s AS (SELECT * FROM census_s), ${VICTIM_ROW_CTES} SELECT * FROM v`,
-    constituencyParams(q.constituency),
+    `CREATE OR REPLACE TEMP TABLE census_v AS WITH ${dim0.single ? sightingCtes : 's AS (SELECT * FROM census_s)'}, ${VICTIM_ROW_CTES} SELECT * FROM v`,
+    { ...constituencyParams(q.constituency), ...(dim0.single ? wp : {}) },
   );
   const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
   const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;

@@ -62,9 +62,18 @@ export const OWNER_CTE = `
  * the owner's victims only when an owner is given; `vo` gives each victim's owner.
  */
 export const SIGHTING_CTES = `
-  s0 AS (SELECT * FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
+  s0 AS (
+    SELECT victim, indicator_id, kind, answered, to_indicator, from_indicator, device_id, family, detail, first_seen, last_seen, events
+    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
   ${OWNER_CTE},
   s AS (SELECT s0.*, vo.owner FROM s0 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner)`;
+
+/** SIGHTING_CTES without owners, for counts that do not filter by owner (cheaper: no owner join). */
+export const SIGHTING_CTES_NO_OWNER = `
+  s AS (
+    SELECT victim, indicator_id, kind, answered, to_indicator, from_indicator, device_id, family, detail, first_seen, last_seen, events,
+           NULL::VARCHAR AS owner
+    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)`;
 
 /**
  * How far in time an identification reaches: a victim address counts as the device (stable identity
@@ -84,33 +93,37 @@ export const VICTIM_ROW_CTES = `
   pair AS (
     SELECT victim, indicator_id,
            max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
-           bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
+           bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
+           max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, any_value(owner) AS owner
     FROM s GROUP BY victim, indicator_id),
-  vg AS (SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade FROM pair GROUP BY victim),
-  dev AS (SELECT victim, max(device_id) AS device FROM s WHERE device_id IS NOT NULL GROUP BY victim),
-  vt AS (SELECT victim, min(first_seen) AS f, max(last_seen) AS l FROM s GROUP BY victim),
+  -- One pass per victim for grade, device id, time span and owner (one aggregation of the
+  -- sightings, not one per property).
+  vg AS (
+    SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade,
+           max(dev) AS device, min(f0) AS f, max(l0) AS l, any_value(owner) AS owner
+    FROM pair GROUP BY victim),
   idm AS (
     SELECT vt.victim,
            arg_min(da.device, (greatest(epoch_ms(da.first_seen) - epoch_ms(vt.l), epoch_ms(vt.f) - epoch_ms(da.last_seen), 0),
                                NOT da.stable, da.device)) AS ident
-    FROM vt JOIN device_addresses da ON da.ip = vt.victim
+    FROM vg vt JOIN device_addresses da ON da.ip = vt.victim
     WHERE da.last_seen >= vt.f - INTERVAL '${IDENTITY_REACH_DAYS} days' AND da.first_seen <= vt.l + INTERVAL '${IDENTITY_REACH_DAYS} days'
     GROUP BY vt.victim),
+  inr AS (SELECT DISTINCT vg.victim FROM vg JOIN constituency_ranges r ON vg.victim BETWEEN r.lo AND r.hi),
   wl AS (
     SELECT x.victim, string_agg(DISTINCT w.list, '; ') AS lists
     FROM vg x JOIN (SELECT DISTINCT prefix FROM warnings WHERE kind = 'cidr') pw ON true
     JOIN warnings w ON w.kind = 'cidr' AND w.prefix = pw.prefix AND net_key(w.lo, w.prefix) = net_key(x.victim, pw.prefix)
     GROUP BY x.victim),
-  ow AS (SELECT victim, any_value(owner) AS owner FROM s GROUP BY victim),
   v AS (
     SELECT vg.victim, vg.grade,
            CASE WHEN idm.ident NOT LIKE 'ip:%' THEN hash(idm.ident)::UHUGEINT | (1::UHUGEINT << 127)
-                WHEN dev.device IS NOT NULL THEN hash('id:' || lower(dev.device))::UHUGEINT | (1::UHUGEINT << 127)
+                WHEN vg.device IS NOT NULL THEN hash('id:' || lower(vg.device))::UHUGEINT | (1::UHUGEINT << 127)
                 ELSE vg.victim END AS unit,
-           coalesce(dev.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, wl.lists AS warned_by, ow.owner,
+           coalesce(vg.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, wl.lists AS warned_by, vg.owner,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
-              OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE vg.victim BETWEEN r.lo AND r.hi)) AS inside
-    FROM vg LEFT JOIN dev USING (victim) LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN ow USING (victim))`;
+              OR inr.victim IS NOT NULL) AS inside
+    FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
 export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;
