@@ -109,9 +109,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     { name: 'peak RSS < 2 GB', met: pipeline.peakRssMb < 2048, detail: `${pipeline.peakRssMb.toFixed(0)} MB` },
     { name: 'incremental day costs about the day alone (< 1.5x)', met: incremental < 1.5, detail: `${incremental.toFixed(2)}x (${ms.nextDayIntoFull!.toFixed(0)} ms into the full store, ${ms.nextDayIntoEmpty!.toFixed(0)} ms into an empty one)` },
     {
-      name: 'API p95 < 150 ms (warm)',
+      name: 'API p95 < 150 ms',
       met: pipeline.api.every((e) => e.p95 < 150),
-      detail: `worst warm p95 ${Math.max(...pipeline.api.map((e) => e.p95)).toFixed(0)} ms, worst cold p95 ${Math.max(...pipeline.api.map((e) => e.cold.p95)).toFixed(0)} ms over ${pipeline.api.length} endpoints, ${pipeline.sightings.toLocaleString('en-US')} sightings (the issue asks for 10M)`,
+      detail: `worst p95 ${Math.max(...pipeline.api.map((e) => e.p95)).toFixed(0)} ms (first asks included), worst p50 ${Math.max(...pipeline.api.map((e) => e.p50)).toFixed(0)} ms, over ${pipeline.api.length} endpoints and ${pipeline.sightings.toLocaleString('en-US')} sightings (the issue asks for 10M)`,
     },
     { name: 'census < 1 s', met: Math.max(ms.censusCountry!, ms.censusAsn!) < 1000, detail: `country ${ms.censusCountry!.toFixed(0)} ms, ASN ${ms.censusAsn!.toFixed(0)} ms (three measures each), ${pipeline.sightings.toLocaleString('en-US')} sightings` },
   ];
@@ -156,7 +156,7 @@ export function renderBench(r: BenchReport): string {
     `ratios: ${r.ratios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.ratios.vsGrep.toFixed(1)}x grep, ${r.ratios.vsNodeSet.toFixed(1)}x Node.js Set; peak RSS ${r.pipeline.peakRssMb.toFixed(0)} MB; fast path ${r.pipeline.fastPath ? 'used' : 'NOT used'}`,
     `victims: active ${r.pipeline.victims.active}, window ${r.pipeline.victims.window}, cumulative ${r.pipeline.victims.cumulative}; ${r.pipeline.sightings} sightings`,
     '',
-    'API (loopback, p50 / p95 warm, p95 cold):',
+    'API (loopback, 3 rounds; p50 / p95 over all asks, p95 over first asks):',
     ...r.pipeline.api.map((e) => `  ${e.endpoint.padEnd(Math.max(...r.pipeline.api.map((x) => x.endpoint.length)))}  ${e.p50.toFixed(0)} / ${e.p95.toFixed(0)} ms, cold ${e.cold.p95.toFixed(0)} ms`),
     '',
     ...r.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.detail}`),
