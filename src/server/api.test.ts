@@ -8,6 +8,7 @@ import { buildServer } from './app.js';
 import { toCsv } from './csv.js';
 import { CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { buildScenario, type Scenario } from './test-scenario.js';
+import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
 
 let s: Scenario;
@@ -95,6 +96,10 @@ test('uploads: intel and telemetry files imported from a temp copy; duplicates a
   assert.equal(tel.statusCode, 200, tel.body);
   assert.deepEqual([json(tel).status, (json(tel).counts as { records: number; rejected: number }).records, (json(tel).counts as { rejected: number }).rejected], ['imported', 1, 1]);
   assert.equal(json<{ total: number }>(await get('/api/victims?asn=64502')).total, 3, 'the new victim is counted at once');
+  const scan = await post({ kind: 'telemetry' }, 'scan.json', zgrabLine('192.0.2.250', { ftp: ftpModule('2024-06-01T10:00:00Z', 'MikroTik FTP server (MikroTik 6.40.1) ready') }) + '\n');
+  assert.equal(scan.statusCode, 200, scan.body);
+  const vendors = (await s.store.identify.exposure({ by: 'vendor' })).rows.map((r) => r.label);
+  assert.ok(vendors.includes('MikroTik'), `an uploaded scan is identified at once: ${vendors.join(', ')}`);
   const listed = (await get('/api/imports')).body;
   assert.match(listed, /"conn\.log"/, 'imports are listed under the uploaded name');
   assert.doesNotMatch(listed, /botcensus-upload-/, 'never under the temp copy');

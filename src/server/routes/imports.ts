@@ -11,6 +11,7 @@ import { importIntelFile } from '../../intel/import.js';
 import type { IntelFormat } from '../../intel/parse.js';
 import { IMPORT_SORTS, type ImportSort } from '../../store/access.js';
 import type { ImportRow } from '../../store/store.js';
+import { runIdentification } from '../../identify/run.js';
 import { ingestFile } from '../../telemetry/ingest.js';
 import { STAFF, type ServerContext } from '../context.js';
 import { sendCsv, type CsvColumn } from '../csv.js';
@@ -83,7 +84,12 @@ async function runImport(ctx: ServerContext, up: Upload) {
   const match = { graceMs: ctx.graceMs };
   const strict = f.strict === 'true';
   const tz = f.tz || undefined;
-  if (f.kind === 'telemetry') return ingestFile(ctx.store, up.path, { name: up.name, format: f.format || 'auto', sensor: f.sensor || undefined, strict, tz, match });
+  if (f.kind === 'telemetry') {
+    const r = await ingestFile(ctx.store, up.path, { name: up.name, format: f.format || 'auto', sensor: f.sensor || undefined, strict, tz, match });
+    // Scan data and passive banners identify devices, as `botcensus ingest` does after its files.
+    if (r.status === 'imported' && r.services) await runIdentification(ctx.store);
+    return r;
+  }
   if (f.kind === 'intel') {
     const format = (f.format || 'auto') as IntelFormat;
     if (!INTEL_FORMATS.includes(format)) throw badRequest(`intel format must be one of ${INTEL_FORMATS.join(', ')}`);
