@@ -44,3 +44,12 @@ export function headerAt(headers: Json | undefined, name: string): string | unde
   }
   return undefined;
 }
+
+/** The first line of a file as JSON, or undefined when it is not JSON (format detection). */
+export function firstJson(head: string[]): unknown {
+  try {
+    return JSON.parse(head[0] ?? '') as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { ipField, jsonLine, portField, timeField } from '../telemetry/fields.js'
 import { dnToRecog, greetingText, hexFingerprint, htmlTitle, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { cpeToCpe23 } from './cpe.js';
 import { deviceIdFromBanners } from './device-id.js';
-import { headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
+import { firstJson, headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
 import type { ServiceObservation, SourceHint } from './service.js';
 
@@ -79,13 +79,9 @@ function serviceObservation(s: Json, i: number, ip: bigint, hostTs: string | und
 export const censysScan: ScanFormat = {
   name: 'censys',
   detect(_fileName, head) {
-    try {
-      const first = JSON.parse(head[0] ?? '') as unknown;
-      const host = isObject(first) && isObject(first['result']) ? first['result'] : first;
-      return isObject(host) && typeof host['ip'] === 'string' && Array.isArray(host['services']);
-    } catch {
-      return false;
-    }
+    const first = firstJson(head);
+    const host = isObject(first) && isObject(first['result']) ? first['result'] : first;
+    return isObject(host) && typeof host['ip'] === 'string' && Array.isArray(host['services']);
   },
   create() {
     return {

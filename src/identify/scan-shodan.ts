@@ -7,7 +7,7 @@ import { ipField, jsonLine, portField, timeField } from '../telemetry/fields.js'
 import { decodeEntities, dnFromParts, greetingText, hexFingerprint, parseRawHeaders, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { cpeToCpe23 } from './cpe.js';
 import { deviceIdFromBanners } from './device-id.js';
-import { isObject, objAt, strAt, type Json } from './json-walk.js';
+import { firstJson, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
 import type { ServiceObservation, SourceHint } from './service.js';
 
@@ -63,12 +63,8 @@ function hintsOf(rec: Json): SourceHint | undefined {
 export const shodanScan: ScanFormat = {
   name: 'shodan',
   detect(_fileName, head) {
-    try {
-      const first = JSON.parse(head[0] ?? '') as unknown;
-      return isObject(first) && ('ip_str' in first || '_shodan' in first) && 'port' in first;
-    } catch {
-      return false;
-    }
+    const first = firstJson(head);
+    return isObject(first) && ('ip_str' in first || '_shodan' in first) && 'port' in first;
   },
   create() {
     return {

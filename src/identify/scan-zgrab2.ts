@@ -5,7 +5,7 @@ import { FieldError } from '../core/errors.js';
 import { ipField, jsonLine, timeField } from '../telemetry/fields.js';
 import { dnToRecog, greetingText, hexFingerprint, htmlTitle, imapGreeting, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { deviceIdFromBanners } from './device-id.js';
-import { at, headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
+import { at, firstJson, headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
 import type { ServiceObservation } from './service.js';
 
@@ -82,12 +82,8 @@ function moduleObservation(name: string, mod: Json, ip: bigint): ServiceObservat
 export const zgrab2Scan: ScanFormat = {
   name: 'zgrab2',
   detect(_fileName, head) {
-    try {
-      const first = JSON.parse(head[0] ?? '') as unknown;
-      return isObject(first) && typeof first['ip'] === 'string' && isObject(first['data']);
-    } catch {
-      return false;
-    }
+    const first = firstJson(head);
+    return isObject(first) && typeof first['ip'] === 'string' && isObject(first['data']);
   },
   create() {
     return {

@@ -2,14 +2,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { formatWhere } from '../../core/errors.js';
 import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { fileProgress } from '../progress.js';
-import { reportRejected } from './report-rejected.js';
+import { fileFailed, reportRejected } from './report-rejected.js';
 
 /** Files named on the command line, directories walked (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {
@@ -60,10 +59,7 @@ export function ingestCommand(): Command {
             }
           } catch (err) {
             progress.done();
-            const e = err as Error & { where?: object };
-            const msg = e.where ? formatWhere(e.where) + e.message : `${file}: ${e.message}`;
-            results.push({ status: 'failed', file, error: msg });
-            if (!o.json) console.error(`botcensus: ${msg}`);
+            results.push(fileFailed(file, err, o.json));
           }
         }
         // New victims are enriched once, after the last file.

@@ -1,12 +1,11 @@
 // botcensus intel import|list|export: indicator files and warninglists.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { formatWhere } from '../../core/errors.js';
 import { importIntelFile, type IntelImportResult } from '../../intel/import.js';
 import { exportIndicators } from '../../intel/export.js';
 import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
-import { reportRejected } from './report-rejected.js';
+import { fileFailed, reportRejected } from './report-rejected.js';
 
 const FORMATS = ['auto', 'text', 'csv', 'stix', 'misp', 'zeek-intel', 'warninglist'] as const;
 
@@ -49,10 +48,7 @@ export function intelCommand(): Command {
               console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
             reportRejected(r.counts);
           } catch (err) {
-            const e = err as Error & { where?: object };
-            const msg = e.where ? formatWhere(e.where) + e.message : `${file}: ${e.message}`;
-            results.push({ status: 'failed', file, error: msg });
-            if (!o.json) console.error(`botcensus: ${msg}`);
+            results.push(fileFailed(file, err, o.json));
           }
         }
       });
