@@ -8,7 +8,7 @@ import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { fileProgress } from '../progress.js';
-import { fileFailed, reportRejected } from './report-rejected.js';
+import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
 /** Files named on the command line, directories walked (sorted, hidden files skipped). */
 export function expandPaths(paths: string[]): string[] {
@@ -35,7 +35,7 @@ export function ingestCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (paths: string[], o, cmd: Command) => {
       const files = expandPaths(paths);
-      const results: (IngestResult | { status: 'failed'; file: string; error: string })[] = [];
+      const results: (IngestResult | FailedFile)[] = [];
       await withStore(cmd, async (store) => {
         for (const file of files) {
           const progress = fileProgress(`ingest ${file}`, file);

@@ -5,7 +5,7 @@ import { importIntelFile, type IntelImportResult } from '../../intel/import.js';
 import { exportIndicators } from '../../intel/export.js';
 import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
-import { fileFailed, reportRejected } from './report-rejected.js';
+import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
 const FORMATS = ['auto', 'text', 'csv', 'stix', 'misp', 'zeek-intel', 'warninglist'] as const;
 
@@ -23,7 +23,7 @@ export function intelCommand(): Command {
     .addOption(graceOption())
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
-      const results: (IntelImportResult | { status: 'failed'; file: string; error: string })[] = [];
+      const results: (IntelImportResult | FailedFile)[] = [];
       await withStore(cmd, async (store) => {
         for (const file of expandPaths(files)) {
           try {

@@ -126,7 +126,7 @@ export class DuckDbStore implements Store {
   }
 
   async importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
-    return this.db.transaction(async () => {
+    const out = await this.db.transaction(async () => {
       const importId = await this.nextId('imports');
       await this.insertImport(importId, imp.meta, imp.counts);
       let id = await this.nextId('indicators');
@@ -190,6 +190,9 @@ export class DuckDbStore implements Store {
       if (imp.warnings.length) retracted += await retractWarnedSightings(this.db);
       return { importId, sightings, retracted };
     });
+    // Indicators matched against stored telemetry can bring victims nobody has enriched yet.
+    if (out.sightings && !match.deferEnrich) await this.enrich();
+    return out;
   }
 
   async importTelemetry(

@@ -146,7 +146,8 @@ test('indicators imported after telemetry match it retroactively, and indicator 
   assert.equal(out.sightings, 2);
   const out2 = await store.importIntel({ meta: meta('intel', 'later'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.2.6')] }, grace);
   assert.equal(out2.retracted, 1);
-  assert.deepEqual((await store.victims({})).map((v) => v.ip), ['192.0.2.5']);
+  const [only] = await store.victims({});
+  assert.deepEqual([only!.ip, only!.country, only!.asn], ['192.0.2.5', 'US', 64500], 'retro-matched victims are enriched too');
   await store.close();
 });
 
