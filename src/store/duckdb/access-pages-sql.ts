@@ -52,24 +52,26 @@ function orderBy<K extends string>(map: Record<K, string>, key: K, dir: SortDir,
 const total = (rows: { total_rows?: unknown }[]) => Number(rows[0]?.total_rows ?? 0);
 
 export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<VictimRow>> {
-  await loadConstituency(db, undefined);
-  const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
-  // The CTE named `sightings` shadows the table for VICTIM_CTES: with a country or ASN filter only
-  // those victims' sightings are read (all of them, so grades and first/last seen are unchanged).
-  const rows = await db.all<Record<string, unknown>>(
-    `WITH sightings AS (
-       SELECT s.* FROM main.sightings s
-       WHERE ($country IS NULL AND $asn IS NULL)
-          OR s.victim IN (SELECT ip FROM hosts WHERE ($country IS NULL OR country = $country) AND ($asn IS NULL OR asn = $asn))),
-     ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
-     SELECT v.*, agg.* EXCLUDE (victim), count(*) OVER () AS total_rows
-     FROM v JOIN agg USING (victim)
-     WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
-     ORDER BY ${order} LIMIT $limit OFFSET $offset`,
-    { ...victimParams(q), country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
-  );
-  const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
-  return { rows: rows.map(victimRow), total: n };
+  return db.exclusive(async () => {
+    await loadConstituency(db, undefined);
+    const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
+    // The CTE named `sightings` shadows the table for VICTIM_CTES: with a country or ASN filter only
+    // those victims' sightings are read (all of them, so grades and first/last seen are unchanged).
+    const rows = await db.all<Record<string, unknown>>(
+      `WITH sightings AS (
+         SELECT s.* FROM main.sightings s
+         WHERE ($country IS NULL AND $asn IS NULL)
+            OR s.victim IN (SELECT ip FROM hosts WHERE ($country IS NULL OR country = $country) AND ($asn IS NULL OR asn = $asn))),
+       ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
+       SELECT v.*, agg.* EXCLUDE (victim), count(*) OVER () AS total_rows
+       FROM v JOIN agg USING (victim)
+       WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
+       ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+      { ...victimParams(q), country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
+    );
+    const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+    return { rows: rows.map(victimRow), total: n };
+  });
 }
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {

@@ -52,71 +52,73 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
 };
 
 export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by'], key: string, raw?: string) => string): Promise<CensusResult> {
-  await loadConstituency(db, q.constituency);
-  const params = {
-    min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
-    incl_warned: q.includeWarned ?? false,
-    incl_outside: q.includeOutside ?? false,
-  };
-  // The window's sightings and victims are materialised once; the group and total queries below
-  // then read small temp tables instead of recomputing the joins.
-  // Without an owner filter the owner join is skipped; the sightings are only materialised when
-  // the dimension needs them (multi-valued ones), otherwise the victim rows read them directly.
-  const sightingCtes = q.owner === undefined ? SIGHTING_CTES_NO_OWNER : SIGHTING_CTES;
-  const wp = q.owner === undefined ? { from: windowParams(q).from!, to: windowParams(q).to! } : windowParams(q);
-  const dim0 = KEYS[q.by];
-  if (dim0.single) await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS SELECT NULL::UHUGEINT AS victim WHERE false`);
-  else await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${sightingCtes} SELECT * FROM s`, wp);
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE census_v AS WITH ${dim0.single ? sightingCtes : 's AS (SELECT * FROM census_s)'}, ${VICTIM_ROW_CTES} SELECT * FROM v`,
-    { ...constituencyParams(q.constituency), ...(dim0.single ? wp : {}) },
-  );
-  const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
-  const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
-  const dim = KEYS[q.by];
-  const groups = await db.all<{ k: string; label: string | null; n: bigint }>(
-    `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
-     SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
-     FROM counted JOIN keys USING (victim) GROUP BY k ORDER BY n DESC, k`,
-    params,
-  );
-  const totals = await db.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
-    `WITH ${VICTIM_CTES}, ${counted}
-     SELECT (SELECT count(DISTINCT unit) FROM counted) AS total,
-            (SELECT count(DISTINCT victim) FROM counted) AS addresses,
-            (SELECT count(DISTINCT device) FROM counted) AS devices,
-            (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned) AS warned,
-            (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside) AS outside`,
-    params,
-  );
-  const total = Number(totals!.total);
-  const share = (n: number) => (total ? n / total : 0);
-  const rows: CensusRow[] = groups.slice(0, q.top).map((g) => ({
-    key: g.k,
-    label: label(q.by, g.k, g.label ?? undefined),
-    count: Number(g.n),
-    share: share(Number(g.n)),
-  }));
-  let others: CensusRow | undefined;
-  if (groups.length > q.top) {
-    let n: number;
-    if (dim.single) n = total - rows.reduce((a, r) => a + r.count, 0);
-    else {
-      const r = await db.one<{ n: bigint }>(
-        `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
-         SELECT count(DISTINCT unit) AS n FROM counted JOIN keys USING (victim) WHERE NOT list_contains(from_json($top_keys, '["VARCHAR"]'), k)`,
-        { ...params, top_keys: JSON.stringify(rows.map((r) => r.key)) },
-      );
-      n = Number(r!.n);
+  return db.exclusive(async () => {
+    await loadConstituency(db, q.constituency);
+    const params = {
+      min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
+      incl_warned: q.includeWarned ?? false,
+      incl_outside: q.includeOutside ?? false,
+    };
+    // The window's sightings and victims are materialised once; the group and total queries below
+    // then read small temp tables instead of recomputing the joins.
+    // Without an owner filter the owner join is skipped; the sightings are only materialised when
+    // the dimension needs them (multi-valued ones), otherwise the victim rows read them directly.
+    const sightingCtes = q.owner === undefined ? SIGHTING_CTES_NO_OWNER : SIGHTING_CTES;
+    const wp = q.owner === undefined ? { from: windowParams(q).from!, to: windowParams(q).to! } : windowParams(q);
+    const dim0 = KEYS[q.by];
+    if (dim0.single) await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS SELECT NULL::UHUGEINT AS victim WHERE false`);
+    else await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${sightingCtes} SELECT * FROM s`, wp);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE census_v AS WITH ${dim0.single ? sightingCtes : 's AS (SELECT * FROM census_s)'}, ${VICTIM_ROW_CTES} SELECT * FROM v`,
+      { ...constituencyParams(q.constituency), ...(dim0.single ? wp : {}) },
+    );
+    const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
+    const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
+    const dim = KEYS[q.by];
+    const groups = await db.all<{ k: string; label: string | null; n: bigint }>(
+      `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
+       SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
+       FROM counted JOIN keys USING (victim) GROUP BY k ORDER BY n DESC, k`,
+      params,
+    );
+    const totals = await db.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
+      `WITH ${VICTIM_CTES}, ${counted}
+       SELECT (SELECT count(DISTINCT unit) FROM counted) AS total,
+              (SELECT count(DISTINCT victim) FROM counted) AS addresses,
+              (SELECT count(DISTINCT device) FROM counted) AS devices,
+              (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned) AS warned,
+              (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside) AS outside`,
+      params,
+    );
+    const total = Number(totals!.total);
+    const share = (n: number) => (total ? n / total : 0);
+    const rows: CensusRow[] = groups.slice(0, q.top).map((g) => ({
+      key: g.k,
+      label: label(q.by, g.k, g.label ?? undefined),
+      count: Number(g.n),
+      share: share(Number(g.n)),
+    }));
+    let others: CensusRow | undefined;
+    if (groups.length > q.top) {
+      let n: number;
+      if (dim.single) n = total - rows.reduce((a, r) => a + r.count, 0);
+      else {
+        const r = await db.one<{ n: bigint }>(
+          `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
+           SELECT count(DISTINCT unit) AS n FROM counted JOIN keys USING (victim) WHERE NOT list_contains(from_json($top_keys, '["VARCHAR"]'), k)`,
+          { ...params, top_keys: JSON.stringify(rows.map((r) => r.key)) },
+        );
+        n = Number(r!.n);
+      }
+      others = { key: 'others', label: `Others (${groups.length - q.top})`, count: n, share: share(n) };
     }
-    others = { key: 'others', label: `Others (${groups.length - q.top})`, count: n, share: share(n) };
-  }
-  return {
-    rows,
-    others,
-    total,
-    unit: Number(totals!.devices) > 0 ? 'devices' : 'addresses',
-    addresses: Number(totals!.addresses),
-    excluded: { warninglisted: Number(totals!.warned), outsideConstituency: Number(totals!.outside) },
-  };
+    return {
+      rows,
+      others,
+      total,
+      unit: Number(totals!.devices) > 0 ? 'devices' : 'addresses',
+      addresses: Number(totals!.addresses),
+      excluded: { warninglisted: Number(totals!.warned), outsideConstituency: Number(totals!.outside) },
+    };
+  });
 }

@@ -1,5 +1,6 @@
 // A thin DuckDB connection wrapper: parameterised queries returning plain JS rows, and
 // transactions. Values are always bound as parameters, never spliced into SQL text.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { BotcensusError } from '../../core/errors.js';
 
@@ -16,6 +17,11 @@ function debugSql(sql: string, started: number): void {
 }
 
 export class Db {
+  /** The tail of the queue of exclusive sections (see `exclusive`). */
+  private queue: Promise<void> = Promise.resolve();
+  /** Which Db's exclusive section the current async context is inside, so sections can nest. */
+  private static readonly holder = new AsyncLocalStorage<Db>();
+
   private constructor(
     readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
@@ -64,18 +70,39 @@ export class Db {
     return (await this.all<T>(sql, params))[0];
   }
 
+  /**
+   * Runs `fn` alone on the connection. Work of several statements that shares connection state
+   * (temp tables such as the census's, the constituency, an open transaction) must not interleave
+   * with another caller's: the server and the report ask several questions at once. Sections
+   * nest: inside one, `exclusive` runs `fn` at once.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (Db.holder.getStore() === this) return fn();
+    const before = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((r) => (release = r));
+    await before;
+    try {
+      return await Db.holder.run(this, fn);
+    } finally {
+      release();
+    }
+  }
+
   /** Runs `fn` in a transaction: committed when it returns, rolled back when it throws. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.run('BEGIN TRANSACTION');
-    try {
-      const out = await fn();
-      await pauseBeforeCommit();
-      await this.run('COMMIT');
-      return out;
-    } catch (err) {
-      await this.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    return this.exclusive(async () => {
+      await this.run('BEGIN TRANSACTION');
+      try {
+        const out = await fn();
+        await pauseBeforeCommit();
+        await this.run('COMMIT');
+        return out;
+      } catch (err) {
+        await this.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   close(): void {

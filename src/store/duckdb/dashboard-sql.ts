@@ -22,68 +22,72 @@ function scopeParams(q: VictimScope & { from?: number; to?: number }) {
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> {
-  const first = Math.floor(q.from / DAY) * DAY;
-  const last = Math.floor(q.to / DAY) * DAY;
-  await loadConstituency(db, q.constituency);
-  // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
-  // that day. The grade is that of the day; the unit (device or address) and the exclusions are
-  // the census' own for the victim over the whole range, so identification applies unchanged.
-  const rows = await db.all<{ day: string; n: bigint }>(
-    `WITH ${VICTIM_CTES},
-     sd AS (
-       SELECT * FROM (
-         SELECT s.*, unnest(generate_series(date_trunc('day', s.first_seen), date_trunc('day', s.last_seen), INTERVAL 1 DAY)) AS day FROM s)
-       WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
-     pd AS (
-       SELECT victim, day, indicator_id, max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
-              bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
-       FROM sd GROUP BY victim, day, indicator_id),
-     vd AS (
-       SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade
-       FROM pd GROUP BY victim, day)
-     SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
-     FROM vd JOIN v USING (victim)
-     WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
-     GROUP BY 1`,
-    {
-      ...scopeParams({ ...q, from: first, to: last + DAY - 1 }),
-      first_day: new Date(first).toISOString(),
-      last_day: new Date(last).toISOString(),
-    },
-  );
-  const byDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
-  const out: DailyCount[] = [];
-  for (let d = first; d <= last; d += DAY) out.push({ day: dayOf(d), victims: byDay.get(dayOf(d)) ?? 0 });
-  return out;
+  return db.exclusive(async () => {
+    const first = Math.floor(q.from / DAY) * DAY;
+    const last = Math.floor(q.to / DAY) * DAY;
+    await loadConstituency(db, q.constituency);
+    // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
+    // that day. The grade is that of the day; the unit (device or address) and the exclusions are
+    // the census' own for the victim over the whole range, so identification applies unchanged.
+    const rows = await db.all<{ day: string; n: bigint }>(
+      `WITH ${VICTIM_CTES},
+       sd AS (
+         SELECT * FROM (
+           SELECT s.*, unnest(generate_series(date_trunc('day', s.first_seen), date_trunc('day', s.last_seen), INTERVAL 1 DAY)) AS day FROM s)
+         WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
+       pd AS (
+         SELECT victim, day, indicator_id, max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
+                bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
+         FROM sd GROUP BY victim, day, indicator_id),
+       vd AS (
+         SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade
+         FROM pd GROUP BY victim, day)
+       SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
+       FROM vd JOIN v USING (victim)
+       WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
+       GROUP BY 1`,
+      {
+        ...scopeParams({ ...q, from: first, to: last + DAY - 1 }),
+        first_day: new Date(first).toISOString(),
+        last_day: new Date(last).toISOString(),
+      },
+    );
+    const byDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
+    const out: DailyCount[] = [];
+    for (let d = first; d <= last; d += DAY) out.push({ day: dayOf(d), victims: byDay.get(dayOf(d)) ?? 0 });
+    return out;
+  });
 }
 
 export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<IndicatorCount[]> {
-  await loadConstituency(db, q.constituency);
-  const params = { ...scopeParams(q), limit: q.limit };
-  const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
-    `WITH ${VICTIM_CTES}, ${COUNTED},
-     hits AS (
-       SELECT DISTINCT s.victim, coalesce(i.value, 'report:' || s.detail) AS k, coalesce(i.type, 'report') AS type,
-              i.source, coalesce(s.family, i.family) AS family, s.kind
-       FROM s LEFT JOIN indicators i ON i.id = s.indicator_id)
-     SELECT k, any_value(type) AS type,
-            list_sort(coalesce(list(DISTINCT source) FILTER (WHERE source IS NOT NULL), [])) AS sources,
-            list_sort(coalesce(list(DISTINCT family) FILTER (WHERE family IS NOT NULL), [])) AS families,
-            list_sort(list(DISTINCT kind)) AS kinds,
-            count(DISTINCT unit) AS n, (SELECT count(DISTINCT unit) FROM counted) AS total
-     FROM counted JOIN hits USING (victim)
-     GROUP BY k ORDER BY n DESC, k LIMIT $limit`,
-    params,
-  );
-  return rows.map((r) => ({
-    indicator: r.k,
-    type: r.type,
-    sources: r.sources,
-    families: r.families,
-    kinds: r.kinds,
-    victims: Number(r.n),
-    share: Number(r.total) ? Number(r.n) / Number(r.total) : 0,
-  }));
+  return db.exclusive(async () => {
+    await loadConstituency(db, q.constituency);
+    const params = { ...scopeParams(q), limit: q.limit };
+    const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
+      `WITH ${VICTIM_CTES}, ${COUNTED},
+       hits AS (
+         SELECT DISTINCT s.victim, coalesce(i.value, 'report:' || s.detail) AS k, coalesce(i.type, 'report') AS type,
+                i.source, coalesce(s.family, i.family) AS family, s.kind
+         FROM s LEFT JOIN indicators i ON i.id = s.indicator_id)
+       SELECT k, any_value(type) AS type,
+              list_sort(coalesce(list(DISTINCT source) FILTER (WHERE source IS NOT NULL), [])) AS sources,
+              list_sort(coalesce(list(DISTINCT family) FILTER (WHERE family IS NOT NULL), [])) AS families,
+              list_sort(list(DISTINCT kind)) AS kinds,
+              count(DISTINCT unit) AS n, (SELECT count(DISTINCT unit) FROM counted) AS total
+       FROM counted JOIN hits USING (victim)
+       GROUP BY k ORDER BY n DESC, k LIMIT $limit`,
+      params,
+    );
+    return rows.map((r) => ({
+      indicator: r.k,
+      type: r.type,
+      sources: r.sources,
+      families: r.families,
+      kinds: r.kinds,
+      victims: Number(r.n),
+      share: Number(r.total) ? Number(r.n) / Number(r.total) : 0,
+    }));
+  });
 }
 
 export async function warninglists(db: Db): Promise<WarninglistSummary[]> {

@@ -14,28 +14,30 @@ const FORMAT: Record<ExportFormat, string> = {
 };
 
 export async function exportData(db: Db, what: ExportWhat, format: ExportFormat, file: string, f: VictimFilter): Promise<number> {
-  let sql: string;
-  let params: Record<string, unknown>;
-  if (what === 'victims') {
-    await loadConstituency(db, f.constituency);
-    const q = victimsQuery({ ...f, limit: f.limit ?? Number.MAX_SAFE_INTEGER });
-    sql = `SELECT ip_text(victim) AS ip, country, asn, as_org, owner, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade,
-                  families, indicators, kinds, first_seen, last_seen, events, device, warned_by
-           FROM (${q.sql})`;
-    params = q.params;
-  } else {
-    sql = `SELECT ip_text(s.victim) AS ip, i.value AS indicator, i.source AS indicator_source, s.kind, s.first_seen, s.last_seen,
-                  s.events, s.bytes, s.to_indicator, s.from_indicator, s.answered, im.file, s.first_line AS line, s.device_id,
-                  s.family, s.detail
-           FROM sightings s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
-           WHERE s.last_seen >= $from::TIMESTAMP AND s.first_seen <= $to::TIMESTAMP
-           ORDER BY s.first_seen, ip`;
-    params = {
-      from: f.from === undefined ? '-infinity' : new Date(f.from).toISOString(),
-      to: f.to === undefined ? 'infinity' : new Date(f.to).toISOString(),
-    };
-  }
-  await db.run(`COPY (${sql}) TO ${literal(file)} ${FORMAT[format]}`, params as Record<string, never>);
-  const n = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM (${sql})`, params as Record<string, never>);
-  return Number(n!.n);
+  return db.exclusive(async () => {
+    let sql: string;
+    let params: Record<string, unknown>;
+    if (what === 'victims') {
+      await loadConstituency(db, f.constituency);
+      const q = victimsQuery({ ...f, limit: f.limit ?? Number.MAX_SAFE_INTEGER });
+      sql = `SELECT ip_text(victim) AS ip, country, asn, as_org, owner, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade,
+                    families, indicators, kinds, first_seen, last_seen, events, device, warned_by
+             FROM (${q.sql})`;
+      params = q.params;
+    } else {
+      sql = `SELECT ip_text(s.victim) AS ip, i.value AS indicator, i.source AS indicator_source, s.kind, s.first_seen, s.last_seen,
+                    s.events, s.bytes, s.to_indicator, s.from_indicator, s.answered, im.file, s.first_line AS line, s.device_id,
+                    s.family, s.detail
+             FROM sightings s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
+             WHERE s.last_seen >= $from::TIMESTAMP AND s.first_seen <= $to::TIMESTAMP
+             ORDER BY s.first_seen, ip`;
+      params = {
+        from: f.from === undefined ? '-infinity' : new Date(f.from).toISOString(),
+        to: f.to === undefined ? 'infinity' : new Date(f.to).toISOString(),
+      };
+    }
+    await db.run(`COPY (${sql}) TO ${literal(file)} ${FORMAT[format]}`, params as Record<string, never>);
+    const n = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM (${sql})`, params as Record<string, never>);
+    return Number(n!.n);
+  });
 }

@@ -130,55 +130,59 @@ function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
 
 /** Inserts the sightings of `scope`; returns how many rows were added. */
 export async function matchSightings(db: Db, scope: MatchScope): Promise<number> {
-  await prepareIndicators(db, scope);
-  const before = await countSightings(db);
-  const telemetryScope = scope.telemetryImport === undefined ? 'true' : 't.import_id = $imp';
-  const params: Record<string, Param> = {};
-  if (scope.telemetryImport !== undefined) params.imp = scope.telemetryImport;
-  const branches = hitBranches(telemetryScope).filter((b) => !scope.tables || scope.tables.includes(b.table));
-  if (branches.length) await db.run(
-    `INSERT INTO sightings BY NAME
-     WITH hits AS (${branches.map((b) => b.sql).join('\n     UNION ALL\n     ')}),
-     victims_that_are_indicators AS (
-       SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM hits)', 't.victim', 'true', 'a', 'ind_any_ip')})
-     SELECT victim, indicator_id, kind, import_id, date_trunc('hour', ts) AS hour,
-            min(ts) AS first_seen, max(te) AS last_seen, count(*) AS events, sum(bytes)::UBIGINT AS bytes,
-            bool_or(to_ind) AS to_indicator, bool_or(from_ind) AS from_indicator, bool_or(answered) AS answered,
-            min(line) AS first_line, NULL AS device_id, any_value(family) AS family, any_value(detail) AS detail
-     FROM hits WHERE victim NOT IN (SELECT victim FROM victims_that_are_indicators)
-     GROUP BY victim, indicator_id, kind, import_id, date_trunc('hour', ts)`,
-    params,
-  );
-  // Report rows that say a host is compromised are sightings by themselves (only once, by telemetry).
-  if (scope.indicatorImport === undefined && (!scope.tables || scope.tables.includes('reports'))) {
-    await db.run(
+  return db.exclusive(async () => {
+    await prepareIndicators(db, scope);
+    const before = await countSightings(db);
+    const telemetryScope = scope.telemetryImport === undefined ? 'true' : 't.import_id = $imp';
+    const params: Record<string, Param> = {};
+    if (scope.telemetryImport !== undefined) params.imp = scope.telemetryImport;
+    const branches = hitBranches(telemetryScope).filter((b) => !scope.tables || scope.tables.includes(b.table));
+    if (branches.length) await db.run(
       `INSERT INTO sightings BY NAME
-       SELECT t.ip AS victim, NULL AS indicator_id, 'report' AS kind, t.import_id, date_trunc('hour', t.ts) AS hour,
-              min(t.ts) AS first_seen, max(t.ts) AS last_seen, count(*) AS events, 0::UBIGINT AS bytes,
-              true AS to_indicator, false AS from_indicator, true AS answered, min(t.line) AS first_line,
-              max(t.device_id) AS device_id, any_value(coalesce(t.family, t.infection, t.tag)) AS family,
-              any_value(t.report_type) AS detail
-       FROM reports t WHERE ${telemetryScope} AND t.compromised
-       GROUP BY t.ip, t.import_id, date_trunc('hour', t.ts), t.device_id`,
+       WITH hits AS (${branches.map((b) => b.sql).join('\n     UNION ALL\n     ')}),
+       victims_that_are_indicators AS (
+         SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM hits)', 't.victim', 'true', 'a', 'ind_any_ip')})
+       SELECT victim, indicator_id, kind, import_id, date_trunc('hour', ts) AS hour,
+              min(ts) AS first_seen, max(te) AS last_seen, count(*) AS events, sum(bytes)::UBIGINT AS bytes,
+              bool_or(to_ind) AS to_indicator, bool_or(from_ind) AS from_indicator, bool_or(answered) AS answered,
+              min(line) AS first_line, NULL AS device_id, any_value(family) AS family, any_value(detail) AS detail
+       FROM hits WHERE victim NOT IN (SELECT victim FROM victims_that_are_indicators)
+       GROUP BY victim, indicator_id, kind, import_id, date_trunc('hour', ts)`,
       params,
     );
-  }
-  return (await countSightings(db)) - before;
+    // Report rows that say a host is compromised are sightings by themselves (only once, by telemetry).
+    if (scope.indicatorImport === undefined && (!scope.tables || scope.tables.includes('reports'))) {
+      await db.run(
+        `INSERT INTO sightings BY NAME
+         SELECT t.ip AS victim, NULL AS indicator_id, 'report' AS kind, t.import_id, date_trunc('hour', t.ts) AS hour,
+                min(t.ts) AS first_seen, max(t.ts) AS last_seen, count(*) AS events, 0::UBIGINT AS bytes,
+                true AS to_indicator, false AS from_indicator, true AS answered, min(t.line) AS first_line,
+                max(t.device_id) AS device_id, any_value(coalesce(t.family, t.infection, t.tag)) AS family,
+                any_value(t.report_type) AS detail
+         FROM reports t WHERE ${telemetryScope} AND t.compromised
+         GROUP BY t.ip, t.import_id, date_trunc('hour', t.ts), t.device_id`,
+        params,
+      );
+    }
+    return (await countSightings(db)) - before;
+  });
 }
 
 /** After new indicators: sightings whose victim is now known to be an indicator are withdrawn. */
 export async function retractIndicatorVictims(db: Db, indicatorImport: number): Promise<number> {
-  const before = await countSightings(db);
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE new_ind AS SELECT prefix, net_key(lo, prefix) AS key FROM indicators
-     WHERE import_id = $ind AND type IN ('ip', 'cidr', 'ip-port')`,
-    { ind: indicatorImport },
-  );
-  await db.run(
-    `DELETE FROM sightings WHERE victim IN (
-       SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM sightings)', 't.victim', 'true', 'a', 'new_ind')})`,
-  );
-  return before - (await countSightings(db));
+  return db.exclusive(async () => {
+    const before = await countSightings(db);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE new_ind AS SELECT prefix, net_key(lo, prefix) AS key FROM indicators
+       WHERE import_id = $ind AND type IN ('ip', 'cidr', 'ip-port')`,
+      { ind: indicatorImport },
+    );
+    await db.run(
+      `DELETE FROM sightings WHERE victim IN (
+         SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM sightings)', 't.victim', 'true', 'a', 'new_ind')})`,
+    );
+    return before - (await countSightings(db));
+  });
 }
 
 async function countSightings(db: Db): Promise<number> {

@@ -117,6 +117,29 @@ test('census counts devices, shares, top N with others, and exclusions', async (
   await store.close();
 });
 
+test('questions asked at once (as the server and the report do) answer as if asked one by one', async () => {
+  const { store } = await scenario();
+  // Each of these builds connection temp tables (census, constituency); asked at once they must
+  // not read each other's. The constituency differs between them on purpose.
+  const vn = { countries: ['VN'], asns: [], ranges: [] };
+  const asks = [
+    () => store.census({ by: 'country', measure: 'cumulative', top: 10 }),
+    () => store.census({ by: 'tag', measure: 'cumulative', top: 10 }),
+    () => store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: vn }),
+    () => store.census({ by: 'indicator', measure: 'cumulative', top: 10 }),
+    () => store.victims({ constituency: vn }),
+    () => store.victims({}),
+  ];
+  const oneByOne: unknown[] = [];
+  for (const ask of asks) oneByOne.push(await ask());
+  for (let round = 0; round < 3; round++) assert.deepEqual(await Promise.all(asks.map((ask) => ask())), oneByOne);
+  // A write transaction in the middle of reads: reads see the store before or after it, whole.
+  const during = await Promise.all([asks[0]!(), ingest(store, [flow('192.0.2.9', '203.0.113.10', '2024-06-15T00:00:00Z')]), asks[0]!()]);
+  assert.equal((during[0] as { total: number }).total, 5);
+  assert.equal((during[2] as { total: number }).total, 6);
+  await store.close();
+});
+
 test('lookup explains a candidate outside the validity window', async () => {
   const { store } = await scenario();
   const l = await store.lookup(ip('192.0.2.2'), grace);

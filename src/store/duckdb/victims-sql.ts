@@ -25,10 +25,12 @@ export function victimsQuery(f: VictimFilter): { sql: string; params: Record<str
 }
 
 export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
-  await loadConstituency(db, f.constituency);
-  const q = victimsQuery(f);
-  const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
-  return rows.map(victimRow);
+  return db.exclusive(async () => {
+    await loadConstituency(db, f.constituency);
+    const q = victimsQuery(f);
+    const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
+    return rows.map(victimRow);
+  });
 }
 
 /** Per victim in CTE `s`: families, indicators, kinds, first/last seen and events. */
