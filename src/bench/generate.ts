@@ -45,13 +45,47 @@ class Writer {
   }
 }
 
+/** The 762 host addresses of the three IPv4 documentation /24s: the IPv4 C2 indicators. */
+function docC2v4(): number[] {
+  const out: number[] = [];
+  for (const base of DOC_V4) for (let i = 1; i < 255; i++) out.push(base + i);
+  return out;
+}
+
+const stamp = (t: number) => new Date(t).toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * A botnet's month of flows for the API benchmark: every row is a victim (one of `victims` real
+ * addresses) beaconing to its C2 (one of the bench's IPv4 indicators, fixed per victim) in a
+ * random hour of 30 days, a fifth of them answered by the C2. Nearly every row becomes its own
+ * sighting (victim, indicator, hour), so `rows` sets the store's sightings.
+ */
+export async function generateBotnetFlows(file: string, rows: number, victims: number, seed: number, ranges: [number, number][]): Promise<void> {
+  const rnd = new Random(seed);
+  const { clients } = pools(rnd, ranges, victims);
+  const c2v4 = docC2v4();
+  const start = Date.UTC(2024, 5, 1);
+  const w = new Writer(createWriteStream(file));
+  await w.line('firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows');
+  for (let i = 0; i < rows; i++) {
+    const v = Math.floor(rnd.next() * clients.length);
+    const ts = stamp(start + Math.floor(rnd.next() * 30 * 86_400_000));
+    const bot = v4Text(clients[v]!);
+    const c2 = v4Text(c2v4[v % c2v4.length]!);
+    const port = rnd.int(1024, 65535);
+    await w.line(`${ts},1.000,TCP,${bot},${port},${c2},443,4,600,1`);
+    if (rnd.next() < 0.2) await w.line(`${ts},1.000,TCP,${c2},443,${bot},${port},4,3000,1`);
+  }
+  await w.end();
+}
+
 /** Client and server address pools: real IPv4 allocations, sampled once. */
-function pools(rnd: Random, ranges: [number, number][]): { clients: Uint32Array; servers: Uint32Array } {
+function pools(rnd: Random, ranges: [number, number][], nClients = 400_000): { clients: Uint32Array; servers: Uint32Array } {
   const pick = () => {
     const [lo, hi] = ranges[Math.floor(rnd.next() * ranges.length)]!;
     return lo + Math.floor(rnd.next() * (hi - lo + 1));
   };
-  const clients = new Uint32Array(400_000);
+  const clients = new Uint32Array(nClients);
   const servers = new Uint32Array(50_000);
   for (let i = 0; i < clients.length; i++) clients[i] = pick();
   for (let i = 0; i < servers.length; i++) servers[i] = pick();
@@ -65,8 +99,7 @@ export async function generateBenchFiles(dir: string, rows: number, seed: number
   // IPv6 addresses in 2001:db8::/32, and domains.
   const ind: string[] = ['Indicator\tType'];
   const values: string[] = [];
-  const c2v4: number[] = [];
-  for (const base of DOC_V4) for (let i = 1; i < 255; i++) c2v4.push(base + i);
+  const c2v4 = docC2v4();
   for (const a of c2v4) {
     ind.push(`${v4Text(a)}\tip`);
     values.push(v4Text(a));

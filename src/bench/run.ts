@@ -37,7 +37,7 @@ export interface BenchReport {
   targets: Target[];
 }
 
-function allocations(): [number, number][] {
+export function allocations(): [number, number][] {
   const out: [number, number][] = [];
   for (const line of readFileSync(ipLocationDb().countryV4[0]!, 'utf8').split('\n')) {
     const [lo, hi] = line.split(',');

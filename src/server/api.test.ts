@@ -39,6 +39,19 @@ test('lists sort by allow-listed keys, page on the server and report the total',
     assert.equal((await get(bad)).statusCode, 400, bad);
 });
 
+test("a victim's evidence and its near misses are the CLI lookup, in two answers", async () => {
+  const { parseIp } = await import('../core/ip.js');
+  for (const addr of ['192.0.2.1', '198.51.100.9', '192.0.2.3']) {
+    const cli = JSON.parse(JSON.stringify(await s.store.lookup(parseIp(addr)!, { graceMs: 86_400_000 })));
+    const evidence = json<Record<string, unknown>>(await get(`/api/victims/${addr}`));
+    const near = json<Record<string, unknown>>(await get(`/api/victims/${addr}/near-misses`));
+    assert.ok((cli.evidence as unknown[]).length > 0, addr);
+    assert.deepEqual({ ...evidence, ...near, owner: undefined }, { ...cli, owner: undefined }, addr);
+  }
+  assert.equal(json<{ telemetryRows: number }>(await get('/api/victims/192.0.2.1/near-misses')).telemetryRows, 2);
+  assert.equal((await get('/api/victims/not-an-ip/near-misses')).statusCode, 400);
+});
+
 test('hostile values in every parameter are data: no 500, no effect on the store', async () => {
   const payloads = ["' OR 1=1 --", "'; DROP TABLE sightings; --", '") UNION SELECT * FROM api_tokens --', '%', '_', '\\'];
   for (const p of payloads) {

@@ -31,6 +31,7 @@ const ROUTES: { route: string; url: string; roles: string[] | 'public'; body?: (
   { route: 'GET /api/countries/{cc}/networks', url: '/api/countries/VN/networks', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/victims', url: '/api/victims', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/victims/{ip}', url: '/api/victims/198.51.100.7', roles: ['admin', 'analyst', 'owner'] },
+  { route: 'GET /api/victims/{ip}/near-misses', url: '/api/victims/198.51.100.7/near-misses', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/indicators', url: '/api/indicators', roles: ['admin', 'analyst'] },
   { route: 'GET /api/indicators/sources', url: '/api/indicators/sources', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports', url: '/api/imports', roles: ['admin', 'analyst'] },

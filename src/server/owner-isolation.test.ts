@@ -94,12 +94,17 @@ test("an owner cannot read another network's victim evidence: 404 as if never se
   for (const o of OWNERS_UNDER_TEST) {
     for (const ip of ALL_VICTIMS) {
       const res = await call(app, 'GET', `/api/victims/${encodeURIComponent(ip)}`, o.token());
+      const near = await call(app, 'GET', `/api/victims/${encodeURIComponent(ip)}/near-misses`, o.token());
       if (o.victims.includes(ip)) {
         assert.equal(res.statusCode, 200, `${o.name} ${ip}`);
         assert.ok(json<{ evidence: unknown[] }>(res).evidence.length > 0);
+        assert.equal(near.statusCode, 200, `${o.name} ${ip} near misses`);
+        assert.ok(json<{ telemetryRows: number }>(near).telemetryRows > 0);
       } else {
         assert.equal(res.statusCode, 404, `${o.name} reads ${ip}`);
         assert.ok(!res.body.includes('evidence') && !res.body.includes('203.0.113'), 'nothing about the address');
+        assert.equal(near.statusCode, 404, `${o.name} reads ${ip} near misses`);
+        assert.ok(!near.body.includes('telemetryRows') && !near.body.includes('203.0.113'), 'no near misses of the address');
       }
     }
   }

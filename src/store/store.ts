@@ -254,15 +254,22 @@ export interface NearMiss {
   reason: string;
 }
 
-export interface LookupResult {
+/** One address's evidence: quick to answer, read from the store's folded sightings. */
+export interface LookupEvidence {
   ip: string;
   host?: { asn?: number; asOrg?: string; country?: string; source?: string };
   isIndicator: IndicatorRow[];
   warnings: string[];
   evidence: EvidenceRow[];
+}
+
+/** What the raw telemetry says of one address beyond its evidence (a scan of the telemetry). */
+export interface NearMissResult {
   nearMisses: NearMiss[];
   telemetryRows: number;
 }
+
+export type LookupResult = LookupEvidence & NearMissResult;
 
 /** A network owner from `owners import`: who is told about victims in its ASNs and blocks. */
 export interface Owner {
@@ -331,6 +338,10 @@ export interface Store {
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
+  /** lookup's evidence part only: what a dashboard shows first. */
+  lookupEvidence(ip: bigint): Promise<LookupEvidence>;
+  /** lookup's near misses and telemetry count only. */
+  lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;

@@ -115,6 +115,11 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     assert.match(evidence!, /c2\.example/);
     assert.match(evidence!, /sensor-1\/conn\.log/);
     assert.ok(evidence!.includes(HOSTILE.uri) || evidence!.includes('c2.example'), 'the matched detail is shown');
+    // The telemetry count and near misses arrive in a second answer and fill their places.
+    await page.waitForFunction(() => document.querySelector('[data-fill=telemetry-rows]')?.textContent !== '…');
+    assert.match((await page.textContent('[data-fill=telemetry-rows]'))!, /^[1-9]\d*$/);
+    await page.waitForSelector('[data-fill=near-misses] :is(table, p.empty)');
+    assert.doesNotMatch((await page.textContent('[data-fill=near-misses]'))!, /Reading the telemetry|Could not/);
     await noXss(page);
     await screenshot(page, '05-victim-evidence');
 

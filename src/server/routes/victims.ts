@@ -1,7 +1,7 @@
 // Victims (filtered by country and ASN, sorted and paged in the store, or exported as CSV) and one
 // victim's evidence, the same as `botcensus lookup`. An owner sees only victims it owns; any other
 // address answers 404, as if it had never been seen.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseIp } from '../../core/ip.js';
 import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
 import type { VictimRow } from '../../store/store.js';
@@ -56,24 +56,47 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   );
 
+  /** The address of `/api/victims/:ip...`, when the caller may see it (an owner only its own). */
+  async function visibleVictim(req: FastifyRequest<{ Params: { ip: string } }>): Promise<{ ip: bigint; ownedBy: string | undefined }> {
+    const ip = parseIp(req.params.ip);
+    if (ip === null) throw badRequest(`not an IP address: ${JSON.stringify(req.params.ip)}`);
+    const owner = ownerScope(req);
+    const ownedBy = await ctx.read((s) => s.access.ownerOf(ip));
+    if (owner !== undefined && ownedBy !== owner) throw notFound('victim');
+    return { ip, ownedBy };
+  }
+  const ipParams = { type: 'object', properties: { ip: { type: 'string', maxLength: 64 } }, required: ['ip'] } as const;
+
   app.get<{ Params: { ip: string } }>(
     '/api/victims/:ip',
     {
       config: { allow: ALL_ROLES },
       schema: {
-        summary: "One address's evidence: enrichment, indicators, sightings with files and lines, near misses",
+        summary: "One address's evidence: enrichment, indicators, sightings with files and lines (near misses: /near-misses)",
         tags: ['victims'],
-        params: { type: 'object', properties: { ip: { type: 'string', maxLength: 64 } }, required: ['ip'] },
+        params: ipParams,
       },
     },
     async (req) => {
-      const ip = parseIp(req.params.ip);
-      if (ip === null) throw badRequest(`not an IP address: ${JSON.stringify(req.params.ip)}`);
-      const owner = ownerScope(req);
-      const ownedBy = await ctx.read((s) => s.access.ownerOf(ip));
-      if (owner !== undefined && ownedBy !== owner) throw notFound('victim');
-      const r = await ctx.cached(req, 'lookup', { ip: ip.toString() }, (s) => s.lookup(ip, { graceMs: ctx.graceMs }));
+      const { ip, ownedBy } = await visibleVictim(req);
+      const r = await ctx.cached(req, 'evidence', { ip: ip.toString() }, (s) => s.lookupEvidence(ip));
       return { ...r, owner: ownedBy ?? null };
+    },
+  );
+
+  app.get<{ Params: { ip: string } }>(
+    '/api/victims/:ip/near-misses',
+    {
+      config: { allow: ALL_ROLES },
+      schema: {
+        summary: "One address's near misses (telemetry that touched an indicator but did not count, with why) and its telemetry rows; reads the raw telemetry",
+        tags: ['victims'],
+        params: ipParams,
+      },
+    },
+    async (req) => {
+      const { ip } = await visibleVictim(req);
+      return ctx.cached(req, 'near-misses', { ip: ip.toString() }, (s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
     },
   );
 }

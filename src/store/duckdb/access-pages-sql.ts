@@ -5,8 +5,9 @@ import type { ImportPageQuery, ImportSort, IndicatorPageQuery, IndicatorSort, Pa
 import type { ImportRow, IndicatorRow, VictimRow } from '../store.js';
 import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
-import { loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
-import { VICTIM_AGG_CTE, victimRow } from './victims-sql.js';
+import { constituencyParams, loadConstituency } from './victim-sql.js';
+import { victimRow } from './victims-sql.js';
+import { victimWindow, WINDOW_VICTIMS } from './window-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -16,9 +17,9 @@ const VICTIM_ORDER: Record<VictimSort, string> = {
   asn: 'v.asn',
   org: 'v.as_org',
   grade: 'v.grade',
-  first_seen: 'agg.first_seen',
-  last_seen: 'agg.last_seen',
-  events: 'agg.events',
+  first_seen: 'v.first_seen',
+  last_seen: 'v.last_seen',
+  events: 'v.events',
 };
 
 const INDICATOR_ORDER: Record<IndicatorSort, string> = {
@@ -53,21 +54,15 @@ const total = (rows: { total_rows?: unknown }[]) => Number(rows[0]?.total_rows ?
 
 export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<VictimRow>> {
   return db.exclusive(async () => {
+    const window = await victimWindow(db, q);
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
-    // The CTE named `sightings` shadows the table for VICTIM_CTES: with a country or ASN filter only
-    // those victims' sightings are read (all of them, so grades and first/last seen are unchanged).
     const rows = await db.all<Record<string, unknown>>(
-      `WITH sightings AS (
-         SELECT s.* FROM main.sightings s
-         WHERE ($country IS NULL AND $asn IS NULL)
-            OR s.victim IN (SELECT ip FROM hosts WHERE ($country IS NULL OR country = $country) AND ($asn IS NULL OR asn = $asn))),
-       ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
-       SELECT v.*, agg.* EXCLUDE (victim), count(*) OVER () AS total_rows
-       FROM v JOIN agg USING (victim)
+      `WITH ${WINDOW_VICTIMS(window)}
+       SELECT v.*, count(*) OVER () AS total_rows FROM v
        WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
        ORDER BY ${order} LIMIT $limit OFFSET $offset`,
-      { ...victimParams(q), country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
+      { ...constituencyParams(undefined), owner: q.owner ?? null, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
     );
     const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
     return { rows: rows.map(victimRow), total: n };

@@ -61,12 +61,17 @@ async function ownerOf(db: Db, ip: bigint): Promise<string | undefined> {
   return r?.owner ?? undefined;
 }
 
-async function dataVersion(db: Db): Promise<string> {
+/**
+ * Changes whenever an answer about victims may change: imports (and their removal), owners,
+ * enrichment, and the identify stage's address-to-device map.
+ */
+export async function dataVersion(db: Db): Promise<string> {
   const r = await db.one<{ v: string }>(
     `SELECT concat_ws(':',
        (SELECT coalesce(max(id), 0) FROM imports), (SELECT count(*) FROM imports),
        (SELECT count(*) FROM owner_keys), (SELECT coalesce(sum(hash(owner, asn, lo, hi)), 0) FROM owner_keys),
-       (SELECT count(*) FROM hosts)) AS v`,
+       (SELECT count(*) FROM hosts),
+       (SELECT count(*) FROM device_addresses), (SELECT coalesce(sum(hash(device, ip, first_seen, last_seen)), 0) FROM device_addresses)) AS v`,
   );
   return r!.v;
 }

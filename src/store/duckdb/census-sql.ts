@@ -2,7 +2,8 @@
 // and an "others" row, plus what was excluded and why.
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
-import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES, SIGHTING_CTES_NO_OWNER, VICTIM_ROW_CTES, windowParams } from './victim-sql.js';
+import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES_NO_OWNER, windowParams } from './victim-sql.js';
+import { victimWindow, WINDOW_VICTIMS } from './window-sql.js';
 
 /** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
 export const PRODUCT = (d: string) =>
@@ -53,25 +54,26 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
 
 export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by'], key: string, raw?: string) => string): Promise<CensusResult> {
   return db.exclusive(async () => {
+    // The window's victims come from its window table (see window-sql.ts); the sightings are only
+    // materialised when the dimension needs them (multi-valued ones: family, tag, indicator, ...).
+    const window = await victimWindow(db, { from: q.from, to: q.to });
     await loadConstituency(db, q.constituency);
     const params = {
       min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
       incl_warned: q.includeWarned ?? false,
       incl_outside: q.includeOutside ?? false,
     };
-    // The window's sightings and victims are materialised once; the group and total queries below
-    // then read small temp tables instead of recomputing the joins.
-    // Without an owner filter the owner join is skipped; the sightings are only materialised when
-    // the dimension needs them (multi-valued ones), otherwise the victim rows read them directly.
-    const sightingCtes = q.owner === undefined ? SIGHTING_CTES_NO_OWNER : SIGHTING_CTES;
-    const wp = q.owner === undefined ? { from: windowParams(q).from!, to: windowParams(q).to! } : windowParams(q);
     const dim0 = KEYS[q.by];
     if (dim0.single) await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS SELECT NULL::UHUGEINT AS victim WHERE false`);
-    else await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${sightingCtes} SELECT * FROM s`, wp);
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE census_v AS WITH ${dim0.single ? sightingCtes : 's AS (SELECT * FROM census_s)'}, ${VICTIM_ROW_CTES} SELECT * FROM v`,
-      { ...constituencyParams(q.constituency), ...(dim0.single ? wp : {}) },
-    );
+    else {
+      // Owners are filtered on the victims (census_v); the sightings only give the keys.
+      const { from, to } = windowParams(q);
+      await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES_NO_OWNER} SELECT * FROM s`, { from: from!, to: to! });
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE census_v AS WITH ${WINDOW_VICTIMS(window)} SELECT * FROM v`, {
+      ...constituencyParams(q.constituency),
+      owner: q.owner ?? null,
+    });
     const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
     const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
     const dim = KEYS[q.by];

@@ -3,16 +3,18 @@
 // constituency, owner) so the report's and the dashboard's figures agree with `botcensus census`.
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
-import { GRADE_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+import { constituencyParams, GRADE_RANK, loadConstituency } from './victim-sql.js';
+import { SIGHTING_GRADE, victimWindow, windowSource, WINDOW_VICTIMS, windowRef } from './window-sql.js';
 
 const DAY = 86_400_000;
 
 /** CTE `counted`: the victims of `v` the census would count. */
 const COUNTED = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
 
-function scopeParams(q: VictimScope & { from?: number; to?: number }) {
+function scopeParams(q: VictimScope) {
   return {
-    ...victimParams(q),
+    ...constituencyParams(q.constituency),
+    owner: q.owner ?? null,
     min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
     incl_warned: q.includeWarned ?? false,
     incl_outside: q.includeOutside ?? false,
@@ -25,20 +27,26 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
   return db.exclusive(async () => {
     const first = Math.floor(q.from / DAY) * DAY;
     const last = Math.floor(q.to / DAY) * DAY;
+    const window = await victimWindow(db, { from: first, to: last + DAY - 1 });
     await loadConstituency(db, q.constituency);
     // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
     // that day. The grade is that of the day; the unit (device or address) and the exclusions are
     // the census' own for the victim over the whole range, so identification applies unchanged.
+    // Days come folded from pair_days (window-sql.ts); the few sightings that span midnight are
+    // spread over their days here.
     const rows = await db.all<{ day: string; n: bigint }>(
-      `WITH ${VICTIM_CTES},
+      `WITH ${WINDOW_VICTIMS(window)},
        sd AS (
+         SELECT day, victim, indicator_id, g, t, f FROM pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
+         UNION ALL
          SELECT * FROM (
-           SELECT s.*, unnest(generate_series(date_trunc('day', s.first_seen), date_trunc('day', s.last_seen), INTERVAL 1 DAY)) AS day FROM s)
+           SELECT unnest(generate_series(date_trunc('day', first_seen), date_trunc('day', last_seen), INTERVAL 1 DAY)) AS day,
+                  victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f
+           FROM sightings
+           WHERE date_trunc('day', first_seen) <> date_trunc('day', last_seen)
+             AND last_seen >= $first_day::TIMESTAMP AND first_seen < $last_day::TIMESTAMP + INTERVAL 1 DAY)
          WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
-       pd AS (
-         SELECT victim, day, indicator_id, max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
-                bool_or(to_indicator) AS t, bool_or(from_indicator) AS f
-         FROM sd GROUP BY victim, day, indicator_id),
+       pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
        vd AS (
          SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade
          FROM pd GROUP BY victim, day)
@@ -47,7 +55,7 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
        WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
        GROUP BY 1`,
       {
-        ...scopeParams({ ...q, from: first, to: last + DAY - 1 }),
+        ...scopeParams(q),
         first_day: new Date(first).toISOString(),
         last_day: new Date(last).toISOString(),
       },
@@ -61,14 +69,15 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
 
 export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<IndicatorCount[]> {
   return db.exclusive(async () => {
+    const window = await windowRef(db, q);
     await loadConstituency(db, q.constituency);
-    const params = { ...scopeParams(q), limit: q.limit };
+    const params = { ...scopeParams(q), ...window.params, limit: q.limit };
     const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
-      `WITH ${VICTIM_CTES}, ${COUNTED},
+      `WITH ${WINDOW_VICTIMS(window.table)}, ${COUNTED}, ${windowSource(window.all)},
        hits AS (
-         SELECT DISTINCT s.victim, coalesce(i.value, 'report:' || s.detail) AS k, coalesce(i.type, 'report') AS type,
-                i.source, coalesce(s.family, i.family) AS family, s.kind
-         FROM s LEFT JOIN indicators i ON i.id = s.indicator_id)
+         SELECT DISTINCT src.victim, coalesce(i.value, 'report:' || src.rkey) AS k, coalesce(i.type, 'report') AS type,
+                i.source, coalesce(src.family, i.family) AS family, src.kind
+         FROM src LEFT JOIN indicators i ON i.id = src.indicator_id)
        SELECT k, any_value(type) AS type,
               list_sort(coalesce(list(DISTINCT source) FILTER (WHERE source IS NOT NULL), [])) AS sources,
               list_sort(coalesce(list(DISTINCT family) FILTER (WHERE family IS NOT NULL), [])) AS families,

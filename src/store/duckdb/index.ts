@@ -14,7 +14,9 @@ import type {
   IndicatorRow,
   IntelImport,
   LineCounts,
+  LookupEvidence,
   LookupResult,
+  NearMissResult,
   ExportFormat,
   ExportWhat,
   FlowCsvLayout,
@@ -48,7 +50,7 @@ import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
 import type { NotifyStore } from '../notify.js';
-import { lookup } from './lookup-sql.js';
+import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
 
@@ -371,6 +373,14 @@ export class DuckDbStore implements Store {
 
   victims(f: VictimFilter): Promise<VictimRow[]> {
     return victims(this.db, f);
+  }
+
+  lookupEvidence(ip: bigint): Promise<LookupEvidence> {
+    return lookupEvidence(this.db, ip, formatIp(ip), true);
+  }
+
+  lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult> {
+    return lookupNearMisses(this.db, ip, match);
   }
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {

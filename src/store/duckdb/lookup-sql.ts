@@ -1,55 +1,88 @@
 // Everything known about one address: enrichment, whether it is an indicator or warninglisted,
 // the evidence behind each sighting, and telemetry that touched an indicator but did not count
 // (with the reason), so an analyst can see why a candidate did not match.
-import type { EvidenceRow, Grade, LookupResult, MatchOptions, NearMiss } from '../store.js';
+import type { EvidenceRow, Grade, LookupEvidence, LookupResult, MatchOptions, NearMiss, NearMissResult } from '../store.js';
+import { ensureDerived } from './window-sql.js';
 import type { Db } from './connection.js';
 import { indicatorRow, type RawIndicator } from './rows.js';
 
+/** Everything about one address: its evidence and the telemetry that did not count. */
 export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: string): Promise<LookupResult> {
-  const p = { ip: ip.toString() };
-  const host = await db.one<{ asn: bigint | null; as_org: string | null; country: string | null; source: string | null }>(
-    `SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`,
-    p,
-  );
-  const isIndicator = (
-    await db.all<RawIndicator>(
-      `SELECT *, [] AS warnings, 0 AS victims FROM indicators WHERE $ip::UHUGEINT BETWEEN lo AND hi ORDER BY id`,
+  return { ...(await lookupEvidence(db, ip, text, false)), ...(await lookupNearMisses(db, ip, match)) };
+}
+
+/** The sightings as lookup reads them: pairs_all has the same columns, folded per victim and import. */
+const SIGHTINGS = 'sightings';
+const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0 AS last_seen, t AS to_indicator, f AS from_indicator FROM pairs_all)`;
+
+/**
+ * One address's enrichment, indicator and warninglist status, and the evidence behind its
+ * sightings. `folded` reads the derived pairs_all (ordered by victim: a few blocks instead of a
+ * scan of the sightings), worth it where many lookups follow (the server), not for one (the CLI).
+ */
+export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean): Promise<LookupEvidence> {
+  return db.exclusive(async () => {
+    if (folded) await ensureDerived(db);
+    const p = { ip: ip.toString() };
+    const host = await db.one<{ asn: bigint | null; as_org: string | null; country: string | null; source: string | null }>(
+      `SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`,
       p,
-    )
-  ).map(indicatorRow);
-  const warnings = (
-    await db.all<{ list: string }>(`SELECT DISTINCT list FROM warnings WHERE kind = 'cidr' AND $ip::UHUGEINT BETWEEN lo AND hi`, p)
-  ).map((r) => r.list);
-  const ev = await db.all<Record<string, unknown>>(
-    `SELECT i.value AS indicator, i.source, s.kind, any_value(s.detail) AS detail, min(s.first_seen) AS first_seen,
-            max(s.last_seen) AS last_seen, sum(s.events) AS events, sum(s.bytes) AS bytes,
-            bool_or(s.to_indicator) AS t, bool_or(s.from_indicator) AS f, bool_or(s.answered) AS answered,
-            im.file, min(s.first_line) AS first_line
-     FROM sightings s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
-     WHERE s.victim = $ip::UHUGEINT
-     GROUP BY i.value, i.source, s.kind, im.file ORDER BY first_seen`,
-    p,
-  );
-  const evidence: EvidenceRow[] = ev.map((r) => {
-    const kind = r.kind as string;
-    const t = Boolean(r.t);
-    const f = Boolean(r.f);
-    const grade: Grade = kind !== 'flow' ? 'confirmed' : r.answered || (t && f) ? 'two-way' : 'one-way';
-    return {
-      indicator: (r.indicator as string | null) ?? undefined,
-      indicatorSource: (r.source as string | null) ?? undefined,
-      kind,
-      detail: (r.detail as string | null) ?? undefined,
-      firstSeen: r.first_seen as Date,
-      lastSeen: r.last_seen as Date,
-      events: Number(r.events),
-      bytes: Number(r.bytes ?? 0),
-      direction: kind !== 'flow' ? 'n/a' : (t && f) || r.answered ? 'both' : t ? 'to-indicator' : 'from-indicator',
-      grade,
-      file: r.file as string,
-      firstLine: r.first_line === null ? undefined : Number(r.first_line),
-    };
+    );
+    const isIndicator = (
+      await db.all<RawIndicator>(
+        `SELECT *, [] AS warnings, 0 AS victims FROM indicators WHERE $ip::UHUGEINT BETWEEN lo AND hi ORDER BY id`,
+        p,
+      )
+    ).map(indicatorRow);
+    const warnings = (
+      await db.all<{ list: string }>(`SELECT DISTINCT list FROM warnings WHERE kind = 'cidr' AND $ip::UHUGEINT BETWEEN lo AND hi`, p)
+    ).map((r) => r.list);
+    const ev = await db.all<Record<string, unknown>>(
+      `SELECT i.value AS indicator, i.source, s.kind, any_value(s.detail) AS detail, min(s.first_seen) AS first_seen,
+              max(s.last_seen) AS last_seen, sum(s.events) AS events, sum(s.bytes) AS bytes,
+              bool_or(s.to_indicator) AS t, bool_or(s.from_indicator) AS f, bool_or(s.answered) AS answered,
+              im.file, min(s.first_line) AS first_line
+       FROM ${folded ? FOLDED_SIGHTINGS : SIGHTINGS} s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
+       WHERE s.victim = $ip::UHUGEINT
+       GROUP BY i.value, i.source, s.kind, im.file ORDER BY first_seen`,
+      p,
+    );
+    const evidence: EvidenceRow[] = ev.map((r) => {
+      const kind = r.kind as string;
+      const t = Boolean(r.t);
+      const f = Boolean(r.f);
+      const grade: Grade = kind !== 'flow' ? 'confirmed' : r.answered || (t && f) ? 'two-way' : 'one-way';
+      return {
+        indicator: (r.indicator as string | null) ?? undefined,
+        indicatorSource: (r.source as string | null) ?? undefined,
+        kind,
+        detail: (r.detail as string | null) ?? undefined,
+        firstSeen: r.first_seen as Date,
+        lastSeen: r.last_seen as Date,
+        events: Number(r.events),
+        bytes: Number(r.bytes ?? 0),
+        direction: kind !== 'flow' ? 'n/a' : (t && f) || r.answered ? 'both' : t ? 'to-indicator' : 'from-indicator',
+        grade,
+        file: r.file as string,
+        firstLine: r.first_line === null ? undefined : Number(r.first_line),
+      };
   });
+  return {
+    ip: text,
+    host: host ? { asn: host.asn === null ? undefined : Number(host.asn), asOrg: host.as_org ?? undefined, country: host.country ?? undefined, source: host.source ?? undefined } : undefined,
+    isIndicator,
+    warnings,
+    evidence,
+  };
+  });
+}
+
+/**
+ * Telemetry that touched an indicator but did not count (with the reason), and how many telemetry
+ * rows touch the address at all. This reads the raw telemetry, so it costs a scan of the flows.
+ */
+export async function lookupNearMisses(db: Db, ip: bigint, match: MatchOptions): Promise<NearMissResult> {
+  const p = { ip: ip.toString() };
   const near = await db.all<Record<string, unknown>>(
     `WITH cand AS (
        SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
@@ -89,16 +122,11 @@ export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: stri
   const tr = await db.one<{ n: bigint }>(
     `SELECT (SELECT count(*) FROM flows WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
           + (SELECT count(*) FROM dns WHERE client = $ip::UHUGEINT)
+          + (SELECT count(*) FROM http WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
+          + (SELECT count(*) FROM tls WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
+          + (SELECT count(*) FROM alerts WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
           + (SELECT count(*) FROM reports WHERE ip = $ip::UHUGEINT) AS n`,
     p,
   );
-  return {
-    ip: text,
-    host: host ? { asn: host.asn === null ? undefined : Number(host.asn), asOrg: host.as_org ?? undefined, country: host.country ?? undefined, source: host.source ?? undefined } : undefined,
-    isIndicator,
-    warnings,
-    evidence,
-    nearMisses,
-    telemetryRows: Number(tr!.n),
-  };
+  return { nearMisses, telemetryRows: Number(tr!.n) };
 }

@@ -82,20 +82,23 @@ export const SIGHTING_CTES_NO_OWNER = `
  */
 export const IDENTITY_REACH_DAYS = 30;
 
-/**
- * CTE `v` over a CTE or table `s`: one row per victim with its best evidence grade, the unit it
- * counts as (the device when an identifier is known, else the address; both as one integer so
- * counting distinct units stays cheap), `ident` (its row in device_identities, if identified),
- * enrichment, warninglists and constituency. A stable identity from the identify stage (SSH host
- * key, certificate, device id seen across addresses) beats the report's own device id.
- */
-export const VICTIM_ROW_CTES = `
+/** CTE `pair` over a CTE or table `s`: one row per victim and indicator, as VICTIM_ROW_CTES_FROM_PAIRS reads it. */
+const PAIR_FROM_SIGHTINGS = `
   pair AS (
     SELECT victim, indicator_id,
            max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
            bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, any_value(owner) AS owner
-    FROM s GROUP BY victim, indicator_id),
+    FROM s GROUP BY victim, indicator_id)`;
+
+/**
+ * CTE `v` over a CTE `pair` (victim, indicator_id, g, t, f, dev, f0, l0, owner): one row per
+ * victim with its best evidence grade, the unit it counts as (the device when an identifier is known, else the address; both as one integer so
+ * counting distinct units stays cheap), `ident` (its row in device_identities, if identified),
+ * enrichment, warninglists and constituency. A stable identity from the identify stage (SSH host
+ * key, certificate, device id seen across addresses) beats the report's own device id.
+ */
+export const VICTIM_ROW_CTES_FROM_PAIRS = `
   -- One pass per victim for grade, device id, time span and owner (one aggregation of the
   -- sightings, not one per property).
   vg AS (
@@ -124,6 +127,9 @@ export const VICTIM_ROW_CTES = `
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR inr.victim IS NOT NULL) AS inside
     FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;
+
+/** VICTIM_ROW_CTES_FROM_PAIRS over the sightings of CTE `s`. */
+export const VICTIM_ROW_CTES = `${PAIR_FROM_SIGHTINGS},${VICTIM_ROW_CTES_FROM_PAIRS}`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
 export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;

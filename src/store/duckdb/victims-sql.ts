@@ -2,19 +2,20 @@
 import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
 import type { Db, Param } from './connection.js';
-import { GRADE_OF_RANK, loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
+import { constituencyParams, GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
+import { victimWindow, WINDOW_VICTIMS } from './window-sql.js';
 
-/** The victim query and its parameters, for the list and for exports. */
-export function victimsQuery(f: VictimFilter): { sql: string; params: Record<string, Param> } {
+/** The victim query over a window table (victimWindow) and its parameters, for the list and for exports. */
+export function victimsQuery(f: VictimFilter, window: string): { sql: string; params: Record<string, Param> } {
   return {
-    sql: `WITH ${VICTIM_CTES}, ${VICTIM_AGG_CTE}
-     SELECT v.*, agg.* EXCLUDE (victim)
-     FROM v JOIN agg USING (victim)
+    sql: `WITH ${WINDOW_VICTIMS(window)}
+     SELECT * FROM v
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
-       AND ($family IS NULL OR list_contains(agg.families, $family)) AND v.inside
-     ORDER BY agg.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
+       AND ($family IS NULL OR list_contains(v.families, $family)) AND v.inside
+     ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
     params: {
-      ...victimParams(f),
+      ...constituencyParams(f.constituency),
+      owner: f.owner ?? null,
       country: f.country?.toUpperCase() ?? null,
       asn: f.asn ?? null,
       family: f.family ?? null,
@@ -26,22 +27,15 @@ export function victimsQuery(f: VictimFilter): { sql: string; params: Record<str
 
 export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
   return db.exclusive(async () => {
+    const window = await victimWindow(db, f);
     await loadConstituency(db, f.constituency);
-    const q = victimsQuery(f);
+    const q = victimsQuery(f, window);
     const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
     return rows.map(victimRow);
   });
 }
 
-/** Per victim in CTE `s`: families, indicators, kinds, first/last seen and events. */
-export const VICTIM_AGG_CTE = `
-  agg AS (
-    SELECT s.victim, list(DISTINCT coalesce(s.family, 'unknown')) AS families,
-           list(DISTINCT coalesce(i.value, 'report:' || s.detail)) AS indicators, list(DISTINCT s.kind) AS kinds,
-           min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.events) AS events
-    FROM s LEFT JOIN indicators i ON i.id = s.indicator_id GROUP BY s.victim)`;
-
-/** A row of `v` joined with `agg`, as the contract's VictimRow. */
+/** A row of a window table (victimWindow), as the contract's VictimRow. */
 export function victimRow(r: Record<string, unknown>): VictimRow {
   return {
     ip: formatIp(r.victim as bigint),

@@ -28,6 +28,10 @@ interface Lookup {
   isIndicator: { type: string; value: string; source: string }[];
   warnings: string[];
   evidence: Evidence[];
+}
+
+/** From /near-misses: asked after the evidence, since it reads the raw telemetry (slower on big stores). */
+interface NearMisses {
   nearMisses: { indicator: string; kind: string; ts: string; file: string; line: number; reason: string }[];
   telemetryRows: number;
 }
@@ -42,12 +46,24 @@ export async function victimPage(r: Route): Promise<HTMLElement> {
   const keep = rangeLinkQuery(r.query);
   const v = await api.get<Lookup>(`victims/${encodeURIComponent(ip)}`);
   const host = v.host;
+  // The evidence shows at once; the telemetry count and near misses fill in when they arrive.
+  const rowsCell = h('span', { 'data-fill': 'telemetry-rows' }, '…');
+  const nearSection = h('div', { 'data-fill': 'near-misses' }, section('Near misses (seen, not counted)', h('p', { class: 'loading' }, 'Reading the telemetry…')));
+  api.get<NearMisses>(`victims/${encodeURIComponent(ip)}/near-misses`).then(
+    (n) => {
+      rowsCell.replaceChildren(fmtInt(n.telemetryRows));
+      nearSection.replaceChildren(
+        section('Near misses (seen, not counted)', simpleTable('near-misses', ['Kind', 'Indicator', 'Time', 'File', 'Line', 'Why not'], n.nearMisses.map((x) => [x.kind, x.indicator, fmtTime(x.ts), x.file, String(x.line), x.reason]))),
+      );
+    },
+    (err: Error) => nearSection.replaceChildren(section('Near misses (seen, not counted)', h('p', { class: 'error' }, `Could not read them: ${err.message}`))),
+  );
   const facts: [string, Child][] = [
     ['Country', host?.country ? link(['country', host.country], keep, host.country) : 'unknown'],
     ['ASN', host?.asn !== undefined ? `AS${host.asn}` : 'unknown'],
     ['Organisation', host?.asOrg ?? 'unknown'],
     ['Owner', v.owner ?? 'none in the contact database'],
-    ['Telemetry rows touching it', fmtInt(v.telemetryRows)],
+    ['Telemetry rows touching it', rowsCell],
     ['Warninglists', v.warnings.length ? v.warnings.join('; ') : 'none'],
   ];
   return h(
@@ -65,6 +81,6 @@ export async function victimPage(r: Route): Promise<HTMLElement> {
         v.evidence.map((e) => [h('span', { class: `grade ${e.grade}` }, e.grade), e.kind, e.indicator ?? '', e.indicatorSource ?? '', e.detail ?? '', fmtTime(e.firstSeen), fmtTime(e.lastSeen), fmtInt(e.events), e.direction, e.file, e.firstLine === undefined ? '' : String(e.firstLine)]),
       ),
     ),
-    section('Near misses (seen, not counted)', simpleTable('near-misses', ['Kind', 'Indicator', 'Time', 'File', 'Line', 'Why not'], v.nearMisses.map((n) => [n.kind, n.indicator, fmtTime(n.ts), n.file, String(n.line), n.reason]))),
+    nearSection,
   );
 }

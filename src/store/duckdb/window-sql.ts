@@ -1,0 +1,184 @@
+// Victim rows of a time window, kept for the data version they were computed on. On a store of
+// millions of sightings the per-victim aggregation costs seconds; a dashboard asks the same few
+// windows again and again (and a report asks several questions of one window), so each window's
+// victims are computed once into a temp table and every question about them reads that table.
+//
+// Derived tables, rebuilt when the data version changes:
+// - pair_days: the sightings folded per day, victim, indicator (and report type, kind, family),
+//   for sightings that lie within one day. A window's full days read these instead of the hourly
+//   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days, and
+//   sightings spanning midnight, are read from the sightings themselves, so answers are exact.
+// - pairs_all: the sightings folded per victim, indicator, kind, family and import over all time,
+//   ordered by victim so that one victim's evidence is read from a few blocks (lookup), and the
+//   source of the all-time window.
+// - victim_owner: each victim's owner from the contact database (the most specific block wins).
+import type { Db, Param } from './connection.js';
+import { dataVersion } from './access-sql.js';
+import { OWNER_CTE, VICTIM_ROW_CTES_FROM_PAIRS } from './victim-sql.js';
+
+const DAY = 86_400_000;
+/** Windows kept at once; each is one row per victim. */
+const MAX_WINDOWS = 8;
+
+interface Derived {
+  version: string;
+  /** Earliest first_seen and latest last_seen, epoch ms: windows reaching past them are "all time". */
+  minTs: number;
+  maxTs: number;
+  windows: Map<string, string>;
+  seq: number;
+}
+
+const derivedOf = new WeakMap<Db, Derived>();
+
+/** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
+export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
+
+/** Makes sure the derived tables (pair_days, pairs_all, victim_owner) are those of the current data. */
+export async function ensureDerived(db: Db): Promise<void> {
+  await db.exclusive(() => derived(db));
+}
+
+async function derived(db: Db): Promise<Derived> {
+  const version = await dataVersion(db);
+  const known = derivedOf.get(db);
+  if (known?.version === version) return known;
+  for (const table of known?.windows.values() ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE pair_days AS
+     SELECT date_trunc('day', first_seen) AS day, victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family,
+            max(${SIGHTING_GRADE})::UTINYINT AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
+            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events
+     FROM sightings WHERE date_trunc('day', first_seen) = date_trunc('day', last_seen)
+     GROUP BY ALL ORDER BY day`,
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE pairs_all AS
+     SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, import_id,
+            max(${SIGHTING_GRADE})::UTINYINT AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f, bool_or(answered) AS answered,
+            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events, sum(bytes) AS bytes,
+            min(first_line) AS first_line, any_value(detail) AS detail
+     FROM sightings GROUP BY ALL ORDER BY victim`,
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE victim_owner AS
+     WITH s0 AS (SELECT DISTINCT victim FROM sightings), ${OWNER_CTE} SELECT * FROM vo`,
+  );
+  const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(first_seen)) AS lo, epoch_ms(max(last_seen)) AS hi FROM sightings`);
+  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0 };
+  derivedOf.set(db, d);
+  return d;
+}
+
+const ts = (ms: number | undefined, open: string): string => (ms === undefined ? open : new Date(ms).toISOString());
+
+/**
+ * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_PAIRS' `v` (less
+ * `inside`, which depends on the question's constituency) and of the victim list (families,
+ * indicators, kinds, first/last seen, events), for every owner. Read it through WINDOW_VICTIMS.
+ */
+export async function victimWindow(db: Db, w: { from?: number; to?: number }): Promise<string> {
+  return (await windowRef(db, w)).table;
+}
+
+export interface WindowRef {
+  table: string;
+  /** The window is all time: windowSource(true), which takes no parameters. */
+  all: boolean;
+  /** Parameters of WINDOW_SOURCE for this window. */
+  params: Record<string, Param>;
+}
+
+/** victimWindow with the window's WINDOW_SOURCE parameters, for questions that need the sightings' detail. */
+export async function windowRef(db: Db, w: { from?: number; to?: number }): Promise<WindowRef> {
+  return db.exclusive(async () => {
+    const d = await derived(db);
+    // A window that reaches past everything stored is the same as an open one: one table for both.
+    const from = w.from === undefined || w.from <= d.minTs ? undefined : w.from;
+    const to = w.to === undefined || w.to >= d.maxTs ? undefined : w.to;
+    const key = `${from ?? ''}/${to ?? ''}`;
+    // Full days lie inside [from, to]: [ceil(from), floor(to)) in days.
+    const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
+    const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
+    const sourceParams: Record<string, Param> = {
+      from: ts(from, '-infinity'),
+      to: ts(to, 'infinity'),
+      full_from: ts(fullFrom, '-infinity'),
+      full_to: ts(fullTo, 'infinity'),
+    };
+    const all = from === undefined && to === undefined;
+    if (all) for (const k of Object.keys(sourceParams)) delete sourceParams[k];
+    const known = d.windows.get(key);
+    if (known) {
+      d.windows.delete(key);
+      d.windows.set(key, known);
+      return { table: known, all, params: sourceParams };
+    }
+    const table = `victim_window_${++d.seq}`;
+    const params: Record<string, Param> = { ...sourceParams, has_c: false, c_countries: '', c_asns: '' };
+    await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
+    await db.run(
+      `CREATE TEMP TABLE ${table} AS
+       WITH ${windowSource(all)},
+       pk AS (
+         SELECT victim, indicator_id, rkey, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
+                min(f0) AS f0, max(l0) AS l0, sum(events) AS events,
+                list(DISTINCT coalesce(family, 'unknown')) AS families, list(DISTINCT kind) AS kinds
+         FROM src GROUP BY victim, indicator_id, rkey),
+       pair AS (
+         SELECT victim, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
+                min(f0) AS f0, max(l0) AS l0, NULL::VARCHAR AS owner
+         FROM pk GROUP BY victim, indicator_id),
+       ${VICTIM_ROW_CTES_FROM_PAIRS},
+       agg AS (
+         SELECT pk.victim, list_sort(list_distinct(flatten(list(pk.families)))) AS families,
+                list_sort(list(DISTINCT coalesce(i.value, 'report:' || pk.rkey))) AS indicators,
+                list_sort(list_distinct(flatten(list(pk.kinds)))) AS kinds,
+                min(pk.f0) AS first_seen, max(pk.l0) AS last_seen, sum(pk.events) AS events
+         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)
+       SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
+       FROM v JOIN agg USING (victim) LEFT JOIN victim_owner o USING (victim)`,
+      params,
+    );
+    d.windows.set(key, table);
+    while (d.windows.size > MAX_WINDOWS) {
+      const [oldKey, oldTable] = d.windows.entries().next().value!;
+      d.windows.delete(oldKey);
+      await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
+    }
+    return { table, all, params: sourceParams };
+  });
+}
+
+/**
+ * CTE `src` with params $from, $to, $full_from, $full_to (WindowRef.params): the window's
+ * sightings, folded per day where the day lies wholly inside the window, as rows of pair_days;
+ * for all time (WindowRef.all) the all-time pairs, without parameters.
+ */
+export function windowSource(all: boolean): string {
+  if (all) return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM pairs_all)`;
+  return `
+  src AS (
+    SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events
+    FROM pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
+    UNION ALL
+    SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END, kind, family, ${SIGHTING_GRADE},
+           to_indicator, from_indicator, device_id, first_seen, last_seen, events
+    FROM sightings
+    WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP
+      AND NOT (date_trunc('day', first_seen) = date_trunc('day', last_seen)
+               AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
+}
+
+/**
+ * CTE `v` over a window table: its victims of the owner `$owner` (all when NULL), each with
+ * `inside` for the question's constituency ($has_c, $c_countries, $c_asns, constituency_ranges).
+ */
+export const WINDOW_VICTIMS = (table: string): string => {
+  if (!/^victim_window_\d+$/.test(table)) throw new Error(`not a window table: ${table}`);
+  return `
+  v AS (
+    SELECT w.*, (NOT $has_c OR list_contains(string_split($c_countries, ','), w.country) OR list_contains(string_split($c_asns, ','), w.asn::VARCHAR)
+                 OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)) AS inside
+    FROM ${table} w WHERE $owner::VARCHAR IS NULL OR w.owner = $owner::VARCHAR)`;
+};
