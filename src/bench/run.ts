@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ipLocationDb } from '../enrich/geo-data.js';
 import { duckdbCount, grepBaseline, nodeSetBaseline, writeShadowserver, type BaselineResult } from './baselines.js';
-import { generateBenchFiles } from './generate.js';
-import type { PipelineArgs, PipelineResult } from './pipeline.js';
+import { generateBenchFiles, generateBotnetFlows } from './generate.js';
+import type { ApiArgs, ApiResult, PipelineArgs, PipelineResult } from './pipeline.js';
+import { UNPREPARED } from '../server/latency.js';
 
 export interface BenchOptions {
   rows: number;
@@ -17,6 +18,8 @@ export interface BenchOptions {
   dir: string;
   grepSlice: number;
   memoryLimit: string;
+  /** Flow rows of the API benchmark's botnet (about one sighting each); 0 skips it. */
+  apiRows: number;
   log: (line: string) => void;
 }
 
@@ -31,6 +34,8 @@ export interface BenchReport {
   rows: number;
   indicators: number;
   pipeline: PipelineResult;
+  /** The dashboard's API over a store of `apiRows` botnet flows (skipped: undefined). */
+  api?: ApiResult;
   rates: Record<string, number>;
   baselines: { duckdbCount: BaselineResult; grep: BaselineResult; nodeSet: BaselineResult };
   ratios: { vsDuckdbCount: number; vsGrep: number; vsNodeSet: number };
@@ -77,8 +82,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     memoryLimit: o.memoryLimit,
   };
   const here = dirname(fileURLToPath(import.meta.url));
-  const out = execFileSync(process.execPath, [join(here, 'pipeline.js'), JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
-  const pipeline = JSON.parse(out) as PipelineResult;
+  const child = <T>(a: PipelineArgs | ApiArgs): T =>
+    JSON.parse(execFileSync(process.execPath, [join(here, 'pipeline.js'), JSON.stringify(a)], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'] })) as T;
+  const pipeline = child<PipelineResult>(args);
+
+  let api: ApiResult | undefined;
+  if (o.apiRows > 0) {
+    o.log(`API: a botnet of ${o.apiRows.toLocaleString('en-US')} flow rows into its own store, then the dashboard's questions over loopback`);
+    const botnet = join(o.dir, 'botnet.csv');
+    await generateBotnetFlows(botnet, o.apiRows, 300_000, o.seed + 2, ranges);
+    api = child<ApiResult>({ api: true, db: join(o.dir, 'api.duckdb'), indicators: files.indicatorsText, flows: botnet, memoryLimit: o.memoryLimit });
+    rmSync(botnet, { force: true });
+  }
 
   o.log('baselines: DuckDB count(*), grep -F -w -f, Node.js Set');
   const duck = await duckdbCount(files.flows);
@@ -108,11 +123,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     { name: 'faster than Node.js Set', met: ratios.vsNodeSet > 1, detail: `${ratios.vsNodeSet.toFixed(1)}x` },
     { name: 'peak RSS < 2 GB', met: pipeline.peakRssMb < 2048, detail: `${pipeline.peakRssMb.toFixed(0)} MB` },
     { name: 'incremental day costs about the day alone (< 1.5x)', met: incremental < 1.5, detail: `${incremental.toFixed(2)}x (${ms.nextDayIntoFull!.toFixed(0)} ms into the full store, ${ms.nextDayIntoEmpty!.toFixed(0)} ms into an empty one)` },
-    {
-      name: 'API p95 < 150 ms',
-      met: pipeline.api.every((e) => e.p95 < 150),
-      detail: `worst p95 ${Math.max(...pipeline.api.map((e) => e.p95)).toFixed(0)} ms (first asks included), worst p50 ${Math.max(...pipeline.api.map((e) => e.p50)).toFixed(0)} ms, over ${pipeline.api.length} endpoints and ${pipeline.sightings.toLocaleString('en-US')} sightings (the issue asks for 10M)`,
-    },
+    ...(api ? [apiTarget(api)] : []),
     { name: 'census < 1 s', met: Math.max(ms.censusCountry!, ms.censusAsn!) < 1000, detail: `country ${ms.censusCountry!.toFixed(0)} ms, ASN ${ms.censusAsn!.toFixed(0)} ms (three measures each), ${pipeline.sightings.toLocaleString('en-US')} sightings` },
   ];
   return {
@@ -120,10 +131,26 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     rows: files.rows,
     indicators: files.indicators,
     pipeline,
+    api,
     rates,
     baselines: { duckdbCount: duck, grep, nodeSet },
     ratios,
     targets,
+  };
+}
+
+/** The dashboard's answers (standard ranges, drill-downs) after the server's warm-up; the unprepared ones are listed apart. */
+function apiTarget(api: ApiResult): Target {
+  const prepared = api.api.endpoints.filter((e) => !UNPREPARED.has(e.endpoint));
+  const worst = Math.max(...prepared.map((e) => e.p95));
+  const worstCold = Math.max(...prepared.map((e) => e.cold.p95));
+  const unprepared = api.api.endpoints.filter((e) => UNPREPARED.has(e.endpoint)).map((e) => `${e.endpoint} ${e.cold.p95.toFixed(0)} ms`);
+  return {
+    name: 'API p95 < 150 ms at 10M sightings',
+    met: worst < 150 && api.sightings >= 10_000_000,
+    detail:
+      `worst p95 ${worst.toFixed(0)} ms (first asks ${worstCold.toFixed(0)} ms) over ${prepared.length} endpoints, ${api.sightings.toLocaleString('en-US')} sightings, ` +
+      `after a ${(api.api.warmUpMs / 1000).toFixed(1)} s warm-up; not prepared by it: ${unprepared.join(', ')}`,
   };
 }
 
@@ -156,9 +183,14 @@ export function renderBench(r: BenchReport): string {
     `ratios: ${r.ratios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.ratios.vsGrep.toFixed(1)}x grep, ${r.ratios.vsNodeSet.toFixed(1)}x Node.js Set; peak RSS ${r.pipeline.peakRssMb.toFixed(0)} MB; fast path ${r.pipeline.fastPath ? 'used' : 'NOT used'}`,
     `victims: active ${r.pipeline.victims.active}, window ${r.pipeline.victims.window}, cumulative ${r.pipeline.victims.cumulative}; ${r.pipeline.sightings} sightings`,
     '',
-    'API (loopback, 3 rounds; p50 / p95 over all asks, p95 over first asks):',
-    ...r.pipeline.api.map((e) => `  ${e.endpoint.padEnd(Math.max(...r.pipeline.api.map((x) => x.endpoint.length)))}  ${e.p50.toFixed(0)} / ${e.p95.toFixed(0)} ms, cold ${e.cold.p95.toFixed(0)} ms`),
-    '',
+    ...(r.api
+      ? [
+          `API (loopback, 3 rounds; p50 / p95 over all asks, p95 over first asks) over ${r.api.sightings.toLocaleString('en-US')} sightings of ${r.api.victims.toLocaleString('en-US')} victims,`,
+          `  store built in ${(r.api.buildMs / 1000).toFixed(1)} s, server warm-up ${(r.api.api.warmUpMs / 1000).toFixed(1)} s:`,
+          ...r.api.api.endpoints.map((e) => `  ${e.endpoint.padEnd(Math.max(...r.api!.api.endpoints.map((x) => x.endpoint.length)))}  ${e.p50.toFixed(0)} / ${e.p95.toFixed(0)} ms, cold ${e.cold.p95.toFixed(0)} ms`),
+          '',
+        ]
+      : []),
     ...r.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.detail}`),
   ].join('\n');
 }

@@ -22,6 +22,13 @@ import { DEFAULT_WEB_ROOT, installStaticFiles } from './static-files.js';
 
 export type { ServerOptions } from './context.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves when the latest background warm-up has finished (at once without `warm`). */
+    warmed(): Promise<void>;
+  }
+}
+
 export async function buildServer(store: Store, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -48,6 +55,8 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   tokenRoutes(app, ctx);
   installStaticFiles(app, opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot);
   if (opts.warm) app.addHook('onReady', async () => void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped')));
+  // For the latency benchmark: wait for the background warm-up before measuring.
+  app.decorate('warmed', () => ctx.warming.catch(() => undefined));
   // The store outlives the server: let the running query finish before whoever owns it closes it.
   app.addHook('onClose', async () => ctx.close());
   return app;

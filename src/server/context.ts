@@ -68,6 +68,8 @@ export class ServerContext {
   }
 
   private closed = false;
+  /** The latest warm-up (see warmUp in queries.ts); resolved when none ran. */
+  warming: Promise<void> = Promise.resolve();
 
   /** Runs one store operation through the gate; none starts once the server is closing. */
   read<T>(fn: (store: Store) => Promise<T>): Promise<T> {

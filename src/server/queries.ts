@@ -2,6 +2,7 @@
 // time, the country census of a range (overview, table and map share it), the headline counts.
 import type { FastifyRequest } from 'fastify';
 import { windows } from '../census/census.js';
+import { countriesOffMap, loadWorldAtlas, worldMapSvg } from '../report/charts/index.js';
 import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
 import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
 import { ownerScope, type ServerContext } from './context.js';
@@ -65,18 +66,39 @@ export async function trend(ctx: ServerContext, req: FastifyRequest, range: Rang
   return ctx.cached(req, 'trend', { from, to }, (s) => s.dashboard.dailyActive({ from, to, owner }));
 }
 
+/** The range's country census drawn as the world map (SVG), with the countries the map cannot show. */
+export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: Range): Promise<{ svg: string; offMap: ReturnType<typeof countriesOffMap> }> {
+  const c = await censusBy(ctx, req, 'country', range);
+  // Drawing the map costs a few hundred milliseconds: kept like the census it draws.
+  return ctx.memo(req, 'map', range, async () => {
+    const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
+    const atlas = loadWorldAtlas();
+    return { svg: worldMapSvg(counts, atlas, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims' }), offMap: countriesOffMap(counts, atlas) };
+  });
+}
+
 export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Range, limit: number): Promise<IndicatorCount[]> {
   const owner = ownerScope(req);
   return ctx.cached(req, 'top-indicators', { range, limit }, (s) => s.dashboard.topIndicators({ ...range, limit, owner }));
 }
 
 /**
- * Computes, in the background, what the staff overview asks first (headline, the active range's
- * census, trend and top indicators), so the first page after start or after an import is quick.
+ * Computes, in the background, what the staff dashboard asks first for its three standard ranges
+ * (active, the 7-day window, all time): the headline, each range's country census and map (the
+ * census also builds the store's victim windows, so drill-downs in those ranges read them), trend
+ * and top indicators. Run at start and after each import; `ctx.warming` is the latest run.
  */
-export async function warmUp(ctx: ServerContext): Promise<void> {
+export function warmUp(ctx: ServerContext): Promise<void> {
   const staff = { principal: { tokenId: 'warm-up', role: 'admin', via: 'bearer' } } as unknown as FastifyRequest;
-  const h = await headline(ctx, staff);
-  await trend(ctx, staff, h.windows.active);
-  await topIndicators(ctx, staff, h.windows.active, 10);
+  const run = async () => {
+    const h = await headline(ctx, staff);
+    for (const m of ['active', 'window', 'cumulative'] as Measure[]) {
+      const range = m === 'cumulative' ? {} : h.windows[m];
+      await worldMap(ctx, staff, range);
+      await trend(ctx, staff, range);
+      await topIndicators(ctx, staff, range, 10);
+    }
+  };
+  ctx.warming = run();
+  return ctx.warming;
 }

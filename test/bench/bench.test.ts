@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../tmp.js';
 
-test('npm run bench -- --rows 200000 --json: every stage, rate, baseline and target is reported', () => {
-  const r = spawnSync(process.execPath, [resolve('dist/scripts/bench.js'), '--rows', '200000', '--json', '--dir', join(tempDir(), 'bench')], {
+test('npm run bench -- --rows 200000 --api-rows 20000 --json: every stage, rate, baseline and target is reported', () => {
+  const r = spawnSync(process.execPath, [resolve('dist/scripts/bench.js'), '--rows', '200000', '--api-rows', '20000', '--json', '--dir', join(tempDir(), 'bench')], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
   });
@@ -21,6 +21,7 @@ test('npm run bench -- --rows 200000 --json: every stage, rate, baseline and tar
     baselines: Record<string, { rows: number; ms: number; rowsPerSec: number }>;
     ratios: Record<string, number>;
     targets: { name: string; met: boolean; detail: string }[];
+    api: { sightings: number; victims: number; buildMs: number; api: { warmUpMs: number; endpoints: { endpoint: string; requests: number; errors: number; p95: number }[] } };
   };
   assert.deepEqual(Object.keys(j.machine).sort(), ['cores', 'duckdb', 'memoryGb', 'node', 'platform']);
   assert.equal(j.rows, 200_000);
@@ -34,8 +35,13 @@ test('npm run bench -- --rows 200000 --json: every stage, rate, baseline and tar
   for (const k of ['duckdbCount', 'grep', 'nodeSet']) assert.equal(j.baselines[k]!.rows, 200_000, `baseline ${k} read every row`);
   for (const k of ['vsDuckdbCount', 'vsGrep', 'vsNodeSet']) assert.ok(j.ratios[k]! > 0, `ratio ${k}`);
   assert.equal(j.targets.length, 8);
-  const api = (j.pipeline as unknown as { api: { endpoint: string; requests: number; errors: number; p95: number }[] }).api;
-  assert.ok(api.length >= 5, 'the main endpoints are measured');
+  // The API part: a botnet store of about one sighting per flow row, the dashboard's questions.
+  assert.ok(j.api.sightings >= 20_000 && j.api.victims > 1000, JSON.stringify(j.api));
+  assert.ok(j.api.api.warmUpMs > 0);
+  const api = j.api.api.endpoints;
+  for (const e of ['overview', 'countries', 'countries/:cc/networks', 'victims', 'victims/:ip', 'victims/:ip/near-misses', 'charts/trend', 'overview (custom range)'])
+    assert.ok(api.some((x) => x.endpoint === e), `endpoint ${e} measured`);
   assert.ok(api.every((e) => e.requests > 0 && e.errors === 0 && e.p95 > 0), JSON.stringify(api));
+  assert.match(j.targets.find((t) => t.name.startsWith('API'))!.detail, /sightings, after a [\d.]+ s warm-up; not prepared by it: victims\/:ip\/near-misses/);
   assert.ok(j.pipeline.peakRssMb > 0);
 });

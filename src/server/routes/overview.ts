@@ -1,10 +1,10 @@
 // The overview: headline counts of the three measures, totals of the chosen range, the world map
 // and the daily trend (SVG from the report's chart functions), and the indicators that matched most.
 import type { FastifyInstance } from 'fastify';
-import { countriesOffMap, loadWorldAtlas, trendChartSvg, worldMapSvg } from '../../report/charts/index.js';
+import { trendChartSvg } from '../../report/charts/index.js';
 import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
 import { querySchema, rangeOf, RANGE_PROPS } from '../params.js';
-import { censusBy, headline, topIndicators, trend } from '../queries.js';
+import { censusBy, headline, topIndicators, trend, worldMap } from '../queries.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -34,16 +34,7 @@ export function overviewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       config: { allow: ALL_ROLES },
       schema: { summary: 'World map of victims by country, as SVG (countries carry data-cc)', tags: ['overview'], querystring: rangeQuery },
     },
-    async (req) => {
-      const range = rangeOf(req.query);
-      const c = await censusBy(ctx, req, 'country', range);
-      // Drawing the map costs a few hundred milliseconds: kept like the census it draws.
-      return ctx.memo(req, 'map', range, async () => {
-        const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
-        const atlas = loadWorldAtlas();
-        return { svg: worldMapSvg(counts, atlas, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims' }), offMap: countriesOffMap(counts, atlas) };
-      });
-    },
+    async (req) => worldMap(ctx, req, rangeOf(req.query)),
   );
 
   app.get<{ Querystring: { from?: string; to?: string } }>(

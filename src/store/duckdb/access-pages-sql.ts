@@ -7,7 +7,7 @@ import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
 import { constituencyParams, loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
-import { victimWindow, WINDOW_VICTIMS } from './window-sql.js';
+import { ensureDerived, victimWindow, WINDOW_VICTIMS } from './window-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -57,46 +57,52 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
     const window = await victimWindow(db, q);
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
+    const params = { ...constituencyParams(undefined), owner: q.owner ?? null, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null };
+    const where = `($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside`;
+    // The page by a top-N over the window table, the total by a count: no window function that
+    // would carry every row's lists to the sort.
     const rows = await db.all<Record<string, unknown>>(
-      `WITH ${WINDOW_VICTIMS(window)}
-       SELECT v.*, count(*) OVER () AS total_rows FROM v
-       WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
-       ORDER BY ${order} LIMIT $limit OFFSET $offset`,
-      { ...constituencyParams(undefined), owner: q.owner ?? null, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, limit: q.limit, offset: q.offset },
+      `WITH ${WINDOW_VICTIMS(window, false)} SELECT * FROM v WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+      { ...params, limit: q.limit, offset: q.offset },
     );
-    const n = rows.length ? total(rows) : q.offset > 0 ? (await victimPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+    const count = await db.one<{ n: bigint }>(`WITH ${WINDOW_VICTIMS(window, false, 'w.victim, w.country, w.asn')} SELECT count(*) AS n FROM v WHERE ${where}`, params);
+    const n = Number(count!.n);
     return { rows: rows.map(victimRow), total: n };
   });
 }
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
-  const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
-  const rows = await db.all<Record<string, unknown>>(
-    `WITH m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id),
-     f AS (
-       SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
-       WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
-         AND ($matched IS NULL OR (coalesce(m.victims, 0) > 0) = $matched)
-         AND ($q IS NULL OR contains(lower(i.value), $q) OR contains(lower(coalesce(i.family, '')), $q)
-              OR contains(lower(coalesce(i.description, '')), $q) OR list_contains(list_transform(i.tags, x -> lower(x)), $q))),
-     page AS (SELECT *, count(*) OVER () AS total_rows FROM f ORDER BY ${order} LIMIT $limit OFFSET $offset),
-     w AS (
-       SELECT p.id, list(DISTINCT w.list) AS lists FROM page p
-       JOIN warnings w ON (w.kind = 'cidr' AND p.lo >= w.lo AND p.hi <= w.hi)
-                       OR (w.kind = 'domain' AND list_contains(domain_suffixes(p.domain), w.domain))
-       GROUP BY p.id)
-     SELECT page.*, coalesce(w.lists, []) AS warnings FROM page LEFT JOIN w USING (id) ORDER BY ${order}`,
-    {
-      type: q.type ?? null,
-      source: q.source ?? null,
-      matched: q.matched ?? null,
-      q: q.q ? q.q.toLowerCase() : null,
-      limit: q.limit,
-      offset: q.offset,
-    },
-  );
-  const n = rows.length ? total(rows) : q.offset > 0 ? (await indicatorPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
-  return { rows: rows.map(indicatorRow), total: n };
+  return db.exclusive(async () => {
+    // Victims per indicator from the all-time pairs (window-sql.ts), not a scan of the sightings.
+    await ensureDerived(db);
+    const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
+    const rows = await db.all<Record<string, unknown>>(
+      `WITH m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM pairs_all WHERE indicator_id IS NOT NULL GROUP BY indicator_id),
+       f AS (
+         SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
+         WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
+           AND ($matched IS NULL OR (coalesce(m.victims, 0) > 0) = $matched)
+           AND ($q IS NULL OR contains(lower(i.value), $q) OR contains(lower(coalesce(i.family, '')), $q)
+                OR contains(lower(coalesce(i.description, '')), $q) OR list_contains(list_transform(i.tags, x -> lower(x)), $q))),
+       page AS (SELECT *, count(*) OVER () AS total_rows FROM f ORDER BY ${order} LIMIT $limit OFFSET $offset),
+       w AS (
+         SELECT p.id, list(DISTINCT w.list) AS lists FROM page p
+         JOIN warnings w ON (w.kind = 'cidr' AND p.lo >= w.lo AND p.hi <= w.hi)
+                         OR (w.kind = 'domain' AND list_contains(domain_suffixes(p.domain), w.domain))
+         GROUP BY p.id)
+       SELECT page.*, coalesce(w.lists, []) AS warnings FROM page LEFT JOIN w USING (id) ORDER BY ${order}`,
+      {
+        type: q.type ?? null,
+        source: q.source ?? null,
+        matched: q.matched ?? null,
+        q: q.q ? q.q.toLowerCase() : null,
+        limit: q.limit,
+        offset: q.offset,
+      },
+    );
+    const n = rows.length ? total(rows) : q.offset > 0 ? (await indicatorPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
+    return { rows: rows.map(indicatorRow), total: n };
+  });
 }
 
 export async function indicatorSources(db: Db): Promise<SourceCount[]> {

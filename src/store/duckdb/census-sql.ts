@@ -3,7 +3,7 @@
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
 import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES_NO_OWNER, windowParams } from './victim-sql.js';
-import { victimWindow, WINDOW_VICTIMS } from './window-sql.js';
+import { COUNT_COLUMNS, hasRanges, victimWindow, WINDOW_VICTIMS } from './window-sql.js';
 
 /** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
 export const PRODUCT = (d: string) =>
@@ -70,7 +70,7 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
       const { from, to } = windowParams(q);
       await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES_NO_OWNER} SELECT * FROM s`, { from: from!, to: to! });
     }
-    await db.run(`CREATE OR REPLACE TEMP TABLE census_v AS WITH ${WINDOW_VICTIMS(window)} SELECT * FROM v`, {
+    await db.run(`CREATE OR REPLACE TEMP TABLE census_v AS WITH ${WINDOW_VICTIMS(window, hasRanges(q.constituency), COUNT_COLUMNS)} SELECT * FROM v`, {
       ...constituencyParams(q.constituency),
       owner: q.owner ?? null,
     });

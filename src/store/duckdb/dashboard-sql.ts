@@ -4,7 +4,7 @@
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
 import { constituencyParams, GRADE_RANK, loadConstituency } from './victim-sql.js';
-import { SIGHTING_GRADE, victimWindow, windowSource, WINDOW_VICTIMS, windowRef } from './window-sql.js';
+import { COUNT_COLUMNS, hasRanges, SIGHTING_GRADE, victimWindow, windowSource, WINDOW_VICTIMS, windowRef } from './window-sql.js';
 
 const DAY = 86_400_000;
 
@@ -35,7 +35,7 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
     // Days come folded from pair_days (window-sql.ts); the few sightings that span midnight are
     // spread over their days here.
     const rows = await db.all<{ day: string; n: bigint }>(
-      `WITH ${WINDOW_VICTIMS(window)},
+      `WITH ${WINDOW_VICTIMS(window, hasRanges(q.constituency), COUNT_COLUMNS)},
        sd AS (
          SELECT day, victim, indicator_id, g, t, f FROM pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
          UNION ALL
@@ -73,7 +73,7 @@ export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<Indi
     await loadConstituency(db, q.constituency);
     const params = { ...scopeParams(q), ...window.params, limit: q.limit };
     const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
-      `WITH ${WINDOW_VICTIMS(window.table)}, ${COUNTED}, ${windowSource(window.all)},
+      `WITH ${WINDOW_VICTIMS(window.table, hasRanges(q.constituency), COUNT_COLUMNS)}, ${COUNTED}, ${windowSource(window.all)},
        hits AS (
          SELECT DISTINCT src.victim, coalesce(i.value, 'report:' || src.rkey) AS k, coalesce(i.type, 'report') AS type,
                 i.source, coalesce(src.family, i.family) AS family, src.kind

@@ -172,13 +172,22 @@ export function windowSource(all: boolean): string {
 
 /**
  * CTE `v` over a window table: its victims of the owner `$owner` (all when NULL), each with
- * `inside` for the question's constituency ($has_c, $c_countries, $c_asns, constituency_ranges).
+ * `inside` for the question's constituency ($has_c, $c_countries, $c_asns, and constituency_ranges
+ * when `ranges`: only then is the range join paid). `columns` narrows what is read (the lists of
+ * the victim list are the widest).
  */
-export const WINDOW_VICTIMS = (table: string): string => {
+export const WINDOW_VICTIMS = (table: string, ranges: boolean, columns = 'w.*'): string => {
   if (!/^victim_window_\d+$/.test(table)) throw new Error(`not a window table: ${table}`);
+  const inRanges = ranges ? 'OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)' : '';
   return `
   v AS (
-    SELECT w.*, (NOT $has_c OR list_contains(string_split($c_countries, ','), w.country) OR list_contains(string_split($c_asns, ','), w.asn::VARCHAR)
-                 OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)) AS inside
+    SELECT ${columns}, (NOT $has_c OR list_contains(string_split($c_countries, ','), w.country) OR list_contains(string_split($c_asns, ','), w.asn::VARCHAR)
+                 ${inRanges}) AS inside
     FROM ${table} w WHERE $owner::VARCHAR IS NULL OR w.owner = $owner::VARCHAR)`;
 };
+
+/** The columns of a window table that counting needs (census, trend), without the victim list's. */
+export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.warned_by, w.owner';
+
+/** Whether a question's constituency has address ranges (WINDOW_VICTIMS' `ranges`). */
+export const hasRanges = (c: { ranges: unknown[] } | undefined): boolean => (c?.ranges.length ?? 0) > 0;
