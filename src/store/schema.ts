@@ -31,6 +31,7 @@ export interface Table {
 
 import { ACCESS_TABLES } from './schema-access.js';
 import { DASHBOARD_TABLES } from './schema-dashboard.js';
+import { DERIVED_TABLES } from './schema-derived.js';
 import { IDENTIFY_TABLES } from './schema-identify.js';
 import { NOTIFY_TABLES } from './schema-notify.js';
 
@@ -274,7 +275,7 @@ export const TABLES: Table[] = [
   },
 ];
 
-TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES, ...IDENTIFY_TABLES);
+TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES, ...IDENTIFY_TABLES, ...DERIVED_TABLES);
 
 export function table(name: string): Table {
   const t = TABLES.find((x) => x.name === name);

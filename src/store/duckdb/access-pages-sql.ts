@@ -5,9 +5,9 @@ import type { ImportPageQuery, ImportSort, IndicatorPageQuery, IndicatorSort, Pa
 import type { ImportRow, IndicatorRow, VictimRow } from '../store.js';
 import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
-import { constituencyParams, loadConstituency } from './victim-sql.js';
+import { loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
-import { ensureDerived, victimWindow, WINDOW_VICTIMS } from './window-sql.js';
+import { ensureDerived, victimWindow, windowVictims } from './window-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -57,15 +57,17 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
     const window = await victimWindow(db, q);
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
-    const params = { ...constituencyParams(undefined), owner: q.owner ?? null, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null };
+    const page = windowVictims(window, { owner: q.owner });
+    const counting = windowVictims(window, { owner: q.owner }, 'w.victim, w.country, w.asn');
+    const params = { ...page.params, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null };
     const where = `($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside`;
     // The page by a top-N over the window table, the total by a count: no window function that
     // would carry every row's lists to the sort.
     const rows = await db.all<Record<string, unknown>>(
-      `WITH ${WINDOW_VICTIMS(window, false)} SELECT * FROM v WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+      `WITH ${page.cte} SELECT * FROM v WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset`,
       { ...params, limit: q.limit, offset: q.offset },
     );
-    const count = await db.one<{ n: bigint }>(`WITH ${WINDOW_VICTIMS(window, false, 'w.victim, w.country, w.asn')} SELECT count(*) AS n FROM v WHERE ${where}`, params);
+    const count = await db.one<{ n: bigint }>(`WITH ${counting.cte} SELECT count(*) AS n FROM v WHERE ${where}`, params);
     const n = Number(count!.n);
     return { rows: rows.map(victimRow), total: n };
   });
@@ -73,11 +75,11 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
   return db.exclusive(async () => {
-    // Victims per indicator from the all-time pairs (window-sql.ts), not a scan of the sightings.
+    // Victims per indicator as derived (window-sql.ts), not counted from the sightings here.
     await ensureDerived(db);
     const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
     const rows = await db.all<Record<string, unknown>>(
-      `WITH m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM pairs_all WHERE indicator_id IS NOT NULL GROUP BY indicator_id),
+      `WITH m AS (SELECT indicator_id AS id, victims FROM derived_indicator_victims),
        f AS (
          SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
          WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)

@@ -2,20 +2,24 @@
 // and an "others" row, plus what was excluded and why.
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
-import { constituencyParams, GRADE_RANK, loadConstituency, SIGHTING_CTES_NO_OWNER, windowParams } from './victim-sql.js';
-import { COUNT_COLUMNS, hasRanges, victimWindow, WINDOW_VICTIMS } from './window-sql.js';
+import { GRADE_RANK, loadConstituency, SIGHTING_CTES_NO_OWNER, windowParams } from './victim-sql.js';
+import { COUNT_COLUMNS, victimWindow, windowVictims } from './window-sql.js';
 
 /** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
 export const PRODUCT = (d: string) =>
   `CASE WHEN ${d}.product IS NOT NULL THEN concat_ws(' ', ${d}.vendor, ${d}.product) WHEN ${d}.vendor IS NOT NULL THEN ${d}.vendor || ' (model unknown)' END`;
 
-/** Per dimension: a CTE `keys(victim, k, label)`; multi-valued dimensions list a victim more than once. */
+/**
+ * Per dimension: a CTE `keys(victim, k, label)`; multi-valued dimensions list a victim more than
+ * once. Single-valued ones read the counted victims (`counted v`) and carry their unit, so they
+ * are grouped without a join.
+ */
 const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
-  country: { sql: `SELECT victim, coalesce(country, '??') AS k, NULL AS label FROM v`, single: true },
-  asn: { sql: `SELECT victim, coalesce(asn::VARCHAR, '??') AS k, as_org AS label FROM v`, single: true },
-  org: { sql: `SELECT victim, coalesce(as_org, 'Unknown') AS k, NULL AS label FROM v`, single: true },
+  country: { sql: `SELECT v.victim, v.unit, coalesce(country, '??') AS k, NULL AS label FROM counted v`, single: true },
+  asn: { sql: `SELECT v.victim, v.unit, coalesce(asn::VARCHAR, '??') AS k, as_org AS label FROM counted v`, single: true },
+  org: { sql: `SELECT v.victim, v.unit, coalesce(as_org, 'Unknown') AS k, NULL AS label FROM counted v`, single: true },
   grade: {
-    sql: `SELECT victim, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS k, NULL AS label FROM v`,
+    sql: `SELECT v.victim, v.unit, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS k, NULL AS label FROM counted v`,
     single: true,
   },
   family: { sql: `SELECT DISTINCT victim, coalesce(family, 'unknown') AS k, NULL AS label FROM s`, single: false },
@@ -29,20 +33,20 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
     single: false,
   },
   // The identify stage's view of each victim (`ident`, see victim-sql.ts); 'unknown' when unidentified.
-  device: { sql: `SELECT v.victim, coalesce(d.device_type, 'unknown') AS k, NULL AS label FROM v LEFT JOIN device_identities d ON d.device = v.ident`, single: true },
+  device: { sql: `SELECT v.victim, v.unit, coalesce(d.device_type, 'unknown') AS k, NULL AS label FROM counted v LEFT JOIN device_identities d ON d.device = v.ident`, single: true },
   vendor: {
-    sql: `SELECT v.victim, coalesce(lower(d.vendor), 'unknown') AS k, d.vendor AS label FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    sql: `SELECT v.victim, v.unit, coalesce(lower(d.vendor), 'unknown') AS k, d.vendor AS label FROM counted v LEFT JOIN device_identities d ON d.device = v.ident`,
     single: true,
   },
   // "router|TP-Link": the device mix of the report, one key per type and vendor.
   'device-vendor': {
-    sql: `SELECT v.victim, coalesce(d.device_type, 'unknown') || '|' || coalesce(d.vendor, 'unknown') AS k, NULL AS label
-          FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    sql: `SELECT v.victim, v.unit, coalesce(d.device_type, 'unknown') || '|' || coalesce(d.vendor, 'unknown') AS k, NULL AS label
+          FROM counted v LEFT JOIN device_identities d ON d.device = v.ident`,
     single: true,
   },
   product: {
-    sql: `SELECT v.victim, coalesce(lower(${PRODUCT('d')}), 'unknown') AS k, ${PRODUCT('d')} AS label
-          FROM v LEFT JOIN device_identities d ON d.device = v.ident`,
+    sql: `SELECT v.victim, v.unit, coalesce(lower(${PRODUCT('d')}), 'unknown') AS k, ${PRODUCT('d')} AS label
+          FROM counted v LEFT JOIN device_identities d ON d.device = v.ident`,
     single: true,
   },
   cve: {
@@ -63,34 +67,36 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
       incl_warned: q.includeWarned ?? false,
       incl_outside: q.includeOutside ?? false,
     };
-    const dim0 = KEYS[q.by];
-    if (dim0.single) await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS SELECT NULL::UHUGEINT AS victim WHERE false`);
-    else {
-      // Owners are filtered on the victims (census_v); the sightings only give the keys.
+    const dim = KEYS[q.by];
+    // Single-valued dimensions read the window table only; multi-valued ones (family, tag,
+    // indicator, ...) also need the window's sightings for their keys, materialised once here.
+    // Owners are filtered on the victims; the sightings only give the keys.
+    if (!dim.single) {
       const { from, to } = windowParams(q);
       await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES_NO_OWNER} SELECT * FROM s`, { from: from!, to: to! });
     }
-    await db.run(`CREATE OR REPLACE TEMP TABLE census_v AS WITH ${WINDOW_VICTIMS(window, hasRanges(q.constituency), COUNT_COLUMNS)} SELECT * FROM v`, {
-      ...constituencyParams(q.constituency),
-      owner: q.owner ?? null,
-    });
-    const VICTIM_CTES = `s AS (SELECT * FROM census_s), v AS (SELECT * FROM census_v)`;
+    const S_CTE = dim.single ? `s AS (SELECT NULL::UHUGEINT AS victim WHERE false)` : `s AS (SELECT * FROM census_s)`;
+    const wv = windowVictims(window, q, COUNT_COLUMNS);
+    const VICTIM_CTES = `${S_CTE}, ${wv.cte}`;
     const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
-    const dim = KEYS[q.by];
+    const vparams = { ...params, ...wv.params };
     const groups = await db.all<{ k: string; label: string | null; n: bigint }>(
       `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
        SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
-       FROM counted JOIN keys USING (victim) GROUP BY k ORDER BY n DESC, k`,
-      params,
+       FROM ${dim.single ? 'keys' : 'counted JOIN keys USING (victim)'} GROUP BY k ORDER BY n DESC, k`,
+      vparams,
     );
+    // The totals in one pass over the window's victims.
     const totals = await db.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
-      `WITH ${VICTIM_CTES}, ${counted}
-       SELECT (SELECT count(DISTINCT unit) FROM counted) AS total,
-              (SELECT count(DISTINCT victim) FROM counted) AS addresses,
-              (SELECT count(DISTINCT device) FROM counted) AS devices,
-              (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned) AS warned,
-              (SELECT count(DISTINCT unit) FROM v WHERE grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside) AS outside`,
-      params,
+      `WITH ${VICTIM_CTES},
+       x AS (SELECT *, grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside) AS counted FROM v)
+       SELECT count(DISTINCT unit) FILTER (WHERE counted) AS total,
+              count(DISTINCT victim) FILTER (WHERE counted) AS addresses,
+              count(DISTINCT device) FILTER (WHERE counted) AS devices,
+              count(DISTINCT unit) FILTER (WHERE grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned) AS warned,
+              count(DISTINCT unit) FILTER (WHERE grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside) AS outside
+       FROM x`,
+      vparams,
     );
     const total = Number(totals!.total);
     const share = (n: number) => (total ? n / total : 0);
@@ -108,7 +114,7 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
         const r = await db.one<{ n: bigint }>(
           `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
            SELECT count(DISTINCT unit) AS n FROM counted JOIN keys USING (victim) WHERE NOT list_contains(from_json($top_keys, '["VARCHAR"]'), k)`,
-          { ...params, top_keys: JSON.stringify(rows.map((r) => r.key)) },
+          { ...vparams, top_keys: JSON.stringify(rows.map((r) => r.key)) },
         );
         n = Number(r!.n);
       }

@@ -3,8 +3,8 @@
 // constituency, owner) so the report's and the dashboard's figures agree with `botcensus census`.
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
-import { constituencyParams, GRADE_RANK, loadConstituency } from './victim-sql.js';
-import { COUNT_COLUMNS, hasRanges, SIGHTING_GRADE, victimWindow, windowSource, WINDOW_VICTIMS, windowRef } from './window-sql.js';
+import { GRADE_RANK, loadConstituency } from './victim-sql.js';
+import { COUNT_COLUMNS, SIGHTING_GRADE, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
 
 const DAY = 86_400_000;
 
@@ -13,8 +13,6 @@ const COUNTED = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warn
 
 function scopeParams(q: VictimScope) {
   return {
-    ...constituencyParams(q.constituency),
-    owner: q.owner ?? null,
     min_grade: GRADE_RANK[q.minGrade ?? 'one-way'],
     incl_warned: q.includeWarned ?? false,
     incl_outside: q.includeOutside ?? false,
@@ -32,12 +30,13 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
     // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
     // that day. The grade is that of the day; the unit (device or address) and the exclusions are
     // the census' own for the victim over the whole range, so identification applies unchanged.
-    // Days come folded from pair_days (window-sql.ts); the few sightings that span midnight are
+    // Days come folded from derived_pair_days (window-sql.ts); the few sightings that span midnight are
     // spread over their days here.
+    const wv = windowVictims(window, q, COUNT_COLUMNS);
     const rows = await db.all<{ day: string; n: bigint }>(
-      `WITH ${WINDOW_VICTIMS(window, hasRanges(q.constituency), COUNT_COLUMNS)},
+      `WITH ${wv.cte},
        sd AS (
-         SELECT day, victim, indicator_id, g, t, f FROM pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
+         SELECT day, victim, indicator_id, g, t, f FROM derived_pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
          UNION ALL
          SELECT * FROM (
            SELECT unnest(generate_series(date_trunc('day', first_seen), date_trunc('day', last_seen), INTERVAL 1 DAY)) AS day,
@@ -56,6 +55,7 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
        GROUP BY 1`,
       {
         ...scopeParams(q),
+        ...wv.params,
         first_day: new Date(first).toISOString(),
         last_day: new Date(last).toISOString(),
       },
@@ -71,9 +71,10 @@ export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<Indi
   return db.exclusive(async () => {
     const window = await windowRef(db, q);
     await loadConstituency(db, q.constituency);
-    const params = { ...scopeParams(q), ...window.params, limit: q.limit };
+    const wv = windowVictims(window.table, q, COUNT_COLUMNS);
+    const params = { ...scopeParams(q), ...wv.params, ...window.params, limit: q.limit };
     const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
-      `WITH ${WINDOW_VICTIMS(window.table, hasRanges(q.constituency), COUNT_COLUMNS)}, ${COUNTED}, ${windowSource(window.all)},
+      `WITH ${wv.cte}, ${COUNTED}, ${windowSource(window.all)},
        hits AS (
          SELECT DISTINCT src.victim, coalesce(i.value, 'report:' || src.rkey) AS k, coalesce(i.type, 'report') AS type,
                 i.source, coalesce(src.family, i.family) AS family, src.kind

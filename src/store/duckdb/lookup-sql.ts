@@ -11,13 +11,13 @@ export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: stri
   return { ...(await lookupEvidence(db, ip, text, false)), ...(await lookupNearMisses(db, ip, match)) };
 }
 
-/** The sightings as lookup reads them: pairs_all has the same columns, folded per victim and import. */
+/** The sightings as lookup reads them: derived_pairs_all has the same columns, folded per victim and import. */
 const SIGHTINGS = 'sightings';
-const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0 AS last_seen, t AS to_indicator, f AS from_indicator FROM pairs_all)`;
+const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0 AS last_seen, t AS to_indicator, f AS from_indicator FROM derived_pairs_all)`;
 
 /**
  * One address's enrichment, indicator and warninglist status, and the evidence behind its
- * sightings. `folded` reads the derived pairs_all (ordered by victim: a few blocks instead of a
+ * sightings. `folded` reads derived_pairs_all (ordered by victim: a few blocks instead of a
  * scan of the sightings), worth it where many lookups follow (the server), not for one (the CLI).
  */
 export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean): Promise<LookupEvidence> {

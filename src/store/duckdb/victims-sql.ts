@@ -2,20 +2,20 @@
 import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
 import type { Db, Param } from './connection.js';
-import { constituencyParams, GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
-import { hasRanges, victimWindow, WINDOW_VICTIMS } from './window-sql.js';
+import { GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
+import { victimWindow, windowVictims } from './window-sql.js';
 
 /** The victim query over a window table (victimWindow) and its parameters, for the list and for exports. */
 export function victimsQuery(f: VictimFilter, window: string): { sql: string; params: Record<string, Param> } {
+  const wv = windowVictims(window, f);
   return {
-    sql: `WITH ${WINDOW_VICTIMS(window, hasRanges(f.constituency))}
+    sql: `WITH ${wv.cte}
      SELECT * FROM v
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
        AND ($family IS NULL OR list_contains(v.families, $family)) AND v.inside
      ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
     params: {
-      ...constituencyParams(f.constituency),
-      owner: f.owner ?? null,
+      ...wv.params,
       country: f.country?.toUpperCase() ?? null,
       asn: f.asn ?? null,
       family: f.family ?? null,

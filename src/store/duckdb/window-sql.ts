@@ -3,22 +3,23 @@
 // windows again and again (and a report asks several questions of one window), so each window's
 // victims are computed once into a temp table and every question about them reads that table.
 //
-// Derived tables, rebuilt when the data version changes:
-// - pair_days: the sightings folded per day, victim, indicator (and report type, kind, family),
+// Derived tables (schema-derived.ts), rebuilt when the data version changes:
+// - derived_pair_days: the sightings folded per day, victim, indicator (and report type, kind, family),
 //   for sightings that lie within one day. A window's full days read these instead of the hourly
 //   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days, and
 //   sightings spanning midnight, are read from the sightings themselves, so answers are exact.
-// - pairs_all: the sightings folded per victim, indicator, kind, family and import over all time,
+// - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over all time,
 //   ordered by victim so that one victim's evidence is read from a few blocks (lookup), and the
 //   source of the all-time window.
-// - victim_owner: each victim's owner from the contact database (the most specific block wins).
+// - derived_victim_owner: each victim's owner from the contact database (the most specific block wins).
+import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
 import { OWNER_CTE, VICTIM_ROW_CTES_FROM_PAIRS } from './victim-sql.js';
 
 const DAY = 86_400_000;
 /** Windows kept at once; each is one row per victim. */
-const MAX_WINDOWS = 8;
+const MAX_WINDOWS = 6;
 
 interface Derived {
   version: string;
@@ -34,7 +35,7 @@ const derivedOf = new WeakMap<Db, Derived>();
 /** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
 export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
 
-/** Makes sure the derived tables (pair_days, pairs_all, victim_owner) are those of the current data. */
+/** Makes sure the derived tables (schema-derived.ts) are those of the current data. */
 export async function ensureDerived(db: Db): Promise<void> {
   await db.exclusive(() => derived(db));
 }
@@ -44,27 +45,39 @@ async function derived(db: Db): Promise<Derived> {
   const known = derivedOf.get(db);
   if (known?.version === version) return known;
   for (const table of known?.windows.values() ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE pair_days AS
-     SELECT date_trunc('day', first_seen) AS day, victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family,
-            max(${SIGHTING_GRADE})::UTINYINT AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
-            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events
-     FROM sightings WHERE date_trunc('day', first_seen) = date_trunc('day', last_seen)
-     GROUP BY ALL ORDER BY day`,
-  );
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE pairs_all AS
-     SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, import_id,
-            max(${SIGHTING_GRADE})::UTINYINT AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f, bool_or(answered) AS answered,
-            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events, sum(bytes) AS bytes,
-            min(first_line) AS first_line, any_value(detail) AS detail
-     FROM sightings GROUP BY ALL ORDER BY victim`,
-  );
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE victim_owner AS
-     WITH s0 AS (SELECT DISTINCT victim FROM sightings), ${OWNER_CTE} SELECT * FROM vo`,
-  );
-  const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(first_seen)) AS lo, epoch_ms(max(last_seen)) AS hi FROM sightings`);
+  const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
+  if (stored?.value !== version) {
+    // No transaction (a caller may hold one): the version is written last, so a rebuild cut short
+    // is redone by the next question.
+    await db.run(`DELETE FROM meta WHERE key = 'derived_version'`);
+    await db.run(`DELETE FROM derived_pair_days`);
+    await db.run(
+      `INSERT INTO derived_pair_days
+       SELECT date_trunc('day', first_seen) AS day, victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family,
+              max(${SIGHTING_GRADE}) AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
+              max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events
+       FROM sightings WHERE date_trunc('day', first_seen) = date_trunc('day', last_seen)
+       GROUP BY ALL ORDER BY day`,
+    );
+    await db.run(`DELETE FROM derived_pairs_all`);
+    await db.run(
+      `INSERT INTO derived_pairs_all
+       SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, import_id,
+              max(${SIGHTING_GRADE}) AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f, bool_or(answered) AS answered,
+              max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events, sum(bytes) AS bytes,
+              min(first_line) AS first_line, any_value(detail) AS detail
+       FROM sightings GROUP BY ALL ORDER BY victim`,
+    );
+    await db.run(`DELETE FROM derived_indicator_victims`);
+    await db.run(
+      `INSERT INTO derived_indicator_victims
+       SELECT indicator_id, count(DISTINCT victim) FROM derived_pairs_all WHERE indicator_id IS NOT NULL GROUP BY indicator_id`,
+    );
+    await db.run(`DELETE FROM derived_victim_owner`);
+    await db.run(`INSERT INTO derived_victim_owner WITH s0 AS (SELECT DISTINCT victim FROM derived_pairs_all), ${OWNER_CTE} SELECT * FROM vo`);
+    await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
+  }
+  const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(f0)) AS lo, epoch_ms(max(l0)) AS hi FROM derived_pairs_all`);
   const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0 };
   derivedOf.set(db, d);
   return d;
@@ -75,7 +88,7 @@ const ts = (ms: number | undefined, open: string): string => (ms === undefined ?
 /**
  * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_PAIRS' `v` (less
  * `inside`, which depends on the question's constituency) and of the victim list (families,
- * indicators, kinds, first/last seen, events), for every owner. Read it through WINDOW_VICTIMS.
+ * indicators, kinds, first/last seen, events), for every owner. Read it through windowVictims.
  */
 export async function victimWindow(db: Db, w: { from?: number; to?: number }): Promise<string> {
   return (await windowRef(db, w)).table;
@@ -137,7 +150,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
                 min(pk.f0) AS first_seen, max(pk.l0) AS last_seen, sum(pk.events) AS events
          FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)
        SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
-       FROM v JOIN agg USING (victim) LEFT JOIN victim_owner o USING (victim)`,
+       FROM v JOIN agg USING (victim) LEFT JOIN derived_victim_owner o USING (victim)`,
       params,
     );
     d.windows.set(key, table);
@@ -152,15 +165,15 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
 
 /**
  * CTE `src` with params $from, $to, $full_from, $full_to (WindowRef.params): the window's
- * sightings, folded per day where the day lies wholly inside the window, as rows of pair_days;
+ * sightings, folded per day where the day lies wholly inside the window, as rows of derived_pair_days;
  * for all time (WindowRef.all) the all-time pairs, without parameters.
  */
 export function windowSource(all: boolean): string {
-  if (all) return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM pairs_all)`;
+  if (all) return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM derived_pairs_all)`;
   return `
   src AS (
     SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events
-    FROM pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
+    FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
     UNION ALL
     SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END, kind, family, ${SIGHTING_GRADE},
            to_indicator, from_indicator, device_id, first_seen, last_seen, events
@@ -170,24 +183,35 @@ export function windowSource(all: boolean): string {
                AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
 }
 
+export interface WindowScope {
+  constituency?: Constituency;
+  owner?: string;
+}
+
 /**
- * CTE `v` over a window table: its victims of the owner `$owner` (all when NULL), each with
- * `inside` for the question's constituency ($has_c, $c_countries, $c_asns, and constituency_ranges
- * when `ranges`: only then is the range join paid). `columns` narrows what is read (the lists of
- * the victim list are the widest).
+ * CTE `v` over a window table and its parameters: the victims of the scope's owner (all without
+ * one), each with `inside` for its constituency (TRUE without one). Only the parts a scope needs
+ * are in the SQL, so the common question (no owner, no constituency) pays for none of them.
+ * `columns` narrows what is read (the victim list's lists are the widest).
  */
-export const WINDOW_VICTIMS = (table: string, ranges: boolean, columns = 'w.*'): string => {
+export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'): { cte: string; params: Record<string, Param> } {
   if (!/^victim_window_\d+$/.test(table)) throw new Error(`not a window table: ${table}`);
-  const inRanges = ranges ? 'OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)' : '';
-  return `
-  v AS (
-    SELECT ${columns}, (NOT $has_c OR list_contains(string_split($c_countries, ','), w.country) OR list_contains(string_split($c_asns, ','), w.asn::VARCHAR)
-                 ${inRanges}) AS inside
-    FROM ${table} w WHERE $owner::VARCHAR IS NULL OR w.owner = $owner::VARCHAR)`;
-};
+  const params: Record<string, Param> = {};
+  const c = scope.constituency;
+  let inside = 'TRUE';
+  if (c) {
+    params.c_countries = c.countries.map((x) => x.toUpperCase()).join(',');
+    params.c_asns = c.asns.join(',');
+    inside = `coalesce(w.country IN (SELECT unnest(string_split($c_countries, ','))) OR w.asn IN (SELECT TRY_CAST(x AS BIGINT) FROM unnest(string_split($c_asns, ',')) AS t(x))
+               ${c.ranges.length ? 'OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)' : ''}, FALSE)`;
+  }
+  let where = '';
+  if (scope.owner !== undefined) {
+    params.owner = scope.owner;
+    where = 'WHERE w.owner = $owner';
+  }
+  return { cte: `v AS (SELECT ${columns}, ${inside} AS inside FROM ${table} w ${where})`, params };
+}
 
 /** The columns of a window table that counting needs (census, trend), without the victim list's. */
 export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.warned_by, w.owner';
-
-/** Whether a question's constituency has address ranges (WINDOW_VICTIMS' `ranges`). */
-export const hasRanges = (c: { ranges: unknown[] } | undefined): boolean => (c?.ranges.length ?? 0) > 0;
