@@ -82,51 +82,55 @@ export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: b
  * rows touch the address at all. This reads the raw telemetry, so it costs a scan of the flows.
  */
 export async function lookupNearMisses(db: Db, ip: bigint, match: MatchOptions): Promise<NearMissResult> {
-  const p = { ip: ip.toString() };
-  const near = await db.all<Record<string, unknown>>(
-    `WITH cand AS (
-       SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
-       FROM flows t JOIN indicators i ON i.type IN ('ip', 'cidr', 'ip-port')
-         AND ((t.src = $ip::UHUGEINT AND t.dst BETWEEN i.lo AND i.hi) OR (t.dst = $ip::UHUGEINT AND t.src BETWEEN i.lo AND i.hi))
-       UNION ALL
-       SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, NULL, 'dns'
-       FROM dns t JOIN indicators i ON i.domain IS NOT NULL AND list_contains(domain_suffixes(t.query), i.domain)
-       WHERE t.client = $ip::UHUGEINT)
-     SELECT c.value, c.kind, c.ts, c.line, im.file,
-       CASE
-         WHEN $ip::UHUGEINT BETWEEN c.lo AND c.hi THEN 'the address is itself this indicator'
-         WHEN EXISTS (SELECT 1 FROM indicators x WHERE x.type IN ('ip', 'cidr', 'ip-port') AND $ip::UHUGEINT BETWEEN x.lo AND x.hi)
-           THEN 'the address is itself an indicator'
-         WHEN NOT c.for_detection THEN 'the indicator is marked not for detection'
-         WHEN EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'cidr' AND c.lo >= w.lo AND c.hi <= w.hi)
-           OR EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'domain' AND list_contains(domain_suffixes(c.domain), w.domain))
-           THEN 'the indicator is on a warninglist'
-         WHEN c.port IS NOT NULL AND c.far_port IS DISTINCT FROM c.port THEN 'port ' || coalesce(c.far_port::VARCHAR, 'none') || ' is not the indicator''s port ' || c.port
-         WHEN c.first_seen IS NOT NULL AND c.ts < c.first_seen - to_milliseconds($grace)
-           THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, before the indicator''s window opens ' || strftime(c.first_seen, '%Y-%m-%d') || ' (grace included)'
-         WHEN c.last_seen IS NOT NULL AND c.ts > c.last_seen + to_milliseconds($grace)
-           THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, after the indicator''s window closed ' || strftime(c.last_seen, '%Y-%m-%d') || ' (grace included)'
-       END AS reason
-     FROM cand c JOIN imports im ON im.id = c.import_id
-     WHERE reason IS NOT NULL ORDER BY c.ts LIMIT 50`,
-    { ...p, grace: match.graceMs },
-  );
-  const nearMisses: NearMiss[] = near.map((r) => ({
-    indicator: r.value as string,
-    kind: r.kind as string,
-    ts: r.ts as Date,
-    file: r.file as string,
-    line: Number(r.line),
-    reason: r.reason as string,
-  }));
-  const tr = await db.one<{ n: bigint }>(
-    `SELECT (SELECT count(*) FROM flows WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
-          + (SELECT count(*) FROM dns WHERE client = $ip::UHUGEINT)
-          + (SELECT count(*) FROM http WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
-          + (SELECT count(*) FROM tls WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
-          + (SELECT count(*) FROM alerts WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
-          + (SELECT count(*) FROM reports WHERE ip = $ip::UHUGEINT) AS n`,
-    p,
-  );
-  return { nearMisses, telemetryRows: Number(tr!.n) };
+  return db.exclusive(async () => {
+    const p = { ip: ip.toString() };
+    // The address's flows, read once (the scan is the cost): near misses and the count use them.
+    await db.run(`CREATE OR REPLACE TEMP TABLE lookup_flows AS SELECT ts, line, import_id, src, dst, sport, dport FROM flows WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT`, p);
+    const near = await db.all<Record<string, unknown>>(
+      `WITH cand AS (
+         SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
+         FROM lookup_flows t JOIN indicators i ON i.type IN ('ip', 'cidr', 'ip-port')
+           AND ((t.src = $ip::UHUGEINT AND t.dst BETWEEN i.lo AND i.hi) OR (t.dst = $ip::UHUGEINT AND t.src BETWEEN i.lo AND i.hi))
+         UNION ALL
+         SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, NULL, 'dns'
+         FROM dns t JOIN indicators i ON i.domain IS NOT NULL AND list_contains(domain_suffixes(t.query), i.domain)
+         WHERE t.client = $ip::UHUGEINT)
+       SELECT c.value, c.kind, c.ts, c.line, im.file,
+         CASE
+           WHEN $ip::UHUGEINT BETWEEN c.lo AND c.hi THEN 'the address is itself this indicator'
+           WHEN EXISTS (SELECT 1 FROM indicators x WHERE x.type IN ('ip', 'cidr', 'ip-port') AND $ip::UHUGEINT BETWEEN x.lo AND x.hi)
+             THEN 'the address is itself an indicator'
+           WHEN NOT c.for_detection THEN 'the indicator is marked not for detection'
+           WHEN EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'cidr' AND c.lo >= w.lo AND c.hi <= w.hi)
+             OR EXISTS (SELECT 1 FROM warnings w WHERE w.kind = 'domain' AND list_contains(domain_suffixes(c.domain), w.domain))
+             THEN 'the indicator is on a warninglist'
+           WHEN c.port IS NOT NULL AND c.far_port IS DISTINCT FROM c.port THEN 'port ' || coalesce(c.far_port::VARCHAR, 'none') || ' is not the indicator''s port ' || c.port
+           WHEN c.first_seen IS NOT NULL AND c.ts < c.first_seen - to_milliseconds($grace)
+             THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, before the indicator''s window opens ' || strftime(c.first_seen, '%Y-%m-%d') || ' (grace included)'
+           WHEN c.last_seen IS NOT NULL AND c.ts > c.last_seen + to_milliseconds($grace)
+             THEN 'seen ' || strftime(c.ts, '%Y-%m-%d %H:%M') || ' UTC, after the indicator''s window closed ' || strftime(c.last_seen, '%Y-%m-%d') || ' (grace included)'
+         END AS reason
+       FROM cand c JOIN imports im ON im.id = c.import_id
+       WHERE reason IS NOT NULL ORDER BY c.ts LIMIT 50`,
+      { ...p, grace: match.graceMs },
+    );
+    const nearMisses: NearMiss[] = near.map((r) => ({
+      indicator: r.value as string,
+      kind: r.kind as string,
+      ts: r.ts as Date,
+      file: r.file as string,
+      line: Number(r.line),
+      reason: r.reason as string,
+    }));
+    const tr = await db.one<{ n: bigint }>(
+      `SELECT (SELECT count(*) FROM lookup_flows)
+            + (SELECT count(*) FROM dns WHERE client = $ip::UHUGEINT)
+            + (SELECT count(*) FROM http WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
+            + (SELECT count(*) FROM tls WHERE client = $ip::UHUGEINT OR server = $ip::UHUGEINT)
+            + (SELECT count(*) FROM alerts WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT)
+            + (SELECT count(*) FROM reports WHERE ip = $ip::UHUGEINT) AS n`,
+      p,
+    );
+    return { nearMisses, telemetryRows: Number(tr!.n) };
+  });
 }
