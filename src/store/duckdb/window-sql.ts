@@ -133,20 +133,20 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     await db.run(
       `CREATE TEMP TABLE ${table} AS
        WITH ${windowSource(all)},
+       -- Plain keys only (no list aggregates here: they cost more than the extra rows).
        pk AS (
-         SELECT victim, indicator_id, rkey, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
-                min(f0) AS f0, max(l0) AS l0, sum(events) AS events,
-                list(DISTINCT coalesce(family, 'unknown')) AS families, list(DISTINCT kind) AS kinds
-         FROM src GROUP BY victim, indicator_id, rkey),
+         SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
+                max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
+         FROM src GROUP BY ALL),
        pair AS (
          SELECT victim, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
                 min(f0) AS f0, max(l0) AS l0, NULL::VARCHAR AS owner
          FROM pk GROUP BY victim, indicator_id),
        ${VICTIM_ROW_CTES_FROM_PAIRS},
        agg AS (
-         SELECT pk.victim, list_sort(list_distinct(flatten(list(pk.families)))) AS families,
+         SELECT pk.victim, list_sort(list(DISTINCT pk.family)) AS families,
                 list_sort(list(DISTINCT coalesce(i.value, 'report:' || pk.rkey))) AS indicators,
-                list_sort(list_distinct(flatten(list(pk.kinds)))) AS kinds,
+                list_sort(list(DISTINCT pk.kind)) AS kinds,
                 min(pk.f0) AS first_seen, max(pk.l0) AS last_seen, sum(pk.events) AS events
          FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)
        SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
