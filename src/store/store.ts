@@ -338,6 +338,12 @@ export interface Store {
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
+  /**
+   * Keep the store's derived tables (per-day and all-time folds of the sightings) current from now
+   * on, building them now: for a process that asks many questions (the server, a report). Without
+   * it, questions read the sightings directly unless the derived tables happen to be current.
+   */
+  prepareForQueries(): Promise<void>;
   /** lookup's evidence part only: what a dashboard shows first. */
   lookupEvidence(ip: bigint): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */

@@ -73,13 +73,16 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
   });
 }
 
+const DERIVED_VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, victims FROM derived_indicator_victims`;
+const VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id`;
+
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
   return db.exclusive(async () => {
-    // Victims per indicator as derived (window-sql.ts), not counted from the sightings here.
-    await ensureDerived(db);
+    // Victims per indicator as derived (window-sql.ts) when current, else counted from the sightings.
+    const folded = await ensureDerived(db);
     const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
     const rows = await db.all<Record<string, unknown>>(
-      `WITH m AS (SELECT indicator_id AS id, victims FROM derived_indicator_victims),
+      `WITH m AS (${folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR}),
        f AS (
          SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
          WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)

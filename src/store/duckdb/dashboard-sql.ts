@@ -4,7 +4,7 @@
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
 import { GRADE_RANK, loadConstituency } from './victim-sql.js';
-import { COUNT_COLUMNS, SIGHTING_GRADE, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
+import { COUNT_COLUMNS, ensureDerived, SIGHTING_GRADE, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
 
 const DAY = 86_400_000;
 
@@ -26,24 +26,24 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
     const first = Math.floor(q.from / DAY) * DAY;
     const last = Math.floor(q.to / DAY) * DAY;
     const window = await victimWindow(db, { from: first, to: last + DAY - 1 });
+    const folded = await ensureDerived(db);
     await loadConstituency(db, q.constituency);
     // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
     // that day. The grade is that of the day; the unit (device or address) and the exclusions are
     // the census' own for the victim over the whole range, so identification applies unchanged.
-    // Days come folded from derived_pair_days (window-sql.ts); the few sightings that span midnight are
-    // spread over their days here.
+    // Days come folded from derived_pair_days when it is current (window-sql.ts), the few sightings
+    // that span midnight spread over their days here; otherwise every sighting is spread here.
     const wv = windowVictims(window, q, COUNT_COLUMNS);
     const rows = await db.all<{ day: string; n: bigint }>(
       `WITH ${wv.cte},
        sd AS (
-         SELECT day, victim, indicator_id, g, t, f FROM derived_pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
-         UNION ALL
+         ${folded ? 'SELECT day, victim, indicator_id, g, t, f FROM derived_pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP UNION ALL' : ''}
          SELECT * FROM (
            SELECT unnest(generate_series(date_trunc('day', first_seen), date_trunc('day', last_seen), INTERVAL 1 DAY)) AS day,
                   victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f
            FROM sightings
-           WHERE date_trunc('day', first_seen) <> date_trunc('day', last_seen)
-             AND last_seen >= $first_day::TIMESTAMP AND first_seen < $last_day::TIMESTAMP + INTERVAL 1 DAY)
+           WHERE ${folded ? "date_trunc('day', first_seen) <> date_trunc('day', last_seen) AND" : ''}
+                 last_seen >= $first_day::TIMESTAMP AND first_seen < $last_day::TIMESTAMP + INTERVAL 1 DAY)
          WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
        pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
        vd AS (
@@ -74,7 +74,7 @@ export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<Indi
     const wv = windowVictims(window.table, q, COUNT_COLUMNS);
     const params = { ...scopeParams(q), ...wv.params, ...window.params, limit: q.limit };
     const rows = await db.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
-      `WITH ${wv.cte}, ${COUNTED}, ${windowSource(window.all)},
+      `WITH ${wv.cte}, ${COUNTED}, ${windowSource(window.source)},
        hits AS (
          SELECT DISTINCT src.victim, coalesce(i.value, 'report:' || src.rkey) AS k, coalesce(i.type, 'report') AS type,
                 i.source, coalesce(src.family, i.family) AS family, src.kind

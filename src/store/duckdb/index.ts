@@ -51,6 +51,7 @@ import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
 import type { NotifyStore } from '../notify.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
+import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
 
@@ -373,6 +374,10 @@ export class DuckDbStore implements Store {
 
   victims(f: VictimFilter): Promise<VictimRow[]> {
     return victims(this.db, f);
+  }
+
+  prepareForQueries(): Promise<void> {
+    return foldDerived(this.db);
   }
 
   lookupEvidence(ip: bigint): Promise<LookupEvidence> {

@@ -17,12 +17,12 @@ const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0
 
 /**
  * One address's enrichment, indicator and warninglist status, and the evidence behind its
- * sightings. `folded` reads derived_pairs_all (ordered by victim: a few blocks instead of a
- * scan of the sightings), worth it where many lookups follow (the server), not for one (the CLI).
+ * sightings. `folded` reads derived_pairs_all when it is current (ordered by victim: a few blocks
+ * instead of a scan of the sightings): the server asks for it, the CLI's single lookup does not.
  */
 export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean): Promise<LookupEvidence> {
   return db.exclusive(async () => {
-    if (folded) await ensureDerived(db);
+    const fromFolded = folded && (await ensureDerived(db));
     const p = { ip: ip.toString() };
     const host = await db.one<{ asn: bigint | null; as_org: string | null; country: string | null; source: string | null }>(
       `SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`,
@@ -42,7 +42,7 @@ export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: b
               max(s.last_seen) AS last_seen, sum(s.events) AS events, sum(s.bytes) AS bytes,
               bool_or(s.to_indicator) AS t, bool_or(s.from_indicator) AS f, bool_or(s.answered) AS answered,
               im.file, min(s.first_line) AS first_line
-       FROM ${folded ? FOLDED_SIGHTINGS : SIGHTINGS} s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
+       FROM ${fromFolded ? FOLDED_SIGHTINGS : SIGHTINGS} s LEFT JOIN indicators i ON i.id = s.indicator_id JOIN imports im ON im.id = s.import_id
        WHERE s.victim = $ip::UHUGEINT
        GROUP BY i.value, i.source, s.kind, im.file ORDER BY first_seen`,
       p,

@@ -28,24 +28,47 @@ interface Derived {
   maxTs: number;
   windows: Map<string, string>;
   seq: number;
+  /** The derived tables are current and windows are built from them (else from the sightings). */
+  folded: boolean;
 }
 
 const derivedOf = new WeakMap<Db, Derived>();
+/** Stores that keep the derived tables current (see foldDerived). */
+const folding = new WeakSet<Db>();
+
+/**
+ * From now on, keep the derived tables of this store current: rebuilt by the first question after
+ * a change. Worth it for a process that asks many questions (the server, a report); a one-shot
+ * command (`census`, `lookup`) reads the sightings directly when the derived tables are stale,
+ * instead of paying for a rebuild it would use once.
+ */
+export async function foldDerived(db: Db): Promise<void> {
+  folding.add(db);
+  await ensureDerived(db);
+}
 
 /** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
 export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
 
-/** Makes sure the derived tables (schema-derived.ts) are those of the current data. */
-export async function ensureDerived(db: Db): Promise<void> {
-  await db.exclusive(() => derived(db));
+/** Whether the derived tables (schema-derived.ts) are those of the current data (rebuilding them if this store folds). */
+export async function ensureDerived(db: Db): Promise<boolean> {
+  return (await db.exclusive(() => derived(db))).folded;
 }
 
 async function derived(db: Db): Promise<Derived> {
   const version = await dataVersion(db);
   const known = derivedOf.get(db);
-  if (known?.version === version) return known;
+  // Current, unless it reads the sightings and this store has since asked to fold them.
+  if (known?.version === version && (known.folded || !folding.has(db))) return known;
   for (const table of known?.windows.values() ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
+  const folded = stored?.value === version || folding.has(db);
+  if (!folded) {
+    const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(first_seen)) AS lo, epoch_ms(max(last_seen)) AS hi FROM sightings`);
+    const raw: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0, folded: false };
+    derivedOf.set(db, raw);
+    return raw;
+  }
   if (stored?.value !== version) {
     // No transaction (a caller may hold one): the version is written last, so a rebuild cut short
     // is redone by the next question.
@@ -78,7 +101,7 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
   const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(f0)) AS lo, epoch_ms(max(l0)) AS hi FROM derived_pairs_all`);
-  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0 };
+  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0, folded: true };
   derivedOf.set(db, d);
   return d;
 }
@@ -94,11 +117,13 @@ export async function victimWindow(db: Db, w: { from?: number; to?: number }): P
   return (await windowRef(db, w)).table;
 }
 
+/** Where a window's sightings are read: all-time pairs, day-folded pairs and edges, or the sightings. */
+export type WindowSourceKind = 'all' | 'days' | 'raw';
+
 export interface WindowRef {
   table: string;
-  /** The window is all time: windowSource(true), which takes no parameters. */
-  all: boolean;
-  /** Parameters of WINDOW_SOURCE for this window. */
+  source: WindowSourceKind;
+  /** Parameters of windowSource(source) for this window. */
   params: Record<string, Param>;
 }
 
@@ -119,20 +144,21 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
       full_from: ts(fullFrom, '-infinity'),
       full_to: ts(fullTo, 'infinity'),
     };
-    const all = from === undefined && to === undefined;
-    if (all) for (const k of Object.keys(sourceParams)) delete sourceParams[k];
+    const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
+    if (source === 'all') for (const k of Object.keys(sourceParams)) delete sourceParams[k];
+    if (source === 'raw') for (const k of ['full_from', 'full_to']) delete sourceParams[k];
     const known = d.windows.get(key);
     if (known) {
       d.windows.delete(key);
       d.windows.set(key, known);
-      return { table: known, all, params: sourceParams };
+      return { table: known, source, params: sourceParams };
     }
     const table = `victim_window_${++d.seq}`;
     const params: Record<string, Param> = { ...sourceParams, has_c: false, c_countries: '', c_asns: '' };
     await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
     await db.run(
       `CREATE TEMP TABLE ${table} AS
-       WITH ${windowSource(all)},
+       WITH ${windowSource(source)},
        -- Plain keys only (no list aggregates here: they cost more than the extra rows).
        pk AS (
          SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
@@ -148,9 +174,10 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
                 list_sort(list(DISTINCT coalesce(i.value, 'report:' || pk.rkey))) AS indicators,
                 list_sort(list(DISTINCT pk.kind)) AS kinds,
                 min(pk.f0) AS first_seen, max(pk.l0) AS last_seen, sum(pk.events) AS events
-         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)
+         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim),
+       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pk), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
-       FROM v JOIN agg USING (victim) LEFT JOIN derived_victim_owner o USING (victim)`,
+       FROM v JOIN agg USING (victim) LEFT JOIN o USING (victim)`,
       params,
     );
     d.windows.set(key, table);
@@ -159,26 +186,28 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
       d.windows.delete(oldKey);
       await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
     }
-    return { table, all, params: sourceParams };
+    return { table, source, params: sourceParams };
   });
 }
 
 /**
- * CTE `src` with params $from, $to, $full_from, $full_to (WindowRef.params): the window's
- * sightings, folded per day where the day lies wholly inside the window, as rows of derived_pair_days;
- * for all time (WindowRef.all) the all-time pairs, without parameters.
+ * CTE `src` (WindowRef.params): the window's sightings as rows of derived_pair_days. `days`:
+ * folded per day where the day lies wholly inside the window, the edges from the sightings ($from,
+ * $to, $full_from, $full_to); `all`: the all-time pairs (no parameters); `raw`: the sightings
+ * themselves ($from, $to), when the derived tables are not current.
  */
-export function windowSource(all: boolean): string {
-  if (all) return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM derived_pairs_all)`;
+export function windowSource(kind: WindowSourceKind): string {
+  const fromSightings = `SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, ${SIGHTING_GRADE} AS g,
+           to_indicator AS t, from_indicator AS f, device_id AS dev, first_seen AS f0, last_seen AS l0, events
+    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP`;
+  if (kind === 'all') return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM derived_pairs_all)`;
+  if (kind === 'raw') return `src AS (${fromSightings})`;
   return `
   src AS (
     SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events
     FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
     UNION ALL
-    SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END, kind, family, ${SIGHTING_GRADE},
-           to_indicator, from_indicator, device_id, first_seen, last_seen, events
-    FROM sightings
-    WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP
+    ${fromSightings}
       AND NOT (date_trunc('day', first_seen) = date_trunc('day', last_seen)
                AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
 }
