@@ -7,7 +7,7 @@ import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
 import { loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
-import { ensureDerived, victimWindow, windowVictims } from './window-sql.js';
+import { ensureDerived, windowLists, windowVictims } from './window-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -54,17 +54,19 @@ const total = (rows: { total_rows?: unknown }[]) => Number(rows[0]?.total_rows ?
 
 export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<VictimRow>> {
   return db.exclusive(async () => {
-    const window = await victimWindow(db, q);
+    const window = await windowLists(db, q);
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
-    const page = windowVictims(window, { owner: q.owner });
-    const counting = windowVictims(window, { owner: q.owner }, 'w.victim, w.country, w.asn');
+    const page = windowVictims(window.table, { owner: q.owner });
+    const counting = windowVictims(window.table, { owner: q.owner }, 'w.victim, w.country, w.asn');
+    const lists = window.lists;
     const params = { ...page.params, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null };
     const where = `($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside`;
     // The page by a top-N over the window table, the total by a count: no window function that
     // would carry every row's lists to the sort.
     const rows = await db.all<Record<string, unknown>>(
-      `WITH ${page.cte} SELECT * FROM v WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset`,
+      `WITH ${page.cte}, paged AS (SELECT * FROM v WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset)
+       SELECT v.*, l.* EXCLUDE (victim) FROM paged v JOIN ${lists} l USING (victim) ORDER BY ${order}`,
       { ...params, limit: q.limit, offset: q.offset },
     );
     const count = await db.one<{ n: bigint }>(`WITH ${counting.cte} SELECT count(*) AS n FROM v WHERE ${where}`, params);

@@ -3,7 +3,7 @@ import type { ExportFormat, ExportWhat, VictimFilter } from '../store.js';
 import type { Db } from './connection.js';
 import { loadConstituency } from './victim-sql.js';
 import { victimsQuery } from './victims-sql.js';
-import { victimWindow } from './window-sql.js';
+import { windowLists } from './window-sql.js';
 
 /** COPY takes its target as a literal: quote it as SQL quotes a string. */
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -19,7 +19,7 @@ export async function exportData(db: Db, what: ExportWhat, format: ExportFormat,
     let sql: string;
     let params: Record<string, unknown>;
     if (what === 'victims') {
-      const window = await victimWindow(db, f);
+      const window = await windowLists(db, f);
       await loadConstituency(db, f.constituency);
       const q = victimsQuery({ ...f, limit: f.limit ?? Number.MAX_SAFE_INTEGER }, window);
       sql = `SELECT ip_text(victim) AS ip, country, asn, as_org, owner, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade,

@@ -3,16 +3,16 @@ import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
-import { victimWindow, windowVictims } from './window-sql.js';
+import { windowLists, windowVictims } from './window-sql.js';
 
-/** The victim query over a window table (victimWindow) and its parameters, for the list and for exports. */
-export function victimsQuery(f: VictimFilter, window: string): { sql: string; params: Record<string, Param> } {
-  const wv = windowVictims(window, f);
+/** The victim query over a window table and its lists (windowLists) and its parameters, for the list and for exports. */
+export function victimsQuery(f: VictimFilter, window: { table: string; lists: string }): { sql: string; params: Record<string, Param> } {
+  const wv = windowVictims(window.table, f);
   return {
     sql: `WITH ${wv.cte}
-     SELECT * FROM v
+     SELECT v.*, l.* EXCLUDE (victim) FROM v JOIN ${window.lists} l USING (victim)
      WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
-       AND ($family IS NULL OR list_contains(v.families, $family)) AND v.inside
+       AND ($family IS NULL OR list_contains(l.families, $family)) AND v.inside
      ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
     params: {
       ...wv.params,
@@ -27,7 +27,7 @@ export function victimsQuery(f: VictimFilter, window: string): { sql: string; pa
 
 export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
   return db.exclusive(async () => {
-    const window = await victimWindow(db, f);
+    const window = await windowLists(db, f);
     await loadConstituency(db, f.constituency);
     const q = victimsQuery(f, window);
     const rows = await db.all<Record<string, unknown>>(q.sql, q.params);

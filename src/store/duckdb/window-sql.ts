@@ -3,15 +3,17 @@
 // windows again and again (and a report asks several questions of one window), so each window's
 // victims are computed once into a temp table and every question about them reads that table.
 //
-// Derived tables (schema-derived.ts), rebuilt when the data version changes:
-// - derived_pair_days: the sightings folded per day, victim, indicator (and report type, kind, family),
-//   for sightings that lie within one day. A window's full days read these instead of the hourly
+// A window table is built from the derived tables (schema-derived.ts) when they are current, else
+// from the sightings. A store that folds (foldDerived: the server, a report) rebuilds them at the
+// first question after a change:
+// - derived_pair_days: the sightings that lie within one day, folded per day, victim, indicator
+//   (and report type, kind, family). A window's full days read these instead of the hourly
 //   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days, and
 //   sightings spanning midnight, are read from the sightings themselves, so answers are exact.
-// - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over all time,
-//   ordered by victim so that one victim's evidence is read from a few blocks (lookup), and the
+// - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over
+//   all time, ordered by victim so that one victim's evidence is a few blocks (lookup), and the
 //   source of the all-time window.
-// - derived_victim_owner: each victim's owner from the contact database (the most specific block wins).
+// - derived_indicator_victims, derived_victim_owner: victims per indicator; each victim's owner.
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
@@ -27,6 +29,8 @@ interface Derived {
   minTs: number;
   maxTs: number;
   windows: Map<string, string>;
+  /** Lists tables built (windowLists). */
+  lists: Set<string>;
   seq: number;
   /** The derived tables are current and windows are built from them (else from the sightings). */
   folded: boolean;
@@ -60,12 +64,12 @@ async function derived(db: Db): Promise<Derived> {
   const known = derivedOf.get(db);
   // Current, unless it reads the sightings and this store has since asked to fold them.
   if (known?.version === version && (known.folded || !folding.has(db))) return known;
-  for (const table of known?.windows.values() ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [...(known?.windows.values() ?? []), ...(known?.lists ?? [])]) await db.run(`DROP TABLE IF EXISTS ${table}`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
   const folded = stored?.value === version || folding.has(db);
   if (!folded) {
     const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(first_seen)) AS lo, epoch_ms(max(last_seen)) AS hi FROM sightings`);
-    const raw: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0, folded: false };
+    const raw: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: false };
     derivedOf.set(db, raw);
     return raw;
   }
@@ -101,7 +105,7 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
   const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(f0)) AS lo, epoch_ms(max(l0)) AS hi FROM derived_pairs_all`);
-  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), seq: known?.seq ?? 0, folded: true };
+  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: true };
   derivedOf.set(db, d);
   return d;
 }
@@ -110,8 +114,8 @@ const ts = (ms: number | undefined, open: string): string => (ms === undefined ?
 
 /**
  * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_PAIRS' `v` (less
- * `inside`, which depends on the question's constituency) and of the victim list (families,
- * indicators, kinds, first/last seen, events), for every owner. Read it through windowVictims.
+ * `inside`, which depends on the question's constituency), first/last seen and events, for every
+ * owner. Read it through windowVictims; the victim list's lists are in windowLists.
  */
 export async function victimWindow(db: Db, w: { from?: number; to?: number }): Promise<string> {
   return (await windowRef(db, w)).table;
@@ -159,22 +163,13 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     await db.run(
       `CREATE TEMP TABLE ${table} AS
        WITH ${windowSource(source)},
-       -- Plain keys only (no list aggregates here: they cost more than the extra rows).
-       pk AS (
-         SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
-                max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
-         FROM src GROUP BY ALL),
+       ${WINDOW_PAIRS},
        pair AS (
          SELECT victim, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
                 min(f0) AS f0, max(l0) AS l0, NULL::VARCHAR AS owner
          FROM pk GROUP BY victim, indicator_id),
        ${VICTIM_ROW_CTES_FROM_PAIRS},
-       agg AS (
-         SELECT pk.victim, list_sort(list(DISTINCT pk.family)) AS families,
-                list_sort(list(DISTINCT coalesce(i.value, 'report:' || pk.rkey))) AS indicators,
-                list_sort(list(DISTINCT pk.kind)) AS kinds,
-                min(pk.f0) AS first_seen, max(pk.l0) AS last_seen, sum(pk.events) AS events
-         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim),
+       agg AS (SELECT victim, min(f0) AS first_seen, max(l0) AS last_seen, sum(events) AS events FROM pk GROUP BY victim),
        ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pk), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
        FROM v JOIN agg USING (victim) LEFT JOIN o USING (victim)`,
@@ -184,7 +179,9 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     while (d.windows.size > MAX_WINDOWS) {
       const [oldKey, oldTable] = d.windows.entries().next().value!;
       d.windows.delete(oldKey);
+      d.lists.delete(`${oldTable}_lists`);
       await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
+      await db.run(`DROP TABLE IF EXISTS ${oldTable}_lists`);
     }
     return { table, source, params: sourceParams };
   });
@@ -210,6 +207,39 @@ export function windowSource(kind: WindowSourceKind): string {
     ${fromSightings}
       AND NOT (date_trunc('day', first_seen) = date_trunc('day', last_seen)
                AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
+}
+
+/** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
+const WINDOW_PAIRS = `
+  pk AS (
+    SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
+           max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
+    FROM src GROUP BY ALL)`;
+
+/**
+ * The table of the window's per-victim lists (families, indicators, kinds), beside its window
+ * table (`victim_window_N_lists`): built at the first question that shows them (a victim list),
+ * not with the window, since they cost ten times what counting needs.
+ */
+export async function windowLists(db: Db, w: { from?: number; to?: number }): Promise<{ table: string; lists: string }> {
+  return db.exclusive(async () => {
+    const ref = await windowRef(db, w);
+    const lists = `${ref.table}_lists`;
+    const d = derivedOf.get(db)!;
+    if (!d.lists.has(lists)) {
+      await db.run(
+        `CREATE TEMP TABLE ${lists} AS
+         WITH ${windowSource(ref.source)}, ${WINDOW_PAIRS}
+         SELECT pk.victim, list_sort(list_distinct(list(pk.family))) AS families,
+                list_sort(list_distinct(list(coalesce(i.value, 'report:' || pk.rkey)))) AS indicators,
+                list_sort(list_distinct(list(pk.kind))) AS kinds
+         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim`,
+        ref.params,
+      );
+      d.lists.add(lists);
+    }
+    return { table: ref.table, lists };
+  });
 }
 
 export interface WindowScope {
