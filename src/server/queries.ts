@@ -85,8 +85,8 @@ export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Ra
 /**
  * Computes, in the background, what the staff dashboard asks first for its three standard ranges
  * (active, the 7-day window, all time): the headline, each range's country census and map (the
- * census also builds the store's victim windows, so drill-downs in those ranges read them), trend
- * and top indicators. Run at start and after each import; `ctx.warming` is the latest run.
+ * census also builds the store's victim windows, so drill-downs in those ranges read them), trend,
+ * top indicators and the victim list's columns. Run at start and after each import; `ctx.warming` is the latest run.
  */
 export function warmUp(ctx: ServerContext): Promise<void> {
   const staff = { principal: { tokenId: 'warm-up', role: 'admin', via: 'bearer' } } as unknown as FastifyRequest;
@@ -97,6 +97,8 @@ export function warmUp(ctx: ServerContext): Promise<void> {
       await worldMap(ctx, staff, range);
       await trend(ctx, staff, range);
       await topIndicators(ctx, staff, range, 10);
+      // Builds the range's victim-list columns in the store (any page and sort reads them).
+      await ctx.read((s) => s.access.victimPage({ ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 }));
     }
   };
   ctx.warming = run();
