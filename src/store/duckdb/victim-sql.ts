@@ -29,7 +29,7 @@ export function windowParams(w: VictimWindow): Record<string, Param> {
 }
 
 /** Named parameters of VICTIM_ROW_CTES. */
-export function constituencyParams(c: Constituency | undefined): Record<string, Param> {
+function constituencyParams(c: Constituency | undefined): Record<string, Param> {
   return {
     has_c: c !== undefined,
     c_countries: (c?.countries ?? []).map((x) => x.toUpperCase()).join(','),
@@ -61,7 +61,7 @@ export const OWNER_CTE = `
  * CTE `s`: the sightings in the window (a sighting counts when its hour bucket overlaps it), of
  * the owner's victims only when an owner is given; `vo` gives each victim's owner.
  */
-export const SIGHTING_CTES = `
+const SIGHTING_CTES = `
   s0 AS (
     SELECT victim, indicator_id, kind, answered, to_indicator, from_indicator, device_id, family, detail, first_seen, last_seen, events
     FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
@@ -129,7 +129,7 @@ export const VICTIM_ROW_CTES_FROM_PAIRS = `
     FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;
 
 /** VICTIM_ROW_CTES_FROM_PAIRS over the sightings of CTE `s`. */
-export const VICTIM_ROW_CTES = `${PAIR_FROM_SIGHTINGS},${VICTIM_ROW_CTES_FROM_PAIRS}`;
+const VICTIM_ROW_CTES = `${PAIR_FROM_SIGHTINGS},${VICTIM_ROW_CTES_FROM_PAIRS}`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
 export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;
