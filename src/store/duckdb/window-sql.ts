@@ -188,7 +188,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
 }
 
 /**
- * CTE `src` (WindowRef.params): the window's sightings as rows of derived_pair_days. `days`:
+ * CTE `src` (WindowRef.params): the window's sightings, in the columns of derived_pair_days. `days`:
  * folded per day where the day lies wholly inside the window, the edges from the sightings ($from,
  * $to, $full_from, $full_to); `all`: the all-time pairs (no parameters); `raw`: the sightings
  * themselves ($from, $to), when the derived tables are not current.
@@ -251,7 +251,7 @@ export interface WindowScope {
  * CTE `v` over a window table and its parameters: the victims of the scope's owner (all without
  * one), each with `inside` for its constituency (TRUE without one). Only the parts a scope needs
  * are in the SQL, so the common question (no owner, no constituency) pays for none of them.
- * `columns` narrows what is read (the victim list's lists are the widest).
+ * `columns` narrows what is read.
  */
 export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'): { cte: string; params: Record<string, Param> } {
   if (!/^victim_window_\d+$/.test(table)) throw new Error(`not a window table: ${table}`);
