@@ -36,8 +36,6 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
     bodyLimit: 64 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
-  // The server asks many questions of the same data: keep the derived tables current.
-  await store.prepareForQueries();
   const ctx = new ServerContext(store, opts);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes ?? 1024 ** 3, files: 1, fields: 20, fieldSize: 4096 } });

@@ -54,8 +54,8 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
   const temp = opts.token ? undefined : await issueToken(store, { role: 'admin', label: 'latency benchmark' });
   const token = opts.token ?? temp!.token;
   // As `serve` runs: the dashboard's first answers are prepared in the background at start.
-  const app = await buildServer(store, { webRoot: null, warm: true });
   const w0 = performance.now();
+  const app = await buildServer(store, { webRoot: null, warm: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.warmed();
   const warmUpMs = performance.now() - w0;
