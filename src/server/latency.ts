@@ -69,7 +69,11 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     const e = times.get(endpoint) ?? { all: [], cold: [], errors: 0 };
     e.all.push(ms);
     if (cold) e.cold.push(ms);
-    if (!res.ok) { e.errors++; if (process.env.BOTCENSUS_DEBUG_API) process.stderr.write(`${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}\n`); }
+    if (!res.ok) {
+      e.errors++;
+      // BOTCENSUS_DEBUG_API=1 shows what failed.
+      if (process.env.BOTCENSUS_DEBUG_API) process.stderr.write(`${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}\n`);
+    }
     times.set(endpoint, e);
     return body;
   };

@@ -86,7 +86,8 @@ export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Ra
  * Computes, in the background, what the staff dashboard asks first for its three standard ranges
  * (active, the 7-day window, all time): the headline, each range's country census and map (the
  * census also builds the store's victim windows, so drill-downs in those ranges read them), trend,
- * top indicators and the victim list's columns, after folding the sightings (derived tables). Run at start and after each import; `ctx.warming` is the latest run.
+ * top indicators and the victim list's columns, after folding the sightings (derived tables).
+ * Run at start and after each import; `ctx.warming` is the latest run.
  */
 export function warmUp(ctx: ServerContext): Promise<void> {
   const staff = { principal: { tokenId: 'warm-up', role: 'admin', via: 'bearer' } } as unknown as FastifyRequest;
