@@ -63,7 +63,8 @@ async function ownerOf(db: Db, ip: bigint): Promise<string | undefined> {
 
 /**
  * Changes whenever an answer about victims may change: imports (and their removal), owners,
- * enrichment, and the identify stage's address-to-device map.
+ * enrichment, and the identify stage's address-to-device map (counted in meta by each save).
+ * Asked before every cached answer, so it reads counts and small tables only.
  */
 export async function dataVersion(db: Db): Promise<string> {
   const r = await db.one<{ v: string }>(
@@ -71,7 +72,7 @@ export async function dataVersion(db: Db): Promise<string> {
        (SELECT coalesce(max(id), 0) FROM imports), (SELECT count(*) FROM imports),
        (SELECT count(*) FROM owner_keys), (SELECT coalesce(sum(hash(owner, asn, lo, hi)), 0) FROM owner_keys),
        (SELECT count(*) FROM hosts),
-       (SELECT count(*) FROM device_addresses), (SELECT coalesce(sum(hash(device, ip, first_seen, last_seen)), 0) FROM device_addresses)) AS v`,
+       (SELECT value FROM meta WHERE key = 'devices_version')) AS v`,
   );
   return r!.v;
 }

@@ -111,13 +111,15 @@ test('a victim address counts as the device that held it nearest in time, within
   );
   const flow = (ts: string): TelemetryRecord => ({ kind: 'flow', ts: t(ts), src: ip('192.0.2.7'), dst: ip('203.0.113.5') });
   await telemetry(store, [flow('2024-06-02T00:00:00Z'), flow('2024-06-21T00:00:00Z'), flow('2024-08-30T00:00:00Z')]);
+  const vendorIn = async (from: string, to: string) =>
+    (await store.census({ by: 'vendor', measure: 'window', from: t(from), to: t(to), top: 5 })).rows.map((r) => [r.label, r.count]);
+  // Asked before the identification is saved: the answer kept for this window must not outlive it.
+  assert.deepEqual(await vendorIn('2024-06-02T00:00:00Z', '2024-06-03T00:00:00Z'), [['Unidentified', 1]]);
   await store.identify.saveIdentification(
     [device('ssh:aa', 'Alpha', '192.0.2.7', '2024-06-01T00:00:00Z', '2024-06-01T01:00:00Z'), device('ssh:bb', 'Beta', '192.0.2.7', '2024-06-20T00:00:00Z', '2024-06-20T01:00:00Z')],
     [],
     [],
   );
-  const vendorIn = async (from: string, to: string) =>
-    (await store.census({ by: 'vendor', measure: 'window', from: t(from), to: t(to), top: 5 })).rows.map((r) => [r.label, r.count]);
   assert.deepEqual(await vendorIn('2024-06-02T00:00:00Z', '2024-06-03T00:00:00Z'), [['Alpha', 1]]);
   assert.deepEqual(await vendorIn('2024-06-21T00:00:00Z', '2024-06-22T00:00:00Z'), [['Beta', 1]]);
   assert.deepEqual(await vendorIn('2024-08-29T00:00:00Z', '2024-08-31T00:00:00Z'), [['Unidentified', 1]], 'beyond 30 days the address is anyone');

@@ -54,6 +54,10 @@ async function replaceExposures(db: Db, rows: ExposureRecord[]): Promise<void> {
 }
 
 async function saveDevices(db: Db, devices: DeviceRecord[]): Promise<void> {
+  // A new map of addresses to devices changes who the victims are: part of the data version.
+  await db.run(
+    `INSERT OR REPLACE INTO meta VALUES ('devices_version', (coalesce((SELECT value FROM meta WHERE key = 'devices_version')::BIGINT, 0) + 1)::VARCHAR)`,
+  );
   await db.run(`DELETE FROM device_identities`);
   await db.run(`DELETE FROM device_addresses`);
   const d = await TableAppender.open(db, table('device_identities'));
