@@ -54,6 +54,13 @@ export async function foldDerived(db: Db): Promise<void> {
 /** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
 export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
 
+/** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
+const WINDOW_PAIRS = `
+  pk AS (
+    SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
+           max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
+    FROM src GROUP BY ALL)`;
+
 /** Whether the derived tables (schema-derived.ts) are those of the current data (rebuilding them if this store folds). */
 export async function ensureDerived(db: Db): Promise<boolean> {
   return (await db.exclusive(() => derived(db))).folded;
@@ -131,7 +138,18 @@ export interface WindowRef {
   params: Record<string, Param>;
 }
 
-/** victimWindow with the window's WINDOW_SOURCE parameters, for questions that need the sightings' detail. */
+/** The parameters windowSource(kind) takes: none for all time; full days inside [from, to] for `days`. */
+function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to: number | undefined): Record<string, Param> {
+  if (kind === 'all') return {};
+  const bounds = { from: ts(from, '-infinity'), to: ts(to, 'infinity') };
+  if (kind === 'raw') return bounds;
+  // Full days lie inside [from, to]: [ceil(from), floor(to)) in days.
+  const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
+  const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
+  return { ...bounds, full_from: ts(fullFrom, '-infinity'), full_to: ts(fullTo, 'infinity') };
+}
+
+/** victimWindow with the window's windowSource parameters, for questions that need the sightings' detail. */
 export async function windowRef(db: Db, w: { from?: number; to?: number }): Promise<WindowRef> {
   return db.exclusive(async () => {
     const d = await derived(db);
@@ -139,18 +157,8 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     const from = w.from === undefined || w.from <= d.minTs ? undefined : w.from;
     const to = w.to === undefined || w.to >= d.maxTs ? undefined : w.to;
     const key = `${from ?? ''}/${to ?? ''}`;
-    // Full days lie inside [from, to]: [ceil(from), floor(to)) in days.
-    const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
-    const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
-    const sourceParams: Record<string, Param> = {
-      from: ts(from, '-infinity'),
-      to: ts(to, 'infinity'),
-      full_from: ts(fullFrom, '-infinity'),
-      full_to: ts(fullTo, 'infinity'),
-    };
     const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
-    if (source === 'all') for (const k of Object.keys(sourceParams)) delete sourceParams[k];
-    if (source === 'raw') for (const k of ['full_from', 'full_to']) delete sourceParams[k];
+    const sourceParams = windowSourceParams(source, from, to);
     const known = d.windows.get(key);
     if (known) {
       d.windows.delete(key);
@@ -208,13 +216,6 @@ export function windowSource(kind: WindowSourceKind): string {
       AND NOT (date_trunc('day', first_seen) = date_trunc('day', last_seen)
                AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
 }
-
-/** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
-const WINDOW_PAIRS = `
-  pk AS (
-    SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
-           max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
-    FROM src GROUP BY ALL)`;
 
 /**
  * The table of the window's per-victim lists (families, indicators, kinds), beside its window
