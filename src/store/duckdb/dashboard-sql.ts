@@ -3,8 +3,8 @@
 // constituency, owner) so the report's and the dashboard's figures agree with `botcensus census`.
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
-import { GRADE_RANK, loadConstituency } from './victim-sql.js';
-import { COUNT_COLUMNS, ensureDerived, SIGHTING_GRADE, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
+import { GRADE_RANK, loadConstituency, PAIR_GRADE, SIGHTING_GRADE } from './victim-sql.js';
+import { COUNT_COLUMNS, ensureDerived, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
 
 const DAY = 86_400_000;
 
@@ -47,7 +47,7 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
          WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
        pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
        vd AS (
-         SELECT victim, day, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade
+         SELECT victim, day, max(${PAIR_GRADE}) AS grade
          FROM pd GROUP BY victim, day)
        SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
        FROM vd JOIN v USING (victim)

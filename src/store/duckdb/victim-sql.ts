@@ -6,6 +6,12 @@ import type { Db, Param } from './connection.js';
 export const GRADE_RANK: Record<Grade, number> = { 'one-way': 1, 'two-way': 2, confirmed: 3 };
 export const GRADE_OF_RANK: Grade[] = ['one-way', 'one-way', 'two-way', 'confirmed'];
 
+/** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
+export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
+
+/** A victim-indicator pair's grade from its best sighting `g` and its directions `t`, `f`: traffic both ways is two-way. */
+export const PAIR_GRADE = `CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END`;
+
 /** Loads the constituency into a temp table the victim query joins. */
 export async function loadConstituency(db: Db, c: Constituency | undefined): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP TABLE constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
@@ -86,7 +92,7 @@ export const IDENTITY_REACH_DAYS = 30;
 const PAIR_FROM_SIGHTINGS = `
   pair AS (
     SELECT victim, indicator_id,
-           max(CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END) AS g,
+           max(${SIGHTING_GRADE}) AS g,
            bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
            max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, any_value(owner) AS owner
     FROM s GROUP BY victim, indicator_id)`;
@@ -102,7 +108,7 @@ export const VICTIM_ROW_CTES_FROM_PAIRS = `
   -- One pass per victim for grade, device id, time span and owner (one aggregation of the
   -- sightings, not one per property).
   vg AS (
-    SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END) AS grade,
+    SELECT victim, max(${PAIR_GRADE}) AS grade,
            max(dev) AS device, min(f0) AS f, max(l0) AS l, any_value(owner) AS owner
     FROM pair GROUP BY victim),
   idm AS (

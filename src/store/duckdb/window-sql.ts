@@ -17,7 +17,7 @@
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
-import { OWNER_CTE, VICTIM_ROW_CTES_FROM_PAIRS } from './victim-sql.js';
+import { OWNER_CTE, SIGHTING_GRADE, VICTIM_ROW_CTES_FROM_PAIRS } from './victim-sql.js';
 
 const DAY = 86_400_000;
 /** Windows kept at once; each is one row per victim. */
@@ -50,9 +50,6 @@ export async function foldDerived(db: Db): Promise<void> {
   folding.add(db);
   await ensureDerived(db);
 }
-
-/** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
-export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
 
 /** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
 const WINDOW_PAIRS = `
