@@ -1,6 +1,7 @@
 // Store questions several routes ask, cached per data version and caller scope: the reference
 // time, the country census of a range (overview, table and map share it), the headline counts.
 import type { FastifyRequest } from 'fastify';
+import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
 import { countriesOffMap, loadWorldAtlas, worldMapSvg } from '../report/charts/index.js';
 import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
@@ -103,6 +104,10 @@ export function warmUp(ctx: ServerContext): Promise<void> {
       // Builds the range's victim-list columns in the store (any page and sort reads them).
       await ctx.read((s) => s.access.victimPage({ ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 }));
     }
+    // One victim's near misses: pages in the flows' address keys, which every later one scans.
+    const first = (await ctx.read((s) => s.access.victimPage({ sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
+    const ip = first && parseIp(first.ip);
+    if (ip) await ctx.read((s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
   };
   ctx.warming = run();
   return ctx.warming;

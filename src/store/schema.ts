@@ -11,6 +11,7 @@ export type ColumnType =
   | 'INTEGER'
   | 'BIGINT'
   | 'UBIGINT'
+  | 'UINTEGER'
   | 'USMALLINT'
   | 'UTINYINT'
   | 'DOUBLE'
@@ -20,6 +21,12 @@ export interface Column {
   name: string;
   type: ColumnType;
   notNull?: boolean;
+  /**
+   * A stored copy computed from the row's other columns by this SQL expression. Loaders fill it
+   * (SQL loads in their SELECT, appended rows by `fillDerived` after the append), and migration
+   * fills it for rows stored before the column existed.
+   */
+  from?: string;
 }
 
 export interface Table {
@@ -36,6 +43,11 @@ import { IDENTIFY_TABLES } from './schema-identify.js';
 import { NOTIFY_TABLES } from './schema-notify.js';
 
 export const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+const derived = (name: string, type: ColumnType, from: string): Column => ({ name, type, from });
+/** The narrow key of an address column (see flows.src_key); lookups compare it with addrKey(ip). */
+export const ADDR_KEY = (column: string) => `(${column} & 4294967295)::UINTEGER`;
+/** ADDR_KEY of one address, as a query parameter: a constant the scan can filter on directly. */
+export const addrKey = (ip: bigint): number => Number(ip & 0xffffffffn);
 /** Columns every telemetry table starts with: where the row came from. */
 const origin = [c('import_id', 'INTEGER', true), c('line', 'INTEGER', true)];
 
@@ -117,6 +129,11 @@ export const TABLES: Table[] = [
       c('rev_bytes', 'UBIGINT'),
       c('rev_packets', 'UBIGINT'),
       c('state', 'VARCHAR'),
+      // The low 32 bits of each address (all of an IPv4 one): a lookup of one address filters on
+      // these first, and scanning a 4-byte column is ten times cheaper than the 16-byte one
+      // (measured: 7 ms against 65 ms per 5M flows).
+      derived('src_key', 'UINTEGER', ADDR_KEY('src')),
+      derived('dst_key', 'UINTEGER', ADDR_KEY('dst')),
     ],
   },
   {

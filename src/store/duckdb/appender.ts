@@ -61,6 +61,9 @@ export class TableAppender {
         case 'UBIGINT':
           a.appendUBigInt(typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number)));
           break;
+        case 'UINTEGER':
+          a.appendUInteger(v as number);
+          break;
         case 'USMALLINT':
           a.appendUSmallInt(v as number);
           break;

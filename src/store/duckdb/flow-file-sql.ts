@@ -3,6 +3,8 @@
 // back, and the caller reads the file line by line instead, which reports each bad line.
 import type { FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
 import type { Db } from './connection.js';
+import { table } from '../schema.js';
+import { derivedSelect } from './migrate.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
@@ -98,7 +100,8 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
   // DuckDB preserves insertion order), so line numbers follow from the row ids afterwards.
   await db.run(
     `INSERT INTO flows BY NAME
-     SELECT $imp AS import_id, 0 AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets
+     SELECT $imp AS import_id, 0 AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets,
+            ${derivedSelect(table('flows')).join(', ')}
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
               coalesce(ip_num(${c('src')}), error('not an IP address: ' || ${c('src')})) AS src,

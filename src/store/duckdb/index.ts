@@ -40,7 +40,7 @@ import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
 import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
-import { migrate } from './migrate.js';
+import { fillDerived, migrate } from './migrate.js';
 import { listOwners, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
@@ -229,6 +229,7 @@ export class DuckDbStore implements Store {
         a.flush();
         a.close();
       }
+      for (const t of appenders.keys()) await fillDerived(this.db, table(t), importId);
       check(counts);
       await this.db.run(
         `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected,

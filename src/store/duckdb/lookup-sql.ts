@@ -5,6 +5,7 @@ import type { EvidenceRow, Grade, LookupEvidence, LookupResult, MatchOptions, Ne
 import { ensureDerived } from './window-sql.js';
 import type { Db } from './connection.js';
 import { indicatorRow, type RawIndicator } from './rows.js';
+import { addrKey } from '../schema.js';
 
 /** Everything about one address: its evidence and the telemetry that did not count. */
 export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: string): Promise<LookupResult> {
@@ -85,7 +86,16 @@ export async function lookupNearMisses(db: Db, ip: bigint, match: MatchOptions):
   return db.exclusive(async () => {
     const p = { ip: ip.toString() };
     // The address's flows, read once (the scan is the cost): near misses and the count use them.
-    await db.run(`CREATE OR REPLACE TEMP TABLE lookup_flows AS SELECT ts, line, import_id, src, dst, sport, dport FROM flows WHERE src = $ip::UHUGEINT OR dst = $ip::UHUGEINT`, p);
+    // Each side filters on its narrow key first (flows.src_key), one side at a time: an OR of the
+    // two would scan both 16-byte columns.
+    const cols = 'ts, line, import_id, src, dst, sport, dport';
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE lookup_flows AS
+       SELECT ${cols} FROM flows WHERE src_key = $k::UINTEGER AND src = $ip::UHUGEINT
+       UNION ALL
+       SELECT ${cols} FROM flows WHERE dst_key = $k::UINTEGER AND dst = $ip::UHUGEINT AND src <> $ip::UHUGEINT`,
+      { ...p, k: addrKey(ip) },
+    );
     const near = await db.all<Record<string, unknown>>(
       `WITH cand AS (
          SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind

@@ -29,9 +29,22 @@ export async function migrate(db: Db): Promise<void> {
       await db.run(createTableSql(t));
       continue;
     }
-    for (const c of t.columns) {
-      if (!cols.has(c.name)) await db.run(`ALTER TABLE "${t.name}" ADD COLUMN "${c.name}" ${duckType(c.type)}`);
-    }
+    const added = t.columns.filter((c) => !cols.has(c.name));
+    for (const c of added) await db.run(`ALTER TABLE "${t.name}" ADD COLUMN "${c.name}" ${duckType(c.type)}`);
+    // Rows stored before a derived column existed get it now, once.
+    if (added.some((c) => c.from)) await fillDerived(db, t);
   }
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+}
+
+/** The table's derived columns as `expression AS name`, for loaders that write rows in SQL. */
+export function derivedSelect(t: Table): string[] {
+  return t.columns.filter((c) => c.from).map((c) => `${c.from} AS "${c.name}"`);
+}
+
+/** Computes the table's derived columns for one import's rows (appended ones), or for all rows. */
+export async function fillDerived(db: Db, t: Table, importId?: number): Promise<void> {
+  const sets = t.columns.filter((c) => c.from).map((c) => `"${c.name}" = ${c.from}`);
+  if (sets.length === 0) return;
+  await db.run(`UPDATE "${t.name}" SET ${sets.join(', ')}${importId === undefined ? '' : ' WHERE import_id = $imp'}`, importId === undefined ? {} : { imp: importId });
 }

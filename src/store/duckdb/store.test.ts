@@ -4,7 +4,9 @@ import { parseCidr, parseIp } from '../../core/ip.js';
 import type { IndicatorRecord, WarningEntry } from '../../intel/indicator.js';
 import type { TelemetryRecord } from '../../telemetry/records.js';
 import type { ImportMeta, LineCounts, Store } from '../store.js';
+import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
+import { tempDir } from '../../../test/tmp.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -14,7 +16,7 @@ const grace = { graceMs: DAY };
 function ind(type: IndicatorRecord['type'], value: string, extra: Partial<IndicatorRecord> = {}): IndicatorRecord {
   const r: IndicatorRecord = { type, value, tags: [], forDetection: true, line: 1, ...extra };
   if (type === 'ip' || type === 'ip-port') {
-    const a = ip(value.replace(/:\d+$/, ''));
+    const a = ip(type === 'ip' ? value : value.replace(/:\d+$/, ''));
     r.lo = a;
     r.hi = a;
   } else if (type === 'cidr') {
@@ -207,6 +209,32 @@ test('lookup explains a candidate outside the validity window', async () => {
   assert.equal(hit.host?.asOrg, 'Example Telecom A');
   const c2 = await store.lookup(ip('203.0.113.10'), grace);
   assert.equal(c2.isIndicator.length, 1);
+  await store.close();
+});
+
+test('flows carry narrow address keys, whoever wrote them, and a lookup by key stays exact', async () => {
+  const path = join(tempDir(), 'keys.duckdb');
+  let store = await openTestStore(path);
+  await store.importIntel({ meta: meta('intel', 'advisory'), counts: counts(1), warnings: [], indicators: [ind('ip', '2001:db8::5', { lastSeen: t('2024-06-01T00:00:00Z') })] }, grace);
+  // Same low 32 bits (0:5 / 0.0.0.5), different addresses: the key narrows, the address decides.
+  await ingest(store, [
+    flow('2001:db8:1::5', '2001:db8::5', '2024-08-01T10:00:00Z'),
+    flow('2001:db8:2::5', '2001:db8::5', '2024-08-01T10:00:00Z'),
+    flow('2001:db8::5', '2001:db8:1::5', '2024-08-01T10:00:01Z'),
+    flow('0.0.0.5', '198.51.100.1', '2024-08-01T10:00:00Z'),
+  ]);
+  const wrong = `SELECT count(*) FILTER (WHERE src_key IS DISTINCT FROM (src & 4294967295)::UINTEGER OR dst_key IS DISTINCT FROM (dst & 4294967295)::UINTEGER) AS n FROM flows`;
+  assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'appended rows get their keys');
+  const near = await store.lookupNearMisses(ip('2001:db8:1::5'), grace);
+  assert.equal(near.telemetryRows, 2, 'its two flows, not the ones of addresses sharing its key');
+  assert.deepEqual(near.nearMisses.map((m) => m.line), [1, 3]);
+  // A store written before the keys existed gets them when it is opened.
+  await store.db.run(`ALTER TABLE flows DROP COLUMN src_key`);
+  await store.db.run(`ALTER TABLE flows DROP COLUMN dst_key`);
+  await store.close();
+  store = await openTestStore(path);
+  assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'migrated rows get their keys');
+  assert.equal((await store.lookupNearMisses(ip('2001:db8:1::5'), grace)).telemetryRows, 2);
   await store.close();
 });
 
