@@ -30,6 +30,25 @@ export const DERIVED_TABLES: Table[] = [
     ],
   },
   {
+    // The sightings that span midnight (few: most lie within their hour), in the columns of
+    // derived_pair_days less the day: a window reads them whole, with no scan of the sightings.
+    name: 'derived_multiday',
+    columns: [
+      c('victim', 'ADDR', true),
+      c('indicator_id', 'BIGINT'),
+      c('rkey', 'VARCHAR'),
+      c('kind', 'VARCHAR', true),
+      c('family', 'VARCHAR'),
+      c('g', 'UTINYINT', true),
+      c('t', 'BOOLEAN'),
+      c('f', 'BOOLEAN'),
+      c('dev', 'VARCHAR'),
+      c('f0', 'TIMESTAMP', true),
+      c('l0', 'TIMESTAMP', true),
+      c('events', 'BIGINT', true),
+    ],
+  },
+  {
     // All sightings folded per victim, indicator, kind, family and import, ordered by victim (one
     // victim's evidence is a few blocks): the all-time window and lookups read these.
     name: 'derived_pairs_all',

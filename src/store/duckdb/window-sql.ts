@@ -8,8 +8,10 @@
 // first question after a change:
 // - derived_pair_days: the sightings that lie within one day, folded per day, victim, indicator
 //   (and report type, kind, family). A window's full days read these instead of the hourly
-//   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days, and
-//   sightings spanning midnight, are read from the sightings themselves, so answers are exact.
+//   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days are
+//   read from the sightings themselves (a first_seen range: the zonemaps skip the other days), so
+//   answers are exact.
+// - derived_multiday: the few sightings spanning midnight, read whole by every window.
 // - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over
 //   all time, ordered by victim so that one victim's evidence is a few blocks (lookup), and the
 //   source of the all-time window.
@@ -63,8 +65,14 @@ export async function ensureDerived(db: Db): Promise<boolean> {
   return (await db.exclusive(() => derived(db))).folded;
 }
 
+/**
+ * The layout of the derived tables, part of their version: a store folded by a build with other
+ * derived tables (or other rules) refolds instead of trusting them.
+ */
+const DERIVED_LAYOUT = 2;
+
 async function derived(db: Db): Promise<Derived> {
-  const version = await dataVersion(db);
+  const version = `${DERIVED_LAYOUT}/${await dataVersion(db)}`;
   const known = derivedOf.get(db);
   // Current, unless it reads the sightings and this store has since asked to fold them.
   if (known?.version === version && (known.folded || !folding.has(db))) return known;
@@ -87,9 +95,11 @@ async function derived(db: Db): Promise<Derived> {
        SELECT date_trunc('day', first_seen) AS day, victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family,
               max(${SIGHTING_GRADE}) AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
               max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events
-       FROM sightings WHERE date_trunc('day', first_seen) = date_trunc('day', last_seen)
+       FROM sightings WHERE ${SINGLE_DAY}
        GROUP BY ALL ORDER BY day`,
     );
+    await db.run(`DELETE FROM derived_multiday`);
+    await db.run(`INSERT INTO derived_multiday SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE NOT ${SINGLE_DAY}`);
     await db.run(`DELETE FROM derived_pairs_all`);
     await db.run(
       `INSERT INTO derived_pairs_all
@@ -113,6 +123,12 @@ async function derived(db: Db): Promise<Derived> {
   derivedOf.set(db, d);
   return d;
 }
+
+/** A sighting that lies within one day (derived_pair_days folds these; derived_multiday keeps the rest). */
+const SINGLE_DAY = `date_trunc('day', first_seen) = date_trunc('day', last_seen)`;
+/** A sighting in the columns of derived_pair_days (less the day). */
+const SIGHTING_AS_PAIR = `victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, ${SIGHTING_GRADE} AS g,
+  to_indicator AS t, from_indicator AS f, device_id AS dev, first_seen AS f0, last_seen AS l0, events`;
 
 const ts = (ms: number | undefined, open: string): string => (ms === undefined ? open : new Date(ms).toISOString());
 
@@ -140,10 +156,21 @@ function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to
   if (kind === 'all') return {};
   const bounds = { from: ts(from, '-infinity'), to: ts(to, 'infinity') };
   if (kind === 'raw') return bounds;
-  // Full days lie inside [from, to]: [ceil(from), floor(to)) in days.
+  // Full days lie inside [from, to]: [ceil(from), floor(to)) in days. The edges are the days
+  // before and after them that the window cuts: [floor(from), ceil(from)) and [max(floor(to),
+  // ceil(from)), to], so a window inside one day reads that day once.
   const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
   const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
-  return { ...bounds, full_from: ts(fullFrom, '-infinity'), full_to: ts(fullTo, 'infinity') };
+  const edge1From = from === undefined ? undefined : Math.floor(from / DAY) * DAY;
+  const edge2From = to === undefined ? undefined : Math.max(fullTo!, fullFrom ?? -Infinity);
+  return {
+    ...bounds,
+    full_from: ts(fullFrom, '-infinity'),
+    full_to: ts(fullTo, 'infinity'),
+    edge1_from: ts(edge1From, '-infinity'),
+    edge1_to: ts(fullFrom, '-infinity'),
+    edge2_from: ts(edge2From, 'infinity'),
+  };
 }
 
 /** victimWindow with the window's windowSource parameters, for questions that need the sightings' detail. */
@@ -199,19 +226,22 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
  * themselves ($from, $to), when the derived tables are not current.
  */
 export function windowSource(kind: WindowSourceKind): string {
-  const fromSightings = `SELECT victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, ${SIGHTING_GRADE} AS g,
-           to_indicator AS t, from_indicator AS f, device_id AS dev, first_seen AS f0, last_seen AS l0, events
-    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP`;
+  const fromSightings = `SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP`;
   if (kind === 'all') return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM derived_pairs_all)`;
   if (kind === 'raw') return `src AS (${fromSightings})`;
+  // The edge days' sightings by first_seen range, one branch per edge: each import's sightings
+  // are stored in time order (match-sql), so the zonemaps skip all but the edge days.
+  const edge = (lo: string, hi: string) => `${fromSightings} AND first_seen >= ${lo}::TIMESTAMP AND first_seen ${hi} AND ${SINGLE_DAY}`;
   return `
   src AS (
     SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events
     FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
     UNION ALL
-    ${fromSightings}
-      AND NOT (date_trunc('day', first_seen) = date_trunc('day', last_seen)
-               AND first_seen >= $full_from::TIMESTAMP AND first_seen < $full_to::TIMESTAMP))`;
+    SELECT * FROM derived_multiday WHERE l0 >= $from::TIMESTAMP AND f0 <= $to::TIMESTAMP
+    UNION ALL
+    ${edge('$edge1_from', '< $edge1_to::TIMESTAMP')}
+    UNION ALL
+    ${edge('$edge2_from', '<= $to::TIMESTAMP')})`;
 }
 
 /**
