@@ -195,14 +195,15 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     await db.run(
       `CREATE TEMP TABLE ${table} AS
        WITH ${windowSource(source)},
-       ${WINDOW_PAIRS},
+       -- Straight from src to (victim, indicator): the lists' finer grouping (pk: kind, family,
+       -- report type) is not needed to count, and cost half of a window's build.
        pair AS (
          SELECT victim, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
-                min(f0) AS f0, max(l0) AS l0, NULL::VARCHAR AS owner
-         FROM pk GROUP BY victim, indicator_id),
+                min(f0) AS f0, max(l0) AS l0, sum(events) AS events, NULL::VARCHAR AS owner
+         FROM src GROUP BY victim, indicator_id),
        ${VICTIM_ROW_CTES_FROM_PAIRS},
-       agg AS (SELECT victim, min(f0) AS first_seen, max(l0) AS last_seen, sum(events) AS events FROM pk GROUP BY victim),
-       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pk), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
+       agg AS (SELECT victim, min(f0) AS first_seen, max(l0) AS last_seen, sum(events) AS events FROM pair GROUP BY victim),
+       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pair), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
        FROM v JOIN agg USING (victim) LEFT JOIN o USING (victim)`,
       params,
