@@ -98,9 +98,11 @@ export async function lookupNearMisses(db: Db, ip: bigint, match: MatchOptions):
     );
     const near = await db.all<Record<string, unknown>>(
       `WITH cand AS (
-         SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, CASE WHEN t.src = $ip::UHUGEINT THEN t.dport ELSE t.sport END AS far_port, 'flow' AS kind
-         FROM lookup_flows t JOIN indicators i ON i.type IN ('ip', 'cidr', 'ip-port')
-           AND ((t.src = $ip::UHUGEINT AND t.dst BETWEEN i.lo AND i.hi) OR (t.dst = $ip::UHUGEINT AND t.src BETWEEN i.lo AND i.hi))
+         SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, t.far_port, 'flow' AS kind
+         -- The far end first, then one range condition: a join on an OR of two ranges took 3-5x longer.
+         FROM (SELECT *, CASE WHEN src = $ip::UHUGEINT THEN dst ELSE src END AS far, CASE WHEN src = $ip::UHUGEINT THEN dport ELSE sport END AS far_port
+               FROM lookup_flows) t
+         JOIN indicators i ON t.far BETWEEN i.lo AND i.hi AND i.type IN ('ip', 'cidr', 'ip-port')
          UNION ALL
          SELECT i.value, i.lo, i.hi, i.port, i.domain, i.first_seen, i.last_seen, i.for_detection, t.ts, t.line, t.import_id, NULL, 'dns'
          FROM dns t JOIN indicators i ON i.domain IS NOT NULL AND list_contains(domain_suffixes(t.query), i.domain)
