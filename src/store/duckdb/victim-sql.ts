@@ -94,11 +94,11 @@ const PAIR_FROM_SIGHTINGS = `
     SELECT victim, indicator_id,
            max(${SIGHTING_GRADE}) AS g,
            bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
-           max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, any_value(owner) AS owner
+           max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events, any_value(owner) AS owner
     FROM s GROUP BY victim, indicator_id)`;
 
 /**
- * CTE `v` over a CTE `pair` (victim, indicator_id, g, t, f, dev, f0, l0, owner): one row per
+ * CTE `v` over a CTE `pair` (victim, indicator_id, g, t, f, dev, f0, l0, events, owner): one row per
  * victim with its best evidence grade, the unit it counts as (the device when an identifier is known, else the address; both as one integer so
  * counting distinct units stays cheap), `ident` (its row in device_identities, if identified),
  * enrichment, warninglists and constituency. A stable identity from the identify stage (SSH host
@@ -109,7 +109,7 @@ export const VICTIM_ROW_CTES_FROM_PAIRS = `
   -- sightings, not one per property).
   vg AS (
     SELECT victim, max(${PAIR_GRADE}) AS grade,
-           max(dev) AS device, min(f0) AS f, max(l0) AS l, any_value(owner) AS owner
+           max(dev) AS device, min(f0) AS f, max(l0) AS l, sum(events) AS events, any_value(owner) AS owner
     FROM pair GROUP BY victim),
   idm AS (
     SELECT vt.victim,
@@ -130,6 +130,7 @@ export const VICTIM_ROW_CTES_FROM_PAIRS = `
                 WHEN vg.device IS NOT NULL THEN hash('id:' || lower(vg.device))::UHUGEINT | (1::UHUGEINT << 127)
                 ELSE vg.victim END AS unit,
            coalesce(vg.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, wl.lists AS warned_by, vg.owner,
+           vg.f AS first_seen, vg.l AS last_seen, vg.events,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR inr.victim IS NOT NULL) AS inside
     FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;

@@ -202,10 +202,9 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
                 min(f0) AS f0, max(l0) AS l0, sum(events) AS events, NULL::VARCHAR AS owner
          FROM src GROUP BY victim, indicator_id),
        ${VICTIM_ROW_CTES_FROM_PAIRS},
-       agg AS (SELECT victim, min(f0) AS first_seen, max(l0) AS last_seen, sum(events) AS events FROM pair GROUP BY victim),
        ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pair), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
-       SELECT v.* EXCLUDE (inside, owner), o.owner, agg.* EXCLUDE (victim)
-       FROM v JOIN agg USING (victim) LEFT JOIN o USING (victim)`,
+       SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
+       FROM v LEFT JOIN o USING (victim)`,
       params,
     );
     d.windows.set(key, table);
