@@ -46,7 +46,9 @@ export interface ApiLatency {
 }
 
 /** Endpoints whose answers no warm-up prepares: reported, but outside the dashboard's target. */
-export const UNPREPARED = new Set(['victims/:ip/near-misses', 'overview (custom range)', 'victims (custom range)']);
+// Near misses are not among them: the warm-up pages in the flows' address keys they scan, and
+// each answer is then a small read (the bench holds them to the target like the rest).
+export const UNPREPARED = new Set(['overview (custom range)', 'victims (custom range)']);
 
 export async function measureApiLatency(store: Store, opts: LatencyOptions = {}): Promise<ApiLatency> {
   const rounds = opts.rounds ?? 3;
