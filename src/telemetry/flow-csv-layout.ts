@@ -4,6 +4,8 @@ import type { FlowCsvLayout } from '../store/store.js';
 import { parseHeader } from './nfdump.js';
 import { openText } from './reader.js';
 
+const NEWLINE = Buffer.from('\n');
+
 export function nfdumpLayout(head: string[], tz?: string): FlowCsvLayout | undefined {
   if (tz || head.length < 2) return undefined;
   const h = parseHeader(head[0]!.trim());
@@ -38,20 +40,34 @@ export function nfdumpLayout(head: string[], tz?: string): FlowCsvLayout | undef
  */
 export async function blankLineInside(path: string): Promise<boolean> {
   const { stream } = await openText(path);
-  let prev = 10; // as if after a newline: a leading blank line counts too
+  // Buffer.indexOf (native) instead of a byte loop in JavaScript: the scan runs beside DuckDB's
+  // reader on the same cores.
+  let carry = NEWLINE; // as if after a newline: a leading blank line counts too
   let blank = false; // a blank line has been seen since the last content
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b === 13) continue;
-      if (b === 10) {
-        if (prev === 10) blank = true;
-      } else if (blank) {
-        stream.destroy();
-        return true;
+    const buf = Buffer.concat([carry, chunk]);
+    let from = 0;
+    if (!blank) {
+      const a = buf.indexOf('\n\n');
+      const b = buf.indexOf('\n\r\n');
+      const at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+      if (at >= 0) {
+        blank = true;
+        from = at + 1;
       }
-      prev = b;
     }
+    if (blank) {
+      // Content after the blank line means it stood inside the data.
+      for (let i = from; i < buf.length; i++) {
+        const c = buf[i]!;
+        if (c !== 10 && c !== 13) {
+          stream.destroy();
+          return true;
+        }
+      }
+    }
+    // The last two bytes go with the next chunk: a blank line ("\n\r\n") can straddle the two.
+    carry = buf.subarray(Math.max(0, buf.length - 2));
   }
   return false;
 }
