@@ -145,11 +145,14 @@ function apiTarget(api: ApiResult): Target {
   const worst = Math.max(...prepared.map((e) => e.p95));
   const worstCold = Math.max(...prepared.map((e) => e.cold.p95));
   const unprepared = api.api.endpoints.filter((e) => UNPREPARED.has(e.endpoint)).map((e) => `${e.endpoint} ${e.cold.p95.toFixed(0)} ms`);
+  const all = api.api.overall;
   return {
     name: 'API p95 < 150 ms at 10M sightings',
-    met: worst < 150 && api.sightings >= 10_000_000,
+    // The p95 of all the run's answers, and of each endpoint the warm-up prepares.
+    met: all.p95 < 150 && worst < 150 && api.sightings >= 10_000_000,
     detail:
-      `worst p95 ${worst.toFixed(0)} ms (first asks ${worstCold.toFixed(0)} ms) over ${prepared.length} endpoints, ${api.sightings.toLocaleString('en-US')} sightings, ` +
+      `p95 ${all.p95.toFixed(0)} ms over all ${all.requests} answers (first asks ${all.cold.p95.toFixed(0)} ms); ` +
+      `worst endpoint p95 ${worst.toFixed(0)} ms (first asks ${worstCold.toFixed(0)} ms) over ${prepared.length} endpoints, ${api.sightings.toLocaleString('en-US')} sightings, ` +
       `after a ${(api.api.warmUpMs / 1000).toFixed(1)} s warm-up; not prepared by it: ${unprepared.join(', ')}`,
   };
 }
@@ -188,6 +191,7 @@ export function renderBench(r: BenchReport): string {
           `API (loopback, 3 rounds; p50 / p95 over all asks, p95 over first asks) over ${r.api.sightings.toLocaleString('en-US')} sightings of ${r.api.victims.toLocaleString('en-US')} victims,`,
           `  store built in ${(r.api.buildMs / 1000).toFixed(1)} s, server warm-up ${(r.api.api.warmUpMs / 1000).toFixed(1)} s:`,
           ...r.api.api.endpoints.map((e) => `  ${e.endpoint.padEnd(Math.max(...r.api!.api.endpoints.map((x) => x.endpoint.length)))}  ${e.p50.toFixed(0)} / ${e.p95.toFixed(0)} ms, cold ${e.cold.p95.toFixed(0)} ms`),
+          `  all ${r.api.api.overall.requests} answers: ${r.api.api.overall.p50.toFixed(0)} / ${r.api.api.overall.p95.toFixed(0)} ms, cold ${r.api.api.overall.cold.p95.toFixed(0)} ms`,
           '',
         ]
       : []),

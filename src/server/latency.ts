@@ -43,6 +43,8 @@ export interface ApiLatency {
   /** The server's background warm-up at start (the standard ranges' victims, census, trend). */
   warmUpMs: number;
   endpoints: EndpointLatency[];
+  /** Every answer of the run together (what "p95 of the API's answers" reads as), and the first asks alone. */
+  overall: Percentiles & { requests: number; cold: Percentiles };
 }
 
 /** Endpoints whose answers no warm-up prepares: reported, but outside the dashboard's target. */
@@ -115,5 +117,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     if (temp) await store.access.revokeToken(temp.row.id);
   }
   const endpoints = [...times.entries()].map(([endpoint, t]) => ({ endpoint, requests: t.all.length, errors: t.errors, ...percentiles(t.all), cold: percentiles(t.cold) }));
-  return { warmUpMs, endpoints };
+  const all = [...times.values()].flatMap((t) => t.all);
+  const overall = { requests: all.length, ...percentiles(all), cold: percentiles([...times.values()].flatMap((t) => t.cold)) };
+  return { warmUpMs, endpoints, overall };
 }

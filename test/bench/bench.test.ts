@@ -21,7 +21,16 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --json: every stage, rate,
     baselines: Record<string, { rows: number; ms: number; rowsPerSec: number }>;
     ratios: Record<string, number>;
     targets: { name: string; met: boolean; detail: string }[];
-    api: { sightings: number; victims: number; buildMs: number; api: { warmUpMs: number; endpoints: { endpoint: string; requests: number; errors: number; p95: number }[] } };
+    api: {
+      sightings: number;
+      victims: number;
+      buildMs: number;
+      api: {
+        warmUpMs: number;
+        endpoints: { endpoint: string; requests: number; errors: number; p95: number; max: number }[];
+        overall: { requests: number; p95: number; max: number };
+      };
+    };
   };
   assert.deepEqual(Object.keys(j.machine).sort(), ['cores', 'duckdb', 'memoryGb', 'node', 'platform']);
   assert.equal(j.rows, 200_000);
@@ -43,5 +52,8 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --json: every stage, rate,
     assert.ok(api.some((x) => x.endpoint === e), `endpoint ${e} measured`);
   assert.ok(api.every((e) => e.requests > 0 && e.errors === 0 && e.p95 > 0), JSON.stringify(api));
   assert.match(j.targets.find((t) => t.name.startsWith('API'))!.detail, /sightings, after a [\d.]+ s warm-up; not prepared by it: overview \(custom range\)/);
+  // The overall figures are over every answer the run gave.
+  assert.equal(j.api.api.overall.requests, api.reduce((n, e) => n + e.requests, 0));
+  assert.ok(j.api.api.overall.p95 >= Math.min(...api.map((e) => e.p95)) && j.api.api.overall.max === Math.max(...api.map((e) => e.max)));
   assert.ok(j.pipeline.peakRssMb > 0);
 });
