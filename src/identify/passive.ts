@@ -29,8 +29,7 @@ export function passiveServices(format: string, records: PassiveRecord[]): Servi
 
 /** Turns one telemetry import's passive rows into services; returns how many. */
 export async function derivePassiveServices(store: Store, importId: number): Promise<number> {
-  const { format, records } = await store.identify.passiveRecords(importId);
-  return store.identify.addPassiveServices(importId, passiveServices(format, records));
+  return store.identify.derivePassiveServices(importId, passiveServices);
 }
 
 /** Derives the services of every telemetry import not done yet (imports from before this stage existed). */

@@ -132,10 +132,13 @@ export interface IdentifyStore {
   importScan(meta: ImportMeta, feed: ScanFeed, check: (c: LineCounts) => void): Promise<{ importId: number; counts: LineCounts; services: number }>;
   /** Telemetry imports whose passive rows have not been turned into services yet. */
   pendingPassiveImports(): Promise<number[]>;
-  /** The HTTP, TLS and report rows of one telemetry import that can describe a device, folded per host/content/hour. */
-  passiveRecords(importId: number): Promise<{ format: string; records: PassiveRecord[] }>;
-  /** Stores the services derived from a telemetry import (replacing earlier ones) and marks it done. */
-  addPassiveServices(importId: number, services: ServiceInput[]): Promise<number>;
+  /**
+   * Turns one telemetry import's passive rows (the HTTP, TLS and report rows that can describe a
+   * device, folded per host/content/hour) into services with `convert`, replacing earlier ones, and
+   * marks the import done, in one transaction. The rows reach `convert` in batches, so memory does
+   * not grow with the import. Returns the number of services.
+   */
+  derivePassiveServices(importId: number, convert: (format: string, records: PassiveRecord[]) => ServiceInput[]): Promise<number>;
   services(): Promise<StoredService[]>;
   /** Replaces devices, their addresses, shared keys and exposures, in one transaction. */
   saveIdentification(devices: DeviceRecord[], shared: SharedKey[], exposures: ExposureRecord[]): Promise<void>;

@@ -8,6 +8,7 @@ import { openTestStore } from '../../../test/store.js';
 import { parseCidr, parseIp } from '../../core/ip.js';
 import { parseKevJson } from '../../identify/kev.js';
 import { derivePassiveServices } from '../../identify/passive.js';
+import { eachPassiveBatch } from './passive-sql.js';
 import type { DeviceIdentity } from '../../identify/identify.js';
 import type { TelemetryRecord } from '../../telemetry/records.js';
 import type { DeviceRecord } from '../identify.js';
@@ -78,6 +79,39 @@ test('passive rows become services once per import, folded per host, content and
     ['App-webs/', 1, 3, '11:05'],
   ]);
   assert.equal(rows[0]!.source, 'zeek-http');
+  await store.close();
+});
+
+test('passive rows reach the conversion in batches of any size, each row once, in line order per source', async () => {
+  const store = await openTestStore();
+  const c = ip('192.0.2.9');
+  const records: TelemetryRecord[] = [];
+  for (let i = 0; i < 7; i++) {
+    const server = ip(`198.51.100.${i + 1}`);
+    records.push({ kind: 'http', ts: t('2024-06-01T10:00:00Z'), client: c, server, dport: 80, serverHeader: `srv-${i}`, userAgent: `ua-${i}` });
+    records.push({ kind: 'tls', ts: t('2024-06-01T10:00:00Z'), client: c, server, dport: 443, sni: `s${i}.example`, certSha256: 'ab'.repeat(32) });
+    records.push({ kind: 'report', ts: t('2024-06-01T10:00:00Z'), ip: server, reportType: 'scan_http', compromised: false, deviceVendor: `V${i}`, extra: { n: String(i) } });
+  }
+  const id = await telemetry(store, records);
+  const read = async (batch: number) => {
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    await eachPassiveBatch(store.db, id, batch, async (format, recs) => {
+      sizes.push(recs.length);
+      for (const r of recs) seen.push(`${format}:${r.kind}:${r.line}`);
+    });
+    return { seen, sizes };
+  };
+  const whole = await read(1000);
+  // 7 servers by header, 7 clients by user agent, 7 certificates, 7 SNIs, 7 reports.
+  assert.equal(whole.seen.length, 35);
+  for (const batch of [1, 2, 3, 6]) {
+    const got = await read(batch);
+    assert.deepEqual(got.seen, whole.seen, `batch ${batch}`);
+    assert.ok(Math.max(...got.sizes) <= batch, `no batch over ${batch}: ${got.sizes}`);
+  }
+  // The service count is the same whatever the batch size.
+  assert.ok((await derivePassiveServices(store, id)) > 0);
   await store.close();
 });
 

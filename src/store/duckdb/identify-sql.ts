@@ -7,7 +7,10 @@ import type { Db } from './connection.js';
 import { exposedDevices, exposure, identifySummary } from './exposure-sql.js';
 import { insertImport } from './import-row-sql.js';
 import { importKev, kevEntries, kevInfo } from './kev-sql.js';
-import { passiveRecords } from './passive-sql.js';
+import { eachPassiveBatch } from './passive-sql.js';
+
+/** Passive rows read at a time when deriving services (see passive-sql.ts). */
+const PASSIVE_BATCH = 20_000;
 
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const ms = (d: unknown) => (d as Date).getTime();
@@ -123,14 +126,17 @@ export function createIdentifyStore(db: Db): IdentifyStore {
       return rows.map((r) => Number(r.id));
     },
 
-    passiveRecords: (importId) => passiveRecords(db, importId),
-
-    addPassiveServices(importId, services) {
+    derivePassiveServices(importId, convert) {
       return db.transaction(async () => {
         await db.run(`DELETE FROM services WHERE import_id = $1`, [importId]);
-        await appendServices(db, importId, services);
-        await db.run(`INSERT OR REPLACE INTO identify_imports VALUES ($1, $2)`, [importId, services.length]);
-        return services.length;
+        let n = 0;
+        await eachPassiveBatch(db, importId, PASSIVE_BATCH, async (format, records) => {
+          const services = convert(format, records);
+          await appendServices(db, importId, services);
+          n += services.length;
+        });
+        await db.run(`INSERT OR REPLACE INTO identify_imports VALUES ($1, $2)`, [importId, n]);
+        return n;
       });
     },
 
