@@ -53,12 +53,14 @@ export async function foldDerived(db: Db): Promise<void> {
   await ensureDerived(db);
 }
 
+/** The columns of a window's source rows (CTE `src`): those of derived_pair_days less the day. */
+const PAIR_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events';
+/** How rows in PAIR_COLUMNS fold into one (per day, per pair, per window). */
+const PAIR_FOLD = 'max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events';
+
 /** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
 const WINDOW_PAIRS = `
-  pk AS (
-    SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f,
-           max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events
-    FROM src GROUP BY ALL)`;
+  pk AS (SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, ${PAIR_FOLD} FROM src GROUP BY ALL)`;
 
 /** Whether the derived tables (schema-derived.ts) are those of the current data (rebuilding them if this store folds). */
 export async function ensureDerived(db: Db): Promise<boolean> {
@@ -92,14 +94,12 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`DELETE FROM derived_pair_days`);
     await db.run(
       `INSERT INTO derived_pair_days
-       SELECT date_trunc('day', first_seen) AS day, victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family,
-              max(${SIGHTING_GRADE}) AS g, bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
-              max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events
-       FROM sightings WHERE ${SINGLE_DAY}
-       GROUP BY ALL ORDER BY day`,
+       SELECT date_trunc('day', f0) AS day, victim, indicator_id, rkey, kind, family, ${PAIR_FOLD}
+       FROM (SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE ${SINGLE_DAY})
+       GROUP BY day, victim, indicator_id, rkey, kind, family ORDER BY day`,
     );
     await db.run(`DELETE FROM derived_multiday`);
-    await db.run(`INSERT INTO derived_multiday SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE NOT ${SINGLE_DAY}`);
+    await db.run(`INSERT INTO derived_multiday (${PAIR_COLUMNS}) SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE NOT ${SINGLE_DAY}`);
     await db.run(`DELETE FROM derived_pairs_all`);
     await db.run(
       `INSERT INTO derived_pairs_all
@@ -197,10 +197,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
        WITH ${windowSource(source)},
        -- Straight from src to (victim, indicator): the lists' finer grouping (pk: kind, family,
        -- report type) is not needed to count, and cost half of a window's build.
-       pair AS (
-         SELECT victim, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev,
-                min(f0) AS f0, max(l0) AS l0, sum(events) AS events, NULL::VARCHAR AS owner
-         FROM src GROUP BY victim, indicator_id),
+       pair AS (SELECT victim, indicator_id, ${PAIR_FOLD}, NULL::VARCHAR AS owner FROM src GROUP BY victim, indicator_id),
        ${VICTIM_ROW_CTES_FROM_PAIRS},
        ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pair), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
@@ -227,17 +224,16 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
  */
 export function windowSource(kind: WindowSourceKind): string {
   const fromSightings = `SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP`;
-  if (kind === 'all') return `src AS (SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events FROM derived_pairs_all)`;
+  if (kind === 'all') return `src AS (SELECT ${PAIR_COLUMNS} FROM derived_pairs_all)`;
   if (kind === 'raw') return `src AS (${fromSightings})`;
   // The edge days' sightings by first_seen range, one branch per edge: each import's sightings
   // are stored in time order (match-sql), so the zonemaps skip all but the edge days.
   const edge = (lo: string, hi: string) => `${fromSightings} AND first_seen >= ${lo}::TIMESTAMP AND first_seen ${hi} AND ${SINGLE_DAY}`;
   return `
   src AS (
-    SELECT victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events
-    FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
+    SELECT ${PAIR_COLUMNS} FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
     UNION ALL
-    SELECT * FROM derived_multiday WHERE l0 >= $from::TIMESTAMP AND f0 <= $to::TIMESTAMP
+    SELECT ${PAIR_COLUMNS} FROM derived_multiday WHERE l0 >= $from::TIMESTAMP AND f0 <= $to::TIMESTAMP
     UNION ALL
     ${edge('$edge1_from', '< $edge1_to::TIMESTAMP')}
     UNION ALL
