@@ -7,6 +7,7 @@ import type { ImportMeta, LineCounts, Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
+import { victimWindow } from './window-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -188,6 +189,47 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   await ingest(store, [flow('192.0.2.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
   const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
   assert.equal(after.total, (fromSightings[4 * 5] as { total: number }).total + 1);
+  await store.close();
+});
+
+test("a victim's grade: one pair's directions on separate rows make it two-way, directions to different indicators do not", async () => {
+  const { store } = await scenario();
+  await ingest(store, [
+    flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'), // to the indicator ...
+    flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z'), // ... and back, a day later: two-way
+    flow('192.0.2.6', '203.0.113.10', '2024-06-12T15:00:00Z'), // to one indicator ...
+    flow('203.0.113.200', '192.0.2.6', '2024-06-12T16:00:00Z'), // ... from another: still one-way
+  ]);
+  const grades = async (w: { from?: number; to?: number } = {}) =>
+    Object.fromEntries((await store.victims(w)).filter((v) => ['192.0.2.5', '192.0.2.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
+  const expected = { '192.0.2.5': 'two-way', '192.0.2.6': 'one-way' };
+  assert.deepEqual(await grades(), expected);
+  // A window holding only the outbound half sees a one-way victim.
+  assert.deepEqual((await grades({ from: t('2024-06-12T00:00:00Z'), to: t('2024-06-12T23:00:00Z') }))['192.0.2.5'], 'one-way');
+  const twoWay = async () => (await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' })).total;
+  const before = await twoWay();
+  await store.prepareForQueries();
+  assert.deepEqual(await grades(), expected);
+  assert.equal(await twoWay(), before);
+  await store.close();
+});
+
+test('a window bound that no sighting crosses is dropped; one that cuts a sighting out is kept', async () => {
+  const { store } = await scenario();
+  const bounds = (await store.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
+  const lo = Number(bounds.lo);
+  const hi = Number(bounds.hi);
+  const ips = async (w: { from?: number; to?: number }) => (await store.victims(w)).map((v) => v.ip).sort();
+  const all = await ips({});
+  assert.deepEqual(await ips({ from: lo, to: hi }), all);
+  // One millisecond past the earliest end (latest start) leaves that sighting out.
+  assert.ok((await ips({ from: lo + 1 })).length < all.length);
+  assert.ok((await ips({ to: hi - 1 })).length < all.length);
+  // Windows that hold every sighting share the all-time table.
+  const table = await victimWindow(store.db, {});
+  assert.equal(await victimWindow(store.db, { from: lo, to: hi }), table);
+  assert.equal(await victimWindow(store.db, { from: lo - DAY }), table);
+  assert.notEqual(await victimWindow(store.db, { from: lo + 1 }), table);
   await store.close();
 });
 

@@ -88,29 +88,41 @@ export const SIGHTING_CTES_NO_OWNER = `
  */
 export const IDENTITY_REACH_DAYS = 30;
 
-/** CTE `pair` over a CTE or table `s`: one row per victim and indicator, as VICTIM_ROW_CTES_FROM_PAIRS reads it. */
-const PAIR_FROM_SIGHTINGS = `
-  pair AS (
-    SELECT victim, indicator_id,
-           max(${SIGHTING_GRADE}) AS g,
-           bool_or(to_indicator) AS t, bool_or(from_indicator) AS f,
-           max(device_id) AS dev, min(first_seen) AS f0, max(last_seen) AS l0, sum(events) AS events, any_value(owner) AS owner
-    FROM s GROUP BY victim, indicator_id)`;
+/**
+ * CTEs `tw` and `vg` over a CTE `vr` of victim rows (victim, indicator_id, g, t, f, dev, f0, l0,
+ * events, owner): sightings, or sightings already folded per day or pair. `vg` is one row per
+ * victim with its best evidence grade, device id, time span, events and owner.
+ *
+ * A victim's grade is the best of its (victim, indicator) pairs' grades (PAIR_GRADE), computed
+ * without grouping every pair, which cost most of a window's build (3.2M pairs for 4.4M sightings
+ * in the demo store): the best `g` of its rows settles confirmed and two-way; a row with both
+ * directions makes its pair two-way; only one-way rows (g = 1) with a single direction can still
+ * make a pair two-way together, and only those of the victims that are one-way so far but have
+ * rows in both directions are grouped by pair (`tw`): a handful.
+ */
+const VICTIM_GRADE_CTES = `
+  vg1 AS (
+    SELECT victim, greatest(max(g), CASE WHEN bool_or(t AND f) THEN 2 ELSE 1 END) AS g0, bool_or(t) AND bool_or(f) AS both_ways,
+           max(dev) AS device, min(f0) AS f, max(l0) AS l, sum(events) AS events, any_value(owner) AS owner
+    FROM vr GROUP BY victim),
+  tw AS (
+    SELECT DISTINCT victim FROM (
+      SELECT victim, indicator_id FROM vr SEMI JOIN (SELECT victim FROM vg1 WHERE g0 = 1 AND both_ways) USING (victim)
+      WHERE g = 1 AND t <> f
+      GROUP BY victim, indicator_id HAVING bool_or(t) AND bool_or(f))),
+  vg AS (
+    SELECT vg1.victim, CASE WHEN tw.victim IS NOT NULL THEN 2 ELSE vg1.g0 END AS grade,
+           vg1.device, vg1.f, vg1.l, vg1.events, vg1.owner
+    FROM vg1 LEFT JOIN tw USING (victim))`;
 
 /**
- * CTE `v` over a CTE `pair` (victim, indicator_id, g, t, f, dev, f0, l0, events, owner): one row per
+ * CTE `v` over a CTE `vr` (see VICTIM_GRADE_CTES): one row per
  * victim with its best evidence grade, the unit it counts as (the device when an identifier is known, else the address; both as one integer so
  * counting distinct units stays cheap), `ident` (its row in device_identities, if identified),
  * enrichment, warninglists and constituency. A stable identity from the identify stage (SSH host
  * key, certificate, device id seen across addresses) beats the report's own device id.
  */
-export const VICTIM_ROW_CTES_FROM_PAIRS = `
-  -- One pass per victim for grade, device id, time span and owner (one aggregation of the
-  -- sightings, not one per property).
-  vg AS (
-    SELECT victim, max(${PAIR_GRADE}) AS grade,
-           max(dev) AS device, min(f0) AS f, max(l0) AS l, sum(events) AS events, any_value(owner) AS owner
-    FROM pair GROUP BY victim),
+export const VICTIM_ROW_CTES_FROM_ROWS = `${VICTIM_GRADE_CTES},
   idm AS (
     SELECT vt.victim,
            arg_min(da.device, (greatest(epoch_ms(da.first_seen) - epoch_ms(vt.l), epoch_ms(vt.f) - epoch_ms(da.last_seen), 0),
@@ -135,8 +147,12 @@ export const VICTIM_ROW_CTES_FROM_PAIRS = `
               OR inr.victim IS NOT NULL) AS inside
     FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;
 
-/** VICTIM_ROW_CTES_FROM_PAIRS over the sightings of CTE `s`. */
-const VICTIM_ROW_CTES = `${PAIR_FROM_SIGHTINGS},${VICTIM_ROW_CTES_FROM_PAIRS}`;
+/** VICTIM_ROW_CTES_FROM_ROWS over the sightings of CTE `s`. */
+const VICTIM_ROW_CTES = `
+  vr AS (
+    SELECT victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
+           first_seen AS f0, last_seen AS l0, events, owner FROM s),
+  ${VICTIM_ROW_CTES_FROM_ROWS}`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
 export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;

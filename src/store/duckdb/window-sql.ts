@@ -19,7 +19,7 @@
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
-import { OWNER_CTE, SIGHTING_GRADE, VICTIM_ROW_CTES_FROM_PAIRS } from './victim-sql.js';
+import { OWNER_CTE, SIGHTING_GRADE, VICTIM_ROW_CTES_FROM_ROWS } from './victim-sql.js';
 
 const DAY = 86_400_000;
 /** Windows kept at once; each is one row per victim. */
@@ -27,9 +27,14 @@ const MAX_WINDOWS = 6;
 
 interface Derived {
   version: string;
-  /** Earliest first_seen and latest last_seen, epoch ms: windows reaching past them are "all time". */
-  minTs: number;
-  maxTs: number;
+  /**
+   * The earliest last_seen and the latest first_seen of the sightings, epoch microseconds. A window
+   * holds the sightings that overlap it: one from at most the first holds all that end after it,
+   * which is all of them. Not the earliest first_seen: with a day of data, the last 24 hours start
+   * after the first sighting began, yet hold every sighting.
+   */
+  allFromUs: number;
+  allToUs: number;
   windows: Map<string, string>;
   /** Lists tables built (windowLists). */
   lists: Set<string>;
@@ -82,8 +87,7 @@ async function derived(db: Db): Promise<Derived> {
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
   const folded = stored?.value === version || folding.has(db);
   if (!folded) {
-    const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(first_seen)) AS lo, epoch_ms(max(last_seen)) AS hi FROM sightings`);
-    const raw: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: false };
+    const raw: Derived = { version, ...(await allTimeBounds(db)), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: false };
     derivedOf.set(db, raw);
     return raw;
   }
@@ -118,10 +122,15 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO derived_victim_owner WITH s0 AS (SELECT DISTINCT victim FROM derived_pairs_all), ${OWNER_CTE} SELECT * FROM vo`);
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
-  const span = await db.one<{ lo: number | null; hi: number | null }>(`SELECT epoch_ms(min(f0)) AS lo, epoch_ms(max(l0)) AS hi FROM derived_pairs_all`);
-  const d: Derived = { version, minTs: Number(span?.lo ?? 0), maxTs: Number(span?.hi ?? 0), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: true };
+  const d: Derived = { version, ...(await allTimeBounds(db)), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: true };
   derivedOf.set(db, d);
   return d;
+}
+
+/** Derived.allFromUs and allToUs. */
+async function allTimeBounds(db: Db): Promise<{ allFromUs: number; allToUs: number }> {
+  const r = await db.one<{ lo: bigint | null; hi: bigint | null }>(`SELECT epoch_us(min(last_seen)) AS lo, epoch_us(max(first_seen)) AS hi FROM sightings`);
+  return { allFromUs: Number(r?.lo ?? 0), allToUs: Number(r?.hi ?? 0) };
 }
 
 /** A sighting that lies within one day (derived_pair_days folds these; derived_multiday keeps the rest). */
@@ -133,7 +142,7 @@ const SIGHTING_AS_PAIR = `victim, indicator_id, CASE WHEN indicator_id IS NULL T
 const ts = (ms: number | undefined, open: string): string => (ms === undefined ? open : new Date(ms).toISOString());
 
 /**
- * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_PAIRS' `v` (less
+ * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_ROWS' `v` (less
  * `inside`, which depends on the question's constituency), first/last seen and events, for every
  * owner. Read it through windowVictims; the victim list's lists are in windowLists.
  */
@@ -177,9 +186,10 @@ function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to
 export async function windowRef(db: Db, w: { from?: number; to?: number }): Promise<WindowRef> {
   return db.exclusive(async () => {
     const d = await derived(db);
-    // A window that reaches past everything stored is the same as an open one: one table for both.
-    const from = w.from === undefined || w.from <= d.minTs ? undefined : w.from;
-    const to = w.to === undefined || w.to >= d.maxTs ? undefined : w.to;
+    // A bound that no sighting crosses selects nothing out: drop it, so that a window holding
+    // every sighting is the open one (one table for both).
+    const from = w.from === undefined || w.from * 1000 <= d.allFromUs ? undefined : w.from;
+    const to = w.to === undefined || w.to * 1000 >= d.allToUs ? undefined : w.to;
     const key = `${from ?? ''}/${to ?? ''}`;
     const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
     const sourceParams = windowSourceParams(source, from, to);
@@ -195,11 +205,11 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
     await db.run(
       `CREATE TEMP TABLE ${table} AS
        WITH ${windowSource(source)},
-       -- Straight from src to (victim, indicator): the lists' finer grouping (pk: kind, family,
-       -- report type) is not needed to count, and cost half of a window's build.
-       pair AS (SELECT victim, indicator_id, ${PAIR_FOLD}, NULL::VARCHAR AS owner FROM src GROUP BY victim, indicator_id),
-       ${VICTIM_ROW_CTES_FROM_PAIRS},
-       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT DISTINCT victim FROM pair), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
+       -- Straight from src to victims: neither the lists' finer grouping (pk: kind, family,
+       -- report type) nor pairs are needed to count (see VICTIM_ROW_CTES_FROM_ROWS).
+       vr AS NOT MATERIALIZED (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src),
+       ${VICTIM_ROW_CTES_FROM_ROWS},
+       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
        FROM v LEFT JOIN o USING (victim)`,
       params,
