@@ -5,6 +5,7 @@ import type { FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
 import type { Db } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
+import { addressFromParts, addressParts } from './macros.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
@@ -104,14 +105,14 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
             ${derivedSelect(table('flows')).join(', ')}
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
-              coalesce(ip_num(${c('src')}), error('not an IP address: ' || ${c('src')})) AS src,
-              coalesce(ip_num(${c('dst')}), error('not an IP address: ' || ${c('dst')})) AS dst,
+              coalesce(${addressFromParts(c('src'), 'sa')}, error('not an IP address: ' || ${c('src')})) AS src,
+              coalesce(${addressFromParts(c('dst'), 'da')}, error('not an IP address: ' || ${c('dst')})) AS dst,
               ${num('sport', 'USMALLINT', 'a port')} AS sport,
               ${num('dport', 'USMALLINT', 'a port')} AS dport,
               ${src.col('proto') === undefined ? 'NULL' : PROTO.replace(/\bp\b/g, c('proto'))} AS proto,
               ${num('bytes', 'UBIGINT', 'a count')} AS bytes,
               ${num('packets', 'UBIGINT', 'a count')} AS packets
-       FROM ${src.from})`,
+       FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa'), c('dst'), 'da')}))`,
     { imp: importId, file },
   );
   await db.run(`UPDATE flows SET line = rowid - (SELECT min(rowid) FROM flows WHERE import_id = $imp) + $first WHERE import_id = $imp`, {
@@ -135,9 +136,13 @@ export async function firstBadParquetRow(
   const v = (name: string) => `CAST(${quoteId(name)} AS VARCHAR)`;
   const ts = timeKind === 'text' ? `TRY_CAST(${v(cols.start)} AS TIMESTAMP)` : `TRY_CAST(${v(cols.start)} AS DOUBLE)`;
   const r = await db.one<{ row: bigint; bad_ts: boolean; bad_src: boolean; s: string | null; d: string | null; t: string | null }>(
-    `SELECT row, ${ts} IS NULL AS bad_ts, ip_num(trim(s)) IS NULL AS bad_src, s, d, t
-     FROM (SELECT row_number() OVER () AS row, ${v(cols.src)} AS s, ${v(cols.dst)} AS d, ${v(cols.start)} AS t, * FROM read_parquet($file))
-     WHERE ${ts} IS NULL OR ip_num(trim(s)) IS NULL OR ip_num(trim(d)) IS NULL LIMIT 1`,
+    `SELECT row, ${ts} IS NULL AS bad_ts, ${addressFromParts('s', 'sa')} IS NULL AS bad_src, s, d, t
+     FROM (${addressParts(
+       addressParts(`SELECT row_number() OVER () AS row, trim(${v(cols.src)}) AS s, trim(${v(cols.dst)}) AS d, ${v(cols.start)} AS t, * FROM read_parquet($file)`, 's', 'sa'),
+       'd',
+       'da',
+     )})
+     WHERE ${ts} IS NULL OR ${addressFromParts('s', 'sa')} IS NULL OR ${addressFromParts('d', 'da')} IS NULL LIMIT 1`,
     { file },
   );
   if (!r) return undefined;
