@@ -46,6 +46,16 @@ async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
      FROM indicators i WHERE i.type IN ('cert-sha256', 'cert-sha1') AND i.for_detection AND ${indScope}`,
     p,
   );
+  // The /24s the usable IPv4 ranges cover (ranges up to a /12, 4,096 /24s, are expanded): a
+  // flow whose far end lies in none of them cannot match, and is dropped by one lookup of its
+  // 4-byte key before the join that pairs every flow with every prefix length.
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ind_ip4_24 AS
+     SELECT DISTINCT (((lo & 4294967295) >> (128 - prefix)::UTINYINT << (120 - prefix)::UTINYINT) + unnest(range(1::BIGINT << (120 - prefix)::UTINYINT)))::UINTEGER AS k
+     FROM ind_ip WHERE lo >> 32 = 65535 AND prefix BETWEEN 108 AND 120
+     UNION
+     SELECT ((lo & 4294967295) >> 8)::UINTEGER FROM ind_ip WHERE lo >> 32 = 65535 AND prefix > 120`,
+  );
   // Every address indicator, usable or not: a victim that is itself an indicator is no victim.
   await db.run(`CREATE OR REPLACE TEMP TABLE ind_any_ip AS
      SELECT lo, hi, prefix, net_key(lo, prefix) AS key FROM indicators WHERE type IN ('ip', 'cidr', 'ip-port')`);
@@ -65,8 +75,31 @@ function keyedJoin(source: string, addr: string, where: string, alias = 'i', ran
 
 const inWindow = (ts: string) => `${ts} BETWEEN i.win_from AND i.win_to`;
 
+/**
+ * Whether the coarse filter on flows (ind_ip4_24) is exact for the usable ranges: no range that
+ * holds IPv4 addresses is left out of it (an IPv4 range wider than a /12, or an IPv6 range
+ * reaching into ::ffff:0:0/96).
+ */
+async function coarseFilterExact(db: Db): Promise<boolean> {
+  const r = await db.one<{ n: bigint }>(
+    `SELECT count(*) AS n FROM ind_ip
+     WHERE hi >= 281470681743360::UHUGEINT AND lo <= 281474976710655::UHUGEINT AND NOT (lo >> 32 = 65535 AND prefix >= 108)`,
+  );
+  return Number(r!.n) === 0;
+}
+
+/**
+ * Flows of the scope whose far end `end` (src or dst) may be in a usable address range: an IPv6
+ * address, or an IPv4 one in a /24 that ind_ip4_24 holds (its key column is the low 32 bits).
+ */
+function flowsNear(telemetryScope: string, end: 'src' | 'dst', coarse: boolean): string {
+  if (!coarse) return `(SELECT * FROM flows t WHERE ${telemetryScope})`;
+  return `(SELECT * FROM flows t WHERE ${telemetryScope}
+             AND (t.${end} >> 32 <> 65535 OR t.${end}_key >> 8 IN (SELECT k FROM ind_ip4_24)))`;
+}
+
 /** Candidate hits, one row per telemetry row and indicator, in a common shape; one branch per source table. */
-function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
+function hitBranches(telemetryScope: string, coarse: boolean): { table: string; sql: string }[] {
   // Every branch names its columns: a UNION takes the names of whichever branch comes first.
   const cols = (victim: string, kind: string, te: string, bytes: string, toInd: boolean, answered: string, detail: string) =>
     `${victim} AS victim, i.id AS indicator_id, '${kind}' AS kind, t.import_id, t.ts, ${te} AS te, ${bytes} AS bytes,
@@ -78,12 +111,12 @@ function hitBranches(telemetryScope: string): { table: string; sql: string }[] {
     {
       table: 'flows',
       sql: `SELECT ${cols('t.src', 'flow', 'coalesce(t.te, t.ts)', flowBytes, true, answered, 'NULL')}
-      FROM ${keyedJoin('flows', 't.dst', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin(flowsNear(telemetryScope, 'dst', coarse), 't.dst', 'true')} WHERE (i.port IS NULL OR i.port = t.dport) AND ${inWindow('t.ts')}`,
     },
     {
       table: 'flows',
       sql: `SELECT ${cols('t.dst', 'flow', 'coalesce(t.te, t.ts)', flowBytes, false, answered, 'NULL')}
-      FROM ${keyedJoin('flows', 't.src', telemetryScope)} WHERE (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}`,
+      FROM ${keyedJoin(flowsNear(telemetryScope, 'src', coarse), 't.src', 'true')} WHERE (i.port IS NULL OR i.port = t.sport) AND ${inWindow('t.ts')}`,
     },
     // DNS: a query for an indicator domain or any subdomain of it
     {
@@ -136,7 +169,7 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
     const telemetryScope = scope.telemetryImport === undefined ? 'true' : 't.import_id = $imp';
     const params: Record<string, Param> = {};
     if (scope.telemetryImport !== undefined) params.imp = scope.telemetryImport;
-    const branches = hitBranches(telemetryScope).filter((b) => !scope.tables || scope.tables.includes(b.table));
+    const branches = hitBranches(telemetryScope, await coarseFilterExact(db)).filter((b) => !scope.tables || scope.tables.includes(b.table));
     if (branches.length) await db.run(
       `INSERT INTO sightings BY NAME
        WITH hits AS (${branches.map((b) => b.sql).join('\n     UNION ALL\n     ')}),

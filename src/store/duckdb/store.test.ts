@@ -233,6 +233,39 @@ test('a window bound that no sighting crosses is dropped; one that cuts a sighti
   await store.close();
 });
 
+test('flows are matched at the edges of every range size, whether or not the /24 prefilter applies', async () => {
+  const ranges = ['198.51.100.7', '203.0.113.64/26', '10.16.0.0/20', '172.16.0.0/12', '2001:db8:1::/64'];
+  // Far ends: the first and last address of each range, then addresses just outside them.
+  const inside = ['198.51.100.7', '203.0.113.64', '203.0.113.127', '10.16.0.0', '10.16.15.255', '172.16.0.0', '172.31.255.255', '2001:db8:1::', '2001:db8:1::ffff:ffff:ffff:ffff'];
+  const outside = ['198.51.100.8', '203.0.113.128', '10.16.16.0', '172.32.0.0', '2001:db8:2::'];
+  // A wide IPv4 range, or an IPv6 one over all IPv4 addresses, turns the prefilter off.
+  const cases: [string[], string[]][] = [
+    [[], []],
+    [['10.0.0.0/8'], ['10.16.16.0']],
+    [['::ffff:0:0/96'], outside.filter((a) => !a.includes(':'))],
+  ];
+  for (const [extra, alsoHit] of cases) {
+    const store = await openTestStore();
+    const all = [...ranges, ...extra];
+    await store.importIntel(
+      { meta: meta('intel', 'x'), counts: counts(all.length), warnings: [], indicators: all.map((v) => ind(v.includes('/') ? 'cidr' : 'ip', v)) },
+      grace,
+    );
+    // IPv6 victims, so that no victim lies in an indicator range itself.
+    const far = [...inside, ...outside];
+    const victimOf = (f: string) => `2001:db8:ffff::${far.indexOf(f) + 1}`;
+    await ingest(store, far.map((f) => flow(victimOf(f), f, '2024-06-10T10:00:00Z')));
+    const got = (await store.victims({})).map((v) => v.ip).sort();
+    assert.deepEqual(got, [...inside, ...alsoHit].map(victimOf).sort(), `extra ranges: ${extra.join(', ') || 'none'}`);
+    if (!extra.length) {
+      // The /12 and /20 are expanded to their /24s, the /26 and the address give one each.
+      const n = await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ind_ip4_24`);
+      assert.equal(Number(n!.n), 4096 + 16 + 1 + 1);
+    }
+    await store.close();
+  }
+});
+
 test('lookup explains a candidate outside the validity window', async () => {
   const { store } = await scenario();
   const l = await store.lookup(ip('192.0.2.2'), grace);

@@ -60,7 +60,7 @@ export async function foldDerived(db: Db): Promise<void> {
 
 /** The columns of a window's source rows (CTE `src`): those of derived_pair_days less the day. */
 const PAIR_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events';
-/** How rows in PAIR_COLUMNS fold into one (per day, per pair, per window). */
+/** How rows in PAIR_COLUMNS fold into one (per day in the fold, per pair in the lists). */
 const PAIR_FOLD = 'max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events';
 
 /** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
