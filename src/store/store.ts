@@ -91,6 +91,24 @@ export interface FlowCsvLayout {
   packets?: number;
 }
 
+/** Where the fields of a Zeek dns.log are, for the fast path where DuckDB reads the file itself. */
+export interface DnsTsvLayout {
+  /** Column names ("#fields"). */
+  names: string[];
+  /** "#" lines before the first data line. */
+  headerLines: number;
+  /** Column indexes. */
+  ts: number;
+  client: number;
+  server?: number;
+  query: number;
+  qtypeName?: number;
+  qtype?: number;
+  answers?: number;
+  /** The answers column is a set or vector (split on ','), not one value. */
+  answersIsSet: boolean;
+}
+
 /** Column names of a Parquet flow file, per field. */
 export interface FlowFileColumns {
   start: string;
@@ -317,6 +335,18 @@ export interface Store {
     match: MatchOptions,
     /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
     verify?: () => Promise<void>,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  /**
+   * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
+   * many data lines the file has: a different row count means a line did not split into the
+   * header's columns, and the caller reads the file line by line.
+   */
+  importZeekDns(
+    meta: ImportMeta,
+    file: string,
+    layout: DnsTsvLayout,
+    match: MatchOptions,
+    verify: () => Promise<number>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Column names and types of a Parquet file. */
   describeParquet(file: string): Promise<{ name: string; type: string }[]>;

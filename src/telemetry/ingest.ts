@@ -6,9 +6,10 @@ import { open } from 'node:fs/promises';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
+import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
-import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import type { ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, readTelemetry } from './reader.js';
@@ -39,7 +40,7 @@ export type IngestResult =
       sightings: number;
       /** Services stored for device identification (scan observations, or passive rows folded). */
       services?: number;
-      /** True when DuckDB read the file itself (the flow CSV fast path). */
+      /** True when DuckDB read the file itself (the flow CSV, Parquet and Zeek dns.log fast paths). */
       fast?: boolean;
       timings?: { loadMs: number; matchMs: number };
     }
@@ -73,19 +74,10 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
     return { status: 'imported', file, format: scan.name, importId: out.importId, counts: out.counts, sightings: 0, services: out.services };
   }
   const format = resolved.format;
-  if (format.name === 'nfdump' && !opts.lineByLine) {
-    // DuckDB reads plain nfdump CSV itself; a file it refuses is read line by line below.
-    const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
-    const blank = layout ? blankLineInside(file) : undefined;
-    const fast =
-      layout &&
-      (await store.importFlowCsv(meta, file, layout, opts.match, async () => {
-        if (await blank) throw new Error('blank line inside the file: line numbers would drift');
-      }));
-    if (!fast) await blank?.catch(() => undefined);
-    if (fast)
-      return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
-  }
+  // DuckDB reads plain nfdump CSV and Zeek dns.log itself; a file it refuses is read line by line below.
+  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts);
+  if (fast)
+    return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   const out = await store.importTelemetry(
     meta,
     (write) => readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress }),
@@ -94,6 +86,36 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   );
   const services = await derivePassiveServices(store, out.importId);
   return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
+}
+
+/**
+ * The DuckDB fast path of the formats that have one, with the scan that checks the file's shape
+ * running beside it; undefined when the file is to be read line by line.
+ */
+async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions) {
+  if (format === 'nfdump') {
+    const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
+    if (!layout) return undefined;
+    const blank = blankLineInside(file);
+    const out = await store.importFlowCsv(meta, file, layout, opts.match, async () => {
+      if (await blank) throw new Error('blank line inside the file: line numbers would drift');
+    });
+    if (!out) await blank.catch(() => undefined);
+    return out;
+  }
+  if (format === 'zeek') {
+    const layout = zeekDnsLayout(await headLines(file, 30), opts.tz);
+    if (!layout) return undefined;
+    const body = zeekDnsBody(file, layout.headerLines);
+    const out = await store.importZeekDns(meta, file, layout, opts.match, async () => {
+      const b = await body;
+      if (!b.plain) throw new Error('header or blank lines inside the data: line numbers would drift');
+      return b.dataLines;
+    });
+    if (!out) await body.catch(() => undefined);
+    return out;
+  }
+  return undefined;
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */

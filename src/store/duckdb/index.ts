@@ -19,6 +19,7 @@ import type {
   NearMissResult,
   ExportFormat,
   ExportWhat,
+  DnsTsvLayout,
   FlowCsvLayout,
   FlowFileColumns,
   FlowTimeKind,
@@ -36,6 +37,7 @@ import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { describeParquet, firstBadParquetRow, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { loadZeekDns } from './dns-file-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
@@ -262,23 +264,58 @@ export class DuckDbStore implements Store {
     match: MatchOptions,
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
+    return this.importFast(meta, match, 'flows', async (importId) => {
+      const r = await loadFlowCsv(this.db, importId, file, layout);
+      if (r.rows === 0) throw new Error('no rows');
+      await verify?.();
+      return { ...r, counts: { lines: r.rows + 1, records: r.rows, framing: 1, rejected: 0, examples: [] } };
+    });
+  }
+
+  async importZeekDns(
+    meta: ImportMeta,
+    file: string,
+    layout: DnsTsvLayout,
+    match: MatchOptions,
+    verify: () => Promise<number>,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
+    return this.importFast(meta, match, 'dns', async (importId) => {
+      const r = await loadZeekDns(this.db, importId, file, layout);
+      const dataLines = await verify();
+      if (r.rows === 0 || r.rows !== dataLines) throw new Error(`${r.rows} rows from ${dataLines} data lines`);
+      return { ...r, counts: { lines: layout.headerLines + r.rows, records: r.rows, framing: layout.headerLines, rejected: 0, examples: [] } };
+    });
+  }
+
+  /**
+   * A telemetry file DuckDB reads itself, in one transaction: `load` inserts its rows (throwing
+   * when the file does not qualify after all), then they are matched. Undefined when anything
+   * failed: the caller reads the file line by line, which explains bad lines.
+   */
+  private async importFast(
+    meta: ImportMeta,
+    match: MatchOptions,
+    table: 'flows' | 'dns',
+    load: (importId: number) => Promise<{ counts: LineCounts; minTs?: Date; maxTs?: Date }>,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     let out: (ImportOutcome & { counts: LineCounts }) | undefined;
     try {
       out = await this.db.transaction(async () => {
         const importId = await this.nextId('imports');
         await this.insertImport(importId, meta, {});
         const t0 = performance.now();
-        const r = await loadFlowCsv(this.db, importId, file, layout);
-        if (r.rows === 0) throw new Error('no rows');
-        await verify?.();
+        const r = await load(importId);
         const t1 = performance.now();
-        const counts: LineCounts = { lines: r.rows + 1, records: r.rows, framing: 1, rejected: 0, examples: [] };
+        const counts = r.counts;
         await this.db.run(
-          `UPDATE imports SET lines = $lines, records = $records, framing = 1, rejected = 0, examples = '[]',
+          `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = 0, examples = '[]',
              min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-          { id: importId, lines: counts.lines, records: counts.records, min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null },
+          {
+            id: importId, lines: counts.lines, records: counts.records, framing: counts.framing,
+            min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null,
+          },
         );
-        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
+        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [table] });
         return { importId, sightings, retracted: 0, counts, timings: { loadMs: t1 - t0, matchMs: performance.now() - t1 } };
       });
     } catch {
