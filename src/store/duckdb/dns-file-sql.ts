@@ -44,7 +44,7 @@ export async function loadZeekDns(db: Db, importId: number, file: string, l: Dns
             -- hostField: trimmed, lower case, one trailing dot dropped. Padded or non-ASCII names,
             -- and lines without a question (which the line reader skips), are left to it.
             CASE WHEN ${query} IS NULL OR ${query} <> trim(${query}) OR strlen(${query}) <> length(${query}) THEN error('query for the line reader: ' || coalesce(${c(l.query)}, ''))
-                 ELSE regexp_replace(lower(${raw(query, 'query')}), '\\.$', '') END AS query,
+                 ELSE lower(substr(${raw(query, 'query')}, 1, length(${query}) - ends_with(${query}, '.')::INT)) END AS query,
             ${raw(`coalesce(${text(l.qtypeName)}, ${text(l.qtype)})`, 'qtype')} AS qtype,
             ${answers} AS answers
      FROM (${from})`,
