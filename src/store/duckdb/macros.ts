@@ -37,10 +37,10 @@ export async function createAddressMacros(db: Db): Promise<void> {
  * IPv4): the caller then falls back to the JavaScript reader, which explains bad lines.
  *
  * Subquery layers, so that each piece is computed once per row and the IPv6 work only for IPv6
- * rows (a macro's argument repeated in its body is computed at each use). DuckDB's common-subexpression pass lifts any
- * expression that occurs twice in a projection out of its CASE or coalesce and computes it for
- * every row: the ip6_num macro, whose pieces repeat, cost IPv4 rows about 1 s per 5M (two
- * addresses each). So no layer repeats anything costly:
+ * rows (a macro's argument repeated in its body is computed at each use). DuckDB's
+ * common-subexpression pass lifts any expression that occurs twice in a projection out of its
+ * CASE or coalesce and computes it for every row: the IPv6 macro this replaced, whose pieces
+ * repeated, cost IPv4 rows about 1 s per 5M rows. So no layer repeats anything costly:
  * - the dotted parts, split and cast once (`${as}_n`, `${as}_1` to `${as}_4`);
  * - `${as}_6`: the text when it has a colon, else NULL, then its colon count and whether it
  *   starts, ends or contains '::';

@@ -89,7 +89,7 @@ export const SIGHTING_CTES_NO_OWNER = `
 export const IDENTITY_REACH_DAYS = 30;
 
 /**
- * CTEs `tw` and `vg` over a CTE `vr` of victim rows (victim, indicator_id, g, t, f, dev, f0, l0,
+ * CTEs `vg1`, `tw` and `vg` over a CTE `vr` of victim rows (victim, indicator_id, g, t, f, dev, f0, l0,
  * events, owner): sightings, or sightings already folded per day or pair. `vg` is one row per
  * victim with its best evidence grade, device id, time span, events and owner.
  *
