@@ -42,8 +42,18 @@ const SUBJECT_COLUMNS: Record<string, string> = {
   subject_organization_name: 'O', subject_locality_name: 'L', subject_state_or_province_name: 'ST', subject_country: 'C',
 };
 
+/**
+ * The `extra` columns fromReportRecord reads. A report row with none of them and no device_*
+ * column describes no device, so the store need not hand it over (passiveServices).
+ */
+export const REPORT_DEVICE_EXTRA = [
+  'banner', 'server', 'server_type', 'www_authenticate', 'serverid_raw', 'server_host_key_sha256', 'sha256_fingerprint',
+  ...Object.keys(SUBJECT_COLUMNS),
+];
+
 /** A Shadowserver row about a host (scan_* and device_id reports) as an observation. */
 export function fromReportRecord(r: ReportRecord, source = 'shadowserver'): ServiceObservation {
+  // Of `extra`, only REPORT_DEVICE_EXTRA: the store hands over no row without one of them.
   const x = r.extra;
   const protocol = REPORT_PROTOCOLS[r.reportType] ?? r.reportType;
   const transport = r.protocol === 'udp' ? 'udp' : r.protocol === 'tcp' ? 'tcp' : undefined;

@@ -3,7 +3,7 @@
 // a device. Runs after each telemetry import, and for any import left over, before identification.
 import type { PassiveRecord, ServiceInput } from '../store/identify.js';
 import type { Store } from '../store/store.js';
-import { fromHttpClient, fromHttpRecord, fromReportRecord, fromTlsClient, fromTlsRecord } from './from-telemetry.js';
+import { fromHttpClient, fromHttpRecord, fromReportRecord, fromTlsClient, fromTlsRecord, REPORT_DEVICE_EXTRA } from './from-telemetry.js';
 import type { ServiceObservation } from './service.js';
 
 /** Whether an observation says anything a device could be identified or recognised by. */
@@ -29,7 +29,7 @@ export function passiveServices(format: string, records: PassiveRecord[]): Servi
 
 /** Turns one telemetry import's passive rows into services; returns how many. */
 export async function derivePassiveServices(store: Store, importId: number): Promise<number> {
-  return store.identify.derivePassiveServices(importId, passiveServices);
+  return store.identify.derivePassiveServices(importId, passiveServices, REPORT_DEVICE_EXTRA);
 }
 
 /** Derives the services of every telemetry import not done yet (imports from before this stage existed). */

@@ -138,7 +138,12 @@ export interface IdentifyStore {
    * marks the import done, in one transaction. The rows reach `convert` in batches, so memory does
    * not grow with the import. Returns the number of services.
    */
-  derivePassiveServices(importId: number, convert: (format: string, records: PassiveRecord[]) => ServiceInput[]): Promise<number>;
+  derivePassiveServices(
+    importId: number,
+    convert: (format: string, records: PassiveRecord[]) => ServiceInput[],
+    /** Report rows with no device_* column and none of these `extra` keys are not handed to `convert`. */
+    reportExtraKeys?: string[],
+  ): Promise<number>;
   services(): Promise<StoredService[]>;
   /** Replaces devices, their addresses, shared keys and exposures, in one transaction. */
   saveIdentification(devices: DeviceRecord[], shared: SharedKey[], exposures: ExposureRecord[]): Promise<void>;

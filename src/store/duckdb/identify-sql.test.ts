@@ -7,10 +7,11 @@ import { KEV_FIXTURE } from '../../../test/fixtures/identify/kev-fixture.js';
 import { openTestStore } from '../../../test/store.js';
 import { parseCidr, parseIp } from '../../core/ip.js';
 import { parseKevJson } from '../../identify/kev.js';
-import { derivePassiveServices } from '../../identify/passive.js';
+import { derivePassiveServices, passiveServices } from '../../identify/passive.js';
+import { REPORT_DEVICE_EXTRA } from '../../identify/from-telemetry.js';
 import { eachPassiveBatch } from './passive-sql.js';
 import type { DeviceIdentity } from '../../identify/identify.js';
-import type { TelemetryRecord } from '../../telemetry/records.js';
+import type { ReportRecord, TelemetryRecord } from '../../telemetry/records.js';
 import type { DeviceRecord } from '../identify.js';
 import type { Store } from '../store.js';
 
@@ -96,7 +97,7 @@ test('passive rows reach the conversion in batches of any size, each row once, i
   const read = async (batch: number) => {
     const seen: string[] = [];
     const sizes: number[] = [];
-    await eachPassiveBatch(store.db, id, batch, async (format, recs) => {
+    await eachPassiveBatch(store.db, id, batch, undefined, async (format, recs) => {
       sizes.push(recs.length);
       for (const r of recs) seen.push(`${format}:${r.kind}:${r.line}`);
     });
@@ -112,6 +113,43 @@ test('passive rows reach the conversion in batches of any size, each row once, i
   }
   // The service count is the same whatever the batch size.
   assert.ok((await derivePassiveServices(store, id)) > 0);
+  await store.close();
+});
+
+test('report rows that cannot describe a device are not read back, and the services stay the same', async () => {
+  const store = await openTestStore();
+  const host = (i: number) => ip(`198.51.100.${i + 1}`);
+  const report = (i: number, reportType: string, more: Partial<ReportRecord>): TelemetryRecord =>
+    ({ kind: 'report', ts: t('2024-06-01T10:00:00Z'), ip: host(i), reportType, compromised: false, extra: {}, ...more }) as TelemetryRecord;
+  const describing: TelemetryRecord[] = [
+    report(0, 'scan_telnet', { extra: { banner: 'BusyBox on router login:' } }),
+    report(1, 'scan_http', { extra: { server: 'lighttpd/1.4' } }),
+    report(2, 'scan_http', { extra: { server_type: 'GoAhead-Webs' } }),
+    report(3, 'scan_http', { extra: { www_authenticate: 'Basic realm="NETGEAR DGN2200"' } }),
+    report(4, 'scan_ssh', { extra: { serverid_raw: 'SSH-2.0-dropbear_2014.63' } }),
+    report(5, 'scan_ssh', { extra: { server_host_key_sha256: 'ab'.repeat(32) } }),
+    report(6, 'scan_ssl', { extra: { sha256_fingerprint: 'CD'.repeat(32) } }),
+    report(7, 'scan_ssl', { extra: { subject_common_name: 'router.asus.com' } }),
+    report(8, 'device_id', { deviceVendor: 'Hikvision' }),
+    report(9, 'event4_sinkhole', { deviceId: 'SN-9' }),
+  ];
+  const silent: TelemetryRecord[] = [
+    report(10, 'event4_sinkhole', { extra: { src_port: '1024', naics: '0', http_agent: 'curl' } }),
+    report(11, 'event4_sinkhole', { family: 'mirai' }),
+  ];
+  const id = await telemetry(store, [...describing, ...silent]);
+  const derive = async (keys?: string[]) => {
+    let handed = 0;
+    const n = await store.identify.derivePassiveServices(id, (format, records) => ((handed += records.length), passiveServices(format, records)), keys);
+    const rows = await store.db.all(`SELECT * FROM services WHERE import_id = $1 ORDER BY line`, [id]);
+    return { n, handed, rows };
+  };
+  const all = await derive();
+  const filtered = await derive(REPORT_DEVICE_EXTRA);
+  assert.equal(all.handed, 12);
+  assert.equal(filtered.handed, 10, 'the two sinkhole rows without device fields stay in the store');
+  assert.equal(all.n, 10, 'every describing row is a service');
+  assert.deepEqual(filtered.rows, all.rows);
   await store.close();
 });
 

@@ -126,11 +126,11 @@ export function createIdentifyStore(db: Db): IdentifyStore {
       return rows.map((r) => Number(r.id));
     },
 
-    derivePassiveServices(importId, convert) {
+    derivePassiveServices(importId, convert, reportExtraKeys) {
       return db.transaction(async () => {
         await db.run(`DELETE FROM services WHERE import_id = $1`, [importId]);
         let n = 0;
-        await eachPassiveBatch(db, importId, PASSIVE_BATCH, async (format, records) => {
+        await eachPassiveBatch(db, importId, PASSIVE_BATCH, reportExtraKeys, async (format, records) => {
           const services = convert(format, records);
           await appendServices(db, importId, services);
           n += services.length;
