@@ -1,7 +1,8 @@
 // Decides whether DuckDB may read a Zeek dns.log by itself (the fast path), and where each field
 // is. Only the plain case qualifies: one TSV header block at the top (tab-separated, ',' between
-// set elements, Zeek's '-' and '(empty)' markers), epoch times, and at most a "#close" trailer at the end. Anything else, and any
-// line DuckDB cannot split into the header's columns, goes through the line reader.
+// set elements, Zeek's '-' and '(empty)' markers), epoch times, and at most a "#close" trailer
+// at the end. Anything else, and any line DuckDB cannot split into the header's columns, goes
+// through the line reader.
 import type { DnsTsvLayout } from '../../store/store.js';
 import { openText } from '../reader.js';
 import { TsvHeader } from './tsv-header.js';
