@@ -72,6 +72,13 @@ test('a plain Zeek dns.log is read by DuckDB and stored exactly as the line read
   const zipped = await dnsOf(gz, false);
   assert.equal(zipped.r.status === 'imported' && zipped.r.fast, true);
   assert.deepEqual(zipped.rows, fast.rows);
+  // CRLF line ends: the same rows as with LF ones.
+  const crlf = join(tempDir(), 'dns-crlf.log');
+  writeFileSync(crlf, [...HEADER, ...ROWS, CLOSE].join('\r\n') + '\r\n');
+  const [crlfFast, crlfSlow] = [await dnsOf(crlf, false), await dnsOf(crlf, true)];
+  assert.equal(crlfFast.r.status === 'imported' && crlfFast.r.fast, true);
+  assert.deepEqual(crlfFast.rows, crlfSlow.rows);
+  assert.deepEqual(crlfFast.rows, fast.rows);
 });
 
 test('a dns.log the fast path refuses is read line by line, with the same result', async () => {
