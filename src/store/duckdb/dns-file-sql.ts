@@ -4,6 +4,7 @@
 // caller reads the file line by line instead.
 import type { DnsTsvLayout } from '../store.js';
 import type { Db } from './connection.js';
+import { numberLines } from './flow-file-sql.js';
 import { addressFromParts, addressParts } from './macros.js';
 
 /** Inserts the file's data lines into `dns`; returns the row count and time range. */
@@ -50,10 +51,5 @@ export async function loadZeekDns(db: Db, importId: number, file: string, l: Dns
      FROM (${from})`,
     { imp: importId, file, skip: l.headerLines },
   );
-  await db.run(`UPDATE dns SET line = rowid - (SELECT min(rowid) FROM dns WHERE import_id = $imp) + $first WHERE import_id = $imp`, {
-    imp: importId,
-    first: l.headerLines + 1,
-  });
-  const r = await db.one<{ n: bigint; lo: Date | null; hi: Date | null }>(`SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM dns WHERE import_id = $imp`, { imp: importId });
-  return { rows: Number(r!.n), minTs: r!.lo ?? undefined, maxTs: r!.hi ?? undefined };
+  return numberLines(db, 'dns', importId, l.headerLines + 1);
 }

@@ -115,12 +115,26 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
        FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa'), c('dst'), 'da')}))`,
     { imp: importId, file },
   );
-  await db.run(`UPDATE flows SET line = rowid - (SELECT min(rowid) FROM flows WHERE import_id = $imp) + $first WHERE import_id = $imp`, {
+  return numberLines(db, 'flows', importId, src.firstLine);
+}
+
+/**
+ * After a file DuckDB read itself went into `table` (in the file's order, with line 0): each
+ * row's line from its row id, the first data row being `firstLine`. Returns the row count and
+ * time range.
+ */
+export async function numberLines(
+  db: Db,
+  tbl: 'flows' | 'dns',
+  importId: number,
+  firstLine: number,
+): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  await db.run(`UPDATE ${tbl} SET line = rowid - (SELECT min(rowid) FROM ${tbl} WHERE import_id = $imp) + $first WHERE import_id = $imp`, {
     imp: importId,
-    first: src.firstLine,
+    first: firstLine,
   });
   const r = await db.one<{ n: bigint; lo: Date | null; hi: Date | null }>(
-    `SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows WHERE import_id = $imp`,
+    `SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM ${tbl} WHERE import_id = $imp`,
     { imp: importId },
   );
   return { rows: Number(r!.n), minTs: r!.lo ?? undefined, maxTs: r!.hi ?? undefined };

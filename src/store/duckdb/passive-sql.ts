@@ -15,27 +15,28 @@ const GROUP = `min(ts) AS ts, max(ts) AS last_ts, count(*) AS events, min(line) 
 
 /** One kind of passive row: the query of its groups (ordered by line) and the record of a row. */
 interface PassiveSource {
-  sql: string;
+  /** `reportWhere`: the condition on report rows (see eachPassiveBatch); other sources ignore it. */
+  sql: (reportWhere: string) => string;
   record: (r: Raw) => PassiveRecord;
 }
 
 const SOURCES: PassiveSource[] = [
   // Servers by their Server header, clients by their User-Agent.
   {
-    sql: `SELECT server, dport, server_header, any_value(client) AS client, ${GROUP} FROM http
+    sql: () => `SELECT server, dport, server_header, any_value(client) AS client, ${GROUP} FROM http
           WHERE import_id = $imp AND server_header IS NOT NULL AND server_header <> ''
           GROUP BY server, dport, server_header, date_trunc('hour', ts) ORDER BY line`,
     record: (r) => ({ kind: 'http', client: r.client as bigint, server: r.server as bigint, dport: optNum(r.dport), serverHeader: r.server_header as string, ...fold(r) }),
   },
   {
-    sql: `SELECT client, user_agent, any_value(server) AS server, ${GROUP} FROM http
+    sql: () => `SELECT client, user_agent, any_value(server) AS server, ${GROUP} FROM http
           WHERE import_id = $imp AND user_agent IS NOT NULL AND user_agent <> ''
           GROUP BY client, user_agent, date_trunc('hour', ts) ORDER BY line`,
     record: (r) => ({ kind: 'http', client: r.client as bigint, server: r.server as bigint, userAgent: r.user_agent as string, ...fold(r) }),
   },
   // TLS servers by their certificate, clients by the names they ask for.
   {
-    sql: `SELECT server, dport, cert_sha256, subject, issuer, any_value(client) AS client, ${GROUP} FROM tls
+    sql: () => `SELECT server, dport, cert_sha256, subject, issuer, any_value(client) AS client, ${GROUP} FROM tls
           WHERE import_id = $imp AND (cert_sha256 IS NOT NULL OR subject IS NOT NULL)
           GROUP BY server, dport, cert_sha256, subject, issuer, date_trunc('hour', ts) ORDER BY line`,
     record: (r) => ({
@@ -44,15 +45,15 @@ const SOURCES: PassiveSource[] = [
     }),
   },
   {
-    sql: `SELECT client, sni, any_value(server) AS server, ${GROUP} FROM tls
+    sql: () => `SELECT client, sni, any_value(server) AS server, ${GROUP} FROM tls
           WHERE import_id = $imp AND sni IS NOT NULL AND sni <> '' GROUP BY client, sni, date_trunc('hour', ts) ORDER BY line`,
     record: (r) => ({ kind: 'tls', client: r.client as bigint, server: r.server as bigint, sni: r.sni as string, ...fold(r) }),
   },
-  // Report rows are one host each already (a daily scan or device report). $report_where (see
-  // eachPassiveBatch) leaves out the rows that cannot describe a device: a 2M-row sinkhole
-  // report has none that can, and reading them back into JavaScript was a third of its import.
+  // Report rows are one host each already (a daily scan or device report). `reportWhere` leaves
+  // out the rows that cannot describe a device: a 2M-row sinkhole report has none that can, and
+  // reading them back into JavaScript was a third of its import.
   {
-    sql: `SELECT * FROM reports WHERE import_id = $imp AND $report_where ORDER BY line`,
+    sql: (reportWhere) => `SELECT * FROM reports WHERE import_id = $imp AND ${reportWhere} ORDER BY line`,
     record: (r) => {
       const ts = (r.ts as Date).getTime();
       return {
@@ -88,9 +89,8 @@ export async function eachPassiveBatch(
         OR device_id IS NOT NULL${keyed.length ? ` OR ${keyed.join(' OR ')}` : ''})`
     : 'true';
   for (const source of SOURCES) {
-    const sql = source.sql.replace('$report_where', reportWhere);
     // Numbered rows, not row ids: inside a transaction a new table's row ids start far from 0.
-    await db.run(`CREATE OR REPLACE TEMP TABLE passive_rows AS SELECT *, row_number() OVER (ORDER BY line) AS _n FROM (${sql})`, { imp: importId });
+    await db.run(`CREATE OR REPLACE TEMP TABLE passive_rows AS SELECT *, row_number() OVER (ORDER BY line) AS _n FROM (${source.sql(reportWhere)})`, { imp: importId });
     const n = Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM passive_rows`))!.n);
     for (let lo = 0; lo < n; lo += batch) {
       const p: Record<string, Param> = { lo, hi: lo + batch };

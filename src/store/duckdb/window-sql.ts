@@ -207,7 +207,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }): Prom
        WITH ${windowSource(source)},
        -- Straight from src to victims: neither the lists' finer grouping (pk: kind, family,
        -- report type) nor pairs are needed to count (see VICTIM_ROW_CTES_FROM_ROWS).
-       vr AS NOT MATERIALIZED (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src),
+       vr AS (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src),
        ${VICTIM_ROW_CTES_FROM_ROWS},
        ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
        SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
