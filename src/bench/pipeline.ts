@@ -23,6 +23,13 @@ export interface PipelineResult {
   rows: Record<string, number>;
   sightings: number;
   victims: { active: number; window: number; cumulative: number };
+  /** The same flows with `ingest --prefilter` into a store of their own. */
+  prefilter: {
+    /** Flows stored (the rest were checked and dropped). */
+    stored: number;
+    sightings: number;
+    victims: { active: number; window: number; cumulative: number };
+  };
   fastPath: boolean;
   peakRssMb: number;
 }
@@ -49,19 +56,11 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   ms.import = flows.timings?.loadMs ?? NaN;
   ms.match = flows.timings?.matchMs ?? NaN;
   await time(ms, 'enrich', () => store.enrich());
-  const census: Record<string, number> = {};
-  let victims = { active: 0, window: 0, cumulative: 0 };
-  await time(ms, 'census', async () => {
-    for (const by of ['country', 'asn'] as const) {
-      const t = performance.now();
-      const r = await runCensus(store, { by, measure: 'active', top: 10 });
-      census[by] = performance.now() - t;
-      victims = { active: r.headline.active, window: r.headline.window, cumulative: r.headline.cumulative };
-    }
-  });
-  ms.censusCountry = census.country!;
-  ms.censusAsn = census.asn!;
-  const sightings = Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM sightings`))!.n);
+  const census = await time(ms, 'census', () => censusByCountryAndAsn(store));
+  ms.censusCountry = census.ms.country;
+  ms.censusAsn = census.ms.asn;
+  const victims = census.victims;
+  const sightings = await countOf(store, 'sightings');
   const next = await time(ms, 'nextDayIntoFull', () => ingestFile(store, a.nextDay, { match }));
   rows.nextDay = next.status === 'imported' ? next.counts.records : 0;
   const dns = await time(ms, 'dns', () => ingestFile(store, a.dns, { match }));
@@ -75,7 +74,38 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   await importIntelFile(empty, a.indicators, { source: 'bench', match });
   await time(ms, 'nextDayIntoEmpty', () => ingestFile(empty, a.nextDay, { match }));
   await empty.close();
-  return { ms, rows, sightings, victims, fastPath: flows.fast === true, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  // The same day's flows with --prefilter, into a store of their own: only the flows near an
+  // indicator are stored. The sightings must come out the same as above.
+  const pre = await DuckDbStore.open(a.db + '.prefilter', { memoryLimit: a.memoryLimit });
+  await pre.enrich();
+  await importIntelFile(pre, a.indicators, { source: 'bench', match });
+  const pf = await time(ms, 'prefilterImportMatch', () => ingestFile(pre, a.flows, { match, prefilter: true }));
+  if (pf.status !== 'imported' || !pf.fast) throw new Error('prefiltered flows not imported by the fast path');
+  ms.prefilterScan = pf.timings?.scanMs ?? NaN;
+  ms.prefilterLoad = pf.timings?.loadMs ?? NaN;
+  ms.prefilterMatch = pf.timings?.matchMs ?? NaN;
+  await time(ms, 'prefilterEnrich', () => pre.enrich());
+  const preCensus = await time(ms, 'prefilterCensus', () => censusByCountryAndAsn(pre));
+  const prefilter = { stored: await countOf(pre, 'flows'), sightings: await countOf(pre, 'sightings'), victims: preCensus.victims };
+  await pre.close();
+  return { ms, rows, sightings, victims, prefilter, fastPath: flows.fast === true, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** The census by country and by ASN (three measures each), each timed. */
+async function censusByCountryAndAsn(store: DuckDbStore) {
+  const ms = { country: 0, asn: 0 };
+  let victims = { active: 0, window: 0, cumulative: 0 };
+  for (const by of ['country', 'asn'] as const) {
+    const t = performance.now();
+    const r = await runCensus(store, { by, measure: 'active', top: 10 });
+    ms[by] = performance.now() - t;
+    victims = { active: r.headline.active, window: r.headline.window, cumulative: r.headline.cumulative };
+  }
+  return { ms, victims };
+}
+
+async function countOf(store: DuckDbStore, tbl: 'flows' | 'sightings'): Promise<number> {
+  return Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${tbl}`))!.n);
 }
 
 export interface ApiArgs {

@@ -69,6 +69,7 @@ export const TABLES: Table[] = [
       c('rejected', 'BIGINT'),
       c('duplicates', 'BIGINT'),
       c('examples', 'JSON'), // first rejected lines
+      c('prefiltered', 'BIGINT'), // flow records checked but not stored (ingest --prefilter)
       c('skipped', 'JSON'), // intel sections that are not indicators
       c('min_ts', 'TIMESTAMP'),
       c('max_ts', 'TIMESTAMP'),
@@ -254,7 +255,8 @@ export const TABLES: Table[] = [
       c('country', 'VARCHAR'),
       c('source', 'VARCHAR'), // which provider answered
     ],
-    constraints: ['PRIMARY KEY (ip)'],
+    // One row per ip by construction (enrichHosts adds only addresses not in it). No primary key:
+    // see dropStalePrimaryKeys.
   },
   {
     name: 'geo_asn',

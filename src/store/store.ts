@@ -31,6 +31,8 @@ export interface ImportRow extends ImportMeta {
   duplicates: number;
   examples: RejectedLine[];
   skipped: SkippedSection[];
+  /** Flow records checked but not stored (ingest --prefilter). */
+  prefiltered?: number;
   minTs?: Date;
   maxTs?: Date;
 }
@@ -43,6 +45,8 @@ export interface LineCounts {
   duplicates?: number;
   examples: RejectedLine[];
   skipped?: SkippedSection[];
+  /** Flow records read and checked but not stored: no address near an indicator (ingest --prefilter). */
+  prefiltered?: number;
 }
 
 /** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
@@ -73,6 +77,18 @@ export interface ImportOutcome {
 }
 
 /** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
+/**
+ * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/flow-prefilter.ts): per chunk
+ * of the file, a CSV of `<index>,<line>` whose index 0 is file line `firstLine`.
+ */
+export interface FlowCandidateFiles {
+  /** Data lines (after the header), blank ones included. */
+  lines: number;
+  blank: number;
+  kept: number;
+  chunks: { file: string; firstLine: number }[];
+}
+
 export interface FlowCsvLayout {
   /** Column names of the header line (the file's first line). */
   names: string[];
@@ -336,6 +352,21 @@ export interface Store {
     /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  /**
+   * Imports the lines the flow prefilter kept of a plain nfdump CSV (`file` itself is not read),
+   * like importFlowCsv: undefined when a kept line does not convert.
+   */
+  importFlowCandidates(
+    meta: ImportMeta,
+    kept: FlowCandidateFiles,
+    layout: FlowCsvLayout,
+    match: MatchOptions,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  /**
+   * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
+   * what the flow prefilter keeps flows near.
+   */
+  ipv4IndicatorRanges(): Promise<[number, number][]>;
   /**
    * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
    * many data lines the file has: a different row count means a line did not split into the

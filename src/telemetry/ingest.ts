@@ -2,17 +2,21 @@
 // check its format, stream it into the store inside one transaction, and match it. Scan files
 // (zgrab2, Shodan, Censys) take the same path into the services table instead; the passive rows of
 // a telemetry file (Server headers, certificates, device reports) become services after it.
-import { open } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import { prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
-import type { ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, readTelemetry } from './reader.js';
+import { headLines, isGzip, readTelemetry } from './reader.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -28,6 +32,12 @@ export interface IngestOptions {
   onProgress?: (bytesRead: number) => void;
   /** Never use DuckDB's own CSV reader (the fast path), e.g. to compare both. */
   lineByLine?: boolean;
+  /**
+   * Store only the flows with an address in a /24 that an address indicator overlaps (and IPv6
+   * ones); the others are checked and counted but not stored, so indicators imported later are
+   * not matched against them. For feeds too large to keep whole.
+   */
+  prefilter?: boolean;
 }
 
 export type IngestResult =
@@ -42,11 +52,50 @@ export type IngestResult =
       services?: number;
       /** True when DuckDB read the file itself (the flow CSV, Parquet and Zeek dns.log fast paths). */
       fast?: boolean;
-      timings?: { loadMs: number; matchMs: number };
+      /** The fast path's stages: the prefilter's scan (ingest --prefilter), DuckDB's load, the match. */
+      timings?: { scanMs?: number; loadMs: number; matchMs: number };
     }
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
 export async function ingestFile(store: Store, file: string, opts: IngestOptions): Promise<IngestResult> {
+  const nets = opts.prefilter ? await indicatorNets(store) : undefined;
+  // The prefilter's scan of a plain nfdump CSV starts before the hash is done: the two run side
+  // by side (a duplicate file's scan is thrown away).
+  const early = nets && !opts.lineByLine ? await startPrefilter(file, opts, nets) : undefined;
+  try {
+    return await ingest(store, file, opts, nets, early);
+  } finally {
+    if (early) {
+      await early.scan;
+      await rm(early.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** A prefilter scan under way, in a scratch folder; `scan` never rejects. */
+interface EarlyPrefilter {
+  layout: FlowCsvLayout;
+  dir: string;
+  scan: Promise<{ kept: FlowCandidateFiles; ms: number } | undefined>;
+}
+
+async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24Set): Promise<EarlyPrefilter | undefined> {
+  if (opts.format && opts.format !== 'auto' && opts.format !== 'nfdump') return undefined;
+  // The scan reads raw bytes: a gzipped file goes through the line reader's filter instead.
+  if (await isGzip(file).catch(() => true)) return undefined;
+  const layout = nfdumpLayout(await headLines(file, 2).catch(() => []), opts.tz);
+  if (!layout) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), 'botcensus-prefilter-'));
+  const t0 = performance.now();
+  const scan = prefilterFlowCsv(file, layout, nets, dir, { onProgress: opts.onProgress }).then(
+    (kept) => ({ kept, ms: performance.now() - t0 }),
+    // A scan that fails (a line longer than its buffer, say): the line reader takes the file.
+    () => undefined,
+  );
+  return { layout, dir, scan };
+}
+
+async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ipv4Net24Set, early?: EarlyPrefilter): Promise<IngestResult> {
   const sha256 = await sha256File(file).catch((err: Error) => {
     throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
@@ -75,12 +124,27 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   }
   const format = resolved.format;
   // DuckDB reads plain nfdump CSV and Zeek dns.log itself; a file it refuses is read line by line below.
-  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts);
+  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, nets ? { early } : undefined);
   if (fast)
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   const out = await store.importTelemetry(
     meta,
-    (write) => readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress }),
+    async (write) => {
+      if (!nets) return readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress });
+      let prefiltered = 0;
+      const counts = await readTelemetry(
+        file,
+        format,
+        (records) => {
+          const kept = records.filter((r) => r.kind !== 'flow' || nearIndicator(nets, r.src) || nearIndicator(nets, r.dst));
+          prefiltered += records.length - kept.length;
+          return write(kept);
+        },
+        { tz: opts.tz },
+        { onProgress: opts.onProgress },
+      );
+      return { ...counts, prefiltered };
+    },
     check,
     opts.match,
   );
@@ -92,7 +156,13 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
  * The DuckDB fast path of the formats that have one, with the scan that checks the file's shape
  * running beside it; undefined when the file is to be read line by line.
  */
-async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions) {
+async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, prefilter?: { early?: EarlyPrefilter }) {
+  if (format === 'nfdump' && prefilter) {
+    const scanned = prefilter.early && (await prefilter.early.scan);
+    if (!scanned) return undefined;
+    const out = await store.importFlowCandidates(meta, scanned.kept, prefilter.early!.layout, opts.match);
+    return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
+  }
   if (format === 'nfdump') {
     const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
     if (!layout) return undefined;
@@ -116,6 +186,18 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     return out;
   }
   return undefined;
+}
+
+/** The /24s the store's address indicators overlap. */
+async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
+  const nets = new Ipv4Net24Set();
+  for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
+  return nets;
+}
+
+/** Whether a flow's address may match an address indicator: IPv6, or IPv4 in one of the /24s. */
+function nearIndicator(nets: Ipv4Net24Set, address: bigint): boolean {
+  return address >> 32n !== 0xffffn || nets.has(Number(address & 0xffffffffn));
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */

@@ -70,8 +70,8 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number) => void;
 }
 
-/** Opens a file as a text stream, gunzipping when it starts with the gzip magic bytes. */
-export async function openText(path: string): Promise<{ stream: Readable; counter: () => number }> {
+/** Whether the file starts with the gzip magic bytes. */
+export async function isGzip(path: string): Promise<boolean> {
   let magic: Buffer;
   try {
     const fh = await open(path, 'r');
@@ -84,8 +84,13 @@ export async function openText(path: string): Promise<{ stream: Readable; counte
   } catch (err) {
     throw new BotcensusError('UNREADABLE', `cannot open: ${(err as Error).message}`, { file: path }, { cause: err });
   }
+  return magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/** Opens a file as a text stream, gunzipping when it starts with the gzip magic bytes. */
+export async function openText(path: string): Promise<{ stream: Readable; counter: () => number }> {
+  const gz = await isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const gz = magic[0] === 0x1f && magic[1] === 0x8b;
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on('error', (e) => stream.destroy(e));
   return { stream, counter: () => raw.bytesRead };

@@ -16,10 +16,19 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --json: every stage, rate,
     machine: Record<string, unknown>;
     rows: number;
     indicators: number;
-    pipeline: { ms: Record<string, number>; rows: Record<string, number>; fastPath: boolean; peakRssMb: number; sightings: number };
+    pipeline: {
+      ms: Record<string, number>;
+      rows: Record<string, number>;
+      fastPath: boolean;
+      peakRssMb: number;
+      sightings: number;
+      victims: { cumulative: number };
+      prefilter: { stored: number; sightings: number; victims: { cumulative: number } };
+    };
     rates: Record<string, number>;
     baselines: Record<string, { rows: number; ms: number; rowsPerSec: number }>;
     ratios: Record<string, number>;
+    prefilterRatios: Record<string, number>;
     targets: { name: string; met: boolean; detail: string }[];
     api: {
       sightings: number;
@@ -40,10 +49,18 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --json: every stage, rate,
   assert.ok(j.pipeline.sightings > 0);
   for (const k of ['intel', 'import', 'match', 'enrich', 'census', 'censusCountry', 'censusAsn', 'dns', 'shadowserver', 'nextDayIntoFull', 'nextDayIntoEmpty'])
     assert.ok(j.pipeline.ms[k]! > 0, `stage ${k} timed`);
-  for (const k of ['import', 'match', 'enrich', 'census', 'endToEnd', 'zeekDns', 'shadowserver']) assert.ok(j.rates[k]! > 0, `rate ${k}`);
+  for (const k of ['prefilterImportMatch', 'prefilterScan', 'prefilterLoad', 'prefilterMatch', 'prefilterEnrich', 'prefilterCensus'])
+    assert.ok(j.pipeline.ms[k]! > 0, `stage ${k} timed`);
+  for (const k of ['import', 'match', 'enrich', 'census', 'endToEnd', 'endToEndPrefilter', 'zeekDns', 'shadowserver']) assert.ok(j.rates[k]! > 0, `rate ${k}`);
+  // --prefilter stores a small part of the flows and finds the same sightings and victims.
+  const pf = j.pipeline.prefilter;
+  assert.ok(pf.stored > 0 && pf.stored < 200_000 / 10, `${pf.stored} flows stored`);
+  assert.equal(pf.sightings, j.pipeline.sightings);
+  assert.equal(pf.victims.cumulative, j.pipeline.victims.cumulative);
+  assert.ok(j.targets.find((t) => t.name.startsWith('--prefilter finds the same'))!.met);
   for (const k of ['duckdbCount', 'grep', 'nodeSet']) assert.equal(j.baselines[k]!.rows, 200_000, `baseline ${k} read every row`);
-  for (const k of ['vsDuckdbCount', 'vsGrep', 'vsNodeSet']) assert.ok(j.ratios[k]! > 0, `ratio ${k}`);
-  assert.equal(j.targets.length, 8);
+  for (const k of ['vsDuckdbCount', 'vsGrep', 'vsNodeSet']) assert.ok(j.ratios[k]! > 0 && j.prefilterRatios[k]! > 0, `ratio ${k}`);
+  assert.equal(j.targets.length, 13);
   // The API part: a botnet store of about one sighting per flow row, the dashboard's questions.
   assert.ok(j.api.sightings >= 20_000 && j.api.victims > 1000, JSON.stringify(j.api));
   assert.ok(j.api.api.warmUpMs > 0);

@@ -30,6 +30,10 @@ export function ingestCommand(): Command {
     .option('--sensor <name>', 'name of the sensor or feed the data comes from')
     .option('--strict', 'fail a file when any of its lines is rejected')
     .option('--tz <offset>', 'UTC offset of times written without a zone, e.g. +02:00')
+    .option(
+      '--prefilter',
+      'store only the flows with an address in a /24 that an address indicator overlaps (and IPv6 flows); the others are checked and counted but not stored, so indicators imported later are not matched against them. For feeds too large to keep whole',
+    )
     .addOption(graceOption())
     .option('--no-identify', 'do not re-run device identification after files that brought scan or device data')
     .option('--json', 'print the results as JSON')
@@ -45,6 +49,7 @@ export function ingestCommand(): Command {
               sensor: o.sensor,
               strict: o.strict,
               tz: o.tz,
+              prefilter: o.prefilter,
               match: { graceMs: graceMs(o.grace), deferEnrich: true },
               onProgress: (b) => progress.update(b),
             });
@@ -54,7 +59,8 @@ export function ingestCommand(): Command {
             if (r.status === 'duplicate') console.log(`${file}: already imported (import #${r.previous.id}, same content as ${r.previous.file}); nothing changed`);
             else {
               const services = r.services ? `, ${r.services} services for identification` : '';
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected, ${r.sightings} new sightings${services}`);
+              const dropped = r.counts.prefiltered !== undefined ? `, ${r.counts.prefiltered} far from every indicator and not stored` : '';
+              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${dropped}, ${r.sightings} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {

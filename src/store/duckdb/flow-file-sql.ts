@@ -1,8 +1,8 @@
 // The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
 // vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
 // back, and the caller reads the file line by line instead, which reports each bad line.
-import type { FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
-import type { Db } from './connection.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
+import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
 import { addressFromParts, addressParts } from './macros.js';
@@ -27,11 +27,23 @@ interface FlowSource {
   col: (role: keyof FlowFileColumns) => string | undefined;
   /** How the start/end columns encode time. */
   timeKind: FlowTimeKind;
-  /** The line (or row) number of the first data row. */
+  /** The line (or row) number of the first data row, counted from the row ids afterwards... */
   firstLine: number;
+  /** ...unless the source says each row's line itself (an SQL expression). */
+  line?: string;
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The IPv4 part (::ffff:0:0/96) of every detection address indicator, as 32-bit lo and hi: what
+ * the flow prefilter keeps flows near. Warning-listed ones are kept too: a superset is safe.
+ */
+export const ipv4IndicatorRangesSql = `
+  SELECT (greatest(lo, 281470681743360::UHUGEINT) - 281470681743360)::UBIGINT AS lo,
+         (least(hi, 281474976710655::UHUGEINT) - 281470681743360)::UBIGINT AS hi
+  FROM indicators
+  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= 281470681743360::UHUGEINT AND lo <= 281474976710655::UHUGEINT`;
 
 /** Column names and types of a Parquet file. */
 export async function describeParquet(db: Db, file: string): Promise<{ name: string; type: string }[]> {
@@ -41,7 +53,7 @@ export async function describeParquet(db: Db, file: string): Promise<{ name: str
 
 /** Inserts a Parquet file's flows; the row number stands for the line. */
 export async function loadFlowParquet(db: Db, importId: number, file: string, cols: FlowFileColumns, timeKind: FlowTimeKind) {
-  return loadFlows(db, importId, file, {
+  return loadFlows(db, importId, { file }, {
     from: 'read_parquet($file)',
     col: (role) => (cols[role] === undefined ? undefined : `CAST(${quoteId(cols[role]!)} AS VARCHAR)`),
     timeKind,
@@ -51,7 +63,42 @@ export async function loadFlowParquet(db: Db, importId: number, file: string, co
 
 /** Inserts the file's rows into `flows`; returns the row count and time range. */
 export async function loadFlowCsv(db: Db, importId: number, file: string, l: FlowCsvLayout): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  return loadFlows(db, importId, { file }, {
+    from: `read_csv($file, header = true, ${csvColumns(l)})`,
+    col: csvColumn(l),
+    timeKind: l.startKind,
+    firstLine: 2,
+  });
+}
+
+/**
+ * Inserts the lines the prefilter kept: each chunk's file holds `<index>,<line>`, the index
+ * counting from the chunk's first line.
+ */
+export async function loadFlowCandidates(
+  db: Db,
+  importId: number,
+  kept: FlowCandidateFiles,
+  l: FlowCsvLayout,
+): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  const files = kept.chunks.map((c) => `'${c.file.replace(/'/g, "''")}'`);
+  const base = kept.chunks.map((c, k) => `WHEN ${files[k]} THEN ${c.firstLine}`).join(' ');
+  return loadFlows(db, importId, {}, {
+    from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', `)})`,
+    col: csvColumn(l),
+    timeKind: l.startKind,
+    firstLine: 0,
+    line: `n + CASE filename ${base} END`,
+  });
+}
+
+/** read_csv's options for a plain nfdump CSV, every column as text (c0, c1, ...). */
+function csvColumns(l: FlowCsvLayout, before = ''): string {
   const columns = l.names.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  return `delim = ',', quote = '', escape = '', auto_detect = false, columns = {${before}${columns}}, null_padding = false`;
+}
+
+function csvColumn(l: FlowCsvLayout): FlowSource['col'] {
   const index: Record<keyof FlowFileColumns, number | undefined> = {
     start: l.start,
     end: l.end,
@@ -64,15 +111,10 @@ export async function loadFlowCsv(db: Db, importId: number, file: string, l: Flo
     bytes: l.bytes,
     packets: l.packets,
   };
-  return loadFlows(db, importId, file, {
-    from: `read_csv($file, header = true, delim = ',', quote = '', escape = '', auto_detect = false, columns = {${columns}}, null_padding = false)`,
-    col: (role) => (index[role] === undefined ? undefined : `"c${index[role]}"`),
-    timeKind: l.startKind,
-    firstLine: 2,
-  });
+  return (role) => (index[role] === undefined ? undefined : `"c${index[role]}"`);
 }
 
-async function loadFlows(db: Db, importId: number, file: string, src: FlowSource): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+async function loadFlows(db: Db, importId: number, params: Record<string, Param>, src: FlowSource): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
   const c = (role: keyof FlowFileColumns) => src.col(role) ?? 'NULL';
   const time = (role: 'start' | 'end') => {
     const x = c(role);
@@ -101,7 +143,7 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
   // DuckDB preserves insertion order), so line numbers follow from the row ids afterwards.
   await db.run(
     `INSERT INTO flows BY NAME
-     SELECT $imp AS import_id, 0 AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets,
+     SELECT $imp AS import_id, ${src.line ?? 0} AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets,
             ${derivedSelect(table('flows')).join(', ')}
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
@@ -113,9 +155,9 @@ async function loadFlows(db: Db, importId: number, file: string, src: FlowSource
               ${num('bytes', 'UBIGINT', 'a count')} AS bytes,
               ${num('packets', 'UBIGINT', 'a count')} AS packets
        FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa'), c('dst'), 'da')}))`,
-    { imp: importId, file },
+    { ...params, imp: importId },
   );
-  return numberLines(db, 'flows', importId, src.firstLine);
+  return src.line ? importSpan(db, 'flows', importId) : numberLines(db, 'flows', importId, src.firstLine);
 }
 
 /**
@@ -133,6 +175,11 @@ export async function numberLines(
     imp: importId,
     first: firstLine,
   });
+  return importSpan(db, tbl, importId);
+}
+
+/** An import's row count and time range. */
+async function importSpan(db: Db, tbl: 'flows' | 'dns', importId: number): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
   const r = await db.one<{ n: bigint; lo: Date | null; hi: Date | null }>(
     `SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM ${tbl} WHERE import_id = $imp`,
     { imp: importId },

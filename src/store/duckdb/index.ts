@@ -20,6 +20,7 @@ import type {
   ExportFormat,
   ExportWhat,
   DnsTsvLayout,
+  FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileColumns,
   FlowTimeKind,
@@ -36,7 +37,7 @@ import { census } from './census-sql.js';
 import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
-import { describeParquet, firstBadParquetRow, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { describeParquet, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
@@ -235,7 +236,7 @@ export class DuckDbStore implements Store {
       check(counts);
       await this.db.run(
         `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected,
-           examples = $examples, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+           examples = $examples, prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
         {
           id: importId,
           lines: counts.lines,
@@ -243,6 +244,7 @@ export class DuckDbStore implements Store {
           framing: counts.framing,
           rejected: counts.rejected,
           examples: JSON.stringify(counts.examples),
+          prefiltered: counts.prefiltered ?? null,
           min: Number.isFinite(minTs) ? new Date(minTs).toISOString() : null,
           max: Number.isFinite(maxTs) ? new Date(maxTs).toISOString() : null,
         },
@@ -270,6 +272,25 @@ export class DuckDbStore implements Store {
       await verify?.();
       return { ...r, counts: { lines: r.rows + 1, records: r.rows, framing: 1, rejected: 0, examples: [] } };
     });
+  }
+
+  async importFlowCandidates(
+    meta: ImportMeta,
+    kept: FlowCandidateFiles,
+    layout: FlowCsvLayout,
+    match: MatchOptions,
+  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
+    return this.importFast(meta, match, 'flows', async (importId) => {
+      const r = await loadFlowCandidates(this.db, importId, kept, layout);
+      if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
+      const records = kept.lines - kept.blank;
+      return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
+    });
+  }
+
+  async ipv4IndicatorRanges(): Promise<[number, number][]> {
+    const rows = await this.db.all<{ lo: number | bigint; hi: number | bigint }>(ipv4IndicatorRangesSql);
+    return rows.map((r) => [Number(r.lo), Number(r.hi)]);
   }
 
   async importZeekDns(
@@ -309,9 +330,9 @@ export class DuckDbStore implements Store {
         const counts = r.counts;
         await this.db.run(
           `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = 0, examples = '[]',
-             min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+             prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
           {
-            id: importId, lines: counts.lines, records: counts.records, framing: counts.framing,
+            id: importId, lines: counts.lines, records: counts.records, framing: counts.framing, prefiltered: counts.prefiltered ?? null,
             min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null,
           },
         );

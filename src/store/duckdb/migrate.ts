@@ -34,7 +34,29 @@ export async function migrate(db: Db): Promise<void> {
     // Rows stored before a derived column existed get it now, once.
     if (added.some((c) => c.from)) await fillDerived(db, t);
   }
+  await dropStalePrimaryKeys(db);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+}
+
+/**
+ * Tables with a primary key the schema no longer declares are rebuilt without it (DuckDB cannot
+ * drop a constraint). hosts lost its key: DuckDB 1.5's index made deleting its IPv4 rows take
+ * 74 s for 90k of them when an IPv6 address was among them (a new geo data version deletes them).
+ */
+async function dropStalePrimaryKeys(db: Db): Promise<void> {
+  const keyed = await db.all<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND database_name = current_database() AND schema_name = 'main'`,
+  );
+  for (const { table_name } of keyed) {
+    const t = TABLES.find((x) => x.name === table_name);
+    if (!t || t.constraints?.some((c) => c.startsWith('PRIMARY KEY'))) continue;
+    await db.transaction(async () => {
+      await db.run(createTableSql(t, `${t.name}__rebuilt`));
+      await db.run(`INSERT INTO "${t.name}__rebuilt" BY NAME SELECT * FROM "${t.name}"`);
+      await db.run(`DROP TABLE "${t.name}"`);
+      await db.run(`ALTER TABLE "${t.name}__rebuilt" RENAME TO "${t.name}"`);
+    });
+  }
 }
 
 /** The table's derived columns as `expression AS name`, for loaders that write rows in SQL. */

@@ -24,6 +24,7 @@ export function importRow(r: RawImport): ImportRow {
     duplicates: num(r.duplicates),
     examples: r.examples ? JSON.parse(r.examples) : [],
     skipped: r.skipped ? JSON.parse(r.skipped) : [],
+    prefiltered: r.prefiltered === null || r.prefiltered === undefined ? undefined : Number(r.prefiltered),
     minTs: opt(r.min_ts as Date | null),
     maxTs: opt(r.max_ts as Date | null),
   };

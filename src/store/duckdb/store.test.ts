@@ -313,6 +313,26 @@ test('flows carry narrow address keys, whoever wrote them, and a lookup by key s
   await store.close();
 });
 
+test('a store whose hosts table still has its old primary key gets it rebuilt without one, rows kept', async () => {
+  const path = join(tempDir(), 'old-hosts.duckdb');
+  let store = await openTestStore(path);
+  await store.db.run(`DROP TABLE hosts`);
+  await store.db.run(`CREATE TABLE hosts (ip UHUGEINT NOT NULL, asn BIGINT, as_org VARCHAR, country VARCHAR, source VARCHAR, PRIMARY KEY (ip))`);
+  await store.db.run(`INSERT INTO hosts VALUES ($a, 64500, 'Example Net', 'NL', 'ip-location-db'), ($b, NULL, NULL, 'DE', 'report')`, {
+    a: ip('192.0.2.1'),
+    b: ip('2001:db8::1'),
+  });
+  await store.close();
+  store = await openTestStore(path);
+  const keys = `SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'hosts' AND constraint_type = 'PRIMARY KEY'`;
+  assert.equal(Number((await store.db.one<{ n: bigint }>(keys))!.n), 0);
+  assert.deepEqual(await store.db.all(`SELECT asn, as_org, country, source FROM hosts ORDER BY ip`), [
+    { asn: 64500n, as_org: 'Example Net', country: 'NL', source: 'ip-location-db' },
+    { asn: null, as_org: null, country: 'DE', source: 'report' },
+  ]);
+  await store.close();
+});
+
 test('indicators imported after telemetry match it retroactively, and indicator victims are retracted', async () => {
   const store = await openTestStore();
   await ingest(store, [flow('192.0.2.5', '203.0.113.99', '2024-06-10T10:00:00Z'), flow('192.0.2.6', '203.0.113.99', '2024-06-10T10:00:00Z')]);

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Ipv4Net24Set } from './ipv4-net24-set.js';
+
+const ip = (s: string) => s.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+
+test('a range sets exactly the /24s it overlaps, at any width and alignment', () => {
+  const cases: [string, string, number][] = [
+    ['192.0.2.7', '192.0.2.7', 1], // one address
+    ['198.51.100.64', '198.51.100.127', 1], // a /26
+    ['10.0.255.200', '10.1.0.3', 2], // two /24s across a /16 boundary
+    ['172.16.0.0', '172.31.255.255', 16 * 256], // a /12: whole bytes of the bitmap
+    ['20.3.5.0', '20.7.1.255', (ip('20.7.1.0') - ip('20.3.5.0')) / 256 + 1], // unaligned at both ends
+    ['0.0.0.0', '0.0.6.255', 7], // fewer than 8 /24s from the start
+    ['255.255.250.0', '255.255.255.255', 6], // the end of the space
+  ];
+  for (const [lo, hi, n] of cases) {
+    const set = new Ipv4Net24Set();
+    set.addRange(ip(lo), ip(hi));
+    assert.equal(set.size(), n, `${lo}-${hi}`);
+    assert.ok(set.has(ip(lo)) && set.has(ip(hi)), `${lo}-${hi}: both ends`);
+    // The /24s just outside are not in it (where they exist).
+    if (ip(lo) >= 256) assert.ok(!set.has(ip(lo) - 256), `${lo}-${hi}: below`);
+    if (ip(hi) < 2 ** 32 - 256) assert.ok(!set.has(ip(hi) + 256), `${lo}-${hi}: above`);
+  }
+});
+
+test('the whole space, and ranges added together', () => {
+  const all = new Ipv4Net24Set();
+  all.addRange(0, 2 ** 32 - 1);
+  assert.equal(all.size(), 2 ** 24);
+  const set = new Ipv4Net24Set();
+  set.addRange(ip('192.0.2.1'), ip('192.0.2.1'));
+  set.addRange(ip('192.0.2.200'), ip('192.0.3.0'));
+  assert.equal(set.size(), 2);
+  assert.ok(set.has(ip('192.0.3.255')) && !set.has(ip('192.0.4.0')) && !set.has(ip('192.0.1.255')));
+  // Shared with worker threads: a second view of the same buffer sees the same set.
+  assert.ok(new Ipv4Net24Set(set.buffer).has(ip('192.0.2.99')));
+});

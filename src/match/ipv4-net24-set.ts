@@ -1,0 +1,48 @@
+// The /24 networks that address indicators touch, as a bitmap of all 2^24 of them (2 MiB): the
+// flow prefilter's one test per address. A range of any width sets the bits of the /24s it
+// overlaps, so the set is a superset of the indicators' addresses and never loses a match.
+
+export class Ipv4Net24Set {
+  /** Bit k is set when the /24 network k (an address >>> 8) overlaps an indicator range. */
+  readonly bits: Uint8Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(1 << 21)) {
+    this.bits = new Uint8Array(buffer);
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.bits.buffer as SharedArrayBuffer;
+  }
+
+  /** Adds the /24s overlapping [lo, hi], addresses as 32-bit unsigned numbers. */
+  addRange(lo: number, hi: number): void {
+    let k = lo >>> 8;
+    const last = hi >>> 8;
+    for (; k <= last && (k & 7) !== 0; k++) this.bits[k >>> 3]! |= 1 << (k & 7);
+    // Whole bytes in one go: a /8 indicator is 8192 of them.
+    const lastWholeByte = ((last + 1) >>> 3) - 1;
+    if (k <= last && k >>> 3 <= lastWholeByte) {
+      this.bits.fill(255, k >>> 3, lastWholeByte + 1);
+      k = (lastWholeByte + 1) << 3;
+    }
+    for (; k <= last; k++) this.bits[k >>> 3]! |= 1 << (k & 7);
+  }
+
+  has(address: number): boolean {
+    const k = address >>> 8;
+    return (this.bits[k >>> 3]! & (1 << (k & 7))) !== 0;
+  }
+
+  /** How many /24s are in the set. */
+  size(): number {
+    let n = 0;
+    for (const b of this.bits) {
+      let x = b;
+      while (x) {
+        x &= x - 1;
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,155 @@
+// One worker's share of the flow prefilter: a byte range of a plain nfdump CSV, read into the
+// memory of a WebAssembly byte loop (flow-prefilter.wat) that decides line by line. A line is kept
+// (written out for DuckDB to load) when either address is not a plain IPv4 address outside the
+// indicators' /24s, or when anything about it looks wrong; only lines that are well formed and
+// far from every indicator are dropped. Kept lines then go through the fast path's full
+// conversion, which fails on a bad one, and the file is read line by line instead, naming it.
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+
+/** What each column of the file must look like for a line to be dropped. */
+export const enum ColumnCheck {
+  /** Not checked (protocol, duration, end time, unknown columns). */
+  Any = 0,
+  /** A plain dotted quad, no leading zeros. */
+  Address = 1,
+  /** Digits only, or empty (ports, byte and packet counts). */
+  Digits = 2,
+  /** yyyy-mm-dd hh:mm[:ss[.fff]] (a space or a T between), fields in range. */
+  TextTime = 3,
+  /** Milliseconds since the epoch: 12 or 13 digits. */
+  EpochMs = 4,
+}
+
+export interface ChunkSpec {
+  file: string;
+  /** Byte range: lines starting in [start, end) are this chunk's. */
+  start: number;
+  end: number;
+  /** Skip the first line (the header): for the chunk at offset 0. */
+  header: boolean;
+  /** Where kept lines go, each as `<index of the line in this chunk>,<the line>`. */
+  out: string;
+  checks: ColumnCheck[];
+  /** The Ipv4Net24Set's buffer. */
+  bits: SharedArrayBuffer;
+  readSize?: number;
+}
+
+export interface ChunkResult {
+  /** Lines of the chunk, blank ones included (not the header). */
+  lines: number;
+  blank: number;
+  kept: number;
+}
+
+const NL = 10;
+const COMMA = 44;
+
+/** The compiled byte loop, once per thread. */
+const MODULE = new WebAssembly.Module(readFileSync(new URL('./flow-prefilter.wasm', import.meta.url)));
+// Its memory layout (see the .wat): the bitmap at 0, then the checks, the kept lines, the input.
+const CHECKS = 2 << 20;
+const OUT = CHECKS + 256;
+const CAP = Math.floor(((4 << 20) - OUT) / 12);
+const INPUT = 4 << 20;
+const INPUT_SIZE = 4 << 20;
+
+interface ScanExports {
+  memory: WebAssembly.Memory;
+  scan: (p: number, end: number, limit: number, columns: number, out: number, cap: number) => number;
+  lines: WebAssembly.Global;
+  blank: WebAssembly.Global;
+  kept: WebAssembly.Global;
+}
+
+export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void): ChunkResult {
+  if (spec.checks.length > 256) throw new Error(`${spec.file}: more than 256 columns`);
+  const wasm = new WebAssembly.Instance(MODULE).exports as unknown as ScanExports;
+  const mem = new Uint8Array(wasm.memory.buffer);
+  mem.set(new Uint8Array(spec.bits), 0);
+  mem.set(spec.checks, CHECKS);
+  const out = new Uint32Array(wasm.memory.buffer, OUT, CAP * 3);
+  const size = Math.min(spec.readSize ?? INPUT_SIZE, INPUT_SIZE);
+  const fd = openSync(spec.file, 'r');
+  const kept = new KeptLines(openSync(spec.out, 'w'));
+  const result: ChunkResult = { lines: 0, blank: 0, kept: 0 };
+  try {
+    // The first line is the previous chunk's unless this chunk starts right after a newline.
+    let skip = spec.header;
+    if (spec.start > 0) {
+      const one = Buffer.alloc(1);
+      readSync(fd, one, 0, 1, spec.start - 1);
+      skip = one[0] !== NL;
+    }
+    let base = spec.start; // file offset of mem[INPUT]
+    let carry = 0; // bytes of an unfinished line at mem[INPUT]
+    for (;;) {
+      if (carry === size) throw new Error(`${spec.file}: a line longer than ${size} bytes`);
+      const n = readSync(fd, mem, INPUT + carry, size - carry, base + carry);
+      let len = carry + n;
+      onProgress?.(base + len - spec.start);
+      if (n === 0) {
+        if (carry === 0 || skip) break;
+        mem[INPUT + len++] = NL; // the file's last line, without a newline (the memory has slack after the input)
+      }
+      const filled = INPUT + len;
+      let p = INPUT;
+      if (skip) {
+        const e = mem.indexOf(NL, p);
+        if (e < 0 || e >= filled) {
+          carry = len;
+          continue;
+        }
+        p = e + 1;
+        skip = false;
+      }
+      const end = mem.lastIndexOf(NL, filled - 1) + 1; // after the last whole line
+      const limit = INPUT + (spec.end - base); // lines starting here or later are the next chunk's
+      while (p < end && p < limit) {
+        p = wasm.scan(p, end, limit, spec.checks.length, OUT, CAP);
+        const k = wasm.kept.value as number;
+        for (let j = 0; j < k; j++) kept.write(result.lines + out[3 * j]!, mem, out[3 * j + 1]!, out[3 * j + 2]!);
+        result.lines += wasm.lines.value as number;
+        result.blank += wasm.blank.value as number;
+        result.kept += k;
+      }
+      if (p >= limit || n === 0) break;
+      mem.copyWithin(INPUT, p, filled);
+      carry = filled - p;
+      base += p - INPUT;
+    }
+    kept.flush();
+  } finally {
+    closeSync(fd);
+    kept.close();
+  }
+  return result;
+}
+
+/** The kept lines' output file, written through a buffer. */
+class KeptLines {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private len = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(index: number, bytes: Uint8Array, from: number, to: number): void {
+    const need = to - from + 22;
+    if (this.len + need > this.buf.length) this.flush();
+    if (need > this.buf.length) throw new Error(`a line longer than ${this.buf.length - 22} bytes`);
+    this.len += this.buf.write(String(index), this.len, 'latin1');
+    this.buf[this.len++] = COMMA;
+    this.buf.set(bytes.subarray(from, to), this.len);
+    this.len += to - from;
+    this.buf[this.len++] = NL;
+  }
+
+  flush(): void {
+    writeSync(this.fd, this.buf, 0, this.len);
+    this.len = 0;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

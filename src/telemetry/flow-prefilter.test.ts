@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test/tmp.js';
+import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import { nfdumpLayout } from './flow-csv-layout.js';
+import { columnChecks, prefilterFlowCsv } from './flow-prefilter.js';
+import { scanChunk } from './flow-prefilter-scan.js';
+
+const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
+const line = (src: string, dst: string, time = '2024-06-01 10:00:00.000', port = '443') => `${time},1.5,TCP,${src},40000,${dst},${port},10,1000,1`;
+
+// The indicators' /24s: 203.0.113.0/24 and 198.51.100.0/24.
+function nets(): Ipv4Net24Set {
+  const n = new Ipv4Net24Set();
+  n.addRange(0xcb007100, 0xcb0071ff);
+  n.addRange(0xc6336420, 0xc6336420);
+  return n;
+}
+
+// Line number -> why it must be kept (or undefined: dropped).
+const LINES: [string, string | undefined][] = [
+  [line('192.0.2.1', '203.0.113.10'), 'dst near'],
+  [line('192.0.2.1', '192.0.2.2'), undefined],
+  [line('198.51.100.250', '192.0.2.2'), 'src near (same /24 as the indicator)'],
+  ['', undefined], // blank
+  [line('2001:db8::1', '192.0.2.2'), 'IPv6'],
+  [line('192.0.2.1', '192.0.2.2', '2024-06-01 25:00:00.000'), 'bad hour'],
+  [line('192.0.2.1', '192.0.2.2', '2024-06-01 10:00'), undefined], // minutes only: a valid time
+  [line('192.0.2.1', '192.0.2.02'), 'leading zero'],
+  [line('192.0.2.1', '192.0.2.256'), 'octet over 255'],
+  [line('192.0.2.1', '192.0.2.1000'), 'four digits'],
+  [line('192.0.2', '192.0.2.2'), 'three parts'],
+  [line('192.0.2.1.5', '192.0.2.2'), 'five parts'],
+  [line('192..2.1', '192.0.2.2'), 'empty part'],
+  [line(' 192.0.2.1', '192.0.2.2'), 'leading space'],
+  [line('192.0.2.1 ', '192.0.2.2'), 'trailing space'],
+  [line('255.255.255.255', '0.0.0.0'), undefined], // the extremes are addresses
+  [line('192.0.2.1', '192.0.2.2', '2024-06-01T10:00:00.123456789'), undefined], // a T, nine fraction digits
+  [line('192.0.2.1', '192.0.2.2', '2024-06-01 10:00:00.'), 'no fraction digits'],
+  [line('192.0.2.1', '192.0.2.2', '2024-06-01 10:00:60'), 'second 60'],
+  [line('192.0.2.1', '192.0.2.2', '2024-00-01 10:00:00'), 'month 0'],
+  [line('192.0.2.1', '192.0.2.2', '2024-06-32 10:00:00'), 'day 32'],
+  [line('192.0.2.1', '192.0.2.2x'), 'a byte after an address'],
+  [line('192.0.2.1', '192.0.2.2') + 'x\r', undefined], // the last column is not checked
+  [line('192.0.2.1', '192.0.2.2').replace(',TCP,', ',T\rP,'), 'a carriage return inside'],
+  [line('192.0.2.1', '192.0.2.2', undefined, '44x'), 'port not digits'],
+  [line('192.0.2.1', '192.0.2.2', undefined, ''), undefined], // an empty port is allowed
+  [line('192.0.2.1', '192.0.2.2') + ',extra', 'too many fields'],
+  [line('192.0.2.1', '192.0.2.2').split(',').slice(0, 9).join(','), 'too few fields'],
+  [line('192.0.2.1', '192.0.2.2') + '\r', undefined], // CRLF
+  [line('192.0.2.3', '203.0.113.99') + '\r', 'near, CRLF'],
+  [line('192.0.2.4', '192.0.2.5'), undefined],
+  [line('192.0.2.6', '203.0.113.1'), 'near, last line, no newline'],
+];
+
+function writeFixture(): string {
+  const f = join(tempDir(), 'flows.csv');
+  writeFileSync(f, [HEADER, ...LINES.map((l) => l[0])].join('\n'));
+  return f;
+}
+
+/** Expected `<file line>,<line>` of the kept lines. */
+const expected = LINES.flatMap(([text, why], i) => (why ? [`${i + 2},${text.replace(/\r$/, '')}`] : []));
+
+const layout = () => nfdumpLayout([HEADER, line('192.0.2.1', '192.0.2.2')])!;
+
+/** Scans `file` in chunks split at `cuts`; the kept lines with file line numbers. */
+function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: string[]; lines: number; blank: number } {
+  const bounds = [0, ...cuts, statSync(file).size];
+  const dir = tempDir();
+  let first = 2;
+  let lines = 0;
+  let blank = 0;
+  const kept: string[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const out = join(dir, `k${k}.csv`);
+    const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), bits: nets().buffer, readSize });
+    for (const l of readFileSync(out, 'latin1').split('\n').filter(Boolean)) {
+      const comma = l.indexOf(',');
+      kept.push(`${first + Number(l.slice(0, comma))},${l.slice(comma + 1)}`);
+    }
+    assert.equal(r.kept, readFileSync(out, 'latin1').split('\n').filter(Boolean).length);
+    first += r.lines;
+    lines += r.lines;
+    blank += r.blank;
+  }
+  return { kept, lines, blank };
+}
+
+test('the prefilter keeps every line near an indicator, IPv6, or odd in any way, with its line number', () => {
+  const f = writeFixture();
+  const whole = scanInChunks(f, []);
+  assert.deepEqual(whole.kept, expected);
+  assert.equal(whole.lines, LINES.length);
+  assert.equal(whole.blank, 1);
+});
+
+test('split anywhere, and read through a small buffer, the chunks together see each line once', () => {
+  const f = writeFixture();
+  const size = statSync(f).size;
+  for (let cut = 1; cut < size; cut += 7) {
+    const r = scanInChunks(f, [cut], 128);
+    assert.deepEqual(r.kept, expected, `cut at byte ${cut}`);
+    assert.equal(r.lines, LINES.length, `cut at byte ${cut}`);
+  }
+  // Three chunks, cuts right after a newline and right before one.
+  const text = readFileSync(f, 'latin1');
+  const nl = text.indexOf('\n', 300);
+  assert.deepEqual(scanInChunks(f, [nl, nl + 1, size - 3]).kept, expected);
+  // A line longer than the read buffer is an error, not a silently cut line.
+  assert.throws(() => scanInChunks(f, [], 64), /a line longer than 64 bytes/);
+});
+
+test('prefilterFlowCsv runs its chunks in worker threads and numbers them from the header', async () => {
+  // Big enough for two workers (8 MiB each): the near lines are spread over the whole file.
+  const rows = [HEADER];
+  const near: number[] = [];
+  for (let i = 0; i < 300_000; i++) {
+    const hit = i % 9973 === 0;
+    if (hit) near.push(i + 2);
+    rows.push(line(`192.0.${(i >> 8) & 255}.${i & 255}`, hit ? '203.0.113.7' : `192.0.2.${i & 127}`));
+  }
+  const f = join(tempDir(), 'big.csv');
+  writeFileSync(f, rows.join('\n') + '\n');
+  assert.ok(statSync(f).size > 16 << 20);
+  const dir = tempDir();
+  const r = await prefilterFlowCsv(f, layout(), nets(), dir, { workers: 2 });
+  assert.equal(r.chunks.length, 2);
+  assert.equal(r.lines, 300_000);
+  assert.equal(r.kept, near.length);
+  const got = r.chunks.flatMap((c) =>
+    readFileSync(c.file, 'latin1')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => c.firstLine + Number(l.split(',')[0])),
+  );
+  assert.deepEqual(got, near);
+});

@@ -1,0 +1,84 @@
+// The flow prefilter (`ingest --prefilter`): at ISP scale most flows touch no indicator, and
+// storing them costs more than everything else together. Worker threads scan the CSV's bytes
+// (one chunk per core) and keep only the lines with an address in a /24 some address indicator
+// overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
+// counted (imports.prefiltered), not stored: indicators added later are not matched against them.
+import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FlowCsvLayout } from '../store/store.js';
+import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
+
+export interface PrefilterScan {
+  /** Data lines (after the header), blank ones included. */
+  lines: number;
+  blank: number;
+  kept: number;
+  /** Kept lines per chunk: `<index>,<line>` files, and the file line number of index 0. */
+  chunks: { file: string; firstLine: number }[];
+}
+
+/** What the scan checks per column before it may drop a line. */
+export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
+  const checks = l.names.map(() => ColumnCheck.Any);
+  checks[l.src] = ColumnCheck.Address;
+  checks[l.dst] = ColumnCheck.Address;
+  checks[l.start] = l.startKind === 'text' ? ColumnCheck.TextTime : ColumnCheck.EpochMs;
+  for (const c of [l.sport, l.dport, l.bytes, l.packets]) if (c !== undefined) checks[c] = ColumnCheck.Digits;
+  return checks;
+}
+
+/** Below this many bytes per worker a second thread costs more than it saves. */
+const MIN_CHUNK = 8 << 20;
+
+export async function prefilterFlowCsv(
+  file: string,
+  layout: FlowCsvLayout,
+  nets: Ipv4Net24Set,
+  dir: string,
+  opts: { workers?: number; onProgress?: (bytes: number) => void } = {},
+): Promise<PrefilterScan> {
+  const size = statSync(file).size;
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), Math.floor(size / MIN_CHUNK) || 1));
+  const checks = columnChecks(layout);
+  let done = 0;
+  const specs: ChunkSpec[] = Array.from({ length: workers }, (_, k) => ({
+    file,
+    start: Math.floor((size * k) / workers),
+    end: Math.floor((size * (k + 1)) / workers),
+    header: k === 0,
+    out: join(dir, `kept-${k}.csv`),
+    checks,
+    bits: nets.buffer,
+  }));
+  const results = await Promise.all(
+    specs.map(
+      (spec) =>
+        new Promise<ChunkResult>((resolve, reject) => {
+          const w = new Worker(new URL('./flow-prefilter-worker.js', import.meta.url), { workerData: spec });
+          let result: ChunkResult | undefined;
+          w.on('message', (m: { progress: number; done?: ChunkResult }) => {
+            done += m.progress;
+            if (m.progress) opts.onProgress?.(done);
+            if (m.done) result = m.done;
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => (result ? resolve(result) : reject(new Error(`prefilter worker exited with code ${code}`))));
+        }),
+    ),
+  );
+  const chunks: PrefilterScan['chunks'] = [];
+  let line = 2; // the header is line 1
+  for (const [k, r] of results.entries()) {
+    chunks.push({ file: specs[k]!.out, firstLine: line });
+    line += r.lines;
+  }
+  return {
+    lines: results.reduce((n, r) => n + r.lines, 0),
+    blank: results.reduce((n, r) => n + r.blank, 0),
+    kept: results.reduce((n, r) => n + r.kept, 0),
+    chunks,
+  };
+}

@@ -1,0 +1,126 @@
+// ingest --prefilter: only the flows near an address indicator are stored, and they give the same
+// sightings as storing every flow.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { openTestStore } from '../../test/store.js';
+import { tempDir } from '../../test/tmp.js';
+import { importIntelFile } from '../intel/import.js';
+import type { DuckDbStore } from '../store/duckdb/index.js';
+import { ingestFile } from './ingest.js';
+
+const match = { graceMs: 86_400_000 };
+const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
+const flow = (src: string, dst: string, dport = 443, time = '2024-06-01 10:00:00.000') => `${time},1.5,TCP,${src},40000,${dst},${dport},10,1000,1`;
+
+const INDICATORS = ['203.0.113.10', '198.51.100.0/26', '192.0.2.77:8080', '2001:db8::bad'];
+
+// The lines (from line 2) a prefiltered import must store; every other line is far from them all.
+const NEAR = new Map<number, string>([
+  [5, flow('192.0.2.1', '203.0.113.10')], // matches the IP
+  [9, flow('192.0.2.4', '203.0.113.11')], // same /24, no match
+  [14, flow('198.51.100.5', '192.0.2.6')], // matches the CIDR, from the indicator's side
+  [20, flow('192.0.2.7', '192.0.2.77', 8080)], // matches ip:port
+  [21, flow('192.0.2.8', '192.0.2.77', 22)], // same address, other port: no match
+  [30, flow('2001:db8::1', '2001:db8::bad')], // IPv6: always kept
+  [31, flow('198.51.100.200', '192.0.2.9')], // same /24 as the CIDR, outside it
+]);
+
+function flowFile(extra: string[] = []): string {
+  const lines = [HEADER];
+  for (let n = 2; n <= 40; n++) lines.push(NEAR.get(n) ?? flow(`100.65.${n}.2`, `100.64.${n}.1`));
+  const f = join(tempDir(), 'flows.csv');
+  writeFileSync(f, [...lines, ...extra].join('\n') + '\n');
+  return f;
+}
+
+async function storeWithIndicators(): Promise<DuckDbStore> {
+  const store = await openTestStore();
+  const intel = join(tempDir(), 'iocs.txt');
+  writeFileSync(intel, INDICATORS.join('\n') + '\n');
+  const r = await importIntelFile(store, intel, { source: 'test', match });
+  assert.ok(r.status === 'imported' && r.indicators === INDICATORS.length);
+  return store;
+}
+
+const sightingsOf = (store: DuckDbStore) =>
+  store.db.all(
+    `SELECT s.victim, i.value, s.kind, s.first_line, s.events, s.to_indicator FROM sightings s JOIN indicators i ON i.id = s.indicator_id ORDER BY ALL`,
+  );
+
+async function ingestBoth(file: string, opts: { lineByLine?: boolean } = {}) {
+  const full = await storeWithIndicators();
+  const pre = await storeWithIndicators();
+  const r = await ingestFile(full, file, { match, ...opts });
+  const p = await ingestFile(pre, file, { match, prefilter: true, ...opts });
+  assert.ok(r.status === 'imported' && p.status === 'imported');
+  return { full, pre, r, p };
+}
+
+test('--prefilter stores only the flows near an indicator, and they give the same sightings', async () => {
+  const { full, pre, r, p } = await ingestBoth(flowFile());
+  assert.ok(p.fast, 'the prefilter and DuckDB read the file');
+  const stored = await pre.db.all<{ line: number }>(`SELECT line FROM flows ORDER BY line`);
+  assert.deepEqual(stored.map((x) => x.line), [...NEAR.keys()]);
+  // The stored rows are those a full import stores for the same lines.
+  const rowsOf = (s: DuckDbStore, where: string) => s.db.all(`SELECT * EXCLUDE (import_id) FROM flows ${where} ORDER BY line`);
+  assert.deepEqual(await rowsOf(pre, ''), await rowsOf(full, `WHERE line IN (${[...NEAR.keys()].join(',')})`));
+  const sightings = await sightingsOf(pre);
+  assert.deepEqual(sightings, await sightingsOf(full));
+  assert.deepEqual(sightings.map((s) => Number(s.first_line)).sort((a, b) => a - b), [5, 14, 20, 30]);
+  // Counted, not lost: every data line was read and checked.
+  assert.equal(p.counts.records, r.counts.records);
+  assert.equal(p.counts.prefiltered, 39 - NEAR.size);
+  assert.equal((await pre.listImports()).at(-1)!.prefiltered, 39 - NEAR.size);
+  assert.equal((await full.listImports()).at(-1)!.prefiltered, undefined);
+  // Re-importing the same file changes nothing.
+  assert.equal((await ingestFile(pre, flowFile(), { match, prefilter: true })).status, 'duplicate');
+  await full.close();
+  await pre.close();
+});
+
+test('the line reader prefilters the same way, and still names a bad line among the dropped ones', async () => {
+  const slow = await ingestBoth(flowFile(), { lineByLine: true });
+  const fast = await ingestBoth(flowFile());
+  assert.deepEqual(await sightingsOf(slow.pre), await sightingsOf(fast.pre));
+  assert.deepEqual(
+    await slow.pre.db.all(`SELECT * EXCLUDE (import_id) FROM flows ORDER BY line`),
+    await fast.pre.db.all(`SELECT * EXCLUDE (import_id) FROM flows ORDER BY line`),
+  );
+  assert.equal(slow.p.counts.prefiltered, fast.p.counts.prefiltered);
+  // Gzipped, the file goes through the line reader's filter and comes out the same.
+  const gz = join(tempDir(), 'flows.csv.gz');
+  writeFileSync(gz, gzipSync(readFileSync(flowFile())));
+  const zipped = await ingestBoth(gz);
+  assert.ok(zipped.p.status === 'imported' && !zipped.p.fast);
+  assert.deepEqual(await sightingsOf(zipped.pre), await sightingsOf(fast.pre));
+  assert.equal(zipped.p.counts.prefiltered, fast.p.counts.prefiltered);
+  for (const s of [slow, fast, zipped]) for (const x of [s.full, s.pre]) await x.close();
+
+  // A far line with a bad time: the scan keeps it, DuckDB refuses it, the line reader names it.
+  const bad = flowFile([flow('100.65.99.2', '100.64.99.1', 443, '2024-13-01 10:00:00.000')]);
+  const store = await storeWithIndicators();
+  const r = await ingestFile(store, bad, { match, prefilter: true });
+  assert.ok(r.status === 'imported' && !r.fast);
+  assert.equal(r.counts.rejected, 1);
+  assert.deepEqual([r.counts.examples[0]!.line, r.counts.examples[0]!.field], [41, 'firstSeen']);
+  assert.equal(r.counts.prefiltered, 39 - NEAR.size);
+  assert.equal(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM flows`))!.n), NEAR.size);
+  await store.close();
+});
+
+test('indicators imported later match the prefiltered flows that were stored, not the dropped ones', async () => {
+  const store = await storeWithIndicators();
+  await ingestFile(store, flowFile(), { match, prefilter: true });
+  const intel = join(tempDir(), 'later.txt');
+  // 203.0.113.11 was stored (near 203.0.113.10); 100.64.3.1 was dropped.
+  writeFileSync(intel, '203.0.113.11\n100.64.3.1\n');
+  await importIntelFile(store, intel, { source: 'later', match });
+  const later = await store.db.all<{ value: string; first_line: number }>(
+    `SELECT i.value, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id WHERE i.source = 'later'`,
+  );
+  assert.deepEqual(later, [{ value: '203.0.113.11', first_line: 9 }]);
+  await store.close();
+});

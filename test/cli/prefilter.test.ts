@@ -1,0 +1,23 @@
+// ingest --prefilter through the command line: what it says it dropped, and what `imports` records.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../tmp.js';
+import { cli, cliJson } from './run-cli.js';
+
+test('ingest --prefilter reports the flows it did not store, and imports lists them', () => {
+  const dir = tempDir();
+  const db = join(dir, 'store.duckdb');
+  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
+  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
+  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${i % 10 ? '198.51.100.1' : '203.0.113.10'},443,1,100,1`);
+  writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
+  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
+  const r = cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /50 records from 51 lines, 0 rejected, 45 far from every indicator and not stored, 5 new sightings/);
+  const imports = cliJson<{ kind: string; records: number; prefiltered?: number }[]>(['--db', db, 'imports']);
+  assert.deepEqual(imports.filter((x) => x.kind === 'telemetry').map((x) => [x.records, x.prefiltered]), [[50, 45]]);
+  assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=45 /);
+});
