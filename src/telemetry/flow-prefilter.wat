@@ -1,6 +1,7 @@
 ;; The flow prefilter's byte loop (see flow-prefilter-scan.ts, which reads the file into this
 ;; module's memory and writes out the lines it keeps). WebAssembly because the loop touches every
-;; byte of every flow file: it runs about twice as fast as the same loop in JavaScript.
+;; byte of every flow file: it runs about twice as fast as the same loop in JavaScript, and finds
+;; the ends of fields and digit runs 16 bytes at a time (SIMD).
 ;;
 ;; Memory (the caller fills the first three):
 ;;   [0, 2 MiB)              the /24 bitmap: bit k set when the /24 network k is near an indicator
@@ -26,26 +27,35 @@
       (then (i32.add (i32.mul (local.get $x) (i32.const 10)) (local.get $y)))
       (else (i32.const 1000))))
 
-  ;; Where a run of digits starting at p ends.
+  ;; Where a run of digits starting at p ends: 16 bytes at a time (SIMD), the first byte that is
+  ;; not a digit. Reading past the line is safe: the memory has slack after the input.
   (func $digitsEnd (param $p i32) (result i32)
-    (block $out
-      (loop $d
-        (br_if $out (i32.gt_u (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)) (i32.const 9)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $d)))
-    (local.get $p))
+    (local $m i32)
+    (loop $block
+      (local.set $m (i8x16.bitmask
+        (i8x16.gt_u (i8x16.sub (v128.load (local.get $p)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                    (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9))))
+      (if (i32.eqz (local.get $m))
+        (then
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
+    (i32.add (local.get $p) (i32.ctz (local.get $m))))
 
-  ;; Where a field ends: the first ',', '\n' or '\r' from p.
+  ;; Where a field ends: the first ',', '\n' or '\r' from p, 16 bytes at a time.
   (func $fieldEnd (param $p i32) (result i32)
-    (local $c i32)
-    (block $out
-      (loop $f
-        (local.set $c (i32.load8_u (local.get $p)))
-        (br_if $out (i32.or (i32.eq (local.get $c) (i32.const 44))
-                            (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $f)))
-    (local.get $p))
+    (local $v v128) (local $m i32)
+    (loop $block
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $m (i8x16.bitmask
+        (v128.or
+          (v128.or (i8x16.eq (local.get $v) (v128.const i8x16 44 44 44 44 44 44 44 44 44 44 44 44 44 44 44 44))
+                   (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+          (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))))
+      (if (i32.eqz (local.get $m))
+        (then
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
+    (i32.add (local.get $p) (i32.ctz (local.get $m))))
 
   ;; A strict dotted quad at p: returns where it ends, or -1; the address is left in $quad.
   (global $quad (mut i32) (i32.const 0))
@@ -149,14 +159,16 @@
       (then (return (i32.add (local.get $e) (i32.const 1)))))
     (i32.const -1))
 
-  ;; Where the line from p ends: its '\n'.
+  ;; Where the line from p ends: its '\n', 16 bytes at a time.
   (func $newline (param $p i32) (result i32)
-    (block $nl
-      (loop $find
-        (br_if $nl (i32.eq (i32.load8_u (local.get $p)) (i32.const 10)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $find)))
-    (local.get $p))
+    (local $m i32)
+    (loop $block
+      (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))))
+      (if (i32.eqz (local.get $m))
+        (then
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block))))
+    (i32.add (local.get $p) (i32.ctz (local.get $m))))
 
   ;; Scans the lines starting in [p, limit) (every one of them ends with '\n' before `end`),
   ;; recording the kept ones at OUT, at most `cap`; returns where the next line starts. The
