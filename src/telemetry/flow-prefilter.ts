@@ -30,45 +30,69 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   return checks;
 }
 
-/** Below this many bytes per worker a second thread costs more than it saves. */
-const MIN_CHUNK = 8 << 20;
+/** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */
+const CHUNK = 32 << 20;
 
 export async function prefilterFlowCsv(
   file: string,
   layout: FlowCsvLayout,
   nets: Ipv4Net24Set,
   dir: string,
-  opts: { workers?: number; onProgress?: (bytes: number) => void } = {},
+  opts: { workers?: number; chunkSize?: number; onProgress?: (bytes: number) => void } = {},
 ): Promise<PrefilterScan> {
   const size = statSync(file).size;
-  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), Math.floor(size / MIN_CHUNK) || 1));
+  const count = Math.max(1, Math.ceil(size / (opts.chunkSize ?? CHUNK)));
   const checks = columnChecks(layout);
-  let done = 0;
-  const specs: ChunkSpec[] = Array.from({ length: workers }, (_, k) => ({
+  const specs: ChunkSpec[] = Array.from({ length: count }, (_, k) => ({
     file,
-    start: Math.floor((size * k) / workers),
-    end: Math.floor((size * (k + 1)) / workers),
+    start: Math.floor((size * k) / count),
+    end: Math.floor((size * (k + 1)) / count),
     header: k === 0,
     out: join(dir, `kept-${k}.csv`),
     checks,
     bits: nets.buffer,
   }));
-  const results = await Promise.all(
-    specs.map(
-      (spec) =>
-        new Promise<ChunkResult>((resolve, reject) => {
-          const w = new Worker(new URL('./flow-prefilter-worker.js', import.meta.url), { workerData: spec });
-          let result: ChunkResult | undefined;
+  // Each worker takes the next chunk when it is done with one, so a core that something else
+  // (the file's hash, another process) slows down takes fewer.
+  const results: ChunkResult[] = [];
+  let next = 0;
+  let done = 0;
+  const threads: Worker[] = [];
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), count));
+  const all = Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(new URL('./flow-prefilter-worker.js', import.meta.url));
+          threads.push(w);
+          let current = -1;
+          const give = () => {
+            current = next++;
+            if (current < count) w.postMessage(specs[current]);
+            else void w.terminate().then(() => resolve(), reject);
+          };
           w.on('message', (m: { progress: number; done?: ChunkResult }) => {
             done += m.progress;
             if (m.progress) opts.onProgress?.(done);
-            if (m.done) result = m.done;
+            if (m.done) {
+              results[current] = m.done;
+              give();
+            }
           });
           w.on('error', reject);
-          w.on('exit', (code) => (result ? resolve(result) : reject(new Error(`prefilter worker exited with code ${code}`))));
+          w.on('exit', (code) => {
+            if (current < count) reject(new Error(`prefilter worker exited with code ${code}`));
+          });
+          give();
         }),
     ),
   );
+  // One worker failing stops the others: the caller removes the folder they write to.
+  await all.catch(async (err: unknown) => {
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw err;
+  });
   const chunks: PrefilterScan['chunks'] = [];
   let line = 2; // the header is line 1
   for (const [k, r] of results.entries()) {
