@@ -381,13 +381,17 @@ export interface Store {
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Column names and types of a Parquet file. */
   describeParquet(file: string): Promise<{ name: string; type: string }[]>;
-  /** Imports a Parquet flow file, all or nothing; a value that does not convert fails the import. */
+  /**
+   * Imports a Parquet flow file, all or nothing; a value that does not convert fails the import.
+   * With `prefilter`, only the rows near an address indicator stay (as ingest --prefilter).
+   */
   importFlowParquet(
     meta: ImportMeta,
     file: string,
     columns: FlowFileColumns,
     timeKind: FlowTimeKind,
     match: MatchOptions,
+    prefilter?: boolean,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */

@@ -111,7 +111,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
       if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
       throw err;
     }
-    const out = await store.importFlowParquet(meta, file, layout.cols, layout.timeKind, opts.match);
+    const out = await store.importFlowParquet(meta, file, layout.cols, layout.timeKind, opts.match, opts.prefilter);
     return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
   }
   const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);

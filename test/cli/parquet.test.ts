@@ -71,3 +71,22 @@ function writeIocs() {
   writeFileSync(p, '203.0.113.10\n');
   assert.equal(cli(['--db', db, 'intel', 'import', p]).status, 0);
 }
+
+test('ingest --prefilter on a Parquet file keeps only the rows near an indicator', async () => {
+  const f = join(dir, 'mixed.parquet');
+  // Three rows to the indicator, three between addresses far from it (one IPv6, which stays).
+  await sql(`COPY (SELECT TIMESTAMP '2024-06-01 10:00:00' + INTERVAL (i) SECOND AS firstSeen, 1.5 AS duration, 'TCP' AS proto,
+                   CASE WHEN i = 6 THEN '2001:db8::' || i ELSE '192.0.2.' || i END AS srcAddr, 40000 + i AS srcPort,
+                   CASE WHEN i <= 3 THEN '203.0.113.10' WHEN i = 6 THEN '2001:db8::ffff' ELSE '100.64.0.' || i END AS dstAddr,
+                   443 AS dstPort, 10 AS packets, 1000 AS bytes
+              FROM range(1, 7) t(i)) TO '${f}' (FORMAT parquet)`);
+  const own = join(tempDir(), 'prefilter.duckdb');
+  writeIocs();
+  assert.equal(cli(['--db', own, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
+  const r = cli(['--db', own, 'ingest', '--prefilter', f]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mixed\.parquet: parquet, 6 records from 6 lines, 0 rejected, 2 far from every indicator and not stored, 3 new sightings/);
+  const imports = cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']);
+  assert.equal(imports.find((i) => i.kind === 'telemetry')!.prefiltered, 2);
+  assert.deepEqual(cliJson<{ ip: string }[]>(['--db', own, 'victims']).map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
+});

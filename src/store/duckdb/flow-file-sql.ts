@@ -45,6 +45,23 @@ export const ipv4IndicatorRangesSql = `
   FROM indicators
   WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= 281470681743360::UHUGEINT AND lo <= 281474976710655::UHUGEINT`;
 
+/**
+ * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
+ * two addresses are IPv4 outside every /24 that ipv4IndicatorRangesSql's ranges overlap, the
+ * test the prefilter's scan makes; returns how many went.
+ */
+export async function dropFlowsFarFromIndicators(db: Db, importId: number): Promise<number> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE prefilter_nets AS
+     SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql})`,
+  );
+  const far = (a: string) => `(${a} >> 32 = 65535 AND ${a}_key >> 8 NOT IN (SELECT k FROM prefilter_nets))`;
+  const r = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
+  await db.run(`DELETE FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
+  await db.run(`DROP TABLE prefilter_nets`);
+  return Number(r!.n);
+}
+
 /** Column names and types of a Parquet file. */
 export async function describeParquet(db: Db, file: string): Promise<{ name: string; type: string }[]> {
   const rows = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet($file)`, { file });

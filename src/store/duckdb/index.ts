@@ -37,7 +37,7 @@ import { census } from './census-sql.js';
 import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
-import { describeParquet, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
@@ -366,6 +366,7 @@ export class DuckDbStore implements Store {
     columns: FlowFileColumns,
     timeKind: FlowTimeKind,
     match: MatchOptions,
+    prefilter?: boolean,
   ): Promise<ImportOutcome & { counts: LineCounts }> {
     let out: ImportOutcome & { counts: LineCounts };
     try {
@@ -373,10 +374,12 @@ export class DuckDbStore implements Store {
         const importId = await this.nextId('imports');
         await this.insertImport(importId, meta, {});
         const r = await loadFlowParquet(this.db, importId, file, columns, timeKind);
-        const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [] };
+        // Every row is converted (and checked) first; the far ones then go.
+        const prefiltered = prefilter ? await dropFlowsFarFromIndicators(this.db, importId) : undefined;
+        const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered };
         await this.db.run(
-          `UPDATE imports SET lines = $n, records = $n, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-          { id: importId, n: r.rows, min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null },
+          `UPDATE imports SET lines = $n, records = $n, prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+          { id: importId, n: r.rows, prefiltered: prefiltered ?? null, min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null },
         );
         const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
         return { importId, sightings, retracted: 0, counts };
