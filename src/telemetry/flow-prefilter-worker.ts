@@ -12,5 +12,5 @@ parentPort!.on('message', (spec: ChunkSpec) => {
       last = bytes;
     }
   });
-  parentPort!.postMessage({ done: result, progress: 0 });
+  parentPort!.postMessage({ done: result, progress: spec.end - spec.start - last });
 });

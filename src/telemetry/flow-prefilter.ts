@@ -1,24 +1,18 @@
 // The flow prefilter (`ingest --prefilter`): at ISP scale most flows touch no indicator, and
-// storing them costs more than everything else together. Worker threads scan the CSV's bytes
-// (one chunk per core) and keep only the lines with an address in a /24 some address indicator
-// overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
+// storing them costs more than everything else together. Worker threads (one per core) scan the
+// CSV's bytes chunk by chunk and keep only the lines with an address in a /24 some address
+// indicator overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
 // counted (imports.prefiltered), not stored: indicators added later are not matched against them.
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCsvLayout } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout } from '../store/store.js';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
-export interface PrefilterScan {
-  /** Data lines (after the header), blank ones included. */
-  lines: number;
-  blank: number;
-  kept: number;
-  /** Kept lines per chunk: `<index>,<line>` files, and the file line number of index 0. */
-  chunks: { file: string; firstLine: number }[];
-}
+/** What the scan kept: per chunk a `<index>,<line>` file and the file line number of index 0. */
+export type PrefilterScan = FlowCandidateFiles;
 
 /** What the scan checks per column before it may drop a line. */
 export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {

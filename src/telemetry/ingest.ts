@@ -17,6 +17,7 @@ import type { FlowCandidateFiles, FlowCsvLayout, ImportMeta, ImportRow, LineCoun
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readTelemetry } from './reader.js';
+import type { TelemetryRecord } from './records.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -124,26 +125,16 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
   }
   const format = resolved.format;
   // DuckDB reads plain nfdump CSV and Zeek dns.log itself; a file it refuses is read line by line below.
-  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, nets ? { early } : undefined);
+  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, early);
   if (fast)
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   const out = await store.importTelemetry(
     meta,
     async (write) => {
-      if (!nets) return readTelemetry(file, format, write, { tz: opts.tz }, { onProgress: opts.onProgress });
-      let prefiltered = 0;
-      const counts = await readTelemetry(
-        file,
-        format,
-        (records) => {
-          const kept = records.filter((r) => r.kind !== 'flow' || nearIndicator(nets, r.src) || nearIndicator(nets, r.dst));
-          prefiltered += records.length - kept.length;
-          return write(kept);
-        },
-        { tz: opts.tz },
-        { onProgress: opts.onProgress },
-      );
-      return { ...counts, prefiltered };
+      const dropped = { n: 0 };
+      const onBatch = nets ? (records: TelemetryRecord[]) => write(keepNear(nets, records, dropped)) : write;
+      const counts = await readTelemetry(file, format, onBatch, { tz: opts.tz }, { onProgress: opts.onProgress });
+      return nets ? { ...counts, prefiltered: dropped.n } : counts;
     },
     check,
     opts.match,
@@ -156,11 +147,12 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
  * The DuckDB fast path of the formats that have one, with the scan that checks the file's shape
  * running beside it; undefined when the file is to be read line by line.
  */
-async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, prefilter?: { early?: EarlyPrefilter }) {
-  if (format === 'nfdump' && prefilter) {
-    const scanned = prefilter.early && (await prefilter.early.scan);
+async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, early?: EarlyPrefilter) {
+  // --prefilter: the scan's kept lines, if it could read the file.
+  if (format === 'nfdump' && opts.prefilter) {
+    const scanned = early && (await early.scan);
     if (!scanned) return undefined;
-    const out = await store.importFlowCandidates(meta, scanned.kept, prefilter.early!.layout, opts.match);
+    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match);
     return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
   }
   if (format === 'nfdump') {
@@ -193,6 +185,13 @@ async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
   const nets = new Ipv4Net24Set();
   for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
   return nets;
+}
+
+/** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */
+function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: { n: number }): TelemetryRecord[] {
+  const kept = records.filter((r) => r.kind !== 'flow' || nearIndicator(nets, r.src) || nearIndicator(nets, r.dst));
+  dropped.n += records.length - kept.length;
+  return kept;
 }
 
 /** Whether a flow's address may match an address indicator: IPv6, or IPv4 in one of the /24s. */
