@@ -33,6 +33,7 @@ const CSV: CsvColumn<ImportRow>[] = [
   { header: 'records', value: (r) => r.records },
   { header: 'rejected', value: (r) => r.rejected },
   { header: 'duplicates', value: (r) => r.duplicates },
+  { header: 'prefiltered', value: (r) => r.prefiltered },
   { header: 'first_event', value: (r) => r.minTs },
   { header: 'last_event', value: (r) => r.maxTs },
 ];

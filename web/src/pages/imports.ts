@@ -16,6 +16,8 @@ interface ImportRow {
   records: number;
   rejected: number;
   duplicates: number;
+  /** Flow records checked but not stored (ingest --prefilter). */
+  prefiltered?: number;
   examples: { line: number; field?: string; reason: string; raw: string }[];
   skipped: { fromLine: number; toLine: number; reason: string }[];
   minTs?: string;
@@ -90,7 +92,8 @@ export async function importPage(r: Route): Promise<HTMLElement> {
     { 'data-page': 'import' },
     h('h1', {}, `Import #${i.id}`),
     h('p', { class: 'crumbs' }, link(['imports'], {}, 'Imports'), ` › ${i.file}`),
-    h('dl', { class: 'facts' }, ...[['File', i.file], ['Kind', `${i.kind} (${i.format})`], ['Imported', fmtTime(i.importedAt)], ['Records', fmtInt(i.records)], ['Rejected lines', fmtInt(i.rejected)], ['Duplicates', fmtInt(i.duplicates)]].map(([k, v]) => [h('dt', {}, k!), h('dd', {}, v!)])),
+    h('dl', { class: 'facts' }, ...[['File', i.file], ['Kind', `${i.kind} (${i.format})`], ['Imported', fmtTime(i.importedAt)], ['Records', fmtInt(i.records)], ['Rejected lines', fmtInt(i.rejected)], ['Duplicates', fmtInt(i.duplicates)],
+      ...(i.prefiltered === undefined ? [] : [['Not stored (far from every indicator: --prefilter)', fmtInt(i.prefiltered)]])].map(([k, v]) => [h('dt', {}, k!), h('dd', {}, v!)])),
     section(
       'Rejected lines (first examples)',
       i.examples.length
