@@ -64,7 +64,7 @@ export async function runCensus(store: Store, o: CensusOptions): Promise<CensusR
   const result = await store.census({ ...base, by: o.by, measure: o.measure, from: w[o.measure].from, to: w[o.measure].to });
   const totals: Record<Measure, number> = { active: 0, window: 0, cumulative: 0 };
   for (const m of ['active', 'window', 'cumulative'] as Measure[]) {
-    totals[m] = m === o.measure ? result.total : (await store.census({ ...base, by: 'grade', measure: m, top: 1, from: w[m].from, to: w[m].to })).total;
+    totals[m] = m === o.measure ? result.total : (await store.census({ ...base, by: 'grade', measure: m, top: 1, from: w[m].from, to: w[m].to, totalsOnly: true })).total;
   }
   return {
     by: o.by,

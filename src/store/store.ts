@@ -211,6 +211,8 @@ export interface CensusQuery {
   minGrade?: Grade;
   /** Only victims whose most specific owner is this one: nothing about other networks is counted. */
   owner?: string;
+  /** Only the totals, no rows (the other measures of a census headline): one question instead of two. */
+  totalsOnly?: boolean;
 }
 
 export interface CensusRow {

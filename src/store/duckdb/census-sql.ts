@@ -71,21 +71,24 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
     // Single-valued dimensions read the window table only; multi-valued ones (family, tag,
     // indicator, ...) also need the window's sightings for their keys, materialised once here.
     // Owners are filtered on the victims; the sightings only give the keys.
-    if (!dim.single) {
+    const sightings = !dim.single && !q.totalsOnly;
+    if (sightings) {
       const { from, to } = windowParams(q);
       await db.run(`CREATE OR REPLACE TEMP TABLE census_s AS WITH ${SIGHTING_CTES_NO_OWNER} SELECT * FROM s`, { from: from!, to: to! });
     }
-    const S_CTE = dim.single ? `s AS (SELECT NULL::UHUGEINT AS victim WHERE false)` : `s AS (SELECT * FROM census_s)`;
+    const S_CTE = sightings ? `s AS (SELECT * FROM census_s)` : `s AS (SELECT NULL::UHUGEINT AS victim WHERE false)`;
     const wv = windowVictims(window, q, COUNT_COLUMNS);
     const VICTIM_CTES = `${S_CTE}, ${wv.cte}`;
     const counted = `counted AS (SELECT * FROM v WHERE grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside))`;
     const vparams = { ...params, ...wv.params };
-    const groups = await db.all<{ k: string; label: string | null; n: bigint }>(
-      `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
-       SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
-       FROM ${dim.single ? 'keys' : 'counted JOIN keys USING (victim)'} GROUP BY k ORDER BY n DESC, k`,
-      vparams,
-    );
+    const groups = q.totalsOnly
+      ? []
+      : await db.all<{ k: string; label: string | null; n: bigint }>(
+          `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
+           SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
+           FROM ${dim.single ? 'keys' : 'counted JOIN keys USING (victim)'} GROUP BY k ORDER BY n DESC, k`,
+          vparams,
+        );
     // The totals in one pass over the window's victims.
     const totals = await db.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
       `WITH ${VICTIM_CTES},

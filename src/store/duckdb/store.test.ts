@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseCidr, parseIp } from '../../core/ip.js';
 import type { IndicatorRecord, WarningEntry } from '../../intel/indicator.js';
 import type { TelemetryRecord } from '../../telemetry/records.js';
-import type { ImportMeta, LineCounts, Store } from '../store.js';
+import type { CensusQuery, CensusResult, ImportMeta, LineCounts, Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
@@ -117,6 +117,16 @@ test('census counts devices, shares, top N with others, and exclusions', async (
   assert.equal(inside.rows[0]!.label, 'AS64502 Example Mobile C');
   const window = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
   assert.equal(window.total, 2); // the DNS client and device D1
+  // Totals only (a headline's other measures): the same totals, no rows.
+  const totalsOf: [CensusQuery, CensusResult][] = [
+    [{ by: 'grade', measure: 'cumulative', top: 1 }, c],
+    [{ by: 'grade', measure: 'cumulative', top: 1, minGrade: 'two-way' }, conf],
+    [{ by: 'family', measure: 'cumulative', top: 1, constituency: { countries: ['VN'], asns: [], ranges: [] } }, inside],
+  ];
+  for (const [q, full] of totalsOf) {
+    const only = await store.census({ ...q, totalsOnly: true });
+    assert.deepEqual([only.total, only.addresses, only.excluded, only.rows], [full.total, full.addresses, full.excluded, []]);
+  }
   await store.close();
 });
 
