@@ -7,7 +7,8 @@ import type { CensusQuery, CensusResult, ImportMeta, LineCounts, Store } from '.
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
-import { victimWindow } from './window-sql.js';
+import { foldDerived, victimWindow, windowRef } from './window-sql.js';
+import type { Db } from './connection.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -241,6 +242,41 @@ test('a window bound that no sighting crosses is dropped; one that cuts a sighti
   assert.equal(await victimWindow(store.db, { from: lo - DAY }), table);
   assert.notEqual(await victimWindow(store.db, { from: lo + 1 }), table);
   await store.close();
+});
+
+test('a window that leaves out a few sightings is derived from the all-time one, and equals one built from its own', async () => {
+  for (const fold of [false, true]) {
+    const open = async () => {
+      const { store } = await scenario();
+      if (fold) await foldDerived(store.db);
+      return store;
+    };
+    const a = await open();
+    const b = await open();
+    const bounds = (await a.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
+    const [lo, hi] = [Number(bounds.lo), Number(bounds.hi)];
+    const rows = (s: Store & { db: Db }, table: string) => s.db.all(`SELECT * FROM ${table} ORDER BY victim`);
+    const allTime = await rows(a, await victimWindow(a.db, {}));
+    let derivedOnes = 0;
+    for (const w of [{ from: lo + 1 }, { to: hi - 1 }, { from: lo + 1, to: hi - 1 }, { from: lo + 7 * DAY }]) {
+      const derived = await windowRef(a.db, w);
+      const built = await windowRef(b.db, w, { derive: false });
+      // Derived when at most a quarter of the sightings lie outside.
+      const share = (await a.db.one<{ s: number }>(
+        `SELECT count(*) FILTER (WHERE NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)) / count(*) AS s FROM sightings`,
+        { from: new Date(w.from ?? 0).toISOString(), to: new Date(w.to ?? 4e12).toISOString() },
+      ))!.s;
+      assert.equal(derived.derived, share <= 0.25, `${fold} ${JSON.stringify(w)}: ${share} of the sightings outside`);
+      if (derived.derived) derivedOnes++;
+      assert.equal(built.derived, false);
+      const got = await rows(a, derived.table);
+      assert.deepEqual(got, await rows(b, built.table), `${fold} ${JSON.stringify(w)}`);
+      assert.notDeepEqual(got, allTime, 'the window leaves something out');
+    }
+    assert.ok(derivedOnes >= 2, `${derivedOnes} windows derived`);
+    await a.close();
+    await b.close();
+  }
 });
 
 test('flows are matched at the edges of every range size, whether or not the /24 prefilter applies', async () => {

@@ -146,8 +146,16 @@ const ts = (ms: number | undefined, open: string): string => (ms === undefined ?
  * `inside`, which depends on the question's constituency), first/last seen and events, for every
  * owner. Read it through windowVictims; the victim list's lists are in windowLists.
  */
-export async function victimWindow(db: Db, w: { from?: number; to?: number }): Promise<string> {
-  return (await windowRef(db, w)).table;
+export async function victimWindow(db: Db, w: { from?: number; to?: number }, opts: WindowOptions = {}): Promise<string> {
+  return (await windowRef(db, w, opts)).table;
+}
+
+export interface WindowOptions {
+  /**
+   * false: build the window from its own sightings even when it could be derived from the
+   * all-time window (tests compare the two ways).
+   */
+  derive?: boolean;
 }
 
 /** Where a window's sightings are read: all-time pairs, day-folded pairs and edges, or the sightings. */
@@ -158,7 +166,18 @@ export interface WindowRef {
   source: WindowSourceKind;
   /** Parameters of windowSource(source) for this window. */
   params: Record<string, Param>;
+  /** Built from the all-time window (see DERIVE_SHARE). */
+  derived?: boolean;
 }
+
+/**
+ * A bounded window that leaves out at most this share of the sightings is derived from the
+ * all-time window: the rows of victims whose sightings all lie inside are the same in both, so
+ * they are copied, and only the victims with a sighting outside are built anew. A census asks for
+ * the last 24 hours and for all time; on a day or two of data the two differ by a few victims,
+ * and one build of ~400k victims (0.4-0.65 s at 1.2M sightings) becomes a copy (0.15 s).
+ */
+const DERIVE_SHARE = 0.25;
 
 /** The parameters windowSource(kind) takes: none for all time; full days inside [from, to] for `days`. */
 function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to: number | undefined): Record<string, Param> {
@@ -183,47 +202,63 @@ function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to
 }
 
 /** victimWindow with the window's windowSource parameters, for questions that need the sightings' detail. */
-export async function windowRef(db: Db, w: { from?: number; to?: number }): Promise<WindowRef> {
+export async function windowRef(db: Db, w: { from?: number; to?: number }, opts: WindowOptions = {}): Promise<WindowRef> {
   return db.exclusive(async () => {
     const d = await derived(db);
     // A bound that no sighting crosses selects nothing out: drop it, so that a window holding
     // every sighting is the open one (one table for both).
     const from = w.from === undefined || w.from * 1000 <= d.allFromUs ? undefined : w.from;
     const to = w.to === undefined || w.to * 1000 >= d.allToUs ? undefined : w.to;
-    const key = `${from ?? ''}/${to ?? ''}`;
-    const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
-    const sourceParams = windowSourceParams(source, from, to);
-    const known = d.windows.get(key);
-    if (known) {
-      d.windows.delete(key);
-      d.windows.set(key, known);
-      return { table: known, source, params: sourceParams };
-    }
-    const table = `victim_window_${++d.seq}`;
-    const params: Record<string, Param> = { ...sourceParams, has_c: false, c_countries: '', c_asns: '' };
-    await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
-    await db.run(
-      `CREATE TEMP TABLE ${table} AS
-       WITH ${windowSource(source)},
-       -- Straight from src to victims: neither the lists' finer grouping (pk: kind, family,
-       -- report type) nor pairs are needed to count (see VICTIM_ROW_CTES_FROM_ROWS).
-       vr AS (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src),
-       ${VICTIM_ROW_CTES_FROM_ROWS},
-       ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
-       SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
-       FROM v LEFT JOIN o USING (victim)`,
-      params,
-    );
-    d.windows.set(key, table);
-    while (d.windows.size > MAX_WINDOWS) {
-      const [oldKey, oldTable] = d.windows.entries().next().value!;
-      d.windows.delete(oldKey);
-      d.lists.delete(`${oldTable}_lists`);
-      await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
-      await db.run(`DROP TABLE IF EXISTS ${oldTable}_lists`);
-    }
-    return { table, source, params: sourceParams };
+    return windowTable(db, d, from, to, opts.derive ?? true);
   });
+}
+
+/** A sighting outside the window [$from, $to] (a sighting counts when it overlaps the window). */
+const OUTSIDE = `NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)`;
+
+async function windowTable(db: Db, d: Derived, from: number | undefined, to: number | undefined, mayDerive: boolean): Promise<WindowRef> {
+  const key = `${from ?? ''}/${to ?? ''}`;
+  const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
+  const sourceParams = windowSourceParams(source, from, to);
+  const known = d.windows.get(key);
+  if (known) {
+    d.windows.delete(key);
+    d.windows.set(key, known);
+    return { table: known, source, params: sourceParams };
+  }
+  const bounded = from !== undefined || to !== undefined;
+  const bounds = { from: ts(from, '-infinity'), to: ts(to, 'infinity') };
+  let allTime: string | undefined;
+  if (bounded && mayDerive) {
+    const r = await db.one<{ outside: bigint; n: bigint }>(`SELECT count(*) FILTER (WHERE ${OUTSIDE}) AS outside, count(*) AS n FROM sightings`, bounds);
+    if (Number(r!.outside) <= DERIVE_SHARE * Number(r!.n)) allTime = (await windowTable(db, d, undefined, undefined, false)).table;
+  }
+  const table = `victim_window_${++d.seq}`;
+  const params: Record<string, Param> = { ...sourceParams, ...(allTime ? bounds : {}), has_c: false, c_countries: '', c_asns: '' };
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
+  await db.run(
+    `CREATE TEMP TABLE ${table} AS
+     WITH ${windowSource(source)},
+     ${allTime ? `affected AS (SELECT DISTINCT victim FROM sightings WHERE ${OUTSIDE}),` : ''}
+     -- Straight from src to victims: neither the lists' finer grouping (pk: kind, family,
+     -- report type) nor pairs are needed to count (see VICTIM_ROW_CTES_FROM_ROWS).
+     vr AS (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src ${allTime ? 'SEMI JOIN affected USING (victim)' : ''}),
+     ${VICTIM_ROW_CTES_FROM_ROWS},
+     ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
+     SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
+     FROM v LEFT JOIN o USING (victim)
+     ${allTime ? `UNION ALL SELECT * FROM ${allTime} ANTI JOIN affected USING (victim)` : ''}`,
+    params,
+  );
+  d.windows.set(key, table);
+  while (d.windows.size > MAX_WINDOWS) {
+    const [oldKey, oldTable] = d.windows.entries().next().value!;
+    d.windows.delete(oldKey);
+    d.lists.delete(`${oldTable}_lists`);
+    await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
+    await db.run(`DROP TABLE IF EXISTS ${oldTable}_lists`);
+  }
+  return { table, source, params: sourceParams, derived: allTime !== undefined };
 }
 
 /**
