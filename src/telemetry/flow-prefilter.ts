@@ -11,8 +11,6 @@ import type { FlowCandidateFiles, FlowCsvLayout } from '../store/store.js';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
-/** What the scan kept: per chunk a `<index>,<line>` file and the file line number of index 0. */
-export type PrefilterScan = FlowCandidateFiles;
 
 /** What the scan checks per column before it may drop a line. */
 export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
@@ -33,7 +31,7 @@ export async function prefilterFlowCsv(
   nets: Ipv4Net24Set,
   dir: string,
   opts: { workers?: number; chunkSize?: number; onProgress?: (bytes: number) => void } = {},
-): Promise<PrefilterScan> {
+): Promise<FlowCandidateFiles> {
   const size = statSync(file).size;
   const count = Math.max(1, Math.ceil(size / (opts.chunkSize ?? CHUNK)));
   const checks = columnChecks(layout);
@@ -87,7 +85,7 @@ export async function prefilterFlowCsv(
     await Promise.all(threads.map((t) => t.terminate()));
     throw err;
   });
-  const chunks: PrefilterScan['chunks'] = [];
+  const chunks: FlowCandidateFiles['chunks'] = [];
   let line = 2; // the header is line 1
   for (const [k, r] of results.entries()) {
     chunks.push({ file: specs[k]!.out, firstLine: line });

@@ -56,10 +56,10 @@ export async function dropFlowsFarFromIndicators(db: Db, importId: number): Prom
      SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql})`,
   );
   const far = (a: string) => `(${a} >> 32 = 65535 AND ${a}_key >> 8 NOT IN (SELECT k FROM prefilter_nets))`;
-  const r = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
-  await db.run(`DELETE FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
+  // DuckDB answers a DELETE with the count of rows it deleted.
+  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
   await db.run(`DROP TABLE prefilter_nets`);
-  return Number(r!.n);
+  return Number(r!.Count);
 }
 
 /** Column names and types of a Parquet file. */

@@ -4,6 +4,7 @@ import { table } from '../schema.js';
 import type { DeviceRecord, ExposureRecord, IdentifyStore, ServiceInput, StoredService } from '../identify.js';
 import { TableAppender } from './appender.js';
 import type { Db } from './connection.js';
+import { msDate, recordImportCounts } from './import-counts-sql.js';
 import { exposedDevices, exposure, identifySummary } from './exposure-sql.js';
 import { insertImport } from './import-row-sql.js';
 import { importKev, kevEntries, kevInfo } from './kev-sql.js';
@@ -102,16 +103,7 @@ export function createIdentifyStore(db: Db): IdentifyStore {
         a.flush();
         a.close();
         check(counts);
-        await db.run(
-          `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected, examples = $examples,
-             min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-          {
-            id: importId, lines: counts.lines, records: counts.records, framing: counts.framing, rejected: counts.rejected,
-            examples: JSON.stringify(counts.examples),
-            min: Number.isFinite(minTs) ? new Date(minTs).toISOString() : null,
-            max: Number.isFinite(maxTs) ? new Date(maxTs).toISOString() : null,
-          },
-        );
+        await recordImportCounts(db, importId, counts, msDate(minTs), msDate(maxTs));
         return { importId, counts, services };
       });
     },

@@ -37,6 +37,7 @@ import { census } from './census-sql.js';
 import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
+import { msDate, recordImportCounts } from './import-counts-sql.js';
 import { describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
 import { BotcensusError } from '../../core/errors.js';
@@ -234,21 +235,7 @@ export class DuckDbStore implements Store {
       }
       for (const t of appenders.keys()) await fillDerived(this.db, table(t), importId);
       check(counts);
-      await this.db.run(
-        `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected,
-           examples = $examples, prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-        {
-          id: importId,
-          lines: counts.lines,
-          records: counts.records,
-          framing: counts.framing,
-          rejected: counts.rejected,
-          examples: JSON.stringify(counts.examples),
-          prefiltered: counts.prefiltered ?? null,
-          min: Number.isFinite(minTs) ? new Date(minTs).toISOString() : null,
-          max: Number.isFinite(maxTs) ? new Date(maxTs).toISOString() : null,
-        },
-      );
+      await recordImportCounts(this.db, importId, counts, msDate(minTs), msDate(maxTs));
       const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
@@ -328,14 +315,7 @@ export class DuckDbStore implements Store {
         const r = await load(importId);
         const t1 = performance.now();
         const counts = r.counts;
-        await this.db.run(
-          `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = 0, examples = '[]',
-             prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-          {
-            id: importId, lines: counts.lines, records: counts.records, framing: counts.framing, prefiltered: counts.prefiltered ?? null,
-            min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null,
-          },
-        );
+        await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
         const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [table] });
         return { importId, sightings, retracted: 0, counts, timings: { loadMs: t1 - t0, matchMs: performance.now() - t1 } };
       });
@@ -377,10 +357,7 @@ export class DuckDbStore implements Store {
         // Every row is converted (and checked) first; the far ones then go.
         const prefiltered = prefilter ? await dropFlowsFarFromIndicators(this.db, importId) : undefined;
         const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered };
-        await this.db.run(
-          `UPDATE imports SET lines = $n, records = $n, prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
-          { id: importId, n: r.rows, prefiltered: prefiltered ?? null, min: r.minTs?.toISOString() ?? null, max: r.maxTs?.toISOString() ?? null },
-        );
+        await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
         const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
         return { importId, sightings, retracted: 0, counts };
       });
