@@ -246,6 +246,22 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // The sightings folded per victim over all time, written with them (victim-fold-sql.ts): the
+    // all-time census reads these ~400k rows instead of grouping the 1.2M sightings of a 100M-flow
+    // store, and a bounded window finds the victims it cuts from first_end and last_start.
+    name: 'victim_fold',
+    columns: [
+      c('victim', 'ADDR', true),
+      c('grade', 'UTINYINT', true), // victim-sql.ts GRADE_RANK
+      c('device', 'VARCHAR'), // the reports' own device id, if any
+      c('first_seen', 'TIMESTAMP', true),
+      c('last_seen', 'TIMESTAMP', true),
+      c('first_end', 'TIMESTAMP', true), // the earliest last_seen: a window from after it cuts a sighting out
+      c('last_start', 'TIMESTAMP', true), // the latest first_seen: a window to before it cuts a sighting out
+      c('events', 'BIGINT', true),
+    ],
+  },
+  {
     // Enrichment of each distinct address, done once per address.
     name: 'hosts',
     columns: [

@@ -56,6 +56,15 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
   },
 };
 
+/**
+ * count(DISTINCT unit) over rows that hold each victim at most once (window rows, or one key's
+ * victims), where `cond` holds. A victim known by its address alone is its own unit
+ * (victim-sql.ts), so those rows are counted as rows; only the units of identified devices,
+ * which can span addresses, go through DuckDB's distinct count. Over 409k victims that is 13 ms
+ * against 41 ms for the grouped counts, 7 ms against 65 ms for the totals.
+ */
+const units = (cond = 'true') => `(count(*) FILTER (WHERE unit = victim AND ${cond}) + count(DISTINCT unit) FILTER (WHERE unit <> victim AND ${cond}))`;
+
 export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by'], key: string, raw?: string) => string): Promise<CensusResult> {
   return db.exclusive(async () => {
     // The window's victims come from its window table (see window-sql.ts); the sightings are only
@@ -85,19 +94,20 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
       ? []
       : await db.all<{ k: string; label: string | null; n: bigint }>(
           `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
-           SELECT k, any_value(keys.label) AS label, count(DISTINCT unit) AS n
-           FROM ${dim.single ? 'keys' : 'counted JOIN keys USING (victim)'} GROUP BY k ORDER BY n DESC, k`,
+           SELECT k, any_value(keys.label) AS label, ${units()} AS n
+           FROM ${dim.single ? 'keys' : 'counted JOIN (SELECT victim, k, any_value(label) AS label FROM keys GROUP BY victim, k) keys USING (victim)'}
+           GROUP BY k ORDER BY n DESC, k`,
           vparams,
         );
     // The totals in one pass over the window's victims.
     const totals = await db.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
       `WITH ${VICTIM_CTES},
        x AS (SELECT *, grade >= $min_grade AND (warned_by IS NULL OR $incl_warned) AND (inside OR $incl_outside) AS counted FROM v)
-       SELECT count(DISTINCT unit) FILTER (WHERE counted) AS total,
-              count(DISTINCT victim) FILTER (WHERE counted) AS addresses,
+       SELECT ${units('counted')} AS total,
+              count(*) FILTER (WHERE counted) AS addresses,
               count(DISTINCT device) FILTER (WHERE counted) AS devices,
-              count(DISTINCT unit) FILTER (WHERE grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned) AS warned,
-              count(DISTINCT unit) FILTER (WHERE grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside) AS outside
+              ${units('grade >= $min_grade AND warned_by IS NOT NULL AND NOT $incl_warned')} AS warned,
+              ${units('grade >= $min_grade AND warned_by IS NULL AND NOT inside AND NOT $incl_outside')} AS outside
        FROM x`,
       vparams,
     );
@@ -116,7 +126,8 @@ export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by
       else {
         const r = await db.one<{ n: bigint }>(
           `WITH ${VICTIM_CTES}, ${counted}, keys AS (${dim.sql})
-           SELECT count(DISTINCT unit) AS n FROM counted JOIN keys USING (victim) WHERE NOT list_contains(from_json($top_keys, '["VARCHAR"]'), k)`,
+           SELECT ${units()} AS n FROM counted
+           WHERE victim IN (SELECT victim FROM keys WHERE NOT list_contains(from_json($top_keys, '["VARCHAR"]'), k))`,
           { ...vparams, top_keys: JSON.stringify(rows.map((r) => r.key)) },
         );
         n = Number(r!.n);

@@ -45,6 +45,7 @@ import { indicatorRow, importRow, type RawImport, type RawIndicator } from './ro
 import { createMacros } from './macros.js';
 import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
+import { ensureVictimFold } from './victim-fold-sql.js';
 import { listOwners, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
@@ -88,6 +89,7 @@ export class DuckDbStore implements Store {
     const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
     await migrate(db);
     await createMacros(db);
+    await ensureVictimFold(db);
     return new DuckDbStore(db, opts.geo ?? ipLocationDb());
   }
 

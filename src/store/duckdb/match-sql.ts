@@ -3,6 +3,7 @@
 // no per-row lookups happen in JavaScript. Runs either for one new telemetry import against every
 // indicator, or for one new intel import against all stored telemetry.
 import type { Db, Param } from './connection.js';
+import { noteFoldVictims, refoldAll, refoldNoted } from './victim-fold-sql.js';
 
 export interface MatchScope {
   /** Match only this telemetry import's rows. */
@@ -199,8 +200,26 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
         params,
       );
     }
+    // The victims of the new sightings: those of the new telemetry import, or through the new indicators.
+    if (scope.telemetryImport !== undefined) await foldVictimsOf(db, 'import_id = $imp', params);
+    else if (scope.indicatorImport !== undefined) {
+      await foldVictimsOf(db, 'indicator_id IN (SELECT id FROM indicators WHERE import_id = $ind)', { ind: scope.indicatorImport });
+    } else await refoldAll(db);
     return (await countSightings(db)) - before;
   });
+}
+
+/** Folds the victims of the sightings `where` selects again (victim-fold-sql.ts). */
+async function foldVictimsOf(db: Db, where: string, params: Record<string, Param>): Promise<void> {
+  await noteFoldVictims(db, where, params);
+  await refoldNoted(db);
+}
+
+/** Deletes the sightings `where` selects, and folds their victims again. */
+async function deleteSightings(db: Db, where: string): Promise<void> {
+  await noteFoldVictims(db, where);
+  await db.run(`DELETE FROM sightings WHERE ${where}`);
+  await refoldNoted(db);
 }
 
 /** After new indicators: sightings whose victim is now known to be an indicator are withdrawn. */
@@ -212,10 +231,7 @@ export async function retractIndicatorVictims(db: Db, indicatorImport: number): 
        WHERE import_id = $ind AND type IN ('ip', 'cidr', 'ip-port')`,
       { ind: indicatorImport },
     );
-    await db.run(
-      `DELETE FROM sightings WHERE victim IN (
-         SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM sightings)', 't.victim', 'true', 'a', 'new_ind')})`,
-    );
+    await deleteSightings(db, `victim IN (SELECT DISTINCT t.victim FROM ${keyedJoin('(SELECT DISTINCT victim FROM sightings)', 't.victim', 'true', 'a', 'new_ind')})`);
     return before - (await countSightings(db));
   });
 }
@@ -229,10 +245,10 @@ async function countSightings(db: Db): Promise<number> {
 export async function retractWarnedSightings(db: Db): Promise<number> {
   await prepareIndicators(db, { graceMs: 0 });
   const before = await countSightings(db);
-  await db.run(
-    `DELETE FROM sightings WHERE indicator_id IS NOT NULL AND indicator_id NOT IN (
-       SELECT id FROM ind_ip UNION ALL SELECT id FROM ind_dom UNION ALL SELECT id FROM ind_cert)
-       AND indicator_id IN (SELECT id FROM indicators WHERE for_detection)`,
+  await deleteSightings(
+    db,
+    `indicator_id IS NOT NULL AND indicator_id NOT IN (SELECT id FROM ind_ip UNION ALL SELECT id FROM ind_dom UNION ALL SELECT id FROM ind_cert)
+     AND indicator_id IN (SELECT id FROM indicators WHERE for_detection)`,
   );
   return before - (await countSightings(db));
 }

@@ -9,8 +9,16 @@ export function duckType(t: ColumnType): string {
   return t === 'ADDR' ? 'UHUGEINT' : t;
 }
 
+/**
+ * Addresses are stored uncompressed. DuckDB 1.5 picks bit-packing for a UHUGEINT column whose
+ * values are close together (a table written in address order: hosts, the victim fold, the geo
+ * ranges), and unpacking 128-bit values is slow: a scan of 409k victims took 97-127 ms packed
+ * and 5 ms plain. Unordered columns (flow addresses) were stored plain anyway.
+ */
+const ADDR_STORAGE = ' USING COMPRESSION uncompressed';
+
 export function createTableSql(t: Table, name = t.name, temp = false): string {
-  const cols = t.columns.map((c) => `"${c.name}" ${duckType(c.type)}${c.notNull ? ' NOT NULL' : ''}`);
+  const cols = t.columns.map((c) => `"${c.name}" ${duckType(c.type)}${c.type === 'ADDR' ? ADDR_STORAGE : ''}${c.notNull ? ' NOT NULL' : ''}`);
   return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS "${name}" (${[...cols, ...(temp ? [] : (t.constraints ?? []))].join(', ')})`;
 }
 
@@ -35,6 +43,7 @@ export async function migrate(db: Db): Promise<void> {
     if (added.some((c) => c.from)) await fillDerived(db, t);
   }
   await dropStalePrimaryKeys(db);
+  await unpackAddresses(db);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
 }
 
@@ -49,14 +58,32 @@ async function dropStalePrimaryKeys(db: Db): Promise<void> {
   );
   for (const { table_name } of keyed) {
     const t = TABLES.find((x) => x.name === table_name);
-    if (!t || t.constraints?.some((c) => c.startsWith('PRIMARY KEY'))) continue;
-    await db.transaction(async () => {
-      await db.run(createTableSql(t, `${t.name}__rebuilt`));
-      await db.run(`INSERT INTO "${t.name}__rebuilt" BY NAME SELECT * FROM "${t.name}"`);
-      await db.run(`DROP TABLE "${t.name}"`);
-      await db.run(`ALTER TABLE "${t.name}__rebuilt" RENAME TO "${t.name}"`);
-    });
+    if (t && !t.constraints?.some((c) => c.startsWith('PRIMARY KEY'))) await rebuild(db, t);
   }
+}
+
+/**
+ * Tables of a store made before ADDR_STORAGE whose addresses were bit-packed are rebuilt, once,
+ * with plain addresses (meta 'addr_storage'). Only those: the flows' addresses were stored plain,
+ * and rebuilding 100M flows would take minutes.
+ */
+async function unpackAddresses(db: Db): Promise<void> {
+  if ((await db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage' AND value = 'plain'`)) !== undefined) return;
+  for (const t of TABLES.filter((x) => x.columns.some((c) => c.type === 'ADDR'))) {
+    const packed = await db.one(`SELECT 1 FROM pragma_storage_info('${t.name}') WHERE segment_type = 'UHUGEINT' AND compression = 'BitPacking' LIMIT 1`);
+    if (packed) await rebuild(db, t);
+  }
+  await db.run(`INSERT OR REPLACE INTO meta VALUES ('addr_storage', 'plain')`);
+}
+
+/** Rebuilds a table to its declaration, keeping its rows. */
+async function rebuild(db: Db, t: Table): Promise<void> {
+  await db.transaction(async () => {
+    await db.run(createTableSql(t, `${t.name}__rebuilt`));
+    await db.run(`INSERT INTO "${t.name}__rebuilt" BY NAME SELECT * FROM "${t.name}"`);
+    await db.run(`DROP TABLE "${t.name}"`);
+    await db.run(`ALTER TABLE "${t.name}__rebuilt" RENAME TO "${t.name}"`);
+  });
 }
 
 /** The table's derived columns as `expression AS name`, for loaders that write rows in SQL. */

@@ -9,6 +9,7 @@ import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
+import { refoldAll } from './victim-fold-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -128,6 +129,31 @@ test('census counts devices, shares, top N with others, and exclusions', async (
     const only = await store.census({ ...q, totalsOnly: true });
     assert.deepEqual([only.total, only.addresses, only.excluded, only.rows], [full.total, full.addresses, full.excluded, []]);
   }
+  await store.close();
+});
+
+test('a census by a key a victim has several of counts each unit once per key, and once among the others', async () => {
+  const store = await openTestStore();
+  const intel = (source: string, values: string[]) =>
+    store.importIntel({ meta: meta('intel', source), counts: counts(values.length), warnings: [], indicators: values.map((v) => ind('ip', v)) }, grace);
+  await intel('a', ['203.0.113.1', '203.0.113.2', '203.0.113.3']);
+  await intel('b', ['203.0.113.2']); // the same address from a second source: one key
+  await ingest(store, [
+    flow('192.0.2.1', '203.0.113.1', '2024-06-10T10:00:00Z'),
+    flow('192.0.2.1', '203.0.113.2', '2024-06-10T10:00:00Z'),
+    flow('192.0.2.1', '203.0.113.3', '2024-06-10T10:00:00Z'),
+    flow('192.0.2.2', '203.0.113.2', '2024-06-10T10:00:00Z'),
+    flow('192.0.2.3', '203.0.113.3', '2024-06-10T10:00:00Z'),
+    report('192.0.2.200', 'D1', '2024-06-10T11:00:00Z'), // one device on two addresses
+    report('192.0.2.201', 'D1', '2024-06-10T12:00:00Z'),
+  ]);
+  const c = await store.census({ by: 'indicator', measure: 'cumulative', top: 1 });
+  assert.equal(c.total, 4);
+  assert.deepEqual(c.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2]]);
+  // 192.0.2.1 (two other indicators), 192.0.2.3 and the device D1 (two addresses).
+  assert.equal(c.others?.count, 3);
+  const all = await store.census({ by: 'indicator', measure: 'cumulative', top: 10 });
+  assert.deepEqual(all.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2], ['203.0.113.3', 2], ['203.0.113.1', 1], ['report:event4_sinkhole', 1]]);
   await store.close();
 });
 
@@ -261,12 +287,13 @@ test('a window that leaves out a few sightings is derived from the all-time one,
     for (const w of [{ from: lo + 1 }, { to: hi - 1 }, { from: lo + 1, to: hi - 1 }, { from: lo + 7 * DAY }]) {
       const derived = await windowRef(a.db, w);
       const built = await windowRef(b.db, w, { derive: false });
-      // Derived when at most a quarter of the sightings lie outside.
+      // Derived when at most a quarter of the victims have a sighting outside.
       const share = (await a.db.one<{ s: number }>(
-        `SELECT count(*) FILTER (WHERE NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)) / count(*) AS s FROM sightings`,
+        `SELECT count(DISTINCT victim) FILTER (WHERE NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)) / count(DISTINCT victim) AS s
+         FROM sightings`,
         { from: new Date(w.from ?? 0).toISOString(), to: new Date(w.to ?? 4e12).toISOString() },
       ))!.s;
-      assert.equal(derived.derived, share <= 0.25, `${fold} ${JSON.stringify(w)}: ${share} of the sightings outside`);
+      assert.equal(derived.derived, share <= 0.25, `${fold} ${JSON.stringify(w)}: ${share} of the victims cut`);
       if (derived.derived) derivedOnes++;
       assert.equal(built.derived, false);
       const got = await rows(a, derived.table);
@@ -277,6 +304,59 @@ test('a window that leaves out a few sightings is derived from the all-time one,
     await a.close();
     await b.close();
   }
+});
+
+test('the victim fold, kept through every change to the sightings, equals one folded from scratch', async () => {
+  const path = join(tempDir(), 'fold.duckdb');
+  let store = await openTestStore(path);
+  const kept = () => store.db.all(`SELECT * FROM victim_fold ORDER BY victim`);
+  const fromScratch = async () => {
+    const before = await kept();
+    await refoldAll(store.db);
+    return { before, after: await kept() };
+  };
+  const same = async (step: string) => {
+    const { before, after } = await fromScratch();
+    assert.deepEqual(before, after, step);
+    const n = await store.db.one<{ n: bigint }>(`SELECT count(DISTINCT victim) AS n FROM sightings`);
+    assert.equal(before.length, Number(n!.n), `${step}: one row per victim`);
+    return before as { victim: bigint; grade: number; first_end: Date; last_start: Date }[];
+  };
+  await store.importIntel({ meta: meta('intel', 'a'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.10')] }, grace);
+  await ingest(store, [
+    flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('192.0.2.5', '203.0.113.10', '2024-06-12T18:00:00Z'),
+    flow('192.0.2.6', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('198.51.100.9', '203.0.113.77', '2024-06-12T15:00:00Z'),
+  ]);
+  const first = await same('first import');
+  const row = (rows: { victim: bigint }[], a: string) => rows.find((r) => r.victim === ip(a)) as { grade: number; first_end: Date; last_start: Date } | undefined;
+  assert.equal(row(first, '192.0.2.5')!.grade, 1);
+  assert.equal(row(first, '192.0.2.5')!.first_end.toISOString(), '2024-06-12T15:00:00.000Z');
+  assert.equal(row(first, '192.0.2.5')!.last_start.toISOString(), '2024-06-12T18:00:00.000Z');
+  // The reply comes in the next import: the pair's two directions lie in two imports, so the
+  // victim is two-way only if its earlier sightings are folded again with the new one.
+  await ingest(store, [flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z')]);
+  assert.equal(row(await same('the reply, a day later'), '192.0.2.5')!.grade, 2);
+  // New intel matched against stored telemetry gives 198.51.100.9 its first sighting ...
+  await store.importIntel({ meta: meta('intel', 'b'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.77')] }, grace);
+  assert.ok(row(await same('retroactive match'), '198.51.100.9'));
+  // ... intel naming a victim as an indicator withdraws it ...
+  await store.importIntel({ meta: meta('intel', 'c'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.2.6')] }, grace);
+  assert.equal(row(await same('victim became an indicator'), '192.0.2.6'), undefined);
+  // ... and a warninglist over an indicator withdraws the sightings through it.
+  const warnings: WarningEntry[] = [{ list: 'Known good', kind: 'cidr', value: '203.0.113.77/32', lo: ip('203.0.113.77'), hi: ip('203.0.113.77') }];
+  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
+  const last = await same('warninglisted indicator');
+  assert.equal(row(last, '198.51.100.9'), undefined);
+  assert.deepEqual(last.map((r) => r.victim), [ip('192.0.2.5')]);
+  // A store from before the fold (or folded by other rules) is folded whole when opened.
+  await store.db.run(`DELETE FROM victim_fold`);
+  await store.db.run(`DELETE FROM meta WHERE key = 'victim_fold'`);
+  await store.close();
+  store = await openTestStore(path);
+  assert.deepEqual(await kept(), last);
+  await store.close();
 });
 
 test('flows are matched at the edges of every range size, whether or not the /24 prefilter applies', async () => {
@@ -376,6 +456,28 @@ test('a store whose hosts table still has its old primary key gets it rebuilt wi
     { asn: 64500n, as_org: 'Example Net', country: 'NL', source: 'ip-location-db' },
     { asn: null, as_org: null, country: 'DE', source: 'report' },
   ]);
+  await store.close();
+});
+
+test('a store whose addresses were bit-packed gets those tables rebuilt with plain addresses, once, rows kept', async () => {
+  const path = join(tempDir(), 'packed.duckdb');
+  let store = await openTestStore(path);
+  // As hosts was declared before: the storage left to DuckDB, which packs addresses written in order.
+  await store.db.run(`DROP TABLE hosts`);
+  await store.db.run(`CREATE TABLE hosts (ip UHUGEINT NOT NULL, asn BIGINT, as_org VARCHAR, country VARCHAR, source VARCHAR)`);
+  await store.db.run(`INSERT INTO hosts SELECT $base + i, 64500, 'Example Net', 'NL', 'ip-location-db' FROM range(20000) r(i) ORDER BY i`, { base: ip('192.0.2.0') });
+  await store.db.run(`DELETE FROM meta WHERE key = 'addr_storage'`);
+  await store.db.run(`CHECKPOINT`);
+  const compression = async () =>
+    (await store.db.all<{ c: string }>(`SELECT DISTINCT compression AS c FROM pragma_storage_info('hosts') WHERE segment_type = 'UHUGEINT'`)).map((r) => r.c);
+  assert.deepEqual(await compression(), ['BitPacking']);
+  const rows = await store.db.all(`SELECT * FROM hosts ORDER BY ip`);
+  await store.close();
+  store = await openTestStore(path);
+  await store.db.run(`CHECKPOINT`);
+  assert.deepEqual(await compression(), ['Uncompressed']);
+  assert.deepEqual(await store.db.all(`SELECT * FROM hosts ORDER BY ip`), rows);
+  assert.ok(await store.db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage'`));
   await store.close();
 });
 

@@ -19,7 +19,7 @@
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
-import { OWNER_CTE, SIGHTING_GRADE, VICTIM_ROW_CTES_FROM_ROWS } from './victim-sql.js';
+import { OWNER_CTE, SIGHTING_GRADE, VICTIM_GRADE_CTES, VICTIM_ROW_CTES_FROM_GRADES } from './victim-sql.js';
 
 const DAY = 86_400_000;
 /** Windows kept at once; each is one row per victim. */
@@ -142,7 +142,7 @@ const SIGHTING_AS_PAIR = `victim, indicator_id, CASE WHEN indicator_id IS NULL T
 const ts = (ms: number | undefined, open: string): string => (ms === undefined ? open : new Date(ms).toISOString());
 
 /**
- * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_ROWS' `v` (less
+ * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_GRADES' `v` (less
  * `inside`, which depends on the question's constituency), first/last seen and events, for every
  * owner. Read it through windowVictims; the victim list's lists are in windowLists.
  */
@@ -171,11 +171,12 @@ export interface WindowRef {
 }
 
 /**
- * A bounded window that leaves out at most this share of the sightings is derived from the
- * all-time window: the rows of victims whose sightings all lie inside are the same in both, so
- * they are copied, and only the victims with a sighting outside are built anew. A census asks for
- * the last 24 hours and for all time; on a day or two of data the two differ by a few victims,
- * and one build of ~400k victims (0.4-0.65 s at 1.2M sightings) becomes a copy (0.15 s).
+ * A bounded window that cuts at most this share of the victims (a sighting of theirs lies outside
+ * it; the victim fold tells which) is derived from the all-time window: the rows of the victims it
+ * does not cut are the same in both, so they are copied, and only the victims it cuts are built
+ * anew. A census asks for the last 24 hours and for all time; on a day or two of data the two
+ * differ by a few victims, and one build of ~400k victims (0.4-0.65 s at 1.2M sightings) becomes
+ * a copy (0.15 s).
  */
 const DERIVE_SHARE = 0.25;
 
@@ -213,8 +214,11 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }, opts:
   });
 }
 
-/** A sighting outside the window [$from, $to] (a sighting counts when it overlaps the window). */
-const OUTSIDE = `NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)`;
+/**
+ * A victim_fold row with a sighting outside the window [$from, $to]: a sighting counts when it
+ * overlaps the window, so one ends before $from or one starts after $to.
+ */
+const CUT = `(first_end < $from::TIMESTAMP OR last_start > $to::TIMESTAMP)`;
 
 async function windowTable(db: Db, d: Derived, from: number | undefined, to: number | undefined, mayDerive: boolean): Promise<WindowRef> {
   const key = `${from ?? ''}/${to ?? ''}`;
@@ -230,20 +234,26 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
   const bounds = { from: ts(from, '-infinity'), to: ts(to, 'infinity') };
   let allTime: string | undefined;
   if (bounded && mayDerive) {
-    const r = await db.one<{ outside: bigint; n: bigint }>(`SELECT count(*) FILTER (WHERE ${OUTSIDE}) AS outside, count(*) AS n FROM sightings`, bounds);
+    const r = await db.one<{ outside: bigint; n: bigint }>(`SELECT count(*) FILTER (WHERE ${CUT}) AS outside, count(*) AS n FROM victim_fold`, bounds);
     if (Number(r!.outside) <= DERIVE_SHARE * Number(r!.n)) allTime = (await windowTable(db, d, undefined, undefined, false)).table;
   }
   const table = `victim_window_${++d.seq}`;
-  const params: Record<string, Param> = { ...sourceParams, ...(allTime ? bounds : {}), has_c: false, c_countries: '', c_asns: '' };
+  const params: Record<string, Param> = { ...(bounded ? sourceParams : {}), ...(allTime ? bounds : {}), has_c: false, c_countries: '', c_asns: '' };
+  // All time: the victim fold is the grades (see victim-fold-sql.ts). Bounded: the window's
+  // sightings grouped per victim, straight from src (neither the lists' finer grouping, pk, nor
+  // pairs are needed to count; see VICTIM_GRADE_CTES), only those of the victims it cuts when
+  // derived.
+  const grades = bounded
+    ? `${allTime ? `affected AS (SELECT victim FROM victim_fold WHERE ${CUT}),` : ''}
+       vr AS (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src ${allTime ? 'SEMI JOIN affected USING (victim)' : ''}),
+       ${VICTIM_GRADE_CTES}`
+    : `vg AS (SELECT victim, grade, device, first_seen AS f, last_seen AS l, events, NULL::VARCHAR AS owner FROM victim_fold)`;
   await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
   await db.run(
     `CREATE TEMP TABLE ${table} AS
-     WITH ${windowSource(source)},
-     ${allTime ? `affected AS (SELECT DISTINCT victim FROM sightings WHERE ${OUTSIDE}),` : ''}
-     -- Straight from src to victims: neither the lists' finer grouping (pk: kind, family,
-     -- report type) nor pairs are needed to count (see VICTIM_ROW_CTES_FROM_ROWS).
-     vr AS (SELECT victim, indicator_id, g, t, f, dev, f0, l0, events, NULL::VARCHAR AS owner FROM src ${allTime ? 'SEMI JOIN affected USING (victim)' : ''}),
-     ${VICTIM_ROW_CTES_FROM_ROWS},
+     WITH ${bounded ? `${windowSource(source)},` : ''}
+     ${grades},
+     ${VICTIM_ROW_CTES_FROM_GRADES},
      ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
      SELECT v.* EXCLUDE (inside, owner, first_seen, last_seen, events), o.owner, v.first_seen, v.last_seen, v.events
      FROM v LEFT JOIN o USING (victim)
