@@ -6,7 +6,8 @@ import { tempDir } from '../../test/tmp.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { nfdumpLayout } from './flow-csv-layout.js';
 import { columnChecks, prefilterFlowCsv } from './flow-prefilter.js';
-import { scanChunk } from './flow-prefilter-scan.js';
+import { quadOf, scanChunk } from './flow-prefilter-scan.js';
+import { parseIp } from '../core/ip.js';
 
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
 const line = (src: string, dst: string, time = '2024-06-01 10:00:00.000', port = '443') => `${time},1.5,TCP,${src},40000,${dst},${port},10,1000,1`;
@@ -61,8 +62,21 @@ function writeFixture(): string {
   return f;
 }
 
-/** Expected `<file line>,<line>` of the kept lines. */
-const expected = LINES.flatMap(([text, why], i) => (why ? [`${i + 2},${text.replace(/\r$/, '')}`] : []));
+/**
+ * An address as the kept line gives it: the IPv4 number when parseIp takes it as a dotted quad,
+ * unpadded (the SQL conversion refuses padding and IPv4 inside IPv6 text, and the line reader then
+ * takes the file), else empty.
+ */
+const asNumber = (a: string | undefined) => {
+  const n = a === undefined || a.trim() !== a || a.includes(':') ? null : parseIp(a);
+  return n !== null && n >> 32n === 0xffffn ? String(n & 0xffffffffn) : '';
+};
+
+/** Expected `<file line>,<src>,<dst>,<line>` of the kept lines. */
+const expected = LINES.flatMap(([text, why], i) => {
+  const f = text.replace(/\r$/, '').split(',');
+  return why ? [`${i + 2},${asNumber(f[3])},${asNumber(f[5])},${text.replace(/\r$/, '')}`] : [];
+});
 
 const layout = () => nfdumpLayout([HEADER, line('192.0.2.1', '192.0.2.2')])!;
 
@@ -76,7 +90,7 @@ function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: 
   const kept: string[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
     const out = join(dir, `k${k}.csv`);
-    const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), bits: nets().buffer, readSize });
+    const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), addresses: [3, 5], bits: nets().buffer, readSize });
     for (const l of readFileSync(out, 'latin1').split('\n').filter(Boolean)) {
       const comma = l.indexOf(',');
       kept.push(`${first + Number(l.slice(0, comma))},${l.slice(comma + 1)}`);
@@ -89,7 +103,7 @@ function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: 
   return { kept, lines, blank };
 }
 
-test('the prefilter keeps every line near an indicator, IPv6, or odd in any way, with its line number', () => {
+test('the prefilter keeps every line near an indicator, IPv6, or odd in any way, with its line number and plain IPv4 addresses as numbers', () => {
   const f = writeFixture();
   const whole = scanInChunks(f, []);
   assert.deepEqual(whole.kept, expected);
@@ -144,9 +158,21 @@ test('more kept lines than the loop can hand back at once are all written, in or
   const f = join(tempDir(), 'short.csv');
   writeFileSync(f, HEADER + '\n' + 'a,b\n'.repeat(400_000));
   const out = join(tempDir(), 'kept.csv');
-  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), bits: nets().buffer });
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], bits: nets().buffer });
   assert.deepEqual([r.lines, r.kept], [400_000, 400_000]);
   const kept = readFileSync(out, 'latin1').split('\n').filter(Boolean);
   assert.equal(kept.length, 400_000);
-  assert.ok(kept.every((l, i) => l === `${i},a,b`), 'every line once, numbered in order');
+  assert.ok(kept.every((l, i) => l === `${i},,,a,b`), 'every line once, numbered in order');
+});
+
+test('quadOf reads exactly the plain dotted quads parseIp takes, at any column, to the field end', () => {
+  const texts = ['192.0.2.1', '0.0.0.0', '255.255.255.255', '10.0.0.1', '01.2.3.4', '1.2.3.04', '1.00.3.4', '0.0.0.00', '1.2.3.256', '1.2.3.1000',
+    '1..2.3', '1.2.3.', '.1.2.3', '1.2.3.4.5', '1.2.3', '', ' 1.2.3.4', '1.2.3.4 ', '+1.2.3.4', '1e2.1.1.1', '0x1.2.3.4', '2001:db8::1', '::ffff:1.2.3.4', '1.2.3.4x'];
+  for (const a of texts) {
+    for (const [col, text] of [[0, `${a},x`], [1, `x,${a}`], [1, `x,${a},y`]] as const) {
+      const bytes = Buffer.from(`junk${text}junk`, 'latin1');
+      const got = quadOf(bytes, 4, bytes.length - 4, col);
+      assert.equal(got < 0 ? '' : String(got), asNumber(a), `${JSON.stringify(a)} in column ${col} of ${JSON.stringify(text)}`);
+    }
+  }
 });

@@ -42,6 +42,7 @@ export async function prefilterFlowCsv(
     header: k === 0,
     out: join(dir, `kept-${k}.csv`),
     checks,
+    addresses: [layout.src, layout.dst],
     bits: nets.buffer,
   }));
   // Each worker takes the next chunk when it is done with one, so a core that something else

@@ -31,6 +31,8 @@ interface FlowSource {
   firstLine: number;
   /** ...unless the source says each row's line itself (an SQL expression). */
   line?: string;
+  /** Columns holding the addresses as IPv4 numbers where the text is a dotted quad (macros.ts addressParts). */
+  known?: { src: string; dst: string };
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -101,11 +103,14 @@ export async function loadFlowCandidates(
   const files = kept.chunks.map((c) => `'${c.file.replace(/'/g, "''")}'`);
   const base = kept.chunks.map((c, k) => `WHEN ${files[k]} THEN ${c.firstLine}`).join(' ');
   return loadFlows(db, importId, {}, {
-    from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', `)})`,
+    // Each kept line starts with its index in its chunk and its two addresses as numbers (see
+    // flow-prefilter-scan.ts); empty (NULL) where the text is not a dotted quad.
+    from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', 's4': 'UINTEGER', 'd4': 'UINTEGER', `)})`,
     col: csvColumn(l),
     timeKind: l.startKind,
     firstLine: 0,
     line: `n + CASE filename ${base} END`,
+    known: { src: 's4', dst: 'd4' },
   });
 }
 
@@ -164,14 +169,14 @@ async function loadFlows(db: Db, importId: number, params: Record<string, Param>
             ${derivedSelect(table('flows')).join(', ')}
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
-              coalesce(${addressFromParts(c('src'), 'sa')}, error('not an IP address: ' || ${c('src')})) AS src,
-              coalesce(${addressFromParts(c('dst'), 'da')}, error('not an IP address: ' || ${c('dst')})) AS dst,
+              coalesce(${addressFromParts(c('src'), 'sa', src.known?.src)}, error('not an IP address: ' || ${c('src')})) AS src,
+              coalesce(${addressFromParts(c('dst'), 'da', src.known?.dst)}, error('not an IP address: ' || ${c('dst')})) AS dst,
               ${num('sport', 'USMALLINT', 'a port')} AS sport,
               ${num('dport', 'USMALLINT', 'a port')} AS dport,
               ${src.col('proto') === undefined ? 'NULL' : PROTO.replace(/\bp\b/g, c('proto'))} AS proto,
               ${num('bytes', 'UBIGINT', 'a count')} AS bytes,
               ${num('packets', 'UBIGINT', 'a count')} AS packets
-       FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa'), c('dst'), 'da')}))`,
+       FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa', src.known?.src), c('dst'), 'da', src.known?.dst)}))`,
     { ...params, imp: importId },
   );
   return src.line ? importSpan(db, 'flows', importId) : numberLines(db, 'flows', importId, src.firstLine);

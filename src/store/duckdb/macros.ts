@@ -12,6 +12,9 @@ export async function createMacros(db: Db): Promise<void> {
 }
 
 /** Address macros: ip4_of for addressFromParts, ip_text for exports. */
+/** ::ffff:0.0.0.0: an IPv4 address as a number, plus this, is the address as stored. */
+const IPV4_MAPPED = '281470681743360::UHUGEINT';
+
 export async function createAddressMacros(db: Db): Promise<void> {
   // ip4_of: the address from its dotted parts already cast to UTINYINT (NULL when one is not a
   // number up to 255), as strict as the line reader (node:net's isIPv4): digits and dots only, no
@@ -23,7 +26,7 @@ export async function createAddressMacros(db: Db): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP MACRO ip4_of(n, v1, v2, v3, v4, a) AS
     CASE WHEN n = 4 AND len(a) = 3 + ip4_digits(v1) + ip4_digits(v2) + ip4_digits(v3) + ip4_digits(v4)
               AND NOT contains(a, 'e') AND NOT contains(a, 'E')
-      THEN 281470681743360::UHUGEINT + ((v1::UBIGINT << 24) + (v2::UBIGINT << 16) + (v3::UBIGINT << 8) + v4::UBIGINT) END`);
+      THEN ${IPV4_MAPPED} + ((v1::UBIGINT << 24) + (v2::UBIGINT << 16) + (v3::UBIGINT << 8) + v4::UBIGINT) END`);
   // Back to text for exports: dotted quads, and IPv6 as eight groups (valid, not zero-compressed).
   await db.run(`CREATE OR REPLACE TEMP MACRO ip_text(n) AS
     CASE WHEN n >> 32 = 65535 THEN concat_ws('.', (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255)
@@ -46,14 +49,20 @@ export async function createAddressMacros(db: Db): Promise<void> {
  *   starts, ends or contains '::';
  * - `${as}_6n`: '::' replaced by the zero groups it stands for, as eight plain groups.
  * addressFromParts then reads the IPv4 parts, or the eight groups behind one regular expression.
+ *
+ * `known`: a column that already holds the address as an IPv4 number where the text is a plain
+ * dotted quad (the prefilter's kept lines), NULL elsewhere; the layers then parse only the rest.
  */
-export function addressParts(from: string, col: string, as: string): string {
+export function addressParts(from: string, col: string, as: string, known?: string): string {
   const cast = [1, 2, 3, 4].map((i) => `TRY_CAST(${as}_x[${i}] AS UTINYINT) AS ${as}_${i}`).join(', ');
   const six = `${as}_6`;
   // The groups present: one per colon, less one for a leading and one for a trailing '::'.
   const missing = `8 - (${six}_c - ${six}_s::INT - ${six}_e::INT)`;
   const layers = [
-    `SELECT *, string_split(${col}, '.') AS ${as}_x, CASE WHEN contains(${col}, ':') THEN ${col} END AS ${six}`,
+    known === undefined
+      ? `SELECT *, string_split(${col}, '.') AS ${as}_x, CASE WHEN contains(${col}, ':') THEN ${col} END AS ${six}`
+      : `SELECT *, CASE WHEN ${known} IS NULL THEN string_split(${col}, '.') END AS ${as}_x,
+                CASE WHEN ${known} IS NULL AND contains(${col}, ':') THEN ${col} END AS ${six}`,
     `SELECT *, len(${as}_x) AS ${as}_n, ${cast},
             len(${six}) - len(replace(${six}, ':', '')) AS ${six}_c, starts_with(${six}, '::') AS ${six}_s,
             ends_with(${six}, '::') AS ${six}_e, contains(${six}, '::') AS ${six}_d`,
@@ -65,10 +74,14 @@ export function addressParts(from: string, col: string, as: string): string {
   return layers.reduce((inner, layer) => `${layer} FROM (${inner})`, from);
 }
 
-/** The address of column `col` as a UHUGEINT (IPv4 as ::ffff:a.b.c.d), from the layers addressParts added; NULL if not one. */
-export function addressFromParts(col: string, as: string): string {
+/**
+ * The address of column `col` as a UHUGEINT (IPv4 as ::ffff:a.b.c.d), from the layers addressParts
+ * added (with the same `known`); NULL if not one.
+ */
+export function addressFromParts(col: string, as: string, known?: string): string {
   const groups = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `(('0x' || split_part(${as}_6n, ':', ${i}))::USMALLINT::UHUGEINT << ${16 * (8 - i)})`);
   const ip6 = `CASE WHEN regexp_full_match(${as}_6n, '([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}') THEN ${groups.join(' + ')} END`;
   // coalesce computes the IPv6 branch only for rows the IPv4 one left NULL.
-  return `coalesce(ip4_of(${as}_n, ${as}_1, ${as}_2, ${as}_3, ${as}_4, ${col}), ${ip6})`;
+  const ip4 = `ip4_of(${as}_n, ${as}_1, ${as}_2, ${as}_3, ${as}_4, ${col})`;
+  return `coalesce(${known === undefined ? '' : `${known}::UHUGEINT + ${IPV4_MAPPED}, `}${ip4}, ${ip6})`;
 }

@@ -30,7 +30,7 @@ export async function ensureVictimFold(db: Db): Promise<void> {
 /** Folds every victim from the sightings, replacing the fold (tests compare it with the kept one). */
 export async function refoldAll(db: Db): Promise<void> {
   await db.run(`DELETE FROM victim_fold`);
-  await db.run(`INSERT INTO victim_fold WITH ${victimGradesOfSightings('')} SELECT ${FOLD_COLUMNS} FROM vg ORDER BY victim`);
+  await db.run(`INSERT INTO victim_fold WITH ${victimGradesOfSightings('')} SELECT ${FOLD_COLUMNS} FROM vg`);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('victim_fold', $v)`, { v: FOLD_LAYOUT });
 }
 
@@ -43,7 +43,7 @@ export async function noteFoldVictims(db: Db, where: string, params: Record<stri
 export async function refoldNoted(db: Db): Promise<void> {
   await db.run(`DELETE FROM victim_fold WHERE victim IN (SELECT victim FROM fold_affected)`);
   await db.run(
-    `INSERT INTO victim_fold WITH ${victimGradesOfSightings('SEMI JOIN fold_affected USING (victim)')} SELECT ${FOLD_COLUMNS} FROM vg ORDER BY victim`,
+    `INSERT INTO victim_fold WITH ${victimGradesOfSightings('SEMI JOIN fold_affected USING (victim)')} SELECT ${FOLD_COLUMNS} FROM vg`,
   );
   await db.run(`DROP TABLE fold_affected`);
 }
