@@ -89,24 +89,37 @@
     (local.get $p))
 
   ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
-  ;; each field in range: returns where it ends, or -1. Reads at fixed offsets: a terminator
-  ;; there fails the pattern, since none of ',', '\n', '\r' is a digit, '-', ':', ' ' or 'T'.
+  ;; each field in range: returns where it ends, or -1. The first 16 bytes are checked at once
+  ;; (SIMD): digits where digits belong, '-', '-', ' ' or 'T', ':' between; a terminator there
+  ;; fails, since none of ',', '\n', '\r' is a digit or one of those. Then the fields' values.
   (func $textTimeEnd (param $p i32) (result i32)
-    (local $x i32) (local $e i32)
-    (if (i32.or (i32.gt_u (call $two (local.get $p)) (i32.const 99))
-                (i32.gt_u (call $two (i32.add (local.get $p) (i32.const 2))) (i32.const 99)))
+    (local $v v128) (local $d v128) (local $x i32) (local $e i32)
+    (local.set $v (v128.load (local.get $p)))
+    (local.set $d (i8x16.sub (local.get $v) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+    ;; Lanes 0-3, 5-6, 8-9, 11-12, 14-15 must be digits: bits of the lanes that are not.
+    (if (i32.and
+          (i8x16.bitmask (i8x16.gt_u (local.get $d) (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9)))
+          (i32.const 0xdb6f))
       (then (return (i32.const -1))))
-    (if (i32.or (i32.or (i32.ne (i32.load8_u offset=4 (local.get $p)) (i32.const 45))
-                        (i32.ne (i32.load8_u offset=7 (local.get $p)) (i32.const 45)))
-                (i32.ne (i32.load8_u offset=13 (local.get $p)) (i32.const 58)))
+    ;; Lanes 4, 7, 13: '-', '-', ':'; lane 10: ' ' or 'T'.
+    (if (i32.ne
+          (i32.and
+            (i8x16.bitmask
+              (v128.or
+                (i8x16.eq (local.get $v) (v128.const i8x16 0 0 0 0 45 0 0 45 0 0 32 0 0 58 0 0))
+                (i8x16.eq (local.get $v) (v128.const i8x16 0 0 0 0 0 0 0 0 0 0 84 0 0 0 0 0))))
+            (i32.const 0x2490))
+          (i32.const 0x2490))
       (then (return (i32.const -1))))
-    (local.set $x (i32.load8_u offset=10 (local.get $p)))
-    (if (i32.and (i32.ne (local.get $x) (i32.const 32)) (i32.ne (local.get $x) (i32.const 84))) (then (return (i32.const -1))))
     ;; month 1-12, day 1-31 (x - 1 <= 11 unsigned: 0 fails), hour 0-23, minute 0-59
-    (if (i32.gt_u (i32.sub (call $two (i32.add (local.get $p) (i32.const 5))) (i32.const 1)) (i32.const 11)) (then (return (i32.const -1))))
-    (if (i32.gt_u (i32.sub (call $two (i32.add (local.get $p) (i32.const 8))) (i32.const 1)) (i32.const 30)) (then (return (i32.const -1))))
-    (if (i32.gt_u (call $two (i32.add (local.get $p) (i32.const 11))) (i32.const 23)) (then (return (i32.const -1))))
-    (if (i32.gt_u (call $two (i32.add (local.get $p) (i32.const 14))) (i32.const 59)) (then (return (i32.const -1))))
+    (if (i32.gt_u (i32.sub (i32.add (i32.mul (i8x16.extract_lane_u 5 (local.get $d)) (i32.const 10)) (i8x16.extract_lane_u 6 (local.get $d))) (i32.const 1)) (i32.const 11))
+      (then (return (i32.const -1))))
+    (if (i32.gt_u (i32.sub (i32.add (i32.mul (i8x16.extract_lane_u 8 (local.get $d)) (i32.const 10)) (i8x16.extract_lane_u 9 (local.get $d))) (i32.const 1)) (i32.const 30))
+      (then (return (i32.const -1))))
+    (if (i32.gt_u (i32.add (i32.mul (i8x16.extract_lane_u 11 (local.get $d)) (i32.const 10)) (i8x16.extract_lane_u 12 (local.get $d))) (i32.const 23))
+      (then (return (i32.const -1))))
+    (if (i32.gt_u (i32.add (i32.mul (i8x16.extract_lane_u 14 (local.get $d)) (i32.const 10)) (i8x16.extract_lane_u 15 (local.get $d))) (i32.const 59))
+      (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $p) (i32.const 16)))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)) (then (return (local.get $p))))
     (if (i32.gt_u (call $two (i32.add (local.get $p) (i32.const 1))) (i32.const 59)) (then (return (i32.const -1))))
