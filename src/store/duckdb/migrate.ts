@@ -62,16 +62,23 @@ async function dropStalePrimaryKeys(db: Db): Promise<void> {
   }
 }
 
+/** Tables larger than this are not rebuilt by unpackAddresses: a few seconds' work at most. */
+const MAX_UNPACK_ROWS = 10_000_000;
+
 /**
  * Tables of a store made before ADDR_STORAGE whose addresses were bit-packed are rebuilt, once,
- * with plain addresses (meta 'addr_storage'). Only those: the flows' addresses were stored plain,
- * and rebuilding 100M flows would take minutes.
+ * with plain addresses (meta 'addr_storage'): hosts, the geo ranges, indicators, the derived
+ * tables. Not a telemetry table of hundreds of millions of rows, which would take minutes when
+ * the store is opened: those keep their packing (flow addresses were mostly plain, since IPv6
+ * among them defeats it).
  */
 async function unpackAddresses(db: Db): Promise<void> {
   if ((await db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage' AND value = 'plain'`)) !== undefined) return;
   for (const t of TABLES.filter((x) => x.columns.some((c) => c.type === 'ADDR'))) {
     const packed = await db.one(`SELECT 1 FROM pragma_storage_info('${t.name}') WHERE segment_type = 'UHUGEINT' AND compression = 'BitPacking' LIMIT 1`);
-    if (packed) await rebuild(db, t);
+    if (!packed) continue;
+    const rows = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM "${t.name}"`);
+    if (Number(rows!.n) <= MAX_UNPACK_ROWS) await rebuild(db, t);
   }
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('addr_storage', 'plain')`);
 }
