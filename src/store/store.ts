@@ -76,10 +76,10 @@ export interface ImportOutcome {
   retracted: number;
 }
 
-/** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
 /**
  * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/flow-prefilter.ts): per chunk
- * of the file, a CSV of `<index>,<line>` whose index 0 is file line `firstLine`.
+ * of the file, a CSV of `<index>,<src>,<dst>,<line>` whose index 0 is file line `firstLine`, the
+ * addresses as IPv4 numbers where they are plain dotted quads.
  */
 export interface FlowCandidateFiles {
   /** Data lines (after the header), blank ones included. */
@@ -89,6 +89,7 @@ export interface FlowCandidateFiles {
   chunks: { file: string; firstLine: number }[];
 }
 
+/** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
 export interface FlowCsvLayout {
   /** Column names of the header line (the file's first line). */
   names: string[];

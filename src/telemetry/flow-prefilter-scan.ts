@@ -116,7 +116,8 @@ export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void)
         p = wasm.scan(p, end, limit, spec.checks.length, OUT, CAP);
         const k = wasm.kept.value as number;
         for (let j = 0; j < k; j++) {
-          const [from, to] = [out[3 * j + 1]!, out[3 * j + 2]!];
+          const from = out[3 * j + 1]!;
+          const to = out[3 * j + 2]!;
           kept.write(result.lines + out[3 * j]!, quadOf(mem, from, to, spec.addresses[0]), quadOf(mem, from, to, spec.addresses[1]), mem, from, to);
         }
         result.lines += wasm.lines.value as number;

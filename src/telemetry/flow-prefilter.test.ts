@@ -7,7 +7,7 @@ import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { nfdumpLayout } from './flow-csv-layout.js';
 import { columnChecks, prefilterFlowCsv } from './flow-prefilter.js';
 import { quadOf, scanChunk } from './flow-prefilter-scan.js';
-import { parseIp } from '../core/ip.js';
+import { isV4, parseIp, V4_MAPPED_BASE } from '../core/ip.js';
 
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
 const line = (src: string, dst: string, time = '2024-06-01 10:00:00.000', port = '443') => `${time},1.5,TCP,${src},40000,${dst},${port},10,1000,1`;
@@ -77,7 +77,7 @@ function writeFixture(): string {
  */
 const asNumber = (a: string | undefined) => {
   const n = a === undefined || a.trim() !== a || a.includes(':') ? null : parseIp(a);
-  return n !== null && n >> 32n === 0xffffn ? String(n & 0xffffffffn) : '';
+  return n !== null && isV4(n) ? String(n - V4_MAPPED_BASE) : '';
 };
 
 /** Expected `<file line>,<src>,<dst>,<line>` of the kept lines. */

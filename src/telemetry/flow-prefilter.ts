@@ -11,7 +11,6 @@ import type { FlowCandidateFiles, FlowCsvLayout } from '../store/store.js';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
-
 /** What the scan checks per column before it may drop a line. */
 export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   const checks = l.names.map(() => ColumnCheck.Any);

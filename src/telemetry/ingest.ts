@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
+import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
@@ -196,7 +197,7 @@ function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: { n: 
 
 /** Whether a flow's address may match an address indicator: IPv6, or IPv4 in one of the /24s. */
 function nearIndicator(nets: Ipv4Net24Set, address: bigint): boolean {
-  return address >> 32n !== 0xffffn || nets.has(Number(address & 0xffffffffn));
+  return !isV4(address) || nets.has(Number(address - V4_MAPPED_BASE));
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */

@@ -3,6 +3,7 @@
 // (geo_asn4, geo_country4), IPv6 with ASOF range joins.
 import type { Db } from './connection.js';
 import type { GeoSource } from '../../enrich/geo-data.js';
+import { IPV4_LAST, IPV4_MAPPED } from './macros.js';
 
 /** How the range tables are laid out, part of the stored version: a store with an older layout reloads. */
 const GEO_LAYOUT = 'b16';
@@ -13,17 +14,17 @@ export async function ensureGeo(db: Db, geo: GeoSource): Promise<boolean> {
   const have = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'geo_version'`);
   if (have?.value === version) return false;
   for (const t of ['geo_asn', 'geo_country', 'geo_asn4', 'geo_country4']) await db.run(`DELETE FROM ${t}`);
-  const v4 = `(column0::UHUGEINT + 281470681743360::UHUGEINT)`; // IPv4-mapped: + 0xffff00000000
+  const v4 = `(column0::UHUGEINT + ${IPV4_MAPPED})`;
   const read = (file: string, cols: number) =>
     `read_csv($f, header = false, columns = {${Array.from({ length: cols }, (_, i) => `'column${i}': 'VARCHAR'`).join(', ')}}, quote = '"')`;
-  for (const f of geo.asnV4) await db.run(`INSERT INTO geo_asn SELECT ${v4}, column1::UHUGEINT + 281470681743360::UHUGEINT, column2::BIGINT, column3 FROM ${read(f, 4)}`, { f });
+  for (const f of geo.asnV4) await db.run(`INSERT INTO geo_asn SELECT ${v4}, column1::UHUGEINT + ${IPV4_MAPPED}, column2::BIGINT, column3 FROM ${read(f, 4)}`, { f });
   for (const f of geo.asnV6) await db.run(`INSERT INTO geo_asn SELECT column0::UHUGEINT, column1::UHUGEINT, column2::BIGINT, column3 FROM ${read(f, 4)}`, { f });
-  for (const f of geo.countryV4) await db.run(`INSERT INTO geo_country SELECT ${v4}, column1::UHUGEINT + 281470681743360::UHUGEINT, column2 FROM ${read(f, 3)}`, { f });
+  for (const f of geo.countryV4) await db.run(`INSERT INTO geo_country SELECT ${v4}, column1::UHUGEINT + ${IPV4_MAPPED}, column2 FROM ${read(f, 3)}`, { f });
   for (const f of geo.countryV6) await db.run(`INSERT INTO geo_country SELECT column0::UHUGEINT, column1::UHUGEINT, column2 FROM ${read(f, 3)}`, { f });
   // Each IPv4 range once per /16 it overlaps: a range within one /16 (most of them) is one row.
   const byBucket = (cols: string, from: string) =>
     `SELECT unnest(range(lo4 >> 16, (hi4 >> 16) + 1))::UINTEGER AS b, lo4 AS lo, hi4 AS hi, ${cols}
-     FROM (SELECT *, (lo & 4294967295)::UINTEGER AS lo4, (least(hi, 281474976710655::UHUGEINT) & 4294967295)::UINTEGER AS hi4 FROM ${from}
+     FROM (SELECT *, (lo & 4294967295)::UINTEGER AS lo4, (least(hi, ${IPV4_LAST}) & 4294967295)::UINTEGER AS hi4 FROM ${from}
            WHERE lo >> 32 = 65535)`;
   await db.run(`INSERT INTO geo_asn4 ${byBucket('asn, org', 'geo_asn')}`);
   await db.run(`INSERT INTO geo_country4 ${byBucket('country', 'geo_country')}`);
@@ -37,7 +38,7 @@ export async function ensureGeo(db: Db, geo: GeoSource): Promise<boolean> {
  * A range table's IPv6 rows: those past the IPv4-mapped space. The IPv4 files load first, so a
  * range filter on lo skips their row groups (zonemaps) instead of reading them.
  */
-const IPV6_ROWS = (t: string) => `SELECT * FROM ${t} WHERE lo > 281474976710655::UHUGEINT`;
+const IPV6_ROWS = (t: string) => `SELECT * FROM ${t} WHERE lo > ${IPV4_LAST}`;
 
 /**
  * Enriches victims not yet in `hosts` (only those of one telemetry import when given, so the

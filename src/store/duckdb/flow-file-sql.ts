@@ -5,7 +5,7 @@ import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind }
 import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
-import { addressFromParts, addressParts } from './macros.js';
+import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED } from './macros.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
@@ -42,10 +42,10 @@ const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * the flow prefilter keeps flows near. Warning-listed ones are kept too: a superset is safe.
  */
 export const ipv4IndicatorRangesSql = `
-  SELECT (greatest(lo, 281470681743360::UHUGEINT) - 281470681743360)::UBIGINT AS lo,
-         (least(hi, 281474976710655::UHUGEINT) - 281470681743360)::UBIGINT AS hi
+  SELECT (greatest(lo, ${IPV4_MAPPED}) - ${IPV4_MAPPED})::UBIGINT AS lo,
+         (least(hi, ${IPV4_LAST}) - ${IPV4_MAPPED})::UBIGINT AS hi
   FROM indicators
-  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= 281470681743360::UHUGEINT AND lo <= 281474976710655::UHUGEINT`;
+  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST}`;
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
@@ -91,8 +91,8 @@ export async function loadFlowCsv(db: Db, importId: number, file: string, l: Flo
 }
 
 /**
- * Inserts the lines the prefilter kept: each chunk's file holds `<index>,<line>`, the index
- * counting from the chunk's first line.
+ * Inserts the lines the prefilter kept: each chunk's file holds `<index>,<src>,<dst>,<line>`
+ * (FlowCandidateFiles), the index counting from the chunk's first line.
  */
 export async function loadFlowCandidates(
   db: Db,

@@ -13,7 +13,9 @@ export async function createMacros(db: Db): Promise<void> {
 
 /** Address macros: ip4_of for addressFromParts, ip_text for exports. */
 /** ::ffff:0.0.0.0: an IPv4 address as a number, plus this, is the address as stored. */
-const IPV4_MAPPED = '281470681743360::UHUGEINT';
+export const IPV4_MAPPED = '281470681743360::UHUGEINT';
+/** ::ffff:255.255.255.255, the last IPv4-mapped address. */
+export const IPV4_LAST = '281474976710655::UHUGEINT';
 
 export async function createAddressMacros(db: Db): Promise<void> {
   // ip4_of: the address from its dotted parts already cast to UTINYINT (NULL when one is not a

@@ -3,6 +3,7 @@
 // no per-row lookups happen in JavaScript. Runs either for one new telemetry import against every
 // indicator, or for one new intel import against all stored telemetry.
 import type { Db, Param } from './connection.js';
+import { IPV4_LAST, IPV4_MAPPED } from './macros.js';
 import { noteFoldVictims, refoldAll, refoldNoted } from './victim-fold-sql.js';
 
 export interface MatchScope {
@@ -84,7 +85,7 @@ const inWindow = (ts: string) => `${ts} BETWEEN i.win_from AND i.win_to`;
 async function coarseFilterExact(db: Db): Promise<boolean> {
   const r = await db.one<{ n: bigint }>(
     `SELECT count(*) AS n FROM ind_ip
-     WHERE hi >= 281470681743360::UHUGEINT AND lo <= 281474976710655::UHUGEINT AND NOT (lo >> 32 = 65535 AND prefix >= 108)`,
+     WHERE hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND NOT (lo >> 32 = 65535 AND prefix >= 108)`,
   );
   return Number(r!.n) === 0;
 }

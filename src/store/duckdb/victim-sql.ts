@@ -118,11 +118,13 @@ export const VICTIM_GRADE_CTES = `
            vg1.device, vg1.f, vg1.l, vg1.first_end, vg1.last_start, vg1.events, vg1.owner
     FROM vg1 LEFT JOIN tw USING (victim))`;
 
+/** A sighting as a victim row of VICTIM_GRADE_CTES' `vr`, less the owner. */
+const SIGHTING_AS_ROW = `victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
+  first_seen AS f0, last_seen AS l0, events`;
+
 /** VICTIM_GRADE_CTES over the sightings (those of `scope`, a WHERE or SEMI JOIN clause): `vg` without owners, for the victim fold (victim-fold-sql.ts). */
 export const victimGradesOfSightings = (scope: string) => `
-  vr AS (
-    SELECT victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
-           first_seen AS f0, last_seen AS l0, events, NULL::VARCHAR AS owner FROM sightings ${scope}),
+  vr AS (SELECT ${SIGHTING_AS_ROW}, NULL::VARCHAR AS owner FROM sightings ${scope}),
   ${VICTIM_GRADE_CTES}`;
 
 /**
@@ -160,9 +162,7 @@ export const VICTIM_ROW_CTES_FROM_GRADES = `
 
 /** VICTIM_GRADE_CTES and VICTIM_ROW_CTES_FROM_GRADES over the sightings of CTE `s`. */
 const VICTIM_ROW_CTES = `
-  vr AS (
-    SELECT victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
-           first_seen AS f0, last_seen AS l0, events, owner FROM s),
+  vr AS (SELECT ${SIGHTING_AS_ROW}, owner FROM s),
   ${VICTIM_GRADE_CTES},${VICTIM_ROW_CTES_FROM_GRADES}`;
 
 /** Both of the above: `s` and `v` from the sightings table. */
