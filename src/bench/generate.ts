@@ -11,6 +11,11 @@ import { Random } from '../demo/random.js';
 export interface BenchFiles {
   flows: string;
   indicatorsText: string;
+  /**
+   * Indicators published after the flows were imported: benign-looking servers of the flows turn
+   * out to be C2s (1,000 addresses and ten /24s), matched retroactively.
+   */
+  laterIndicators: string;
   /** One plain value per line, for grep -F -w -f. */
   indicatorValues: string;
   dns: string;
@@ -128,6 +133,13 @@ export async function generateBenchFiles(dir: string, rows: number, seed: number
   const indicatorValues = join(dir, 'indicators.txt');
   writeFileSync(indicatorsText, ind.join('\n') + '\n');
   writeFileSync(indicatorValues, values.join('\n') + '\n');
+  // Drawn with a generator of their own, so the flows are the same with or without them.
+  const pickLater = new Random(seed + 7);
+  const later = ['Indicator\tType'];
+  for (let i = 0; i < 1000; i++) later.push(`${v4Text(servers[Math.floor(pickLater.next() * servers.length)]!)}\tip`);
+  for (let i = 0; i < 10; i++) later.push(`${v4Text(servers[Math.floor(pickLater.next() * servers.length)]! & ~0xff)}/24\tcidr`);
+  const laterIndicators = join(dir, 'indicators-later.tsv');
+  writeFileSync(laterIndicators, later.join('\n') + '\n');
 
   const start = Date.UTC(2024, 5, 1);
   const flows = join(dir, 'flows.csv');
@@ -157,5 +169,5 @@ export async function generateBenchFiles(dir: string, rows: number, seed: number
     await z.line(`${t.toFixed(6)}\tD${i}\t${v4Text(clients[Math.floor(rnd.next() * clients.length)]!)}\t${rnd.int(1024, 65535)}\t192.0.2.53\t53\tudp\t${q}\tA`);
   }
   await z.end();
-  return { flows, indicatorsText, indicatorValues, dns, rows, dnsRows, indicators: ind.length - 1 };
+  return { flows, indicatorsText, laterIndicators, indicatorValues, dns, rows, dnsRows, indicators: ind.length - 1 };
 }

@@ -16,6 +16,20 @@ export interface PipelineArgs {
   dns: string;
   shadowserver: string;
   memoryLimit: string;
+  /** Indicators imported after the flows (retroactive matching); skipped when absent. */
+  laterIndicators?: string;
+}
+
+/** What indicators imported after the flows found in the stored flows. */
+export interface LaterIntel {
+  /** The whole intel import: with --prefilter, scanning the flow file again included. */
+  ms: number;
+  /** New sightings, and the victims of all sightings afterwards. */
+  sightings: number;
+  victims: number;
+  /** --prefilter: the scan of the file again, and the flows it added. */
+  rescanMs?: number;
+  rescanFlows?: number;
 }
 
 export interface PipelineResult {
@@ -23,12 +37,14 @@ export interface PipelineResult {
   rows: Record<string, number>;
   sightings: number;
   victims: { active: number; window: number; cumulative: number };
+  later?: LaterIntel;
   /** The same flows with `ingest --prefilter` into a store of their own. */
   prefilter: {
     /** Flows stored (the rest were checked and dropped). */
     stored: number;
     sightings: number;
     victims: { active: number; window: number; cumulative: number };
+    later?: LaterIntel;
   };
   fastPath: boolean;
   peakRssMb: number;
@@ -61,6 +77,7 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   ms.censusAsn = census.ms.asn;
   const victims = census.victims;
   const sightings = await countOf(store, 'sightings');
+  const later = a.laterIndicators ? await laterIntel(store, a.laterIndicators, match) : undefined;
   const next = await time(ms, 'nextDayIntoFull', () => ingestFile(store, a.nextDay, { match }));
   rows.nextDay = next.status === 'imported' ? next.counts.records : 0;
   const dns = await time(ms, 'dns', () => ingestFile(store, a.dns, { match }));
@@ -87,8 +104,29 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   await time(ms, 'prefilterEnrich', () => pre.enrich());
   const preCensus = await time(ms, 'prefilterCensus', () => censusByCountryAndAsn(pre));
   const prefilter = { stored: await countOf(pre, 'flows'), sightings: await countOf(pre, 'sightings'), victims: preCensus.victims };
+  const preLater = a.laterIndicators ? await laterIntel(pre, a.laterIndicators, match) : undefined;
   await pre.close();
-  return { ms, rows, sightings, victims, prefilter, fastPath: flows.fast === true, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    ms,
+    rows,
+    sightings,
+    victims,
+    later,
+    prefilter: { ...prefilter, later: preLater },
+    fastPath: flows.fast === true,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** Imports the later indicators: matched against the stored flows (and, with --prefilter, the file scanned again). */
+async function laterIntel(store: DuckDbStore, file: string, match: { graceMs: number; deferEnrich: boolean }): Promise<LaterIntel> {
+  const before = await countOf(store, 'sightings');
+  const t = performance.now();
+  const r = await importIntelFile(store, file, { source: 'bench-later', match });
+  const ms = performance.now() - t;
+  if (r.status !== 'imported') throw new Error('later indicators not imported');
+  const victims = Number((await store.db.one<{ n: bigint }>(`SELECT count(DISTINCT victim) AS n FROM sightings`))!.n);
+  return { ms, sightings: (await countOf(store, 'sightings')) - before, victims, rescanMs: r.rescan?.ms, rescanFlows: r.rescan?.flows };
 }
 
 /** The census by country and by ASN (three measures each), each timed. */

@@ -3,6 +3,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 export const V4_MAPPED_BASE = 0xffff00000000n;
+/** The last IPv4-mapped address (::ffff:255.255.255.255). */
+export const V4_MAPPED_LAST = 0xffffffffffffn;
 const V4_BASE_NUM = 0xffff00000000;
 const MAX128 = (1n << 128n) - 1n;
 

@@ -3,6 +3,7 @@ import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { parseIntelFile, type IntelFormat } from './parse.js';
+import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/flow-rescan.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -15,6 +16,13 @@ export interface IntelImportOptions {
   strict?: boolean;
   tz?: string;
   match: MatchOptions;
+  /**
+   * Scan the files of prefiltered flow imports again for flows near the new indicators (default
+   * true): they were checked but not stored, and otherwise these indicators miss them.
+   */
+  rescan?: boolean;
+  /** Bytes read by that scan, for a progress display. */
+  onProgress?: (bytesRead: number) => void;
 }
 
 export type IntelImportResult =
@@ -28,6 +36,8 @@ export type IntelImportResult =
       counts: LineCounts;
       sightings: number;
       retracted: number;
+      /** The prefiltered flow files scanned again before matching (see telemetry/flow-rescan.ts). */
+      rescan?: RescanReport;
     }
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
@@ -59,6 +69,10 @@ export async function importIntelFile(store: Store, file: string, opts: IntelImp
   if (opts.strict && parsed.rejected.length)
     throw new BotcensusError('STRICT', `--strict: ${parsed.rejected.length} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
   const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+  // The flows near the new indicators that prefiltered imports dropped are stored first (their
+  // own transaction: they belong to those imports whatever becomes of this one), then matched below.
+  const rescan =
+    parsed.indicators.length && opts.rescan !== false ? await rescanPrefilteredFlows(store, parsed.indicators, { onProgress: opts.onProgress }) : undefined;
   const out = await store.importIntel(
     { meta: { kind, format: parsed.format, file: opts.name ?? file, sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
@@ -73,5 +87,6 @@ export async function importIntelFile(store: Store, file: string, opts: IntelImp
     counts,
     sightings: out.sightings,
     retracted: out.retracted,
+    rescan,
   };
 }

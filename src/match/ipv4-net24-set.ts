@@ -33,6 +33,19 @@ export class Ipv4Net24Set {
     return (this.bits[k >>> 3]! & (1 << (k & 7))) !== 0;
   }
 
+  /** Removes every /24 that `other` holds. */
+  remove(other: Ipv4Net24Set): void {
+    const a = new Uint32Array(this.bits.buffer);
+    const b = new Uint32Array(other.bits.buffer);
+    for (let i = 0; i < a.length; i++) a[i]! &= ~b[i]!;
+  }
+
+  isEmpty(): boolean {
+    const a = new Uint32Array(this.bits.buffer);
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+    return true;
+  }
+
   /** How many /24s are in the set. */
   size(): number {
     let n = 0;

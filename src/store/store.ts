@@ -89,6 +89,26 @@ export interface FlowCandidateFiles {
   chunks: { file: string; firstLine: number }[];
 }
 
+/** Where a flow file was when it was imported, and what it was like then. */
+export interface FlowFileSource {
+  /** Absolute path. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A telemetry import that stored only the flows near an indicator (ingest --prefilter). */
+export interface PrefilteredImport {
+  importId: number;
+  /** The name it was imported under. */
+  file: string;
+  sha256: string;
+  /** Flow records checked but not stored. */
+  prefiltered: number;
+  /** Where the file was, for a plain CSV the scan read; undefined for others (gzip, Parquet, line reader). */
+  source?: FlowFileSource & { layout: FlowCsvLayout };
+}
+
 /** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
 export interface FlowCsvLayout {
   /** Column names of the header line (the file's first line). */
@@ -357,14 +377,24 @@ export interface Store {
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /**
    * Imports the lines the flow prefilter kept of a plain nfdump CSV (`file` itself is not read),
-   * like importFlowCsv: undefined when a kept line does not convert.
+   * like importFlowCsv: undefined when a kept line does not convert. `source` is where the
+   * file is, recorded so that indicators imported later can have it scanned again (prefilteredFiles).
    */
   importFlowCandidates(
     meta: ImportMeta,
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
+    source?: FlowFileSource,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
+  /** Every telemetry import that stored only part of its flows (ingest --prefilter), oldest first. */
+  prefilteredImports(): Promise<PrefilteredImport[]>;
+  /**
+   * Adds the lines a later scan of a prefiltered import's file kept to that import's flows, in one
+   * transaction: lines already stored are left as they are. Returns how many flows were added;
+   * throws when a line does not convert (nothing is added then).
+   */
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number>;
   /**
    * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
    * what the flow prefilter keeps flows near.

@@ -2,13 +2,14 @@
 // storing them costs more than everything else together. Worker threads (one per core) scan the
 // CSV's bytes chunk by chunk and keep only the lines with an address in a /24 some address
 // indicator overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
-// counted (imports.prefiltered), not stored: indicators added later are not matched against them.
+// counted (imports.prefiltered), not stored: indicators added later have the file scanned again
+// for the lines near them (flow-rescan.ts).
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCandidateFiles, FlowCsvLayout } from '../store/store.js';
-import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import type { FlowCandidateFiles, FlowCsvLayout, Store } from '../store/store.js';
+import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
 /** What the scan checks per column before it may drop a line. */
@@ -19,6 +20,13 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   checks[l.start] = l.startKind === 'text' ? ColumnCheck.TextTime : ColumnCheck.EpochMs;
   for (const c of [l.sport, l.dport, l.bytes, l.packets]) if (c !== undefined) checks[c] = ColumnCheck.Digits;
   return checks;
+}
+
+/** The /24s the store's address indicators overlap. */
+export async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
+  const nets = new Ipv4Net24Set();
+  for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
+  return nets;
 }
 
 /** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */

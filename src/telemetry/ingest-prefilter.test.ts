@@ -111,16 +111,89 @@ test('the line reader prefilters the same way, and still names a bad line among 
   await store.close();
 });
 
-test('indicators imported later match the prefiltered flows that were stored, not the dropped ones', async () => {
-  const store = await storeWithIndicators();
-  await ingestFile(store, flowFile(), { match, prefilter: true });
-  const intel = join(tempDir(), 'later.txt');
-  // 203.0.113.11 was stored (near 203.0.113.10); 100.64.3.1 was dropped.
-  writeFileSync(intel, '203.0.113.11\n100.64.3.1\n');
-  await importIntelFile(store, intel, { source: 'later', match });
-  const later = await store.db.all<{ value: string; first_line: number }>(
-    `SELECT i.value, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id WHERE i.source = 'later'`,
+const laterIntel = (name: string, lines: string[]) => {
+  const f = join(tempDir(), name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+};
+const flowLines = (s: DuckDbStore) => s.db.all<{ line: number }>(`SELECT line FROM flows ORDER BY line`).then((r) => r.map((x) => x.line));
+
+test('indicators imported later have the prefiltered file scanned again: the same sightings as storing every flow', async () => {
+  const file = flowFile();
+  const { full, pre, p } = await ingestBoth(file);
+  assert.ok(p.status === 'imported' && p.fast);
+  // 203.0.113.11 was stored (near 203.0.113.10); lines 3 and 7 were dropped; 2001:db8::1 (IPv6) was stored.
+  const later = laterIntel('later.txt', ['203.0.113.11', '100.64.3.1', '100.65.7.0/24', '2001:db8::1']);
+  const a = await importIntelFile(full, later, { source: 'later', match });
+  const b = await importIntelFile(pre, later, { source: 'later', match });
+  assert.ok(a.status === 'imported' && b.status === 'imported');
+  assert.deepEqual(a.rescan, { files: 0, flows: 0, skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
+  assert.deepEqual([b.rescan!.files, b.rescan!.flows, b.rescan!.skipped], [1, 2, []]);
+  // Lines 3 and 7 joined the import, once each (the IPv6 and odd lines the scan keeps again are not doubled).
+  assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
+  const rowsOf = (s: DuckDbStore, lines: number[]) => s.db.all(`SELECT * EXCLUDE (import_id) FROM flows WHERE line IN (${lines.join(',')}) ORDER BY line`);
+  assert.deepEqual(await rowsOf(pre, [3, 7]), await rowsOf(full, [3, 7]));
+  const sightings = await sightingsOf(pre);
+  assert.deepEqual(sightings, await sightingsOf(full));
+  assert.deepEqual(
+    sightings.filter((s) => ['100.64.3.1', '100.65.7.0/24'].includes(s.value as string)).map((s) => [s.value, Number(s.first_line)]),
+    [['100.65.7.0/24', 7], ['100.64.3.1', 3]], // by victim: 100.64.7.1, 100.65.3.2
   );
-  assert.deepEqual(later, [{ value: '203.0.113.11', first_line: 9 }]);
+  assert.equal((await pre.listImports()).find((i) => i.id === p.importId)!.prefiltered, 39 - NEAR.size - 2);
+  assert.equal(b.sightings, a.sightings);
+
+  // Indicators whose /24s the store knows already: every line near them was kept; nothing to scan.
+  const known = await importIntelFile(pre, laterIntel('known.txt', ['100.64.3.9', '203.0.113.12']), { source: 'known', match });
+  assert.ok(known.status === 'imported');
+  assert.deepEqual([known.rescan!.files, known.rescan!.flows], [0, 0]);
+  // The same file again: a duplicate, nothing scanned or stored.
+  assert.equal((await importIntelFile(pre, later, { source: 'later', match })).status, 'duplicate');
+  assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
+  await full.close();
+  await pre.close();
+});
+
+test('a prefiltered file that moved, changed or was never scanned is named, and its dropped flows stay unmatched', async () => {
+  const { renameSync, appendFileSync, utimesSync } = await import('node:fs');
+  const intel = (name: string, ip: string, opts: { rescan?: boolean } = {}) =>
+    importIntelFile(store, laterIntel(name, [ip]), { source: name, match, ...opts }).then((r) => {
+      assert.ok(r.status === 'imported');
+      return r;
+    });
+  const store = await storeWithIndicators();
+  // Four files, each with a far line of its own (the same bytes would be one import).
+  const far = (k: number) => [flow(`100.65.${50 + k}.2`, `100.64.${50 + k}.1`)];
+  const moved = flowFile(far(0));
+  const changed = flowFile(far(1));
+  const touched = flowFile(far(2));
+  const gz = join(tempDir(), 'flows.csv.gz');
+  writeFileSync(gz, gzipSync(readFileSync(flowFile(far(3)))));
+  for (const f of [moved, changed, touched, gz]) assert.equal((await ingestFile(store, f, { match, prefilter: true })).status, 'imported');
+  renameSync(moved, moved + '.old');
+  appendFileSync(changed, flow('100.65.60.2', '100.64.60.1') + '\n');
+  // Touched, same bytes: the hash says it is the same file.
+  utimesSync(touched, new Date(), new Date(Date.now() + 5000));
+
+  // --no-rescan: nothing is read again.
+  const off = await intel('off.txt', '100.64.6.1', { rescan: false });
+  assert.equal(off.rescan, undefined);
+  assert.equal(off.sightings, 0);
+
+  const r = await intel('on.txt', '100.64.4.1');
+  assert.deepEqual([r.rescan!.files, r.rescan!.flows], [1, 1]);
+  const reasons = r.rescan!.skipped.map((s) => s.reason);
+  assert.equal(reasons.length, 3);
+  assert.match(reasons[0]!, /no longer at .*flows\.csv/);
+  assert.match(reasons[1]!, /changed since it was imported/);
+  assert.match(reasons[2]!, /not read by the prefilter scan/);
+  assert.deepEqual(
+    r.rescan!.skipped.map((s) => s.file),
+    [moved, changed, gz],
+  );
+  // The one sighting comes from the touched file, the only one scanned again.
+  const found = await store.db.all<{ file: string; first_line: number }>(
+    `SELECT m.file, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id JOIN imports m ON m.id = s.import_id WHERE i.source = 'on.txt'`,
+  );
+  assert.deepEqual(found, [{ file: touched, first_line: 4 }]);
   await store.close();
 });

@@ -2,11 +2,11 @@
 // check its format, stream it into the store inside one transaction, and match it. Scan files
 // (zgrab2, Shodan, Censys) take the same path into the services table instead; the passive rows of
 // a telemetry file (Server headers, certificates, device reports) become services after it.
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { prefilterFlowCsv } from './flow-prefilter.js';
+import { join, resolve } from 'node:path';
+import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import { indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
@@ -14,7 +14,7 @@ import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
-import type { FlowCandidateFiles, FlowCsvLayout, ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readTelemetry } from './reader.js';
@@ -36,8 +36,9 @@ export interface IngestOptions {
   lineByLine?: boolean;
   /**
    * Store only the flows with an address in a /24 that an address indicator overlaps (and IPv6
-   * ones); the others are checked and counted but not stored, so indicators imported later are
-   * not matched against them. For feeds too large to keep whole.
+   * ones); the others are checked and counted but not stored. For feeds too large to keep whole.
+   * Indicators imported later have a plain CSV read through the scan scanned again, where it was
+   * (flow-rescan.ts); the flows of other files that were not stored are not matched against them.
    */
   prefilter?: boolean;
 }
@@ -77,6 +78,8 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
 /** A prefilter scan under way, in a scratch folder; `scan` never rejects. */
 interface EarlyPrefilter {
   layout: FlowCsvLayout;
+  /** The file as the scan found it: recorded, so that indicators imported later can have it scanned again. */
+  source: FlowFileSource;
   dir: string;
   scan: Promise<{ kept: FlowCandidateFiles; ms: number } | undefined>;
 }
@@ -87,6 +90,8 @@ async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24
   if (await isGzip(file).catch(() => true)) return undefined;
   const layout = nfdumpLayout(await headLines(file, 2).catch(() => []), opts.tz);
   if (!layout) return undefined;
+  const st = await stat(file);
+  const source = { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs };
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-prefilter-'));
   const t0 = performance.now();
   const scan = prefilterFlowCsv(file, layout, nets, dir, { onProgress: opts.onProgress }).then(
@@ -94,7 +99,7 @@ async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24
     // A scan that fails (a line longer than its buffer, say): the line reader takes the file.
     () => undefined,
   );
-  return { layout, dir, scan };
+  return { layout, source, dir, scan };
 }
 
 async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ipv4Net24Set, early?: EarlyPrefilter): Promise<IngestResult> {
@@ -153,7 +158,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
   if (format === 'nfdump' && opts.prefilter) {
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
-    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match);
+    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, early!.source);
     return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
   }
   if (format === 'nfdump') {
@@ -179,13 +184,6 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     return out;
   }
   return undefined;
-}
-
-/** The /24s the store's address indicators overlap. */
-async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
-  const nets = new Ipv4Net24Set();
-  for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
-  return nets;
 }
 
 /** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */

@@ -1,7 +1,7 @@
 // ingest --prefilter through the command line: what it says it dropped, and what `imports` records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../tmp.js';
 import { cli, cliJson } from './run-cli.js';
@@ -20,4 +20,30 @@ test('ingest --prefilter reports the flows it did not store, and imports lists t
   const imports = cliJson<{ kind: string; records: number; prefiltered?: number }[]>(['--db', db, 'imports']);
   assert.deepEqual(imports.filter((x) => x.kind === 'telemetry').map((x) => [x.records, x.prefiltered]), [[50, 45]]);
   assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=45 /);
+});
+
+test('intel import scans a prefiltered flow file again and says what it found, and what it could not read', () => {
+  const dir = tempDir();
+  const db = join(dir, 'store.duckdb');
+  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
+  // 5 flows to the indicator, 40 to 198.51.100.1, 5 to 100.64.0.1.
+  const to = (i: number) => (i % 10 === 0 ? '203.0.113.10' : i % 10 === 1 ? '100.64.0.1' : '198.51.100.1');
+  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
+  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${to(i)},443,1,100,1`);
+  writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
+  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
+  assert.equal(cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]).status, 0);
+  writeFileSync(join(dir, 'later.txt'), '198.51.100.1\n');
+  const r = cli(['--db', db, 'intel', 'import', join(dir, 'later.txt')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 indicators, 0 rejected, 40 new sightings/);
+  assert.match(r.stdout, /1 prefiltered flow file\(s\) scanned again: 40 flows near the new indicators stored/);
+  assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=5 /);
+  // The file gone: the next import says which prefiltered import it could not read, and why.
+  rmSync(join(dir, 'flows.csv'));
+  writeFileSync(join(dir, 'later2.txt'), '100.64.0.1\n');
+  const gone = cli(['--db', db, 'intel', 'import', join(dir, 'later2.txt')]);
+  assert.equal(gone.status, 0, gone.stderr);
+  assert.match(gone.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not scanned again: .*\n {4}#2 .*flows\.csv: no longer at .*flows\.csv\n/);
+  assert.match(cli(['--db', db, 'imports']).stdout, /prefiltered=5 /);
 });

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { importIntelFile, type IntelImportResult } from '../../intel/import.js';
+import type { RescanReport } from '../../telemetry/flow-rescan.js';
+import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
 import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
@@ -21,11 +23,13 @@ export function intelCommand(): Command {
     .option('--strict', 'fail a file when any of its lines is rejected')
     .option('--tz <offset>', 'UTC offset of times written without a zone')
     .addOption(graceOption())
+    .option('--no-rescan', 'do not scan the files of prefiltered flow imports again for flows near the new indicators')
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
       await withStore(cmd, async (store) => {
         for (const file of expandPaths(files)) {
+          const progress = fileProgress(`prefiltered flows, scanned again for ${file}`);
           try {
             const r = await importIntelFile(store, file, {
               format: o.format,
@@ -34,7 +38,10 @@ export function intelCommand(): Command {
               strict: o.strict,
               tz: o.tz,
               match: { graceMs: graceMs(o.grace) },
+              rescan: o.rescan,
+              onProgress: (b) => progress.update(b),
             });
+            progress.done();
             results.push(r);
             if (o.json) continue;
             if (r.status === 'duplicate') {
@@ -47,7 +54,9 @@ export function intelCommand(): Command {
             for (const s of r.counts.skipped ?? [])
               console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
             reportRejected(r.counts);
+            reportRescan(r.rescan);
           } catch (err) {
+            progress.done();
             results.push(fileFailed(file, err, o.json));
           }
         }
@@ -89,4 +98,15 @@ export function intelCommand(): Command {
       });
     });
   return intel;
+}
+
+/** What scanning the prefiltered flow files again found, and which files it could not read. */
+function reportRescan(r: RescanReport | undefined): void {
+  if (!r || (!r.files && !r.skipped.length)) return;
+  if (r.files) console.log(`  ${r.files} prefiltered flow file(s) scanned again: ${r.flows} flows near the new indicators stored (${(r.ms / 1000).toFixed(1)} s)`);
+  if (r.skipped.length) {
+    console.log(`  ${r.skipped.length} prefiltered import(s) not scanned again: the new indicators were not matched against the flows they dropped`);
+    for (const s of r.skipped.slice(0, 5)) console.log(`    #${s.importId} ${s.file}: ${s.reason}`);
+    if (r.skipped.length > 5) console.log(`    ... and ${r.skipped.length - 5} more (--json lists all)`);
+  }
 }

@@ -100,9 +100,29 @@ export async function loadFlowCandidates(
   kept: FlowCandidateFiles,
   l: FlowCsvLayout,
 ): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+  return loadFlows(db, importId, {}, candidateSource(kept, l));
+}
+
+/**
+ * Adds the kept lines of a prefiltered import's file scanned again (for indicators imported
+ * later) to that import's flows, leaving the lines it stored already; returns how many it added.
+ */
+export async function addFlowCandidates(db: Db, importId: number, kept: FlowCandidateFiles, l: FlowCsvLayout): Promise<number> {
+  const r = await loadFlows(db, importId, {}, candidateSource(kept, l), true);
+  const added = r.added;
+  if (added) {
+    await db.run(
+      `UPDATE imports SET prefiltered = prefiltered - $added, min_ts = least(min_ts, $lo::TIMESTAMP), max_ts = greatest(max_ts, $hi::TIMESTAMP) WHERE id = $imp`,
+      { imp: importId, added, lo: r.minTs?.toISOString() ?? null, hi: r.maxTs?.toISOString() ?? null },
+    );
+  }
+  return added;
+}
+
+function candidateSource(kept: FlowCandidateFiles, l: FlowCsvLayout): FlowSource {
   const files = kept.chunks.map((c) => `'${c.file.replace(/'/g, "''")}'`);
   const base = kept.chunks.map((c, k) => `WHEN ${files[k]} THEN ${c.firstLine}`).join(' ');
-  return loadFlows(db, importId, {}, {
+  return {
     // Each kept line starts with its index in its chunk and its two addresses as numbers (see
     // flow-prefilter-scan.ts); empty (NULL) where the text is not a dotted quad.
     from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', 's4': 'UINTEGER', 'd4': 'UINTEGER', `)})`,
@@ -111,7 +131,7 @@ export async function loadFlowCandidates(
     firstLine: 0,
     line: `n + CASE filename ${base} END`,
     known: { src: 's4', dst: 'd4' },
-  });
+  };
 }
 
 /** read_csv's options for a plain nfdump CSV, every column as text (c0, c1, ...). */
@@ -136,7 +156,18 @@ function csvColumn(l: FlowCsvLayout): FlowSource['col'] {
   return (role) => (index[role] === undefined ? undefined : `"c${index[role]}"`);
 }
 
-async function loadFlows(db: Db, importId: number, params: Record<string, Param>, src: FlowSource): Promise<{ rows: number; minTs?: Date; maxTs?: Date }> {
+/**
+ * Inserts the source's rows as the import's flows; with `newOnly` (a source that says each row's
+ * line), only the lines the import has not stored yet. Returns the import's row count and time
+ * range, and how many rows this added.
+ */
+async function loadFlows(
+  db: Db,
+  importId: number,
+  params: Record<string, Param>,
+  src: FlowSource,
+  newOnly = false,
+): Promise<{ rows: number; minTs?: Date; maxTs?: Date; added: number }> {
   const c = (role: keyof FlowFileColumns) => src.col(role) ?? 'NULL';
   const time = (role: 'start' | 'end') => {
     const x = c(role);
@@ -163,9 +194,7 @@ async function loadFlows(db: Db, importId: number, params: Record<string, Param>
   // No row numbers in the statement: a window over the whole file costs more than the rest of
   // the conversion. The rows go in as the file orders them (a plain projection of the reader, and
   // DuckDB preserves insertion order), so line numbers follow from the row ids afterwards.
-  await db.run(
-    `INSERT INTO flows BY NAME
-     SELECT $imp AS import_id, ${src.line ?? 0} AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets,
+  const rows = `SELECT $imp AS import_id, ${src.line ?? 0} AS line, ts, ${te} AS te, src, dst, sport, dport, proto, bytes, packets,
             ${derivedSelect(table('flows')).join(', ')}
      FROM (
        SELECT *, coalesce(${ts}, error('not a time: ' || ${c('start')})) AS ts,
@@ -176,10 +205,17 @@ async function loadFlows(db: Db, importId: number, params: Record<string, Param>
               ${src.col('proto') === undefined ? 'NULL' : PROTO.replace(/\bp\b/g, c('proto'))} AS proto,
               ${num('bytes', 'UBIGINT', 'a count')} AS bytes,
               ${num('packets', 'UBIGINT', 'a count')} AS packets
-       FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa', src.known?.src), c('dst'), 'da', src.known?.dst)}))`,
+       FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa', src.known?.src), c('dst'), 'da', src.known?.dst)}))`;
+  if (newOnly && !src.line) throw new Error('newOnly needs a source that gives each row its line');
+  // DuckDB answers an INSERT with the count of rows it inserted.
+  const inserted = await db.one<{ Count: bigint }>(
+    newOnly
+      ? `INSERT INTO flows BY NAME SELECT * FROM (${rows}) WHERE line NOT IN (SELECT line FROM flows WHERE import_id = $imp)`
+      : `INSERT INTO flows BY NAME ${rows}`,
     { ...params, imp: importId },
   );
-  return src.line ? importSpan(db, 'flows', importId) : numberLines(db, 'flows', importId, src.firstLine);
+  const span = await (src.line ? importSpan(db, 'flows', importId) : numberLines(db, 'flows', importId, src.firstLine));
+  return { ...span, added: Number(inserted!.Count) };
 }
 
 /**

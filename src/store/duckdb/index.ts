@@ -23,10 +23,12 @@ import type {
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileColumns,
+  FlowFileSource,
   FlowTimeKind,
   MatchOptions,
   Owner,
   OwnerRow,
+  PrefilteredImport,
   Store,
   TelemetryFeed,
   VictimFilter,
@@ -38,8 +40,9 @@ import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
-import { describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
+import { prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
@@ -268,13 +271,24 @@ export class DuckDbStore implements Store {
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
+    source?: FlowFileSource,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
+      if (source) await recordPrefilteredFile(this.db, importId, source, layout);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
+  }
+
+  prefilteredImports(): Promise<PrefilteredImport[]> {
+    return prefilteredImports(this.db);
+  }
+
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number> {
+    // Matching them is the part of the intel import that follows.
+    return this.db.transaction(() => addFlowCandidates(this.db, importId, kept, layout));
   }
 
   async ipv4IndicatorRanges(): Promise<[number, number][]> {

@@ -1,0 +1,89 @@
+// Retroactive matching for prefiltered flows. `ingest --prefilter` stores only the flows near the
+// indicators known at the time; indicators imported later may point at flows it checked and
+// dropped. Before such an intel import matches, the prefilter's scan goes over each plain CSV of a
+// prefiltered import again, where it was, looking only for the /24s the new indicators add, and
+// the lines it keeps join that import's flows (lines stored already stay as they are). The intel
+// import then matches the new indicators against the stored flows as it always does, so the
+// sightings are those a store of every flow would give. A file that moved or changed, or one the
+// scan never read (gzip, Parquet, other formats), is named in the report instead.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256File } from '../core/hash.js';
+import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
+import type { IndicatorRecord } from '../intel/indicator.js';
+import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import type { PrefilteredImport, Store } from '../store/store.js';
+import { indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+
+export interface RescanReport {
+  /** Files scanned again. */
+  files: number;
+  /** Flows those scans added to their imports. */
+  flows: number;
+  /** Prefiltered imports whose dropped flows the new indicators could not be matched against, and why. */
+  skipped: { importId: number; file: string; reason: string }[];
+  ms: number;
+}
+
+/**
+ * Scans the stored prefiltered imports' files again for the lines near `indicators` (about to be
+ * imported) that no stored indicator was near, and adds them to their imports' flows.
+ */
+export async function rescanPrefilteredFlows(
+  store: Store,
+  indicators: readonly IndicatorRecord[],
+  opts: { onProgress?: (bytes: number) => void } = {},
+): Promise<RescanReport> {
+  const t0 = performance.now();
+  const report: RescanReport = { files: 0, flows: 0, skipped: [], ms: 0 };
+  const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
+  const nets = imports.length ? newNets(indicators, await indicatorNets(store)) : undefined;
+  if (nets)
+    for (const imp of imports) {
+      const why = await unavailable(imp);
+      if (why) {
+        report.skipped.push({ importId: imp.importId, file: imp.file, reason: why });
+        continue;
+      }
+      const { path, layout } = imp.source!;
+      const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
+      try {
+        const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
+        report.flows += await store.addPrefilteredFlows(imp.importId, kept, layout);
+        report.files++;
+      } catch (err) {
+        report.skipped.push({ importId: imp.importId, file: imp.file, reason: `scanning ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  report.ms = performance.now() - t0;
+  return report;
+}
+
+/** The /24s the detection address indicators overlap that `known` lacks; undefined when none. */
+function newNets(indicators: readonly IndicatorRecord[], known: Ipv4Net24Set): Ipv4Net24Set | undefined {
+  const nets = new Ipv4Net24Set();
+  for (const r of indicators) {
+    if (!r.forDetection || (r.type !== 'ip' && r.type !== 'cidr' && r.type !== 'ip-port')) continue;
+    if (r.lo === undefined || r.hi === undefined || r.hi < V4_MAPPED_BASE || r.lo > V4_MAPPED_LAST) continue;
+    const lo = r.lo < V4_MAPPED_BASE ? 0 : Number(r.lo - V4_MAPPED_BASE);
+    const hi = r.hi > V4_MAPPED_LAST ? 0xffffffff : Number(r.hi - V4_MAPPED_BASE);
+    nets.addRange(lo, hi);
+  }
+  nets.remove(known);
+  return nets.isEmpty() ? undefined : nets;
+}
+
+/** Why a prefiltered import's file cannot be scanned again, if it cannot. */
+async function unavailable(imp: PrefilteredImport): Promise<string | undefined> {
+  const src = imp.source;
+  if (!src) return 'not read by the prefilter scan (gzip, Parquet, another format, or read line by line), so it cannot be scanned again';
+  const st = await stat(src.path).catch(() => undefined);
+  if (!st) return `no longer at ${src.path}`;
+  if (st.size !== src.size) return `${src.path} changed since it was imported (its size)`;
+  // Touched but maybe the same bytes: the hash decides.
+  if (st.mtimeMs !== src.mtimeMs && (await sha256File(src.path).catch(() => '')) !== imp.sha256) return `${src.path} changed since it was imported`;
+  return undefined;
+}
