@@ -166,7 +166,7 @@ function rateTargets(mode: string, ratios: BenchReport['ratios'], rate: number):
 /** Indicators imported after the flows find the same in both stores: --prefilter scans its file again. */
 function laterTarget(p: PipelineResult): Target {
   const [a, b] = [p.later, p.prefilter.later];
-  const name = 'indicators imported later: --prefilter (its file scanned again) finds the same new sightings and victims';
+  const name = 'indicators imported later: --prefilter (its file read again) finds the same new sightings and victims';
   if (!a || !b) return { name, met: false, detail: 'not run' };
   return {
     name,

@@ -36,7 +36,7 @@ export type IntelImportResult =
       counts: LineCounts;
       sightings: number;
       retracted: number;
-      /** The prefiltered flow files scanned again before matching (see telemetry/flow-rescan.ts). */
+      /** The prefiltered flow files read again before matching (see telemetry/flow-rescan.ts). */
       rescan?: RescanReport;
     }
   | { status: 'duplicate'; file: string; previous: ImportRow };

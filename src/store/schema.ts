@@ -315,16 +315,16 @@ export const TABLES: Table[] = [
     columns: [c('owner', 'VARCHAR', true), c('asn', 'BIGINT'), c('lo', 'ADDR'), c('hi', 'ADDR'), c('prefix', 'UTINYINT')],
   },
   {
-    // The plain flow CSVs an `ingest --prefilter` read through its scan, where they were: indicators
-    // imported later send the scan over them again for the lines near the new indicators
-    // (telemetry/flow-rescan.ts). The size and time tell whether the file is still the one imported.
+    // The files an `ingest --prefilter` stored part of, where they were: indicators imported later
+    // have them read again for the flows near the new indicators (telemetry/flow-rescan.ts). The
+    // size and time tell whether the file is still the one imported.
     name: 'prefiltered_files',
     columns: [
       c('import_id', 'INTEGER', true),
       c('path', 'VARCHAR', true),
       c('size', 'BIGINT', true),
       c('mtime_ms', 'DOUBLE', true),
-      c('layout', 'JSON', true), // FlowCsvLayout
+      c('reader', 'JSON', true), // FlowFileReader: the scan and the CSV's layout, or the line reader and its format
     ],
   },
   {

@@ -97,6 +97,9 @@ export interface FlowFileSource {
   mtimeMs: number;
 }
 
+/** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
+export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout } | { reader: 'lines'; format: string; tz?: string };
+
 /** A telemetry import that stored only the flows near an indicator (ingest --prefilter). */
 export interface PrefilteredImport {
   importId: number;
@@ -105,8 +108,8 @@ export interface PrefilteredImport {
   sha256: string;
   /** Flow records checked but not stored. */
   prefiltered: number;
-  /** Where the file was, for a plain CSV the scan read; undefined for others (gzip, Parquet, line reader). */
-  source?: FlowFileSource & { layout: FlowCsvLayout };
+  /** Where the file was and how it was read; undefined for a Parquet file (or an import from before this was recorded). */
+  source?: FlowFileSource & { read: FlowFileReader };
 }
 
 /** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
@@ -362,7 +365,14 @@ export interface Store {
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;
   importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
-  importTelemetry(meta: ImportMeta, feed: TelemetryFeed, check: (c: LineCounts) => void, match: MatchOptions): Promise<ImportOutcome & { counts: LineCounts }>;
+  /** `prefiltered`: the file of an ingest --prefilter, recorded as importFlowCandidates records it. */
+  importTelemetry(
+    meta: ImportMeta,
+    feed: TelemetryFeed,
+    check: (c: LineCounts) => void,
+    match: MatchOptions,
+    prefiltered?: FlowFileSource & { read: FlowFileReader },
+  ): Promise<ImportOutcome & { counts: LineCounts }>;
   /**
    * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
    * not convert, so the caller reads the file line by line and reports the bad lines.
@@ -378,7 +388,7 @@ export interface Store {
   /**
    * Imports the lines the flow prefilter kept of a plain nfdump CSV (`file` itself is not read),
    * like importFlowCsv: undefined when a kept line does not convert. `source` is where the
-   * file is, recorded so that indicators imported later can have it scanned again (prefilteredFiles).
+   * file is, recorded so that indicators imported later can have it scanned again (prefilteredImports).
    */
   importFlowCandidates(
     meta: ImportMeta,
@@ -395,6 +405,8 @@ export interface Store {
    * throws when a line does not convert (nothing is added then).
    */
   addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number>;
+  /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed): Promise<number>;
   /**
    * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
    * what the flow prefilter keeps flows near.

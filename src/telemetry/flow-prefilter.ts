@@ -2,7 +2,7 @@
 // storing them costs more than everything else together. Worker threads (one per core) scan the
 // CSV's bytes chunk by chunk and keep only the lines with an address in a /24 some address
 // indicator overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
-// counted (imports.prefiltered), not stored: indicators added later have the file scanned again
+// counted (imports.prefiltered), not stored: indicators added later have the file read again
 // for the lines near them (flow-rescan.ts).
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FlowCandidateFiles, FlowCsvLayout, Store } from '../store/store.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
+import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
 /** What the scan checks per column before it may drop a line. */
@@ -27,6 +28,15 @@ export async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
   const nets = new Ipv4Net24Set();
   for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
   return nets;
+}
+
+/**
+ * The line reader's prefilter test: whether a flow may match an address indicator, an address
+ * being IPv6 or IPv4 in one of the /24s.
+ */
+export function flowNear(nets: Ipv4Net24Set, flow: { src: bigint; dst: bigint }): boolean {
+  const near = (a: bigint) => !isV4(a) || nets.has(Number(a - V4_MAPPED_BASE));
+  return near(flow.src) || near(flow.dst);
 }
 
 /** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */

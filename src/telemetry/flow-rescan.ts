@@ -1,11 +1,11 @@
 // Retroactive matching for prefiltered flows. `ingest --prefilter` stores only the flows near the
 // indicators known at the time; indicators imported later may point at flows it checked and
-// dropped. Before such an intel import matches, the prefilter's scan goes over each plain CSV of a
-// prefiltered import again, where it was, looking only for the /24s the new indicators add, and
-// the lines it keeps join that import's flows (lines stored already stay as they are). The intel
-// import then matches the new indicators against the stored flows as it always does, so the
-// sightings are those a store of every flow would give. A file that moved or changed, or one the
-// scan never read (gzip, Parquet, other formats), is named in the report instead.
+// dropped. Before such an intel import matches, each prefiltered import's file is read again,
+// where it was, for the flows near the /24s the new indicators add (a plain nfdump CSV by the
+// prefilter's scan, any other by the line reader), and those join that import's flows (lines
+// stored already stay as they are). The intel import then matches the new indicators against the
+// stored flows as it always does, so the sightings are those a store of every flow would give. A
+// file that moved or changed, and a Parquet file, are named in the report instead.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,14 @@ import { sha256File } from '../core/hash.js';
 import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
 import type { IndicatorRecord } from '../intel/indicator.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import type { PrefilteredImport, Store } from '../store/store.js';
-import { indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import type { FlowCsvLayout, PrefilteredImport, Store } from '../store/store.js';
+import { flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { ingestFormatByName } from './formats.js';
+import { readTelemetry } from './reader.js';
+
+interface Progress {
+  onProgress?: (bytes: number) => void;
+}
 
 export interface RescanReport {
   /** Files scanned again. */
@@ -33,7 +39,7 @@ export interface RescanReport {
 export async function rescanPrefilteredFlows(
   store: Store,
   indicators: readonly IndicatorRecord[],
-  opts: { onProgress?: (bytes: number) => void } = {},
+  opts: Progress = {},
 ): Promise<RescanReport> {
   const t0 = performance.now();
   const report: RescanReport = { files: 0, flows: 0, skipped: [], ms: 0 };
@@ -46,20 +52,43 @@ export async function rescanPrefilteredFlows(
         report.skipped.push({ importId: imp.importId, file: imp.file, reason: why });
         continue;
       }
-      const { path, layout } = imp.source!;
-      const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
+      const { path, read } = imp.source!;
       try {
-        const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
-        report.flows += await store.addPrefilteredFlows(imp.importId, kept, layout);
+        report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, opts) : readAgain(store, imp.importId, path, read, nets, opts));
         report.files++;
       } catch (err) {
-        report.skipped.push({ importId: imp.importId, file: imp.file, reason: `scanning ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+        report.skipped.push({ importId: imp.importId, file: imp.file, reason: `reading ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
       }
     }
   report.ms = performance.now() - t0;
   return report;
+}
+
+/** A plain nfdump CSV: the prefilter's scan, with the new /24s only. */
+async function scanAgain(store: Store, importId: number, path: string, layout: FlowCsvLayout, nets: Ipv4Net24Set, opts: Progress): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
+  try {
+    const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
+    return await store.addPrefilteredFlows(importId, kept, layout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Any other flow file (gzipped, another format, or one with a line the scan could not take): the line reader. */
+async function readAgain(
+  store: Store,
+  importId: number,
+  path: string,
+  read: { format: string; tz?: string },
+  nets: Ipv4Net24Set,
+  opts: Progress,
+): Promise<number> {
+  const f = ingestFormatByName(read.format);
+  if (f.kind !== 'telemetry') throw new Error(`${read.format} is not a telemetry format`);
+  return store.addPrefilteredRecords(importId, (write) =>
+    readTelemetry(path, f.format, (records) => write(records.filter((r) => r.kind === 'flow' && flowNear(nets, r))), { tz: read.tz }, { onProgress: opts.onProgress }),
+  );
 }
 
 /** The /24s the detection address indicators overlap that `known` lacks; undefined when none. */
@@ -79,7 +108,7 @@ function newNets(indicators: readonly IndicatorRecord[], known: Ipv4Net24Set): I
 /** Why a prefiltered import's file cannot be scanned again, if it cannot. */
 async function unavailable(imp: PrefilteredImport): Promise<string | undefined> {
   const src = imp.source;
-  if (!src) return 'not read by the prefilter scan (gzip, Parquet, another format, or read line by line), so it cannot be scanned again';
+  if (!src) return 'where its file was is not recorded (a Parquet file, or imported by an older botcensus), so it cannot be read again';
   const st = await stat(src.path).catch(() => undefined);
   if (!st) return `no longer at ${src.path}`;
   if (st.size !== src.size) return `${src.path} changed since it was imported (its size)`;

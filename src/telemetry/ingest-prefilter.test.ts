@@ -153,7 +153,23 @@ test('indicators imported later have the prefiltered file scanned again: the sam
   await pre.close();
 });
 
-test('a prefiltered file that moved, changed or was never scanned is named, and its dropped flows stay unmatched', async () => {
+test('a gzipped prefiltered file is read again line by line: the same sightings as storing every flow', async () => {
+  const gz = join(tempDir(), 'flows.csv.gz');
+  writeFileSync(gz, gzipSync(readFileSync(flowFile())));
+  const { full, pre, p } = await ingestBoth(gz);
+  assert.ok(p.status === 'imported' && !p.fast);
+  const later = laterIntel('later.txt', ['203.0.113.11', '100.64.3.1', '100.65.7.0/24', '2001:db8::1']);
+  for (const s of [full, pre]) assert.equal((await importIntelFile(s, later, { source: 'later', match })).status, 'imported');
+  assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
+  const rowsOf = (s: DuckDbStore) => s.db.all(`SELECT * EXCLUDE (import_id) FROM flows WHERE line IN (3, 7) ORDER BY line`);
+  assert.deepEqual(await rowsOf(pre), await rowsOf(full));
+  assert.deepEqual(await sightingsOf(pre), await sightingsOf(full));
+  assert.equal((await pre.listImports()).find((i) => i.id === p.importId)!.prefiltered, 39 - NEAR.size - 2);
+  await full.close();
+  await pre.close();
+});
+
+test('a prefiltered file that moved or changed is named, and its dropped flows stay unmatched', async () => {
   const { renameSync, appendFileSync, utimesSync } = await import('node:fs');
   const intel = (name: string, ip: string, opts: { rescan?: boolean } = {}) =>
     importIntelFile(store, laterIntel(name, [ip]), { source: name, match, ...opts }).then((r) => {
@@ -180,20 +196,22 @@ test('a prefiltered file that moved, changed or was never scanned is named, and 
   assert.equal(off.sightings, 0);
 
   const r = await intel('on.txt', '100.64.4.1');
-  assert.deepEqual([r.rescan!.files, r.rescan!.flows], [1, 1]);
+  assert.deepEqual([r.rescan!.files, r.rescan!.flows], [2, 2]);
   const reasons = r.rescan!.skipped.map((s) => s.reason);
-  assert.equal(reasons.length, 3);
+  assert.equal(reasons.length, 2);
   assert.match(reasons[0]!, /no longer at .*flows\.csv/);
   assert.match(reasons[1]!, /changed since it was imported/);
-  assert.match(reasons[2]!, /not read by the prefilter scan/);
   assert.deepEqual(
     r.rescan!.skipped.map((s) => s.file),
-    [moved, changed, gz],
+    [moved, changed],
   );
-  // The one sighting comes from the touched file, the only one scanned again.
+  // The sightings come from the touched file and the gzipped one, the two read again.
   const found = await store.db.all<{ file: string; first_line: number }>(
-    `SELECT m.file, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id JOIN imports m ON m.id = s.import_id WHERE i.source = 'on.txt'`,
+    `SELECT m.file, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id JOIN imports m ON m.id = s.import_id WHERE i.source = 'on.txt' ORDER BY m.id`,
   );
-  assert.deepEqual(found, [{ file: touched, first_line: 4 }]);
+  assert.deepEqual(found, [
+    { file: touched, first_line: 4 },
+    { file: gz, first_line: 4 },
+  ]);
   await store.close();
 });

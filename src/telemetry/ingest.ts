@@ -6,9 +6,8 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
-import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
@@ -37,8 +36,8 @@ export interface IngestOptions {
   /**
    * Store only the flows with an address in a /24 that an address indicator overlaps (and IPv6
    * ones); the others are checked and counted but not stored. For feeds too large to keep whole.
-   * Indicators imported later have a plain CSV read through the scan scanned again, where it was
-   * (flow-rescan.ts); the flows of other files that were not stored are not matched against them.
+   * Indicators imported later have the file read again, where it was (flow-rescan.ts), for the
+   * flows near them; a Parquet file's are not read again.
    */
   prefilter?: boolean;
 }
@@ -78,7 +77,7 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
 /** A prefilter scan under way, in a scratch folder; `scan` never rejects. */
 interface EarlyPrefilter {
   layout: FlowCsvLayout;
-  /** The file as the scan found it: recorded, so that indicators imported later can have it scanned again. */
+  /** The file as the scan found it: recorded, so that indicators imported later can have it read again. */
   source: FlowFileSource;
   dir: string;
   scan: Promise<{ kept: FlowCandidateFiles; ms: number } | undefined>;
@@ -90,8 +89,7 @@ async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24
   if (await isGzip(file).catch(() => true)) return undefined;
   const layout = nfdumpLayout(await headLines(file, 2).catch(() => []), opts.tz);
   if (!layout) return undefined;
-  const st = await stat(file);
-  const source = { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs };
+  const source = await fileSource(file);
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-prefilter-'));
   const t0 = performance.now();
   const scan = prefilterFlowCsv(file, layout, nets, dir, { onProgress: opts.onProgress }).then(
@@ -134,6 +132,8 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
   const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, early);
   if (fast)
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
+  // A prefiltered file is recorded with how to read it again (for indicators imported later).
+  const prefiltered = nets && { ...(early?.source ?? (await fileSource(file))), read: { reader: 'lines' as const, format: format.name, tz: opts.tz } };
   const out = await store.importTelemetry(
     meta,
     async (write) => {
@@ -144,6 +144,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
     },
     check,
     opts.match,
+    prefiltered,
   );
   const services = await derivePassiveServices(store, out.importId);
   return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
@@ -186,16 +187,17 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
   return undefined;
 }
 
-/** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */
-function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: { n: number }): TelemetryRecord[] {
-  const kept = records.filter((r) => r.kind !== 'flow' || nearIndicator(nets, r.src) || nearIndicator(nets, r.dst));
-  dropped.n += records.length - kept.length;
-  return kept;
+/** Where a file is and what it is like now: recorded with a prefiltered import. */
+async function fileSource(file: string): Promise<FlowFileSource> {
+  const st = await stat(file);
+  return { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs };
 }
 
-/** Whether a flow's address may match an address indicator: IPv6, or IPv4 in one of the /24s. */
-function nearIndicator(nets: Ipv4Net24Set, address: bigint): boolean {
-  return !isV4(address) || nets.has(Number(address - V4_MAPPED_BASE));
+/** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */
+function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: { n: number }): TelemetryRecord[] {
+  const kept = records.filter((r) => r.kind !== 'flow' || flowNear(nets, r));
+  dropped.n += records.length - kept.length;
+  return kept;
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */

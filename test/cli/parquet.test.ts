@@ -89,4 +89,9 @@ test('ingest --prefilter on a Parquet file keeps only the rows near an indicator
   const imports = cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']);
   assert.equal(imports.find((i) => i.kind === 'telemetry')!.prefiltered, 2);
   assert.deepEqual(cliJson<{ ip: string }[]>(['--db', own, 'victims']).map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
+  // A Parquet file is not read again for indicators imported later, and intel import says so.
+  writeFileSync(join(dir, 'later.txt'), '100.64.0.4\n');
+  const later = cli(['--db', own, 'intel', 'import', join(dir, 'later.txt')]);
+  assert.equal(later.status, 0, later.stderr);
+  assert.match(later.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not read again: .*\n {4}#2 .*mixed\.parquet: where its file was is not recorded \(a Parquet file/);
 });

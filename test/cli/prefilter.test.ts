@@ -37,13 +37,13 @@ test('intel import scans a prefiltered flow file again and says what it found, a
   const r = cli(['--db', db, 'intel', 'import', join(dir, 'later.txt')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /1 indicators, 0 rejected, 40 new sightings/);
-  assert.match(r.stdout, /1 prefiltered flow file\(s\) scanned again: 40 flows near the new indicators stored/);
+  assert.match(r.stdout, /1 prefiltered flow file\(s\) read again: 40 flows near the new indicators stored/);
   assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=5 /);
   // The file gone: the next import says which prefiltered import it could not read, and why.
   rmSync(join(dir, 'flows.csv'));
   writeFileSync(join(dir, 'later2.txt'), '100.64.0.1\n');
   const gone = cli(['--db', db, 'intel', 'import', join(dir, 'later2.txt')]);
   assert.equal(gone.status, 0, gone.stderr);
-  assert.match(gone.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not scanned again: .*\n {4}#2 .*flows\.csv: no longer at .*flows\.csv\n/);
+  assert.match(gone.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not read again: .*\n {4}#2 .*flows\.csv: no longer at .*flows\.csv\n/);
   assert.match(cli(['--db', db, 'imports']).stdout, /prefiltered=5 /);
 });

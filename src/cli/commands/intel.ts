@@ -23,13 +23,13 @@ export function intelCommand(): Command {
     .option('--strict', 'fail a file when any of its lines is rejected')
     .option('--tz <offset>', 'UTC offset of times written without a zone')
     .addOption(graceOption())
-    .option('--no-rescan', 'do not scan the files of prefiltered flow imports again for flows near the new indicators')
+    .option('--no-rescan', 'do not read the files of prefiltered flow imports again for flows near the new indicators')
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
       await withStore(cmd, async (store) => {
         for (const file of expandPaths(files)) {
-          const progress = fileProgress(`prefiltered flows, scanned again for ${file}`);
+          const progress = fileProgress(`prefiltered flows, read again for ${file}`);
           try {
             const r = await importIntelFile(store, file, {
               format: o.format,
@@ -100,12 +100,12 @@ export function intelCommand(): Command {
   return intel;
 }
 
-/** What scanning the prefiltered flow files again found, and which files it could not read. */
+/** What reading the prefiltered flow files again found, and which files it could not read. */
 function reportRescan(r: RescanReport | undefined): void {
   if (!r || (!r.files && !r.skipped.length)) return;
-  if (r.files) console.log(`  ${r.files} prefiltered flow file(s) scanned again: ${r.flows} flows near the new indicators stored (${(r.ms / 1000).toFixed(1)} s)`);
+  if (r.files) console.log(`  ${r.files} prefiltered flow file(s) read again: ${r.flows} flows near the new indicators stored (${(r.ms / 1000).toFixed(1)} s)`);
   if (r.skipped.length) {
-    console.log(`  ${r.skipped.length} prefiltered import(s) not scanned again: the new indicators were not matched against the flows they dropped`);
+    console.log(`  ${r.skipped.length} prefiltered import(s) not read again: the new indicators were not matched against the flows they dropped`);
     for (const s of r.skipped.slice(0, 5)) console.log(`    #${s.importId} ${s.file}: ${s.reason}`);
     if (r.skipped.length > 5) console.log(`    ... and ${r.skipped.length - 5} more (--json lists all)`);
   }

@@ -6,6 +6,7 @@ import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
 import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED } from './macros.js';
+import { notePrefilteredAdded } from './prefiltered-files-sql.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
@@ -109,14 +110,9 @@ export async function loadFlowCandidates(
  */
 export async function addFlowCandidates(db: Db, importId: number, kept: FlowCandidateFiles, l: FlowCsvLayout): Promise<number> {
   const r = await loadFlows(db, importId, {}, candidateSource(kept, l), true);
-  const added = r.added;
-  if (added) {
-    await db.run(
-      `UPDATE imports SET prefiltered = prefiltered - $added, min_ts = least(min_ts, $lo::TIMESTAMP), max_ts = greatest(max_ts, $hi::TIMESTAMP) WHERE id = $imp`,
-      { imp: importId, added, lo: r.minTs?.toISOString() ?? null, hi: r.maxTs?.toISOString() ?? null },
-    );
-  }
-  return added;
+  // The import's whole span: the rows just added are within it.
+  if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
+  return r.added;
 }
 
 function candidateSource(kept: FlowCandidateFiles, l: FlowCsvLayout): FlowSource {

@@ -23,6 +23,7 @@ import type {
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileColumns,
+  FlowFileReader,
   FlowFileSource,
   FlowTimeKind,
   MatchOptions,
@@ -42,7 +43,7 @@ import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
 import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
+import { notePrefilteredAdded, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
@@ -212,10 +213,12 @@ export class DuckDbStore implements Store {
     feed: TelemetryFeed,
     check: (c: LineCounts) => void,
     match: MatchOptions,
+    prefiltered?: FlowFileSource & { read: FlowFileReader },
   ): Promise<ImportOutcome & { counts: LineCounts }> {
     const out = await this.db.transaction(async () => {
       const importId = await this.nextId('imports');
       await this.insertImport(importId, meta, {});
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, prefiltered.read);
       const appenders = new Map<TelemetryTable, TableAppender>();
       let minTs = Infinity;
       let maxTs = -Infinity;
@@ -276,7 +279,7 @@ export class DuckDbStore implements Store {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (source) await recordPrefilteredFile(this.db, importId, source, layout);
+      if (source) await recordPrefilteredFile(this.db, importId, source, { reader: 'scan', layout });
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
@@ -289,6 +292,34 @@ export class DuckDbStore implements Store {
   addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number> {
     // Matching them is the part of the intel import that follows.
     return this.db.transaction(() => addFlowCandidates(this.db, importId, kept, layout));
+  }
+
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed): Promise<number> {
+    return this.db.transaction(async () => {
+      // The lines stored already (a prefiltered import keeps about one flow in a hundred).
+      const stored = new Set((await this.db.all<{ line: number }>(`SELECT line FROM flows WHERE import_id = $imp`, { imp: importId })).map((r) => r.line));
+      const a = await TableAppender.open(this.db, table('flows'), fieldOfColumn);
+      let added = 0;
+      let minTs = Infinity;
+      let maxTs = -Infinity;
+      await feed(async (records) => {
+        for (const r of records) {
+          if (r.kind !== 'flow' || r.line === undefined || stored.has(r.line)) continue;
+          stored.add(r.line);
+          a.row({ ...r, import_id: importId } as unknown as Record<string, unknown>);
+          added++;
+          minTs = Math.min(minTs, r.ts);
+          maxTs = Math.max(maxTs, r.ts);
+        }
+      });
+      a.flush();
+      a.close();
+      if (added) {
+        await fillDerived(this.db, table('flows'), importId);
+        await notePrefilteredAdded(this.db, importId, added, msDate(minTs), msDate(maxTs));
+      }
+      return added;
+    });
   }
 
   async ipv4IndicatorRanges(): Promise<[number, number][]> {

@@ -1,15 +1,15 @@
-// Where the plain flow CSVs of prefiltered imports were (table prefiltered_files), so that the
-// indicators imported later can have them scanned again.
-import type { FlowCsvLayout, FlowFileSource, PrefilteredImport } from '../store.js';
+// Where the files of prefiltered imports were and how they were read (table prefiltered_files), so
+// that the indicators imported later can have them read again.
+import type { FlowFileReader, FlowFileSource, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
 
-export async function recordPrefilteredFile(db: Db, importId: number, source: FlowFileSource, layout: FlowCsvLayout): Promise<void> {
-  await db.run(`INSERT INTO prefiltered_files VALUES ($imp, $path, $size, $mtime, $layout)`, {
+export async function recordPrefilteredFile(db: Db, importId: number, source: FlowFileSource, read: FlowFileReader): Promise<void> {
+  await db.run(`INSERT INTO prefiltered_files VALUES ($imp, $path, $size, $mtime, $reader)`, {
     imp: importId,
     path: source.path,
     size: source.size,
     mtime: source.mtimeMs,
-    layout: JSON.stringify(layout),
+    reader: JSON.stringify(read),
   });
 }
 
@@ -22,9 +22,9 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
     path: string | null;
     size: bigint | null;
     mtime_ms: number | null;
-    layout: string | null;
+    reader: string | null;
   }>(
-    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.layout
+    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.reader
      FROM imports i LEFT JOIN prefiltered_files p ON p.import_id = i.id
      WHERE i.kind = 'telemetry' AND i.prefiltered IS NOT NULL ORDER BY i.id`,
   );
@@ -36,6 +36,14 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
     source:
       r.path === null
         ? undefined
-        : { path: r.path, size: Number(r.size), mtimeMs: r.mtime_ms!, layout: JSON.parse(r.layout!) as FlowCsvLayout },
+        : { path: r.path, size: Number(r.size), mtimeMs: r.mtime_ms!, read: JSON.parse(r.reader!) as FlowFileReader },
   }));
+}
+
+/** Flows of a prefiltered import that a later read stored: fewer are left unstored, and the span may widen. */
+export async function notePrefilteredAdded(db: Db, importId: number, added: number, lo?: Date, hi?: Date): Promise<void> {
+  await db.run(
+    `UPDATE imports SET prefiltered = prefiltered - $added, min_ts = least(min_ts, $lo::TIMESTAMP), max_ts = greatest(max_ts, $hi::TIMESTAMP) WHERE id = $imp`,
+    { imp: importId, added, lo: lo?.toISOString() ?? null, hi: hi?.toISOString() ?? null },
+  );
 }
