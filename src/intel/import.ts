@@ -36,12 +36,64 @@ export type IntelImportResult =
       counts: LineCounts;
       sightings: number;
       retracted: number;
-      /** The prefiltered flow files read again before matching (see telemetry/flow-rescan.ts). */
+      /**
+       * The prefiltered flow files read again before matching (see telemetry/flow-rescan.ts); with
+       * importIntelFiles, on the first file imported, for the indicators of all the files.
+       */
       rescan?: RescanReport;
     }
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
 export async function importIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<IntelImportResult> {
+  const ready = await prepareIntelFile(store, file, opts);
+  if (ready.status === 'duplicate') return ready;
+  return commitIntelFile(store, ready, opts, await rescanFor(store, [ready], opts));
+}
+
+/**
+ * Several files, each all or nothing: all are parsed and checked first, then the prefiltered flow
+ * files are read again once for the indicators of them all (not once per file), then each is
+ * imported. `settle` hears each file's outcome (a failure as the error), in order. The read's
+ * report comes with the first file imported.
+ */
+export async function importIntelFiles(
+  store: Store,
+  files: string[],
+  opts: IntelImportOptions,
+  settle: (file: string, outcome: IntelImportResult | Error) => void,
+): Promise<void> {
+  const prepared: (ReadyIntel | Duplicate | Error)[] = [];
+  for (const file of files) prepared.push(await prepareIntelFile(store, file, opts).catch((err: Error) => err));
+  const ready = prepared.filter((p): p is ReadyIntel => !(p instanceof Error) && p.status === 'ready');
+  let rescan = await rescanFor(store, ready, opts);
+  for (const [k, p] of prepared.entries()) {
+    if (p instanceof Error || p.status !== 'ready') {
+      settle(files[k]!, p);
+      continue;
+    }
+    try {
+      const r = await commitIntelFile(store, p, opts, rescan);
+      if (r.status === 'imported') rescan = undefined;
+      settle(files[k]!, r);
+    } catch (err) {
+      settle(files[k]!, err as Error);
+    }
+  }
+}
+
+type Duplicate = Extract<IntelImportResult, { status: 'duplicate' }>;
+
+/** A file parsed and checked, not yet imported. */
+interface ReadyIntel {
+  status: 'ready';
+  file: string;
+  sha256: string;
+  parsed: Awaited<ReturnType<typeof parseIntelFile>>;
+  kind: 'intel' | 'warninglist';
+  counts: LineCounts;
+}
+
+async function prepareIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<ReadyIntel | Duplicate> {
   const sha256 = await sha256File(file).catch((err: Error) => {
     throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
@@ -68,13 +120,27 @@ export async function importIntelFile(store: Store, file: string, opts: IntelImp
     });
   if (opts.strict && parsed.rejected.length)
     throw new BotcensusError('STRICT', `--strict: ${parsed.rejected.length} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
+  return { status: 'ready', file, sha256, parsed, kind, counts };
+}
+
+/**
+ * The flows near the new indicators that prefiltered imports dropped are stored first (their own
+ * transaction: they belong to those imports whatever becomes of the intel), then matched with it.
+ */
+async function rescanFor(store: Store, ready: ReadyIntel[], opts: IntelImportOptions): Promise<RescanReport | undefined> {
+  const indicators = ready.flatMap((r) => r.parsed.indicators);
+  if (!indicators.length || opts.rescan === false) return undefined;
+  return rescanPrefilteredFlows(store, indicators, { onProgress: opts.onProgress });
+}
+
+async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOptions, rescan?: RescanReport): Promise<IntelImportResult> {
+  // The same bytes may have come earlier in the same batch.
+  const previous = await store.findImport(p.sha256, p.kind);
+  if (previous) return { status: 'duplicate', file: p.file, previous };
+  const { file, parsed, counts } = p;
   const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
-  // The flows near the new indicators that prefiltered imports dropped are stored first (their
-  // own transaction: they belong to those imports whatever becomes of this one), then matched below.
-  const rescan =
-    parsed.indicators.length && opts.rescan !== false ? await rescanPrefilteredFlows(store, parsed.indicators, { onProgress: opts.onProgress }) : undefined;
   const out = await store.importIntel(
-    { meta: { kind, format: parsed.format, file: opts.name ?? file, sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
+    { meta: { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
   );
   return {

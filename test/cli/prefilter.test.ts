@@ -47,3 +47,30 @@ test('intel import scans a prefiltered flow file again and says what it found, a
   assert.match(gone.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not read again: .*\n {4}#2 .*flows\.csv: no longer at .*flows\.csv\n/);
   assert.match(cli(['--db', db, 'imports']).stdout, /prefiltered=5 /);
 });
+
+test('several intel files in one command: the prefiltered file is read again once, for all their indicators', () => {
+  const dir = tempDir();
+  const db = join(dir, 'store.duckdb');
+  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
+  // 10 flows each to the indicator, 198.51.100.1 and 100.64.0.1; 20 to 100.65.0.1.
+  const to = (i: number) => ['203.0.113.10', '198.51.100.1', '100.64.0.1', '100.65.0.1', '100.65.0.1'][i % 5]!;
+  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
+  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${to(i)},443,1,100,1`);
+  writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
+  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
+  assert.equal(cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]).status, 0);
+  writeFileSync(join(dir, 'a.txt'), '198.51.100.1\n');
+  writeFileSync(join(dir, 'b.txt'), '100.64.0.1\n');
+  writeFileSync(join(dir, 'b-again.txt'), '100.64.0.1\n');
+  type R = { status: string; file: string; sightings?: number; rescan?: { files: number; flows: number } };
+  const out = cliJson<R[]>(['--db', db, 'intel', 'import', '--json', ...['a.txt', 'b.txt', 'b-again.txt'].map((f) => join(dir, f))]);
+  assert.deepEqual(
+    out.map((r) => [r.status, r.sightings, r.rescan && [r.rescan.files, r.rescan.flows]]),
+    [
+      ['imported', 10, [1, 20]],
+      ['imported', 10, undefined],
+      ['duplicate', undefined, undefined],
+    ],
+  );
+  assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=20 /);
+});

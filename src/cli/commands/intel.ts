@@ -1,7 +1,7 @@
 // botcensus intel import|list|export: indicator files and warninglists.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { importIntelFile, type IntelImportResult } from '../../intel/import.js';
+import { importIntelFiles, type IntelImportResult } from '../../intel/import.js';
 import type { RescanReport } from '../../telemetry/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
@@ -28,38 +28,37 @@ export function intelCommand(): Command {
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
       await withStore(cmd, async (store) => {
-        for (const file of expandPaths(files)) {
-          const progress = fileProgress(`prefiltered flows, read again for ${file}`);
-          try {
-            const r = await importIntelFile(store, file, {
-              format: o.format,
-              source: o.source,
-              family: o.family,
-              strict: o.strict,
-              tz: o.tz,
-              match: { graceMs: graceMs(o.grace) },
-              rescan: o.rescan,
-              onProgress: (b) => progress.update(b),
-            });
-            progress.done();
-            results.push(r);
-            if (o.json) continue;
-            if (r.status === 'duplicate') {
-              console.log(`${file}: already imported (import #${r.previous.id}); nothing changed`);
-              continue;
-            }
-            const what = r.format === 'warninglist' ? `${r.warnings} warninglist entries` : `${r.indicators} indicators`;
-            const dup = r.counts.duplicates ? `, ${r.counts.duplicates} duplicates merged` : '';
-            console.log(`${file}: ${r.format}, ${what}${dup}, ${r.counts.rejected} rejected, ${r.sightings} new sightings${r.retracted ? `, ${r.retracted} withdrawn` : ''}`);
-            for (const s of r.counts.skipped ?? [])
-              console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
-            reportRejected(r.counts);
-            reportRescan(r.rescan);
-          } catch (err) {
-            progress.done();
-            results.push(fileFailed(file, err, o.json));
+        // The prefiltered flow files are read again once, for the indicators of every file given.
+        const progress = fileProgress('prefiltered flows, read again for the new indicators');
+        const opts = {
+          format: o.format,
+          source: o.source,
+          family: o.family,
+          strict: o.strict,
+          tz: o.tz,
+          match: { graceMs: graceMs(o.grace) },
+          rescan: o.rescan as boolean,
+          onProgress: (b: number) => progress.update(b),
+        };
+        await importIntelFiles(store, expandPaths(files), opts, (file, r) => {
+          progress.done();
+          if (r instanceof Error) {
+            results.push(fileFailed(file, r, o.json));
+            return;
           }
-        }
+          results.push(r);
+          if (o.json) return;
+          if (r.status === 'duplicate') {
+            console.log(`${file}: already imported (import #${r.previous.id}); nothing changed`);
+            return;
+          }
+          const what = r.format === 'warninglist' ? `${r.warnings} warninglist entries` : `${r.indicators} indicators`;
+          const dup = r.counts.duplicates ? `, ${r.counts.duplicates} duplicates merged` : '';
+          console.log(`${file}: ${r.format}, ${what}${dup}, ${r.counts.rejected} rejected, ${r.sightings} new sightings${r.retracted ? `, ${r.retracted} withdrawn` : ''}`);
+          for (const s of r.counts.skipped ?? []) console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
+          reportRejected(r.counts);
+          reportRescan(r.rescan);
+        });
       });
       if (o.json) process.stdout.write(toJson(results));
       if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
