@@ -6,16 +6,25 @@ import { join } from 'node:path';
 import { tempDir } from '../tmp.js';
 import { cli, cliJson } from './run-cli.js';
 
-test('ingest --prefilter reports the flows it did not store, and imports lists them', () => {
+/**
+ * A store holding one indicator (203.0.113.10) and a prefiltered import of 50 flows, flow i from
+ * 192.0.2.i to to(i); returns the folder, the store and what ingest said.
+ */
+function prefilteredStore(to: (i: number) => string) {
   const dir = tempDir();
   const db = join(dir, 'store.duckdb');
   writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
   const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
-  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${i % 10 ? '198.51.100.1' : '203.0.113.10'},443,1,100,1`);
+  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${to(i)},443,1,100,1`);
   writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
   assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
-  const r = cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]);
-  assert.equal(r.status, 0, r.stderr);
+  const ingest = cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]);
+  assert.equal(ingest.status, 0, ingest.stderr);
+  return { dir, db, ingest };
+}
+
+test('ingest --prefilter reports the flows it did not store, and imports lists them', () => {
+  const { db, ingest: r } = prefilteredStore((i) => (i % 10 ? '198.51.100.1' : '203.0.113.10'));
   assert.match(r.stdout, /50 records from 51 lines, 0 rejected, 45 far from every indicator and not stored, 5 new sightings/);
   const imports = cliJson<{ kind: string; records: number; prefiltered?: number }[]>(['--db', db, 'imports']);
   assert.deepEqual(imports.filter((x) => x.kind === 'telemetry').map((x) => [x.records, x.prefiltered]), [[50, 45]]);
@@ -23,16 +32,8 @@ test('ingest --prefilter reports the flows it did not store, and imports lists t
 });
 
 test('intel import scans a prefiltered flow file again and says what it found, and what it could not read', () => {
-  const dir = tempDir();
-  const db = join(dir, 'store.duckdb');
-  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
   // 5 flows to the indicator, 40 to 198.51.100.1, 5 to 100.64.0.1.
-  const to = (i: number) => (i % 10 === 0 ? '203.0.113.10' : i % 10 === 1 ? '100.64.0.1' : '198.51.100.1');
-  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
-  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${to(i)},443,1,100,1`);
-  writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
-  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
-  assert.equal(cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]).status, 0);
+  const { dir, db } = prefilteredStore((i) => (i % 10 === 0 ? '203.0.113.10' : i % 10 === 1 ? '100.64.0.1' : '198.51.100.1'));
   writeFileSync(join(dir, 'later.txt'), '198.51.100.1\n');
   const r = cli(['--db', db, 'intel', 'import', join(dir, 'later.txt')]);
   assert.equal(r.status, 0, r.stderr);
@@ -49,16 +50,8 @@ test('intel import scans a prefiltered flow file again and says what it found, a
 });
 
 test('several intel files in one command: the prefiltered file is read again once, for all their indicators', () => {
-  const dir = tempDir();
-  const db = join(dir, 'store.duckdb');
-  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
   // 10 flows each to the indicator, 198.51.100.1 and 100.64.0.1; 20 to 100.65.0.1.
-  const to = (i: number) => ['203.0.113.10', '198.51.100.1', '100.64.0.1', '100.65.0.1', '100.65.0.1'][i % 5]!;
-  const rows = ['firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows'];
-  for (let i = 0; i < 50; i++) rows.push(`2024-06-10 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,192.0.2.${i},40000,${to(i)},443,1,100,1`);
-  writeFileSync(join(dir, 'flows.csv'), rows.join('\n') + '\n');
-  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
-  assert.equal(cli(['--db', db, 'ingest', '--prefilter', join(dir, 'flows.csv')]).status, 0);
+  const { dir, db } = prefilteredStore((i) => ['203.0.113.10', '198.51.100.1', '100.64.0.1', '100.65.0.1', '100.65.0.1'][i % 5]!);
   writeFileSync(join(dir, 'a.txt'), '198.51.100.1\n');
   writeFileSync(join(dir, 'b.txt'), '100.64.0.1\n');
   writeFileSync(join(dir, 'b-again.txt'), '100.64.0.1\n');
