@@ -98,7 +98,7 @@ export interface FlowFileSource {
 }
 
 /** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
-export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout } | { reader: 'lines'; format: string; tz?: string };
+export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: string } | { reader: 'lines'; format: string; tz?: string };
 
 /** A telemetry import that stored only the flows near an indicator (ingest --prefilter). */
 export interface PrefilteredImport {
@@ -387,15 +387,15 @@ export interface Store {
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /**
    * Imports the lines the flow prefilter kept of a plain nfdump CSV (`file` itself is not read),
-   * like importFlowCsv: undefined when a kept line does not convert. `source` is where the
-   * file is, recorded so that indicators imported later can have it scanned again (prefilteredImports).
+   * like importFlowCsv: undefined when a kept line does not convert. `prefiltered` is where the
+   * file is, recorded so that indicators imported later can have it read again (prefilteredImports).
    */
   importFlowCandidates(
     meta: ImportMeta,
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
-    source?: FlowFileSource,
+    prefiltered?: FlowFileSource & { read: FlowFileReader },
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Every telemetry import that stored only part of its flows (ingest --prefilter), oldest first. */
   prefilteredImports(): Promise<PrefilteredImport[]>;

@@ -169,6 +169,22 @@ test('a gzipped prefiltered file is read again line by line: the same sightings 
   await pre.close();
 });
 
+test('a line near the new indicators that DuckDB refuses sends the file to the line reader, which stores the rest', async () => {
+  // Line 41 is far at import (dropped, though its port is out of range); the scan keeps it later.
+  const store = await storeWithIndicators();
+  const p = await ingestFile(store, flowFile([flow('100.65.70.2', '100.64.70.1', 99999)]), { match, prefilter: true });
+  assert.ok(p.status === 'imported' && p.fast);
+  const r = await importIntelFile(store, laterIntel('later.txt', ['100.64.70.1', '100.64.3.1']), { source: 'later', match });
+  assert.ok(r.status === 'imported');
+  assert.deepEqual([r.rescan!.files, r.rescan!.flows, r.rescan!.skipped], [1, 1, []]);
+  assert.deepEqual(await flowLines(store), [3, ...NEAR.keys()].sort((x, y) => x - y));
+  const later = await store.db.all<{ value: string; first_line: number }>(
+    `SELECT i.value, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id WHERE i.source = 'later'`,
+  );
+  assert.deepEqual(later, [{ value: '100.64.3.1', first_line: 3 }]);
+  await store.close();
+});
+
 test('a prefiltered file that moved or changed is named, and its dropped flows stay unmatched', async () => {
   const { renameSync, appendFileSync, utimesSync } = await import('node:fs');
   const intel = (name: string, ip: string, opts: { rescan?: boolean } = {}) =>

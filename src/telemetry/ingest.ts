@@ -159,7 +159,8 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
   if (format === 'nfdump' && opts.prefilter) {
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
-    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, early!.source);
+    const read = { reader: 'scan' as const, layout: early!.layout, tz: opts.tz };
+    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, { ...early!.source, read });
     return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
   }
   if (format === 'nfdump') {

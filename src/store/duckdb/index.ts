@@ -274,12 +274,12 @@ export class DuckDbStore implements Store {
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
-    source?: FlowFileSource,
+    prefiltered?: FlowFileSource & { read: FlowFileReader },
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (source) await recordPrefilteredFile(this.db, importId, source, { reader: 'scan', layout });
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, prefiltered.read);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
