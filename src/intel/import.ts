@@ -51,35 +51,50 @@ export async function importIntelFile(store: Store, file: string, opts: IntelImp
 }
 
 /**
- * Several files, each all or nothing: all are parsed and checked first, then the prefiltered flow
- * files are read again once for the indicators of them all (not once per file), then each is
- * imported. `settle` hears each file's outcome (a failure as the error), in order. The read's
- * report comes with the first file imported.
+ * Several files, each all or nothing: they are parsed and checked first, then the prefiltered
+ * flow files are read again once for the indicators of them all (not once per file), then each is
+ * imported. So that memory stays bounded, files holding more than a million indicators together
+ * go in several such batches. `settle` hears each file's outcome (a failure as the error), in
+ * order. A batch's read report comes with its first file imported.
  */
 export async function importIntelFiles(
   store: Store,
   files: string[],
   opts: IntelImportOptions,
   settle: (file: string, outcome: IntelImportResult | Error) => void,
+  batchRecords = BATCH_RECORDS,
 ): Promise<void> {
-  const prepared: (ReadyIntel | Duplicate | Error)[] = [];
-  for (const file of files) prepared.push(await prepareIntelFile(store, file, opts).catch((err: Error) => err));
-  const ready = prepared.filter((p): p is ReadyIntel => !(p instanceof Error) && p.status === 'ready');
-  let rescan = await rescanFor(store, ready, opts);
-  for (const [k, p] of prepared.entries()) {
-    if (p instanceof Error || p.status !== 'ready') {
-      settle(files[k]!, p);
-      continue;
+  let batch: { file: string; p: ReadyIntel | Duplicate | Error }[] = [];
+  let held = 0;
+  const importBatch = async () => {
+    let rescan = await rescanFor(store, batch.flatMap((b) => (b.p instanceof Error || b.p.status !== 'ready' ? [] : [b.p])), opts);
+    for (const { file, p } of batch) {
+      if (p instanceof Error || p.status !== 'ready') {
+        settle(file, p);
+        continue;
+      }
+      try {
+        const r = await commitIntelFile(store, p, opts, rescan);
+        if (r.status === 'imported') rescan = undefined;
+        settle(file, r);
+      } catch (err) {
+        settle(file, err as Error);
+      }
     }
-    try {
-      const r = await commitIntelFile(store, p, opts, rescan);
-      if (r.status === 'imported') rescan = undefined;
-      settle(files[k]!, r);
-    } catch (err) {
-      settle(files[k]!, err as Error);
-    }
+    batch = [];
+    held = 0;
+  };
+  for (const file of files) {
+    const p = await prepareIntelFile(store, file, opts).catch((err: Error) => err);
+    batch.push({ file, p });
+    if (!(p instanceof Error) && p.status === 'ready') held += p.parsed.indicators.length + p.parsed.warnings.length;
+    if (held >= batchRecords) await importBatch();
   }
+  await importBatch();
 }
+
+/** Indicators and warninglist entries importIntelFiles holds at once (about 1 GB at most). */
+const BATCH_RECORDS = 1_000_000;
 
 type Duplicate = Extract<IntelImportResult, { status: 'duplicate' }>;
 

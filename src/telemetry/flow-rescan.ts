@@ -23,9 +23,9 @@ interface Progress {
 }
 
 export interface RescanReport {
-  /** Files scanned again. */
+  /** Files read again. */
   files: number;
-  /** Flows those scans added to their imports. */
+  /** Flows those reads added to their imports. */
   flows: number;
   /** Prefiltered imports whose dropped flows the new indicators could not be matched against, and why. */
   skipped: { importId: number; file: string; reason: string }[];
@@ -33,7 +33,7 @@ export interface RescanReport {
 }
 
 /**
- * Scans the stored prefiltered imports' files again for the lines near `indicators` (about to be
+ * Reads the stored prefiltered imports' files again for the flows near `indicators` (about to be
  * imported) that no stored indicator was near, and adds them to their imports' flows.
  */
 export async function rescanPrefilteredFlows(
@@ -107,7 +107,7 @@ function newNets(indicators: readonly IndicatorRecord[], known: Ipv4Net24Set): I
   return nets.isEmpty() ? undefined : nets;
 }
 
-/** Why a prefiltered import's file cannot be scanned again, if it cannot. */
+/** Why a prefiltered import's file cannot be read again, if it cannot. */
 async function unavailable(imp: PrefilteredImport): Promise<string | undefined> {
   const src = imp.source;
   if (!src) return 'where its file was is not recorded (a Parquet file, or imported by an older botcensus), so it cannot be read again';

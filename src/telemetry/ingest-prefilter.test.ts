@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
-import { importIntelFile } from '../intel/import.js';
+import { importIntelFile, importIntelFiles } from '../intel/import.js';
 import type { DuckDbStore } from '../store/duckdb/index.js';
 import { ingestFile } from './ingest.js';
 
@@ -151,6 +151,22 @@ test('indicators imported later have the prefiltered file scanned again: the sam
   assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
   await full.close();
   await pre.close();
+});
+
+test('intel files imported together have the prefiltered file read once, or once per batch when they hold too many indicators', async () => {
+  const files = [laterIntel('a.txt', ['100.64.3.1']), laterIntel('b.txt', ['100.64.4.1', '100.64.6.1'])];
+  for (const [batch, reads] of [
+    [1_000_000, [[1, 3], undefined]],
+    [1, [[1, 1], [1, 2]]],
+  ] as const) {
+    const store = await storeWithIndicators();
+    await ingestFile(store, flowFile(), { match, prefilter: true });
+    const seen: unknown[] = [];
+    await importIntelFiles(store, files, { match }, (_file, r) => seen.push(r instanceof Error ? r.message : r.status === 'imported' && r.rescan && [r.rescan.files, r.rescan.flows]), batch);
+    assert.deepEqual(seen, reads, `batches of ${batch}`);
+    assert.deepEqual(await flowLines(store), [3, 4, 6, ...NEAR.keys()].sort((x, y) => x - y));
+    await store.close();
+  }
 });
 
 test('a gzipped prefiltered file is read again line by line: the same sightings as storing every flow', async () => {
