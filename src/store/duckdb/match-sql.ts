@@ -16,24 +16,11 @@ export interface MatchScope {
   graceMs: number;
 }
 
-/**
- * Builds the usable-indicator temp tables: for detection, not warninglisted, window widened by
- * grace. They are built again only when what they come from changed (the indicators and the
- * warninglists, both only ever added to, the grace and the scope), so a directory of flow files
- * builds them once, not once per file (about 100 ms for 100k indicators). The key is a temp table
- * beside them: a rolled-back transaction takes both back together.
- */
+/** Builds the usable-indicator temp tables: for detection, not warninglisted, window widened by grace. */
 async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
   const indScope = scope.indicatorImport === undefined ? 'true' : 'i.import_id = $ind';
   const p: Record<string, Param> = { grace: scope.graceMs };
   if (scope.indicatorImport !== undefined) p.ind = scope.indicatorImport;
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ind_key (k VARCHAR)`);
-  const key = await db.one<{ k: string; same: boolean }>(
-    `SELECT k, k IS NOT DISTINCT FROM (SELECT max(k) FROM ind_key) AS same FROM (SELECT concat_ws(':', $scope, $grace,
-       (SELECT count(*) FROM indicators), (SELECT coalesce(max(id), 0) FROM indicators), (SELECT count(*) FROM warnings)) AS k)`,
-    { scope: scope.indicatorImport === undefined ? 'all' : `import ${scope.indicatorImport}`, grace: scope.graceMs },
-  );
-  if (key!.same) return;
   const window = `coalesce(i.first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) AS win_from,
                   coalesce(i.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) AS win_to`;
   await db.run(
@@ -74,8 +61,6 @@ async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
   // Every address indicator, usable or not: a victim that is itself an indicator is no victim.
   await db.run(`CREATE OR REPLACE TEMP TABLE ind_any_ip AS
      SELECT lo, hi, prefix, net_key(lo, prefix) AS key FROM indicators WHERE type IN ('ip', 'cidr', 'ip-port')`);
-  await db.run(`DELETE FROM ind_key`);
-  await db.run(`INSERT INTO ind_key VALUES ($k)`, { k: key!.k });
 }
 
 /**

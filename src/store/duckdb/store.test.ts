@@ -536,35 +536,3 @@ test('owners: the most specific contact wins, and owner scoping counts nothing o
   assert.deepEqual(c.excluded, { warninglisted: 0, outsideConstituency: 0 });
   await store.close();
 });
-
-test('the usable-indicator tables are kept between telemetry imports, and built again when what they come from changes', async () => {
-  const store = await openTestStore();
-  const sighted = async () => (await store.victims({})).map((v) => v.ip).sort();
-  // Valid until 30 June; the grace of a day lets a flow at 30 June 12:00 match.
-  const intel = (value: string) =>
-    store.importIntel({ meta: meta('intel', 'x'), counts: counts(1), warnings: [], indicators: [ind('ip', value, { lastSeen: t('2024-06-30T00:00:00Z') })] }, grace);
-  await intel('203.0.113.10');
-  await ingest(store, [flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z')]);
-  // Nothing changed: the next import reads the same tables (a row put in them stays).
-  await store.db.run(`INSERT INTO ind_ip4_24 VALUES (4242)`);
-  await ingest(store, [flow('192.0.2.2', '203.0.113.10', '2024-06-30T12:00:00Z')]);
-  assert.equal(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ind_ip4_24 WHERE k = 4242`))!.n), 1);
-  assert.deepEqual(await sighted(), ['192.0.2.1', '192.0.2.2']);
-  // A warninglist built them again without grace; the next import must not use those.
-  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings: [{ list: 'x', kind: 'cidr', value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') }] }, grace);
-  await ingest(store, [flow('192.0.2.3', '203.0.113.10', '2024-06-30T12:00:00Z')]);
-  assert.equal(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ind_ip4_24 WHERE k = 4242`))!.n), 0);
-  assert.deepEqual(await sighted(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
-  // New indicators count from the next import on.
-  await intel('198.51.100.20');
-  const noGrace = (records: TelemetryRecord[]) =>
-    store.importTelemetry(meta('telemetry'), async (write) => (await write(records), counts(records.length)), () => undefined, { graceMs: 0 });
-  await noGrace([{ ...flow('192.0.2.4', '198.51.100.20', '2024-06-10T10:00:00Z'), line: 1 }]);
-  assert.deepEqual(await sighted(), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']);
-  // Matched without grace, then warninglisted: the withdrawal (also without grace) must see the new list.
-  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings: [{ list: 'y', kind: 'cidr', value: '198.51.100.0/24', lo: ip('198.51.100.0'), hi: ip('198.51.100.255') }] }, grace);
-  assert.deepEqual(await sighted(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
-  await noGrace([{ ...flow('192.0.2.5', '198.51.100.20', '2024-06-10T10:00:00Z'), line: 1 }]);
-  assert.deepEqual(await sighted(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
-  await store.close();
-});
