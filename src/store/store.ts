@@ -100,6 +100,9 @@ export interface FlowFileSource {
 /** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
 export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: string } | { reader: 'lines'; format: string; tz?: string };
 
+/** A prefiltered import's file: where it was, what it was like, and how to read it again. */
+export type PrefilteredFile = FlowFileSource & { read: FlowFileReader };
+
 /** A telemetry import that stored only the flows near an indicator (ingest --prefilter). */
 export interface PrefilteredImport {
   importId: number;
@@ -109,7 +112,7 @@ export interface PrefilteredImport {
   /** Flow records checked but not stored. */
   prefiltered: number;
   /** Where the file was and how it was read; undefined for a Parquet file (or an import from before this was recorded). */
-  source?: FlowFileSource & { read: FlowFileReader };
+  source?: PrefilteredFile;
 }
 
 /** Where the fields of a flow CSV are, for the fast path where DuckDB reads the file itself. */
@@ -371,7 +374,7 @@ export interface Store {
     feed: TelemetryFeed,
     check: (c: LineCounts) => void,
     match: MatchOptions,
-    prefiltered?: FlowFileSource & { read: FlowFileReader },
+    prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
   /**
    * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
@@ -395,7 +398,7 @@ export interface Store {
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
-    prefiltered?: FlowFileSource & { read: FlowFileReader },
+    prefiltered?: PrefilteredFile,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Every telemetry import that stored only part of its flows (ingest --prefilter), oldest first. */
   prefilteredImports(): Promise<PrefilteredImport[]>;

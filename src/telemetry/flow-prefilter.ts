@@ -35,9 +35,10 @@ export async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
  * being IPv6 or IPv4 in one of the /24s.
  */
 export function flowNear(nets: Ipv4Net24Set, flow: { src: bigint; dst: bigint }): boolean {
-  const near = (a: bigint) => !isV4(a) || nets.has(Number(a - V4_MAPPED_BASE));
-  return near(flow.src) || near(flow.dst);
+  return addressNear(nets, flow.src) || addressNear(nets, flow.dst);
 }
+
+const addressNear = (nets: Ipv4Net24Set, a: bigint) => !isV4(a) || nets.has(Number(a - V4_MAPPED_BASE));
 
 /** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */
 const CHUNK = 32 << 20;

@@ -23,12 +23,11 @@ import type {
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileColumns,
-  FlowFileReader,
-  FlowFileSource,
   FlowTimeKind,
   MatchOptions,
   Owner,
   OwnerRow,
+  PrefilteredFile,
   PrefilteredImport,
   Store,
   TelemetryFeed,
@@ -213,12 +212,12 @@ export class DuckDbStore implements Store {
     feed: TelemetryFeed,
     check: (c: LineCounts) => void,
     match: MatchOptions,
-    prefiltered?: FlowFileSource & { read: FlowFileReader },
+    prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }> {
     const out = await this.db.transaction(async () => {
       const importId = await this.nextId('imports');
       await this.insertImport(importId, meta, {});
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, prefiltered.read);
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
       const appenders = new Map<TelemetryTable, TableAppender>();
       let minTs = Infinity;
       let maxTs = -Infinity;
@@ -274,12 +273,12 @@ export class DuckDbStore implements Store {
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
     match: MatchOptions,
-    prefiltered?: FlowFileSource & { read: FlowFileReader },
+    prefiltered?: PrefilteredFile,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, prefiltered.read);
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
@@ -306,7 +305,8 @@ export class DuckDbStore implements Store {
         for (const r of records) {
           if (r.kind !== 'flow' || r.line === undefined || stored.has(r.line)) continue;
           stored.add(r.line);
-          a.row({ ...r, import_id: importId } as unknown as Record<string, unknown>);
+          (r as { import_id?: number }).import_id = importId;
+          a.row(r as unknown as Record<string, unknown>);
           added++;
           minTs = Math.min(minTs, r.ts);
           maxTs = Math.max(maxTs, r.ts);

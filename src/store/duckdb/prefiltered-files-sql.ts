@@ -1,15 +1,15 @@
 // Where the files of prefiltered imports were and how they were read (table prefiltered_files), so
 // that the indicators imported later can have them read again.
-import type { FlowFileReader, FlowFileSource, PrefilteredImport } from '../store.js';
+import type { FlowFileReader, PrefilteredFile, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
 
-export async function recordPrefilteredFile(db: Db, importId: number, source: FlowFileSource, read: FlowFileReader): Promise<void> {
+export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile): Promise<void> {
   await db.run(`INSERT INTO prefiltered_files VALUES ($imp, $path, $size, $mtime, $reader)`, {
     imp: importId,
-    path: source.path,
-    size: source.size,
-    mtime: source.mtimeMs,
-    reader: JSON.stringify(read),
+    path: file.path,
+    size: file.size,
+    mtime: file.mtimeMs,
+    reader: JSON.stringify(file.read),
   });
 }
 
