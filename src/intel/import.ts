@@ -67,7 +67,8 @@ export async function importIntelFiles(
   let batch: { file: string; p: ReadyIntel | Duplicate | Error }[] = [];
   let held = 0;
   const importBatch = async () => {
-    let rescan = await rescanFor(store, batch.flatMap((b) => (b.p instanceof Error || b.p.status !== 'ready' ? [] : [b.p])), opts);
+    const rescan = await rescanFor(store, batch.flatMap((b) => (b.p instanceof Error || b.p.status !== 'ready' ? [] : [b.p])), opts);
+    let reported = false;
     for (const { file, p } of batch) {
       if (p instanceof Error || p.status !== 'ready') {
         settle(file, p);
@@ -75,7 +76,8 @@ export async function importIntelFiles(
       }
       try {
         const r = await commitIntelFile(store, p, opts, rescan);
-        if (r.status === 'imported') rescan = undefined;
+        if (r.status === 'imported' && reported) delete r.rescan;
+        if (r.status === 'imported') reported = true;
         settle(file, r);
       } catch (err) {
         settle(file, err as Error);
@@ -145,7 +147,7 @@ async function prepareIntelFile(store: Store, file: string, opts: IntelImportOpt
 async function rescanFor(store: Store, ready: ReadyIntel[], opts: IntelImportOptions): Promise<RescanReport | undefined> {
   const indicators = ready.flatMap((r) => r.parsed.indicators);
   if (!indicators.length || opts.rescan === false) return undefined;
-  return rescanPrefilteredFlows(store, indicators, { onProgress: opts.onProgress });
+  return rescanPrefilteredFlows(store, indicators, { onProgress: opts.onProgress, graceMs: opts.match.graceMs });
 }
 
 async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOptions, rescan?: RescanReport): Promise<IntelImportResult> {
@@ -158,6 +160,8 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
     { meta: { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
   );
+  // The files read again for these indicators (with those of the whole batch) now cover them.
+  if (rescan) await store.notePrefilteredCovered(rescan.read, out.importId);
   return {
     status: 'imported',
     file,

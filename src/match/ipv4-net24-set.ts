@@ -33,6 +33,13 @@ export class Ipv4Net24Set {
     return (this.bits[k >>> 3]! & (1 << (k & 7))) !== 0;
   }
 
+  /** Adds every /24 that `other` holds. */
+  add(other: Ipv4Net24Set): void {
+    const a = new Uint32Array(this.bits.buffer);
+    const b = new Uint32Array(other.bits.buffer);
+    for (let i = 0; i < a.length; i++) a[i]! |= b[i]!;
+  }
+
   /** Removes every /24 that `other` holds. */
   remove(other: Ipv4Net24Set): void {
     const a = new Uint32Array(this.bits.buffer);

@@ -325,6 +325,9 @@ export const TABLES: Table[] = [
       c('size', 'BIGINT', true),
       c('mtime_ms', 'DOUBLE', true),
       c('reader', 'JSON', true), // FlowFileReader: the scan and the CSV's layout, or the line reader and its format
+      // The newest import whose indicators the stored flows were read for (PrefilteredFile).
+      // Stores from before this column: filled when opened (migrate.ts).
+      c('covered_through', 'INTEGER'),
     ],
   },
   {

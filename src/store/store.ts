@@ -100,8 +100,23 @@ export interface FlowFileSource {
 /** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
 export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: string } | { reader: 'lines'; format: string; tz?: string };
 
-/** A prefiltered import's file: where it was, what it was like, and how to read it again. */
-export type PrefilteredFile = FlowFileSource & { read: FlowFileReader };
+/**
+ * A prefiltered import's file: where it was, what it was like, how to read it again, and the
+ * indicators its stored flows were read for: those of the imports up to `coveredThrough` (an
+ * import id; 0 for none). A file that could not be read again for later indicators lags behind
+ * them until it can (flow-rescan.ts).
+ */
+export type PrefilteredFile = FlowFileSource & { read: FlowFileReader; coveredThrough: number };
+
+/**
+ * A read of a prefiltered import's file again covers the indicators of the imports after `from`
+ * up to `through` (besides those about to be imported). Those up to `from` were covered before.
+ */
+export interface PrefilteredCover {
+  from: number;
+  through: number;
+  graceMs: number;
+}
 
 /** A telemetry import that stored only the flows near an indicator (ingest --prefilter). */
 export interface PrefilteredImport {
@@ -404,17 +419,26 @@ export interface Store {
   prefilteredImports(): Promise<PrefilteredImport[]>;
   /**
    * Adds the lines a later scan of a prefiltered import's file kept to that import's flows, in one
-   * transaction: lines already stored are left as they are. Returns how many flows were added;
-   * throws when a line does not convert (nothing is added then).
+   * transaction: lines already stored are left as they are. The import's sightings through the
+   * indicators `cover` names past its old cover (imported while the file could not be read) are
+   * matched again over all its flows, and the file is then covered through `cover.through`.
+   * Returns how many flows were added; throws when a line does not convert (nothing changes then).
    */
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number>;
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number>;
   /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed): Promise<number>;
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number>;
+  /** Records that a prefiltered import's file is now at `source` (the same bytes, somewhere else). */
+  movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void>;
+  /** After an intel import: the files read again for its indicators are covered through it. */
+  notePrefilteredCovered(importIds: number[], through: number): Promise<void>;
+  /** The id of the newest import that stored indicators (0 when none has). */
+  lastIndicatorImport(): Promise<number>;
   /**
    * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
-   * what the flow prefilter keeps flows near.
+   * what the flow prefilter keeps flows near. Only those of the imports after `after` and up to
+   * `through`, when given.
    */
-  ipv4IndicatorRanges(): Promise<[number, number][]>;
+  ipv4IndicatorRanges(imports?: { after?: number; through?: number }): Promise<[number, number][]>;
   /**
    * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
    * many data lines the file has: a different row count means a line did not split into the

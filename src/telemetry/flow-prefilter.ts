@@ -6,9 +6,10 @@
 // for the lines near them (flow-rescan.ts).
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCandidateFiles, FlowCsvLayout, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, Store } from '../store/store.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
@@ -23,10 +24,10 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   return checks;
 }
 
-/** The /24s the store's address indicators overlap. */
-export async function indicatorNets(store: Store): Promise<Ipv4Net24Set> {
+/** The /24s the store's address indicators overlap (those of the imports after `after` up to `through`, when given). */
+export async function indicatorNets(store: Store, imports?: { after?: number; through?: number }): Promise<Ipv4Net24Set> {
   const nets = new Ipv4Net24Set();
-  for (const [lo, hi] of await store.ipv4IndicatorRanges()) nets.addRange(lo, hi);
+  for (const [lo, hi] of await store.ipv4IndicatorRanges(imports)) nets.addRange(lo, hi);
   return nets;
 }
 
@@ -39,6 +40,12 @@ export function flowNear(nets: Ipv4Net24Set, flow: { src: bigint; dst: bigint })
 }
 
 const addressNear = (nets: Ipv4Net24Set, a: bigint) => !isV4(a) || nets.has(Number(a - V4_MAPPED_BASE));
+
+/** Where a file is and what it is like now: recorded with a prefiltered import. */
+export async function fileSource(file: string): Promise<FlowFileSource> {
+  const st = await stat(file);
+  return { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs };
+}
 
 /** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */
 const CHUNK = 32 << 20;

@@ -9,12 +9,13 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
 import type { IndicatorRecord } from '../intel/indicator.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import type { FlowCsvLayout, PrefilteredImport, Store } from '../store/store.js';
-import { flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store } from '../store/store.js';
+import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { ingestFormatByName } from './formats.js';
 import { readTelemetry } from './reader.js';
 
@@ -27,6 +28,8 @@ export interface RescanReport {
   files: number;
   /** Flows those reads added to their imports. */
   flows: number;
+  /** The imports whose files were read: covered through the new indicators once these are stored (notePrefilteredCovered). */
+  read: number[];
   /** Prefiltered imports whose dropped flows the new indicators could not be matched against, and why. */
   skipped: { importId: number; file: string; reason: string }[];
   ms: number;
@@ -34,44 +37,78 @@ export interface RescanReport {
 
 /**
  * Reads the stored prefiltered imports' files again for the flows near `indicators` (about to be
- * imported) that no stored indicator was near, and adds them to their imports' flows.
+ * imported; none for a catch-up alone) that no indicator the file was read for was near, and adds
+ * them to their imports' flows. A file that lags behind the stored indicators (it could not be
+ * read for them, or they came with --no-rescan) is read for theirs too, and its import's
+ * sightings through them are matched again.
  */
 export async function rescanPrefilteredFlows(
   store: Store,
   indicators: readonly IndicatorRecord[],
-  opts: Progress = {},
+  opts: Progress & { graceMs: number },
 ): Promise<RescanReport> {
   const t0 = performance.now();
-  const report: RescanReport = { files: 0, flows: 0, skipped: [], ms: 0 };
+  const report: RescanReport = { files: 0, flows: 0, read: [], skipped: [], ms: 0 };
   const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
-  const nets = imports.length ? newNets(indicators, await indicatorNets(store)) : undefined;
-  if (nets)
-    for (const imp of imports) {
-      const why = await unavailable(imp);
-      if (why) {
-        report.skipped.push({ importId: imp.importId, file: imp.file, reason: why });
-        continue;
-      }
-      const { path, read } = imp.source!;
-      try {
-        const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, opts);
-        // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
-        report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, opts).catch(byLine) : byLine());
-        report.files++;
-      } catch (err) {
-        report.skipped.push({ importId: imp.importId, file: imp.file, reason: `reading ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
-      }
+  const through = imports.length ? await store.lastIndicatorImport() : 0;
+  const fresh = imports.length ? detectionNets(indicators) : undefined;
+  // The /24s to read for, per cover (most files share one).
+  const wanted = new Map<number, Ipv4Net24Set | undefined>();
+  for (const imp of imports) {
+    // A Parquet import is not read again: it has no cover of its own.
+    const from = imp.source?.coveredThrough ?? through;
+    if (!wanted.has(from)) wanted.set(from, await netsToRead(store, fresh!, from, through));
+    const nets = wanted.get(from);
+    if (!nets) continue;
+    const why = await unavailable(imp);
+    if (why) {
+      report.skipped.push({ importId: imp.importId, file: imp.file, reason: why });
+      continue;
     }
+    const { path, read } = imp.source!;
+    const cover = { from, through, graceMs: opts.graceMs };
+    try {
+      const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
+      // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
+      report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, cover, opts).catch(byLine) : byLine());
+      report.files++;
+      report.read.push(imp.importId);
+    } catch (err) {
+      report.skipped.push({ importId: imp.importId, file: imp.file, reason: `reading ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
+    }
+  }
   report.ms = performance.now() - t0;
   return report;
 }
 
+/**
+ * The /24s a file covered through import `from` is to be read for: those of the new indicators
+ * and of the indicators stored since `from`, less those of the indicators up to `from` (every
+ * flow near these was stored already). Undefined when there are none.
+ */
+async function netsToRead(store: Store, fresh: Ipv4Net24Set, from: number, through: number): Promise<Ipv4Net24Set | undefined> {
+  const nets = new Ipv4Net24Set();
+  nets.add(fresh);
+  if (from < through) nets.add(await indicatorNets(store, { after: from, through }));
+  if (nets.isEmpty()) return undefined;
+  nets.remove(await indicatorNets(store, { through: from }));
+  return nets.isEmpty() ? undefined : nets;
+}
+
 /** A plain nfdump CSV: the prefilter's scan, with the new /24s only. */
-async function scanAgain(store: Store, importId: number, path: string, layout: FlowCsvLayout, nets: Ipv4Net24Set, opts: Progress): Promise<number> {
+async function scanAgain(
+  store: Store,
+  importId: number,
+  path: string,
+  layout: FlowCsvLayout,
+  nets: Ipv4Net24Set,
+  cover: PrefilteredCover,
+  opts: Progress,
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
   try {
     const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
-    return await store.addPrefilteredFlows(importId, kept, layout);
+    return await store.addPrefilteredFlows(importId, kept, layout, cover);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -84,17 +121,33 @@ async function readAgain(
   path: string,
   read: { format: string; tz?: string },
   nets: Ipv4Net24Set,
+  cover: PrefilteredCover,
   opts: Progress,
 ): Promise<number> {
   const f = ingestFormatByName(read.format);
   if (f.kind !== 'telemetry') throw new Error(`${read.format} is not a telemetry format`);
   return store.addPrefilteredRecords(importId, (write) =>
-    readTelemetry(path, f.format, (records) => write(records.filter((r) => r.kind === 'flow' && flowNear(nets, r))), { tz: read.tz }, { onProgress: opts.onProgress }),
+    readTelemetry(path, f.format, (records) => write(records.filter((r) => r.kind === 'flow' && flowNear(nets, r))), { tz: read.tz }, { onProgress: opts.onProgress }), cover,
   );
 }
 
-/** The /24s the detection address indicators overlap that `known` lacks; undefined when none. */
-function newNets(indicators: readonly IndicatorRecord[], known: Ipv4Net24Set): Ipv4Net24Set | undefined {
+/**
+ * Records that the file of prefiltered import `importId` is now at `path`, once its bytes are
+ * checked to be the imported ones (SHA-256), so that it can be read again there.
+ */
+export async function movePrefilteredImport(store: Store, importId: number, path: string): Promise<void> {
+  const imp = (await store.prefilteredImports()).find((i) => i.importId === importId);
+  if (!imp) throw new BotcensusError('USAGE', `import #${importId} is not a prefiltered flow import (botcensus imports lists them)`);
+  if (!imp.source) throw new BotcensusError('USAGE', `import #${importId} (${imp.file}) cannot be read again: where its file was is not recorded (a Parquet file, or imported by an older botcensus)`);
+  const sha256 = await sha256File(path).catch((err: Error) => {
+    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file: path });
+  });
+  if (sha256 !== imp.sha256) throw new BotcensusError('BAD_INPUT', `not the file of import #${importId} (${imp.file}): its SHA-256 differs`, { file: path });
+  await store.movePrefilteredFile(importId, await fileSource(path));
+}
+
+/** The /24s the detection address indicators among `indicators` overlap. */
+function detectionNets(indicators: readonly IndicatorRecord[]): Ipv4Net24Set {
   const nets = new Ipv4Net24Set();
   for (const r of indicators) {
     if (!r.forDetection || (r.type !== 'ip' && r.type !== 'cidr' && r.type !== 'ip-port')) continue;
@@ -103,8 +156,7 @@ function newNets(indicators: readonly IndicatorRecord[], known: Ipv4Net24Set): I
     const hi = r.hi > V4_MAPPED_LAST ? 0xffffffff : Number(r.hi - V4_MAPPED_BASE);
     nets.addRange(lo, hi);
   }
-  nets.remove(known);
-  return nets.isEmpty() ? undefined : nets;
+  return nets;
 }
 
 /** Why a prefiltered import's file cannot be read again, if it cannot. */

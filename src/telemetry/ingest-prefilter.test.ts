@@ -9,7 +9,9 @@ import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { importIntelFile, importIntelFiles } from '../intel/import.js';
 import type { DuckDbStore } from '../store/duckdb/index.js';
+import { parseIp } from '../core/ip.js';
 import { ingestFile } from './ingest.js';
+import { movePrefilteredImport, rescanPrefilteredFlows } from './flow-rescan.js';
 
 const match = { graceMs: 86_400_000 };
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
@@ -127,7 +129,7 @@ test('indicators imported later have the prefiltered file scanned again: the sam
   const a = await importIntelFile(full, later, { source: 'later', match });
   const b = await importIntelFile(pre, later, { source: 'later', match });
   assert.ok(a.status === 'imported' && b.status === 'imported');
-  assert.deepEqual(a.rescan, { files: 0, flows: 0, skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
+  assert.deepEqual(a.rescan, { files: 0, flows: 0, read: [], skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
   assert.deepEqual([b.rescan!.files, b.rescan!.flows, b.rescan!.skipped], [1, 2, []]);
   // Lines 3 and 7 joined the import, once each (the IPv6 and odd lines the scan keeps again are not doubled).
   assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
@@ -227,8 +229,10 @@ test('a prefiltered file that moved or changed is named, and its dropped flows s
   assert.equal(off.rescan, undefined);
   assert.equal(off.sightings, 0);
 
+  // The two files that can be read are read for off.txt's indicator too (they lag behind it):
+  // lines 4 and 6 join each.
   const r = await intel('on.txt', '100.64.4.1');
-  assert.deepEqual([r.rescan!.files, r.rescan!.flows], [2, 2]);
+  assert.deepEqual([r.rescan!.files, r.rescan!.flows], [2, 4]);
   const reasons = r.rescan!.skipped.map((s) => s.reason);
   assert.equal(reasons.length, 2);
   assert.match(reasons[0]!, /no longer at .*flows\.csv/);
@@ -245,5 +249,109 @@ test('a prefiltered file that moved or changed is named, and its dropped flows s
     { file: touched, first_line: 4 },
     { file: gz, first_line: 4 },
   ]);
+  const caughtUp = await store.db.all<{ file: string; first_line: number }>(
+    `SELECT m.file, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id JOIN imports m ON m.id = s.import_id WHERE i.source = 'off.txt' ORDER BY m.id`,
+  );
+  assert.deepEqual(caughtUp, [
+    { file: touched, first_line: 6 },
+    { file: gz, first_line: 6 },
+  ]);
   await store.close();
+});
+
+const victimFold = (s: DuckDbStore) => s.db.all(`SELECT * FROM victim_fold ORDER BY victim`);
+const coverOf = async (s: DuckDbStore, importId: number) => (await s.prefilteredImports()).find((i) => i.importId === importId)!.source!.coveredThrough;
+
+test('a prefiltered file that lagged behind indicators (imported with --no-rescan) is read for them at the next intel import: the same sightings as storing every flow', async () => {
+  // Line 41 is kept at import (198.51.100.201 is in the CIDR indicator's /24), line 42 is not;
+  // a /16 imported later matches both, for the same victim in the same hour.
+  const file = flowFile([flow('198.51.100.201', '100.66.1.1'), flow('198.51.7.7', '100.66.1.1')]);
+  const { full, pre, p } = await ingestBoth(file);
+  assert.ok(p.status === 'imported' && p.fast);
+  const first = await pre.lastIndicatorImport();
+  assert.equal(await coverOf(pre, p.importId), first);
+
+  const lagging = laterIntel('lagging.txt', ['198.51.0.0/16', '100.64.3.1']);
+  assert.equal((await importIntelFile(full, lagging, { source: 'lagging', match })).status, 'imported');
+  const x = await importIntelFile(pre, lagging, { source: 'lagging', match, rescan: false });
+  assert.ok(x.status === 'imported' && x.rescan === undefined);
+  assert.equal(await coverOf(pre, p.importId), first, '--no-rescan: the file lags behind');
+  const groupOf = (st: DuckDbStore) =>
+    st.db.all<{ events: bigint; first_line: number }>(
+      `SELECT s.events, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id WHERE i.value = '198.51.0.0/16' AND s.victim = $v`,
+      { v: parseIp('100.66.1.1')! },
+    );
+  assert.deepEqual((await groupOf(pre)).map((g) => Number(g.events)), [1], 'only the line kept at import');
+  assert.deepEqual((await groupOf(full)).map((g) => Number(g.events)), [2]);
+
+  // The next intel import reads the file for its own /24s and for those of lagging.txt.
+  const next = laterIntel('next.txt', ['100.64.4.1']);
+  assert.equal((await importIntelFile(full, next, { source: 'next', match })).status, 'imported');
+  const y = await importIntelFile(pre, next, { source: 'next', match });
+  assert.ok(y.status === 'imported');
+  assert.deepEqual([y.rescan!.files, y.rescan!.flows, y.rescan!.read, y.rescan!.skipped], [1, 3, [p.importId], []]);
+  assert.deepEqual(await flowLines(pre), [3, 4, 42, 41, ...NEAR.keys()].sort((a, b) => a - b));
+  // Matched again, the hour's group is one row of two events, as in the store of every flow.
+  assert.deepEqual((await groupOf(pre)).map((g) => [Number(g.events), g.first_line]), [[2, 41]]);
+  assert.deepEqual(await sightingsOf(pre), await sightingsOf(full));
+  assert.deepEqual(await victimFold(pre), await victimFold(full));
+  assert.equal(await coverOf(pre, p.importId), y.importId);
+
+  // Covered now: indicators in /24s it was read for need no read.
+  const z = await importIntelFile(pre, laterIntel('z.txt', ['198.51.9.9', '100.64.3.7']), { source: 'z', match });
+  assert.ok(z.status === 'imported');
+  assert.deepEqual([z.rescan!.files, z.rescan!.flows], [0, 0]);
+  assert.equal(await coverOf(pre, p.importId), y.importId, 'not read: its cover stays');
+  await full.close();
+  await pre.close();
+});
+
+test('a prefiltered file that moved is read again once its new place is given, and catches up with the indicators it missed', async () => {
+  const { renameSync } = await import('node:fs');
+  const file = flowFile();
+  const { full, pre, p } = await ingestBoth(file);
+  assert.ok(p.status === 'imported');
+  renameSync(file, file + '.moved');
+  const later = laterIntel('later.txt', ['100.64.3.1', '100.65.7.0/24']);
+  assert.equal((await importIntelFile(full, later, { source: 'later', match })).status, 'imported');
+  const r = await importIntelFile(pre, later, { source: 'later', match });
+  assert.ok(r.status === 'imported');
+  assert.match(r.rescan!.skipped[0]!.reason, /no longer at/);
+  assert.notDeepEqual(await sightingsOf(pre), await sightingsOf(full));
+
+  // Nothing lags but the moved file, which cannot be read yet: nothing is read.
+  const none = await rescanPrefilteredFlows(pre, [], { graceMs: match.graceMs });
+  assert.deepEqual([none.files, none.skipped.length], [0, 1]);
+  // A file with other bytes is refused, and the recorded place stays.
+  const other = flowFile([flow('100.65.90.2', '100.64.90.1')]);
+  await assert.rejects(movePrefilteredImport(pre, p.importId, other), /not the file of import #\d+ .*SHA-256 differs/);
+  await assert.rejects(movePrefilteredImport(pre, 999, file + '.moved'), /import #999 is not a prefiltered flow import/);
+  assert.equal((await pre.prefilteredImports())[0]!.source!.path, file);
+
+  await movePrefilteredImport(pre, p.importId, file + '.moved');
+  const caught = await rescanPrefilteredFlows(pre, [], { graceMs: match.graceMs });
+  assert.deepEqual([caught.files, caught.flows, caught.skipped], [1, 2, []]);
+  assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((a, b) => a - b));
+  assert.deepEqual(await sightingsOf(pre), await sightingsOf(full));
+  assert.deepEqual(await victimFold(pre), await victimFold(full));
+  assert.equal(await coverOf(pre, p.importId), r.importId);
+  // Again: nothing left to read.
+  const again = await rescanPrefilteredFlows(pre, [], { graceMs: match.graceMs });
+  assert.deepEqual([again.files, again.flows], [0, 0]);
+  await full.close();
+  await pre.close();
+});
+
+test('prefiltered files recorded before their cover count as covered by the indicators stored when the store is opened', async () => {
+  const store = await storeWithIndicators();
+  const p = await ingestFile(store, flowFile(), { match, prefilter: true });
+  assert.ok(p.status === 'imported');
+  const x = await importIntelFile(store, laterIntel('x.txt', ['100.64.3.1']), { source: 'x', match, rescan: false });
+  assert.ok(x.status === 'imported');
+  await store.db.run(`UPDATE prefiltered_files SET covered_through = NULL`);
+  const path = store.db.path;
+  await store.close();
+  const reopened = await openTestStore(path);
+  assert.equal(await coverOf(reopened, p.importId), x.importId);
+  await reopened.close();
 });

@@ -2,11 +2,11 @@
 // check its format, stream it into the store inside one transaction, and match it. Scan files
 // (zgrab2, Shodan, Censys) take the same path into the services table instead; the passive rows of
 // a telemetry file (Server headers, certificates, device reports) become services after it.
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -60,12 +60,15 @@ export type IngestResult =
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
 export async function ingestFile(store: Store, file: string, opts: IngestOptions): Promise<IngestResult> {
-  const nets = opts.prefilter ? await indicatorNets(store) : undefined;
+  // --prefilter keeps the flows near the indicators stored now: the file is covered through the
+  // newest of their imports (PrefilteredFile.coveredThrough).
+  const coveredThrough = opts.prefilter ? await store.lastIndicatorImport() : 0;
+  const nets = opts.prefilter ? await indicatorNets(store, { through: coveredThrough }) : undefined;
   // The prefilter's scan of a plain nfdump CSV starts before the hash is done: the two run side
   // by side (a duplicate file's scan is thrown away).
   const early = nets && !opts.lineByLine ? await startPrefilter(file, opts, nets) : undefined;
   try {
-    return await ingest(store, file, opts, nets, early);
+    return await ingest(store, file, opts, nets && { nets, coveredThrough }, early);
   } finally {
     if (early) {
       await early.scan;
@@ -100,7 +103,13 @@ async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24
   return { layout, source, dir, scan };
 }
 
-async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ipv4Net24Set, early?: EarlyPrefilter): Promise<IngestResult> {
+/** What --prefilter keeps flows near: the /24s of the indicators of the imports up to `coveredThrough`. */
+interface Near {
+  nets: Ipv4Net24Set;
+  coveredThrough: number;
+}
+
+async function ingest(store: Store, file: string, opts: IngestOptions, near?: Near, early?: EarlyPrefilter): Promise<IngestResult> {
   const sha256 = await sha256File(file).catch((err: Error) => {
     throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
@@ -129,11 +138,16 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
   }
   const format = resolved.format;
   // DuckDB reads plain nfdump CSV and Zeek dns.log itself; a file it refuses is read line by line below.
-  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, early);
+  const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, near, early);
   if (fast)
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   // A prefiltered file is recorded with how to read it again (for indicators imported later).
-  const prefiltered = nets && { ...(early?.source ?? (await fileSource(file))), read: { reader: 'lines' as const, format: format.name, tz: opts.tz } };
+  const nets = near?.nets;
+  const prefiltered = near && {
+    ...(early?.source ?? (await fileSource(file))),
+    read: { reader: 'lines' as const, format: format.name, tz: opts.tz },
+    coveredThrough: near.coveredThrough,
+  };
   const out = await store.importTelemetry(
     meta,
     async (write) => {
@@ -154,13 +168,13 @@ async function ingest(store: Store, file: string, opts: IngestOptions, nets?: Ip
  * The DuckDB fast path of the formats that have one, with the scan that checks the file's shape
  * running beside it; undefined when the file is to be read line by line.
  */
-async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, early?: EarlyPrefilter) {
+async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, near?: Near, early?: EarlyPrefilter) {
   // --prefilter: the scan's kept lines, if it could read the file.
   if (format === 'nfdump' && opts.prefilter) {
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
     const read = { reader: 'scan' as const, layout: early!.layout, tz: opts.tz };
-    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, { ...early!.source, read });
+    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, { ...early!.source, read, coveredThrough: near!.coveredThrough });
     return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
   }
   if (format === 'nfdump') {
@@ -186,12 +200,6 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     return out;
   }
   return undefined;
-}
-
-/** Where a file is and what it is like now: recorded with a prefiltered import. */
-async function fileSource(file: string): Promise<FlowFileSource> {
-  const st = await stat(file);
-  return { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs };
 }
 
 /** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */

@@ -1,7 +1,7 @@
 // ingest --prefilter through the command line: what it says it dropped, and what `imports` records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../tmp.js';
 import { cli, cliJson } from './run-cli.js';
@@ -66,4 +66,30 @@ test('several intel files in one command: the prefiltered file is read again onc
     ],
   );
   assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=20 /);
+});
+
+test('imports rescan --move: a prefiltered file that moved is read where it is now, for the indicators it missed', () => {
+  // 5 flows each to the indicator and to 100.64.0.1; 40 to 198.51.100.1.
+  const { dir, db } = prefilteredStore((i) => (i % 10 === 0 ? '203.0.113.10' : i % 10 === 1 ? '100.64.0.1' : '198.51.100.1'));
+  renameSync(join(dir, 'flows.csv'), join(dir, 'moved.csv'));
+  writeFileSync(join(dir, 'later.txt'), '100.64.0.1\n');
+  const missed = cli(['--db', db, 'intel', 'import', join(dir, 'later.txt')]);
+  assert.match(missed.stdout, /0 new sightings\n {2}1 prefiltered import\(s\) not read again/);
+  assert.match(missed.stdout, /botcensus imports rescan --move <id>=<new path>/);
+
+  const wrong = cli(['--db', db, 'imports', 'rescan', '--move', `2=${join(dir, 'later.txt')}`]);
+  assert.notEqual(wrong.status, 0);
+  assert.match(wrong.stderr, /later\.txt.*not the file of import #2 .*SHA-256 differs/);
+  assert.notEqual(cli(['--db', db, 'imports', 'rescan', '--move', 'two=/x']).status, 0);
+
+  const r = cli(['--db', db, 'imports', 'rescan', '--move', `2=${join(dir, 'moved.csv')}`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 prefiltered flow file\(s\) read again: 5 flows near the stored indicators stored/);
+  assert.match(cli(['--db', db, 'imports']).stdout, /records=50 rejected=0 prefiltered=40 /);
+  const victims = cliJson<{ ip: string }[]>(['--db', db, 'victims', '--json']);
+  assert.equal(victims.length, 10, 'the 5 to the first indicator, and the 5 to the one imported while the file was away');
+  // Caught up: nothing more to read.
+  const again = cliJson<{ files: number; flows: number; read: number[]; skipped: unknown[] }>(['--db', db, 'imports', 'rescan', '--json']);
+  assert.deepEqual(again, { ...again, files: 0, flows: 0, read: [], skipped: [] });
+  assert.match(cli(['--db', db, 'imports', 'rescan']).stdout, /nothing to do/);
 });

@@ -100,12 +100,13 @@ export function intelCommand(): Command {
 }
 
 /** What reading the prefiltered flow files again found, and which files it could not read. */
-function reportRescan(r: RescanReport | undefined): void {
+export function reportRescan(r: RescanReport | undefined, indicators = 'the new indicators'): void {
   if (!r || (!r.files && !r.skipped.length)) return;
-  if (r.files) console.log(`  ${r.files} prefiltered flow file(s) read again: ${r.flows} flows near the new indicators stored (${(r.ms / 1000).toFixed(1)} s)`);
+  if (r.files) console.log(`  ${r.files} prefiltered flow file(s) read again: ${r.flows} flows near ${indicators} stored (${(r.ms / 1000).toFixed(1)} s)`);
   if (r.skipped.length) {
-    console.log(`  ${r.skipped.length} prefiltered import(s) not read again: the new indicators were not matched against the flows they dropped`);
+    console.log(`  ${r.skipped.length} prefiltered import(s) not read again: ${indicators} were not matched against the flows they dropped`);
     for (const s of r.skipped.slice(0, 5)) console.log(`    #${s.importId} ${s.file}: ${s.reason}`);
     if (r.skipped.length > 5) console.log(`    ... and ${r.skipped.length - 5} more (--json lists all)`);
+    console.log(`  once a file is back (or: botcensus imports rescan --move <id>=<new path>), botcensus imports rescan, or the next intel import, reads it for them`);
   }
 }

@@ -9,11 +9,17 @@ export type Row = Record<string, unknown>;
 /** Positional ($1, ?) or named ($name) parameters. */
 export type Params = Param[] | Record<string, Param>;
 
-/** BOTCENSUS_DEBUG_SQL=1 prints each statement's duration to stderr, for profiling. */
-const DEBUG_SQL = process.env.BOTCENSUS_DEBUG_SQL === '1';
+/**
+ * BOTCENSUS_DEBUG_SQL=1 prints each statement's duration and start to stderr, for profiling;
+ * BOTCENSUS_DEBUG_SQL=full prints whole statements, one per line, to replay under EXPLAIN ANALYZE.
+ */
+const DEBUG_SQL = process.env.BOTCENSUS_DEBUG_SQL;
 
 function debugSql(sql: string, started: number): void {
-  if (DEBUG_SQL) process.stderr.write(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  if (DEBUG_SQL !== '1' && DEBUG_SQL !== 'full') return;
+  // On one line, so without the -- comments (which would swallow the rest of the statement).
+  const text = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ');
+  process.stderr.write(`[sql ${(performance.now() - started).toFixed(0)} ms] ${DEBUG_SQL === 'full' ? text : text.slice(0, 140)}\n`);
 }
 
 export class Db {

@@ -42,11 +42,11 @@ const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * The IPv4 part (::ffff:0:0/96) of every detection address indicator, as 32-bit lo and hi: what
  * the flow prefilter keeps flows near. Warning-listed ones are kept too: a superset is safe.
  */
-export const ipv4IndicatorRangesSql = `
+export const ipv4IndicatorRangesSql = (importScope = 'true') => `
   SELECT (greatest(lo, ${IPV4_MAPPED}) - ${IPV4_MAPPED})::UBIGINT AS lo,
          (least(hi, ${IPV4_LAST}) - ${IPV4_MAPPED})::UBIGINT AS hi
   FROM indicators
-  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST}`;
+  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND ${importScope}`;
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
@@ -56,7 +56,7 @@ export const ipv4IndicatorRangesSql = `
 export async function dropFlowsFarFromIndicators(db: Db, importId: number): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE prefilter_nets AS
-     SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql})`,
+     SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql()})`,
   );
   const far = (a: string) => `(${a} >> 32 = 65535 AND ${a}_key >> 8 NOT IN (SELECT k FROM prefilter_nets))`;
   // DuckDB answers a DELETE with the count of rows it deleted.

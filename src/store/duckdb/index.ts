@@ -28,6 +28,8 @@ import type {
   Owner,
   OwnerRow,
   PrefilteredFile,
+  FlowFileSource,
+  PrefilteredCover,
   PrefilteredImport,
   Store,
   TelemetryFeed,
@@ -42,11 +44,11 @@ import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
 import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { notePrefilteredAdded, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
+import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
-import { matchSightings, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
+import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
 import { listOwners, replaceOwners } from './owners-sql.js';
@@ -288,12 +290,35 @@ export class DuckDbStore implements Store {
     return prefilteredImports(this.db);
   }
 
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout): Promise<number> {
-    // Matching them is the part of the intel import that follows.
-    return this.db.transaction(() => addFlowCandidates(this.db, importId, kept, layout));
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number> {
+    // Matching them against the new indicators is the part of the intel import that follows.
+    return this.db.transaction(async () => {
+      const added = await addFlowCandidates(this.db, importId, kept, layout);
+      await this.coverPrefiltered(importId, cover);
+      return added;
+    });
   }
 
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed): Promise<number> {
+  /** The flows of an import read again are matched against the indicators it lagged behind; it is covered through `cover.through`. */
+  private async coverPrefiltered(importId: number, cover: PrefilteredCover): Promise<void> {
+    await rematchImportFlows(this.db, importId, { after: cover.from, through: cover.through }, cover.graceMs);
+    await notePrefilteredCovered(this.db, [importId], cover.through);
+  }
+
+  movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void> {
+    return movePrefilteredFile(this.db, importId, source);
+  }
+
+  notePrefilteredCovered(importIds: number[], through: number): Promise<void> {
+    return notePrefilteredCovered(this.db, importIds, through);
+  }
+
+  async lastIndicatorImport(): Promise<number> {
+    const r = await this.db.one<{ id: number | null }>(`SELECT max(import_id) AS id FROM indicators`);
+    return r?.id ?? 0;
+  }
+
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
     return this.db.transaction(async () => {
       // The lines stored already (a prefiltered import keeps about one flow in a hundred).
       const stored = new Set((await this.db.all<{ line: number }>(`SELECT line FROM flows WHERE import_id = $imp`, { imp: importId })).map((r) => r.line));
@@ -318,12 +343,16 @@ export class DuckDbStore implements Store {
         await fillDerived(this.db, table('flows'), importId);
         await notePrefilteredAdded(this.db, importId, added, msDate(minTs), msDate(maxTs));
       }
+      await this.coverPrefiltered(importId, cover);
       return added;
     });
   }
 
-  async ipv4IndicatorRanges(): Promise<[number, number][]> {
-    const rows = await this.db.all<{ lo: number | bigint; hi: number | bigint }>(ipv4IndicatorRangesSql);
+  async ipv4IndicatorRanges(imports: { after?: number; through?: number } = {}): Promise<[number, number][]> {
+    const rows = await this.db.all<{ lo: number | bigint; hi: number | bigint }>(
+      ipv4IndicatorRangesSql('import_id > $after AND import_id <= $through'),
+      { after: imports.after ?? -1, through: imports.through ?? 2 ** 31 - 1 },
+    );
     return rows.map((r) => [Number(r.lo), Number(r.hi)]);
   }
 

@@ -13,14 +13,23 @@ export interface MatchScope {
   tables?: string[];
   /** Match only this intel import's indicators. */
   indicatorImport?: number;
+  /** Match only the indicators of the imports after `after` up to `through`. */
+  indicatorImports?: { after: number; through: number };
   graceMs: number;
 }
 
 /** Builds the usable-indicator temp tables: for detection, not warninglisted, window widened by grace. */
 async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
-  const indScope = scope.indicatorImport === undefined ? 'true' : 'i.import_id = $ind';
   const p: Record<string, Param> = { grace: scope.graceMs };
-  if (scope.indicatorImport !== undefined) p.ind = scope.indicatorImport;
+  let indScope = 'true';
+  if (scope.indicatorImport !== undefined) {
+    indScope = 'i.import_id = $ind';
+    p.ind = scope.indicatorImport;
+  } else if (scope.indicatorImports) {
+    indScope = 'i.import_id > $ind_after AND i.import_id <= $ind_through';
+    p.ind_after = scope.indicatorImports.after;
+    p.ind_through = scope.indicatorImports.through;
+  }
   const window = `coalesce(i.first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) AS win_from,
                   coalesce(i.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) AS win_to`;
   await db.run(
@@ -217,10 +226,26 @@ async function foldVictimsOf(db: Db, where: string, params: Record<string, Param
 }
 
 /** Deletes the sightings `where` selects, and folds their victims again. */
-async function deleteSightings(db: Db, where: string): Promise<void> {
-  await noteFoldVictims(db, where);
-  await db.run(`DELETE FROM sightings WHERE ${where}`);
+async function deleteSightings(db: Db, where: string, params: Record<string, Param> = {}): Promise<void> {
+  await noteFoldVictims(db, where, params);
+  await db.run(`DELETE FROM sightings WHERE ${where}`, params);
   await refoldNoted(db);
+}
+
+/**
+ * A prefiltered import's flows, some of them stored after the indicators of the imports in
+ * (`after`, `through`] were matched: its sightings through those indicators are matched again
+ * over all its flows (deleted first, so that an hour's group is one row, not two).
+ */
+export async function rematchImportFlows(db: Db, importId: number, indicators: { after: number; through: number }, graceMs: number): Promise<void> {
+  if (indicators.through <= indicators.after) return;
+  await db.exclusive(async () => {
+    await deleteSightings(db, 'import_id = $imp AND indicator_id IN (SELECT id FROM indicators WHERE import_id > $after AND import_id <= $through)', {
+      imp: importId,
+      ...indicators,
+    });
+    await matchSightings(db, { telemetryImport: importId, tables: ['flows'], indicatorImports: indicators, graceMs });
+  });
 }
 
 /** After new indicators: sightings whose victim is now known to be an indicator are withdrawn. */

@@ -44,6 +44,9 @@ export async function migrate(db: Db): Promise<void> {
   }
   await dropStalePrimaryKeys(db);
   await unpackAddresses(db);
+  // Prefiltered files recorded before their cover was: botcensus then read them again for every
+  // intel import it could, so they count as covered by the indicators stored now.
+  await db.run(`UPDATE prefiltered_files SET covered_through = (SELECT coalesce(max(import_id), 0) FROM indicators) WHERE covered_through IS NULL`);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
 }
 

@@ -1,15 +1,31 @@
 // Where the files of prefiltered imports were and how they were read (table prefiltered_files), so
 // that the indicators imported later can have them read again.
-import type { FlowFileReader, PrefilteredFile, PrefilteredImport } from '../store.js';
+import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
 
 export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile): Promise<void> {
-  await db.run(`INSERT INTO prefiltered_files VALUES ($imp, $path, $size, $mtime, $reader)`, {
+  await db.run(
+    `INSERT INTO prefiltered_files BY NAME
+     SELECT $imp AS import_id, $path AS path, $size AS size, $mtime AS mtime_ms, $reader AS reader, $covered AS covered_through`,
+    { imp: importId, path: file.path, size: file.size, mtime: file.mtimeMs, reader: JSON.stringify(file.read), covered: file.coveredThrough },
+  );
+}
+
+export async function movePrefilteredFile(db: Db, importId: number, source: FlowFileSource): Promise<void> {
+  await db.run(`UPDATE prefiltered_files SET path = $path, size = $size, mtime_ms = $mtime WHERE import_id = $imp`, {
     imp: importId,
-    path: file.path,
-    size: file.size,
-    mtime: file.mtimeMs,
-    reader: JSON.stringify(file.read),
+    path: source.path,
+    size: source.size,
+    mtime: source.mtimeMs,
+  });
+}
+
+/** Raises the cover of the imports' files (PrefilteredFile.coveredThrough) to `through`. */
+export async function notePrefilteredCovered(db: Db, importIds: number[], through: number): Promise<void> {
+  if (!importIds.length) return;
+  await db.run(`UPDATE prefiltered_files SET covered_through = greatest(covered_through, $through) WHERE list_contains(from_json($ids, '["INTEGER"]'), import_id)`, {
+    through,
+    ids: JSON.stringify(importIds),
   });
 }
 
@@ -23,8 +39,9 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
     size: bigint | null;
     mtime_ms: number | null;
     reader: string | null;
+    covered_through: number | null;
   }>(
-    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.reader
+    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.reader, p.covered_through
      FROM imports i LEFT JOIN prefiltered_files p ON p.import_id = i.id
      WHERE i.kind = 'telemetry' AND i.prefiltered IS NOT NULL ORDER BY i.id`,
   );
@@ -36,7 +53,13 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
     source:
       r.path === null
         ? undefined
-        : { path: r.path, size: Number(r.size), mtimeMs: r.mtime_ms!, read: JSON.parse(r.reader!) as FlowFileReader },
+        : {
+            path: r.path,
+            size: Number(r.size),
+            mtimeMs: r.mtime_ms!,
+            read: JSON.parse(r.reader!) as FlowFileReader,
+            coveredThrough: r.covered_through!,
+          },
   }));
 }
 
