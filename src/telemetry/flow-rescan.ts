@@ -52,13 +52,14 @@ export async function rescanPrefilteredFlows(
   const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
   const through = imports.length ? await store.lastIndicatorImport() : 0;
   const fresh = imports.length ? detectionNets(indicators) : undefined;
-  // The /24s to read for, per cover (most files share one).
-  const wanted = new Map<number, Ipv4Net24Set | undefined>();
-  for (const imp of imports) {
-    // A Parquet import is not read again: it has no cover of its own.
-    const from = imp.source?.coveredThrough ?? through;
-    if (!wanted.has(from)) wanted.set(from, await netsToRead(store, fresh!, from, through));
-    const nets = wanted.get(from);
+  // A Parquet import is not read again: it has no cover of its own.
+  const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
+  // The files sharing a cover (most do) are read for the same /24s, worked out once (2 MiB each).
+  let wanted: { from: number; nets?: Ipv4Net24Set } | undefined;
+  for (const imp of imports.sort((a, b) => coverOf(a) - coverOf(b) || a.importId - b.importId)) {
+    const from = coverOf(imp);
+    if (wanted?.from !== from) wanted = { from, nets: await netsToRead(store, fresh!, from, through) };
+    const nets = wanted.nets;
     if (!nets) continue;
     const why = await unavailable(imp);
     if (why) {
