@@ -160,8 +160,8 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
     { meta: { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
   );
-  // The files read again for these indicators (with those of the whole batch) now cover them.
-  if (rescan) await store.notePrefilteredCovered(rescan.read, out.importId);
+  // The files read again for these indicators (with those of the whole batch), or with nothing to read, now cover them.
+  if (rescan) await store.notePrefilteredCovered(rescan.covered, out.importId);
   return {
     status: 'imported',
     file,

@@ -328,6 +328,10 @@ export const TABLES: Table[] = [
       // The newest import whose indicators the stored flows were read for (PrefilteredFile).
       // Stores from before this column: filled when opened (migrate.ts).
       c('covered_through', 'INTEGER'),
+      // The earliest and latest flow start time in the file, stored or dropped: an intel import
+      // does not read it for indicators whose windows miss this span. NULL: not known (never skipped).
+      c('span_from', 'TIMESTAMP'),
+      c('span_to', 'TIMESTAMP'),
     ],
   },
   {

@@ -87,6 +87,21 @@ export interface FlowCandidateFiles {
   blank: number;
   kept: number;
   chunks: { file: string; firstLine: number }[];
+  /** The earliest and latest flow start time among the lines the scan dropped, in ms. */
+  span?: TimeSpan;
+}
+
+/** Indicators by the import that brought them, and by whether their window meets a time span. */
+export interface IndicatorSelection {
+  after?: number;
+  through?: number;
+  during?: TimeSpan & { graceMs: number };
+}
+
+/** A time range in ms since the epoch, both ends included. */
+export interface TimeSpan {
+  from: number;
+  to: number;
 }
 
 /** Where a flow file was when it was imported, and what it was like then. */
@@ -103,10 +118,18 @@ export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: strin
 /**
  * A prefiltered import's file: where it was, what it was like, how to read it again, and the
  * indicators its stored flows were read for: those of the imports up to `coveredThrough` (an
- * import id; 0 for none). A file that could not be read again for later indicators lags behind
+ * import id; 0 for none), and when its flows start. A file that could not be read again for later indicators lags behind
  * them until it can (flow-rescan.ts).
  */
-export type PrefilteredFile = FlowFileSource & { read: FlowFileReader; coveredThrough: number };
+export type PrefilteredFile = FlowFileSource & {
+  read: FlowFileReader;
+  coveredThrough: number;
+  /**
+   * The start times of the flows it dropped (given at import; the store adds those of the flows it
+   * kept), so that indicators whose windows miss the file need not have it read again.
+   */
+  span?: TimeSpan;
+};
 
 /**
  * A read of a prefiltered import's file again covers the indicators of the imports after `from`
@@ -436,9 +459,9 @@ export interface Store {
   /**
    * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
    * what the flow prefilter keeps flows near. Only those of the imports after `after` and up to
-   * `through`, when given.
+   * `through`, and whose windows (widened by `graceMs`) meet `during`, when given.
    */
-  ipv4IndicatorRanges(imports?: { after?: number; through?: number }): Promise<[number, number][]>;
+  ipv4IndicatorRanges(which?: IndicatorSelection): Promise<[number, number][]>;
   /**
    * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
    * many data lines the file has: a different row count means a line did not split into the

@@ -45,6 +45,12 @@ export interface ChunkResult {
   lines: number;
   blank: number;
   kept: number;
+  /**
+   * The earliest and latest start time among the lines whose time passed its check (every line
+   * dropped): yyyymmddhhmm as packed BCD for a text time, milliseconds for epoch ms (spanOfTimes
+   * reads them). Undefined when none did.
+   */
+  times?: [number, number];
 }
 
 const NL = 10;
@@ -67,6 +73,8 @@ interface ScanExports {
   lines: WebAssembly.Global;
   blank: WebAssembly.Global;
   kept: WebAssembly.Global;
+  tmin: WebAssembly.Global;
+  tmax: WebAssembly.Global;
 }
 
 export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void): ChunkResult {
@@ -134,6 +142,8 @@ export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void)
     closeSync(fd);
     kept.close();
   }
+  const [tmin, tmax] = [wasm.tmin.value as bigint, wasm.tmax.value as bigint];
+  if (tmax >= 0n) result.times = [Number(tmin), Number(tmax)];
   return result;
 }
 

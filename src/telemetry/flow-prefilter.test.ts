@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { nfdumpLayout } from './flow-csv-layout.js';
-import { columnChecks, prefilterFlowCsv } from './flow-prefilter.js';
+import { columnChecks, prefilterFlowCsv, spanOfTimes } from './flow-prefilter.js';
 import { quadOf, scanChunk } from './flow-prefilter-scan.js';
 import { isV4, parseIp, V4_MAPPED_BASE } from '../core/ip.js';
 
@@ -88,14 +88,15 @@ const expected = LINES.flatMap(([text, why], i) => {
 
 const layout = () => nfdumpLayout([HEADER, line('192.0.2.1', '192.0.2.2')])!;
 
-/** Scans `file` in chunks split at `cuts`; the kept lines with file line numbers. */
-function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: string[]; lines: number; blank: number } {
+/** Scans `file` in chunks split at `cuts`; the kept lines with file line numbers, and the start times' span. */
+function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: string[]; lines: number; blank: number; span?: string[] } {
   const bounds = [0, ...cuts, statSync(file).size];
   const dir = tempDir();
   let first = 2;
   let lines = 0;
   let blank = 0;
   const kept: string[] = [];
+  const times: number[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
     const out = join(dir, `k${k}.csv`);
     const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), addresses: [3, 5], bits: nets().buffer, readSize });
@@ -107,9 +108,15 @@ function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: 
     first += r.lines;
     lines += r.lines;
     blank += r.blank;
+    times.push(...(r.times ?? []));
   }
-  return { kept, lines, blank };
+  const span = times.length ? spanOfTimes(Math.min(...times), Math.max(...times), 'text') : undefined;
+  return { kept, lines, blank, span: span && [new Date(span.from).toISOString(), new Date(span.to).toISOString()] };
 }
+
+// The start times of the fixture's lines whose time passes its check: 10:00 on 1 June (with and
+// without seconds, a T, nine fraction digits) up to 23:59:59 on 31 December, to the minute.
+const SPAN = ['2024-06-01T10:00:00.000Z', '2024-12-31T23:59:59.999Z'];
 
 test('the prefilter keeps every line near an indicator, IPv6, or odd in any way, with its line number and plain IPv4 addresses as numbers', () => {
   const f = writeFixture();
@@ -117,6 +124,28 @@ test('the prefilter keeps every line near an indicator, IPv6, or odd in any way,
   assert.deepEqual(whole.kept, expected);
   assert.equal(whole.lines, LINES.length);
   assert.equal(whole.blank, 1);
+  assert.deepEqual(whole.span, SPAN);
+  // Only the lines whose time is good count: a bad one is kept, and DuckDB's load names it or
+  // takes its time into the import's span.
+  const early = join(tempDir(), 'early.csv');
+  writeFileSync(early, [HEADER, line('192.0.2.1', '192.0.2.2', '2024-06-01 25:00:00'), line('192.0.2.1', '192.0.2.2', '2023-01-09 08:07:59.5')].join('\n'));
+  assert.deepEqual(scanInChunks(early, []).span, ['2023-01-09T08:07:00.000Z', '2023-01-09T08:07:59.999Z']);
+  // No good time at all: no span.
+  const none = join(tempDir(), 'none.csv');
+  writeFileSync(none, [HEADER, line('192.0.2.1', '192.0.2.2', '2024-06-01 25:00:00')].join('\n'));
+  assert.equal(scanInChunks(none, []).span, undefined);
+});
+
+test('the span of epoch-millisecond start times is exact', () => {
+  const h = HEADER;
+  const rows = [1717236000123, 1717200000000, 1717239599999].map((ms) => line('192.0.2.1', '192.0.2.2', String(ms)));
+  const f = join(tempDir(), 'epoch.csv');
+  writeFileSync(f, [h, ...rows, line('192.0.2.1', '192.0.2.2', '17172000000000')].join('\n')); // 14 digits: kept, not counted
+  const l = nfdumpLayout([h, rows[0]!])!;
+  assert.equal(l.startKind, 'epoch-ms');
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out: join(tempDir(), 'k.csv'), checks: columnChecks(l), addresses: [3, 5], bits: nets().buffer });
+  assert.deepEqual(r.times, [1717200000000, 1717239599999]);
+  assert.deepEqual(spanOfTimes(r.times![0], r.times![1], 'epoch-ms'), { from: 1717200000000, to: 1717239599999 });
 });
 
 test('split anywhere, and read through a small buffer, the chunks together see each line once', () => {
@@ -126,6 +155,7 @@ test('split anywhere, and read through a small buffer, the chunks together see e
     const r = scanInChunks(f, [cut], 128);
     assert.deepEqual(r.kept, expected, `cut at byte ${cut}`);
     assert.equal(r.lines, LINES.length, `cut at byte ${cut}`);
+    assert.deepEqual(r.span, SPAN, `cut at byte ${cut}`);
   }
   // Three chunks, cuts right after a newline and right before one.
   const text = readFileSync(f, 'latin1');
@@ -142,7 +172,10 @@ test('prefilterFlowCsv shares chunks out to worker threads and numbers them from
   for (let i = 0; i < 100_000; i++) {
     const hit = i % 9973 === 0;
     if (hit) near.push(i + 2);
-    rows.push(line(`192.0.${(i >> 8) & 255}.${i & 255}`, hit ? '203.0.113.7' : `192.0.2.${i & 127}`));
+    // Times over 2 to 29 June, the extremes in the middle of the file.
+    const day = i === 51_234 ? 2 : i === 61_234 ? 29 : 10 + (i % 9);
+    const time = `2024-06-${String(day).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:07.250`;
+    rows.push(line(`192.0.${(i >> 8) & 255}.${i & 255}`, hit ? '203.0.113.7' : `192.0.2.${i & 127}`, time));
   }
   const f = join(tempDir(), 'big.csv');
   writeFileSync(f, rows.join('\n') + '\n');
@@ -151,6 +184,8 @@ test('prefilterFlowCsv shares chunks out to worker threads and numbers them from
   assert.equal(r.chunks.length, Math.ceil(statSync(f).size / (2 << 20)));
   assert.equal(r.lines, 100_000);
   assert.equal(r.kept, near.length);
+  // Line 51,234 is at 2 June 18:54, line 61,234 at 29 June 10:34.
+  assert.deepEqual(r.span, { from: Date.UTC(2024, 5, 2, 18, 54), to: Date.UTC(2024, 5, 29, 10, 34, 59, 999) });
   const got = r.chunks.flatMap((c) =>
     readFileSync(c.file, 'latin1')
       .split('\n')

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, IndicatorSelection, Store, TimeSpan } from '../store/store.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
@@ -24,10 +24,10 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   return checks;
 }
 
-/** The /24s the store's address indicators overlap (those of the imports after `after` up to `through`, when given). */
-export async function indicatorNets(store: Store, imports?: { after?: number; through?: number }): Promise<Ipv4Net24Set> {
+/** The /24s the store's address indicators overlap (those `which` selects, when given). */
+export async function indicatorNets(store: Store, which?: IndicatorSelection): Promise<Ipv4Net24Set> {
   const nets = new Ipv4Net24Set();
-  for (const [lo, hi] of await store.ipv4IndicatorRanges(imports)) nets.addRange(lo, hi);
+  for (const [lo, hi] of await store.ipv4IndicatorRanges(which)) nets.addRange(lo, hi);
   return nets;
 }
 
@@ -117,10 +117,30 @@ export async function prefilterFlowCsv(
     chunks.push({ file: specs[k]!.out, firstLine: line });
     line += r.lines;
   }
+  const times = results.flatMap((r) => r.times ?? []);
   return {
     lines: results.reduce((n, r) => n + r.lines, 0),
     blank: results.reduce((n, r) => n + r.blank, 0),
     kept: results.reduce((n, r) => n + r.kept, 0),
     chunks,
+    span: times.length ? spanOfTimes(Math.min(...times), Math.max(...times), layout.startKind) : undefined,
   };
+}
+
+/** The scan's earliest and latest start time (ChunkResult.times) as a span in ms: a text time's to the minute. */
+export function spanOfTimes(min: number, max: number, kind: FlowCsvLayout['startKind']): TimeSpan | undefined {
+  if (kind === 'epoch-ms') return { from: min, to: max };
+  if (kind !== 'text') return undefined;
+  // yyyymmddhhmm as packed BCD: byte k (from the lowest) holds minutes, hours, day, month, then the year's two halves.
+  const ms = (key: number) => {
+    const byte = (k: number) => {
+      const b = Math.floor(key / 2 ** (8 * k)) % 256;
+      return (b >> 4) * 10 + (b & 15);
+    };
+    const d = new Date(0);
+    d.setUTCFullYear(byte(5) * 100 + byte(4), byte(3) - 1, byte(2));
+    d.setUTCHours(byte(1), byte(0));
+    return d.getTime();
+  };
+  return { from: ms(min), to: ms(max) + 60_000 - 1 };
 }

@@ -17,6 +17,16 @@
   (global $lines (export "lines") (mut i32) (i32.const 0))
   (global $blank (export "blank") (mut i32) (i32.const 0))
   (global $kept (export "kept") (mut i32) (i32.const 0))
+  ;; The earliest and latest start time of the lines whose time passed its check, over every call
+  ;; until the caller resets them: yyyymmddhhmm as packed BCD for a text time (see $textTimeEnd),
+  ;; milliseconds for epoch ms.
+  (global $tmin (export "tmin") (mut i64) (i64.const 0x7fffffffffffffff))
+  (global $tmax (export "tmax") (mut i64) (i64.const -1))
+
+  ;; Takes a start time (a key as above) into the span.
+  (func $seen (param $t i64)
+    (if (i64.lt_s (local.get $t) (global.get $tmin)) (then (global.set $tmin (local.get $t))))
+    (if (i64.gt_s (local.get $t) (global.get $tmax)) (then (global.set $tmax (local.get $t)))))
 
   ;; Two decimal digits at p as a number, or 1000 when either is not a digit.
   (func $two (param $p i32) (result i32)
@@ -40,6 +50,17 @@
           (local.set $p (i32.add (local.get $p) (i32.const 16)))
           (br $block))))
     (i32.add (local.get $p) (i32.ctz (local.get $m))))
+
+  ;; The value of the digits in [p, e).
+  (func $digitsValue (param $p i32) (param $e i32) (result i64)
+    (local $v i64)
+    (block $done
+      (loop $digit
+        (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+        (local.set $v (i64.add (i64.mul (local.get $v) (i64.const 10)) (i64.extend_i32_u (i32.sub (i32.load8_u (local.get $p)) (i32.const 48)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $digit)))
+    (local.get $v))
 
   ;; Where a field ends: the first ',', '\n' or '\r' from p, 16 bytes at a time.
   (func $fieldEnd (param $p i32) (result i32)
@@ -120,6 +141,15 @@
       (then (return (i32.const -1))))
     (if (i32.gt_u (i32.add (i32.mul (i8x16.extract_lane_u 14 (local.get $d)) (i32.const 10)) (i8x16.extract_lane_u 15 (local.get $d))) (i32.const 59))
       (then (return (i32.const -1))))
+    ;; Into the span, to the minute: the twelve digits as packed BCD, yyyymmddhhmm in the low six
+    ;; bytes of an i64 (the year's first two digits highest), so the numbers order as the times.
+    (call $seen
+      (i64x2.extract_lane 0
+        (v128.or
+          (i8x16.shl
+            (i8x16.shuffle 14 11 8 5 2 0 16 16 16 16 16 16 16 16 16 16 (local.get $d) (v128.const i64x2 0 0))
+            (i32.const 4))
+          (i8x16.shuffle 15 12 9 6 3 1 16 16 16 16 16 16 16 16 16 16 (local.get $d) (v128.const i64x2 0 0)))))
     (local.set $p (i32.add (local.get $p) (i32.const 16)))
     (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)) (then (return (local.get $p))))
     (if (i32.gt_u (call $two (i32.add (local.get $p) (i32.const 1))) (i32.const 59)) (then (return (i32.const -1))))
@@ -156,7 +186,8 @@
             (br $checked)))
         ;; 4: epoch milliseconds, 12 or 13 digits
         (local.set $e (call $digitsEnd (local.get $p)))
-        (if (i32.gt_u (i32.sub (i32.sub (local.get $e) (local.get $p)) (i32.const 12)) (i32.const 1)) (then (return (i32.const -1)))))
+        (if (i32.gt_u (i32.sub (i32.sub (local.get $e) (local.get $p)) (i32.const 12)) (i32.const 1)) (then (return (i32.const -1))))
+        (call $seen (call $digitsValue (local.get $p) (local.get $e))))
       ;; The field must end at a terminator.
       (local.set $c (i32.load8_u (local.get $e)))
       (local.set $col (i32.add (local.get $col) (i32.const 1)))

@@ -14,7 +14,7 @@ import { sha256File } from '../core/hash.js';
 import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
 import type { IndicatorRecord } from '../intel/indicator.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store } from '../store/store.js';
+import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../store/store.js';
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { ingestFormatByName } from './formats.js';
 import { readTelemetry } from './reader.js';
@@ -28,8 +28,12 @@ export interface RescanReport {
   files: number;
   /** Flows those reads added to their imports. */
   flows: number;
-  /** The imports whose files were read: covered through the new indicators once these are stored (notePrefilteredCovered). */
-  read: number[];
+  /**
+   * The imports whose stored flows now hold every flow near the indicators, read again or with
+   * nothing to read for (no new /24, or no window meeting the file's span): covered through the
+   * new indicators once these are stored (notePrefilteredCovered).
+   */
+  covered: number[];
   /** Prefiltered imports whose dropped flows the new indicators could not be matched against, and why. */
   skipped: { importId: number; file: string; reason: string }[];
   ms: number;
@@ -48,19 +52,25 @@ export async function rescanPrefilteredFlows(
   opts: Progress & { graceMs: number },
 ): Promise<RescanReport> {
   const t0 = performance.now();
-  const report: RescanReport = { files: 0, flows: 0, read: [], skipped: [], ms: 0 };
+  const report: RescanReport = { files: 0, flows: 0, covered: [], skipped: [], ms: 0 };
   const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
   const through = imports.length ? await store.lastIndicatorImport() : 0;
-  const fresh = imports.length ? detectionNets(indicators) : undefined;
   // A Parquet import is not read again: it has no cover of its own.
   const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
-  // The files sharing a cover (most do) are read for the same /24s, worked out once (2 MiB each).
-  let wanted: { from: number; nets?: Ipv4Net24Set } | undefined;
+  // The /24s of the indicators a file was read for: the same for the files sharing a cover (most
+  // do), worked out once (2 MiB each).
+  let known: { from: number; nets: Ipv4Net24Set } | undefined;
+  const upToDate: number[] = [];
   for (const imp of imports.sort((a, b) => coverOf(a) - coverOf(b) || a.importId - b.importId)) {
     const from = coverOf(imp);
-    if (wanted?.from !== from) wanted = { from, nets: await netsToRead(store, fresh!, from, through) };
-    const nets = wanted.nets;
-    if (!nets) continue;
+    if (known?.from !== from) known = { from, nets: await indicatorNets(store, { through: from }) };
+    const during = imp.source?.span && { ...imp.source.span, graceMs: opts.graceMs };
+    const nets = await netsToRead(store, indicators, { from, through, during }, known.nets);
+    if (!nets) {
+      // Every flow near the indicators it missed (if any) is stored, or none is in their windows.
+      upToDate.push(imp.importId);
+      continue;
+    }
     const why = await unavailable(imp);
     if (why) {
       report.skipped.push({ importId: imp.importId, file: imp.file, reason: why });
@@ -73,26 +83,33 @@ export async function rescanPrefilteredFlows(
       // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
       report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, cover, opts).catch(byLine) : byLine());
       report.files++;
-      report.read.push(imp.importId);
+      report.covered.push(imp.importId);
     } catch (err) {
       report.skipped.push({ importId: imp.importId, file: imp.file, reason: `reading ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
     }
   }
+  await store.notePrefilteredCovered(upToDate, through);
+  report.covered.push(...upToDate);
   report.ms = performance.now() - t0;
   return report;
 }
 
 /**
  * The /24s a file covered through import `from` is to be read for: those of the new indicators
- * and of the indicators stored since `from`, less those of the indicators up to `from` (every
- * flow near these was stored already). Undefined when there are none.
+ * and of the indicators stored since `from` (up to `through`) whose windows meet the file's span,
+ * less those `known` holds (every flow near these was stored already). Undefined when there are none.
  */
-async function netsToRead(store: Store, fresh: Ipv4Net24Set, from: number, through: number): Promise<Ipv4Net24Set | undefined> {
-  const nets = new Ipv4Net24Set();
-  nets.add(fresh);
-  if (from < through) nets.add(await indicatorNets(store, { after: from, through }));
+async function netsToRead(
+  store: Store,
+  indicators: readonly IndicatorRecord[],
+  which: { from: number; through: number; during?: TimeSpan & { graceMs: number } },
+  known: Ipv4Net24Set,
+): Promise<Ipv4Net24Set | undefined> {
+  const { from, through, during } = which;
+  const nets = detectionNets(indicators, during);
+  if (from < through) nets.add(await indicatorNets(store, { after: from, through, during }));
   if (nets.isEmpty()) return undefined;
-  nets.remove(await indicatorNets(store, { through: from }));
+  nets.remove(known);
   return nets.isEmpty() ? undefined : nets;
 }
 
@@ -147,11 +164,15 @@ export async function movePrefilteredImport(store: Store, importId: number, path
   await store.movePrefilteredFile(importId, await fileSource(path));
 }
 
-/** The /24s the detection address indicators among `indicators` overlap. */
-function detectionNets(indicators: readonly IndicatorRecord[]): Ipv4Net24Set {
+/**
+ * The /24s the detection address indicators among `indicators` overlap; with `during`, only of
+ * those whose windows (widened by its grace, as matching widens them) meet its span.
+ */
+function detectionNets(indicators: readonly IndicatorRecord[], during?: TimeSpan & { graceMs: number }): Ipv4Net24Set {
   const nets = new Ipv4Net24Set();
   for (const r of indicators) {
     if (!r.forDetection || (r.type !== 'ip' && r.type !== 'cidr' && r.type !== 'ip-port')) continue;
+    if (during && ((r.firstSeen ?? -Infinity) - during.graceMs > during.to || (r.lastSeen ?? Infinity) + during.graceMs < during.from)) continue;
     if (r.lo === undefined || r.hi === undefined || r.hi < V4_MAPPED_BASE || r.lo > V4_MAPPED_LAST) continue;
     const lo = r.lo < V4_MAPPED_BASE ? 0 : Number(r.lo - V4_MAPPED_BASE);
     const hi = r.hi > V4_MAPPED_LAST ? 0xffffffff : Number(r.hi - V4_MAPPED_BASE);

@@ -129,7 +129,7 @@ test('indicators imported later have the prefiltered file scanned again: the sam
   const a = await importIntelFile(full, later, { source: 'later', match });
   const b = await importIntelFile(pre, later, { source: 'later', match });
   assert.ok(a.status === 'imported' && b.status === 'imported');
-  assert.deepEqual(a.rescan, { files: 0, flows: 0, read: [], skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
+  assert.deepEqual(a.rescan, { files: 0, flows: 0, covered: [], skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
   assert.deepEqual([b.rescan!.files, b.rescan!.flows, b.rescan!.skipped], [1, 2, []]);
   // Lines 3 and 7 joined the import, once each (the IPv6 and odd lines the scan keeps again are not doubled).
   assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
@@ -289,7 +289,7 @@ test('a prefiltered file that lagged behind indicators (imported with --no-resca
   assert.equal((await importIntelFile(full, next, { source: 'next', match })).status, 'imported');
   const y = await importIntelFile(pre, next, { source: 'next', match });
   assert.ok(y.status === 'imported');
-  assert.deepEqual([y.rescan!.files, y.rescan!.flows, y.rescan!.read, y.rescan!.skipped], [1, 3, [p.importId], []]);
+  assert.deepEqual([y.rescan!.files, y.rescan!.flows, y.rescan!.covered, y.rescan!.skipped], [1, 3, [p.importId], []]);
   assert.deepEqual(await flowLines(pre), [3, 4, 42, 41, ...NEAR.keys()].sort((a, b) => a - b));
   // Matched again, the hour's group is one row of two events, as in the store of every flow.
   assert.deepEqual((await groupOf(pre)).map((g) => [Number(g.events), g.first_line]), [[2, 41]]);
@@ -300,8 +300,8 @@ test('a prefiltered file that lagged behind indicators (imported with --no-resca
   // Covered now: indicators in /24s it was read for need no read.
   const z = await importIntelFile(pre, laterIntel('z.txt', ['198.51.9.9', '100.64.3.7']), { source: 'z', match });
   assert.ok(z.status === 'imported');
-  assert.deepEqual([z.rescan!.files, z.rescan!.flows], [0, 0]);
-  assert.equal(await coverOf(pre, p.importId), y.importId, 'not read: its cover stays');
+  assert.deepEqual([z.rescan!.files, z.rescan!.flows, z.rescan!.covered], [0, 0, [p.importId]]);
+  assert.equal(await coverOf(pre, p.importId), z.importId, 'nothing to read for them: covered through them');
   await full.close();
   await pre.close();
 });
@@ -342,16 +342,92 @@ test('a prefiltered file that moved is read again once its new place is given, a
   await pre.close();
 });
 
-test('prefiltered files recorded before their cover count as covered by the indicators stored when the store is opened', async () => {
+test('prefiltered files recorded before their cover and span count as covered by the indicators stored when the store is opened, and are read for any window', async () => {
   const store = await storeWithIndicators();
   const p = await ingestFile(store, flowFile(), { match, prefilter: true });
   assert.ok(p.status === 'imported');
   const x = await importIntelFile(store, laterIntel('x.txt', ['100.64.3.1']), { source: 'x', match, rescan: false });
   assert.ok(x.status === 'imported');
-  await store.db.run(`UPDATE prefiltered_files SET covered_through = NULL`);
+  await store.db.run(`UPDATE prefiltered_files SET covered_through = NULL, span_from = NULL, span_to = NULL`);
   const path = store.db.path;
   await store.close();
   const reopened = await openTestStore(path);
   assert.equal(await coverOf(reopened, p.importId), x.importId);
+  // Their span is not known: they are read for indicators of any window.
+  assert.equal((await reopened.prefilteredImports())[0]!.source!.span, undefined);
+  const july = await importIntelFile(reopened, stixIntel('july.json', ['100.64.6.1'], '2024-07-01T00:00:00Z'), { source: 'july', match });
+  assert.ok(july.status === 'imported');
+  assert.deepEqual([july.rescan!.files, july.rescan!.flows], [1, 1]);
   await reopened.close();
+});
+
+/** A STIX bundle of one indicator per address, valid over [from, until). */
+const stixIntel = (name: string, ips: string[], from: string, until?: string) => {
+  const f = join(tempDir(), name);
+  const objects = ips.map((ip, i) => ({
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    pattern: `[ipv4-addr:value = '${ip}']`,
+    pattern_type: 'stix',
+    valid_from: from,
+    ...(until ? { valid_until: until } : {}),
+  }));
+  writeFileSync(f, JSON.stringify({ type: 'bundle', id: 'bundle--00000000-0000-4000-8000-000000000000', objects }));
+  return f;
+};
+
+test('a prefiltered file is not read again for indicators whose windows miss its flows, and counts as covered through them', async () => {
+  // Every line starts at 10:00 on 1 June 2024 (the dropped ones too: the scan's span).
+  const { full, pre, p } = await ingestBoth(flowFile());
+  assert.ok(p.status === 'imported' && p.fast);
+  const span = (await pre.prefilteredImports())[0]!.source!.span;
+  assert.deepEqual(span, { from: Date.UTC(2024, 5, 1, 10), to: Date.UTC(2024, 5, 1, 10, 0, 59, 999) });
+  const both = async (file: string, opts: { rescan?: boolean } = {}) => {
+    const a = await importIntelFile(full, file, { source: file, match });
+    const b = await importIntelFile(pre, file, { source: file, match, ...opts });
+    assert.ok(a.status === 'imported' && b.status === 'imported');
+    return b;
+  };
+  // Valid from July on (a day's grace: from 30 June): no flow of the file can match.
+  const july = await both(stixIntel('july.json', ['100.64.3.1'], '2024-07-01T00:00:00Z'));
+  assert.deepEqual([july.rescan!.files, july.rescan!.covered], [0, [p.importId]]);
+  assert.equal(await coverOf(pre, p.importId), july.importId);
+  // Valid for half an hour before the flows: within the grace, so the file is read.
+  const morning = await both(stixIntel('morning.json', ['100.64.4.1'], '2024-06-01T09:00:00Z', '2024-06-01T09:30:00Z'));
+  assert.deepEqual([morning.rescan!.files, morning.rescan!.flows], [1, 1]);
+  // Indicators the file lags behind are chosen by window too (in SQL): an old one, imported with
+  // --no-rescan, is not read for; a later one that matches is.
+  const old = await both(stixIntel('old.json', ['100.64.6.1'], '2023-01-01T00:00:00Z', '2023-02-01T00:00:00Z'), { rescan: false });
+  assert.equal(old.rescan, undefined);
+  const none = await both(laterIntel('known.txt', ['203.0.113.12']));
+  assert.deepEqual([none.rescan!.files, none.rescan!.covered], [0, [p.importId]], 'the lagging indicator is out of its window: nothing to read');
+  // A catch-up alone does the same: nothing to read for a lagging indicator out of its window,
+  // and the file is covered through it.
+  const old2 = await both(stixIntel('old2.json', ['100.64.9.1'], '2023-01-01T00:00:00Z', '2023-02-01T00:00:00Z'), { rescan: false });
+  assert.equal(await coverOf(pre, p.importId), none.importId);
+  const caught = await rescanPrefilteredFlows(pre, [], { graceMs: match.graceMs });
+  assert.deepEqual([caught.files, caught.covered], [0, [p.importId]]);
+  assert.equal(await coverOf(pre, p.importId), old2.importId);
+  const late = await both(stixIntel('late.json', ['100.64.7.1'], '2024-05-01T00:00:00Z'), { rescan: false });
+  assert.equal(late.rescan, undefined);
+  const next = await both(laterIntel('next.txt', ['100.64.8.1']));
+  assert.deepEqual([next.rescan!.files, next.rescan!.flows], [1, 2], 'lines 7 and 8: the lagging indicator in its window, and the new one');
+  assert.deepEqual(await flowLines(pre), [4, 7, 8, ...NEAR.keys()].sort((a, b) => a - b));
+  assert.deepEqual(await sightingsOf(pre), await sightingsOf(full));
+  assert.deepEqual(await victimFold(pre), await victimFold(full));
+  await full.close();
+  await pre.close();
+});
+
+test('the line reader records the span of the flows it dropped, with those it stored', async () => {
+  const gz = join(tempDir(), 'flows.csv.gz');
+  const text = readFileSync(flowFile([flow('100.65.90.2', '100.64.90.1', 443, '2024-05-30 23:15:00.000'), flow('192.0.2.1', '203.0.113.10', 443, '2024-06-03 01:00:00.000')]));
+  writeFileSync(gz, gzipSync(text));
+  const store = await storeWithIndicators();
+  const p = await ingestFile(store, gz, { match, prefilter: true });
+  assert.ok(p.status === 'imported' && !p.fast);
+  // The earliest line was dropped, the latest stored.
+  assert.deepEqual((await store.prefilteredImports())[0]!.source!.span, { from: Date.UTC(2024, 4, 30, 23, 15), to: Date.UTC(2024, 5, 3, 1) });
+  await store.close();
 });

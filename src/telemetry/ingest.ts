@@ -13,7 +13,7 @@ import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readTelemetry } from './reader.js';
@@ -143,7 +143,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
   // A prefiltered file is recorded with how to read it again (for indicators imported later).
   const nets = near?.nets;
-  const prefiltered = near && {
+  const prefiltered: PrefilteredFile | undefined = near && {
     ...(early?.source ?? (await fileSource(file))),
     read: { reader: 'lines' as const, format: format.name, tz: opts.tz },
     coveredThrough: near.coveredThrough,
@@ -151,9 +151,11 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
   const out = await store.importTelemetry(
     meta,
     async (write) => {
-      const dropped = { n: 0 };
+      const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
       const onBatch = nets ? (records: TelemetryRecord[]) => write(keepNear(nets, records, dropped)) : write;
       const counts = await readTelemetry(file, format, onBatch, { tz: opts.tz }, { onProgress: opts.onProgress });
+      // The store records the file once its flows are read: with the start times of those dropped.
+      if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
       return nets ? { ...counts, prefiltered: dropped.n } : counts;
     },
     check,
@@ -174,7 +176,12 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
     const read = { reader: 'scan' as const, layout: early!.layout, tz: opts.tz };
-    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, { ...early!.source, read, coveredThrough: near!.coveredThrough });
+    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, {
+      ...early!.source,
+      read,
+      coveredThrough: near!.coveredThrough,
+      span: scanned.kept.span,
+    });
     return out && { ...out, timings: out.timings && { ...out.timings, scanMs: scanned.ms } };
   }
   if (format === 'nfdump') {
@@ -202,11 +209,22 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
   return undefined;
 }
 
+/** The flows a prefiltered import did not store: how many, and their earliest and latest start. */
+interface Dropped {
+  n: number;
+  from: number;
+  to: number;
+}
+
 /** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */
-function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: { n: number }): TelemetryRecord[] {
-  const kept = records.filter((r) => r.kind !== 'flow' || flowNear(nets, r));
-  dropped.n += records.length - kept.length;
-  return kept;
+function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: Dropped): TelemetryRecord[] {
+  return records.filter((r) => {
+    if (r.kind !== 'flow' || flowNear(nets, r)) return true;
+    dropped.n++;
+    if (r.ts < dropped.from) dropped.from = r.ts;
+    if (r.ts > dropped.to) dropped.to = r.ts;
+    return false;
+  });
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */

@@ -29,6 +29,7 @@ import type {
   OwnerRow,
   PrefilteredFile,
   FlowFileSource,
+  IndicatorSelection,
   PrefilteredCover,
   PrefilteredImport,
   Store,
@@ -219,7 +220,6 @@ export class DuckDbStore implements Store {
     const out = await this.db.transaction(async () => {
       const importId = await this.nextId('imports');
       await this.insertImport(importId, meta, {});
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
       const appenders = new Map<TelemetryTable, TableAppender>();
       let minTs = Infinity;
       let maxTs = -Infinity;
@@ -245,6 +245,8 @@ export class DuckDbStore implements Store {
       for (const t of appenders.keys()) await fillDerived(this.db, table(t), importId);
       check(counts);
       await recordImportCounts(this.db, importId, counts, msDate(minTs), msDate(maxTs));
+      // After the feed: the file's span takes in the flows it stored, and those it dropped.
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
       const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
@@ -348,10 +350,20 @@ export class DuckDbStore implements Store {
     });
   }
 
-  async ipv4IndicatorRanges(imports: { after?: number; through?: number } = {}): Promise<[number, number][]> {
+  async ipv4IndicatorRanges(which: IndicatorSelection = {}): Promise<[number, number][]> {
     const rows = await this.db.all<{ lo: number | bigint; hi: number | bigint }>(
-      ipv4IndicatorRangesSql('import_id > $after AND import_id <= $through'),
-      { after: imports.after ?? -1, through: imports.through ?? 2 ** 31 - 1 },
+      ipv4IndicatorRangesSql(
+        `import_id > $after AND import_id <= $through AND ($to IS NULL OR (
+           coalesce(first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) <= epoch_ms($to::BIGINT)
+           AND coalesce(last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) >= epoch_ms($from::BIGINT)))`,
+      ),
+      {
+        after: which.after ?? -1,
+        through: which.through ?? 2 ** 31 - 1,
+        from: which.during?.from ?? null,
+        to: which.during?.to ?? null,
+        grace: which.during?.graceMs ?? 0,
+      },
     );
     return rows.map((r) => [Number(r.lo), Number(r.hi)]);
   }

@@ -3,11 +3,23 @@
 import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
 
+/** Records a prefiltered import's file, after its flows are stored: its span takes them in. */
 export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile): Promise<void> {
   await db.run(
     `INSERT INTO prefiltered_files BY NAME
-     SELECT $imp AS import_id, $path AS path, $size AS size, $mtime AS mtime_ms, $reader AS reader, $covered AS covered_through`,
-    { imp: importId, path: file.path, size: file.size, mtime: file.mtimeMs, reader: JSON.stringify(file.read), covered: file.coveredThrough },
+     SELECT $imp AS import_id, $path AS path, $size AS size, $mtime AS mtime_ms, $reader AS reader, $covered AS covered_through,
+            least(epoch_ms($from::BIGINT), min(ts)) AS span_from, greatest(epoch_ms($to::BIGINT), max(ts)) AS span_to
+     FROM flows WHERE import_id = $imp`,
+    {
+      imp: importId,
+      path: file.path,
+      size: file.size,
+      mtime: file.mtimeMs,
+      reader: JSON.stringify(file.read),
+      covered: file.coveredThrough,
+      from: file.span?.from ?? null,
+      to: file.span?.to ?? null,
+    },
   );
 }
 
@@ -40,8 +52,11 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
     mtime_ms: number | null;
     reader: string | null;
     covered_through: number | null;
+    span_from: bigint | null;
+    span_to: bigint | null;
   }>(
-    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.reader, p.covered_through
+    `SELECT i.id, i.file, i.sha256, i.prefiltered, p.path, p.size, p.mtime_ms, p.reader, p.covered_through,
+            epoch_ms(p.span_from) AS span_from, epoch_ms(p.span_to) AS span_to
      FROM imports i LEFT JOIN prefiltered_files p ON p.import_id = i.id
      WHERE i.kind = 'telemetry' AND i.prefiltered IS NOT NULL ORDER BY i.id`,
   );
@@ -59,6 +74,7 @@ export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
             mtimeMs: r.mtime_ms!,
             read: JSON.parse(r.reader!) as FlowFileReader,
             coveredThrough: r.covered_through!,
+            span: r.span_from === null || r.span_to === null ? undefined : { from: Number(r.span_from), to: Number(r.span_to) },
           },
   }));
 }
