@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N] [--seed S] [--dir PATH] [--json] [--keep]
+// npm run bench [-- --rows N] [--seed S] [--dir PATH] [--repeats N] [--json] [--keep]
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ const o = new Command('bench')
   .option('--grep-slice <n>', 'rows grep reads (scaled)', '2000000')
   .option('--memory-limit <size>', "DuckDB's memory limit", '1GB')
   .option('--api-rows <n>', "flow rows of the API benchmark's botnet store (about one sighting each; 0 skips it)", '8500000')
+  .option('--repeats <n>', "more runs of DuckDB's count and of --prefilter end to end, in turns (their medians are judged)", '4')
   .option('--json', 'print the report as JSON')
   .option('--keep', 'keep the generated files')
   .parse()
@@ -26,6 +27,7 @@ const report = await runBench({
   grepSlice: Number(o.grepSlice),
   memoryLimit: o.memoryLimit,
   apiRows: Number(o.apiRows),
+  repeats: Number(o.repeats),
   log: (l) => process.stderr.write(l + '\n'),
 });
 process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderBench(report) + '\n');

@@ -10,6 +10,7 @@ import { tempDir } from '../../test/tmp.js';
 import { importIntelFile, importIntelFiles } from '../intel/import.js';
 import type { DuckDbStore } from '../store/duckdb/index.js';
 import { parseIp } from '../core/ip.js';
+import { sha256File } from '../core/hash.js';
 import { ingestFile } from './ingest.js';
 import { movePrefilteredImport, rescanPrefilteredFlows } from './flow-rescan.js';
 
@@ -77,8 +78,10 @@ test('--prefilter stores only the flows near an indicator, and they give the sam
   assert.equal(p.counts.prefiltered, 39 - NEAR.size);
   assert.equal((await pre.listImports()).at(-1)!.prefiltered, 39 - NEAR.size);
   assert.equal((await full.listImports()).at(-1)!.prefiltered, undefined);
-  // Re-importing the same file changes nothing.
+  // Re-importing the same file changes nothing, with or without --prefilter.
   assert.equal((await ingestFile(pre, flowFile(), { match, prefilter: true })).status, 'duplicate');
+  assert.equal((await ingestFile(pre, flowFile(), { match })).status, 'duplicate');
+  assert.equal((await pre.listImports()).at(-1)!.sha256, await sha256File(flowFile()));
   await full.close();
   await pre.close();
 });
