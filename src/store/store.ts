@@ -87,7 +87,7 @@ export interface FlowCandidateFiles {
   blank: number;
   kept: number;
   chunks: { file: string; firstLine: number }[];
-  /** The earliest and latest flow start time among the lines the scan dropped, in ms. */
+  /** The earliest and latest start time among the lines the scan checked (every one it dropped), in ms. */
   span?: TimeSpan;
 }
 
@@ -116,10 +116,10 @@ export interface FlowFileSource {
 export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: string } | { reader: 'lines'; format: string; tz?: string };
 
 /**
- * A prefiltered import's file: where it was, what it was like, how to read it again, and the
- * indicators its stored flows were read for: those of the imports up to `coveredThrough` (an
- * import id; 0 for none), and when its flows start. A file that could not be read again for later indicators lags behind
- * them until it can (flow-rescan.ts).
+ * A prefiltered import's file: where it was, what it was like, how to read it again, when its
+ * flows start, and the indicators its stored flows were read for: those of the imports up to
+ * `coveredThrough` (an import id; 0 for none). A file that could not be read again for later
+ * indicators lags behind them until it can (flow-rescan.ts).
  */
 export type PrefilteredFile = FlowFileSource & {
   read: FlowFileReader;

@@ -6,6 +6,12 @@
 // stored already stay as they are). The intel import then matches the new indicators against the
 // stored flows as it always does, so the sightings are those a store of every flow would give. A
 // file that moved or changed, and a Parquet file, are named in the report instead.
+//
+// Each file remembers the newest intel import it covers (PrefilteredFile.coveredThrough). One that
+// could not be read, or was passed over by --no-rescan, lags behind: the next read (an intel
+// import, or `imports rescan`) is for the /24s of the indicators it missed too, and its import's
+// sightings through them are matched again. Indicators whose windows miss the file's span of start
+// times cannot match any of its flows, so they need no read.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +24,7 @@ import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpa
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { ingestFormatByName } from './formats.js';
 import { readTelemetry } from './reader.js';
+import type { TelemetryRecord } from './records.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;
@@ -144,9 +151,8 @@ async function readAgain(
 ): Promise<number> {
   const f = ingestFormatByName(read.format);
   if (f.kind !== 'telemetry') throw new Error(`${read.format} is not a telemetry format`);
-  return store.addPrefilteredRecords(importId, (write) =>
-    readTelemetry(path, f.format, (records) => write(records.filter((r) => r.kind === 'flow' && flowNear(nets, r))), { tz: read.tz }, { onProgress: opts.onProgress }), cover,
-  );
+  const near = (records: TelemetryRecord[]) => records.filter((r) => r.kind === 'flow' && flowNear(nets, r));
+  return store.addPrefilteredRecords(importId, (write) => readTelemetry(path, f.format, (records) => write(near(records)), { tz: read.tz }, { onProgress: opts.onProgress }), cover);
 }
 
 /**
