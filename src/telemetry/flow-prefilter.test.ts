@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { nfdumpLayout } from './flow-csv-layout.js';
-import { columnChecks, prefilterFlowCsv, spanOfTimes } from './flow-prefilter.js';
+import { columnChecks, prefilterFlowCsv, scanWorkers, spanOfTimes } from './flow-prefilter.js';
 import { quadOf, scanChunk } from './flow-prefilter-scan.js';
 import { isV4, parseIp, V4_MAPPED_BASE } from '../core/ip.js';
 
@@ -218,4 +218,22 @@ test('quadOf reads exactly the plain dotted quads parseIp takes, at any column, 
       assert.equal(got < 0 ? '' : String(got), asNumber(a), `${JSON.stringify(a)} in column ${col} of ${JSON.stringify(text)}`);
     }
   }
+});
+
+test('the scan workers serve file after file, and one that fails is not used again', async () => {
+  const f = join(tempDir(), 'flows.csv');
+  writeFileSync(f, [HEADER, ...LINES.map((l) => l[0])].join('\n'));
+  const keptLines = async (r: Awaited<ReturnType<typeof prefilterFlowCsv>>) =>
+    r.chunks.flatMap((c) => readFileSync(c.file, 'latin1').split('\n').filter(Boolean).map((l) => c.firstLine + Number(l.split(',')[0])));
+  const want = expected.map((l) => Number(l.split(',')[0]));
+  const first = await prefilterFlowCsv(f, layout(), nets(), tempDir(), { workers: 2, chunkSize: 512 });
+  assert.deepEqual(await keptLines(first), want);
+  const started = scanWorkers.started;
+  for (let i = 0; i < 3; i++) assert.deepEqual(await keptLines(await prefilterFlowCsv(f, layout(), nets(), tempDir(), { workers: 2, chunkSize: 512 })), want);
+  assert.equal(scanWorkers.started, started, 'no new worker for the next files');
+  // A line longer than a worker's 4 MiB buffer fails the scan; the next file gets sound workers.
+  const long = join(tempDir(), 'long.csv');
+  writeFileSync(long, [HEADER, line('192.0.2.1', '192.0.2.2'), 'x'.repeat(5 << 20), line('192.0.2.1', '192.0.2.2')].join('\n'));
+  await assert.rejects(prefilterFlowCsv(long, layout(), nets(), tempDir(), { workers: 2, chunkSize: 1 << 20 }), /a line longer than/);
+  assert.deepEqual(await keptLines(await prefilterFlowCsv(f, layout(), nets(), tempDir(), { workers: 2, chunkSize: 512 })), want);
 });

@@ -50,6 +50,49 @@ export async function fileSource(file: string): Promise<FlowFileSource> {
 /** Chunks are this size (at least): small enough to share out evenly, large enough to cost nothing. */
 const CHUNK = 32 << 20;
 
+/**
+ * Scan workers kept between files: starting one costs about 45 ms of CPU (Node's own modules),
+ * as much as scanning 40 MB, and a feed of five-minute files would pay it twice per file. Idle
+ * ones end after a second, and never keep the process alive.
+ */
+class ScanWorkers {
+  private idle: { w: Worker; off: () => void }[] = [];
+  private timer?: NodeJS.Timeout;
+  /** Workers started so far (for tests). */
+  started = 0;
+
+  take(): Worker {
+    clearTimeout(this.timer);
+    const kept = this.idle.pop();
+    if (kept) {
+      kept.off();
+      kept.w.ref();
+      return kept.w;
+    }
+    this.started++;
+    return new Worker(new URL('./flow-prefilter-worker.js', import.meta.url));
+  }
+
+  /**
+   * A worker done with its last chunk, for the next file; the caller has removed its listeners.
+   * (Not removeAllListeners: the Worker's own, which start its message port, would go too.)
+   */
+  give(w: Worker): void {
+    w.unref();
+    // One that fails or ends while idle (it should not) is not handed out again.
+    const ignore = () => undefined;
+    const gone = () => (this.idle = this.idle.filter((x) => x.w !== w));
+    w.on('error', ignore);
+    w.once('exit', gone);
+    this.idle.push({ w, off: () => void w.off('error', ignore).off('exit', gone) });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void Promise.all(this.idle.splice(0).map((x) => x.w.terminate())), 1000);
+    this.timer.unref();
+  }
+}
+
+export const scanWorkers = new ScanWorkers();
+
 export async function prefilterFlowCsv(
   file: string,
   layout: FlowCsvLayout,
@@ -75,40 +118,44 @@ export async function prefilterFlowCsv(
   const results: ChunkResult[] = [];
   let next = 0;
   let done = 0;
-  const threads: Worker[] = [];
+  const busy = new Set<Worker>();
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), count));
   const all = Promise.all(
     Array.from(
       { length: workers },
       () =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(new URL('./flow-prefilter-worker.js', import.meta.url));
-          threads.push(w);
+          const w = scanWorkers.take();
+          busy.add(w);
           let current = -1;
-          const give = () => {
-            current = next++;
-            if (current < count) w.postMessage(specs[current]);
-            else void w.terminate().then(() => resolve(), reject);
-          };
-          w.on('message', (m: { progress: number; done?: ChunkResult }) => {
+          const onMessage = (m: { progress: number; done?: ChunkResult }) => {
             done += m.progress;
             if (m.progress) opts.onProgress?.(done);
             if (m.done) {
               results[current] = m.done;
               give();
             }
-          });
-          w.on('error', reject);
-          w.on('exit', (code) => {
+          };
+          const onExit = (code: number) => {
             if (current < count) reject(new Error(`prefilter worker exited with code ${code}`));
-          });
+          };
+          const give = () => {
+            current = next++;
+            if (current < count) return void w.postMessage(specs[current]);
+            w.off('message', onMessage).off('error', reject).off('exit', onExit);
+            busy.delete(w);
+            scanWorkers.give(w);
+            resolve();
+          };
+          w.on('message', onMessage).on('error', reject).on('exit', onExit);
           give();
         }),
     ),
   );
-  // One worker failing stops the others: the caller removes the folder they write to.
+  // One worker failing stops the others (none goes back for the next file): the caller removes
+  // the folder they write to.
   await all.catch(async (err: unknown) => {
-    await Promise.all(threads.map((t) => t.terminate()));
+    await Promise.all([...busy].map((t) => t.terminate()));
     throw err;
   });
   const chunks: FlowCandidateFiles['chunks'] = [];

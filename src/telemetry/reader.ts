@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { BotcensusError, FieldError } from '../core/errors.js';
@@ -88,9 +89,9 @@ export async function isGzip(path: string): Promise<boolean> {
 }
 
 /** Opens a file as a text stream, gunzipping when it starts with the gzip magic bytes. */
-export async function openText(path: string): Promise<{ stream: Readable; counter: () => number }> {
+export async function openText(path: string, readSize = 1 << 20): Promise<{ stream: Readable; counter: () => number }> {
   const gz = await isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(path, { highWaterMark: readSize });
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   if (gz) raw.on('error', (e) => stream.destroy(e));
   return { stream, counter: () => raw.bytesRead };
@@ -109,11 +110,27 @@ export async function* readLines(path: string): AsyncGenerator<string> {
 
 /** The first `n` non-empty lines of a file, for format detection. */
 export async function headLines(path: string, n = 5): Promise<string[]> {
+  // Small reads, split here, and the stream closed once the lines are in: a line reader would be
+  // handed 1 MiB reads (some 12,000 lines for the few wanted) and could read on after it is left.
+  const { stream } = await openText(path, 64 << 10);
   const out: string[] = [];
-  for await (const line of readLines(path)) {
-    if (line.trim() !== '') out.push(line);
-    if (out.length >= n) break;
+  const utf8 = new StringDecoder('utf8');
+  let text = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      text += utf8.write(chunk);
+      // The line ends readline knows: \n, \r\n, a lone \r (one split across reads gives a blank line).
+      const lines = text.split(/\r?\n|\r/);
+      text = lines.pop()!;
+      for (const line of lines) if (line.trim() !== '' && out.length < n) out.push(line);
+      if (out.length >= n) return out;
+    }
+  } catch (err) {
+    throw new BotcensusError('UNREADABLE', `read failed: ${(err as Error).message}`, { file: path }, { cause: err });
+  } finally {
+    stream.destroy();
   }
+  if (text.trim() !== '' && out.length < n) out.push(text);
   return out;
 }
 
