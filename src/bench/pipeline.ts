@@ -147,11 +147,13 @@ async function countOf(store: DuckDbStore, tbl: 'flows' | 'sightings'): Promise<
 }
 
 /**
- * The --prefilter pipeline alone, into a store of its own: the repeats the bench pairs with
- * DuckDB's count, so that the ratio of the two rests on more than one run of each.
+ * The flows' pipeline alone, storing every flow or with --prefilter, into a store of its own: the
+ * repeats the bench runs in turn with the baselines, so that their ratios rest on more than one
+ * run of each.
  */
-export interface PrefilterArgs {
-  prefilterOnly: true;
+export interface FlowsOnlyArgs {
+  flowsOnly: true;
+  prefilter: boolean;
   db: string;
   indicators: string;
   flows: string;
@@ -159,14 +161,14 @@ export interface PrefilterArgs {
 }
 
 /** Its end to end: import and match, enrichment, the census by country and ASN (the intel import before is not counted). */
-export async function runPrefilterOnly(a: PrefilterArgs): Promise<{ ms: number }> {
+export async function runFlowsOnly(a: FlowsOnlyArgs): Promise<{ ms: number }> {
   const match = { graceMs: 86_400_000, deferEnrich: true };
   const store = await DuckDbStore.open(a.db, { memoryLimit: a.memoryLimit });
   await store.enrich();
   await importIntelFile(store, a.indicators, { source: 'bench', match });
   const t = performance.now();
-  const pf = await ingestFile(store, a.flows, { match, prefilter: true });
-  if (pf.status !== 'imported' || !pf.fast) throw new Error('prefiltered flows not imported by the fast path');
+  const r = await ingestFile(store, a.flows, { match, prefilter: a.prefilter });
+  if (r.status !== 'imported' || !r.fast) throw new Error('flows not imported by the fast path');
   await store.enrich();
   await censusByCountryAndAsn(store);
   const ms = performance.now() - t;
@@ -210,8 +212,8 @@ export async function runApi(a: ApiArgs): Promise<ApiResult> {
 
 // Run as a child: arguments as one JSON string, result as JSON on stdout.
 if (process.argv[1]?.endsWith('pipeline.js') && process.argv[2]) {
-  const args = JSON.parse(process.argv[2]) as PipelineArgs | ApiArgs | PrefilterArgs;
-  ('api' in args ? runApi(args) : 'prefilterOnly' in args ? runPrefilterOnly(args) : runPipeline(args)).then(
+  const args = JSON.parse(process.argv[2]) as PipelineArgs | ApiArgs | FlowsOnlyArgs;
+  ('api' in args ? runApi(args) : 'flowsOnly' in args ? runFlowsOnly(args) : runPipeline(args)).then(
     (r) => process.stdout.write(JSON.stringify(r)),
     (err: unknown) => {
       console.error(err);

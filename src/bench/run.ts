@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ipLocationDb } from '../enrich/geo-data.js';
 import { duckdbCount, grepBaseline, nodeSetBaseline, writeShadowserver, type BaselineResult } from './baselines.js';
 import { generateBenchFiles, generateBotnetFlows } from './generate.js';
-import type { ApiArgs, ApiResult, PipelineArgs, PipelineResult, PrefilterArgs } from './pipeline.js';
+import type { ApiArgs, ApiResult, FlowsOnlyArgs, PipelineArgs, PipelineResult } from './pipeline.js';
 import { UNPREPARED } from '../server/latency.js';
 
 export interface BenchOptions {
@@ -20,7 +20,7 @@ export interface BenchOptions {
   memoryLimit: string;
   /** Flow rows of the API benchmark's botnet (about one sighting each); 0 skips it. */
   apiRows: number;
-  /** Runs of DuckDB's count and of the --prefilter pipeline, in turns, after the first of each. */
+  /** Rounds of the two pipelines and the baselines that vary (DuckDB's count, the Set), after the first. */
   repeats: number;
   log: (line: string) => void;
 }
@@ -40,17 +40,25 @@ export interface BenchReport {
   api?: ApiResult;
   rates: Record<string, number>;
   baselines: { duckdbCount: BaselineResult; grep: BaselineResult; nodeSet: BaselineResult };
-  /** End to end storing every flow, against each baseline (DuckDB's count: the median of `prefilterPairs`). */
+  /** End to end storing every flow against each baseline, from the medians of `rounds` (grep: its one run). */
   ratios: { vsDuckdbCount: number; vsGrep: number; vsNodeSet: number };
-  /** The same, end to end with `ingest --prefilter` (only flows near an indicator stored), from the medians of `prefilterPairs`. */
+  /** The same, end to end with `ingest --prefilter` (only flows near an indicator stored). */
   prefilterRatios: { vsDuckdbCount: number; vsGrep: number; vsNodeSet: number };
   /**
-   * DuckDB's count and the --prefilter pipeline end to end, run in turns on the same file: the
-   * first pair from the pipeline run and the baselines, then `repeats` more. Their ratio is near
-   * the target, and a single run of either varies by 15-25% on this machine.
+   * The pipeline end to end in both modes, DuckDB's count and the Node.js Set, run in turn on the
+   * same file: the first round from the pipeline run and the baselines, then `repeats` more. One
+   * run of any of them varies by 15-25% on this machine, and some ratios sit near their targets.
    */
-  prefilterPairs: { countMs: number; prefilterMs: number }[];
+  rounds: Round[];
   targets: Target[];
+}
+
+/** One round of the runs the rate targets compare, in ms. */
+export interface Round {
+  countMs: number;
+  keepAllMs: number;
+  prefilterMs: number;
+  setMs: number;
 }
 
 export function allocations(): [number, number][] {
@@ -94,7 +102,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     laterIndicators: files.laterIndicators,
   };
   const here = dirname(fileURLToPath(import.meta.url));
-  const child = <T>(a: PipelineArgs | ApiArgs | PrefilterArgs): T =>
+  const child = <T>(a: PipelineArgs | ApiArgs | FlowsOnlyArgs): T =>
     JSON.parse(execFileSync(process.execPath, [join(here, 'pipeline.js'), JSON.stringify(a)], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'] })) as T;
   const pipeline = child<PipelineResult>(args);
 
@@ -113,18 +121,31 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const nodeSet = await nodeSetBaseline(files.flows, files.indicatorValues);
 
   const ms = pipeline.ms;
-  const e2eMs = ms.importMatch! + ms.enrich! + ms.census!;
-  const prefilterPairs = [{ countMs: duck.ms, prefilterMs: ms.prefilterImportMatch! + ms.prefilterEnrich! + ms.prefilterCensus! }];
-  for (let k = 0; k < o.repeats; k++) {
-    o.log(`DuckDB count(*) and --prefilter end to end, in turns: ${k + 1} of ${o.repeats}`);
-    const countMs = (await duckdbCount(files.flows)).ms;
-    const db = join(o.dir, `prefilter-${k}.duckdb`);
-    const { ms: prefilterMs } = child<{ ms: number }>({ prefilterOnly: true, db, indicators: files.indicatorsText, flows: files.flows, memoryLimit: o.memoryLimit });
+  const rounds: Round[] = [
+    {
+      countMs: duck.ms,
+      keepAllMs: ms.importMatch! + ms.enrich! + ms.census!,
+      prefilterMs: ms.prefilterImportMatch! + ms.prefilterEnrich! + ms.prefilterCensus!,
+      setMs: nodeSet.ms,
+    },
+  ];
+  const flowsOnly = (prefilter: boolean, k: number) => {
+    const db = join(o.dir, `round-${k}.duckdb`);
+    const { ms: t } = child<{ ms: number }>({ flowsOnly: true, prefilter, db, indicators: files.indicatorsText, flows: files.flows, memoryLimit: o.memoryLimit });
     rmSync(db, { force: true });
-    prefilterPairs.push({ countMs, prefilterMs });
+    return t;
+  };
+  for (let k = 0; k < o.repeats; k++) {
+    o.log(`both pipelines end to end, DuckDB count(*) and the Node.js Set, in turn: ${k + 1} of ${o.repeats}`);
+    const countMs = (await duckdbCount(files.flows)).ms;
+    const prefilterMs = flowsOnly(true, k);
+    const keepAllMs = flowsOnly(false, k);
+    const setMs = (await nodeSetBaseline(files.flows, files.indicatorValues)).ms;
+    rounds.push({ countMs, keepAllMs, prefilterMs, setMs });
   }
-  const e2ePrefilterMs = median(prefilterPairs.map((p) => p.prefilterMs));
-  const countMs = median(prefilterPairs.map((p) => p.countMs));
+  const mid = (key: keyof Round) => median(rounds.map((r) => r[key]));
+  const e2eMs = mid('keepAllMs');
+  const e2ePrefilterMs = mid('prefilterMs');
   const perSec = (n: number, t: number) => n / (t / 1000);
   const rates = {
     import: perSec(files.rows, ms.import!),
@@ -138,11 +159,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     nextDayIntoFull: perSec(pipeline.rows.nextDay!, ms.nextDayIntoFull!),
     nextDayIntoEmpty: perSec(pipeline.rows.nextDay!, ms.nextDayIntoEmpty!),
   };
-  // Against the median of DuckDB's count, the better estimate of it for both modes.
   const ratiosOf = (rate: number) => ({
-    vsDuckdbCount: rate / perSec(duck.rows, countMs),
+    vsDuckdbCount: rate / perSec(duck.rows, mid('countMs')),
     vsGrep: rate / grep.rowsPerSec,
-    vsNodeSet: rate / nodeSet.rowsPerSec,
+    vsNodeSet: rate / perSec(nodeSet.rows, mid('setMs')),
   });
   const ratios = ratiosOf(rates.endToEnd);
   const prefilterRatios = ratiosOf(rates.endToEndPrefilter);
@@ -174,7 +194,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     baselines: { duckdbCount: duck, grep, nodeSet },
     ratios,
     prefilterRatios,
-    prefilterPairs,
+    rounds,
     targets,
   };
 }
@@ -227,7 +247,11 @@ function apiTarget(api: ApiResult): Target {
   };
 }
 
-const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+/** A table row: the median over the rounds, the range, and `rate`. */
+function roundRow(what: string, rounds: Round[], key: keyof Round, rate: string): [string, string, string] {
+  const xs = rounds.map((x) => x[key]);
+  return [`${what}, median of ${rounds.length} rounds`, `${median(xs).toFixed(0)} ms`, `${rate} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms)`];
+}
 
 export function renderBench(r: BenchReport): string {
   const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
@@ -238,18 +262,15 @@ export function renderBench(r: BenchReport): string {
     ['match', `${ms.match!.toFixed(0)} ms`, `${k(r.rates.match!)} rows/s`],
     ['enrich', `${ms.enrich!.toFixed(0)} ms`, `${k(r.rates.enrich!)} rows/s`],
     ['census (country + ASN, 3 measures)', `${ms.census!.toFixed(0)} ms`, `${k(r.rates.census!)} rows/s`],
-    ['end to end', `${(ms.importMatch! + ms.enrich! + ms.census!).toFixed(0)} ms`, `${k(r.rates.endToEnd!)} rows/s`],
+    ['end to end', `${(ms.importMatch! + ms.enrich! + ms.census!).toFixed(0)} ms`, ''],
+    roundRow('end to end', r.rounds, 'keepAllMs', `${k(r.rates.endToEnd!)} rows/s`),
     ['--prefilter: scan (worker threads)', `${ms.prefilterScan!.toFixed(0)} ms`, `${k(r.rows / (ms.prefilterScan! / 1000))} rows/s`],
     ['--prefilter: load the kept flows', `${ms.prefilterLoad!.toFixed(0)} ms`, `${r.pipeline.prefilter.stored.toLocaleString('en-US')} flows stored`],
     ['--prefilter: match', `${ms.prefilterMatch!.toFixed(0)} ms`, ''],
     ['--prefilter: enrich', `${ms.prefilterEnrich!.toFixed(0)} ms`, ''],
     ['--prefilter: census', `${ms.prefilterCensus!.toFixed(0)} ms`, ''],
     ['--prefilter: end to end', `${(ms.prefilterImportMatch! + ms.prefilterEnrich! + ms.prefilterCensus!).toFixed(0)} ms`, ''],
-    [
-      `--prefilter: end to end, median of ${r.prefilterPairs.length} runs`,
-      `${median(r.prefilterPairs.map((p) => p.prefilterMs)).toFixed(0)} ms`,
-      `${k(r.rates.endToEndPrefilter!)} rows/s (${spread(r.prefilterPairs.map((p) => p.prefilterMs))} ms)`,
-    ],
+    roundRow('--prefilter: end to end', r.rounds, 'prefilterMs', `${k(r.rates.endToEndPrefilter!)} rows/s`),
     ...(r.pipeline.later && r.pipeline.prefilter.later
       ? ([
           ['indicators published later: intel import + match', `${r.pipeline.later.ms.toFixed(0)} ms`, `${r.pipeline.later.sightings.toLocaleString('en-US')} new sightings`],
@@ -265,13 +286,10 @@ export function renderBench(r: BenchReport): string {
     ['next day into the full store', `${ms.nextDayIntoFull!.toFixed(0)} ms`, `${k(r.rates.nextDayIntoFull!)} rows/s`],
     ['next day into an empty store', `${ms.nextDayIntoEmpty!.toFixed(0)} ms`, `${k(r.rates.nextDayIntoEmpty!)} rows/s`],
     ['baseline (a) DuckDB count(*)', `${r.baselines.duckdbCount.ms.toFixed(0)} ms`, `${k(r.baselines.duckdbCount.rowsPerSec)} rows/s`],
-    [
-      `baseline (a), median of ${r.prefilterPairs.length} runs in turn with --prefilter`,
-      `${median(r.prefilterPairs.map((p) => p.countMs)).toFixed(0)} ms`,
-      `(${spread(r.prefilterPairs.map((p) => p.countMs))} ms)`,
-    ],
+    roundRow('baseline (a)', r.rounds, 'countMs', `${k(r.rows / (median(r.rounds.map((x) => x.countMs)) / 1000))} rows/s`),
     ['baseline (b) grep -F -w -f', `${r.baselines.grep.ms.toFixed(0)} ms`, `${k(r.baselines.grep.rowsPerSec)} rows/s (${k(r.baselines.grep.sliceRows ?? r.rows)}-row slice)`],
     ['baseline (c) Node.js Set', `${r.baselines.nodeSet.ms.toFixed(0)} ms`, `${k(r.baselines.nodeSet.rowsPerSec)} rows/s`],
+    roundRow('baseline (c)', r.rounds, 'setMs', `${k(r.rows / (median(r.rounds.map((x) => x.setMs)) / 1000))} rows/s`),
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
@@ -281,9 +299,10 @@ export function renderBench(r: BenchReport): string {
     '',
     ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`),
     '',
-    `ratios: ${r.ratios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.ratios.vsGrep.toFixed(1)}x grep, ${r.ratios.vsNodeSet.toFixed(1)}x Node.js Set; peak RSS ${r.pipeline.peakRssMb.toFixed(0)} MB; fast path ${r.pipeline.fastPath ? 'used' : 'NOT used'}`,
-    `--prefilter (medians): ${r.prefilterRatios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.prefilterRatios.vsGrep.toFixed(1)}x grep, ${r.prefilterRatios.vsNodeSet.toFixed(1)}x Node.js Set; ` +
-      `each pair's ratio to the count ${r.prefilterPairs.map((p) => (p.countMs / p.prefilterMs).toFixed(2)).join(', ')}`,
+    `ratios (medians of ${r.rounds.length} rounds): ${r.ratios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.ratios.vsGrep.toFixed(1)}x grep, ${r.ratios.vsNodeSet.toFixed(1)}x Node.js Set; ` +
+      `peak RSS ${r.pipeline.peakRssMb.toFixed(0)} MB; fast path ${r.pipeline.fastPath ? 'used' : 'NOT used'}`,
+    `--prefilter (medians): ${r.prefilterRatios.vsDuckdbCount.toFixed(2)}x DuckDB count(*), ${r.prefilterRatios.vsGrep.toFixed(1)}x grep, ${r.prefilterRatios.vsNodeSet.toFixed(1)}x Node.js Set`,
+    `each round's ratio to the count, --prefilter: ${r.rounds.map((x) => (x.countMs / x.prefilterMs).toFixed(2)).join(', ')}; storing every flow, to the Set: ${r.rounds.map((x) => (x.setMs / x.keepAllMs).toFixed(2)).join(', ')}`,
     `victims: active ${r.pipeline.victims.active}, window ${r.pipeline.victims.window}, cumulative ${r.pipeline.victims.cumulative}; ${r.pipeline.sightings} sightings`,
     '',
     ...(r.api

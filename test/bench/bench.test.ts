@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../tmp.js';
 
-test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every stage, rate, baseline and target is reported', () => {
+test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every stage, rate, baseline, round and target is reported', () => {
   const r = spawnSync(process.execPath, [resolve('dist/scripts/bench.js'), '--rows', '200000', '--api-rows', '20000', '--repeats', '2', '--json', '--dir', join(tempDir(), 'bench')], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
@@ -31,7 +31,7 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every 
     baselines: Record<string, { rows: number; ms: number; rowsPerSec: number }>;
     ratios: Record<string, number>;
     prefilterRatios: Record<string, number>;
-    prefilterPairs: { countMs: number; prefilterMs: number }[];
+    rounds: { countMs: number; keepAllMs: number; prefilterMs: number; setMs: number }[];
     targets: { name: string; met: boolean; detail: string }[];
     api: {
       sightings: number;
@@ -70,16 +70,24 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every 
   assert.ok(j.targets.find((t) => t.name.startsWith('indicators imported later'))!.met);
   for (const k of ['duckdbCount', 'grep', 'nodeSet']) assert.equal(j.baselines[k]!.rows, 200_000, `baseline ${k} read every row`);
   for (const k of ['vsDuckdbCount', 'vsGrep', 'vsNodeSet']) assert.ok(j.ratios[k]! > 0 && j.prefilterRatios[k]! > 0, `ratio ${k}`);
-  // DuckDB's count and the --prefilter pipeline, in turns: the pipeline run's pair and two more.
-  // The --prefilter rate and its ratio to the count come from their medians.
-  assert.equal(j.prefilterPairs.length, 3);
-  assert.ok(j.prefilterPairs.every((p) => p.countMs > 0 && p.prefilterMs > 0));
-  assert.equal(j.prefilterPairs[0]!.countMs, j.baselines.duckdbCount!.ms);
-  assert.equal(j.prefilterPairs[0]!.prefilterMs, j.pipeline.ms.prefilterImportMatch! + j.pipeline.ms.prefilterEnrich! + j.pipeline.ms.prefilterCensus!);
-  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-  assert.ok(Math.abs(j.rates.endToEndPrefilter! - 200_000 / (mid(j.prefilterPairs.map((p) => p.prefilterMs)) / 1000)) < 1e-6 * j.rates.endToEndPrefilter!);
-  const ratio = mid(j.prefilterPairs.map((p) => p.countMs)) / mid(j.prefilterPairs.map((p) => p.prefilterMs));
-  assert.ok(Math.abs(j.prefilterRatios.vsDuckdbCount! - ratio) < 1e-9 * ratio, `${j.prefilterRatios.vsDuckdbCount} against ${ratio}`);
+  // Both pipelines, DuckDB's count and the Node.js Set, in turn: the pipeline run's round and two
+  // more. The rates and their ratios come from the medians (grep's from its one run).
+  assert.equal(j.rounds.length, 3);
+  assert.ok(j.rounds.every((r) => r.countMs > 0 && r.keepAllMs > 0 && r.prefilterMs > 0 && r.setMs > 0), JSON.stringify(j.rounds));
+  assert.deepEqual(j.rounds[0], {
+    countMs: j.baselines.duckdbCount!.ms,
+    keepAllMs: j.pipeline.ms.importMatch! + j.pipeline.ms.enrich! + j.pipeline.ms.census!,
+    prefilterMs: j.pipeline.ms.prefilterImportMatch! + j.pipeline.ms.prefilterEnrich! + j.pipeline.ms.prefilterCensus!,
+    setMs: j.baselines.nodeSet!.ms,
+  });
+  const mid = (key: 'countMs' | 'keepAllMs' | 'prefilterMs' | 'setMs') => j.rounds.map((r) => r[key]).sort((a, b) => a - b)[1]!;
+  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9 * Math.abs(b), `${what}: ${a} against ${b}`);
+  near(j.rates.endToEnd!, 200_000 / (mid('keepAllMs') / 1000), 'rate storing every flow');
+  near(j.rates.endToEndPrefilter!, 200_000 / (mid('prefilterMs') / 1000), 'rate with --prefilter');
+  near(j.prefilterRatios.vsDuckdbCount!, mid('countMs') / mid('prefilterMs'), '--prefilter against the count');
+  near(j.ratios.vsDuckdbCount!, mid('countMs') / mid('keepAllMs'), 'storing every flow against the count');
+  near(j.ratios.vsNodeSet!, mid('setMs') / mid('keepAllMs'), 'storing every flow against the Set');
+  near(j.ratios.vsGrep!, j.rates.endToEnd! / j.baselines.grep!.rowsPerSec, 'against grep');
   assert.equal(j.targets.length, 14);
   // The API part: a botnet store of about one sighting per flow row, the dashboard's questions.
   assert.ok(j.api.sightings >= 20_000 && j.api.victims > 1000, JSON.stringify(j.api));
