@@ -18,8 +18,8 @@
   (global $blank (export "blank") (mut i32) (i32.const 0))
   (global $kept (export "kept") (mut i32) (i32.const 0))
   ;; The earliest and latest start time of the lines whose time passed its check, over every call
-  ;; until the caller resets them: yyyymmddhhmm as packed BCD for a text time (see $textTimeEnd),
-  ;; milliseconds for epoch ms.
+  ;; to this instance (one per chunk): yyyymmddhhmm as packed BCD for a text time (see
+  ;; $textTimeEnd), milliseconds for epoch ms.
   (global $tmin (export "tmin") (mut i64) (i64.const 0x7fffffffffffffff))
   (global $tmax (export "tmax") (mut i64) (i64.const -1))
 
