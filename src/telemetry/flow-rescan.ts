@@ -67,12 +67,15 @@ export async function rescanPrefilteredFlows(
   // The /24s of the indicators a file was read for: the same for the files sharing a cover (most
   // do), worked out once (2 MiB each).
   let known: { from: number; nets: Ipv4Net24Set } | undefined;
+  // The new indicators' /24s: once for all files when none has a window (the usual list), else per file's span.
+  const unwindowed = indicators.every((r) => r.firstSeen === undefined && r.lastSeen === undefined) ? detectionNets(indicators) : undefined;
+  const freshNets = (during?: TimeSpan & { graceMs: number }) => unwindowed ?? detectionNets(indicators, during);
   const upToDate: number[] = [];
   for (const imp of imports.sort((a, b) => coverOf(a) - coverOf(b) || a.importId - b.importId)) {
     const from = coverOf(imp);
     if (known?.from !== from) known = { from, nets: await indicatorNets(store, { through: from }) };
     const during = imp.source?.span && { ...imp.source.span, graceMs: opts.graceMs };
-    const nets = await netsToRead(store, indicators, { from, through, during }, known.nets);
+    const nets = await netsToRead(store, freshNets(during), { from, through, during }, known.nets);
     if (!nets) {
       // Every flow near the indicators it missed (if any) is stored, or none is in their windows.
       upToDate.push(imp.importId);
@@ -102,18 +105,20 @@ export async function rescanPrefilteredFlows(
 }
 
 /**
- * The /24s a file covered through import `from` is to be read for: those of the new indicators
- * and of the indicators stored since `from` (up to `through`) whose windows meet the file's span,
- * less those `known` holds (every flow near these was stored already). Undefined when there are none.
+ * The /24s a file covered through import `from` is to be read for: `fresh` (the new indicators'
+ * whose windows meet the file's span) and those of the indicators stored since `from` (up to
+ * `through`) whose windows do, less those `known` holds (every flow near these was stored
+ * already). Undefined when there are none.
  */
 async function netsToRead(
   store: Store,
-  indicators: readonly IndicatorRecord[],
+  fresh: Ipv4Net24Set,
   which: { from: number; through: number; during?: TimeSpan & { graceMs: number } },
   known: Ipv4Net24Set,
 ): Promise<Ipv4Net24Set | undefined> {
   const { from, through, during } = which;
-  const nets = detectionNets(indicators, during);
+  const nets = new Ipv4Net24Set();
+  nets.add(fresh);
   if (from < through) nets.add(await indicatorNets(store, { after: from, through, during }));
   if (nets.isEmpty()) return undefined;
   nets.remove(known);

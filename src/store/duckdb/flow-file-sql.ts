@@ -1,11 +1,11 @@
 // The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
 // vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
 // back, and the caller reads the file line by line instead, which reports each bad line.
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind } from '../store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
-import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED } from './macros.js';
+import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED, WINDOW_FROM, WINDOW_TO } from './macros.js';
 import { notePrefilteredAdded } from './prefiltered-files-sql.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
@@ -42,11 +42,29 @@ const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * The IPv4 part (::ffff:0:0/96) of every detection address indicator, as 32-bit lo and hi: what
  * the flow prefilter keeps flows near. Warning-listed ones are kept too: a superset is safe.
  */
-export const ipv4IndicatorRangesSql = (importScope = 'true') => `
+const ipv4IndicatorRangesSql = (scope = 'true') => `
   SELECT (greatest(lo, ${IPV4_MAPPED}) - ${IPV4_MAPPED})::UBIGINT AS lo,
          (least(hi, ${IPV4_LAST}) - ${IPV4_MAPPED})::UBIGINT AS hi
-  FROM indicators
-  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND ${importScope}`;
+  FROM indicators i
+  WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND ${scope}`;
+
+/** Those ranges, of the indicators `which` selects (by import, and by window meeting a span). */
+export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
+  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(
+    ipv4IndicatorRangesSql(
+      `import_id > $after AND import_id <= $through
+       AND ($to IS NULL OR (${WINDOW_FROM('i')} <= epoch_ms($to::BIGINT) AND ${WINDOW_TO('i')} >= epoch_ms($from::BIGINT)))`,
+    ),
+    {
+      after: which.after ?? -1,
+      through: which.through ?? 2 ** 31 - 1,
+      from: which.during?.from ?? null,
+      to: which.during?.to ?? null,
+      grace: which.during?.graceMs ?? 0,
+    },
+  );
+  return rows.map((r) => [Number(r.lo), Number(r.hi)]);
+}
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose

@@ -43,7 +43,7 @@ import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
-import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRangesSql, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRanges, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
 import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
@@ -246,7 +246,7 @@ export class DuckDbStore implements Store {
       check(counts);
       await recordImportCounts(this.db, importId, counts, msDate(minTs), msDate(maxTs));
       // After the feed: the file's span takes in the flows it stored, and those it dropped.
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, { minTs: msDate(minTs), maxTs: msDate(maxTs) });
       const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
@@ -282,7 +282,7 @@ export class DuckDbStore implements Store {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered);
+      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
@@ -350,22 +350,8 @@ export class DuckDbStore implements Store {
     });
   }
 
-  async ipv4IndicatorRanges(which: IndicatorSelection = {}): Promise<[number, number][]> {
-    const rows = await this.db.all<{ lo: number | bigint; hi: number | bigint }>(
-      ipv4IndicatorRangesSql(
-        `import_id > $after AND import_id <= $through AND ($to IS NULL OR (
-           coalesce(first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) <= epoch_ms($to::BIGINT)
-           AND coalesce(last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) >= epoch_ms($from::BIGINT)))`,
-      ),
-      {
-        after: which.after ?? -1,
-        through: which.through ?? 2 ** 31 - 1,
-        from: which.during?.from ?? null,
-        to: which.during?.to ?? null,
-        grace: which.during?.graceMs ?? 0,
-      },
-    );
-    return rows.map((r) => [Number(r.lo), Number(r.hi)]);
+  ipv4IndicatorRanges(which: IndicatorSelection = {}): Promise<[number, number][]> {
+    return ipv4IndicatorRanges(this.db, which);
   }
 
   async importZeekDns(

@@ -3,7 +3,7 @@
 // no per-row lookups happen in JavaScript. Runs either for one new telemetry import against every
 // indicator, or for one new intel import against all stored telemetry.
 import type { Db, Param } from './connection.js';
-import { IPV4_LAST, IPV4_MAPPED } from './macros.js';
+import { IPV4_LAST, IPV4_MAPPED, WINDOW_FROM, WINDOW_TO } from './macros.js';
 import { noteFoldVictims, refoldAll, refoldNoted } from './victim-fold-sql.js';
 
 export interface MatchScope {
@@ -30,8 +30,7 @@ async function prepareIndicators(db: Db, scope: MatchScope): Promise<void> {
     p.ind_after = scope.indicatorImports.after;
     p.ind_through = scope.indicatorImports.through;
   }
-  const window = `coalesce(i.first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP) AS win_from,
-                  coalesce(i.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP) AS win_to`;
+  const window = `${WINDOW_FROM('i')} AS win_from, ${WINDOW_TO('i')} AS win_to`;
   // Only what the scope's telemetry joins (hitBranches): a flow import needs no domains or
   // certificates (about a third of this per import of a few flows).
   const joins = (...tables: string[]) => !scope.tables || tables.some((t) => scope.tables!.includes(t));

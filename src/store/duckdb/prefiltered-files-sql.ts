@@ -3,13 +3,15 @@
 import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
 
-/** Records a prefiltered import's file, after its flows are stored: its span takes them in. */
-export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile): Promise<void> {
+/**
+ * Records a prefiltered import's file; its span takes in `stored`, the times of the rows the import
+ * stored (a superset of its flows' is safe: a wider span only means more reads).
+ */
+export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile, stored: { minTs?: Date; maxTs?: Date }): Promise<void> {
   await db.run(
     `INSERT INTO prefiltered_files BY NAME
      SELECT $imp AS import_id, $path AS path, $size AS size, $mtime AS mtime_ms, $reader AS reader, $covered AS covered_through,
-            least(epoch_ms($from::BIGINT), min(ts)) AS span_from, greatest(epoch_ms($to::BIGINT), max(ts)) AS span_to
-     FROM flows WHERE import_id = $imp`,
+            least(epoch_ms($from::BIGINT), $lo::TIMESTAMP) AS span_from, greatest(epoch_ms($to::BIGINT), $hi::TIMESTAMP) AS span_to`,
     {
       imp: importId,
       path: file.path,
@@ -19,6 +21,8 @@ export async function recordPrefilteredFile(db: Db, importId: number, file: Pref
       covered: file.coveredThrough,
       from: file.span?.from ?? null,
       to: file.span?.to ?? null,
+      lo: stored.minTs?.toISOString() ?? null,
+      hi: stored.maxTs?.toISOString() ?? null,
     },
   );
 }
