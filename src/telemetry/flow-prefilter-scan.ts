@@ -60,12 +60,41 @@ const ZERO = 48;
 
 /** The compiled byte loop, once per thread. */
 const MODULE = new WebAssembly.Module(readFileSync(new URL('./flow-prefilter.wasm', import.meta.url)));
-// Its memory layout (see the .wat): the bitmap at 0, then the checks, the kept lines, the input.
+// Its memory layout (see the .wat): the bitmap at 0, then the checks, the kept lines, the input,
+// and after the input's slack the dotted quads' table.
 const CHECKS = 2 << 20;
 const OUT = CHECKS + 256;
 const CAP = Math.floor(((4 << 20) - OUT) / 12);
 const INPUT = 4 << 20;
 const INPUT_SIZE = 4 << 20;
+const QUADS = 10 << 20;
+
+/**
+ * The byte loop's table for reading a dotted quad whose four parts have lengths l1..l4 (1 to 3
+ * each): entry 27 (l1 - 1) + 9 (l2 - 1) + 3 (l3 - 1) + (l4 - 1), 32 bytes. Bytes 0-15 pick from
+ * the field's first 16 bytes (0x80 picks a zero): each part's hundreds and tens digits into bytes
+ * 2k and 2k + 1, its units into byte 8 + 2k. Bytes 16-31: each part's least value as a u32 (0 for
+ * one digit, 10 for two, 100 for three; less means a leading zero).
+ */
+export function dottedQuadTable(): Uint8Array {
+  const table = new Uint8Array(81 * 32);
+  for (let entry = 0; entry < 81; entry++) {
+    const lengths = [27, 9, 3, 1].map((w) => (Math.floor(entry / w) % 3) + 1);
+    const pick = table.subarray(entry * 32, entry * 32 + 16).fill(0x80);
+    const least = new DataView(table.buffer, entry * 32 + 16, 16);
+    let end = -1; // after the part before (its dot)
+    lengths.forEach((l, k) => {
+      end += 1 + l;
+      pick[8 + 2 * k] = end - 1;
+      if (l >= 2) pick[2 * k + 1] = end - 2;
+      if (l === 3) pick[2 * k] = end - 3;
+      least.setUint32(4 * k, [0, 10, 100][l - 1]!, true);
+    });
+  }
+  return table;
+}
+
+const QUAD_TABLE = dottedQuadTable();
 
 interface ScanExports {
   memory: WebAssembly.Memory;
@@ -83,6 +112,7 @@ export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void)
   const mem = new Uint8Array(wasm.memory.buffer);
   mem.set(new Uint8Array(spec.bits), 0);
   mem.set(spec.checks, CHECKS);
+  mem.set(QUAD_TABLE, QUADS);
   const out = new Uint32Array(wasm.memory.buffer, OUT, CAP * 3);
   const size = Math.min(spec.readSize ?? INPUT_SIZE, INPUT_SIZE);
   const fd = openSync(spec.file, 'r');

@@ -237,3 +237,50 @@ test('the scan workers serve file after file, and one that fails is not used aga
   await assert.rejects(prefilterFlowCsv(long, layout(), nets(), tempDir(), { workers: 2, chunkSize: 1 << 20 }), /a line longer than/);
   assert.deepEqual(await keptLines(await prefilterFlowCsv(f, layout(), nets(), tempDir(), { workers: 2, chunkSize: 512 })), want);
 });
+
+test('the scan reads every shape of dotted quad: all 81 part-length patterns, each bound, near or far', () => {
+  // Parts of one, two and three digits at their bounds, and the near misses of each shape.
+  const parts = [['0', '7', '9'], ['10', '42', '99'], ['100', '199', '255']];
+  const wrong = ['00', '05', '256', '300', '999', '010', '1000', ''];
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const quads: string[] = [];
+  for (let shape = 0; shape < 81; shape++) {
+    for (let k = 0; k < 4; k++) {
+      const lengths = [27, 9, 3, 1].map((w) => Math.floor(shape / w) % 3);
+      const good = lengths.map((l) => parts[l]![rand(3)]!);
+      quads.push(good.join('.'));
+      // The same shape with one part spoiled.
+      const bad = [...good];
+      bad[rand(4)] = wrong[rand(wrong.length)]!;
+      quads.push(bad.join('.'));
+    }
+  }
+  quads.push('1.2.3', '1.2.3.4.5', '1.2.3.4.', '.1.2.3.4', '111.222.233.244.1', '1111.2.3.4', '1.2.3.4567', '255.255.255.2555');
+  // The /24s of a third of the good addresses are near: the scan must compute each value right.
+  const n = new Ipv4Net24Set();
+  const strict = (a: string) => asNumber(a) !== '' && !a.split('.').some((p) => p.length > 1 && p.startsWith('0'));
+  const near = new Set<string>();
+  quads.forEach((a, i) => {
+    if (strict(a) && i % 3 === 0) {
+      const v = Number(asNumber(a));
+      n.addRange(v, v);
+      near.add(a.split('.').slice(0, 3).join('.'));
+    }
+  });
+  const rows = quads.flatMap((a, i) => [line(a, `192.0.${i % 2}.1`), line(`192.0.${i % 2}.2`, a)]);
+  const f = join(tempDir(), 'quads.csv');
+  writeFileSync(f, [HEADER, ...rows].join('\n') + '\n');
+  const out = join(tempDir(), 'kept.csv');
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], bits: n.buffer });
+  const kept = new Set(readFileSync(out, 'latin1').split('\n').filter(Boolean).map((l) => Number(l.split(',')[0])));
+  let dropped = 0;
+  rows.forEach((row, i) => {
+    const a = quads[i >> 1]!;
+    const keep = !strict(a) || near.has(a.split('.').slice(0, 3).join('.'));
+    if (!keep) dropped++;
+    assert.equal(kept.has(i), keep, `${JSON.stringify(a)} in ${i % 2 ? 'dst' : 'src'}: ${keep ? 'kept' : 'dropped'}`);
+  });
+  assert.equal(r.kept, rows.length - dropped);
+  assert.ok(dropped > 300 && r.kept > 300, `both kinds tested (${dropped} dropped, ${r.kept} kept)`);
+});
