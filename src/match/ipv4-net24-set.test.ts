@@ -37,3 +37,28 @@ test('the whole space, and ranges added together', () => {
   // Shared with worker threads: a second view of the same buffer sees the same set.
   assert.ok(new Ipv4Net24Set(set.buffer).has(ip('192.0.2.99')));
 });
+
+test('runs gives the set as its runs of consecutive /24s, word boundaries and the ends of the space included', () => {
+  const set = new Ipv4Net24Set();
+  const ranges: [string, string][] = [
+    ['0.0.0.0', '0.0.0.255'], // the very first /24
+    ['10.0.31.0', '10.0.32.255'], // across a 32-bit word of the bitmap
+    ['10.0.34.0', '10.0.34.0'], // one /24, a gap of one before it
+    ['172.16.0.0', '172.31.255.255'], // whole words
+    ['255.255.255.0', '255.255.255.255'], // the very last /24
+  ];
+  for (const [lo, hi] of ranges) set.addRange(ip(lo), ip(hi));
+  const key = (a: string) => ip(a) >>> 8;
+  assert.deepEqual(
+    set.runs(),
+    ranges.map(([lo, hi]) => [key(lo), key(hi)]),
+  );
+  // Adjacent ranges make one run; an empty set none.
+  const joined = new Ipv4Net24Set();
+  joined.addRange(ip('192.0.2.0'), ip('192.0.2.255'));
+  joined.addRange(ip('192.0.3.0'), ip('192.0.3.10'));
+  assert.deepEqual(joined.runs(), [[key('192.0.2.0'), key('192.0.3.0')]]);
+  assert.deepEqual(new Ipv4Net24Set().runs(), []);
+  // Every run's /24s, and nothing else, are in the set.
+  assert.equal(set.runs().reduce((n, [a, b]) => n + b - a + 1, 0), set.size());
+});

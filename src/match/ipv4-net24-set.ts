@@ -53,6 +53,28 @@ export class Ipv4Net24Set {
     return true;
   }
 
+  /** The set as runs of consecutive /24 keys (an address >>> 8), first and last, in order. */
+  runs(): [number, number][] {
+    const out: [number, number][] = [];
+    const words = new Uint32Array(this.bits.buffer);
+    let start = -1;
+    for (let w = 0; w <= words.length; w++) {
+      const x = w < words.length ? words[w]! : 0;
+      // Whole words, empty or full, in one step: a /8 indicator is 2048 full words.
+      if ((x === 0 && start < 0) || (x === 0xffffffff && start >= 0)) continue;
+      for (let b = 0; b < 32; b++) {
+        const k = w * 32 + b;
+        const set = ((x >>> b) & 1) === 1;
+        if (set && start < 0) start = k;
+        else if (!set && start >= 0) {
+          out.push([start, k - 1]);
+          start = -1;
+        }
+      }
+    }
+    return out;
+  }
+
   /** How many /24s are in the set. */
   size(): number {
     let n = 0;

@@ -113,7 +113,17 @@ export interface FlowFileSource {
 }
 
 /** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
-export type FlowFileReader = { reader: 'scan'; layout: FlowCsvLayout; tz?: string } | { reader: 'lines'; format: string; tz?: string };
+export type FlowFileReader =
+  | { reader: 'scan'; layout: FlowCsvLayout; tz?: string }
+  | { reader: 'lines'; format: string; tz?: string }
+  | ParquetFlowRead;
+
+/** A Parquet flow file: DuckDB reads it, the row number standing for the line. */
+export interface ParquetFlowRead {
+  reader: 'parquet';
+  columns: FlowFileColumns;
+  timeKind: FlowTimeKind;
+}
 
 /**
  * A prefiltered import's file: where it was, what it was like, how to read it again, when its
@@ -149,7 +159,7 @@ export interface PrefilteredImport {
   sha256: string;
   /** Flow records checked but not stored. */
   prefiltered: number;
-  /** Where the file was and how it was read; undefined for a Parquet file (or an import from before this was recorded). */
+  /** Where the file was and how it was read; undefined for an import from before this was recorded. */
   source?: PrefilteredFile;
 }
 
@@ -450,6 +460,11 @@ export interface Store {
   addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number>;
   /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
   addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number>;
+  /**
+   * The same for a Parquet file, which DuckDB reads again: the rows with an address in the /24
+   * networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address.
+   */
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: [number, number][], cover: PrefilteredCover): Promise<number>;
   /** Records that a prefiltered import's file is now at `source` (the same bytes, somewhere else). */
   movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void>;
   /** After an intel import: the files read again for its indicators are covered through it. */
@@ -478,15 +493,15 @@ export interface Store {
   describeParquet(file: string): Promise<{ name: string; type: string }[]>;
   /**
    * Imports a Parquet flow file, all or nothing; a value that does not convert fails the import.
-   * With `prefilter`, only the rows near an address indicator stay (as ingest --prefilter).
+   * With `prefiltered` (ingest --prefilter), only the rows near an address indicator stored now
+   * stay, and the file is recorded as importFlowCandidates records it.
    */
   importFlowParquet(
     meta: ImportMeta,
     file: string,
-    columns: FlowFileColumns,
-    timeKind: FlowTimeKind,
+    read: ParquetFlowRead,
     match: MatchOptions,
-    prefilter?: boolean,
+    prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */

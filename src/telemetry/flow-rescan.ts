@@ -5,7 +5,8 @@
 // prefilter's scan, any other by the line reader), and those join that import's flows (lines
 // stored already stay as they are). The intel import then matches the new indicators against the
 // stored flows as it always does, so the sightings are those a store of every flow would give. A
-// file that moved or changed, and a Parquet file, are named in the report instead.
+// Parquet file is read again by DuckDB, for the rows near those /24s. A file that moved or
+// changed is named in the report instead.
 //
 // Each file remembers the newest intel import it covers (PrefilteredFile.coveredThrough). One that
 // could not be read, or was passed over by --no-rescan, lags behind: the next read (an intel
@@ -62,7 +63,7 @@ export async function rescanPrefilteredFlows(
   const report: RescanReport = { files: 0, flows: 0, covered: [], skipped: [], ms: 0 };
   const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
   const through = imports.length ? await store.lastIndicatorImport() : 0;
-  // A Parquet import is not read again: it has no cover of its own.
+  // An import from before covers were recorded (none has a file recorded) counts as covered.
   const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
   // The /24s of the indicators a file was read for: the same for the files sharing a cover (most
   // do), worked out once (2 MiB each).
@@ -89,9 +90,12 @@ export async function rescanPrefilteredFlows(
     const { path, read } = imp.source!;
     const cover = { from, through, graceMs: opts.graceMs };
     try {
-      const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
-      // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
-      report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, cover, opts).catch(byLine) : byLine());
+      if (read.reader === 'parquet') report.flows += await store.addPrefilteredParquet(imp.importId, path, read, nets.runs(), cover);
+      else {
+        const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
+        // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
+        report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, cover, opts).catch(byLine) : byLine());
+      }
       report.files++;
       report.covered.push(imp.importId);
     } catch (err) {
@@ -167,7 +171,7 @@ async function readAgain(
 export async function movePrefilteredImport(store: Store, importId: number, path: string): Promise<void> {
   const imp = (await store.prefilteredImports()).find((i) => i.importId === importId);
   if (!imp) throw new BotcensusError('USAGE', `import #${importId} is not a prefiltered flow import (botcensus imports lists them)`);
-  if (!imp.source) throw new BotcensusError('USAGE', `import #${importId} (${imp.file}) cannot be read again: where its file was is not recorded (a Parquet file, or imported by an older botcensus)`);
+  if (!imp.source) throw new BotcensusError('USAGE', `import #${importId} (${imp.file}) cannot be read again: where its file was is not recorded (imported by an older botcensus)`);
   const sha256 = await sha256File(path).catch((err: Error) => {
     throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file: path });
   });
@@ -195,7 +199,7 @@ function detectionNets(indicators: readonly IndicatorRecord[], during?: TimeSpan
 /** Why a prefiltered import's file cannot be read again, if it cannot. */
 async function unavailable(imp: PrefilteredImport): Promise<string | undefined> {
   const src = imp.source;
-  if (!src) return 'where its file was is not recorded (a Parquet file, or imported by an older botcensus), so it cannot be read again';
+  if (!src) return 'where its file was is not recorded (imported by an older botcensus), so it cannot be read again';
   const st = await stat(src.path).catch(() => undefined);
   if (!st) return `no longer at ${src.path}`;
   if (st.size !== src.size) return `${src.path} changed since it was imported (its size)`;

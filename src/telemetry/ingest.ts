@@ -37,7 +37,7 @@ export interface IngestOptions {
    * Store only the flows with an address in a /24 that an address indicator overlaps (and IPv6
    * ones); the others are checked and counted but not stored. For feeds too large to keep whole.
    * Indicators imported later have the file read again, where it was (flow-rescan.ts), for the
-   * flows near them; a Parquet file's are not read again.
+   * flows near them.
    */
   prefilter?: boolean;
 }
@@ -125,7 +125,10 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
       if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
       throw err;
     }
-    const out = await store.importFlowParquet(meta, file, layout.cols, layout.timeKind, opts.match, opts.prefilter);
+    const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
+    // A prefiltered file is recorded with how to read it again (for indicators imported later).
+    const prefiltered = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
+    const out = await store.importFlowParquet(meta, file, read, opts.match, prefiltered);
     return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
   }
   const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);

@@ -34,6 +34,8 @@ interface FlowSource {
   line?: string;
   /** Columns holding the addresses as IPv4 numbers where the text is a dotted quad (macros.ts addressParts). */
   known?: { src: string; dst: string };
+  /** Only the converted rows where this holds (an SQL condition on src and dst) are stored. */
+  keep?: string;
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -68,13 +70,14 @@ export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Pr
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
- * two addresses are IPv4 outside every /24 that ipv4IndicatorRangesSql's ranges overlap, the
- * test the prefilter's scan makes; returns how many went.
+ * two addresses are IPv4 outside every /24 that the ranges of the indicators of the imports up to
+ * `through` overlap, the test the prefilter's scan makes; returns how many went.
  */
-export async function dropFlowsFarFromIndicators(db: Db, importId: number): Promise<number> {
+export async function dropFlowsFarFromIndicators(db: Db, importId: number, through: number): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE prefilter_nets AS
-     SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql()})`,
+     SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql('import_id <= $through')})`,
+    { through },
   );
   const far = (a: string) => `(${a} >> 32 = 65535 AND ${a}_key >> 8 NOT IN (SELECT k FROM prefilter_nets))`;
   // DuckDB answers a DELETE with the count of rows it deleted.
@@ -93,10 +96,53 @@ export async function describeParquet(db: Db, file: string): Promise<{ name: str
 export async function loadFlowParquet(db: Db, importId: number, file: string, cols: FlowFileColumns, timeKind: FlowTimeKind) {
   return loadFlows(db, importId, { file }, {
     from: 'read_parquet($file)',
-    col: (role) => (cols[role] === undefined ? undefined : `CAST(${quoteId(cols[role]!)} AS VARCHAR)`),
+    col: parquetColumn(cols),
     timeKind,
     firstLine: 1,
   });
+}
+
+const parquetColumn = (cols: FlowFileColumns): FlowSource['col'] => (role) => (cols[role] === undefined ? undefined : `CAST(${quoteId(cols[role]!)} AS VARCHAR)`);
+
+/**
+ * A prefiltered Parquet import's file read again: adds the rows with an address in one of the
+ * /24 networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address,
+ * that the import has not stored yet (its row numbers, as at import); returns how many.
+ */
+export async function addParquetNear(
+  db: Db,
+  importId: number,
+  file: string,
+  cols: FlowFileColumns,
+  timeKind: FlowTimeKind,
+  nets: [number, number][],
+): Promise<number> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE rescan_nets AS
+     SELECT DISTINCT unnest(range(r[1], r[2] + 1))::UINTEGER AS k FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
+    { nets: JSON.stringify(nets) },
+  );
+  const near = (a: string) => `(${a} >> 32 <> 65535 OR ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM rescan_nets))`;
+  try {
+    const r = await loadFlows(
+      db,
+      importId,
+      { file },
+      {
+        from: 'read_parquet($file, file_row_number = true)',
+        col: parquetColumn(cols),
+        timeKind,
+        firstLine: 1,
+        line: 'file_row_number + 1',
+        keep: `(${near('src')} OR ${near('dst')})`,
+      },
+      true,
+    );
+    if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
+    return r.added;
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS rescan_nets`);
+  }
 }
 
 /** Inserts the file's rows into `flows`; returns the row count and time range. */
@@ -221,11 +267,10 @@ async function loadFlows(
               ${num('packets', 'UBIGINT', 'a count')} AS packets
        FROM (${addressParts(addressParts(`SELECT * FROM ${src.from}`, c('src'), 'sa', src.known?.src), c('dst'), 'da', src.known?.dst)}))`;
   if (newOnly && !src.line) throw new Error('newOnly needs a source that gives each row its line');
+  const where = [newOnly && 'line NOT IN (SELECT line FROM flows WHERE import_id = $imp)', src.keep].filter(Boolean);
   // DuckDB answers an INSERT with the count of rows it inserted.
   const inserted = await db.one<{ Count: bigint }>(
-    newOnly
-      ? `INSERT INTO flows BY NAME SELECT * FROM (${rows}) WHERE line NOT IN (SELECT line FROM flows WHERE import_id = $imp)`
-      : `INSERT INTO flows BY NAME ${rows}`,
+    where.length ? `INSERT INTO flows BY NAME SELECT * FROM (${rows}) WHERE ${where.join(' AND ')}` : `INSERT INTO flows BY NAME ${rows}`,
     { ...params, imp: importId },
   );
   const span = await (src.line ? importSpan(db, 'flows', importId) : numberLines(db, 'flows', importId, src.firstLine));

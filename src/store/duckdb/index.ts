@@ -23,12 +23,11 @@ import type {
   DnsTsvLayout,
   FlowCandidateFiles,
   FlowCsvLayout,
-  FlowFileColumns,
   FlowFileSource,
-  FlowTimeKind,
   MatchOptions,
   Owner,
   OwnerRow,
+  ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
   PrefilteredImport,
@@ -43,7 +42,17 @@ import { Db } from './connection.js';
 import { enrichHosts, ensureGeo } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
-import { addFlowCandidates, describeParquet, dropFlowsFarFromIndicators, firstBadParquetRow, ipv4IndicatorRanges, loadFlowCandidates, loadFlowCsv, loadFlowParquet } from './flow-file-sql.js';
+import {
+  addFlowCandidates,
+  addParquetNear,
+  describeParquet,
+  dropFlowsFarFromIndicators,
+  firstBadParquetRow,
+  ipv4IndicatorRanges,
+  loadFlowCandidates,
+  loadFlowCsv,
+  loadFlowParquet,
+} from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
 import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
@@ -320,6 +329,14 @@ export class DuckDbStore implements Store {
     return r?.id ?? 0;
   }
 
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: [number, number][], cover: PrefilteredCover): Promise<number> {
+    return this.db.transaction(async () => {
+      const added = await addParquetNear(this.db, importId, file, read.columns, read.timeKind, nets);
+      await this.coverPrefiltered(importId, cover);
+      return added;
+    });
+  }
+
   addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
     return this.db.transaction(async () => {
       // The lines stored already (a prefiltered import keeps about one flow in a hundred).
@@ -417,20 +434,22 @@ export class DuckDbStore implements Store {
   async importFlowParquet(
     meta: ImportMeta,
     file: string,
-    columns: FlowFileColumns,
-    timeKind: FlowTimeKind,
+    read: ParquetFlowRead,
     match: MatchOptions,
-    prefilter?: boolean,
+    prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }> {
+    const { columns, timeKind } = read;
     let out: ImportOutcome & { counts: LineCounts };
     try {
       out = await this.db.transaction(async () => {
         const importId = await this.nextId('imports');
         await this.insertImport(importId, meta, {});
         const r = await loadFlowParquet(this.db, importId, file, columns, timeKind);
-        // Every row is converted (and checked) first; the far ones then go.
-        const prefiltered = prefilter ? await dropFlowsFarFromIndicators(this.db, importId) : undefined;
-        const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered };
+        // Every row is converted (and checked) first; the far ones then go. The file's span is
+        // that of all its rows.
+        const dropped = prefiltered ? await dropFlowsFarFromIndicators(this.db, importId, prefiltered.coveredThrough) : undefined;
+        if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
+        const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered: dropped };
         await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
         const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
         return { importId, sightings, retracted: 0, counts };
