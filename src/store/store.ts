@@ -112,7 +112,7 @@ export interface FlowFileSource {
   mtimeMs: number;
 }
 
-/** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), or line by line. */
+/** How a prefiltered import's file is read again: by the prefilter's scan (a plain nfdump CSV), line by line, or by DuckDB (Parquet). */
 export type FlowFileReader =
   | { reader: 'scan'; layout: FlowCsvLayout; tz?: string }
   | { reader: 'lines'; format: string; tz?: string }

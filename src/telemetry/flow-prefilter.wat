@@ -81,12 +81,12 @@
 
   ;; A strict dotted quad at p: returns where it ends, or -1; the address is left in $quad.
   ;; Without a branch per digit (the parts' lengths vary from address to address, and such
-  ;; branches, mispredicted, took a third of the scan's time): one 16-byte load finds the field's
+  ;; branches, mispredicted, took almost half the loop's time): one 16-byte load finds the field's
   ;; end (the first byte neither a digit nor a dot) and its dots, which give the four parts'
   ;; lengths, each 1 to 3. Of the 81 ways to have them, the QUADS table's entry places each part's
   ;; hundreds and tens digits in bytes 0-7 and its units in bytes 8-15 (0 where a part has no such
   ;; digit), so that one dot product gives the four values; it also holds each part's least value
-  ;; (0, 10 or 100: fewer means a leading zero).
+  ;; (0, 10 or 100: less means a leading zero).
   (global $quad (mut i32) (i32.const 0))
   (func $dottedQuadEnd (param $p i32) (result i32)
     (local $v v128) (local $dots i32) (local $len i32) (local $m i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)

@@ -63,7 +63,7 @@ export async function rescanPrefilteredFlows(
   const report: RescanReport = { files: 0, flows: 0, covered: [], skipped: [], ms: 0 };
   const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
   const through = imports.length ? await store.lastIndicatorImport() : 0;
-  // An import from before covers were recorded (none has a file recorded) counts as covered.
+  // An import whose file is not recorded (from an older botcensus) is not read again: it has no cover of its own.
   const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
   // The /24s of the indicators a file was read for: the same for the files sharing a cover (most
   // do), worked out once (2 MiB each).
