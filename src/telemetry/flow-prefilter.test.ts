@@ -71,13 +71,23 @@ function writeFixture(): string {
 }
 
 /**
- * An address as the kept line gives it: the IPv4 number when parseIp takes it as a dotted quad,
+ * A dotted quad as quadOf reads it: the IPv4 number when parseIp takes it as a dotted quad,
  * unpadded (the SQL conversion refuses padding and IPv4 inside IPv6 text, and the line reader then
  * takes the file), else empty.
  */
-const asNumber = (a: string | undefined) => {
+const asQuad = (a: string | undefined) => {
   const n = a === undefined || a.trim() !== a || a.includes(':') ? null : parseIp(a);
   return n !== null && isV4(n) ? String(n - V4_MAPPED_BASE) : '';
+};
+
+/**
+ * An address as the kept line gives it: the store's number (parseIp's) for a plain dotted quad
+ * and for IPv6 text of hex groups alone (no dotted tail, no zone, unpadded), else empty.
+ */
+const asNumber = (a: string | undefined) => {
+  if (asQuad(a) !== '') return String(parseIp(a!)!);
+  const n = a === undefined || !/^[0-9a-fA-F:]+$/.test(a) ? null : parseIp(a);
+  return n === null ? '' : String(n);
 };
 
 /** Expected `<file line>,<src>,<dst>,<line>` of the kept lines. */
@@ -215,7 +225,7 @@ test('quadOf reads exactly the plain dotted quads parseIp takes, at any column, 
     for (const [col, text] of [[0, `${a},x`], [1, `x,${a}`], [1, `x,${a},y`]] as const) {
       const bytes = Buffer.from(`junk${text}junk`, 'latin1');
       const got = quadOf(bytes, 4, bytes.length - 4, col);
-      assert.equal(got < 0 ? '' : String(got), asNumber(a), `${JSON.stringify(a)} in column ${col} of ${JSON.stringify(text)}`);
+      assert.equal(got < 0 ? '' : String(got), asQuad(a), `${JSON.stringify(a)} in column ${col} of ${JSON.stringify(text)}`);
     }
   }
 });
@@ -259,11 +269,11 @@ test('the scan reads every shape of dotted quad: all 81 part-length patterns, ea
   quads.push('1.2.3', '1.2.3.4.5', '1.2.3.4.', '.1.2.3.4', '111.222.233.244.1', '1111.2.3.4', '1.2.3.4567', '255.255.255.2555');
   // The /24s of a third of the good addresses are near: the scan must compute each value right.
   const n = new Ipv4Net24Set();
-  const strict = (a: string) => asNumber(a) !== '' && !a.split('.').some((p) => p.length > 1 && p.startsWith('0'));
+  const strict = (a: string) => asQuad(a) !== '' && !a.split('.').some((p) => p.length > 1 && p.startsWith('0'));
   const near = new Set<string>();
   quads.forEach((a, i) => {
     if (strict(a) && i % 3 === 0) {
-      const v = Number(asNumber(a));
+      const v = Number(asQuad(a));
       n.addRange(v, v);
       near.add(a.split('.').slice(0, 3).join('.'));
     }

@@ -32,7 +32,7 @@ interface FlowSource {
   firstLine: number;
   /** ...unless the source says each row's line itself (an SQL expression). */
   line?: string;
-  /** Columns holding the addresses as IPv4 numbers where the text is a dotted quad (macros.ts addressParts). */
+  /** Columns holding the addresses as numbers where the text was read already, else NULL (macros.ts addressParts). */
   known?: { src: string; dst: string };
   /** Only the converted rows where this holds (an SQL condition on src and dst) are stored. */
   keep?: string;
@@ -184,13 +184,13 @@ function candidateSource(kept: FlowCandidateFiles, l: FlowCsvLayout): FlowSource
   const base = kept.chunks.map((c, k) => `WHEN ${files[k]} THEN ${c.firstLine}`).join(' ');
   return {
     // Each kept line starts with its index in its chunk and its two addresses as numbers (see
-    // flow-prefilter-scan.ts); empty (NULL) where the text is not a dotted quad.
-    from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', 's4': 'UINTEGER', 'd4': 'UINTEGER', `)})`,
+    // flow-prefilter-scan.ts, addressNumberOf); empty (NULL) where the scan left the text to SQL.
+    from: `read_csv([${files.join(', ')}], header = false, filename = true, ${csvColumns(l, `'n': 'BIGINT', 'sn': 'UHUGEINT', 'dn': 'UHUGEINT', `)})`,
     col: csvColumn(l),
     timeKind: l.startKind,
     firstLine: 0,
     line: `n + CASE filename ${base} END`,
-    known: { src: 's4', dst: 'd4' },
+    known: { src: 'sn', dst: 'dn' },
   };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import { openTestStore } from '../../../test/store.js';
 import { addressFromParts, addressParts } from './macros.js';
+import { addressNumberOf } from '../../telemetry/flow-prefilter-scan.js';
 
 // The flow fast path converts addresses in SQL and hands the file to the line reader when any
 // address does not convert. So the SQL must never take what parseIp refuses, and where both
@@ -17,6 +18,7 @@ const INPUTS = [
   '1:2:3:4:5:6:7:8:9', '12345::1', '2001:db8::192.0.2.1', 'fe80::1%eth0', '[2001:db8::5]',
   '::1:2:3:4:5:6:7', '1:2:3:4:5:6:7::', 'abcd:EF01:2345:6789:abcd:ef01:2345:6789', '1:2:3:4:5:6:7::8', '::1:2:3:4:5:6:7:8',
   ':1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:', '1::2::3', ':::1', '1:::2', '00000::1', ' ::1', '::1 ', '+1::2', '::ffff:1.2.3.4', ':', ':1',
+  '1:2:3:4:5:6:7:1.2', '::1.2', '::g', '1:2:3:4:5:6:7:-1',
 ];
 
 test('SQL address conversion never takes what parseIp refuses, and agrees where both take it', async () => {
@@ -37,5 +39,30 @@ test('SQL address conversion never takes what parseIp refuses, and agrees where 
   }
   // Every plain address is taken: the fast path is not refusing everything.
   assert.equal(taken, 14);
+  await store.close();
+});
+
+test("the prefilter scan's address numbers are the SQL conversion's: the same texts taken, the same values", async () => {
+  // The scan hands DuckDB the addresses it could read (addressNumberOf) and SQL converts the
+  // rest; a line must come out the same either way. Here SQL sees no number, so it parses each.
+  const store = await openTestStore();
+  const list = INPUTS.map((a) => `'${a.replace(/'/g, "''")}'`).join(', ');
+  const rows = await store.db.all<{ a: string; n: bigint | null }>(
+    `SELECT a, ${addressFromParts('a', 'p')} AS n FROM (${addressParts(`SELECT a FROM unnest([${list}]) t(a)`, 'a', 'p')})`,
+  );
+  let taken = 0;
+  for (const { a, n } of rows) {
+    for (const text of [`x,${a},y`, `x,${a}`]) {
+      const bytes = Buffer.from(`junk${text}junk`, 'latin1');
+      const scan = addressNumberOf(bytes, 4, bytes.length - 4, 1);
+      // The scan may leave to SQL what it takes too, never take what SQL refuses, nor disagree.
+      if (scan === '') continue;
+      assert.notEqual(n, null, `the scan took ${JSON.stringify(a)}, which SQL refuses`);
+      assert.equal(scan, String(n), `the scan and SQL disagree on ${JSON.stringify(a)}`);
+      taken++;
+    }
+  }
+  // It takes every plain address SQL takes (both as the middle field and the last).
+  assert.equal(taken, 2 * 14);
   await store.close();
 });

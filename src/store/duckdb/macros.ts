@@ -59,8 +59,9 @@ export async function createAddressMacros(db: Db): Promise<void> {
  * - `${as}_6n`: '::' replaced by the zero groups it stands for, as eight plain groups.
  * addressFromParts then reads the IPv4 parts, or the eight groups behind one regular expression.
  *
- * `known`: a column that already holds the address as an IPv4 number where the text is a plain
- * dotted quad (the prefilter's kept lines), NULL elsewhere; the layers then parse only the rest.
+ * `known`: a column that already holds the address as its number where the text was read already
+ * (the prefilter's kept lines: plain dotted quads and plain IPv6), NULL elsewhere; the layers then
+ * parse only the rest.
  */
 export function addressParts(from: string, col: string, as: string, known?: string): string {
   const cast = [1, 2, 3, 4].map((i) => `TRY_CAST(${as}_x[${i}] AS UTINYINT) AS ${as}_${i}`).join(', ');
@@ -92,5 +93,5 @@ export function addressFromParts(col: string, as: string, known?: string): strin
   const ip6 = `CASE WHEN regexp_full_match(${as}_6n, '([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}') THEN ${groups.join(' + ')} END`;
   // coalesce computes the IPv6 branch only for rows the IPv4 one left NULL.
   const ip4 = `ip4_of(${as}_n, ${as}_1, ${as}_2, ${as}_3, ${as}_4, ${col})`;
-  return `coalesce(${known === undefined ? '' : `${known}::UHUGEINT + ${IPV4_MAPPED}, `}${ip4}, ${ip6})`;
+  return `coalesce(${known === undefined ? '' : `${known}, `}${ip4}, ${ip6})`;
 }
