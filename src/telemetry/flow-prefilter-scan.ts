@@ -206,7 +206,8 @@ const IPV6_TEXT = /^[0-9a-fA-F:]{2,39}$/;
 
 /** The IPv6 address in bytes[start, end) in one of the forms addressNumberOf names, else undefined. */
 export function ipv6Of(bytes: Uint8Array, start: number, end: number): bigint | undefined {
-  if (end - start < 2 || bytes.indexOf(COLON, start) < 0 || bytes.indexOf(COLON, start) >= end) return undefined;
+  const colon = bytes.indexOf(COLON, start);
+  if (end - start < 2 || colon < 0 || colon >= end) return undefined;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
   if (!IPV6_TEXT.test(text)) return undefined;
   const halves = text.split('::');
