@@ -69,6 +69,15 @@ export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Pr
 }
 
 /**
+ * The prefilter's test in SQL, on a row's src and dst: either is IPv6, or IPv4 in one of the /24s
+ * whose keys (an address >> 8) table `nets` holds in column k.
+ */
+const flowNearNets = (nets: string) => {
+  const near = (a: string) => `(${a} >> 32 <> 65535 OR ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets}))`;
+  return `(${near('src')} OR ${near('dst')})`;
+};
+
+/**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
  * two addresses are IPv4 outside every /24 that the ranges of the indicators of the imports up to
  * `through` overlap, the test the prefilter's scan makes; returns how many went.
@@ -79,9 +88,8 @@ export async function dropFlowsFarFromIndicators(db: Db, importId: number, throu
      SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql('import_id <= $through')})`,
     { through },
   );
-  const far = (a: string) => `(${a} >> 32 = 65535 AND ${a}_key >> 8 NOT IN (SELECT k FROM prefilter_nets))`;
   // DuckDB answers a DELETE with the count of rows it deleted.
-  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND ${far('src')} AND ${far('dst')}`, { imp: importId });
+  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets')}`, { imp: importId });
   await db.run(`DROP TABLE prefilter_nets`);
   return Number(r!.Count);
 }
@@ -122,7 +130,6 @@ export async function addParquetNear(
      SELECT DISTINCT unnest(range(r[1], r[2] + 1))::UINTEGER AS k FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
     { nets: JSON.stringify(nets) },
   );
-  const near = (a: string) => `(${a} >> 32 <> 65535 OR ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM rescan_nets))`;
   try {
     const r = await loadFlows(
       db,
@@ -134,7 +141,7 @@ export async function addParquetNear(
         timeKind,
         firstLine: 1,
         line: 'file_row_number + 1',
-        keep: `(${near('src')} OR ${near('dst')})`,
+        keep: flowNearNets('rescan_nets'),
       },
       true,
     );
