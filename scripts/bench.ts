@@ -21,10 +21,14 @@ const o = new Command('bench')
   .opts();
 
 const rows = Number(o.rows);
-if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) throw new Error('--rows takes 1,000 to 100,000,000');
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) usage('--rows takes 1,000 to 100,000,000');
 const wanted: string[] = o.part ?? ['pipeline', ...Object.keys(benchParts)];
 for (const name of wanted)
-  if (name !== 'pipeline' && !benchParts[name]) throw new Error(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
+  if (name !== 'pipeline' && !benchParts[name]) usage(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
 const log = (l: string) => process.stderr.write(l + '\n');
 const report = !wanted.includes('pipeline') ? undefined : await runBench({
   rows,
