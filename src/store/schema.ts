@@ -98,6 +98,7 @@ export const TABLES: Table[] = [
       c('last_seen', 'TIMESTAMP'),
       c('for_detection', 'BOOLEAN', true),
       c('line', 'INTEGER'),
+      c('timeframe', 'VARCHAR'), // the validity window as the source wrote it ("Feb. 7 – May 6 2022")
     ],
     constraints: ['PRIMARY KEY (id)'],
   },

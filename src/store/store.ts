@@ -239,6 +239,8 @@ export interface IndicatorRow {
   description?: string;
   firstSeen?: Date;
   lastSeen?: Date;
+  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
+  timeframe?: string;
   forDetection: boolean;
   /** Warninglists the indicator is on: it is not used for matching. */
   warnings: string[];

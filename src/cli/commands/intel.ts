@@ -66,7 +66,7 @@ export function intelCommand(): Command {
   intel
     .command('list')
     .description('list indicators with their window, warninglist flags and victim counts')
-    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1')
+    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1, file-sha256, file-sha1, file-md5')
     .option('--source <name>')
     .option('--limit <n>', 'at most this many', '1000')
     .option('--json', 'JSON output')
@@ -85,7 +85,7 @@ export function intelCommand(): Command {
   intel
     .command('export')
     .description('export indicators for other tools')
-    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix']).makeOptionMandatory())
+    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix', 'misp']).makeOptionMandatory())
     .option('--source <name>', 'only this source')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o, cmd: Command) => {

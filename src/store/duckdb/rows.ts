@@ -42,6 +42,7 @@ export function indicatorRow(r: RawIndicator): IndicatorRow {
     description: opt(r.description as string | null),
     firstSeen: opt(r.first_seen as Date | null),
     lastSeen: opt(r.last_seen as Date | null),
+    timeframe: opt(r.timeframe as string | null),
     forDetection: Boolean(r.for_detection),
     warnings: (r.warnings as string[] | null) ?? [],
     victims: num(r.victims),
