@@ -73,6 +73,7 @@ export const TABLES: Table[] = [
       c('skipped', 'JSON'), // intel sections that are not indicators
       c('min_ts', 'TIMESTAMP'),
       c('max_ts', 'TIMESTAMP'),
+      c('short_rows', 'BIGINT'), // rows read with their last (optional) columns missing
     ],
     constraints: ['PRIMARY KEY (id)'],
   },

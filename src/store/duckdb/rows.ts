@@ -25,6 +25,7 @@ export function importRow(r: RawImport): ImportRow {
     examples: r.examples ? JSON.parse(r.examples) : [],
     skipped: r.skipped ? JSON.parse(r.skipped) : [],
     prefiltered: r.prefiltered === null || r.prefiltered === undefined ? undefined : Number(r.prefiltered),
+    shortRows: r.short_rows === null || r.short_rows === undefined ? undefined : Number(r.short_rows),
     minTs: opt(r.min_ts as Date | null),
     maxTs: opt(r.max_ts as Date | null),
   };
