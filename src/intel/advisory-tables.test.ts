@@ -94,8 +94,9 @@ test('hashes are file hashes unless the file says certificate; JA3 values are re
       [20, 'cert-sha1', '2c2c', null],
     ],
   );
-  assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[17, 'JA3']]);
+  assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[17, 'JA3'], [23, undefined]]);
   assert.match(r.rejected[0]!.reason, /JA3/);
+  assert.match(r.rejected[1]!.reason, /JA4/);
 });
 
 test('a bare hash with no context is a file hash; colon pairs as TLS tools print them are a certificate', () => {

@@ -23,6 +23,9 @@ export function hashKindOf(text: string, heading = false): HashKind | undefined 
   return undefined;
 }
 
+/** A JA4 TLS client fingerprint ("t13d1516h2_8daaf6152771_02713d6af862"). */
+export const JA4 = /^[tqd]\d{2}[di]\d{4}[a-z0-9]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/i;
+
 /** A file name beside a hash ("Kv-all.sh", "x86_64.elf") says the hash is of that file. */
 export function namesFile(text: string): boolean {
   return /(?:^|[\s(\["'])[\w.-]*[\w-]\.(?:sh|exe|dll|elf|bin|so|py|pl|ps1|bat|vbs|js|jar|apk|zip|rar|7z|gz|tgz|tar|arm\d*|mips(?:el)?|x86(?:_64)?|i686|m68k|ppc|sparc|sh4|arc)(?=$|[\s)\]"',;:])/i.test(

@@ -6,12 +6,10 @@ import { ipPort, makeIndicator, parseIndicator, type IndicatorCore } from './nor
 import { isGenericType, saysUrl, type TableHeader } from './columns.js';
 import { splitTags } from './split-cells.js';
 import { parseTimeframe, proseDate, type Timeframe } from './timeframe.js';
-import { asHashKind, hashKindOf, type HashKind } from './hash-kind.js';
+import { asHashKind, hashKindOf, JA4, type HashKind } from './hash-kind.js';
 
 const DAY_MS = 86_400_000;
 const BLANK = /^(-|n\/a|na|none|null|\(empty\))?$/i;
-
-const JA4 = /^[tqd]\d{2}[di]\d{4}[a-z0-9]{2}_[0-9a-f]{12}_[0-9a-f]{12}$/i;
 
 /**
  * Returns undefined for a row with no cells filled in. `hashes` is what the file's heading says

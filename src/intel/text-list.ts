@@ -10,7 +10,7 @@ import { SectionBuilder } from './sections.js';
 import { splitCells } from './split-cells.js';
 import { detectHeader, isBareColumnName, isGenericType, SPACED, splitSpaced, type TableHeader } from './columns.js';
 import { readRow } from './table-row.js';
-import { asHashKind, hashKindOf, namesFile, type HashKind } from './hash-kind.js';
+import { asHashKind, hashKindOf, JA4, namesFile, type HashKind } from './hash-kind.js';
 import { parseTimeframe } from './timeframe.js';
 
 export interface TextListResult extends IntelParseResult {
@@ -122,7 +122,8 @@ export class TextListParser {
     const body = comment ? text.slice(0, comment.index).trim() : text;
     let description = comment?.[1]?.trim() || undefined;
     let firstErr: unknown;
-    if (!/\s/.test(body)) {
+    if (this.hashes === 'ja3' && JA4.test(body)) firstErr = new FieldError(undefined, 'a JA4 TLS fingerprint: botcensus does not match those');
+    else if (!/\s/.test(body)) {
       try {
         return this.accept(makeIndicator(this.hashAs(parseIndicator(body), body, this.hashes), lineNo, { description }));
       } catch (err) {
