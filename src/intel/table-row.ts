@@ -51,9 +51,15 @@ export function readRow(header: TableHeader, rawCells: string[], line: number, t
   });
   const ioc = at(header.ioc);
   if (ioc === '') throw new FieldError(iocName, 'missing indicator');
-  const kind = hashKindOf(typeText) ?? hashKindOf(iocName) ?? hashes;
-  if (kind === 'ja3' && JA4.test(ioc)) throw new FieldError(iocName, 'a JA4 TLS fingerprint: botcensus does not match those');
-  let core = asHashKind(parseIndicator(ioc, iocName, saysUrl(typeText) ? 'url' : undefined), kind, ioc, iocName);
+  const kind = () => hashKindOf(typeText) ?? hashKindOf(iocName) ?? hashes;
+  let core: IndicatorCore;
+  try {
+    core = parseIndicator(ioc, iocName, saysUrl(typeText) ? 'url' : undefined);
+  } catch (err) {
+    if (JA4.test(ioc) && kind() === 'ja3') throw new FieldError(iocName, 'a JA4 TLS fingerprint: botcensus does not match those');
+    throw err;
+  }
+  if (core.type.startsWith('file-')) core = asHashKind(core, kind(), ioc, iocName);
   if (portText) core = withPort(core, portText, header.names[header.roles.indexOf('port')]!);
   if (typeText && !isGenericType(typeText) && !tags.includes(typeText)) tags.push(typeText);
   for (const c of categories.slice(1)) if (!tags.includes(c)) tags.push(c);
