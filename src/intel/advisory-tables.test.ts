@@ -103,3 +103,9 @@ test('a bare hash with no context is a file hash; colon pairs as TLS tools print
   const r = parseTextList(`${'ab'.repeat(32)}\n${'AB:'.repeat(31)}AB\n`);
   assert.deepEqual(r.indicators.map((i) => i.type), ['file-sha256', 'cert-sha256']);
 });
+
+test('a row of the table with its indicator missing stays a rejected row, not a new header', () => {
+  const r = parseTextList('Indicator\tType\tCategory\n198.51.100.1\tIP\tC2\n-\tDomain\tC2\n198.51.100.2\tIP\tC2\n');
+  assert.deepEqual(r.indicators.map((i) => [i.line, i.value, i.category]), [[2, '198.51.100.1', 'C2'], [4, '198.51.100.2', 'C2']]);
+  assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[3, 'Indicator']]);
+});

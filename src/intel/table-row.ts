@@ -50,7 +50,7 @@ export function readRow(header: TableHeader, rawCells: string[], line: number, t
     else if (role === 'forDetection') forDetection = !/^(false|0|no|n|f)$/i.test(v);
   });
   const ioc = at(header.ioc);
-  if (ioc === '') throw new FieldError(iocName, 'missing indicator');
+  if (BLANK.test(ioc)) throw new FieldError(iocName, 'missing indicator');
   const kind = () => hashKindOf(typeText) ?? hashKindOf(iocName) ?? hashes;
   let core: IndicatorCore;
   try {

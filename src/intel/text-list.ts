@@ -177,6 +177,14 @@ export class TextListParser {
     this.fail(firstErr ?? new NotAnIndicator(undefined, 'not an indicator'), lineNo, text);
   }
 
+  /** A row of the current table whose indicator cell is empty ("-", "n/a"): a bad row, not a new header. */
+  private missingIndicator(raw: string): boolean {
+    const h = this.header;
+    if (!h || (h.sep !== SPACED && !raw.includes(h.sep))) return false;
+    const cells = h.sep === SPACED ? spacedCells(raw, h) : splitCells(raw, h.sep).cells;
+    return /^\s*(-|—|n\/a|na|none|null|tbd|unknown)?\s*$/i.test(cells[h.ioc] ?? '');
+  }
+
   private hashAs(core: ReturnType<typeof parseIndicator>, raw: string, kind: HashKind | undefined) {
     return asHashKind(core, kind, raw);
   }
@@ -202,7 +210,7 @@ export class TextListParser {
    */
   private fail(err: unknown, lineNo: number, raw: string): void {
     const header = detectHeader(raw);
-    if (header) {
+    if (header && !this.missingIndicator(raw)) {
       this.header = header;
       return this.sections.close();
     }
