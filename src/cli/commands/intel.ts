@@ -76,8 +76,9 @@ export function intelCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
+          const written = r.timeframe ? ` timeframe=${JSON.stringify(r.timeframe)}` : '';
           const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
-          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win}${written} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
         }
         console.error(`${rows.length} indicators`);
       });
