@@ -33,6 +33,8 @@ export interface ImportRow extends ImportMeta {
   skipped: SkippedSection[];
   /** Flow records checked but not stored (ingest --prefilter). */
   prefiltered?: number;
+  /** Rows read with their last (optional) columns missing. */
+  shortRows?: number;
   minTs?: Date;
   maxTs?: Date;
 }
@@ -47,6 +49,8 @@ export interface LineCounts {
   skipped?: SkippedSection[];
   /** Flow records read and checked but not stored: no address near an indicator (ingest --prefilter). */
   prefiltered?: number;
+  /** Rows that end before the header's last (optional) columns, read with those cells empty (Shadowserver). */
+  shortRows?: number;
 }
 
 /** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
@@ -239,6 +243,8 @@ export interface IndicatorRow {
   description?: string;
   firstSeen?: Date;
   lastSeen?: Date;
+  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
+  timeframe?: string;
   forDetection: boolean;
   /** Warninglists the indicator is on: it is not used for matching. */
   warnings: string[];

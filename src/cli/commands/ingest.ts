@@ -60,7 +60,7 @@ export function ingestCommand(): Command {
             else {
               const services = r.services ? `, ${r.services} services for identification` : '';
               const dropped = r.counts.prefiltered !== undefined ? `, ${r.counts.prefiltered} far from every indicator and not stored` : '';
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${dropped}, ${r.sightings} new sightings${services}`);
+              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${r.counts.shortRows ? `, ${r.counts.shortRows} short rows (last columns missing, read as empty)` : ''}${dropped}, ${r.sightings} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {

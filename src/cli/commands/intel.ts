@@ -66,7 +66,7 @@ export function intelCommand(): Command {
   intel
     .command('list')
     .description('list indicators with their window, warninglist flags and victim counts')
-    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1')
+    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1, file-sha256, file-sha1, file-md5')
     .option('--source <name>')
     .option('--limit <n>', 'at most this many', '1000')
     .option('--json', 'JSON output')
@@ -76,8 +76,9 @@ export function intelCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
+          const written = r.timeframe ? ` timeframe=${JSON.stringify(r.timeframe)}` : '';
           const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
-          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win}${written} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
         }
         console.error(`${rows.length} indicators`);
       });
@@ -85,7 +86,7 @@ export function intelCommand(): Command {
   intel
     .command('export')
     .description('export indicators for other tools')
-    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix']).makeOptionMandatory())
+    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix', 'misp']).makeOptionMandatory())
     .option('--source <name>', 'only this source')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o, cmd: Command) => {

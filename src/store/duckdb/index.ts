@@ -186,6 +186,7 @@ export class DuckDbStore implements Store {
           last_seen: r.lastSeen,
           for_detection: r.forDetection,
           line: r.line,
+          timeframe: r.timeframe,
         });
       }
       ind.flush();
