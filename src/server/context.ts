@@ -27,6 +27,21 @@ export interface ServerOptions {
   cacheEntries?: number;
   /** Compute the overview's first answers in the background at start and after each import (serve does). */
   warm?: boolean;
+  /** What the process running the server does besides (drop folders, retention), for the imports page. */
+  operations?: () => OperationsStatus;
+}
+
+/** A running server's upkeep as the dashboard shows it. */
+export interface OperationsStatus {
+  /** The store file and its size in bytes (with its write-ahead log). */
+  store?: { path: string; bytes: number };
+  dropFolders?: {
+    folders: { dir: string; intel: boolean }[];
+    recent: { file: string; folder: string; status: string; detail: string; at: Date }[];
+    rejected: { file: string; folder: string; status: string; detail: string; at: Date }[];
+  };
+  /** Raw telemetry retention in days, where set. */
+  retention?: { flowsDays?: number; logsDays?: number; lastRun?: Date };
 }
 
 export interface Principal {

@@ -526,4 +526,19 @@ export interface Store {
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;
+  /** Rows and time span of the raw flows and logs kept. */
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
+  /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]>;
+}
+
+/** Raw telemetry as retention sees it: flows, and logs (DNS, HTTP, TLS, IDS alerts). */
+export type RawTelemetryKind = 'flows' | 'logs';
+
+export interface RawTelemetrySpan {
+  kind: RawTelemetryKind;
+  table: string;
+  rows: number;
+  oldest?: Date;
+  newest?: Date;
 }

@@ -4,6 +4,8 @@ import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
 import { countryName } from '../../enrich/country-names.js';
 import { table } from '../schema.js';
 import type {
+  RawTelemetryKind,
+  RawTelemetrySpan,
   CensusQuery,
   CensusResult,
   ImportKind,
@@ -74,6 +76,7 @@ import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
+import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -486,6 +489,14 @@ export class DuckDbStore implements Store {
       { type: f.type ?? null, source: f.source ?? null, limit: f.limit ?? 1_000_000 },
     );
     return rows.map(indicatorRow);
+  }
+
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]> {
+    return rawTelemetrySpan(this.db);
+  }
+
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]> {
+    return pruneRawTelemetry(this.db, before);
   }
 
   async latestSighting(): Promise<number | undefined> {
