@@ -3,12 +3,11 @@
 // gives up with a plain line after BOTCENSUS_LOCK_WAIT seconds (default 600; 0 fails at once).
 import { BotcensusError } from '../core/errors.js';
 
-const LOCK = /Could not set lock on file .*?(?:\(PID (\d+)\))?/s;
-
 function lockHolder(err: unknown): string | undefined {
-  const m = LOCK.exec(String((err as Error)?.message ?? ''));
-  if (!m) return undefined;
-  return m[1] ? `process ${m[1]}` : 'another process';
+  const message = String((err as Error)?.message ?? '');
+  if (!message.includes('Could not set lock on file')) return undefined;
+  const pid = /\(PID (\d+)\)/.exec(message);
+  return pid ? `process ${pid[1]}` : 'another process';
 }
 
 export function lockWaitMs(): number {

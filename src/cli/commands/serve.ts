@@ -107,7 +107,7 @@ what it answers: the dashboard stays up while data comes in.`,
           address,
         );
         const startWatcher = () => {
-          const w = new DropFolderWatcher({ intervalMs: interval * 1000, run: (args) => host.run(args), log: (line) => process.stderr.write(`botcensus: ${line}\n`) });
+          const w = new DropFolderWatcher({ intervalMs: interval * 1000, run: (args) => host.run(['--db', storePath, ...args]), log: (line) => process.stderr.write(`botcensus: ${line}\n`) });
           w.start();
           return w;
         };
