@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { BotcensusError, formatWhere } from '../core/errors.js';
 import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -49,6 +50,8 @@ export function buildProgram(): Command {
     serveCommand(),
     watchCommand(),
     pruneCommand(),
+    backupCommand(),
+    restoreCommand(),
     tokensCommand(),
     demoCommand(),
   ])

@@ -526,6 +526,8 @@ export interface Store {
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;
+  /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
+  backup(dir: string): Promise<void>;
   /** Rows and time span of the raw flows and logs kept. */
   rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
   /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */

@@ -68,6 +68,9 @@ test('while serve runs: ingest, intel import, tokens create, census and victims 
     assert.equal(census.result.total, 2, 'the US and the DE victim');
     const victims = JSON.parse(run(['victims', '--json']).stdout) as { ip: string }[];
     assert.deepEqual(victims.map((v) => v.ip).sort(), [US[0]!, DE[0]!].sort());
+    // A consistent copy of the store while it is served.
+    const backup = run(['backup', 'backup-1']);
+    assert.equal(backup.status, 0, backup.stderr);
     // Exit codes and errors come back as from a command run alone.
     const bad = run(['ingest', 'missing.csv']);
     assert.notEqual(bad.status, 0);
@@ -91,6 +94,11 @@ test('while serve runs: ingest, intel import, tokens create, census and victims 
   // Without the server the command opens the store itself and finds the same data.
   const after = JSON.parse(cli(['--db', db, 'census', '--measure', 'cumulative', '--json']).stdout) as { result: { total: number } };
   assert.equal(after.result.total, 2);
+  const restored = join(dir, 'restored.duckdb');
+  assert.equal(cli(['--db', restored, 'restore', join(dir, 'backup-1')]).status, 0);
+  const again = JSON.parse(cli(['--db', restored, 'victims', '--json']).stdout) as { ip: string }[];
+  assert.deepEqual(again.map((v) => v.ip).sort(), [US[0]!, DE[0]!].sort(), 'the backup restores the victims');
+  assert.equal(cli(['--db', restored, 'restore', join(dir, 'backup-1')]).status, 2, 'never over an existing store');
 });
 
 function cliIn(cwd: string, args: string[], env: Record<string, string> = {}) {
