@@ -62,7 +62,7 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   if (opts.warm) app.addHook('onReady', async () => void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped')));
   // For the latency benchmark: wait for the background warm-up before measuring.
   app.decorate('warmed', () => ctx.warming.catch(() => undefined));
-  app.decorate('exclusive', <T>(fn: () => Promise<T>) => ctx.gate.run(fn));
+  app.decorate('exclusive', <T>(fn: () => Promise<T>) => ctx.writeGate.run(fn));
   app.decorate('storeChanged', () => {
     if (opts.warm) void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped'));
   });

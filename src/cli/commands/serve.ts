@@ -72,6 +72,8 @@ what it answers: the dashboard stays up while data comes in.`,
       if (!(interval > 0)) throw new BotcensusError('USAGE', `--watch-interval takes a number of seconds, not ${JSON.stringify(o.watchInterval)}`);
       const storePath = resolve(dbPath(cmd));
       const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
+      // The dashboard asks on a connection of its own, so an import does not hold up its answers.
+      const readStore = await store.reader();
       try {
         const tokens = await store.access.listTokens();
         let watcher: DropFolderWatcher | undefined;
@@ -89,6 +91,7 @@ what it answers: the dashboard stays up while data comes in.`,
           logger: Boolean(o.log),
           warm: true,
           operations,
+          readStore,
         });
         const address = await app.listen({ host: o.host, port });
         const { runCli } = await import('../program.js');
@@ -142,6 +145,7 @@ what it answers: the dashboard stays up while data comes in.`,
         await host.close();
         await app.close();
       } finally {
+        await readStore.close();
         await store.close();
       }
     });

@@ -11,7 +11,7 @@ export function operationsRoutes(app: FastifyInstance, ctx: ServerContext, opera
       schema: { summary: 'Store size, raw telemetry kept, retention and drop folders', tags: ['imports'] },
     },
     async () => {
-      const raw = await ctx.gate.run(() => ctx.store.rawTelemetrySpan());
+      const raw = await ctx.read((s) => s.rawTelemetrySpan());
       return { ...(operations?.() ?? {}), raw };
     },
   );

@@ -117,6 +117,13 @@ export class DuckDbStore implements Store {
     this.db.close();
   }
 
+  /** The same store on a connection of its own, for questions asked while this one imports (close it first). */
+  async reader(): Promise<DuckDbStore> {
+    const db = await this.db.reader();
+    await createMacros(db);
+    return new DuckDbStore(db, this.geo);
+  }
+
   async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
     const r = await this.db.one<RawImport>(`SELECT * FROM imports WHERE sha256 = $1 AND kind = $2`, [sha256, kind]);
     return r && importRow(r);
