@@ -20,9 +20,9 @@ function flowCsv(rows: [string, string][], day = '2024-06-10'): string {
   ].join('\n');
 }
 
-function startServe(db: string, extra: string[] = []): { child: ChildProcess; log: () => string } {
+function startServe(db: string, extra: string[] = [], env: Record<string, string> = {}): { child: ChildProcess; log: () => string } {
   let log = '';
-  const child = spawn(process.execPath, [CLI, '--db', db, 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--db', db, 'serve', '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
   return { child, log: () => log };
@@ -187,4 +187,34 @@ test('drop folders: every complete file imported exactly once across a kill -9 a
   assert.ok(existsSync(join(drop, 'rejected', 'garbage.csv')));
   assert.ok(readFileSync(join(drop, 'rejected', 'garbage.csv.reason.txt'), 'utf8').length > 0);
   assert.ok(!readdirSync(drop).includes('garbage.csv'));
+});
+
+test('the dashboard answers while a handed-off import holds its transaction open, and shows the import once it commits', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'store.duckdb');
+  writeFileSync(join(dir, 'iocs.txt'), '203.0.113.10\n');
+  writeFileSync(join(dir, 'flows.csv'), flowCsv([[US[0]!, '203.0.113.10']]));
+  assert.equal(cli(['--db', db, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
+  const token = /bct_\S+/.exec(cli(['--db', db, 'tokens', 'create', '--role', 'analyst']).stdout)![0];
+  // Every transaction of the server holds open, its work done, for 5 s before it commits.
+  const s = startServe(db, [], { BOTCENSUS_TEST_PAUSE_BEFORE_COMMIT: '5000' });
+  try {
+    await until('the server file', () => existsSync(`${db}.server.json`), s.log);
+    const { url } = JSON.parse(readFileSync(`${db}.server.json`, 'utf8')) as { url: string };
+    const imports = async () =>
+      ((await (await fetch(`${url}/api/imports`, { headers: { authorization: `Bearer ${token}` } })).json()) as { rows: { kind: string }[] }).rows.filter((r) => r.kind === 'telemetry').length;
+    const ingest = spawn(process.execPath, [CLI, '--db', db, 'ingest', join(dir, 'flows.csv')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    ingest.stderr.on('data', (b: Buffer) => (said += b.toString()));
+    let done = false;
+    const exited = new Promise<number | null>((r) => ingest.once('exit', (code) => ((done = true), r(code))));
+    await until('the import to hold its transaction open', () => said.includes('transaction ready to commit'), () => said + s.log());
+    assert.equal(await imports(), 0, 'not visible before it commits');
+    assert.ok(!done, 'answered while the import was still open');
+    assert.equal(await exited, 0, said);
+    assert.equal(await imports(), 1, 'visible once committed');
+  } finally {
+    s.child.kill('SIGTERM');
+    await stopped(s.child);
+  }
 });
