@@ -13,4 +13,6 @@ export interface BenchPartResult {
 export type BenchPart = (log: (line: string) => void) => Promise<BenchPartResult>;
 
 /** By name, in the order they run; each loaded only when it runs. */
-export const benchParts: Record<string, () => Promise<BenchPart>> = {};
+export const benchParts: Record<string, () => Promise<BenchPart>> = {
+  'serve-import': async () => (await import('./serve-import.js')).serveImportBench,
+};

@@ -532,4 +532,26 @@ export interface Store {
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;
+  /**
+   * Where the engine allows: the same store for questions only, seeing committed data while this
+   * one holds an import open (a server asks through it). Closed before this one.
+   */
+  reader?(): Promise<Store>;
+  /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
+  backup(dir: string): Promise<void>;
+  /** Rows and time span of the raw flows and logs kept. */
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
+  /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]>;
+}
+
+/** Raw telemetry as retention sees it: flows, and logs (DNS, HTTP, TLS, IDS alerts). */
+export type RawTelemetryKind = 'flows' | 'logs';
+
+export interface RawTelemetrySpan {
+  kind: RawTelemetryKind;
+  table: string;
+  rows: number;
+  oldest?: Date;
+  newest?: Date;
 }

@@ -12,7 +12,7 @@ import type { FingerprintFile } from '../../identify/recog/fingerprint.js';
 import { loadRecogDir, loadRecogFile } from '../../identify/recog/load.js';
 import { installRecogFrom, noteRecogSource, type RecogSource } from '../../identify/recog/install.js';
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
-import { dbPath, toJson, withStore } from '../context.js';
+import { dbPath, setExitCode, toJson, withStore } from '../context.js';
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) : '100.00');
 
@@ -69,7 +69,7 @@ export function fingerprintsCommand(): Command {
       const unsupported = files.reduce((n, f) => n + f.fingerprints.filter((x) => !x.regex.ok).length, 0);
       if (o.json) process.stdout.write(toJson({ dir: folder, ...r, unreadable, unsupported, passRate: r.total ? r.passed / r.total : 1 }));
       else console.log(render(folder, r, unsupported, unreadable, Number(o.show) || 5).join('\n'));
-      if (unreadable.length || (r.total && (100 * r.passed) / r.total < min)) process.exitCode = 1;
+      if (unreadable.length || (r.total && (100 * r.passed) / r.total < min)) setExitCode(1);
     });
   fp.command('update')
     .description(

@@ -6,7 +6,7 @@ import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
-import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, setExitCode, toJson, withStore } from '../context.js';
 import { fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -77,11 +77,11 @@ export function ingestCommand(): Command {
             if (!o.json) for (const line of await describeRun(store, run)) console.log(line);
           } catch (err) {
             console.error(`botcensus: identify: ${(err as Error).message}`);
-            process.exitCode = 1;
+            setExitCode(1);
           }
         }
       });
       if (o.json) process.stdout.write(toJson(results));
-      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+      if (results.some((r) => r.status === 'failed')) setExitCode(1);
     });
 }

@@ -5,7 +5,7 @@ import { importIntelFiles, type IntelImportResult } from '../../intel/import.js'
 import type { RescanReport } from '../../telemetry/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
-import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, outputFormat, setExitCode, toJson, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -61,7 +61,7 @@ export function intelCommand(): Command {
         });
       });
       if (o.json) process.stdout.write(toJson(results));
-      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+      if (results.some((r) => r.status === 'failed')) setExitCode(1);
     });
   intel
     .command('list')
