@@ -2,7 +2,7 @@
 // The botcensus command line: one file per command under commands/, thin over the stages.
 import { Command } from 'commander';
 import { BotcensusError, formatWhere } from '../core/errors.js';
-import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
+import { GEO_ATTRIBUTION } from '../core/geo-data.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';

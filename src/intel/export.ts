@@ -1,7 +1,7 @@
 // Exports stored indicators for other tools: Zeek Intel, CSV (which botcensus re-imports), STIX 2.1.
 import type { IndicatorRow } from '../store/store.js';
 import { toIntelCsv } from './csv-export.js';
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 import { makeIndicator, parseIndicator } from './normalize.js';
 import { toStixBundle } from './stix-export.js';
 import { toZeekIntel } from './zeek-intel.js';

@@ -1,7 +1,7 @@
 // Reads indicator lists as people publish them: a header table (TSV/CSV/;/|) or one indicator a
 // line, mixed with comments, prose, encoded snippets and YARA rules, which are reported as skipped.
 import { FieldError } from '../core/errors.js';
-import type { IndicatorRecord, IntelParseResult } from './indicator.js';
+import type { IndicatorRecord, IntelParseResult } from '../core/model/indicator.js';
 import { mergeDuplicates } from './merge.js';
 import { makeIndicator, NotAnIndicator, parseIndicator } from './normalize.js';
 import { SectionBuilder } from './sections.js';

@@ -9,7 +9,7 @@ import type { Owner } from '../store/store.js';
 import { startSmtp, type ReceivedMail } from './test-mail.js';
 import { addIntel, c2flow, ingest, t as time } from './test-scenario.js';
 
-const CHILD = fileURLToPath(new URL('./crash-test-sender.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/crash-test-sender.js', import.meta.url));
 const NOW = time('2024-06-11T00:00:00Z');
 const CUSTOMERS = 6;
 

@@ -1,7 +1,7 @@
 // Remediation tracking: after a victim's first notification, is it still seen, and when did it go
 // quiet? Per owner, country and ASN: the share cleaned after 1, 7 and 30 days and the median time
 // to clean. remediationSummary() returns plain data for `botcensus remediation` and the report.
-import { countryName } from '../enrich/country-names.js';
+import { countryName } from '../core/country-names.js';
 import type { NotifiedVictim } from '../store/notify.js';
 import type { Store } from '../store/store.js';
 

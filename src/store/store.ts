@@ -1,8 +1,9 @@
 // The store contract: everything the stages need from the database, with no SQL outside src/store.
 // DuckDB implements it now; a ClickHouse driver will satisfy the same contract.
-import type { IndicatorRecord, SkippedSection, WarningEntry } from '../intel/indicator.js';
-import type { RejectedLine } from '../telemetry/reader.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
+import type { IndicatorRecord, SkippedSection, WarningEntry } from '../core/model/indicator.js';
+import type { RejectedLine } from '../core/reader.js';
+import type { LineCounts } from '../core/model/line-counts.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { IdentifyStore } from './identify.js';
@@ -37,17 +38,7 @@ export interface ImportRow extends ImportMeta {
   maxTs?: Date;
 }
 
-export interface LineCounts {
-  lines: number;
-  records: number;
-  framing: number;
-  rejected: number;
-  duplicates?: number;
-  examples: RejectedLine[];
-  skipped?: SkippedSection[];
-  /** Flow records read and checked but not stored: no address near an indicator (ingest --prefilter). */
-  prefiltered?: number;
-}
+export type { LineCounts };
 
 /** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
 export interface MatchOptions {

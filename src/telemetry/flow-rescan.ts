@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../store/store.js';
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { ingestFormatByName } from './formats.js';
-import { readTelemetry } from './reader.js';
-import type { TelemetryRecord } from './records.js';
+import { readTelemetry } from '../core/reader.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;

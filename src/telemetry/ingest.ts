@@ -16,8 +16,8 @@ import { readScanFile } from '../identify/scan-reader.js';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, isGzip, readTelemetry } from './reader.js';
-import type { TelemetryRecord } from './records.js';
+import { headLines, isGzip, readTelemetry } from '../core/reader.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
-import { buildScenario, HOSTILE, VICTIMS } from '../../server/test-scenario.js';
+import { buildScenario, HOSTILE, VICTIMS } from '../../../test/server-scenario.js';
 
 const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
 

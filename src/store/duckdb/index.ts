@@ -1,7 +1,7 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
 import { formatIp } from '../../core/ip.js';
-import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
-import { countryName } from '../../enrich/country-names.js';
+import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
+import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
   CensusQuery,

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCidr, parseIp } from '../../core/ip.js';
-import type { IndicatorRecord, WarningEntry } from '../../intel/indicator.js';
-import type { TelemetryRecord } from '../../telemetry/records.js';
+import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import type { CensusQuery, CensusResult, ImportMeta, LineCounts, Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';

@@ -6,12 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIp } from '../../core/ip.js';
-import { readTelemetry, type ReadSummary } from '../reader.js';
-import type { ReportRecord } from '../records.js';
+import { readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { shadowserverFormat } from './index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/shadowserver/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/shadowserver', import.meta.url));
 const ip = (s: string): bigint => parseIp(s)!;
 
 async function read(path: string): Promise<{ records: ReportRecord[]; summary: ReadSummary }> {

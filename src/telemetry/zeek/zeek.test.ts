@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseIp } from '../../core/ip.js';
-import { readTelemetry, type ReadSummary } from '../reader.js';
-import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../records.js';
+import { readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { zeekFormat } from './index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/zeek/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/zeek', import.meta.url));
 
 async function read(path: string): Promise<{ summary: ReadSummary; records: TelemetryRecord[] }> {
   const records: TelemetryRecord[] = [];
