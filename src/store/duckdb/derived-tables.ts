@@ -1,30 +1,28 @@
-// Tables derived from the sightings for fast victim-level questions (see store/duckdb/window-sql.ts),
-// declared once like the rest (see schema.ts). They are rebuilt whole when the data they fold
+// The DuckDB driver's own cache tables: folds of the sightings for fast victim-level questions
+// (window-sql.ts), declared in the neutral types like the shared tables (../schema.ts) but kept by
+// this driver only. They are rebuilt whole when the data they fold
 // changes; the data version they were built from is kept in `meta` (key 'derived_version'), so a
 // restarted server does not rebuild what is current. Stored, not temporary: at millions of
 // sightings they are too big to hold in memory, and on disk they are compressed and paged.
-import type { Column, ColumnType, Table } from './schema.js';
-
-// schema.ts imports this file, so its `c` helper is not initialised yet when this module runs.
-const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
+import { c, type Column, type Table } from '../schema.js';
 
 /**
  * Sightings folded per victim, indicator (and report type), kind and family, in the order the
  * window queries read them (window-sql.ts PAIR_COLUMNS).
  */
 const PAIR_COLUMNS: Column[] = [
-  c('victim', 'ADDR', true),
-  c('indicator_id', 'BIGINT'),
-  c('rkey', 'VARCHAR'), // the report type of report sightings (they have no indicator)
-  c('kind', 'VARCHAR', true),
-  c('family', 'VARCHAR'),
-  c('g', 'UTINYINT', true), // best single-sighting grade: 3 not a flow, 2 answered flow, 1 flow
-  c('t', 'BOOLEAN'), // victim -> indicator seen
-  c('f', 'BOOLEAN'), // indicator -> victim seen
-  c('dev', 'VARCHAR'),
-  c('f0', 'TIMESTAMP', true),
-  c('l0', 'TIMESTAMP', true),
-  c('events', 'BIGINT', true),
+  c('victim', 'address', true),
+  c('indicator_id', 'int64'),
+  c('rkey', 'text'), // the report type of report sightings (they have no indicator)
+  c('kind', 'text', true),
+  c('family', 'text'),
+  c('g', 'uint8', true), // best single-sighting grade: 3 not a flow, 2 answered flow, 1 flow
+  c('t', 'bool'), // victim -> indicator seen
+  c('f', 'bool'), // indicator -> victim seen
+  c('dev', 'text'),
+  c('f0', 'time', true),
+  c('l0', 'time', true),
+  c('events', 'int64', true),
 ];
 
 export const DERIVED_TABLES: Table[] = [
@@ -32,7 +30,7 @@ export const DERIVED_TABLES: Table[] = [
     // The sightings that lie within one day, folded per day, victim, indicator (and report type),
     // kind and family: a window's full days read these instead of the hourly sightings.
     name: 'derived_pair_days',
-    columns: [c('day', 'TIMESTAMP', true), ...PAIR_COLUMNS],
+    columns: [c('day', 'time', true), ...PAIR_COLUMNS],
   },
   {
     // The sightings that span midnight (few: most lie within their hour), in the columns of
@@ -45,33 +43,33 @@ export const DERIVED_TABLES: Table[] = [
     // victim's evidence is a few blocks): the all-time window and lookups read these.
     name: 'derived_pairs_all',
     columns: [
-      c('victim', 'ADDR', true),
-      c('indicator_id', 'BIGINT'),
-      c('rkey', 'VARCHAR'),
-      c('kind', 'VARCHAR', true),
-      c('family', 'VARCHAR'),
-      c('import_id', 'INTEGER', true),
-      c('g', 'UTINYINT', true),
-      c('t', 'BOOLEAN'),
-      c('f', 'BOOLEAN'),
-      c('answered', 'BOOLEAN'),
-      c('dev', 'VARCHAR'),
-      c('f0', 'TIMESTAMP', true),
-      c('l0', 'TIMESTAMP', true),
-      c('events', 'BIGINT', true),
-      c('bytes', 'UBIGINT'),
-      c('first_line', 'INTEGER'),
-      c('detail', 'VARCHAR'),
+      c('victim', 'address', true),
+      c('indicator_id', 'int64'),
+      c('rkey', 'text'),
+      c('kind', 'text', true),
+      c('family', 'text'),
+      c('import_id', 'int32', true),
+      c('g', 'uint8', true),
+      c('t', 'bool'),
+      c('f', 'bool'),
+      c('answered', 'bool'),
+      c('dev', 'text'),
+      c('f0', 'time', true),
+      c('l0', 'time', true),
+      c('events', 'int64', true),
+      c('bytes', 'uint64'),
+      c('first_line', 'int32'),
+      c('detail', 'text'),
     ],
   },
   {
     // Distinct victims per indicator over all time (the indicator listing's "victims").
     name: 'derived_indicator_victims',
-    columns: [c('indicator_id', 'BIGINT', true), c('victims', 'BIGINT', true)],
+    columns: [c('indicator_id', 'int64', true), c('victims', 'int64', true)],
   },
   {
     // Each victim's owner from the contact database (the most specific block wins).
     name: 'derived_victim_owner',
-    columns: [c('victim', 'ADDR', true), c('owner', 'VARCHAR')],
+    columns: [c('victim', 'address', true), c('owner', 'text')],
   },
 ];

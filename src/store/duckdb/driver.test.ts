@@ -90,7 +90,7 @@ test('dialect: replace-or-insert keeps one row per key', async () => {
   await d.close();
 });
 
-const T: Table = { name: 'loaded', columns: [c('ip', 'ADDR', true), c('ts', 'TIMESTAMP'), c('tags', 'VARCHAR[]'), c('n', 'BIGINT')] };
+const T: Table = { name: 'loaded', columns: [c('ip', 'address', true), c('ts', 'time'), c('tags', 'text[]'), c('n', 'int64')] };
 
 test('bulk load, atomically: all rows or none', async () => {
   const d = await driver();
