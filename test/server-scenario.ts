@@ -8,6 +8,7 @@ import type { ImportMeta, LineCounts, Owner } from '../src/store/store.js';
 import type { TelemetryRecord } from '../src/core/model/telemetry.js';
 import { openTestStore } from './store.js';
 import { issueToken } from '../src/server/auth/tokens.js';
+import { replaceOwners } from '../src/notify/owners-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -85,7 +86,7 @@ export async function buildScenario(): Promise<Scenario> {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
-  await store.replaceOwners(OWNERS);
+  await replaceOwners(store, OWNERS);
   const token = async (role: string, owner?: string) => (await issueToken(store, { role, owner })).token;
   return {
     store,

@@ -6,7 +6,7 @@ import { parseIp } from '../core/ip.js';
 import type { IndicatorRecord } from '../core/model/indicator.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, Owner, Store } from '../store/store.js';
-import type { NotificationRow, NotifyChannel } from '../store/notify.js';
+import type { NotificationRow, NotifyChannel } from './outbox-store.js';
 import type { Channel, DeliveryError } from './channel.js';
 
 const DAY = 86_400_000;

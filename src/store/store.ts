@@ -7,7 +7,7 @@ import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { IdentifyStore } from './identify.js';
-import type { NotifyStore } from './notify.js';
+import type { Driver } from './driver.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -395,8 +395,8 @@ export interface OwnerRow extends Owner {
 }
 
 export interface Store {
-  /** Notifications, outbox and remediation (notify stage). */
-  readonly notify: NotifyStore;
+  /** The engine under the contract: the stages' own queries (src/notify, src/server/auth) run on it. */
+  readonly driver: Driver;
   /** API tokens and sessions (server). */
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
@@ -514,7 +514,4 @@ export interface Store {
   lookupEvidence(ip: bigint): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */
   lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
-  /** Replaces the contact database with these owners (one transaction). */
-  replaceOwners(owners: Owner[]): Promise<void>;
-  listOwners(): Promise<OwnerRow[]>;
 }

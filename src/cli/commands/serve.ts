@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { buildServer } from '../../server/app.js';
 import { dbPath, graceMs, graceOption, withStore } from '../context.js';
+import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -39,7 +40,7 @@ The store file is held by the server: create tokens before starting, or with POS
       if (!tls && !o.trustProxy && !isLoopback(o.host))
         throw new BotcensusError('USAGE', `plain HTTP on ${o.host} would send tokens in clear text: use --tls-cert/--tls-key, or --trust-proxy behind a TLS proxy, or a loopback --host`);
       await withStore(cmd, async (store) => {
-        const tokens = await store.access.listTokens();
+        const tokens = await tokenStore(store).listTokens();
         const app = await buildServer(store, {
           graceMs: graceMs(o.grace),
           https: tls,

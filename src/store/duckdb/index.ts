@@ -25,8 +25,6 @@ import type {
   FlowCsvLayout,
   FlowFileSource,
   MatchOptions,
-  Owner,
-  OwnerRow,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
@@ -61,15 +59,13 @@ import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
-import { listOwners, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
-import { createNotifyStore } from './notify-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
-import type { NotifyStore } from '../notify.js';
+import { DuckDbDriver } from './driver.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
@@ -85,7 +81,7 @@ export interface DuckDbOptions {
 }
 
 export class DuckDbStore implements Store {
-  readonly notify: NotifyStore;
+  readonly driver: DuckDbDriver;
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
@@ -94,7 +90,7 @@ export class DuckDbStore implements Store {
     readonly db: Db,
     private readonly geo: GeoSource,
   ) {
-    this.notify = createNotifyStore(db);
+    this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.identify = createIdentifyStore(db);
@@ -522,14 +518,6 @@ export class DuckDbStore implements Store {
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
     return lookup(this.db, ip, match, formatIp(ip));
-  }
-
-  replaceOwners(owners: Owner[]): Promise<void> {
-    return replaceOwners(this.db, owners);
-  }
-
-  listOwners(): Promise<OwnerRow[]> {
-    return listOwners(this.db);
   }
 }
 

@@ -10,6 +10,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
 import { refoldAll } from './victim-fold-sql.js';
+import { listOwners, replaceOwners } from '../../notify/owners-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -521,12 +522,12 @@ test('a telemetry import that fails midway leaves the store unchanged', async ()
 test('owners: the most specific contact wins, and owner scoping counts nothing outside', async () => {
   const { store } = await scenario();
   const base = { emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
-  await store.replaceOwners([
+  await replaceOwners(store, [
     { ...base, name: 'Example Telecom', asns: [64500, 64501], cidrs: [] },
     { ...base, name: 'Customer /28', asns: [], cidrs: ['192.0.2.0/28'] },
     { ...base, name: 'Mobile', asns: [], cidrs: ['198.51.100.0/24'] },
   ]);
-  const owners = await store.listOwners();
+  const owners = await listOwners(store);
   assert.deepEqual(owners.map((o) => [o.name, o.victims]), [['Customer /28', 2], ['Example Telecom', 2], ['Mobile', 2]]);
   const v = await store.victims({ owner: 'Customer /28' });
   assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.3']);
