@@ -66,6 +66,7 @@ import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
+import type { FileReadingStore } from '../file-reading.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
@@ -80,8 +81,10 @@ export interface DuckDbOptions {
   geo?: GeoSource;
 }
 
-export class DuckDbStore implements Store {
+export class DuckDbStore implements Store, FileReadingStore {
   readonly driver: DuckDbDriver;
+  /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
+  readonly files: FileReadingStore = this;
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
