@@ -319,7 +319,7 @@ export const TABLES: Table[] = [
   },
   {
     // The files an `ingest --prefilter` stored part of, where they were: indicators imported later
-    // have them read again for the flows near the new indicators (telemetry/flow-rescan.ts). The
+    // have them read again for the flows near the new indicators (telemetry/prefilter/flow-rescan.ts). The
     // size and time tell whether the file is still the one imported.
     name: 'prefiltered_files',
     columns: [

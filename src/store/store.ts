@@ -69,7 +69,7 @@ export interface ImportOutcome {
 }
 
 /**
- * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/flow-prefilter.ts): per chunk
+ * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/prefilter/flow-prefilter.ts): per chunk
  * of the file, a CSV of `<index>,<src>,<dst>,<line>` whose index 0 is file line `firstLine`, the
  * addresses as IPv4 numbers where they are plain dotted quads.
  */

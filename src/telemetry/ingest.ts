@@ -5,8 +5,8 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import type { Ipv4Net24Set } from './prefilter/ipv4-net24-set.js';
+import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';

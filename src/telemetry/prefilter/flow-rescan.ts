@@ -16,17 +16,17 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BotcensusError } from '../core/errors.js';
-import { sha256File } from '../core/hash.js';
-import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
-import type { IndicatorRecord } from '../core/model/indicator.js';
-import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../store/store.js';
-import type { FileReadingStore } from '../store/file-reading.js';
+import { BotcensusError } from '../../core/errors.js';
+import { sha256File } from '../../core/hash.js';
+import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../../core/ip.js';
+import type { IndicatorRecord } from '../../core/model/indicator.js';
+import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
+import type { FileReadingStore } from '../../store/file-reading.js';
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
-import { ingestFormatByName } from './formats.js';
-import { readTelemetry } from '../core/reader.js';
-import type { TelemetryRecord } from '../core/model/telemetry.js';
+import { ingestFormatByName } from '../formats.js';
+import { readTelemetry } from '../../core/reader.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;

@@ -11,7 +11,7 @@ import type { ReportRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { shadowserverFormat } from './index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/shadowserver', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/shadowserver/', import.meta.url));
 const ip = (s: string): bigint => parseIp(s)!;
 
 async function read(path: string): Promise<{ records: ReportRecord[]; summary: ReadSummary }> {

@@ -11,7 +11,7 @@ import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } fr
 import { tempDir } from '../../../test/tmp.js';
 import { zeekFormat } from './index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/zeek', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/zeek/', import.meta.url));
 
 async function read(path: string): Promise<{ summary: ReadSummary; records: TelemetryRecord[] }> {
   const records: TelemetryRecord[] = [];
