@@ -1,5 +1,6 @@
-// The store contract: everything the stages need from the database, with no SQL outside src/store.
-// DuckDB implements it now; a ClickHouse driver will satisfy the same contract.
+// The store contract: the imports and questions the stages ask of the store. Stages that own
+// their queries (src/notify, src/server/auth) run them on `driver` (driver.ts) with the `sql`
+// template instead. DuckDB implements both (duckdb/); every driver passes conformance/.
 import type { IndicatorRecord, SkippedSection, WarningEntry } from '../core/model/indicator.js';
 import type { RejectedLine } from '../core/reader.js';
 import type { LineCounts } from '../core/model/line-counts.js';
@@ -398,7 +399,7 @@ export interface OwnerRow extends Owner {
 export interface Store {
   /** The engine under the contract: the stages' own queries (src/notify, src/server/auth) run on it. */
   readonly driver: Driver;
-  /** API tokens and sessions (server). */
+  /** The owner of one address, the paged listings and the data version the HTTP API serves. */
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;

@@ -1,6 +1,6 @@
 // DuckDB implementation of the access store contract: the owner of one address, and the data
-// version that keys cached answers (tokens and sessions are src/server/auth/tokens-sql.ts). The paged listings are in
-// access-pages-sql.ts. Every value is a bound parameter.
+// version that keys cached answers. The paged listings are in access-pages-sql.ts; tokens and
+// sessions are src/server/auth/tokens-sql.ts. Every value is a bound parameter.
 import type { AccessStore } from '../access.js';
 import type { Db } from './connection.js';
 import { importById, importPage, indicatorPage, indicatorSources, victimPage } from './access-pages-sql.js';
