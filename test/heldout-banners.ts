@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { identifyService } from '../src/identify/identify.js';
 import type { RecogDb } from '../src/identify/recog/db.js';
-import type { RecogKey } from '../src/identify/service.js';
+import type { RecogKey } from '../src/core/model/service.js';
 
 export interface HeldOutBanner {
   key: RecogKey;

@@ -2,7 +2,7 @@
 // and for a server that runs commands handed to it by other processes (handoff-host.ts).
 import { Command, CommanderError } from 'commander';
 import { BotcensusError, formatWhere } from '../core/errors.js';
-import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
+import { GEO_ATTRIBUTION } from '../core/geo-data.js';
 import { backupCommand, restoreCommand } from './commands/backup.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';

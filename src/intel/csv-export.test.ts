@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toIntelCsv } from './csv-export.js';
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import { parseIndicator, makeIndicator } from './normalize.js';
 import { parseTextList } from './text-list.js';
 import { toStixBundle } from './stix-export.js';

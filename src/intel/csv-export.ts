@@ -1,5 +1,5 @@
 // CSV export of indicators, in the column names the text-list importer recognises, so it reads back unchanged.
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import { joinTags, quoteCell } from './split-cells.js';
 
 /**

@@ -1,7 +1,7 @@
 // Exports stored indicators for other tools: Zeek Intel, CSV (which botcensus re-imports), STIX 2.1, MISP.
 import type { IndicatorRow } from '../store/store.js';
 import { toIntelCsv } from './csv-export.js';
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 import { makeIndicator, parseIndicator } from './normalize.js';
 import { toMispEvent } from './misp-export.js';
 import { toStixBundle } from './stix-export.js';

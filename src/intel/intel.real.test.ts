@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { haveShared, shared } from '../../test/shared.js';
-import type { IntelParseResult } from './indicator.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
 import { parseIntelFile } from './parse.js';
 
 const skip = !haveShared;

@@ -1,5 +1,5 @@
 // Writes indicators as one MISP event (JSON), with ids derived from the content so re-exports are identical.
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 import { uuidV5 } from './stix-export.js';
 
 const NAMESPACE = uuidV5('6ba7b811-9dad-11d1-80b4-00c04fd430c8', 'https://botcensus.invalid/misp');

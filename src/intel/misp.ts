@@ -2,7 +2,7 @@
 // other attribute types are reported, grouped by type with their counts.
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import type { IntelParseResult } from './indicator.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
 import { certHash, ipPort, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 

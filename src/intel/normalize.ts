@@ -2,7 +2,7 @@
 import { domainToASCII } from 'node:url';
 import { FieldError } from '../core/errors.js';
 import { formatCidr, formatIp, parseCidr, parseIp } from '../core/ip.js';
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 
 /** The part of an IndicatorRecord that the token alone decides. */
 export type IndicatorCore = Pick<IndicatorRecord, 'type' | 'value' | 'lo' | 'hi' | 'port' | 'domain'>;

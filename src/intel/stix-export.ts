@@ -1,7 +1,7 @@
 // Writes indicators as a STIX 2.1 bundle with ids derived from the content, so re-exports are identical.
 import { createHash } from 'node:crypto';
 import { isV4 } from '../core/ip.js';
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 
 // RFC 4122 URL namespace; our own namespace is the name-based UUID of a URL we own in it.
 const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';

@@ -2,7 +2,7 @@
 // every pattern part we cannot express is reported as a skipped section naming it.
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import type { IntelParseResult } from './indicator.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
 import { certHash, ipPort, makeIndicator, parseDomain, parseIndicator, parseUrl, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { parsePattern, toConjuncts, type Comparison, type Literal, type ObsExpr } from './stix-pattern.js';

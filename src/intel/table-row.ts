@@ -1,7 +1,7 @@
 // Turns one row of a recognised indicator table into an IndicatorRecord (throws FieldError naming the column).
 import { FieldError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import { ipPort, makeIndicator, parseIndicator, type IndicatorCore } from './normalize.js';
 import { isGenericType, saysUrl, type TableHeader } from './columns.js';
 import { splitTags } from './split-cells.js';

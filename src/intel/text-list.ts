@@ -3,7 +3,7 @@
 // prose, encoded snippets and YARA rules, which are reported as skipped. A line holding anything
 // indicator-shaped is never skipped: it is read or rejected.
 import { FieldError } from '../core/errors.js';
-import type { IndicatorRecord, IntelParseResult } from './indicator.js';
+import type { IndicatorRecord, IntelParseResult } from '../core/model/indicator.js';
 import { mergeDuplicates } from './merge.js';
 import { makeIndicator, NotAnIndicator, parseIndicator } from './normalize.js';
 import { SectionBuilder } from './sections.js';

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
-import { buildScenario, type Scenario } from './test-scenario.js';
+import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json, multipart, signIn, type Method } from './test-client.js';
 
 let s: Scenario;

@@ -2,7 +2,7 @@
 // files of prefiltered flow imports again where they lag behind the stored indicators.
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
-import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/flow-rescan.js';
+import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { reportRescan } from './intel.js';

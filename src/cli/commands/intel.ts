@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { importIntelFiles, type IntelImportResult } from '../../intel/import.js';
-import type { RescanReport } from '../../telemetry/flow-rescan.js';
+import type { RescanReport } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
 import { graceMs, graceOption, outputFormat, setExitCode, toJson, withStore } from '../context.js';

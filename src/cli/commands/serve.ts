@@ -14,6 +14,7 @@ import { startHandoffHost } from '../handoff-host.js';
 import { openWaiting } from '../store-lock.js';
 import { applyRetention, retentionOf } from './prune.js';
 import { dropFoldersOf } from './watch.js';
+import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -75,7 +76,7 @@ what it answers: the dashboard stays up while data comes in.`,
       // The dashboard asks on a connection of its own, so an import does not hold up its answers.
       const readStore = await store.reader();
       try {
-        const tokens = await store.access.listTokens();
+        const tokens = await tokenStore(store).listTokens();
         let watcher: DropFolderWatcher | undefined;
         let lastPrune: Date | undefined;
         const operations = (): OperationsStatus => ({

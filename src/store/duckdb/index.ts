@@ -2,8 +2,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
-import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
-import { countryName } from '../../enrich/country-names.js';
+import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
+import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
   RawTelemetryKind,
@@ -29,8 +29,6 @@ import type {
   FlowCsvLayout,
   FlowFileSource,
   MatchOptions,
-  Owner,
-  OwnerRow,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
@@ -65,15 +63,14 @@ import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
-import { listOwners, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
-import { createNotifyStore } from './notify-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
-import type { NotifyStore } from '../notify.js';
+import { DuckDbDriver } from './driver.js';
+import type { FileReadingStore } from '../file-reading.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
@@ -89,8 +86,10 @@ export interface DuckDbOptions {
   geo?: GeoSource;
 }
 
-export class DuckDbStore implements Store {
-  readonly notify: NotifyStore;
+export class DuckDbStore implements Store, FileReadingStore {
+  readonly driver: DuckDbDriver;
+  /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
+  readonly files: FileReadingStore = this;
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
@@ -99,7 +98,7 @@ export class DuckDbStore implements Store {
     readonly db: Db,
     private readonly geo: GeoSource,
   ) {
-    this.notify = createNotifyStore(db);
+    this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.identify = createIdentifyStore(db);
@@ -575,14 +574,6 @@ export class DuckDbStore implements Store {
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
     return lookup(this.db, ip, match, formatIp(ip));
-  }
-
-  replaceOwners(owners: Owner[]): Promise<void> {
-    return replaceOwners(this.db, owners);
-  }
-
-  listOwners(): Promise<OwnerRow[]> {
-    return listOwners(this.db);
   }
 }
 

@@ -1,9 +1,9 @@
 // Turns the lines of one Shadowserver CSV report into ReportRecords: the first line is the header,
 // which is compiled once into a column plan; every later line is one row.
 import { FieldError } from '../../core/errors.js';
-import { splitCsv } from '../fields.js';
-import type { LineParser, ReaderContext } from '../reader.js';
-import type { ReportRecord } from '../records.js';
+import { splitCsv } from '../../core/fields.js';
+import type { LineParser, ReaderContext } from '../../core/reader.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { assign, compilePlan, victimColumn, type ColumnPlan } from './columns.js';
 import { reportTypeFromFileName } from './file-name.js';
 import { classifyReport, COMPROMISED_CLASSES, type ReportTypeInfo } from './report-class.js';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
-import { readTelemetry, type ReadSummary } from '../reader.js';
-import type { ReportRecord } from '../records.js';
+import { readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { haveShared, shared } from '../../../test/shared.js';
 import { shadowserverFormat, REPORT_TYPES } from './index.js';
 

@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { BotcensusError, FieldError } from '../core/errors.js';
-import type { TelemetryRecord } from './records.js';
+import { BotcensusError, FieldError } from './errors.js';
+import type { TelemetryRecord } from './model/telemetry.js';
 
 export type TelemetryFormatName =
   | 'nfdump'

@@ -1,13 +1,14 @@
 // A small store for the server's unit and end-to-end tests: victims in three fixture networks
 // (two US ASNs, one VN) owned by three owners, one unowned IPv6 victim, and hostile strings in
 // every place imported data reaches the screen (file names, families, descriptions, URLs, banners).
-import { parseIp } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
-import type { DuckDbStore } from '../store/duckdb/index.js';
-import type { ImportMeta, LineCounts, Owner } from '../store/store.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
-import { openTestStore } from '../../test/store.js';
-import { issueToken } from './auth/tokens.js';
+import { parseIp } from '../src/core/ip.js';
+import type { IndicatorRecord } from '../src/core/model/indicator.js';
+import type { DuckDbStore } from '../src/store/duckdb/index.js';
+import type { ImportMeta, LineCounts, Owner } from '../src/store/store.js';
+import type { TelemetryRecord } from '../src/core/model/telemetry.js';
+import { openTestStore } from './store.js';
+import { issueToken } from '../src/server/auth/tokens.js';
+import { replaceOwners } from '../src/notify/owners-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -85,7 +86,7 @@ export async function buildScenario(): Promise<Scenario> {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
-  await store.replaceOwners(OWNERS);
+  await replaceOwners(store, OWNERS);
   const token = async (role: string, owner?: string) => (await issueToken(store, { role, owner })).token;
   return {
     store,

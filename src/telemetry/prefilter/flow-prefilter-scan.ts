@@ -5,7 +5,7 @@
 // far from every indicator are dropped. Kept lines then go through the fast path's full
 // conversion, which fails on a bad one, and the file is read line by line instead, naming it.
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { V4_MAPPED_BASE } from '../core/ip.js';
+import { V4_MAPPED_BASE } from '../../core/ip.js';
 
 /** What each column of the file must look like for a line to be dropped. */
 export const enum ColumnCheck {

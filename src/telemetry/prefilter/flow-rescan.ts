@@ -16,16 +16,17 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BotcensusError } from '../core/errors.js';
-import { sha256File } from '../core/hash.js';
-import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
-import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../store/store.js';
+import { BotcensusError } from '../../core/errors.js';
+import { sha256File } from '../../core/hash.js';
+import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../../core/ip.js';
+import type { IndicatorRecord } from '../../core/model/indicator.js';
+import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
+import type { FileReadingStore } from '../../store/file-reading.js';
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
-import { ingestFormatByName } from './formats.js';
-import { readTelemetry } from './reader.js';
-import type { TelemetryRecord } from './records.js';
+import { ingestFormatByName } from '../formats.js';
+import { readTelemetry } from '../../core/reader.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;
@@ -90,7 +91,7 @@ export async function rescanPrefilteredFlows(
     const { path, read } = imp.source!;
     const cover = { from, through, graceMs: opts.graceMs };
     try {
-      if (read.reader === 'parquet') report.flows += await store.addPrefilteredParquet(imp.importId, path, read, nets.runs(), cover);
+      if (read.reader === 'parquet') report.flows += await filesOf(store).addPrefilteredParquet(imp.importId, path, read, nets.runs(), cover);
       else {
         const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
         // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
@@ -129,6 +130,12 @@ async function netsToRead(
   return nets.isEmpty() ? undefined : nets;
 }
 
+/** The engine's own file reading; a scanned file is then read line by line instead, a Parquet one is skipped. */
+function filesOf(store: Store): FileReadingStore {
+  if (!store.files) throw new Error('the store does not read files itself');
+  return store.files;
+}
+
 /** A plain nfdump CSV: the prefilter's scan, with the new /24s only. */
 async function scanAgain(
   store: Store,
@@ -142,7 +149,7 @@ async function scanAgain(
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
   try {
     const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
-    return await store.addPrefilteredFlows(importId, kept, layout, cover);
+    return await filesOf(store).addPrefilteredFlows(importId, kept, layout, cover);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

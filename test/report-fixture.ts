@@ -2,12 +2,13 @@
 // a warninglist, a device seen at two addresses, and hostile names (an AS organisation and a
 // domain indicator containing <script>) to check escaping. Geo ranges: test/fixtures/report/.
 import { join, resolve } from 'node:path';
-import { parseCidr, parseIp } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
-import { DuckDbStore } from '../store/duckdb/index.js';
-import type { ImportMeta, LineCounts } from '../store/store.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
-import { tempDir } from '../../test/tmp.js';
+import { parseCidr, parseIp } from '../src/core/ip.js';
+import type { IndicatorRecord } from '../src/core/model/indicator.js';
+import { DuckDbStore } from '../src/store/duckdb/index.js';
+import type { ImportMeta, LineCounts } from '../src/store/store.js';
+import type { TelemetryRecord } from '../src/core/model/telemetry.js';
+import { tempDir } from './tmp.js';
+import { replaceOwners } from '../src/notify/owners-sql.js';
 
 const GEO = resolve(process.cwd(), 'test/fixtures/report');
 export const REPORT_GEO = {
@@ -99,7 +100,7 @@ export async function reportStore(path = join(tempDir(), 'report.duckdb')): Prom
     return counts(records.length);
   }, () => undefined, grace);
   const base = { emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
-  await store.replaceOwners([
+  await replaceOwners(store, [
     { ...base, name: 'Example Telecom', asns: [64500], cidrs: [] },
     { ...base, name: 'Example Mobile', asns: [64502], cidrs: [] },
   ]);

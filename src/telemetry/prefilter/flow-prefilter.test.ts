@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../test/tmp.js';
-import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { nfdumpLayout } from './flow-csv-layout.js';
+import { tempDir } from '../../../test/tmp.js';
+import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import { nfdumpLayout } from '../flow-csv-layout.js';
 import { columnChecks, prefilterFlowCsv, scanWorkers, spanOfTimes } from './flow-prefilter.js';
 import { quadOf, scanChunk } from './flow-prefilter-scan.js';
-import { isV4, parseIp, V4_MAPPED_BASE } from '../core/ip.js';
+import { isV4, parseIp, V4_MAPPED_BASE } from '../../core/ip.js';
 
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
 const line = (src: string, dst: string, time = '2024-06-01 10:00:00.000', port = '443') => `${time},1.5,TCP,${src},40000,${dst},${port},10,1000,1`;

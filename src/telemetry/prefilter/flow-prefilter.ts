@@ -9,9 +9,9 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, IndicatorSelection, Store, TimeSpan } from '../store/store.js';
-import { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { isV4, V4_MAPPED_BASE } from '../core/ip.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, IndicatorSelection, Store, TimeSpan } from '../../store/store.js';
+import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import { isV4, V4_MAPPED_BASE } from '../../core/ip.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
 /** What the scan checks per column before it may drop a line. */

@@ -1,8 +1,8 @@
 // Field converters shared by every reader: each throws a FieldError naming the field, so the
 // reader base can report file, line and field.
-import { FieldError } from '../core/errors.js';
-import { parseIp } from '../core/ip.js';
-import { parseTime } from '../core/time.js';
+import { FieldError } from './errors.js';
+import { parseIp } from './ip.js';
+import { parseTime } from './time.js';
 
 /** Zeek's unset and empty markers, and the blanks other formats use, read as "no value". */
 export function isBlank(v: string | undefined | null): v is undefined | null | '' {

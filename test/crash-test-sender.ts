@@ -1,9 +1,9 @@
 // Child process of the crash test (outbox.test.ts): runs `notify send` over email against a store
 // and prints "sent <id> <message-id>" after each message is marked sent, so the test can kill it
 // (SIGKILL) at a known point. Usage: node crash-test-sender.js DB SMTP_URL NOW_MS
-import { openTestStore } from '../../test/store.js';
-import { sendNotifications } from './outbox.js';
-import { smtpChannel } from './smtp.js';
+import { openTestStore } from './store.js';
+import { sendNotifications } from '../src/notify/outbox.js';
+import { smtpChannel } from '../src/notify/smtp.js';
 
 const [db, url, now] = process.argv.slice(2);
 if (!db || !url || !now) throw new Error('usage: crash-test-sender DB SMTP_URL NOW_MS');
