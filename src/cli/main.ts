@@ -1,42 +1,39 @@
 #!/usr/bin/env node
-// The botcensus command line: one file per command under commands/, thin over the stages.
-import { Command } from 'commander';
-import { BotcensusError, formatWhere } from '../core/errors.js';
+// The botcensus command line: one file per command under commands/, thin over the stages. Only the
+// command being run is loaded (command-list.ts), so --help, --version and usage errors answer at once.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
-import { censusCommand } from './commands/census.js';
-import { demoCommand } from './commands/demo.js';
-import { exportCommand } from './commands/export.js';
-import { exposureCommand } from './commands/exposure.js';
-import { fingerprintsCommand } from './commands/fingerprints.js';
-import { identifyCommand } from './commands/identify.js';
-import { importsCommand } from './commands/imports.js';
-import { ingestCommand } from './commands/ingest.js';
-import { intelCommand } from './commands/intel.js';
-import { kevCommand } from './commands/kev.js';
-import { reportCommand } from './commands/report.js';
-import { notifyCommand } from './commands/notify.js';
-import { ownersCommand } from './commands/owners.js';
-import { remediationCommand } from './commands/remediation.js';
-import { serveCommand } from './commands/serve.js';
-import { tokensCommand } from './commands/tokens.js';
-import { lookupCommand, victimsCommand } from './commands/victims.js';
+import { commandNamed, COMMANDS } from './command-list.js';
 import { DEFAULT_DB } from './context.js';
+import { EXIT, EXIT_HELP, fail, quietOnClosedPipe } from './fail.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const program = new Command('botcensus')
   .description('Measure, attribute and clean up botnets of hijacked devices: indicators and telemetry in, matched, enriched, counted.')
+  .version(version, '-V, --version', 'print the version')
   .option('--db <path>', `store file (default ${DEFAULT_DB}, or $BOTCENSUS_DB)`)
-  .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
+  .addHelpText('after', `${EXIT_HELP}\n\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
-  program.addCommand(c);
+const named = commandNamed(process.argv.slice(2));
+for (const entry of COMMANDS)
+  program.addCommand(entry.name === named ? await entry.load() : new Command(entry.name).summary(entry.summary));
+
+/** Commander's own usage errors (unknown option, missing argument) throw instead of exiting, on every subcommand. */
+function throwOnUsage(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) throwOnUsage(sub);
+}
+throwOnUsage(program);
+quietOnClosedPipe();
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof BotcensusError) {
-    console.error(`botcensus: ${formatWhere(err.where)}${err.message}`);
-    process.exitCode = err.code === 'USAGE' ? 2 : 1;
-  } else {
-    console.error(`botcensus: ${(err as Error).stack ?? err}`);
-    process.exitCode = 1;
+  if (err instanceof CommanderError) {
+    // Commander has printed its message already; help and --version are not failures.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return;
   }
+  fail(err);
 });

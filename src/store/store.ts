@@ -526,4 +526,6 @@ export interface Store {
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;
+  /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */
+  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]>;
 }

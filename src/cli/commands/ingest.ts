@@ -6,7 +6,7 @@ import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
-import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, toJson, withImportStore } from '../context.js';
 import { fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -40,7 +40,7 @@ export function ingestCommand(): Command {
     .action(async (paths: string[], o, cmd: Command) => {
       const files = expandPaths(paths);
       const results: (IngestResult | FailedFile)[] = [];
-      await withStore(cmd, async (store) => {
+      await withImportStore(cmd, async (store) => {
         for (const file of files) {
           const progress = fileProgress(`ingest ${file}`, file);
           try {

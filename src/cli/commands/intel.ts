@@ -5,7 +5,7 @@ import { importIntelFiles, type IntelImportResult } from '../../intel/import.js'
 import type { RescanReport } from '../../telemetry/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
-import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, outputFormat, toJson, withImportStore, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -27,7 +27,8 @@ export function intelCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
-      await withStore(cmd, async (store) => {
+      const paths = expandPaths(files);
+      await withImportStore(cmd, async (store) => {
         // The prefiltered flow files are read again once, for the indicators of every file given.
         const progress = fileProgress('prefiltered flows, read again for the new indicators');
         const opts = {
@@ -40,7 +41,7 @@ export function intelCommand(): Command {
           rescan: o.rescan as boolean,
           onProgress: (b: number) => progress.update(b),
         };
-        await importIntelFiles(store, expandPaths(files), opts, (file, r) => {
+        await importIntelFiles(store, paths, opts, (file, r) => {
           progress.done();
           if (r instanceof Error) {
             results.push(fileFailed(file, r, o.json));

@@ -1,19 +1,10 @@
 // botcensus report: the advisory-grade document (headline counts, countries, map, networks,
 // trend, indicators, methodology) as self-contained HTML, PDF or Markdown.
 import { Command, Option } from 'commander';
-import { BotcensusError } from '../../core/errors.js';
-import { readConstituency } from '../../census/constituency.js';
-import { gatherReportData, type ReportOptions } from '../../report/report-data.js';
-import { stageSources } from '../../report/stage-sources.js';
-import { reportFormat, writeReport } from '../../report/write.js';
+import type { ReportOptions } from '../../report/report-data.js';
 import type { Grade, Measure } from '../../store/store.js';
 import { timeOpt, withStore } from '../context.js';
-
-function positive(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new BotcensusError('USAGE', `${name} takes a positive number, not ${JSON.stringify(value)}`);
-  return n;
-}
+import { outputFile, positive, wholeNumber } from '../options.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -34,16 +25,19 @@ export function reportCommand(): Command {
     .option('--title <text>', 'document title')
     .option('--marking <label>', 'handling marking on every page, e.g. TLP:CLEAR')
     .action(async (o, cmd: Command) => {
-      reportFormat(o.out); // a wrong extension or time fails before the store is opened
+      // A wrong extension, time or folder fails before the store is opened.
+      const { reportFormat, writeReport } = await import('../../report/write.js');
+      reportFormat(o.out);
+      outputFile(o.out);
       const options: ReportOptions = {
         at: timeOpt(o.at, '--at'),
         since: timeOpt(o.since, '--since'),
         until: timeOpt(o.until, '--until'),
         activeHours: positive(o.activeHours, '--active-hours'),
         measure: o.measure as Measure,
-        top: positive(o.top, '--top'),
+        top: wholeNumber(o.top, '--top')!,
         trendDays: positive(o.trendDays, '--trend-days'),
-        constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+        constituency: o.constituency ? (await import('../../census/constituency.js')).readConstituency(o.constituency) : undefined,
         constituencyLabel: o.constituency,
         includeOutside: o.includeOutside,
         includeWarned: o.includeWarned,
@@ -52,6 +46,8 @@ export function reportCommand(): Command {
         title: o.title,
         marking: o.marking,
       };
+      const { gatherReportData } = await import('../../report/report-data.js');
+      const { stageSources } = await import('../../report/stage-sources.js');
       await withStore(cmd, async (store) => {
         const data = await gatherReportData(store, options, stageSources(store));
         const format = await writeReport(data, o.out);

@@ -2,10 +2,23 @@
 // loopback address (the session cookie then goes without Secure); anywhere else TLS is required,
 // directly (--tls-cert/--tls-key) or from a proxy in front (--trust-proxy), and cookies are Secure.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
-import { buildServer } from '../../server/app.js';
 import { dbPath, graceMs, graceOption, withStore } from '../context.js';
+import { fail } from '../fail.js';
+
+/**
+ * Listens on the port for a moment and lets go: a port already in use is reported before the store
+ * is opened and the server starts warming up (which a failed listen would leave running).
+ */
+export function checkPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -38,6 +51,8 @@ The store file is held by the server: create tokens before starting, or with POS
       const tls = o.tlsCert ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;
       if (!tls && !o.trustProxy && !isLoopback(o.host))
         throw new BotcensusError('USAGE', `plain HTTP on ${o.host} would send tokens in clear text: use --tls-cert/--tls-key, or --trust-proxy behind a TLS proxy, or a loopback --host`);
+      if (port !== 0) await checkPortFree(o.host, port);
+      const { buildServer } = await import('../../server/app.js');
       await withStore(cmd, async (store) => {
         const tokens = await store.access.listTokens();
         const app = await buildServer(store, {
@@ -48,7 +63,14 @@ The store file is held by the server: create tokens before starting, or with POS
           logger: Boolean(o.log),
           warm: true,
         });
-        const address = await app.listen({ host: o.host, port });
+        let address: string;
+        try {
+          address = await app.listen({ host: o.host, port });
+        } catch (err) {
+          // Taken between the check and now: say so and end, without waiting for the warm-up.
+          fail(err);
+          process.exit();
+        }
         process.stderr.write(`botcensus: serving ${address}/ from ${dbPath(cmd)}; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
           process.stderr.write('botcensus: no live admin token: stop, run `botcensus tokens create --role admin`, start again\n');

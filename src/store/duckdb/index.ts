@@ -61,7 +61,7 @@ import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
-import { listOwners, replaceOwners } from './owners-sql.js';
+import { listOwners, noContactNetworks, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
 import { createNotifyStore } from './notify-sql.js';
@@ -530,6 +530,10 @@ export class DuckDbStore implements Store {
 
   listOwners(): Promise<OwnerRow[]> {
     return listOwners(this.db);
+  }
+
+  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
+    return noContactNetworks(this.db);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Owner, OwnerRow } from '../store.js';
 import { TableAppender } from './appender.js';
 import type { Db } from './connection.js';
 import { OWNER_CTE } from './victim-sql.js';
+import { victimWindow } from './window-sql.js';
 
 export async function replaceOwners(db: Db, owners: Owner[]): Promise<void> {
   await db.transaction(async () => {
@@ -57,4 +58,16 @@ export async function listOwners(db: Db): Promise<OwnerRow[]> {
     format: ((r.format as string | null) ?? 'csv-attachment') as Owner['format'],
     victims: Number(r.victims),
   }));
+}
+
+/** Victims of all time with no owner and on no warninglist, per AS, from the all-time window table. */
+export async function noContactNetworks(db: Db): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
+  return db.exclusive(async () => {
+    const table = await victimWindow(db, {});
+    const rows = await db.all<{ asn: number | bigint | null; as_org: string | null; n: bigint }>(
+      `SELECT asn, min(as_org) AS as_org, count(*) AS n FROM ${table}
+       WHERE owner IS NULL AND warned_by IS NULL GROUP BY asn ORDER BY n DESC, asn NULLS LAST`,
+    );
+    return rows.map((r) => ({ asn: r.asn === null ? undefined : Number(r.asn), asOrg: r.as_org ?? undefined, victims: Number(r.n) }));
+  });
 }
