@@ -90,7 +90,7 @@ export function overlapNote(r: CensusReport): string | undefined {
   const sum = allRows(r).reduce((n, x) => n + x.count, 0);
   if (sum <= r.result.total) return undefined;
   const what = r.by === 'family' ? 'family' : COLUMN_TITLE[r.by]?.toLowerCase() ?? r.by;
-  return `A victim seen with more than one ${what} counts under each: the shares add up to more than 100% (${pct(sum / r.result.total)}).`;
+  return `A victim seen with more than one ${what} counts under each, so the shares add up to more than 100% (the rows add up to ${count(sum)} for ${count(r.result.total)} victims).`;
 }
 
 function renderTable(r: CensusReport): string {

@@ -17,19 +17,22 @@ const program = new Command('botcensus')
   .addHelpText('after', `${EXIT_HELP}\n\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-const named = commandNamed(process.argv.slice(2));
-for (const entry of COMMANDS)
-  program.addCommand(entry.name === named ? await entry.load() : new Command(entry.name).summary(entry.summary));
+async function main(): Promise<void> {
+  const named = commandNamed(process.argv.slice(2));
+  for (const entry of COMMANDS)
+    program.addCommand(entry.name === named ? await entry.load() : new Command(entry.name).summary(entry.summary));
+  throwOnUsage(program);
+  await program.parseAsync(process.argv);
+}
 
 /** Commander's own usage errors (unknown option, missing argument) throw instead of exiting, on every subcommand. */
 function throwOnUsage(cmd: Command): void {
   cmd.exitOverride();
   for (const sub of cmd.commands) throwOnUsage(sub);
 }
-throwOnUsage(program);
-quietOnClosedPipe();
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+quietOnClosedPipe();
+main().catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // Commander has printed its message already; help and --version are not failures.
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;

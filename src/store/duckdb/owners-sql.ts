@@ -5,7 +5,6 @@ import { table } from '../schema.js';
 import type { Owner, OwnerRow } from '../store.js';
 import { TableAppender } from './appender.js';
 import type { Db } from './connection.js';
-import { OWNER_CTE } from './victim-sql.js';
 import { victimWindow } from './window-sql.js';
 
 export async function replaceOwners(db: Db, owners: Owner[]): Promise<void> {
@@ -41,11 +40,14 @@ export async function replaceOwners(db: Db, owners: Owner[]): Promise<void> {
 }
 
 export async function listOwners(db: Db): Promise<OwnerRow[]> {
-  const rows = await db.all<Record<string, unknown>>(
-    `WITH s0 AS (SELECT DISTINCT victim FROM sightings), ${OWNER_CTE.replace(/^\s*/, '')},
-     n AS (SELECT owner, count(*) AS victims FROM vo GROUP BY owner)
-     SELECT o.*, coalesce(n.victims, 0) AS victims FROM owners o LEFT JOIN n ON n.owner = o.name ORDER BY o.name`,
-  );
+  // Each victim's owner is in the all-time window table (kept in the store between processes).
+  const rows = await db.exclusive(async () => {
+    const all = await victimWindow(db, {});
+    return db.all<Record<string, unknown>>(
+      `WITH n AS (SELECT owner, count(*) AS victims FROM ${all} WHERE owner IS NOT NULL GROUP BY owner)
+       SELECT o.*, coalesce(n.victims, 0) AS victims FROM owners o LEFT JOIN n ON n.owner = o.name ORDER BY o.name`,
+    );
+  });
   return rows.map((r) => ({
     name: r.name as string,
     asns: ((r.asns as string[] | null) ?? []).map(Number),
