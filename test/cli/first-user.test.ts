@@ -156,3 +156,14 @@ test('serve on a port already in use: one line naming the port, exit 1', async (
     holder.close();
   }
 });
+
+test('imports --json gives every key on every record, null when unknown', async () => {
+  const r = await run('imports', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+  assert.ok(rows.length >= 3);
+  const keys = Object.keys(rows[0]!);
+  for (const k of ['id', 'kind', 'format', 'file', 'source', 'sensor', 'importedAt', 'records', 'rejected', 'prefiltered', 'minTs', 'maxTs']) assert.ok(keys.includes(k), k);
+  for (const row of rows) assert.deepEqual(Object.keys(row), keys);
+  assert.ok(rows.some((x) => x.sensor === null), 'an unknown sensor is null, not missing');
+});

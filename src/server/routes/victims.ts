@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseIp } from '../../core/ip.js';
 import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
-import type { VictimRow } from '../../store/store.js';
 import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
 import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
