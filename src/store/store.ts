@@ -510,6 +510,8 @@ export interface Store {
   enrich(): Promise<number>;
   /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
   latestSighting(): Promise<number | undefined>;
+  /** Distinct victim addresses ever seen (warninglisted ones too). */
+  victimCount(): Promise<number>;
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;

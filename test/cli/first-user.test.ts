@@ -3,7 +3,7 @@
 // for every ordinary mistake, --version, and a pipe closed early taken quietly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -166,4 +166,29 @@ test('imports --json gives every key on every record, null when unknown', async 
   for (const k of ['id', 'kind', 'format', 'file', 'source', 'sensor', 'importedAt', 'records', 'rejected', 'prefiltered', 'minTs', 'maxTs']) assert.ok(keys.includes(k), k);
   for (const row of rows) assert.deepEqual(Object.keys(row), keys);
   assert.ok(rows.some((x) => x.sensor === null), 'an unknown sensor is null, not missing');
+});
+
+test('ingest over many files: progress with file count, rate and time left on a terminal; totals at the end; a word when no indicators are stored', async () => {
+  const d = tempDir();
+  const store = join(d, 'ingest.duckdb');
+  const header = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
+  // Day 3's devices are new: 192.0.2.x, where days 1 and 2 have 198.51.100.x.
+  const flows = (day: number) =>
+    [header, ...Array.from({ length: 20 }, (_, i) => `2024-06-0${day} 10:00:${String(i).padStart(2, '0')}.000,1.0,TCP,${day === 3 ? '192.0.2' : '198.51.100'}.${i + 1},${1024 + i},203.0.113.10,443,1,100,1`)].join('\n') + '\n';
+  for (const day of [1, 2, 3]) writeFileSync(join(d, `flows-${day}.csv`), flows(day));
+  const first = cli(['--db', store, 'ingest', join(d, 'flows-1.csv'), join(d, 'flows-2.csv')]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /the store has no indicators yet/);
+  assert.match(first.stdout, /^2 files in \d+ s: 40 records, 0 rejected lines, 0 new sightings, 0 new victims$/m);
+  writeFileSync(join(d, 'iocs.txt'), '203.0.113.10\n');
+  assert.equal(cli(['--db', store, 'intel', 'import', join(d, 'iocs.txt')]).status, 0);
+  // On a terminal (script gives the command one), the progress line counts files and estimates the time left.
+  const shell = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, CLI, '--db', store, 'ingest', join(d, 'flows-2.csv'), join(d, 'flows-3.csv')].map(shell).join(' ');
+  const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(tty.status, 0, tty.stdout + tty.stderr);
+  assert.match(tty.stdout, /ingest 1\/2 files, \d+ kB of \d+ kB, [\d.]+ \w?B\/s/);
+  assert.match(tty.stdout, /ingest 2\/2 files, .*flows-3\.csv/);
+  assert.match(tty.stdout, /2 files in \d+ s: 20 records, 0 rejected lines, 20 new sightings, 20 new victims; 1 already imported/);
+  assert.doesNotMatch(tty.stdout, /no indicators yet/);
 });

@@ -4,6 +4,7 @@ import type { OutputFormat } from '../../census/render.js';
 import { SPAN_HELP } from '../../core/span.js';
 import type { CensusDimension, Grade, Measure } from '../../store/store.js';
 import { outputFormat, withStore } from '../context.js';
+import { working } from '../progress.js';
 import { checkAbsoluteRange, positive, resolveTime, timeRange, timeSpec, wholeNumber } from '../options.js';
 
 export function censusCommand(): Command {
@@ -40,7 +41,7 @@ export function censusCommand(): Command {
         const latest = await store.latestSighting();
         const reference = resolveTime(at, latest) ?? latest;
         const range = timeRange(since, until, reference);
-        const report = await runCensus(store, {
+        const report = await working('counting victims (the first question after an import computes the windows)', () => runCensus(store, {
           by: o.by as CensusDimension,
           measure: o.measure as Measure,
           at: at === undefined ? undefined : reference,
@@ -52,7 +53,7 @@ export function censusCommand(): Command {
           includeOutside: o.includeOutside,
           includeWarned: o.includeWarned,
           minGrade: o.minGrade as Grade,
-        });
+        }));
         process.stdout.write(renderCensus(report, outputFormat<OutputFormat>(o, 'table')));
       });
     });

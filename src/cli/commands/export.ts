@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { SPAN_HELP } from '../../core/span.js';
 import type { ExportFormat, ExportWhat } from '../../store/store.js';
 import { withStore } from '../context.js';
+import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, outputFile, timeRange, timeSpec } from '../options.js';
 
 export function exportCommand(): Command {
@@ -27,7 +28,7 @@ export function exportCommand(): Command {
       const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
         const range = timeRange(since, until, isRelative(since, until) ? await store.latestSighting() : undefined);
-        const n = await store.exportData(o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency });
+        const n = await working(`writing ${o.out}`, () => store.exportData(o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency }));
         console.error(`wrote ${n.toLocaleString('en-US')} ${o.what} to ${o.out} (${format})`);
       });
     });

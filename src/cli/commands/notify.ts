@@ -11,6 +11,7 @@ import type { Store } from '../../store/store.js';
 import { SPAN_HELP } from '../../core/span.js';
 import { timeOpt, toJson, withStore } from '../context.js';
 import { positive, resolveTime, timeSpec, wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
 /** --since: a date-time, or a span such as 30d, 12h, 2w back from `reference` (the latest sighting). */
 export function sinceOpt(value: string | undefined, reference: number | undefined): number | undefined {
@@ -97,7 +98,7 @@ export function notifyCommand(): Command {
       await withStore(sub, async (store) => {
         const now = Date.now();
         const since = await sinceOfStore(store, o.since);
-        const plan = await planNotifications(store, { since, now, from: o.from ?? process.env.BOTCENSUS_FROM, sender: o.sender });
+        const plan = await working('planning notifications', () => planNotifications(store, { since, now, from: o.from ?? process.env.BOTCENSUS_FROM, sender: o.sender }));
         if (o.owner !== undefined) plan.owners = plan.owners.filter((g) => g.owner === o.owner);
         if (o.json) process.stdout.write(toJson(planJson(plan)));
         else printPlan(plan);

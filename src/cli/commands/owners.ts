@@ -6,6 +6,7 @@ import { channelsOf } from '../../notify/plan.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withImportStore, withStore } from '../context.js';
 import { wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
 /** Victims with no owner entry, grouped by AS organisation from enrichment: listed as "no contact". */
 export async function noContactGroups(store: Store): Promise<{ name: string; asn?: number; asOrg?: string; victims: number }[]> {
@@ -43,8 +44,7 @@ export function ownersCommand(): Command {
     .action(async (o: { json?: boolean; limit: string }, sub: Command) => {
       const limit = wholeNumber(o.limit, '--limit', 0)!;
       await withStore(sub, async (store) => {
-        const owners = await store.listOwners();
-        const all = await noContactGroups(store);
+        const [owners, all] = await working('counting victims per owner', async () => [await store.listOwners(), await noContactGroups(store)] as const);
         const none = all.slice(0, limit);
         if (o.json) {
           const redacted = owners.map((x) => ({ ...x, webhookSecret: x.webhookSecret ? '***' : undefined, contact: channelsOf(x).length > 0 }));

@@ -5,6 +5,7 @@ import type { ReportOptions } from '../../report/report-data.js';
 import type { Grade, Measure } from '../../store/store.js';
 import { timeOpt, withStore } from '../context.js';
 import { outputFile, positive, wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -49,8 +50,8 @@ export function reportCommand(): Command {
       const { gatherReportData } = await import('../../report/report-data.js');
       const { stageSources } = await import('../../report/stage-sources.js');
       await withStore(cmd, async (store) => {
-        const data = await gatherReportData(store, options, stageSources(store));
-        const format = await writeReport(data, o.out);
+        const data = await working('gathering the report\'s numbers', () => gatherReportData(store, options, stageSources(store)));
+        const format = await working(`writing ${o.out}`, () => writeReport(data, o.out));
         const h = data.census.headline;
         console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);
       });

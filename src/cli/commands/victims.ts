@@ -4,6 +4,7 @@ import { BotcensusError } from '../../core/errors.js';
 import { parseIp } from '../../core/ip.js';
 import { SPAN_HELP } from '../../core/span.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
 
 export function victimsCommand(): Command {
@@ -33,7 +34,7 @@ export function victimsCommand(): Command {
       await withStore(cmd, async (store) => {
         const latest = isRelative(since, until) ? await store.latestSighting() : undefined;
         const range = timeRange(since, until, latest);
-        const rows = await store.victims({ ...filter, from: range.since, to: range.until, constituency });
+        const rows = await working('listing victims', () => store.victims({ ...filter, from: range.since, to: range.until, constituency }));
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const v of rows)
           console.log(

@@ -488,6 +488,11 @@ export class DuckDbStore implements Store {
     return rows.map(indicatorRow);
   }
 
+  async victimCount(): Promise<number> {
+    const r = await this.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM victim_fold`);
+    return Number(r?.n ?? 0);
+  }
+
   async latestSighting(): Promise<number | undefined> {
     const r = await this.db.one<{ t: Date | null }>(`SELECT max(last_seen) AS t FROM sightings`);
     return r?.t ? r.t.getTime() : undefined;
