@@ -5,7 +5,8 @@
 // Alone: `npm run build && node dist/src/bench/cli.js [--db FILE]` (builds the store with
 // `botcensus demo` when FILE does not exist, about 2 minutes).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,9 +34,11 @@ function time(args: string[], env: Record<string, string> = {}): number {
   return ms;
 }
 
-function timed(name: string, runs: number, args: string[]): Timed {
+function timed(name: string, runs: number, args: string[], log: (line: string) => void): Timed {
   const xs = Array.from({ length: runs }, () => time(args));
-  return { name, runs: xs, median: median(xs) };
+  const t = { name, runs: xs, median: median(xs) };
+  log(`${name}: median ${(t.median / 1000).toFixed(2)} s`);
+  return t;
 }
 
 /** A fresh process that opens the store with DuckDB alone and counts the sightings. */
@@ -62,15 +65,16 @@ export async function cliBench(
   time([CLI, '--db', db, 'census']);
   time([CLI, '--db', db, 'victims', '--limit', '100']);
 
-  const report = join(ROOT, '.bench/cli-report.html');
-  const node0 = timed('node -e 0 (baseline)', 5, ['-e', '0']);
-  const count = timed('DuckDB count(*) of the sightings, fresh process (baseline)', runs, ['--input-type=module', '-e', DUCKDB_COUNT, db]);
-  const help = timed('botcensus --help', 5, [CLI, '--help']);
-  const census = timed('botcensus census', runs, [CLI, '--db', db, 'census']);
-  const victims = timed('botcensus victims --limit 100', runs, [CLI, '--db', db, 'victims', '--limit', '100']);
-  const owners = timed('botcensus owners list', runs, [CLI, '--db', db, 'owners', 'list']);
-  const rep = timed('botcensus report --out r.html', 2, [CLI, '--db', db, 'report', '--out', report]);
-  rmSync(report, { force: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'botcensus-bench-cli-'));
+  const report = join(scratch, 'r.html');
+  const node0 = timed('node -e 0 (baseline)', 5, ['-e', '0'], log);
+  const count = timed('DuckDB count(*) of the sightings, fresh process (baseline)', runs, ['--input-type=module', '-e', DUCKDB_COUNT, db], log);
+  const help = timed('botcensus --help', 5, [CLI, '--help'], log);
+  const census = timed('botcensus census', runs, [CLI, '--db', db, 'census'], log);
+  const victims = timed('botcensus victims --limit 100', runs, [CLI, '--db', db, 'victims', '--limit', '100'], log);
+  const owners = timed('botcensus owners list', runs, [CLI, '--db', db, 'owners', 'list'], log);
+  const rep = timed('botcensus report --out r.html', 2, [CLI, '--db', db, 'report', '--out', report], log);
+  rmSync(scratch, { recursive: true, force: true });
 
   const all = [node0, count, help, census, victims, owners, rep];
   const lines = all.map((t) => `${t.name.padEnd(60)} ${(t.median / 1000).toFixed(2).padStart(7)} s  (runs: ${t.runs.map((x) => (x / 1000).toFixed(2)).join(', ')})`);
@@ -80,13 +84,12 @@ export async function cliBench(
     detail: `${t.median.toFixed(0)} ms = ${(t.median / node0.median).toFixed(1)}x node -e 0 (${node0.median.toFixed(0)} ms), ${(t.median / count.median).toFixed(1)}x DuckDB's count (${count.median.toFixed(0)} ms)`,
   });
   const targets = [target(help, 300), target(census, 1000), target(victims, 1000), target(owners, 2000), target(rep, 10_000)];
-  for (const l of lines) log(l);
   return { name: 'cli', lines, targets, json: { db, timings: all } };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--db');
-  const r = await cliBench(() => undefined, { db: i > 0 ? process.argv[i + 1] : undefined });
+  const r = await cliBench((l) => process.stderr.write(l + '\n'), { db: i > 0 ? process.argv[i + 1] : undefined });
   process.stdout.write(r.lines.join('\n') + '\n\n');
   for (const t of r.targets) process.stdout.write(`${t.met ? 'met    ' : 'NOT MET'} ${t.name}: ${t.detail}\n`);
 }

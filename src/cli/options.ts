@@ -27,6 +27,13 @@ export function positive(value: string, name: string): number {
   return n;
 }
 
+/** A share between 0 (exclusive) and 1. */
+export function fraction(value: string, name: string): number {
+  const n = positive(value, name);
+  if (n > 1) throw usage(`${name} takes a share between 0 and 1, not ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** A time as written: an absolute instant, or a span to count back from the reference time. */
 export type TimeSpec = { at: number } | { back: number };
 

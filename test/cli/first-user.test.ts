@@ -78,6 +78,10 @@ test('nonsense options are refused with exit 2 and what the option takes', async
     [['victims', '--asn', 'ASX'], /--asn takes an AS number/],
     [['victims', '--since', 'yesterday'], /--since takes a date-time .* or a span back from the latest sighting/],
     [['owners', 'list', '--limit', 'many'], /--limit takes a whole number of 0 or more/],
+    [['intel', 'list', '--limit', 'abc'], /--limit takes a whole number of 1 or more, not "abc"/],
+    [['exposure', '--top', '0'], /--top takes a whole number of 1 or more/],
+    [['report', '--out', join(dir, 'r.html'), '--since', '2024-06-12', '--until', '2024-06-01'], /--since .* is after --until/],
+    [['export', '--out', join(dir, 'v.csv'), '--country', 'Narnia'], /--country takes/],
   ];
   for (const [args, want] of cases) {
     const r = await run(...args);

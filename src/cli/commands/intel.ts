@@ -6,6 +6,7 @@ import type { RescanReport } from '../../telemetry/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
 import { graceMs, graceOption, outputFormat, toJson, withImportStore, withStore } from '../context.js';
+import { outputFile, wholeNumber } from '../options.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -72,8 +73,9 @@ export function intelCommand(): Command {
     .option('--limit <n>', 'at most this many', '1000')
     .option('--json', 'JSON output')
     .action(async (o, cmd: Command) => {
+      const limit = wholeNumber(o.limit, '--limit');
       await withStore(cmd, async (store) => {
-        const rows = await store.listIndicators({ type: o.type, source: o.source, limit: Number(o.limit) });
+        const rows = await store.listIndicators({ type: o.type, source: o.source, limit });
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
@@ -90,6 +92,7 @@ export function intelCommand(): Command {
     .option('--source <name>', 'only this source')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o, cmd: Command) => {
+      if (o.out) outputFile(o.out);
       await withStore(cmd, async (store) => {
         const rows = await store.listIndicators({ source: o.source });
         const text = exportIndicators(rows, o.format);

@@ -3,9 +3,11 @@
 import { Command, Option } from 'commander';
 import type { ReportOptions } from '../../report/report-data.js';
 import type { Grade, Measure } from '../../store/store.js';
-import { timeOpt, withStore } from '../context.js';
-import { outputFile, positive, wholeNumber } from '../options.js';
+import { withStore } from '../context.js';
+import { checkAbsoluteRange, isRelative, outputFile, positive, resolveTime, timeRange, timeSpec, wholeNumber } from '../options.js';
 import { working } from '../progress.js';
+
+const renameRange = (r: { since?: number; until?: number }) => ({ since: r.since, until: r.until });
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -30,10 +32,9 @@ export function reportCommand(): Command {
       const { reportFormat, writeReport } = await import('../../report/write.js');
       reportFormat(o.out);
       outputFile(o.out);
+      const [at, since, until] = [timeSpec(o.at, '--at'), timeSpec(o.since, '--since'), timeSpec(o.until, '--until')];
+      checkAbsoluteRange(since, until);
       const options: ReportOptions = {
-        at: timeOpt(o.at, '--at'),
-        since: timeOpt(o.since, '--since'),
-        until: timeOpt(o.until, '--until'),
         activeHours: positive(o.activeHours, '--active-hours'),
         measure: o.measure as Measure,
         top: wholeNumber(o.top, '--top')!,
@@ -50,6 +51,12 @@ export function reportCommand(): Command {
       const { gatherReportData } = await import('../../report/report-data.js');
       const { stageSources } = await import('../../report/stage-sources.js');
       await withStore(cmd, async (store) => {
+        // Relative times count back from --at, or from the latest sighting, as the census does.
+        if (isRelative(at, since, until)) {
+          const latest = await store.latestSighting();
+          const reference = resolveTime(at, latest) ?? latest;
+          Object.assign(options, { at: at && reference, ...renameRange(timeRange(since, until, reference)) });
+        } else Object.assign(options, { at: resolveTime(at, undefined), since: resolveTime(since, undefined), until: resolveTime(until, undefined) });
         const data = await working('gathering the report\'s numbers', () => gatherReportData(store, options, stageSources(store)));
         const format = await working(`writing ${o.out}`, () => writeReport(data, o.out));
         const h = data.census.headline;
