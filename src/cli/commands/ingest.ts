@@ -83,9 +83,10 @@ export function ingestCommand(): Command {
             if (o.json) continue;
             if (r.status === 'duplicate') console.log(`${file}: already imported (import #${r.previous.id}, same content as ${r.previous.file}); nothing changed`);
             else {
-              const services = r.services ? `, ${r.services} services for identification` : '';
-              const dropped = r.counts.prefiltered !== undefined ? `, ${r.counts.prefiltered} far from every indicator and not stored` : '';
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${dropped}, ${r.sightings} new sightings${services}`);
+              const n = (x: number) => x.toLocaleString('en-US');
+              const services = r.services ? `, ${n(r.services)} services for identification` : '';
+              const dropped = r.counts.prefiltered !== undefined ? `, ${n(r.counts.prefiltered)} far from every indicator and not stored` : '';
+              console.log(`${file}: ${r.format}, ${n(r.counts.records)} records from ${n(r.counts.lines)} lines, ${n(r.counts.rejected)} rejected${dropped}, ${n(r.sightings)} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {

@@ -54,9 +54,10 @@ export function intelCommand(): Command {
             console.log(`${file}: already imported (import #${r.previous.id}); nothing changed`);
             return;
           }
-          const what = r.format === 'warninglist' ? `${r.warnings} warninglist entries` : `${r.indicators} indicators`;
-          const dup = r.counts.duplicates ? `, ${r.counts.duplicates} duplicates merged` : '';
-          console.log(`${file}: ${r.format}, ${what}${dup}, ${r.counts.rejected} rejected, ${r.sightings} new sightings${r.retracted ? `, ${r.retracted} withdrawn` : ''}`);
+          const n = (x: number) => x.toLocaleString('en-US');
+          const what = r.format === 'warninglist' ? `${n(r.warnings)} warninglist entries` : `${n(r.indicators)} indicators`;
+          const dup = r.counts.duplicates ? `, ${n(r.counts.duplicates)} duplicates merged` : '';
+          console.log(`${file}: ${r.format}, ${what}${dup}, ${n(r.counts.rejected)} rejected, ${n(r.sightings)} new sightings${r.retracted ? `, ${n(r.retracted)} withdrawn` : ''}`);
           for (const s of r.counts.skipped ?? []) console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
           reportRejected(r.counts);
           reportRescan(r.rescan);

@@ -67,7 +67,8 @@ function printPlan(plan: NotifyPlan): void {
     }
   }
   const msgs = plan.owners.reduce((n, g) => n + g.messages.length, 0);
-  console.error(`${plan.owners.length} owners (${plan.owners.filter((g) => !g.contact).length} without contact), ${msgs} messages would be sent`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  console.error(`${n(plan.owners.length)} owners (${n(plan.owners.filter((g) => !g.contact).length)} without contact), ${n(msgs)} messages would be sent`);
 }
 
 function describe(e: SendEvent): string {

@@ -60,7 +60,8 @@ export function reportCommand(): Command {
         const data = await working('gathering the report\'s numbers', () => gatherReportData(store, options, stageSources(store)));
         const format = await working(`writing ${o.out}`, () => writeReport(data, o.out));
         const h = data.census.headline;
-        console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);
+        const n = (x: number) => x.toLocaleString('en-US');
+        console.error(`wrote ${format} report to ${o.out}: active ${n(h.active)}, window ${n(h.window)}, cumulative ${n(h.cumulative)}`);
       });
     });
 }
