@@ -4,30 +4,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseIp } from '../../core/ip.js';
 import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
-import type { VictimRow } from '../../store/store.js';
 import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
-import { sendCsv, type CsvColumn } from '../csv.js';
+import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 
 type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number };
 
-const CSV: CsvColumn<VictimRow>[] = [
-  { header: 'ip', value: (r) => r.ip },
-  { header: 'country', value: (r) => r.country },
-  { header: 'asn', value: (r) => r.asn },
-  { header: 'as_org', value: (r) => r.asOrg },
-  { header: 'grade', value: (r) => r.grade },
-  { header: 'families', value: (r) => r.families },
-  { header: 'indicators', value: (r) => r.indicators },
-  { header: 'kinds', value: (r) => r.kinds },
-  { header: 'first_seen', value: (r) => r.firstSeen },
-  { header: 'last_seen', value: (r) => r.lastSeen },
-  { header: 'events', value: (r) => r.events },
-  { header: 'device_id', value: (r) => r.deviceId },
-  { header: 'warninglists', value: (r) => r.warnings },
-  { header: 'owner', value: (r) => r.owner },
-];
 
 export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Querystring: VictimListQuery }>(
@@ -51,7 +34,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const page = await ctx.cached(req, 'victims', q, (s) =>
         s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, owner }),
       );
-      if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, CSV);
+      if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, VICTIM_CSV);
       return page;
     },
   );
