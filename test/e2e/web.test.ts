@@ -83,6 +83,24 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     await page.click('form.range-picker button[type=submit]');
     await page.waitForSelector('form.range-picker[data-range=custom]');
     assert.equal(await page.textContent('[data-headline=range] .value'), '2');
+
+    // An inverted custom range is not applied: the page and its picker stay, the problem beside it.
+    await page.fill('input[name=from]', '2024-06-14');
+    await page.fill('input[name=to]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('form.range-picker .range-problem:not([hidden])');
+    assert.match((await page.textContent('form.range-picker .range-problem'))!, /2024-06-14.*after.*2024-06-13/);
+    assert.equal(await page.textContent('[data-headline=range] .value'), '2', 'the page shown before stays');
+    // The same range from a link or a typed address: the head and picker stay, with the problem.
+    await page.goto(base + '#/?range=custom&from=2024-06-14&to=2024-06-13');
+    await page.waitForSelector('[data-page=overview][data-range-problem=true] form.range-picker .range-problem:not([hidden])');
+    assert.equal(await page.locator('main .error').count(), 0, 'no error replaces the page');
+    assert.equal(await page.inputValue('input[name=from]'), '2024-06-14');
+    await screenshot(page, '02b-inverted-range');
+    await page.fill('input[name=from]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('[data-headline=range]');
+    assert.equal(await page.textContent('[data-headline=range] .value'), '2');
     await page.selectOption('select[name=range]', 'all');
     await page.waitForSelector('form.range-picker[data-range=all]');
     await loaded(page, '[data-chart=map]');
@@ -144,6 +162,8 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     await page.click('form[data-form=upload] button[type=submit]');
     await page.waitForSelector('[data-upload-status] .ok');
     assert.match((await page.textContent('[data-upload-status]'))!, /extra-iocs\.txt: 2 records/);
+    // The list of imports shows the new file without reloading the page.
+    await page.waitForFunction(() => document.querySelector('[data-table=imports][data-loaded=true]')?.textContent?.includes('extra-iocs.txt'));
     await noXss(page);
     await screenshot(page, '07-imports');
 
@@ -152,6 +172,35 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     assert.match((await page.textContent('[data-table=rejected]'))!, /<bad> time/);
     await screenshot(page, '08-import-rejected-lines');
     assert.deepEqual(cspErrors.filter((e) => /Content Security Policy/i.test(e)), []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('map click keeps the range the overview shows (the default, active)', { skip, timeout: 120_000 }, async () => {
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await signIn(page, s.tokens.analyst);
+    await loaded(page, '[data-table=countries]');
+    // What the country table's link leads to: the active range's count for the US.
+    await page.click('[data-table=countries] a:text("United States")');
+    await page.waitForSelector('[data-page=country][data-country=US]');
+    await loaded(page, '[data-table=victims]');
+    const viaTable = await page.textContent('[data-table=victims] .pager .range');
+    const tableUrl = page.url();
+    await page.goBack();
+    await loaded(page, '[data-chart=map]');
+    await page.locator('[data-chart=map] path[data-cc=US]').scrollIntoViewIfNeeded();
+    await clickInsideShape(page, '[data-chart=map] path[data-cc=US]');
+    await page.waitForSelector('[data-page=country][data-country=US]');
+    await loaded(page, '[data-table=victims]');
+    assert.doesNotMatch(page.url(), /undefined/);
+    assert.equal(await page.inputValue('select[name=range]'), 'active');
+    assert.equal(await page.textContent('[data-table=victims] .pager .range'), viaTable);
+    assert.equal(viaTable, '1–1 of 1', 'one US victim in the last 24 hours (four of all time)');
+    assert.equal(new URL(page.url()).hash, new URL(tableUrl).hash);
+    await screenshot(page, '03b-country-us-active');
   } finally {
     await browser.close();
   }

@@ -10,21 +10,28 @@ import { overviewPage } from './pages/overview.js';
 import { signInPage } from './pages/signin.js';
 import { victimPage } from './pages/victim.js';
 import { victimsPage } from './pages/victims.js';
-import { currentRoute, go, type Route } from './router.js';
+import { RangeProblem, rangePicker } from './range.js';
+import { currentRoute, go, withQuery, type Route } from './router.js';
 import { currentMe, forget, isStaff, loadMe } from './session.js';
 
 const app = document.getElementById('app')!;
 const top = document.getElementById('top')!;
 
 type Page = (r: Route) => HTMLElement | Promise<HTMLElement>;
-const PAGES: Record<string, { page: Page; staff?: boolean }> = {
-  '': { page: overviewPage },
-  country: { page: countryPage },
-  victims: { page: victimsPage },
-  victim: { page: victimPage },
-  indicators: { page: indicatorsPage, staff: true },
-  imports: { page: (r) => (r.parts[1] ? importPage(r) : importsPage()), staff: true },
+/** Each page, with the name its root carries (data-page) and its title when it cannot be drawn. */
+const PAGES: Record<string, { page: Page; name: string; title: string; staff?: boolean }> = {
+  '': { page: overviewPage, name: 'overview', title: 'Overview' },
+  country: { page: countryPage, name: 'country', title: 'Country' },
+  victims: { page: victimsPage, name: 'victims', title: 'Victims' },
+  victim: { page: victimPage, name: 'victim', title: 'Victim' },
+  indicators: { page: indicatorsPage, name: 'indicators', title: 'Indicators', staff: true },
+  imports: { page: (r) => (r.parts[1] ? importPage(r) : importsPage()), name: 'imports', title: 'Imports', staff: true },
 };
+
+/** A page whose range cannot be answered: its head and picker stay, with the problem beside the picker. */
+function rangeProblemPage(entry: { name: string; title: string }, r: Route): HTMLElement {
+  return h('div', { 'data-page': entry.name, 'data-range-problem': 'true' }, h('div', { class: 'page-head' }, h('h1', {}, entry.title), rangePicker(r.query, withQuery)));
+}
 
 function nav(): HTMLElement {
   const me = currentMe()!;
@@ -68,7 +75,7 @@ async function render(): Promise<void> {
     app.appendChild(el);
   } catch (err) {
     clear(app);
-    app.appendChild(errorBox((err as Error).message));
+    app.appendChild(err instanceof RangeProblem ? rangeProblemPage(entry, r) : errorBox((err as Error).message));
   }
 }
 
