@@ -44,7 +44,7 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   installAuth(app, ctx);
   const openapi = collectRoutes(app);
 
-  healthRoutes(app);
+  healthRoutes(app, ctx);
   app.get('/api/openapi.json', { config: { allow: ['admin', 'analyst', 'owner'] }, schema: { summary: 'This document', tags: ['meta'] } }, async () => openapi());
   sessionRoutes(app, ctx);
   overviewRoutes(app, ctx);

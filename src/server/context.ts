@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { AnswerCache } from './cache.js';
 import { HttpError } from './errors.js';
 import { StoreGate } from './gate.js';
+import { MapDrawer } from './map-drawer.js';
 
 export interface ServerOptions {
   /** Widening of indicator validity windows for lookups, ms (default one day, as the CLI). */
@@ -27,6 +28,8 @@ export interface ServerOptions {
   cacheEntries?: number;
   /** Compute the overview's first answers in the background at start and after each import (serve does). */
   warm?: boolean;
+  /** Where the warm-up says it started and that the server is ready (serve: the console). */
+  announce?: (line: string) => void;
 }
 
 export interface Principal {
@@ -50,6 +53,19 @@ declare module 'fastify' {
   }
 }
 
+/** What /api/health reports: `warming` while the background warm-up prepares the dashboard's answers. */
+export interface WarmUpState {
+  status: 'ok' | 'warming';
+  /** Steps of the warm-up done and in all (both 0 when none ran). */
+  done: number;
+  total: number;
+  /** What is being prepared now. */
+  step?: string;
+}
+
+/** How long a verified token or session is trusted from memory before the store is asked again. */
+const AUTH_MEMORY_MS = 30_000;
+
 export const ALL_ROLES: readonly Role[] = ['admin', 'analyst', 'owner'];
 export const STAFF: readonly Role[] = ['admin', 'analyst'];
 export const ADMIN: readonly Role[] = ['admin'];
@@ -58,6 +74,17 @@ export class ServerContext {
   readonly gate = new StoreGate();
   readonly cache: AnswerCache;
   readonly graceMs: number;
+  readonly maps = new MapDrawer();
+  /** Kept in memory so /api/health never waits for the store or the event loop's heavy work. */
+  warmUpState: WarmUpState = { status: 'ok', done: 0, total: 0 };
+  /**
+   * The store's data version, read once and kept: while the server runs it holds the store file
+   * (DuckDB admits one writing process), so only its own imports change the data, and they call
+   * dataChanged(). Cached answers then need no turn at the store gate to be found valid.
+   */
+  private version?: Promise<string>;
+  /** Principals verified recently, by token or session hash (see AUTH_MEMORY_MS). */
+  private readonly principals = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     readonly store: Store,
@@ -79,7 +106,38 @@ export class ServerContext {
   /** Refuses new store operations and waits for the running one, so the store can be closed safely. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.maps.close();
     await this.gate.run(async () => undefined);
+  }
+
+  /** The data version (see `version`). */
+  dataVersion(): Promise<string> {
+    const v = (this.version ??= this.read((s) => s.access.dataVersion()));
+    v.catch(() => {
+      if (this.version === v) this.version = undefined;
+    });
+    return v;
+  }
+
+  /** After an import through this server (or the warm-up's folding): cached answers and the version are stale. */
+  dataChanged(): void {
+    this.version = undefined;
+    this.cache.clear();
+  }
+
+  /** A principal verified less than AUTH_MEMORY_MS ago under `key`, or verifies it with `fn` and keeps it. */
+  async principalFor(key: string, fn: () => Promise<Principal>): Promise<Principal> {
+    const hit = this.principals.get(key);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const p = await fn();
+    if (this.principals.size > 10_000) this.principals.clear();
+    this.principals.set(key, { principal: p, until: Date.now() + AUTH_MEMORY_MS });
+    return p;
+  }
+
+  /** After a token is revoked or a session ends: verify every caller against the store again. */
+  authChanged(): void {
+    this.principals.clear();
   }
 
   /** A store answer cached per data version and per caller scope, so owners never share entries. */
@@ -89,7 +147,7 @@ export class ServerContext {
 
   /** Like cached(), for work derived from store answers outside the gate (drawing a chart). */
   async memo<T>(req: FastifyRequest, name: string, params: unknown, fn: () => Promise<T>): Promise<T> {
-    const version = await this.read((s) => s.access.dataVersion());
+    const version = await this.dataVersion();
     const scope = ownerScope(req);
     const key = `${scope === undefined ? 'all' : 'owner:' + scope}\u0000${name}\u0000${JSON.stringify(params)}`;
     return this.cache.get(key, version, fn);

@@ -15,6 +15,8 @@ export interface LatencyOptions {
   drill?: number;
   /** Bearer token to use; by default an admin token is created and revoked afterwards. */
   token?: string;
+  /** Called once the server listens, before its warm-up is awaited (the health benchmark starts probing there). */
+  onListening?: (origin: string) => void;
 }
 
 export interface Percentiles {
@@ -61,6 +63,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
   const w0 = performance.now();
   const app = await buildServer(store, { webRoot: null, warm: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  opts.onListening?.(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
   await app.warmed();
   const warmUpMs = performance.now() - w0;
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/`;

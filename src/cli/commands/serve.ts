@@ -47,6 +47,7 @@ The store file is held by the server: create tokens before starting, or with POS
           secureCookies: tls || o.trustProxy ? true : undefined,
           logger: Boolean(o.log),
           warm: true,
+          announce: (line) => process.stderr.write(`botcensus: ${line}\n`),
         });
         const address = await app.listen({ host: o.host, port });
         process.stderr.write(`botcensus: serving ${address}/ from ${dbPath(cmd)}; Ctrl-C stops\n`);

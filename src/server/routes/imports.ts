@@ -152,7 +152,7 @@ export function importRoutes(app: FastifyInstance, ctx: ServerContext): void {
       try {
         // The whole import holds the gate: its transaction must not interleave with other queries.
         const r = await ctx.gate.run(() => runImport(ctx, up).catch((err) => Promise.reject(asUploaded(err, up))));
-        ctx.cache.clear();
+        ctx.dataChanged();
         if (ctx.opts.warm) void warmUp(ctx).catch(() => undefined);
         return { ...r, file: up.name };
       } finally {

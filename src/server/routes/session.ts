@@ -52,6 +52,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.delete('/api/session', { config: { allow: ALL_ROLES }, schema: { summary: 'Sign out: ends the session', tags: ['session'] } }, async (req, reply) => {
     const p = principal(req);
     if (p.sessionHash) await ctx.read((s) => s.access.deleteSession(p.sessionHash!));
+    ctx.authChanged();
     clearCookies(reply);
     return { signedOut: true };
   });

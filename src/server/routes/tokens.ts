@@ -43,6 +43,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req) => {
       if (!(await ctx.read((s) => s.access.revokeToken(req.params.id)))) throw notFound('live token');
+      ctx.authChanged();
       return { revoked: req.params.id };
     },
   );
