@@ -1,7 +1,7 @@
 // What every route shares: the store behind the gate, cached answers, options, and the caller's
 // owner scope (the one thing that keeps an owner's answers to its own networks).
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../store/access.js';
+import type { AccessStore, Role } from '../store/access.js';
 import type { Store } from '../store/store.js';
 import { AnswerCache } from './cache.js';
 import { HttpError } from './errors.js';
@@ -124,6 +124,18 @@ export class ServerContext {
     this.version = undefined;
     this.cache.clear();
   }
+
+  /**
+   * Runs token and session work on the store's own connection for them when it has one (no wait
+   * behind the gate's long questions: sign-in during the warm-up), else through the gate.
+   */
+  async tokens<T>(fn: (access: AccessStore) => Promise<T>): Promise<T> {
+    this.accessStore ??= this.store.accessOnOwnConnection?.();
+    if (!this.accessStore) return this.read((s) => fn(s.access));
+    if (this.closed) throw new Error('server closed');
+    return fn(await this.accessStore);
+  }
+  private accessStore?: Promise<AccessStore>;
 
   /** A principal verified less than AUTH_MEMORY_MS ago under `key`, or verifies it with `fn` and keeps it. */
   async principalFor(key: string, fn: () => Promise<Principal>): Promise<Principal> {

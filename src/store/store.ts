@@ -408,6 +408,11 @@ export interface Store {
   readonly notify: NotifyStore;
   /** API tokens and sessions (server). */
   readonly access: AccessStore;
+  /**
+   * Tokens and sessions on a connection of their own, when the engine has one to give: signing
+   * in and checking a session then never wait behind a long question on the main connection.
+   */
+  accessOnOwnConnection?(): Promise<AccessStore>;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;
   /** Services, device identities, the KEV catalog and exposures (identify stage). */

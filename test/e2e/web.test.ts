@@ -206,6 +206,43 @@ test('map click keeps the range the overview shows (the default, active)', { ski
   }
 });
 
+test('after the server starts: sign-in, then "preparing the data" with progress until the warm-up is done', { skip, timeout: 120_000 }, async () => {
+  // The real store, its folding held until the test lets it go: the warm-up waits there.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const held = new Proxy(s.store, {
+    get(target, key, receiver) {
+      if (key === 'prepareForQueries') return async () => (await released, target.prepareForQueries());
+      const v = Reflect.get(target, key, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const warming = await buildServer(held, { warm: true });
+  await warming.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(warming.server.address() as AddressInfo).port}/`;
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(origin);
+    await page.waitForSelector('form[data-page=signin]');
+    await page.fill('input[name=token]', s.tokens.analyst);
+    await page.click('form[data-page=signin] button[type=submit]');
+    await page.waitForSelector('[data-page=preparing]');
+    assert.match((await page.textContent('[data-page=preparing] h1'))!, /Preparing the data/);
+    assert.match((await page.textContent('[data-page=preparing] .progress-text'))!, /^Step 1 of \d+: folding the sightings$/);
+    assert.equal(await page.getAttribute('[data-page=preparing] progress', 'value'), '0');
+    await screenshot(page, '00-preparing-the-data');
+    release();
+    await page.waitForSelector('[data-page=overview]', { timeout: 60_000 });
+    await loaded(page, '[data-table=countries]');
+    assert.equal(await page.locator('[data-page=preparing]').count(), 0);
+  } finally {
+    release();
+    await browser.close();
+    await warming.close();
+  }
+});
+
 test('owner: sees only its own victims, nothing of other networks', { skip, timeout: 120_000 }, async () => {
   const browser = await launch();
   try {

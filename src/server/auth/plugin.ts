@@ -20,7 +20,7 @@ async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<Pr
     const m = /^Bearer ([^\s]+)$/.exec(header);
     if (!m) throw unauthorized('Authorization must be "Bearer TOKEN"');
     return ctx.principalFor(`bearer:${sha256Hex(m[1]!)}`, async () => {
-      const t = await ctx.read((s) => verifyToken(s, m[1]!));
+      const t = await ctx.tokens((access) => verifyToken({ access }, m[1]!));
       if (!t) throw unauthorized('unknown or revoked token');
       return { tokenId: t.id, role: t.role, owner: t.owner, via: 'bearer' };
     });
@@ -29,7 +29,7 @@ async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<Pr
   if (!sid) throw unauthorized('sign in or send Authorization: Bearer TOKEN');
   const sessionHash = sha256Hex(sid);
   return ctx.principalFor(`session:${sessionHash}`, async () => {
-    const t = await ctx.read((s) => s.access.findSession(sessionHash, new Date()));
+    const t = await ctx.tokens((access) => access.findSession(sessionHash, new Date()));
     if (!t) throw unauthorized('session expired or signed out; sign in again');
     return { tokenId: t.id, role: t.role, owner: t.owner, via: 'session', sessionHash };
   });

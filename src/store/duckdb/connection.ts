@@ -32,7 +32,18 @@ export class Db {
     readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly path: string,
+    /** False for a further connection (connectAgain): closing it leaves the instance open. */
+    private readonly ownsInstance = true,
   ) {}
+
+  /**
+   * A further connection to the same database, with its own queue: its statements run beside this
+   * one's (DuckDB isolates them as transactions), for short work that must not wait behind long
+   * questions. Close it before this one.
+   */
+  async connectAgain(): Promise<Db> {
+    return new Db(this.instance, await this.instance.connect(), this.path, false);
+  }
 
   static async open(path: string, threads?: number, memoryLimit?: string): Promise<Db> {
     const opts: Record<string, string> = {};
@@ -113,7 +124,7 @@ export class Db {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

@@ -108,7 +108,15 @@ export class DuckDbStore implements Store {
     return new DuckDbStore(db, opts.geo ?? ipLocationDb());
   }
 
+  private accessDb?: Promise<Db>;
+
+  async accessOnOwnConnection(): Promise<AccessStore> {
+    this.accessDb ??= this.db.connectAgain();
+    return createAccessStore(await this.accessDb);
+  }
+
   async close(): Promise<void> {
+    if (this.accessDb) (await this.accessDb).close();
     this.db.close();
   }
 
