@@ -74,7 +74,9 @@ export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: R
   // answers go on meanwhile) and kept like the census it draws.
   return ctx.memo(req, 'map', range, async () => {
     const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
-    return ctx.maps.draw(counts, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims' });
+    // An owner whose victims are all in one country sees that country, not a world of grey.
+    const focus = ownerScope(req) !== undefined && counts.length === 1 ? counts[0]!.cc : undefined;
+    return ctx.maps.draw(counts, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims', focus });
   });
 }
 

@@ -243,6 +243,55 @@ test('after the server starts: sign-in, then "preparing the data" with progress 
   }
 });
 
+test('indicators: a range picker and links to their victims; networks: a header, organisations link to victims', { skip, timeout: 120_000 }, async () => {
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await signIn(page, s.tokens.analyst);
+    await page.goto(base + '#/indicators?range=all');
+    await loaded(page, '[data-table=indicators]');
+    assert.equal(await page.inputValue('[data-page=indicators] select[name=range]'), 'all');
+    const allTime = await page.textContent('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9)');
+    await page.selectOption('[data-page=indicators] select[name=range]', 'custom');
+    await page.fill('input[name=from]', '2024-06-13');
+    await page.fill('input[name=to]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('[data-page=indicators] form.range-picker[data-range=custom]');
+    await loaded(page, '[data-table=indicators]');
+    const inDay = await page.textContent('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9)');
+    assert.ok(Number(inDay) > 0 && Number(inDay) < Number(allTime), `${inDay} in the day, ${allTime} of all time`);
+    await screenshot(page, '06b-indicators-range');
+    await page.click('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9) a');
+    await page.waitForSelector('[data-page=victims]');
+    await loaded(page, '[data-table=victims]');
+    assert.match((await page.textContent('h1'))!, /of indicator 203\.0\.113\.10/);
+    assert.equal(await page.$$eval('[data-table=victims] tbody tr', (r) => r.length), Number(inDay));
+    assert.equal(await page.inputValue('select[name=range]'), 'custom');
+
+    await page.goto(base + '#/country/VN?range=all');
+    await loaded(page, '[data-table=asns]');
+    await page.click('[data-table=asns] a:text("AS64502")');
+    await page.waitForSelector('[data-page=victims] [data-network=asn]');
+    assert.match((await page.textContent('[data-network-name]'))!, /^AS64502 · \S/);
+    assert.equal(await page.textContent('[data-network-count]'), String(VICTIMS['Mobile C'].length));
+    assert.equal(await page.textContent('[data-network-share]'), '100.0%');
+    await screenshot(page, '04b-asn-header');
+
+    await page.goto(base + '#/country/US?range=all');
+    await loaded(page, '[data-table=orgs]');
+    const org = (await page.textContent('[data-table=orgs] tbody tr:first-child td:first-child'))!;
+    const orgCount = (await page.textContent('[data-table=orgs] tbody tr:first-child td:nth-child(2)'))!;
+    await page.click('[data-table=orgs] tbody tr:first-child td:first-child a');
+    await page.waitForSelector('[data-page=victims] [data-network=org]');
+    await loaded(page, '[data-table=victims]');
+    assert.equal(await page.textContent('[data-network-count]'), orgCount);
+    assert.equal(String(await page.$$eval('[data-table=victims] tbody tr', (r) => r.length)), orgCount);
+    assert.match((await page.textContent('h1'))!, new RegExp(`of ${org.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  } finally {
+    await browser.close();
+  }
+});
+
 test('owner: sees only its own victims, nothing of other networks', { skip, timeout: 120_000 }, async () => {
   const browser = await launch();
   try {
@@ -257,6 +306,10 @@ test('owner: sees only its own victims, nothing of other networks', { skip, time
     const ips = await page.$$eval('[data-table=victims] tbody tr td:first-child', (tds) => tds.map((t) => t.textContent).sort());
     assert.deepEqual(ips, [...VICTIMS['Mobile C']].sort());
     assert.equal(await page.$$eval('[data-chart=map] [data-count]', (e) => e.map((x) => x.getAttribute('data-cc')).join()), 'VN');
+    // Its victims are all in one country: the map shows that country, large.
+    assert.equal(await page.getAttribute('[data-chart=map] svg', 'data-focus'), 'VN');
+    const share = await page.$eval('[data-chart=map] path[data-cc=VN]', (p) => p.getBoundingClientRect().height / (p as SVGPathElement).ownerSVGElement!.getBoundingClientRect().height);
+    assert.ok(share > 0.5, `Vietnam fills ${(share * 100).toFixed(0)}% of the map's height`);
     assert.equal(await page.locator('nav a:text("Indicators")').count(), 0);
     await screenshot(page, '09-owner-overview');
 
