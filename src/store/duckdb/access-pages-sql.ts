@@ -78,6 +78,8 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
 }
 
 const DERIVED_VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, victims FROM derived_indicator_victims`;
+/** Over the CTE `src` of windowSource (window-sql.ts): the window's sightings. */
+const WINDOW_VICTIMS_PER_INDICATOR = `m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM src WHERE indicator_id IS NOT NULL GROUP BY indicator_id)`;
 const VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id`;
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
@@ -87,9 +89,7 @@ export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page
     const bounded = q.from !== undefined || q.to !== undefined;
     const window = bounded ? await windowRef(db, { from: q.from, to: q.to }) : undefined;
     const folded = window ? false : await ensureDerived(db);
-    const victims = window
-      ? `${windowSource(window.source)}, m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM src WHERE indicator_id IS NOT NULL GROUP BY indicator_id)`
-      : `m AS (${folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR})`;
+    const victims = window ? `${windowSource(window.source)}, ${WINDOW_VICTIMS_PER_INDICATOR}` : `m AS (${folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR})`;
     const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
     const rows = await db.all<Record<string, unknown>>(
       `WITH ${victims},
