@@ -17,6 +17,8 @@ export interface LatencyOptions {
   token?: string;
   /** Called once the server listens, before its warm-up is awaited (the health benchmark starts probing there). */
   onListening?: (origin: string) => void;
+  /** Called after the last question, before the server closes. */
+  beforeClose?: () => Promise<void>;
 }
 
 export interface Percentiles {
@@ -116,6 +118,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     }
     for (let r = 0; r < rounds; r++) for (const [endpoint, path] of questions) await ask(endpoint, path, r === 0);
   } finally {
+    await opts.beforeClose?.();
     await app.close();
     if (temp) await store.access.revokeToken(temp.row.id);
   }
