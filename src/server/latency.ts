@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from '../store/store.js';
 import { buildServer } from './app.js';
 import { issueToken } from './auth/tokens.js';
+import { PRESET_HOURS } from './queries.js';
 
 export interface LatencyOptions {
   /** Passes over the question set (default 3): the first is cold, later ones hit the answer cache. */
@@ -41,7 +42,8 @@ export function percentiles(ms: number[]): Percentiles {
   return { p50: at(0.5), p95: at(0.95), max: s.length ? s[s.length - 1]! : 0 };
 }
 
-const RANGES = ['active', '7d', 'all'];
+/** The range picker's presets: the three that count back from the latest sighting, and all time. */
+const RANGES: (keyof typeof PRESET_HOURS | 'all')[] = [...(Object.keys(PRESET_HOURS) as (keyof typeof PRESET_HOURS)[]), 'all'];
 
 export interface ApiLatency {
   /** The server's background warm-up at start (the standard ranges' victims, census, trend). */
@@ -90,7 +92,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     const overview = (await ask('overview', 'overview', true)) as { at: string | null };
     const ranges = RANGES.map((r) => {
       if (r === 'all' || !overview?.at) return '';
-      const hours = r === 'active' ? 24 : 168;
+      const hours = PRESET_HOURS[r];
       return `from=${new Date(Date.parse(overview.at) - hours * 3_600_000).toISOString()}&to=${overview.at}`;
     });
     const questions: [string, string][] = [];
