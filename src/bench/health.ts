@@ -20,6 +20,8 @@ import { allocations } from './run.js';
 /** p99 of /api/health while the API is loaded, at most. */
 const TARGET_P99_MS = 50;
 const PROBE_EVERY_MS = 20;
+/** The loaded p99 over the idle p99, at most. */
+const LOADED_OVER_IDLE = 1.5;
 /** The probe's first asks, left out of every figure. */
 const PROBE_WARM_UP = 5;
 
@@ -105,7 +107,7 @@ export async function healthBench(log: (line: string) => void, opts: HealthBench
       const idle = await buildServer(store, { webRoot: null });
       await idle.listen({ host: '127.0.0.1', port: 0 });
       const stopIdle = startProbe(`http://127.0.0.1:${(idle.server.address() as AddressInfo).port}`);
-      await new Promise((r) => setTimeout(r, 3000));
+      await new Promise((r) => setTimeout(r, 5000));
       const idleSamples = (await stopIdle()).slice(PROBE_WARM_UP);
       await idle.close();
 
@@ -141,6 +143,13 @@ export async function healthBench(log: (line: string) => void, opts: HealthBench
           name: `/api/health p99 under ${TARGET_P99_MS} ms while the API is loaded`,
           met: loaded.length > 0 && failed === 0 && loadedP99 < TARGET_P99_MS,
           detail: `${fmt(loadedP99)} over ${loaded.length} asks (idle baseline p99 ${fmt(p99(idleMs))}, ${(loadedP99 / Math.max(p99(idleMs), 0.001)).toFixed(1)}×); during the warm-up ${fmt(p99(warming))}`,
+        },
+        {
+          // On a machine shared with other work even the idle server's p99 can exceed 50 ms: this
+          // target says whether the load itself slows health down.
+          name: `/api/health p99 while the API is loaded, at most ${LOADED_OVER_IDLE}× the idle server's`,
+          met: loaded.length > 0 && failed === 0 && loadedP99 <= LOADED_OVER_IDLE * p99(idleMs),
+          detail: `${fmt(loadedP99)} against ${fmt(p99(idleMs))} idle`,
         },
       ];
       const json = { idle: { ...percentiles(idleMs), p99: p99(idleMs) }, warming: { ...percentiles(warming), p99: p99(warming) }, loaded: { ...percentiles(loaded), p99: loadedP99 }, failed, api: api.overall, warmUpMs: api.warmUpMs };
