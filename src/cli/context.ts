@@ -37,7 +37,8 @@ export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T
   const host = invocation().host;
   if (host) {
     if (resolve(path) !== host.storePath) throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(path)}`);
-    return fn(host.store);
+    // Importing commands take the writes' turn; the others ask beside the dashboard, which goes on answering meanwhile.
+    return use.create ? host.write(fn) : host.read(fn);
   }
   const isNew = !existsSync(path);
   if (isNew && !use.create)

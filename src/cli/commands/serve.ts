@@ -89,8 +89,6 @@ what it answers: the dashboard stays up while data comes in.`,
       const [{ buildServer }, { DuckDbStore }] = await Promise.all([import('../../server/app.js'), import('../../store/duckdb/index.js')]);
       const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
       if (isNew) process.stderr.write(`botcensus: created a new store at ${storePath}\n`);
-      // The dashboard asks on a connection of its own, so an import does not hold up its answers.
-      const readStore = await store.reader();
       try {
         const tokens = await tokenStore(store).listTokens();
         let watcher: DropFolderWatcher | undefined;
@@ -108,7 +106,7 @@ what it answers: the dashboard stays up while data comes in.`,
           logger: Boolean(o.log),
           warm: true,
           operations,
-          readStore,
+          announce: (line) => process.stderr.write(`botcensus: ${line}\n`),
         });
         let address: string;
         try {
@@ -119,18 +117,19 @@ what it answers: the dashboard stays up while data comes in.`,
           process.exit();
         }
         const { runCli } = await import('../program.js');
-        // Handed-off commands and drop-folder imports take their turn with the dashboard's questions.
+        // Handed-off commands and drop-folder imports: importing ones in the writes' turn, the others beside the dashboard's questions.
         const host = await startHandoffHost(
           {
             storePath,
-            store,
+            write: (fn) => app.exclusive(() => fn(store)),
+            read: (fn) => app.question(fn),
             pid: process.pid,
             watch: (folders) => {
               watcher ??= startWatcher();
               return watcher.add(folders);
             },
           },
-          (args) => app.exclusive(() => runCli(args)).finally(() => app.storeChanged()),
+          (args) => runCli(args).finally(() => app.storeChanged()),
           address,
         );
         const startWatcher = () => {
@@ -151,6 +150,7 @@ what it answers: the dashboard stays up while data comes in.`,
               .then((deleted) => {
                 lastPrune = new Date();
                 const n = deleted.reduce((a, d) => a + d.deleted, 0);
+                if (n) app.storeChanged();
                 if (n) process.stderr.write(`botcensus: retention: ${n.toLocaleString('en-US')} raw rows deleted (${deleted.filter((d) => d.deleted).map((d) => d.table).join(', ')})\n`);
               })
               .catch((err: Error) => process.stderr.write(`botcensus: retention: ${err.message}\n`));
@@ -169,7 +169,6 @@ what it answers: the dashboard stays up while data comes in.`,
         await host.close();
         await app.close();
       } finally {
-        await readStore.close();
         await store.close();
       }
     });

@@ -9,7 +9,7 @@ import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 
-type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number };
+type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
 
 
 export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -25,6 +25,8 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
           ...listProps(VICTIM_SORTS, 'last_seen'),
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2 code' },
           asn: { type: 'integer', minimum: 0, maximum: 4294967295 },
+          org: { type: 'string', maxLength: 300, description: 'AS organisation, as /api/countries/:cc/networks?by=org names it' },
+          indicator: { type: 'string', maxLength: 2000, description: 'only victims that matched this indicator value in the range' },
         }),
       },
     },
@@ -32,7 +34,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query;
       const owner = ownerScope(req);
       const page = await ctx.cached(req, 'victims', q, (s) =>
-        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, owner }),
+        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, org: q.org || undefined, indicator: q.indicator || undefined, owner }),
       );
       if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, VICTIM_CSV);
       return page;
