@@ -2,6 +2,7 @@
 // The botcensus command line: one file per command under commands/, thin over the stages.
 import { Command } from 'commander';
 import { BotcensusError, formatWhere } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';
@@ -36,7 +37,9 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     console.error(`botcensus: ${formatWhere(err.where)}${err.message}`);
     process.exitCode = err.code === 'USAGE' ? 2 : 1;
   } else {
-    console.error(`botcensus: ${(err as Error).stack ?? err}`);
+    // Anything else is named in one plain line; its stack only with BOTCENSUS_DEBUG=1.
+    const e = err as Error;
+    console.error(`botcensus: ${process.env.BOTCENSUS_DEBUG === '1' ? (e.stack ?? e) : printable(e.message ?? String(e), 1000)}`);
     process.exitCode = 1;
   }
 });

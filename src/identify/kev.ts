@@ -1,7 +1,10 @@
 // The CISA Known Exploited Vulnerabilities catalog, from its JSON or CSV feed (same fields, see
 // cisa-kev-schema.json), and matching identified devices against it (kev-match.ts).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { BotcensusError } from '../core/errors.js';
+import { fsReason, notRegular } from '../core/input-files.js';
+import { checkJsonDepth, checkJsonSize } from '../core/json-document.js';
+import { limits } from '../core/limits.js';
 import { isObject } from './json-walk.js';
 
 export { kevMatcher, matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
@@ -134,11 +137,20 @@ export function parseKevCsv(text: string, file = 'kev.csv'): KevCatalog {
 
 /** Reads the catalog from a .json or .csv file (decided by its first character). */
 export function loadKev(path: string): KevCatalog {
+  // Read whole: only a regular file (a FIFO would block), within the JSON document size, whichever kind it is.
+  const lim = limits();
   let text: string;
   try {
+    const st = statSync(path);
+    const what = notRegular(st);
+    if (what) throw new BotcensusError('UNREADABLE', `${what}, not a regular file: skipped`, { file: path });
+    checkJsonSize(st.size, lim, path);
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
+    if (err instanceof BotcensusError) throw err;
+    throw new BotcensusError('UNREADABLE', `cannot read: ${fsReason(err)}`, { file: path }, { cause: err });
   }
-  return /^\uFEFF?\s*\{/.test(text) ? parseKevJson(text, path) : parseKevCsv(text, path);
+  if (!/^\uFEFF?\s*\{/.test(text)) return parseKevCsv(text, path);
+  checkJsonDepth(text, lim, path);
+  return parseKevJson(text, path);
 }

@@ -1,12 +1,15 @@
 // CSV export of indicators, in the column names the text-list importer recognises, so it reads back unchanged.
+import { displayIndicator } from '../core/domain-display.js';
 import type { IndicatorRecord } from './indicator.js';
 import { joinTags, quoteCell } from './split-cells.js';
 
 /**
  * The eight documented columns, then for_detection (only "false" is ever written) so indicators a
- * source marked "not for detection" stay that way on re-import. Times are ISO 8601 UTC.
+ * source marked "not for detection" stay that way on re-import, then display: the value as people
+ * should read it, internationalised domains in both forms so that look-alikes show (not read back).
+ * Times are ISO 8601 UTC.
  */
-export const CSV_COLUMNS = ['type', 'value', 'port', 'tags', 'category', 'first_seen', 'last_seen', 'description', 'for_detection'] as const;
+export const CSV_COLUMNS = ['type', 'value', 'port', 'tags', 'category', 'first_seen', 'last_seen', 'description', 'for_detection', 'display'] as const;
 
 export function toIntelCsv(indicators: readonly IndicatorRecord[]): string {
   const rows = [CSV_COLUMNS.join(',')];
@@ -21,6 +24,7 @@ export function toIntelCsv(indicators: readonly IndicatorRecord[]): string {
       rec.lastSeen === undefined ? '' : new Date(rec.lastSeen).toISOString(),
       rec.description ?? '',
       rec.forDetection ? '' : 'false',
+      displayIndicator(rec.type, rec.value),
     ];
     rows.push(cells.map((c) => quoteCell(c)).join(','));
   }

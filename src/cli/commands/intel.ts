@@ -1,6 +1,7 @@
 // botcensus intel import|list|export: indicator files and warninglists.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { displayIndicator } from '../../core/domain-display.js';
 import { importIntelFiles, type IntelImportResult } from '../../intel/import.js';
 import type { RescanReport } from '../../telemetry/flow-rescan.js';
 import { fileProgress } from '../progress.js';
@@ -40,7 +41,7 @@ export function intelCommand(): Command {
           rescan: o.rescan as boolean,
           onProgress: (b: number) => progress.update(b),
         };
-        await importIntelFiles(store, expandPaths(files), opts, (file, r) => {
+        await importIntelFiles(store, expandPaths(files, results as FailedFile[], o.json), opts, (file, r) => {
           progress.done();
           if (r instanceof Error) {
             results.push(fileFailed(file, r, o.json));
@@ -77,7 +78,7 @@ export function intelCommand(): Command {
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
           const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
-          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+          console.log(`${r.type.padEnd(11)} ${displayIndicator(r.type, r.value).padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
         }
         console.error(`${rows.length} indicators`);
       });

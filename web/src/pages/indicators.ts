@@ -6,6 +6,8 @@ import { dataTable } from '../table.js';
 
 interface IndicatorRow {
   value: string;
+  /** The value as shown: internationalised domains in both forms. */
+  display?: string;
   type: string;
   source: string;
   family?: string;
@@ -65,7 +67,7 @@ export async function indicatorsPage(r: Route): Promise<HTMLElement> {
     query: { q: q || undefined, source: source || undefined, matched: matched || undefined },
     sort: 'victims',
     columns: [
-      { label: 'Indicator', sort: 'value', cell: (i) => h('code', {}, i.value) },
+      { label: 'Indicator', sort: 'value', cell: (i) => h('code', {}, i.display ?? i.value) },
       { label: 'Type', sort: 'type', cell: (i) => i.type },
       { label: 'Source', sort: 'source', cell: (i) => i.source },
       { label: 'Family', sort: 'family', cell: (i) => i.family ?? '' },
