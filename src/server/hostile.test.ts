@@ -57,9 +57,10 @@ test('an upload past BOTCENSUS_MAX_UPLOAD_BYTES is refused with 413; nothing is 
 });
 
 test('client file names never become paths: only a safe last part is used, in a fresh private folder', async () => {
-  for (const name of ['../../../../etc/cron.d/x.txt', '..', '....//..//x.txt', 'C:\\\\Windows\\\\x.txt', '/dev/zero', 'a\u0000b.txt', '.hidden', 'x'.repeat(300) + '.txt']) {
+  for (const name of ['../../../../etc/cron.d/x.txt', '..', '....//..//x.txt', 'C:\\\\Windows\\\\x.txt', '/dev/zero', 'a\u0000b\u001b[2J.txt', '.hidden', 'x'.repeat(300) + '.txt']) {
     const r = await upload(app, { kind: 'intel' }, name, `203.0.113.${30 + name.length % 200}\n`);
     assert.ok([200, 422].includes(r.statusCode), `${JSON.stringify(name)}: ${r.body}`);
+    if (r.statusCode === 200) assert.doesNotMatch(json<{ file: string }>(r).file, /[\x00-\x1f/]/, 'recorded under a printable last part, without a directory');
     assert.doesNotMatch(r.body, /\/tmp\/|botcensus-upload-/, 'the temp path is not shown');
     assert.deepEqual(uploadsLeft(), [], `${JSON.stringify(name)}: nothing left behind`);
     assert.deepEqual(readdirSync(tmp).filter((n) => !n.startsWith('botcensus-')), [], `${JSON.stringify(name)}: nothing written outside a private folder`);
