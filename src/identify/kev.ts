@@ -5,6 +5,7 @@ import { BotcensusError } from '../core/errors.js';
 import { fsReason, notRegular } from '../core/input-files.js';
 import { checkJsonDepth, checkJsonSize } from '../core/json-document.js';
 import { limits } from '../core/limits.js';
+import { printable } from '../core/printable.js';
 import { isObject } from './json-walk.js';
 
 export { kevMatcher, matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
@@ -150,7 +151,13 @@ export function loadKev(path: string): KevCatalog {
     if (err instanceof BotcensusError) throw err;
     throw new BotcensusError('UNREADABLE', `cannot read: ${fsReason(err)}`, { file: path }, { cause: err });
   }
-  if (!/^\uFEFF?\s*\{/.test(text)) return parseKevCsv(text, path);
-  checkJsonDepth(text, lim, path);
-  return parseKevJson(text, path);
+  let catalog: KevCatalog;
+  if (!/^\uFEFF?\s*\{/.test(text)) catalog = parseKevCsv(text, path);
+  else {
+    checkJsonDepth(text, lim, path);
+    catalog = parseKevJson(text, path);
+  }
+  // Rejected entries quote the file: made safe to print here, for every output (core/printable.ts).
+  catalog.rejected = catalog.rejected.map((r) => ({ ...r, field: r.field === undefined ? undefined : printable(r.field), reason: printable(r.reason, 1000) }));
+  return catalog;
 }

@@ -36,7 +36,8 @@ export async function parseIntelFile(path: string, format: IntelFormat = 'auto',
     }
     const merged = mergeDuplicates(result.indicators);
     const rejected = result.rejected.map(safeRejected);
-    return { ...result, rejected, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
+    const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
+    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
   } catch (err) {
     if (err instanceof BotcensusError) {
       if (err.where.file) throw err;
