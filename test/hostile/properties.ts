@@ -63,6 +63,13 @@ export async function checkReader(seed: Seed, file: string, bytes: Buffer): Prom
     }
     if (seed.kind === 'intel') {
       const r = await parseIntelFile(file, seed.format as IntelFormat);
+      // JSON documents number their entries, not lines; a line-based list names lines of the file.
+      if (['text', 'csv', 'zeek-intel'].includes(seed.reader)) {
+        const n = countLines(bytes);
+        for (const x of [...r.rejected, ...r.indicators]) assert.ok(x.line >= 1 && x.line <= n, `${what}: line ${x.line} of ${n}`);
+        for (const k of r.skipped) assert.ok(k.fromLine >= 1 && k.fromLine <= k.toLine && k.toLine <= n, `${what}: skipped ${k.fromLine}-${k.toLine} of ${n}`);
+      }
+      for (const x of r.skipped) assertPrintable(x.sample, `${what}: skipped sample`);
       for (const x of r.rejected) {
         assertPrintable(x.raw, `${what}: line ${x.line} raw`);
         assertPrintable(x.reason, `${what}: line ${x.line} reason`);
