@@ -143,17 +143,19 @@ export function overlongLine(lineNo: number, framer: LineFramer, i: number): Rej
   };
 }
 
-/** A delimited line with more than BOTCENSUS_MAX_FIELDS fields (commas or tabs), as a reason; JSON lines are bounded by their length. */
+/**
+ * A delimited line with more than BOTCENSUS_MAX_FIELDS fields, as a reason: tab-separated when it
+ * holds a tab (Zeek, TSV: commas there separate set members), comma-separated otherwise. JSON
+ * lines are bounded by their length.
+ */
 export function tooManyFields(line: string, maxFields: number): string | undefined {
   // A line shorter than the limit cannot hold more fields: nothing to count.
   if (line.length < maxFields) return undefined;
   const c = line.charCodeAt(0);
   if (c === 0x7b || c === 0x5b) return undefined;
+  const sep = line.indexOf('\t') >= 0 ? 0x09 : 0x2c;
   let n = 1;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charCodeAt(i);
-    if (ch === 0x2c || ch === 0x09) n++;
-  }
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === sep) n++;
   return n > maxFields ? `more than ${maxFields} fields (${n}; BOTCENSUS_MAX_FIELDS): rejected` : undefined;
 }
 
