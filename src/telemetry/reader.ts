@@ -2,7 +2,7 @@
 // parser over each line in isolation, and keeps the count and first examples of rejected lines.
 // A format's parser only turns one line into records; it never handles partial failure itself.
 // Every line-based reader passes through here, so the input limits live here too (core/limits.ts):
-// only regular files, a longest line, a gzip bomb refused, a most fields per line.
+// only regular files, a longest line, gzip bombs refused, a largest number of fields per line.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -97,7 +97,7 @@ export async function isGzip(path: string): Promise<boolean> {
 /**
  * Opens a regular file as a byte stream, gunzipping when it starts with the gzip magic bytes. A
  * gzip file that inflates past BOTCENSUS_MAX_INFLATED_BYTES, or more than BOTCENSUS_MAX_INFLATE_RATIO
- * times the compressed bytes read, ends the stream with a plain error as soon as it does.
+ * times the compressed bytes gunzip has used, ends the stream with a plain error as soon as it does.
  */
 export async function openText(path: string, readSize = 1 << 20, lim: Limits = limits()): Promise<{ stream: Readable; counter: () => number }> {
   const gz = await isGzip(path);
