@@ -1,6 +1,7 @@
 // The command line's one error path: every failure becomes one line in plain words on stderr and an
 // exit code from EXIT; the stack trace only with BOTCENSUS_DEBUG=1.
 import { BotcensusError, formatWhere } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 
 export const EXIT = {
   ok: 0,
@@ -44,7 +45,7 @@ export function describeFailure(err: unknown): { line: string; code: number } {
   if (e?.code === 'EADDRNOTAVAIL') return { line: `cannot listen on ${e.address ?? 'that address'}: it is not an address of this machine`, code: EXIT.failed };
   if (e?.code && SYSTEM[e.code]) return { line: `${e.path ?? e.dest ?? ''}${e.path ? ': ' : ''}${SYSTEM[e.code]}`, code: EXIT.failed };
   const msg = e instanceof Error ? e.message : String(err);
-  return { line: msg.split('\n')[0]!, code: EXIT.failed };
+  return { line: printable(msg.split('\n')[0]!, 1000), code: EXIT.failed };
 }
 
 /** Prints the failure (with its stack when BOTCENSUS_DEBUG=1) and sets the exit code. */

@@ -1,5 +1,7 @@
 // Domain errors: a code, a message, and where in the input the problem is. Only the CLI and the
-// HTTP layer turn these into exit codes or responses.
+// HTTP layer turn these into exit codes or responses. Messages quote input, so they are made safe
+// to print when the error is made (printable.ts): every place that shows one shows it safely.
+import { printable } from './printable.js';
 
 export type ErrorCode =
   | 'BAD_INPUT' // a field, line or file that cannot be read as its format says
@@ -19,15 +21,21 @@ export interface Where {
   field?: string;
 }
 
+/** Longest message kept whole: values quoted in it are cut well before this. */
+const MESSAGE_MAX = 1000;
+
 export class BotcensusError extends Error {
+  readonly where: Where;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly where: Where = {},
+    where: Where = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(printable(message, MESSAGE_MAX), options);
     this.name = 'BotcensusError';
+    this.where = safeWhere(where);
   }
 
   /** "file:line: field 'x': message", leaving out what is not known. */
@@ -38,17 +46,26 @@ export class BotcensusError extends Error {
 
 /** Thrown by a parser for one bad line; the reader base catches it and rejects only that line. */
 export class FieldError extends Error {
-  constructor(
-    readonly field: string | undefined,
-    message: string,
-  ) {
-    super(message);
+  readonly field: string | undefined;
+
+  constructor(field: string | undefined, message: string) {
+    super(printable(message, MESSAGE_MAX));
     this.name = 'FieldError';
+    this.field = field === undefined ? undefined : printable(field);
   }
+}
+
+/** `where` with its file and field names safe to print. */
+export function safeWhere(where: Where): Where {
+  const out: Where = { ...where };
+  if (where.file !== undefined) out.file = printable(where.file, 500);
+  if (where.field !== undefined) out.field = printable(where.field);
+  return out;
 }
 
 export function formatWhere(where: Where): string {
   let out = '';
+  where = safeWhere(where);
   if (where.file) out += where.file;
   if (where.line !== undefined) out += `:${where.line}`;
   if (out) out += ': ';

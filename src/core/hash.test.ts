@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.js';
+import { BotcensusError } from './errors.js';
 import { sha256File } from './hash.js';
 
 test('sha256File is the SHA-256 of the whole file, read in pieces, and names a missing file', async () => {
@@ -16,5 +17,6 @@ test('sha256File is the SHA-256 of the whole file, read in pieces, and names a m
     writeFileSync(f, bytes);
     assert.equal(await sha256File(f), createHash('sha256').update(bytes).digest('hex'), `${size} bytes`);
   }
-  await assert.rejects(sha256File(join(dir, 'missing')), /ENOENT.*missing/);
+  const missing = join(dir, 'missing');
+  await assert.rejects(sha256File(missing), (e: BotcensusError) => e.message === 'no such file' && e.where.file === missing);
 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
+import { checkRegularFile } from './input-files.js';
 
 /** Bytes read at a time: about 3 ms of hashing, so other work on the event loop waits no longer. */
 const PIECE = 4 << 20;
@@ -13,6 +14,8 @@ const PIECE = 4 << 20;
  * file runs beside the prefilter's scan on the same cores.
  */
 export async function sha256File(path: string): Promise<string> {
+  // Only a regular file is opened: a FIFO would block the open, a device never end.
+  await checkRegularFile(path);
   const h = createHash('sha256');
   const fd = openSync(path, 'r');
   try {

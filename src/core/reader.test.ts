@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempDir } from '../../test/tmp.js';
-import { headLines } from './reader.js';
+import { headLines, tooManyFields } from './reader.js';
 
 const file = (name: string, data: string | Buffer) => {
   const f = join(tempDir(), name);
@@ -27,4 +27,13 @@ test('headLines reads lines across its 64 KiB reads, a multi-byte character spli
   const first = 'x'.repeat((64 << 10) - 1) + '€' + 'tail';
   const lines = await headLines(file('long.txt', `${first}\nsecond\n${'z,'.repeat(1 << 20)}\n`), 2);
   assert.deepEqual(lines, [first, 'second']);
+});
+
+test('fields are counted by the line\'s separator: tabs when it has one, commas otherwise; JSON lines not at all', () => {
+  const set = Array.from({ length: 5000 }, (_, i) => `198.51.100.${i % 250}`).join(',');
+  assert.equal(tooManyFields(`1718618400.0\tC1\t${set}\ttcp`, 4096), undefined, 'a Zeek set of 5000 members is one field');
+  assert.equal(tooManyFields(set, 4096), 'more than 4096 fields (5000; BOTCENSUS_MAX_FIELDS): rejected');
+  assert.equal(tooManyFields(`{"a":[${set}]}`, 4096), undefined);
+  assert.equal(tooManyFields('a,b,c', 10), undefined, 'a line shorter than the limit is not counted');
+  assert.match(tooManyFields('a,b,c', 2)!, /more than 2 fields \(3;/);
 });

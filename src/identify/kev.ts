@@ -1,7 +1,11 @@
 // The CISA Known Exploited Vulnerabilities catalog, from its JSON or CSV feed (same fields, see
 // cisa-kev-schema.json), and matching identified devices against it (kev-match.ts).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { BotcensusError } from '../core/errors.js';
+import { fsReason, notRegular } from '../core/input-files.js';
+import { checkJsonDepth, checkJsonSize } from '../core/json-document.js';
+import { limits } from '../core/limits.js';
+import { printable } from '../core/printable.js';
 import { isObject } from './json-walk.js';
 
 export { kevMatcher, matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
@@ -107,11 +111,26 @@ export function parseKevCsv(text: string, file = 'kev.csv'): KevCatalog {
 
 /** Reads the catalog from a .json or .csv file (decided by its first character). */
 export function loadKev(path: string): KevCatalog {
+  // Read whole: only a regular file (a FIFO would block), within the JSON document size, whichever kind it is.
+  const lim = limits();
   let text: string;
   try {
+    const st = statSync(path);
+    const what = notRegular(st);
+    if (what) throw new BotcensusError('UNREADABLE', `${what}, not a regular file: skipped`, { file: path });
+    checkJsonSize(st.size, lim, path);
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
+    if (err instanceof BotcensusError) throw err;
+    throw new BotcensusError('UNREADABLE', `cannot read: ${fsReason(err)}`, { file: path }, { cause: err });
   }
-  return /^\uFEFF?\s*\{/.test(text) ? parseKevJson(text, path) : parseKevCsv(text, path);
+  let catalog: KevCatalog;
+  if (!/^\uFEFF?\s*\{/.test(text)) catalog = parseKevCsv(text, path);
+  else {
+    checkJsonDepth(text, lim, path);
+    catalog = parseKevJson(text, path);
+  }
+  // Rejected entries quote the file: made safe to print here, for every output (core/printable.ts).
+  catalog.rejected = catalog.rejected.map((r) => ({ ...r, field: r.field === undefined ? undefined : printable(r.field), reason: printable(r.reason, 1000) }));
+  return catalog;
 }

@@ -14,7 +14,7 @@ const rec = (token: string, extra: Parameters<typeof makeIndicator>[2] = {}): In
 
 test('header and one plain row', () => {
   const csv = toIntelCsv([rec('192.0.2.1:23', { tags: ['mirai'] })]);
-  assert.equal(csv, 'type,value,port,tags,category,first_seen,last_seen,description,for_detection,timeframe\nip-port,192.0.2.1:23,23,mirai,,,,,,\n');
+  assert.equal(csv, 'type,value,port,tags,category,first_seen,last_seen,description,for_detection,timeframe,display\nip-port,192.0.2.1:23,23,mirai,,,,,,,192.0.2.1:23\n');
 });
 
 test('awkward values survive the round trip', () => {
@@ -73,4 +73,16 @@ test('file hashes and timeframes go out to STIX and MISP as such and read back',
     return rest;
   });
   assert.deepEqual(strip(back as IndicatorRecord[]), strip(src));
+});
+
+test('internationalised domains: both forms in the display column, and the export still reads back unchanged', () => {
+  // "аррӏе" in Cyrillic letters, a look-alike of apple; bücher in Latin with an umlaut.
+  const src = [rec('аррӏе.example'), rec('xn--bcher-kva.example'), rec('http://аррӏе.example/login')];
+  const csv = toIntelCsv(src);
+  const rows = csv.trimEnd().split('\n').map((l) => l.split(',').pop());
+  assert.deepEqual(rows, ['display', 'xn--80ak6aa92e.example (аррӏе.example)', 'xn--bcher-kva.example (bücher.example)', 'http://xn--80ak6aa92e.example/login (аррӏе.example)']);
+  const back = parseTextList(csv);
+  assert.deepEqual([back.rejected, back.skipped], [[], []]);
+  const strip = (l: IndicatorRecord[]) => l.map(({ line: _l, ...rest }) => rest);
+  assert.deepEqual(strip(back.indicators), strip(src));
 });

@@ -112,7 +112,7 @@ interface ReadyIntel {
 
 async function prepareIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<ReadyIntel | Duplicate> {
   const sha256 = await sha256File(file).catch((err: Error) => {
-    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
+    throw err instanceof BotcensusError ? err : new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
   const parsed = await parseIntelFile(file, opts.format ?? 'auto', { tz: opts.tz });
   const kind = parsed.format === 'warninglist' ? 'warninglist' : 'intel';

@@ -1,5 +1,8 @@
 // Entry point for intel files: detects the format, runs its importer, folds duplicates, names the file in errors.
 import { BotcensusError } from '../core/errors.js';
+import { checkJsonDepth, checkJsonSize } from '../core/json-document.js';
+import { limits } from '../core/limits.js';
+import { printable } from '../core/printable.js';
 import { headLines, openText, readLines } from '../core/reader.js';
 import type { IntelParseResult } from '../core/model/indicator.js';
 import { mergeDuplicates } from './merge.js';
@@ -25,11 +28,16 @@ export async function parseIntelFile(path: string, format: IntelFormat = 'auto',
       result = resolved === 'stix' ? parseStixBundle(json) : resolved === 'misp' ? parseMispJson(json) : parseWarninglist(json);
     } else {
       const parser = resolved === 'zeek-intel' ? new ZeekIntelParser() : new TextListParser(opts);
-      for await (const line of readLines(path)) parser.push(line);
+      // Lines over the limits reach the parser as blank lines (numbers kept) and are rejected here.
+      const framed: IntelParseResult['rejected'] = [];
+      for await (const line of readLines(path, (r) => framed.push(r))) parser.push(line);
       result = parser.finish();
+      if (framed.length) result = { ...result, rejected: [...framed, ...result.rejected].sort((a, b) => a.line - b.line) };
     }
     const merged = mergeDuplicates(result.indicators);
-    return { ...result, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
+    const rejected = result.rejected.map(safeRejected);
+    const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
+    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
   } catch (err) {
     if (err instanceof BotcensusError) {
       if (err.where.file) throw err;
@@ -66,16 +74,33 @@ export function jsonKind(json: unknown): 'stix' | 'misp' | 'warninglist' | undef
   return undefined;
 }
 
-/** Reads and parses a whole JSON file (gzip accepted); a syntax error names the line when V8 gives a position. */
+/** A rejected line as shown to people: its input quoted safely (control bytes escaped, long values cut). */
+function safeRejected(r: IntelParseResult['rejected'][number]): IntelParseResult['rejected'][number] {
+  return { ...r, field: r.field === undefined ? undefined : printable(r.field), reason: printable(r.reason, 1000), raw: printable(r.raw) };
+}
+
+/**
+ * Reads and parses a whole JSON file (gzip accepted), within BOTCENSUS_MAX_JSON_BYTES and
+ * BOTCENSUS_MAX_JSON_DEPTH; a syntax error names the line when V8 gives a position.
+ */
 async function readJson(path: string): Promise<unknown> {
-  const { stream } = await openText(path);
+  const lim = limits();
+  const { stream } = await openText(path, undefined, lim);
   const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    for await (const c of stream) chunks.push(c as Buffer);
+    for await (const c of stream) {
+      size += (c as Buffer).length;
+      checkJsonSize(size, lim, path);
+      chunks.push(c as Buffer);
+    }
   } catch (err) {
+    stream.destroy();
+    if (err instanceof BotcensusError) throw err;
     throw new BotcensusError('UNREADABLE', `read failed: ${(err as Error).message}`, { file: path }, { cause: err });
   }
   const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  checkJsonDepth(text, lim, path);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -2,6 +2,7 @@
 // /api/openapi.json) and the built web app at /. Tests call buildServer() and use inject().
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import { limits } from '../core/limits.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import { installAuth } from './auth/plugin.js';
@@ -46,7 +47,7 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   // Questions on a connection of their own where the store has one: imports then do not hold them up.
   const ctx = new ServerContext(store, opts, opts.readStore ? undefined : await store.reader?.());
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes ?? 1024 ** 3, files: 1, fields: 20, fieldSize: 4096 } });
+  await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes ?? limits().maxUploadBytes, files: 1, fields: 20, fieldSize: 4096 } });
   installErrorHandlers(app);
   installSecurityHeaders(app);
   installAuth(app, ctx);

@@ -13,7 +13,7 @@ export interface ServerOptions {
   graceMs?: number;
   /** Session lifetime, ms (default 12 hours). */
   sessionTtlMs?: number;
-  /** Largest accepted upload, bytes (default 1 GiB). */
+  /** Largest accepted upload, bytes (default: BOTCENSUS_MAX_UPLOAD_BYTES, or 1 GiB). */
   maxUploadBytes?: number;
   /** Force the cookie's Secure flag; by default it is set when the request came over TLS. */
   secureCookies?: boolean;

@@ -1,7 +1,8 @@
 // The only place errors become HTTP responses: domain errors (BotcensusError) by code, request
 // validation and Fastify's own 4xx as they are, anything else as a bare 500 (details go to the log).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BotcensusError, formatWhere, type ErrorCode } from '../core/errors.js';
+import { BotcensusError, formatWhere, safeWhere, type ErrorCode } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 
 /** An HTTP answer decided by the server itself (401, 403, 404, ...). */
 export class HttpError extends Error {
@@ -34,7 +35,13 @@ export interface ErrorBody {
   where?: { file?: string; line?: number; field?: string };
 }
 
+/** The answer to an error, its message safe to show (input it quotes escaped and cut, core/printable.ts). */
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
+  const r = rawErrorResponse(err);
+  return { status: r.status, body: { ...r.body, message: printable(r.body.message, 1500), ...(r.body.where && { where: safeWhere(r.body.where) }) } };
+}
+
+function rawErrorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) return { status: err.status, body: { error: err.code, message: err.message } };
   if (err instanceof BotcensusError) {
     const status = STATUS_OF_CODE[err.code] ?? 500;

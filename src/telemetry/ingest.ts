@@ -112,7 +112,7 @@ interface Near {
 
 async function ingest(store: Store, file: string, opts: IngestOptions, near?: Near, early?: EarlyPrefilter): Promise<IngestResult> {
   const sha256 = await sha256File(file).catch((err: Error) => {
-    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
+    throw err instanceof BotcensusError ? err : new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
@@ -180,6 +180,10 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
 async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, near?: Near, early?: EarlyPrefilter) {
   const files = store.files;
   if (!files) return undefined;
+  // DuckDB inflates a gzip file itself, past the inflate limits: the scan that checks the file's
+  // shape (through the reader base, which holds them) then runs to its end first, so that a gzip
+  // bomb is refused before DuckDB starts on it.
+  const gz = await isGzip(file);
   // --prefilter: the scan's kept lines, if it could read the file.
   if (format === 'nfdump' && opts.prefilter) {
     const scanned = early && (await early.scan);
@@ -197,6 +201,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
     if (!layout) return undefined;
     const blank = blankLineInside(file);
+    if (gz) await blank;
     const out = await files.importFlowCsv(meta, file, layout, opts.match, async () => {
       if (await blank) throw new Error('blank line inside the file: line numbers would drift');
     });
@@ -207,6 +212,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const layout = zeekDnsLayout(await headLines(file, 30), opts.tz);
     if (!layout) return undefined;
     const body = zeekDnsBody(file, layout.headerLines);
+    if (gz) await body;
     const out = await files.importZeekDns(meta, file, layout, opts.match, async () => {
       const b = await body;
       if (!b.plain) throw new Error('header or blank lines inside the data: line numbers would drift');

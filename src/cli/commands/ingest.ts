@@ -1,7 +1,7 @@
 // botcensus ingest FILE|DIR...: telemetry in, each file one transaction, matched on arrival.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { BotcensusError } from '../../core/errors.js';
+import { walkInputs } from '../../core/input-files.js';
 import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
@@ -10,16 +10,14 @@ import { graceMs, graceOption, setExitCode, toJson, withImportStore } from '../c
 import { batchProgress, duration, fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
-/** Files named on the command line, directories walked (sorted, hidden files skipped). */
-export function expandPaths(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
-    } else out.push(p);
-  };
-  for (const p of paths) walk(p);
-  return out;
+/**
+ * Files named on the command line, directories walked (core/input-files.ts); the paths not read
+ * (not regular files, link loops, unreadable) each become a failed row, named on stderr.
+ */
+export function expandPaths(paths: string[], failed: FailedFile[], json: boolean): string[] {
+  const { files, skipped } = walkInputs(paths);
+  for (const s of skipped) failed.push(fileFailed(s.path, new BotcensusError('UNREADABLE', s.reason, { file: s.path }), json));
+  return files;
 }
 
 /** The closing line of a many-file ingest: records, rejected lines, new sightings and victims, files skipped or failed. */
@@ -58,8 +56,8 @@ export function ingestCommand(): Command {
     .option('--no-identify', 'do not re-run device identification after files that brought scan or device data')
     .option('--json', 'print the results as JSON')
     .action(async (paths: string[], o, cmd: Command) => {
-      const files = expandPaths(paths);
       const results: (IngestResult | FailedFile)[] = [];
+      const files = expandPaths(paths, results as FailedFile[], o.json);
       const started = Date.now();
       const batch = files.length > 1 ? batchProgress('ingest', files) : undefined;
       await withImportStore(cmd, async (store) => {

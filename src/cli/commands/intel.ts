@@ -1,6 +1,7 @@
 // botcensus intel import|list|export: indicator files and warninglists.
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { displayIndicator } from '../../core/domain-display.js';
 import { importIntelFiles, type IntelImportResult } from '../../intel/import.js';
 import type { RescanReport } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
@@ -28,7 +29,7 @@ export function intelCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
-      const paths = expandPaths(files);
+      const paths = expandPaths(files, results as FailedFile[], o.json);
       await withImportStore(cmd, async (store) => {
         // The prefiltered flow files are read again once, for the indicators of every file given.
         const progress = fileProgress('prefiltered flows, read again for the new indicators');
@@ -82,7 +83,7 @@ export function intelCommand(): Command {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
           const written = r.timeframe ? ` timeframe=${JSON.stringify(r.timeframe)}` : '';
           const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
-          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win}${written} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+          console.log(`${r.type.padEnd(11)} ${displayIndicator(r.type, r.value).padEnd(40)} ${r.source}${win}${written} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
         }
         console.error(`${rows.length} indicators`);
       });

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { sha256File } from '../../core/hash.js';
 import { loadKev } from '../../identify/kev.js';
+import { printable } from '../../core/printable.js';
 import { fetchKevText, KEV_URL } from '../../identify/online.js';
 import { refreshExposures } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
@@ -19,7 +20,7 @@ export type KevImportResult =
 /** Imports a KEV JSON or CSV file unless the same bytes were imported before; `name` is what the imports list shows. */
 export async function importKevFile(store: Store, file: string, name = file): Promise<KevImportResult> {
   const sha256 = await sha256File(file).catch((err: Error) => {
-    throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
+    throw err instanceof BotcensusError ? err : new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file });
   });
   const previous = await store.findImport(sha256, 'kev');
   if (previous) return { status: 'duplicate', file: name, previous: previous.id };
@@ -39,7 +40,7 @@ function print(r: KevImportResult, json: boolean): void {
   if (r.status === 'duplicate') return console.log(`${r.file}: already imported (import #${r.previous}); nothing changed`);
   const version = r.catalogVersion ? ` ${r.catalogVersion}` : '';
   console.log(`${r.file}: KEV catalog${version}, ${r.entries} entries, ${r.rejected.length} rejected; ${r.exposures} exposures on ${r.exposedDevices} identified devices`);
-  for (const x of r.rejected.slice(0, 5)) console.log(`  ${r.format === 'kev-csv' ? 'line' : 'entry'} ${x.at}${x.field ? `, field '${x.field}'` : ''}: ${x.reason}`);
+  for (const x of r.rejected.slice(0, 5)) console.log(`  ${r.format === 'kev-csv' ? 'line' : 'entry'} ${x.at}${x.field ? `, field '${printable(x.field)}'` : ''}: ${printable(x.reason, 1000)}`);
   if (r.rejected.length > 5) console.log(`  … and ${r.rejected.length - 5} more rejected entries`);
 }
 

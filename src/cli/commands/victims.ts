@@ -1,4 +1,5 @@
 // botcensus victims and botcensus lookup: the addresses behind the counts, and their evidence.
+import { displayIndicator } from '../../core/domain-display.js';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { parseIp } from '../../core/ip.js';
@@ -70,14 +71,14 @@ export function lookupCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(r));
         const h = r.host;
         console.log(`${r.ip}  ${h ? `${h.country ?? '??'}  AS${h.asn ?? '?'} ${h.asOrg ?? ''}  (${h.source})` : 'not enriched (no sighting)'}`);
-        for (const i of r.isIndicator) console.log(`  is an indicator: ${i.type} ${i.value} from ${i.source}`);
+        for (const i of r.isIndicator) console.log(`  is an indicator: ${i.type} ${displayIndicator(i.type, i.value)} from ${i.source}`);
         for (const w of r.warnings) console.log(`  on warninglist: ${w}`);
         console.log(`  telemetry rows touching it: ${r.telemetryRows}`);
         for (const e of r.evidence)
           console.log(
-            `  ${e.grade.padEnd(9)} ${e.kind.padEnd(6)} ${e.indicator ?? e.detail ?? ''} ${e.firstSeen.toISOString()}..${e.lastSeen.toISOString()} x${e.events} ${e.bytes}B ${e.direction}  ${e.file}:${e.firstLine ?? '?'}`,
+            `  ${e.grade.padEnd(9)} ${e.kind.padEnd(6)} ${e.indicator === undefined ? (e.detail ?? '') : displayIndicator(undefined, e.indicator)} ${e.firstSeen.toISOString()}..${e.lastSeen.toISOString()} x${e.events} ${e.bytes}B ${e.direction}  ${e.file}:${e.firstLine ?? '?'}`,
           );
-        for (const n of r.nearMisses) console.log(`  no match: ${n.kind} ${n.indicator} at ${n.file}:${n.line}: ${n.reason}`);
+        for (const n of r.nearMisses) console.log(`  no match: ${n.kind} ${displayIndicator(undefined, n.indicator)} at ${n.file}:${n.line}: ${n.reason}`);
         if (!r.evidence.length && !r.nearMisses.length) console.log('  no sightings');
       });
     });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BotcensusError } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { importIntelFile } from '../../intel/import.js';
 import type { IntelFormat } from '../../intel/parse.js';
 import { IMPORT_SORTS, type ImportSort } from '../../store/access.js';
@@ -62,7 +63,8 @@ async function receive(req: FastifyRequest): Promise<Upload> {
         if (up) throw badRequest('one file per upload');
         const dir = await mkdtemp(join(tmpdir(), 'botcensus-upload-'));
         const name = safeFileName(part.filename);
-        up = { fields, path: join(dir, name), name: part.filename || name, dir };
+        // The client's name is recorded and shown, never used as a path; recorded printable (core/printable.ts).
+        up = { fields, path: join(dir, name), name: part.filename ? printable(part.filename, 255) : name, dir };
         await pipeline(part.file, createWriteStream(up.path, { mode: 0o600 }));
       }
     }

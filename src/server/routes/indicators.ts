@@ -1,6 +1,7 @@
 // Indicators (staff only: their victim counts span every network): search, filter by source, type
 // and whether they matched, sorted and paged in the store; and counts per intel source.
 import type { FastifyInstance } from 'fastify';
+import { displayIndicator } from '../../core/domain-display.js';
 import { INDICATOR_SORTS, type IndicatorSort } from '../../store/access.js';
 import type { IndicatorRow } from '../../store/store.js';
 import { STAFF, type ServerContext } from '../context.js';
@@ -11,6 +12,7 @@ type IndicatorListQuery = ListQuery<IndicatorSort> & { q?: string; source?: stri
 
 const CSV: CsvColumn<IndicatorRow>[] = [
   { header: 'value', value: (r) => r.value },
+  { header: 'display', value: (r) => displayIndicator(r.type, r.value) },
   { header: 'type', value: (r) => r.type },
   { header: 'source', value: (r) => r.source },
   { header: 'family', value: (r) => r.family },
@@ -55,7 +57,8 @@ export function indicatorRoutes(app: FastifyInstance, ctx: ServerContext): void 
         }),
       );
       if (q.format === 'csv') return sendCsv(reply, 'indicators', page.rows, CSV);
-      return page;
+      // `display`: internationalised domains in both forms (punycode and Unicode), so that look-alikes show.
+      return { ...page, rows: page.rows.map((r) => ({ ...r, display: displayIndicator(r.type, r.value) })) };
     },
   );
 

@@ -8,6 +8,8 @@ import { currentRange, rangeParams } from './common.js';
 
 interface IndicatorRow {
   value: string;
+  /** The value as shown: internationalised domains in both forms. */
+  display?: string;
   type: string;
   source: string;
   family?: string;
@@ -70,7 +72,7 @@ export async function indicatorsPage(r: Route): Promise<HTMLElement> {
     query: { ...rangeParams(range), q: q || undefined, source: source || undefined, matched: matched || undefined },
     sort: 'victims',
     columns: [
-      { label: 'Indicator', sort: 'value', cell: (i) => h('code', {}, i.value) },
+      { label: 'Indicator', sort: 'value', cell: (i) => h('code', {}, i.display ?? i.value) },
       { label: 'Type', sort: 'type', cell: (i) => i.type },
       { label: 'Source', sort: 'source', cell: (i) => i.source },
       { label: 'Family', sort: 'family', cell: (i) => i.family ?? '' },
