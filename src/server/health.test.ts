@@ -46,7 +46,7 @@ function watchedStore(store: Store) {
 test('health says "warming" with progress until every preset is prepared, then "ok"; the console hears "ready"', async () => {
   const lines: string[] = [];
   const w = watchedStore(s.store);
-  const app = await buildServer(w.store, { webRoot: null, warm: true, announce: (l) => lines.push(l) });
+  const app = await buildServer(w.store, { readStore: w.store, webRoot: null, warm: true, announce: (l) => lines.push(l) });
   try {
     await app.ready();
     const during = json<{ status: string; progress?: { done: number; total: number; step: string } }>(await app.inject({ url: '/api/health' }));
@@ -74,7 +74,7 @@ test('health says "warming" with progress until every preset is prepared, then "
 
 test('health and cached answers are served while a slow question holds the store', async () => {
   const w = watchedStore(s.store);
-  const app = await buildServer(w.store, { webRoot: null });
+  const app = await buildServer(w.store, { readStore: w.store, webRoot: null });
   try {
     const cached = '/api/countries';
     assert.equal((await call(app, 'GET', cached, s.tokens.admin)).statusCode, 200);

@@ -217,7 +217,7 @@ test('after the server starts: sign-in, then "preparing the data" with progress 
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  const warming = await buildServer(held, { warm: true });
+  const warming = await buildServer(held, { warm: true, readStore: held });
   await warming.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(warming.server.address() as AddressInfo).port}/`;
   const browser = await launch();
