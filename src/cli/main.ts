@@ -18,6 +18,7 @@ import { notifyCommand } from './commands/notify.js';
 import { ownersCommand } from './commands/owners.js';
 import { remediationCommand } from './commands/remediation.js';
 import { serveCommand } from './commands/serve.js';
+import { sinkholeCommand } from './commands/sinkhole.js';
 import { tokensCommand } from './commands/tokens.js';
 import { lookupCommand, victimsCommand } from './commands/victims.js';
 import { DEFAULT_DB } from './context.js';
@@ -28,7 +29,7 @@ const program = new Command('botcensus')
   .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
+for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), sinkholeCommand(), tokensCommand(), demoCommand()])
   program.addCommand(c);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

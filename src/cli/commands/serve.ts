@@ -6,13 +6,14 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { buildServer } from '../../server/app.js';
 import { dbPath, graceMs, graceOption, withStore } from '../context.js';
+import { addSinkholeOptions, startSinkhole } from './sinkhole.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return addSinkholeOptions(new Command('serve'))
     .description('serve the JSON API (/api/, described at /api/openapi.json) and the web app; create a token first with `botcensus tokens create`')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port', '8080')
@@ -52,10 +53,13 @@ The store file is held by the server: create tokens before starting, or with POS
         process.stderr.write(`botcensus: serving ${address}/ from ${dbPath(cmd)}; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
           process.stderr.write('botcensus: no live admin token: stop, run `botcensus tokens create --role admin`, start again\n');
+        // The same flags as `botcensus sinkhole`: one process sinks and serves on the same store.
+        const sinkhole = await startSinkhole(o, store, cmd, o.grace);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         });
+        await sinkhole?.stop();
         await app.close();
       });
     });

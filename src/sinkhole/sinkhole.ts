@@ -1,0 +1,82 @@
+// The sinkhole as one component: the listeners and journal in a worker thread, the feeder that
+// moves the journal into the store in this thread. Start replays nothing by hand: the feeder reads
+// the journal from its high-water mark, so what a killed process journaled is stored on restart.
+import { Worker } from 'node:worker_threads';
+import { BotcensusError } from '../core/errors.js';
+import type { Store } from '../store/store.js';
+import type { Component, Health, MetricSample } from './component.js';
+import type { SinkholeConfig } from './config.js';
+import { Feeder, FEEDER_DEFAULTS, highWater, type FeederConfig } from './feeder.js';
+import { journalId } from './journal-files.js';
+import type { Bound } from './runtime.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+export class Sinkhole implements Component {
+  readonly name = 'sinkhole';
+  private worker: Worker | undefined;
+  private feeder: Feeder | undefined;
+  private exited = false;
+  bound: Bound = {};
+  journal = '';
+
+  constructor(
+    readonly config: SinkholeConfig,
+    private readonly deps: { store: Store; feed?: Partial<FeederConfig> },
+  ) {}
+
+  async start(): Promise<void> {
+    const dir = this.config.journal.dir;
+    this.journal = await journalId(dir);
+    const minSeq = await highWater(this.deps.store, this.journal);
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { config: this.config, minSeq } });
+    this.worker = worker;
+    worker.on('exit', () => (this.exited = true));
+    const first = await new Promise<FromWorker>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (first.type === 'error') {
+      await worker.terminate();
+      const why = first.code === 'EACCES' ? ' (ports below 1024 need a capability: see docs/sinkhole.md)' : '';
+      throw new BotcensusError('USAGE', `cannot start the sinkhole: ${first.message}${why}`);
+    }
+    if (first.type !== 'ready') throw new BotcensusError('USAGE', 'the sinkhole worker did not start');
+    this.bound = first.bound;
+    const post = (m: ToWorker) => {
+      if (!this.exited) worker.postMessage(m);
+    };
+    this.feeder = new Feeder(
+      { ...FEEDER_DEFAULTS, ...this.deps.feed },
+      {
+        store: this.deps.store,
+        dir,
+        journal: this.journal,
+        onBatch: (s) => post({ type: 'feeder', stats: { ...s, failing: !this.feeder!.health().ok } }),
+      },
+    );
+    await this.feeder.start();
+  }
+
+  /** Drains: the listeners answer what they accepted and close, then the feeder stores the whole journal. */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    if (w && !this.exited) {
+      const stopped = new Promise<void>((resolve) => {
+        w.on('message', (m: FromWorker) => m.type === 'stopped' && resolve());
+        w.once('exit', () => resolve());
+      });
+      w.postMessage({ type: 'stop' } satisfies ToWorker);
+      await stopped;
+    }
+    await this.feeder?.stop();
+  }
+
+  health(): Health {
+    if (this.exited) return { ok: false, detail: 'listeners stopped' };
+    return this.feeder?.health() ?? { ok: false, detail: 'not started' };
+  }
+
+  metrics(): MetricSample[] {
+    return this.feeder?.metrics() ?? [];
+  }
+}
