@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,21 +109,43 @@ describe('feeder', () => {
 });
 
 describe('journal', () => {
-  it('refuses appends past its bound and makes the accepted ones durable before their callbacks', async () => {
+  it('refuses appends past its bound and writes the accepted ones before their callbacks', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'botcensus-journal-'));
     try {
       const j = new Journal({ ...JOURNAL_DEFAULTS, dir, maxPending: 5, fsyncIntervalMs: 50 }, 0);
       await j.start();
-      const durable: number[] = [];
-      const took = Array.from({ length: 8 }, (_, i) => j.append(checkin(i), (ok) => ok && durable.push(i)));
+      const [seg] = await listSegments(dir);
+      const inFile: number[][] = [];
+      const took = Array.from({ length: 8 }, (_, i) =>
+        j.append(checkin(i), (ok) => {
+          assert.ok(ok);
+          inFile.push((readFileSync(seg!.file, 'utf8').split('\n').filter(Boolean)).map((l) => (JSON.parse(l) as CheckIn).s!));
+        }),
+      );
       assert.deepEqual(took, [true, true, true, true, true, false, false, false]);
       await j.stop();
-      assert.deepEqual(durable, [0, 1, 2, 3, 4]);
-      const [seg] = await listSegments(dir);
-      const lines = (await readFile(seg!.file, 'utf8')).split('\n').filter(Boolean);
-      assert.deepEqual(lines.map((l) => (JSON.parse(l) as CheckIn).s), [1, 2, 3, 4, 5]);
+      assert.deepEqual(inFile, Array(5).fill([1, 2, 3, 4, 5]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('under ack fsync, answers only once the group fsync is done', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'botcensus-journal-'));
+    try {
+      const j = new Journal({ ...JOURNAL_DEFAULTS, dir, ack: 'fsync', fsyncIntervalMs: 20 }, 0);
+      await j.start();
+      const fsyncsAtAnswer: number[] = [];
+      const fsyncs = () => metricOf(j, 'journal_fsyncs_total');
+      await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve) => j.append(checkin(1), () => (fsyncsAtAnswer.push(fsyncs()), resolve())))));
+      assert.deepEqual(fsyncsAtAnswer, [1, 1, 1]);
+      await j.stop();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 });
+
+function metricOf(j: Journal, name: string): number {
+  return j.metrics().find((m) => m.name === name)!.value;
+}

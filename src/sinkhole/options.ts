@@ -35,6 +35,7 @@ export interface SinkholeFlags {
   headerTimeout?: string;
   idleTimeout?: string;
   fsyncMs?: string;
+  ack?: string;
   maxQueue?: string;
   feedMs?: string;
   batch?: string;
@@ -110,6 +111,7 @@ export async function sinkholeConfig(f: SinkholeFlags, store: Store, dbPath: str
       dir: f.journal ?? `${dbPath}.sinkhole-journal`,
       fsyncIntervalMs: num(f.fsyncMs, '--fsync-ms', CONFIG_DEFAULTS.journal.fsyncIntervalMs),
       maxPending: num(f.maxQueue, '--max-queue', CONFIG_DEFAULTS.journal.maxPending, 1),
+      ack: ackMode(f.ack),
     },
     limits,
   };
@@ -119,6 +121,11 @@ export async function sinkholeConfig(f: SinkholeFlags, store: Store, dbPath: str
     sensor: f.sensor ?? FEEDER_DEFAULTS.sensor,
   };
   return { config, feed };
+}
+
+function ackMode(v: string | undefined): 'write' | 'fsync' {
+  if (v === undefined || v === 'write' || v === 'fsync') return v ?? 'write';
+  throw new BotcensusError('USAGE', `--ack takes write or fsync, not ${JSON.stringify(v)}`);
 }
 
 async function pem(file: string): Promise<string> {
