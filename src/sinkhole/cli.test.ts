@@ -2,59 +2,15 @@
 // drained with SIGTERM; every check-in the clients saw answered is in the store exactly once, and
 // the sightings show in `census`, `lookup` and `export`.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CLI_MAIN as MAIN, metric, runCli, spawnSinkhole as startSinkhole, storedPerBot, waitDrained } from './harness.js';
 import { dnsLoad, httpLoad } from './load.js';
-import { metricValue } from './metrics.js';
 
-const MAIN = resolve('dist/src/cli/main.js');
-
-interface Running {
-  child: ChildProcess;
-  ports: Record<string, number>;
-  exit: Promise<number | null>;
-}
-
-function startSinkhole(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolveStart, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /sinkhole listening (.*)\n/.exec(err);
-      if (m) {
-        const ports: Record<string, number> = {};
-        for (const kv of m[1]!.split(' ')) ports[kv.split('=')[0]!] = Number(kv.slice(kv.lastIndexOf(':') + 1));
-        resolveStart({ child, ports, exit });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sinkhole exited ${code}: ${err}`)));
-  });
-}
-
-async function metrics(port: number): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-}
-
-/** Waits until the feeder has stored everything the journal holds (bounded: 60 s). */
-async function drained(port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const m = await metrics(port);
-    if (metricValue(m, 'feeder_lag') === 0 && metricValue(m, 'feeder_batches_total')! > 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the feeder did not catch up within 60 s');
-}
-
-function cli(db: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [MAIN, '--db', db, ...args], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
+const cli = runCli;
 
 describe('botcensus sinkhole (CLI)', () => {
   let dir: string;
@@ -75,8 +31,7 @@ describe('botcensus sinkhole (CLI)', () => {
     const dns = dnsLoad({ port: first.ports.dns!, local: '127.0.0.1', durationMs: 20_000, idPrefix: 'd', zone: 'c2.example', outstanding: 64 });
     // Killed under load, once the store holds some of it and the journal more.
     for (let i = 0; i < 400; i++) {
-      const m = await metrics(first.ports.admin!);
-      if (metricValue(m, 'written_total')! > 0 && metricValue(m, 'feeder_lag')! > 0) break;
+      if ((await metric(first.ports.admin!, 'written_total')) > 0 && (await metric(first.ports.admin!, 'feeder_lag')) > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     first.child.kill('SIGKILL');
@@ -88,21 +43,13 @@ describe('botcensus sinkhole (CLI)', () => {
     assert.ok(h.answered.length > 0 && d.answered.length > 0, `answered http ${h.answered.length}, dns ${d.answered.length}`);
 
     const second = await startSinkhole(args);
-    await drained(second.ports.admin!);
+    assert.ok(await waitDrained(second.ports.admin!), 'the feeder caught up within 60 s');
     const after = httpLoad({ port: second.ports.http!, durationMs: 300, concurrency: 2, idPrefix: 'late' });
     const late = await after.done;
     second.child.kill('SIGTERM');
     assert.equal(await second.exit, 0, 'SIGTERM drains and exits 0');
 
-    const out = join(dir, 'sightings.json');
-    cli(db, 'export', '--what', 'sightings', '--out', out);
-    const stored = new Map<string, number>();
-    for (const line of (await readFile(out, 'utf8')).split('\n').filter(Boolean)) {
-      const r = JSON.parse(line) as { device_id: string; events: number; detail: string; kind: string };
-      assert.equal(r.kind, 'report');
-      assert.equal(r.detail, 'sinkhole:c2.example');
-      stored.set(r.device_id, (stored.get(r.device_id) ?? 0) + Number(r.events));
-    }
+    const stored = await storedPerBot(db, dir);
     const answered = [...h.answered, ...d.answered, ...late.answered];
     const missing = answered.filter((id) => !stored.has(id));
     const doubled = [...stored].filter(([, n]) => n > 1);

@@ -29,6 +29,8 @@ export class DnsListener implements Component {
   private readonly a: AnswerData[];
   private readonly aaaa: AnswerData[];
   private slipCount = 0;
+  private slipWindow = 0;
+  private slipsLeft = 0;
   private local = { address: '', port: 0 };
   private readonly conns = new Set<TcpSocket>();
 
@@ -49,7 +51,10 @@ export class DnsListener implements Component {
 
   async start(): Promise<void> {
     const { host, port } = this.config.listen;
-    const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
+    // Answers go to the address a query came from, always a literal: no resolver call (and no
+    // extra tick) per answer.
+    const literal = (address: string, family: unknown, cb: (err: null, address: string, family: number) => void) => cb(null, address, isIPv6(address) ? 6 : 4);
+    const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20, lookup: literal as never });
     this.udp = udp;
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
@@ -76,12 +81,13 @@ export class DnsListener implements Component {
 
   private onUdp(msg: Buffer, r: RemoteInfo): void {
     const d = this.deps;
-    const prefix = d.limiter.key(r.address);
     const udp = this.udp!;
-    if (!d.limiter.take(prefix)) {
+    const limits = this.config.limits;
+    // Without a rate limit the prefix is only needed when a check-in is shed: worked out then.
+    const prefix = limits.ratePerSecond > 0 ? d.limiter.key(r.address) : '';
+    if (limits.ratePerSecond > 0 && !d.limiter.take(prefix)) {
       d.counters.shed.rate++;
-      const slip = this.config.limits.slip;
-      if (slip > 0 && ++this.slipCount % slip === 0) {
+      if (limits.slip > 0 && ++this.slipCount % limits.slip === 0 && this.slipBudget()) {
         const q = parseQuery(msg);
         if (typeof q === 'object') udp.send(buildResponse(msg, q, RCODE.NOERROR, [], 0, true), r.port, r.address);
       }
@@ -122,6 +128,19 @@ export class DnsListener implements Component {
       d.counters.answered++;
       send(ok ? resp : buildResponse(msg, q, RCODE.SERVFAIL, [], 0));
     });
+  }
+
+  /**
+   * Truncated answers to shed queries cost a send each: at most `ratePerSecond` of them a second
+   * in all (100 at least), so that under a flood the listener spends its time reading, not answering.
+   */
+  private slipBudget(): boolean {
+    const now = Date.now();
+    if (now - this.slipWindow >= 1000) {
+      this.slipWindow = now;
+      this.slipsLeft = Math.max(100, this.config.limits.ratePerSecond);
+    }
+    return this.slipsLeft-- > 0;
   }
 
   private onTcp(s: TcpSocket): void {

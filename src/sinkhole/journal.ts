@@ -5,7 +5,7 @@
 // With `ack: 'fsync'` the callback waits for the fsync: nothing answered is lost even to a power
 // cut, at the price of answering no sooner than the disk syncs. The queue is bounded: past
 // `maxPending` an append is refused and the caller sheds the request.
-import { close, closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { close, closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
@@ -40,6 +40,11 @@ export class Journal implements Component {
   private unsynced: Durable[] = [];
   private dirty = false;
   private writeScheduled = false;
+  private writing = false;
+  /** Check-ins in the write under way. */
+  private inWrite = 0;
+  /** Called when the last write is done (stop waits on it). */
+  private idle: (() => void) | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private lastSyncAt = 0;
@@ -65,7 +70,10 @@ export class Journal implements Component {
     if (this.fd >= 0) {
       // What the old segment holds is synced before it is left.
       if (this.dirty) this.syncNow();
-      closeSync(this.fd);
+      const old = this.fd;
+      // An fsync of the old segment may still be under way in the thread pool.
+      if (this.syncing) void this.syncing.then(() => closeSync(old));
+      else closeSync(old);
     }
     this.fd = openSync(join(this.config.dir, segmentName(this.lastSeq + 1)), 'w');
     this.segBytes = 0;
@@ -73,7 +81,7 @@ export class Journal implements Component {
   }
 
   get pending(): number {
-    return this.lines.length + this.unsynced.length;
+    return this.lines.length + this.inWrite + this.unsynced.length;
   }
 
   /** Appends a check-in (its sequence number is set); false when the queue is full or the journal stopped. */
@@ -93,27 +101,36 @@ export class Journal implements Component {
     return true;
   }
 
-  /** Writes every line appended so far in one write; acknowledges them (ack 'write') or queues them for the fsync. */
+  /**
+   * Writes every line appended so far in one write, in the thread pool: a write can wait for the
+   * disk (a page under writeback), and the listeners must not wait with it. Lines appended while
+   * it runs go in the next one. Acknowledges them (ack 'write') or queues them for the fsync.
+   */
   private writeNow(): void {
     this.writeScheduled = false;
-    if (!this.lines.length) return;
+    if (this.writing || !this.lines.length) return;
     const buf = Buffer.from(this.lines.join('\n') + '\n');
     const waiting = this.waiting;
     this.lines = [];
     this.waiting = [];
-    try {
-      for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
-    } catch (err) {
-      this.fail(err as Error, waiting);
-      return;
-    }
-    this.counts.written += waiting.length;
-    this.segBytes += buf.length;
-    this.dirty = true;
-    if (this.config.ack === 'write') for (const w of waiting) w(true);
-    else this.unsynced.push(...waiting);
-    if (this.segBytes >= this.config.segmentBytes) this.rotate();
-    this.scheduleSync();
+    this.writing = true;
+    this.inWrite = waiting.length;
+    writeAll(this.fd, buf, (err) => {
+      this.writing = false;
+      this.inWrite = 0;
+      if (err) this.fail(err, waiting);
+      else {
+        this.counts.written += waiting.length;
+        this.segBytes += buf.length;
+        this.dirty = true;
+        if (this.config.ack === 'write') for (const w of waiting) w(true);
+        else this.unsynced.push(...waiting);
+        if (this.segBytes >= this.config.segmentBytes) this.rotate();
+        this.scheduleSync();
+      }
+      if (this.lines.length) this.writeNow();
+      else this.idle?.();
+    });
   }
 
   private fail(err: Error, waiting: Durable[]): void {
@@ -186,6 +203,7 @@ export class Journal implements Component {
   async stop(): Promise<void> {
     this.stopping = true;
     this.writeNow();
+    if (this.writing) await new Promise<void>((r) => (this.idle = r));
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     await this.syncing;
@@ -222,4 +240,12 @@ function syncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+function writeAll(fd: number, buf: Buffer, cb: (err: Error | null) => void, off = 0): void {
+  write(fd, buf, off, buf.length - off, null, (err, n) => {
+    if (err) return cb(err);
+    if (off + n < buf.length) return writeAll(fd, buf, cb, off + n);
+    cb(null);
+  });
 }

@@ -16,14 +16,14 @@ export interface ListenerDeps {
 
 /**
  * Journals `c` and calls `answer(true)` once it is durable (`answer(false)` when the write failed);
- * false, with the shed counted against `prefix`, when the journal's queue is full.
+ * false, with the shed counted against `prefix` (worked out from the source when empty), when the journal's queue is full.
  */
 export function checkIn(deps: ListenerDeps, prefix: string, c: CheckIn, answer: (ok: boolean) => void): boolean {
   const fam = deps.names.family(c.n);
   if (fam) c.fam = fam;
   if (!deps.journal.append(c, answer)) {
     deps.counters.shed.queue++;
-    deps.limiter.countShed(prefix);
+    deps.limiter.countShed(prefix || deps.limiter.key(c.src));
     return false;
   }
   deps.counters.accepted++;

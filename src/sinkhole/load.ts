@@ -76,10 +76,24 @@ export function dnsQuery(id: number, name: string): Buffer {
  * unanswered at once (an unanswered one frees its slot after `timeoutMs`), and no more than
  * `ratePerSecond` when given. Answered = NOERROR with an answer record.
  */
-export function dnsLoad(o: { port: number; local: string; durationMs: number; idPrefix: string; zone: string; outstanding: number; ratePerSecond?: number; timeoutMs?: number }): Load {
+export function dnsLoad(o: {
+  port: number;
+  local: string;
+  durationMs: number;
+  idPrefix: string;
+  zone: string;
+  outstanding: number;
+  ratePerSecond?: number;
+  timeoutMs?: number;
+  /** Times an unanswered query is sent again after its timeout, as stub resolvers do (default 0). */
+  retries?: number;
+}): Load {
   const s = createSocket('udp4');
   const res: LoadResult = { sent: 0, answered: [], latencies: [] };
-  const inflight = new Map<number, { name: string; t0: number }>();
+  const inflight = new Map<number, { name: string; t0: number; tries: number }>();
+  const again: { name: string; tries: number }[] = [];
+  /** Bot ids answered: a retry and its original may both be answered. */
+  const seen = new Set<string>();
   let stopped = false;
   let n = 0;
   let nextId = 0;
@@ -95,8 +109,10 @@ export function dnsLoad(o: { port: number; local: string; durationMs: number; id
     const copy = Buffer.from(m);
     copy[2]! &= 0x7f;
     const parsed = parseQuery(copy);
-    if (typeof parsed === 'object' && parsed.name === q.name && (m[3]! & 0x0f) === 0 && m.readUInt16BE(6) > 0) {
-      res.answered.push(q.name.slice(0, q.name.indexOf('.')));
+    const bot = q.name.slice(0, q.name.indexOf('.'));
+    if (typeof parsed === 'object' && parsed.name === q.name && (m[3]! & 0x0f) === 0 && m.readUInt16BE(6) > 0 && !seen.has(bot)) {
+      seen.add(bot);
+      res.answered.push(bot);
       res.latencies.push(performance.now() - q.t0);
     }
     pump();
@@ -105,15 +121,20 @@ export function dnsLoad(o: { port: number; local: string; durationMs: number; id
     if (stopped) return;
     const now = Date.now();
     if (now - start >= o.durationMs) return finish();
-    for (const [id, q] of inflight) if (performance.now() - q.t0 > timeout) inflight.delete(id);
+    for (const [id, q] of inflight) {
+      if (performance.now() - q.t0 <= timeout) continue;
+      inflight.delete(id);
+      if (q.tries <= (o.retries ?? 0)) again.push({ name: q.name, tries: q.tries });
+    }
     const allowed = o.ratePerSecond ? Math.floor(((now - start) / 1000) * o.ratePerSecond) + 1 : Infinity;
-    while (inflight.size < o.outstanding && res.sent < allowed) {
+    while (inflight.size < o.outstanding && (again.length || res.sent < allowed)) {
       do nextId = (nextId + 1) & 0xffff;
       while (inflight.has(nextId));
-      const name = `${o.idPrefix}${n++}.${o.zone}`;
-      inflight.set(nextId, { name, t0: performance.now() });
+      const retry = again.shift();
+      const name = retry?.name ?? `${o.idPrefix}${n++}.${o.zone}`;
+      inflight.set(nextId, { name, t0: performance.now(), tries: (retry?.tries ?? 0) + 1 });
       s.send(dnsQuery(nextId, name), o.port, '127.0.0.1');
-      res.sent++;
+      if (!retry) res.sent++;
     }
   };
   const finish = () => {

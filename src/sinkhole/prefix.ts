@@ -12,6 +12,8 @@ export const DEFAULT_PREFIX: PrefixLengths = { v4: 24, v6: 56 };
 /** "198.51.100.0/24" for 198.51.100.7; IPv4-mapped IPv6 addresses count as IPv4. */
 export function prefixOf(address: string, len: PrefixLengths): string {
   const a = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  // The common cases first, without parsing: they run for every packet of a flood.
+  if (len.v4 === 24 && isIP(a) === 4) return `${a.slice(0, a.lastIndexOf('.'))}.0/24`;
   if (isIP(a) === 4) {
     if (len.v4 >= 32) return a;
     const p = a.split('.');
