@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_MAIN as MAIN, metric, runCli, spawnSinkhole as startSinkhole, storedPerBot, waitDrained } from './harness.js';
-import { dnsLoad, httpLoad } from './load.js';
+import { dnsLoad, dnsQuery, httpLoad } from './load.js';
+import { udpQuery } from './test-helpers.js';
 
 const cli = runCli;
 
@@ -76,5 +77,23 @@ describe('botcensus sinkhole (CLI)', () => {
     const bad = spawnSync(process.execPath, [MAIN, '--db', db, 'sinkhole', '--http', 'localhost', '--domains', join(dir, 'names.txt')], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--http takes ADDR:PORT/);
+  });
+
+  it('sinkholes the domain indicators of an intel source, inside `botcensus serve` on the same store', async () => {
+    const db2 = join(dir, 'serve.duckdb');
+    await writeFile(join(dir, 'takedown.txt'), 'relay.example\n192.0.2.77\n');
+    cli(db2, 'intel', 'import', join(dir, 'takedown.txt'), '--source', 'takedown', '--family', 'relaynet');
+    const served = await startSinkhole(['--db', db2, 'serve', '--port', '0', '--dns', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--from-intel', 'takedown', '--journal', join(dir, 'j-serve')]);
+    assert.match(served.stderr(), /botcensus: serving http:\/\/127\.0\.0\.1:\d+\//);
+    const yes = await udpQuery(served.ports.dns!, dnsQuery(1, 'a.relay.example'));
+    const no = await udpQuery(served.ports.dns!, dnsQuery(2, 'c2.example'));
+    assert.equal(yes!.readUInt16BE(6), 1);
+    assert.equal(no![3]! & 0x0f, 5, 'REFUSED');
+    served.child.kill('SIGTERM');
+    assert.equal(await served.exit, 0);
+    const look = JSON.parse(cli(db2, 'lookup', '127.0.0.1', '--json')) as { evidence: { detail: string }[] };
+    assert.deepEqual(look.evidence.map((e) => e.detail), ['sinkhole:relay.example']);
+    const family = JSON.parse(cli(db2, 'census', '--by', 'family', '--json')) as { result: { rows: { key: string }[] } };
+    assert.equal(family.result.rows[0]!.key, 'relaynet');
   });
 });
