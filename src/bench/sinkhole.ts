@@ -4,7 +4,7 @@
 // load followed by a restart. Runnable alone: node dist/src/bench/sinkhole.js
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { metric, peakRss, spawnSinkhole, storedPerBot, waitDrained, type RunningSinkhole } from '../sinkhole/harness.js';
@@ -31,11 +31,13 @@ export async function sinkholeBench(log: (line: string) => void): Promise<{ name
   const json: Record<string, unknown> = {};
   const row = (s: string) => (lines.push(s), log(s));
   try {
+    // The machine is shared: its load says how much of the two cores the listeners could have.
+    row(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`);
     const queries = join(dir, 'queries.txt');
     await writeFile(queries, Array.from({ length: 50_000 }, (_, i) => `h${i}.${ZONE} A\n`).join(''));
     await writeFile(join(dir, 'names.txt'), `${ZONE} benchnet\n`);
     const db = join(dir, 'store.duckdb');
-    const base = ['--db', db, 'sinkhole', '--domains', join(dir, 'names.txt'), '--admin', '127.0.0.1:0'];
+    const base = ['--db', db, 'sinkhole', '--domains', join(dir, 'names.txt'), '--admin', '127.0.0.1:0', '--feed-ms', '500'];
 
     // --- DNS: NSD, then botcensus, same queries, same dnsperf settings.
     log('sinkhole bench: NSD + dnsperf');
@@ -148,6 +150,7 @@ export async function sinkholeBench(log: (line: string) => void): Promise<{ name
     targets.push({ name: 'kill -9: zero acknowledged missing', met: drainedKill && missing === 0 && answered.length > 0, detail: `${missing} of ${answered.length} missing` });
     targets.push({ name: 'kill -9: zero stored twice', met: doubled === 0, detail: `${doubled} stored twice` });
     json.kill = { answered: answered.length, missing, doubled };
+    row(`machine: load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -22,7 +22,7 @@ describe('botcensus sinkhole (CLI)', () => {
     db = join(dir, 'store.duckdb');
     await writeFile(join(dir, 'names.txt'), '# taken over\nc2.example raptortrain\n');
     args = ['--db', db, 'sinkhole', '--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--domains', join(dir, 'names.txt'),
-      '--journal', join(dir, 'journal'), '--bot-id', 'query:id', '--bot-id', 'qname:^([a-z0-9]+)\\.', '--rate', '0', '--conns-per-prefix', '256'];
+      '--journal', join(dir, 'journal'), '--bot-id', 'query:id', '--bot-id', 'qname:^([a-z0-9]+)\\.', '--rate', '0', '--conns-per-prefix', '256', '--feed-ms', '200'];
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -83,7 +83,7 @@ describe('botcensus sinkhole (CLI)', () => {
     const db2 = join(dir, 'serve.duckdb');
     await writeFile(join(dir, 'takedown.txt'), 'relay.example\n192.0.2.77\n');
     cli(db2, 'intel', 'import', join(dir, 'takedown.txt'), '--source', 'takedown', '--family', 'relaynet');
-    const served = await startSinkhole(['--db', db2, 'serve', '--port', '0', '--dns', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--from-intel', 'takedown', '--journal', join(dir, 'j-serve')]);
+    const served = await startSinkhole(['--db', db2, 'serve', '--port', '0', '--dns', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--from-intel', 'takedown', '--journal', join(dir, 'j-serve'), '--feed-ms', '200']);
     assert.match(served.stderr(), /botcensus: serving http:\/\/127\.0\.0\.1:\d+\//);
     const yes = await udpQuery(served.ports.dns!, dnsQuery(1, 'a.relay.example'));
     const no = await udpQuery(served.ports.dns!, dnsQuery(2, 'c2.example'));

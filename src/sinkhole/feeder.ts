@@ -14,7 +14,10 @@ import type { Component, Health, MetricSample } from './component.js';
 import { listSegments, type Segment } from './journal-files.js';
 
 export interface FeederConfig {
-  /** Pause between batches when the journal has nothing new, in ms. */
+  /**
+   * Pause after the journal was fed to its end, in ms: each batch is an import (a row in
+   * `botcensus imports`), so a trickle of check-ins makes one import per interval at most.
+   */
   intervalMs: number;
   /** Check-ins per import at most. */
   maxBatch: number;
@@ -24,7 +27,7 @@ export interface FeederConfig {
   graceMs: number;
 }
 
-export const FEEDER_DEFAULTS: FeederConfig = { intervalMs: 500, maxBatch: 100_000, sensor: 'sinkhole', graceMs: 86_400_000 };
+export const FEEDER_DEFAULTS: FeederConfig = { intervalMs: 10_000, maxBatch: 100_000, sensor: 'sinkhole', graceMs: 86_400_000 };
 
 export const SINKHOLE_FORMAT = 'sinkhole';
 

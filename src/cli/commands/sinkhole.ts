@@ -39,7 +39,7 @@ export function addSinkholeOptions(cmd: Command): Command {
     .option('--ack <when>', 'answer a check-in once it is written to the journal (write: survives a crash of the process) or once fsynced (fsync: survives a power cut, slower)', 'write')
     .option('--fsync-ms <ms>', 'the journal is fsynced at most this long after a write', '50')
     .option('--max-queue <n>', 'check-ins waiting for the journal before the excess is shed', '50000')
-    .option('--feed-ms <ms>', 'pause of the store feeder when the journal has nothing new', '500')
+    .option('--feed-ms <ms>', 'the feeder stores the journal this often (each time one import, listed by `botcensus imports`)', '10000')
     .option('--batch <n>', 'check-ins per store import at most', '100000')
     .option('--sensor <name>', 'sensor name of the imports', 'sinkhole');
 }
