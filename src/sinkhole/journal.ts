@@ -1,11 +1,11 @@
 // The journal writer. Check-ins appended during one turn of the event loop are written together
-// at its end (one write), and fsynced together at most every `fsyncIntervalMs` (group commit).
+// at its end (one write), and fsynced together (in the thread pool) at most every `fsyncIntervalMs` (group commit).
 // With `ack: 'write'` a check-in's callback runs once its line is written to the file: it then
 // survives a crash of the process (kill -9), and a power cut loses at most the last interval.
 // With `ack: 'fsync'` the callback waits for the fsync: nothing answered is lost even to a power
 // cut, at the price of answering no sooner than the disk syncs. The queue is bounded: past
 // `maxPending` an append is refused and the caller sheds the request.
-import { close, closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, write } from 'node:fs';
+import { close, closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
@@ -40,11 +40,6 @@ export class Journal implements Component {
   private unsynced: Durable[] = [];
   private dirty = false;
   private writeScheduled = false;
-  private writing = false;
-  /** Check-ins in the write under way. */
-  private inWrite = 0;
-  /** Called when the last write is done (stop waits on it). */
-  private idle: (() => void) | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private lastSyncAt = 0;
@@ -81,7 +76,7 @@ export class Journal implements Component {
   }
 
   get pending(): number {
-    return this.lines.length + this.inWrite + this.unsynced.length;
+    return this.lines.length + this.unsynced.length;
   }
 
   /** Appends a check-in (its sequence number is set); false when the queue is full or the journal stopped. */
@@ -102,35 +97,30 @@ export class Journal implements Component {
   }
 
   /**
-   * Writes every line appended so far in one write, in the thread pool: a write can wait for the
-   * disk (a page under writeback), and the listeners must not wait with it. Lines appended while
-   * it runs go in the next one. Acknowledges them (ack 'write') or queues them for the fsync.
+   * Writes every line appended so far in one write, at the end of the event loop's turn, and
+   * acknowledges them (ack 'write') or queues them for the fsync. The write is synchronous: a
+   * hand-off to the thread pool costs each answer a thread wake-up, more than the write itself.
    */
   private writeNow(): void {
     this.writeScheduled = false;
-    if (this.writing || !this.lines.length) return;
+    if (!this.lines.length) return;
     const buf = Buffer.from(this.lines.join('\n') + '\n');
     const waiting = this.waiting;
     this.lines = [];
     this.waiting = [];
-    this.writing = true;
-    this.inWrite = waiting.length;
-    writeAll(this.fd, buf, (err) => {
-      this.writing = false;
-      this.inWrite = 0;
-      if (err) this.fail(err, waiting);
-      else {
-        this.counts.written += waiting.length;
-        this.segBytes += buf.length;
-        this.dirty = true;
-        if (this.config.ack === 'write') for (const w of waiting) w(true);
-        else this.unsynced.push(...waiting);
-        if (this.segBytes >= this.config.segmentBytes) this.rotate();
-        this.scheduleSync();
-      }
-      if (this.lines.length) this.writeNow();
-      else this.idle?.();
-    });
+    try {
+      for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (err) {
+      this.fail(err as Error, waiting);
+      return;
+    }
+    this.counts.written += waiting.length;
+    this.segBytes += buf.length;
+    this.dirty = true;
+    if (this.config.ack === 'write') for (const w of waiting) w(true);
+    else this.unsynced.push(...waiting);
+    if (this.segBytes >= this.config.segmentBytes) this.rotate();
+    this.scheduleSync();
   }
 
   private fail(err: Error, waiting: Durable[]): void {
@@ -203,7 +193,6 @@ export class Journal implements Component {
   async stop(): Promise<void> {
     this.stopping = true;
     this.writeNow();
-    if (this.writing) await new Promise<void>((r) => (this.idle = r));
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     await this.syncing;
@@ -240,12 +229,4 @@ function syncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
-}
-
-function writeAll(fd: number, buf: Buffer, cb: (err: Error | null) => void, off = 0): void {
-  write(fd, buf, off, buf.length - off, null, (err, n) => {
-    if (err) return cb(err);
-    if (off + n < buf.length) return writeAll(fd, buf, cb, off + n);
-    cb(null);
-  });
 }
