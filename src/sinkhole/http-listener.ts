@@ -54,8 +54,11 @@ export class HttpListener implements Component {
     server.maxConnections = l.maxConnections;
     server.timeout = l.idleTimeoutMs;
     server.on(this.config.tls ? 'secureConnection' : 'connection', (s: Socket) => this.onConnection(s));
-    server.on('clientError', (_err, s: Socket) => {
-      this.deps.counters.shed.malformed++;
+    server.on('clientError', (err: NodeJS.ErrnoException, s: Socket) => {
+      const shed = this.deps.counters.shed;
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') shed.timeout++;
+      else if (err.code === 'HPE_HEADER_OVERFLOW') shed.size++;
+      else shed.malformed++;
       s.destroy();
     });
     server.on('timeout', (s: Socket) => {

@@ -16,6 +16,9 @@ export class Sinkhole implements Component {
   private worker: Worker | undefined;
   private feeder: Feeder | undefined;
   private exited = false;
+  private stopping = false;
+  /** Rejects when the listeners' thread ends without being asked to (a crash): the process should exit and be restarted. */
+  failed: Promise<never> = new Promise<never>(() => undefined);
   bound: Bound = {};
   journal = '';
 
@@ -30,7 +33,13 @@ export class Sinkhole implements Component {
     const minSeq = await highWater(this.deps.store, this.journal);
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { config: this.config, minSeq } });
     this.worker = worker;
-    worker.on('exit', () => (this.exited = true));
+    this.failed = new Promise<never>((_, reject) => {
+      worker.on('exit', () => {
+        this.exited = true;
+        if (!this.stopping) reject(new BotcensusError('STORE', 'the sinkhole listeners stopped unexpectedly'));
+      });
+    });
+    this.failed.catch(() => undefined);
     const first = await new Promise<FromWorker>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -54,11 +63,17 @@ export class Sinkhole implements Component {
         onBatch: (s) => post({ type: 'feeder', stats: { ...s, failing: !this.feeder!.health().ok } }),
       },
     );
-    await this.feeder.start();
+    try {
+      await this.feeder.start();
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Drains: the listeners answer what they accepted and close, then the feeder stores the whole journal. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const w = this.worker;
     if (w && !this.exited) {
       const stopped = new Promise<void>((resolve) => {

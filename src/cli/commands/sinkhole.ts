@@ -78,13 +78,17 @@ Ports below 1024 need CAP_NET_BIND_SERVICE: see docs/sinkhole.md.`,
       if (!wantsSinkhole(o)) throw new BotcensusError('USAGE', 'give at least one listener: --dns, --http, --https or --tcp');
       await withStore(c, async (store) => {
         const s = (await startSinkhole(o, store, c, o.grace))!;
-        await new Promise<void>((resolve) => {
+        const signalled = new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         });
-        process.stderr.write('botcensus: sinkhole draining\n');
-        await s.stop();
-        process.stderr.write('botcensus: sinkhole stopped; the journal is stored\n');
+        try {
+          await Promise.race([signalled, s.failed]);
+        } finally {
+          process.stderr.write('botcensus: sinkhole draining\n');
+          await s.stop();
+          process.stderr.write('botcensus: sinkhole stopped; the journal is stored\n');
+        }
       });
     });
   return cmd;
