@@ -7,7 +7,10 @@ export type IndicatorType =
   | 'domain' // a domain: the name and every subdomain match
   | 'url' // a URL: matches HTTP host + path; its host also yields a domain indicator
   | 'cert-sha256' // TLS certificate SHA-256 fingerprint (lower-case hex, no colons)
-  | 'cert-sha1'; // TLS certificate SHA-1 fingerprint
+  | 'cert-sha1' // TLS certificate SHA-1 fingerprint
+  | 'file-sha256' // hash of a payload file: kept and exported, never matched against network telemetry
+  | 'file-sha1'
+  | 'file-md5';
 
 export interface IndicatorRecord {
   type: IndicatorType;
@@ -28,6 +31,8 @@ export interface IndicatorRecord {
   /** Validity window, epoch ms; open ends are undefined. */
   firstSeen?: number;
   lastSeen?: number;
+  /** The validity window as the source wrote it in prose ("Feb. 7 – May 6 2022"), beside the parsed firstSeen/lastSeen. */
+  timeframe?: string;
   /** False when the source says not for detection (MISP to_ids=false). */
   forDetection: boolean;
   /** 1-based line (or object index for JSON formats) it came from. */

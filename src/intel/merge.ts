@@ -41,6 +41,10 @@ function mergeInto(into: IndicatorRecord, other: IndicatorRecord): void {
     const parts = into.description ? into.description.split(' | ') : [];
     if (!parts.includes(other.description)) into.description = [...parts, other.description].join(' | ');
   }
+  if (other.timeframe && other.timeframe !== into.timeframe) {
+    const parts = into.timeframe ? into.timeframe.split(' | ') : [];
+    if (!parts.includes(other.timeframe)) into.timeframe = [...parts, other.timeframe].join(' | ');
+  }
   into.firstSeen = into.firstSeen === undefined || other.firstSeen === undefined ? undefined : Math.min(into.firstSeen, other.firstSeen);
   into.lastSeen = into.lastSeen === undefined || other.lastSeen === undefined ? undefined : Math.max(into.lastSeen, other.lastSeen);
   if (into.firstSeen === undefined) delete into.firstSeen;

@@ -46,6 +46,7 @@ export function toStixBundle(indicators: readonly IndicatorRecord[], opts: StixE
     if (rec.tags.length) obj.labels = [...rec.tags];
     if (rec.description) obj.description = rec.description;
     if (!rec.forDetection) obj.x_botcensus_for_detection = false;
+    if (rec.timeframe) obj.x_botcensus_timeframe = rec.timeframe;
     return obj;
   });
   const ids = objects.map((o) => o.id as string).sort();
@@ -72,5 +73,11 @@ export function stixPattern(rec: IndicatorRecord): string {
       return `[x509-certificate:hashes.'SHA-256' = ${q(rec.value)}]`;
     case 'cert-sha1':
       return `[x509-certificate:hashes.'SHA-1' = ${q(rec.value)}]`;
+    case 'file-sha256':
+      return `[file:hashes.'SHA-256' = ${q(rec.value)}]`;
+    case 'file-sha1':
+      return `[file:hashes.'SHA-1' = ${q(rec.value)}]`;
+    case 'file-md5':
+      return `[file:hashes.MD5 = ${q(rec.value)}]`;
   }
 }

@@ -36,6 +36,7 @@ const ROUTES: { route: string; url: string; roles: string[] | 'public'; body?: (
   { route: 'GET /api/indicators/sources', url: '/api/indicators/sources', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports', url: '/api/imports', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports/{id}', url: '/api/imports/1', roles: ['admin', 'analyst'] },
+  { route: 'GET /api/operations', url: '/api/operations', roles: ['admin', 'analyst'] },
   {
     route: 'POST /api/imports',
     url: '/api/imports',

@@ -92,7 +92,14 @@ export class Feeder implements Component {
 
   constructor(
     readonly config: FeederConfig,
-    private readonly deps: { store: Store; dir: string; journal: string; onBatch?: (s: FeederStats) => void },
+    private readonly deps: {
+      store: Store;
+      dir: string;
+      journal: string;
+      onBatch?: (s: FeederStats) => void;
+      /** Inside a server: imports take their turn with the server's writes, which then learns the store changed. */
+      turns?: { exclusive<T>(fn: () => Promise<T>): Promise<T>; changed(): void };
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -126,16 +133,20 @@ export class Feeder implements Component {
     const { store, journal } = this.deps;
     if (b.records.length || b.rejected.length) {
       const sha256 = batchIdentity(journal, b.first, b.last);
-      if (!(await store.findImport(sha256, 'telemetry'))) {
-        const meta: ImportMeta = { kind: 'telemetry', format: SINKHOLE_FORMAT, file: batchName(journal, b.first, b.last), sha256, sensor: this.config.sensor };
-        const counts = { lines: b.lines, records: b.records.length, framing: 0, rejected: b.rejected.length, examples: b.rejected.slice(0, 10) };
-        try {
-          await store.importTelemetry(meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs });
-        } catch (err) {
-          this.stats.lastError = (err as Error).message;
-          this.stats.failingSince ??= Date.now();
-          throw err;
-        }
+      const meta: ImportMeta = { kind: 'telemetry', format: SINKHOLE_FORMAT, file: batchName(journal, b.first, b.last), sha256, sensor: this.config.sensor };
+      const counts = { lines: b.lines, records: b.records.length, framing: 0, rejected: b.rejected.length, examples: b.rejected.slice(0, 10) };
+      const importBatch = async () => {
+        if (await store.findImport(sha256, 'telemetry')) return;
+        await store.importTelemetry(meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs });
+      };
+      const turns = this.deps.turns;
+      try {
+        if (turns) await turns.exclusive(importBatch).finally(() => turns.changed());
+        else await importBatch();
+      } catch (err) {
+        this.stats.lastError = (err as Error).message;
+        this.stats.failingSince ??= Date.now();
+        throw err;
       }
       this.stats.written += b.records.length;
       this.stats.rejected += b.rejected.length;

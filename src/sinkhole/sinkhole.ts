@@ -11,6 +11,12 @@ import { journalId } from './journal-files.js';
 import type { Bound } from './runtime.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
+/** Inside a server: the store's writes take turns with the server's, and the server is told when data changed. */
+export interface StoreTurns {
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  changed(): void;
+}
+
 export class Sinkhole implements Component {
   readonly name = 'sinkhole';
   private worker: Worker | undefined;
@@ -24,7 +30,7 @@ export class Sinkhole implements Component {
 
   constructor(
     readonly config: SinkholeConfig,
-    private readonly deps: { store: Store; feed?: Partial<FeederConfig> },
+    private readonly deps: { store: Store; feed?: Partial<FeederConfig>; turns?: StoreTurns },
   ) {}
 
   async start(): Promise<void> {
@@ -60,6 +66,7 @@ export class Sinkhole implements Component {
         store: this.deps.store,
         dir,
         journal: this.journal,
+        turns: this.deps.turns,
         onBatch: (s) => post({ type: 'feeder', stats: { ...s, failing: !this.feeder!.health().ok } }),
       },
     );

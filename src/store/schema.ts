@@ -73,6 +73,7 @@ export const TABLES: Table[] = [
       c('skipped', 'JSON'), // intel sections that are not indicators
       c('min_ts', 'TIMESTAMP'),
       c('max_ts', 'TIMESTAMP'),
+      c('short_rows', 'BIGINT'), // rows read with their last (optional) columns missing
     ],
     constraints: ['PRIMARY KEY (id)'],
   },
@@ -98,6 +99,7 @@ export const TABLES: Table[] = [
       c('last_seen', 'TIMESTAMP'),
       c('for_detection', 'BOOLEAN', true),
       c('line', 'INTEGER'),
+      c('timeframe', 'VARCHAR'), // the validity window as the source wrote it ("Feb. 7 – May 6 2022")
     ],
     constraints: ['PRIMARY KEY (id)'],
   },

@@ -33,6 +33,8 @@ export interface ImportRow extends ImportMeta {
   skipped: SkippedSection[];
   /** Flow records checked but not stored (ingest --prefilter). */
   prefiltered?: number;
+  /** Rows read with their last (optional) columns missing. */
+  shortRows?: number;
   minTs?: Date;
   maxTs?: Date;
 }
@@ -47,6 +49,8 @@ export interface LineCounts {
   skipped?: SkippedSection[];
   /** Flow records read and checked but not stored: no address near an indicator (ingest --prefilter). */
   prefiltered?: number;
+  /** Rows that end before the header's last (optional) columns, read with those cells empty (Shadowserver). */
+  shortRows?: number;
 }
 
 /** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
@@ -239,6 +243,8 @@ export interface IndicatorRow {
   description?: string;
   firstSeen?: Date;
   lastSeen?: Date;
+  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
+  timeframe?: string;
   forDetection: boolean;
   /** Warninglists the indicator is on: it is not used for matching. */
   warnings: string[];
@@ -526,4 +532,26 @@ export interface Store {
   /** Replaces the contact database with these owners (one transaction). */
   replaceOwners(owners: Owner[]): Promise<void>;
   listOwners(): Promise<OwnerRow[]>;
+  /**
+   * Where the engine allows: the same store for questions only, seeing committed data while this
+   * one holds an import open (a server asks through it). Closed before this one.
+   */
+  reader?(): Promise<Store>;
+  /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
+  backup(dir: string): Promise<void>;
+  /** Rows and time span of the raw flows and logs kept. */
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
+  /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]>;
+}
+
+/** Raw telemetry as retention sees it: flows, and logs (DNS, HTTP, TLS, IDS alerts). */
+export type RawTelemetryKind = 'flows' | 'logs';
+
+export interface RawTelemetrySpan {
+  kind: RawTelemetryKind;
+  table: string;
+  rows: number;
+  oldest?: Date;
+  newest?: Date;
 }

@@ -4,7 +4,7 @@
 // a telemetry file (Server headers, certificates, device reports) become services after it.
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
 import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
@@ -16,7 +16,7 @@ import { readScanFile } from '../identify/scan-reader.js';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, isGzip, readTelemetry } from './reader.js';
+import { headLines, isGzip, readRecords } from './reader.js';
 import type { TelemetryRecord } from './records.js';
 
 export interface IngestOptions {
@@ -156,7 +156,10 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     async (write) => {
       const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
       const onBatch = nets ? (records: TelemetryRecord[]) => write(keepNear(nets, records, dropped)) : write;
-      const counts = await readTelemetry(file, format, onBatch, { tz: opts.tz }, { onProgress: opts.onProgress });
+      const parser = format.create({ file, fileName: basename(file), tz: opts.tz });
+      const counts: LineCounts = await readRecords(file, parser, onBatch, { onProgress: opts.onProgress });
+      // Shadowserver rows short of their last columns are read, and counted apart.
+      if ('shortRows' in parser && typeof parser.shortRows === 'number' && parser.shortRows) counts.shortRows = parser.shortRows;
       // The store records the file once its flows are read: with the start times of those dropped.
       if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
       return nets ? { ...counts, prefiltered: dropped.n } : counts;

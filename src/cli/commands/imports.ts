@@ -17,7 +17,7 @@ export function importsCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows)
           console.log(
-            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${r.records} rejected=${r.rejected}${r.prefiltered === undefined ? '' : ` prefiltered=${r.prefiltered}`} skipped=${r.skipped.length} ${r.file}`,
+            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${r.records} rejected=${r.rejected}${r.prefiltered === undefined ? '' : ` prefiltered=${r.prefiltered}`}${r.shortRows ? ` short_rows=${r.shortRows}` : ''} skipped=${r.skipped.length} ${r.file}`,
           );
       });
     });

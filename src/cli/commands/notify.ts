@@ -7,7 +7,7 @@ import { redact, smtpChannel } from '../../notify/smtp.js';
 import type { NotifyPlan } from '../../notify/types.js';
 import { webhookChannel } from '../../notify/webhook.js';
 import type { NotificationStatus } from '../../store/notify.js';
-import { timeOpt, toJson, withStore } from '../context.js';
+import { setExitCode, timeOpt, toJson, withStore } from '../context.js';
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -129,7 +129,7 @@ export function notifyCommand(): Command {
       } finally {
         for (const ch of Object.values(channels)) await ch.close?.();
       }
-      if (problems) process.exitCode = 1;
+      if (problems) setExitCode(1);
     });
   cmd
     .command('log')

@@ -2,7 +2,7 @@
 // call home is journaled, answered harmlessly and stored as a confirmed sighting. SIGTERM or
 // SIGINT drains (answers what was accepted, stores the whole journal) and exits 0.
 import { Command } from 'commander';
-import { Sinkhole } from '../../sinkhole/sinkhole.js';
+import { Sinkhole, type StoreTurns } from '../../sinkhole/sinkhole.js';
 import { sinkholeConfig, wantsSinkhole, type SinkholeFlags } from '../../sinkhole/options.js';
 import { BotcensusError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
@@ -45,13 +45,13 @@ export function addSinkholeOptions(cmd: Command): Command {
 }
 
 /** Starts the sinkhole the flags ask for (undefined when they name no listener); logs where it listens. */
-export async function startSinkhole(flags: SinkholeFlags, store: Store, cmd: Command, grace: string): Promise<Sinkhole | undefined> {
+export async function startSinkhole(flags: SinkholeFlags, store: Store, cmd: Command, grace: string, server?: StoreTurns): Promise<Sinkhole | undefined> {
   if (!wantsSinkhole(flags)) {
     if (flags.domains || flags.fromIntel) throw new BotcensusError('USAGE', 'give at least one listener: --dns, --http, --https or --tcp');
     return undefined;
   }
   const { config, feed } = await sinkholeConfig(flags, store, dbPath(cmd));
-  const s = new Sinkhole(config, { store, feed: { ...feed, graceMs: graceMs(grace) } });
+  const s = new Sinkhole(config, { store, feed: { ...feed, graceMs: graceMs(grace) }, turns: server });
   await s.start();
   const where = Object.entries(s.bound)
     .map(([k, a]) => `${k}=${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`)

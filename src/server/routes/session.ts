@@ -40,7 +40,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!t) throw new HttpError(401, 'unauthorized', 'unknown or revoked token');
       const sid = newSessionId();
       const expires = new Date(Date.now() + ttl);
-      await ctx.read((s) => s.access.createSession(sha256Hex(sid), t.id, expires));
+      await ctx.write((s) => s.access.createSession(sha256Hex(sid), t.id, expires));
       const c = cookiePolicy(ctx, req);
       reply.setCookie(c.name, sid, { ...c.options, expires });
       return me({ role: t.role, owner: t.owner, tokenId: t.id });
@@ -51,7 +51,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete('/api/session', { config: { allow: ALL_ROLES }, schema: { summary: 'Sign out: ends the session', tags: ['session'] } }, async (req, reply) => {
     const p = principal(req);
-    if (p.sessionHash) await ctx.read((s) => s.access.deleteSession(p.sessionHash!));
+    if (p.sessionHash) await ctx.write((s) => s.access.deleteSession(p.sessionHash!));
     clearCookies(reply);
     return { signedOut: true };
   });

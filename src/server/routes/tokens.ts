@@ -26,7 +26,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      const { token, row } = await ctx.read((s) => issueToken(s, req.body));
+      const { token, row } = await ctx.write((s) => issueToken(s, req.body));
       return reply.code(201).send({ token, ...row });
     },
   );
@@ -42,7 +42,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      if (!(await ctx.read((s) => s.access.revokeToken(req.params.id)))) throw notFound('live token');
+      if (!(await ctx.write((s) => s.access.revokeToken(req.params.id)))) throw notFound('live token');
       return { revoked: req.params.id };
     },
   );

@@ -1,9 +1,13 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
 import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
 import { countryName } from '../../enrich/country-names.js';
 import { table } from '../schema.js';
 import type {
+  RawTelemetryKind,
+  RawTelemetrySpan,
   CensusQuery,
   CensusResult,
   ImportKind,
@@ -74,6 +78,7 @@ import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
+import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -110,6 +115,13 @@ export class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  /** The same store on a connection of its own, for questions asked while this one imports (close it first). */
+  async reader(): Promise<DuckDbStore> {
+    const db = await this.db.reader();
+    await createMacros(db);
+    return new DuckDbStore(db, this.geo);
   }
 
   async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
@@ -186,6 +198,7 @@ export class DuckDbStore implements Store {
           last_seen: r.lastSeen,
           for_detection: r.forDetection,
           line: r.line,
+          timeframe: r.timeframe,
         });
       }
       ind.flush();
@@ -486,6 +499,46 @@ export class DuckDbStore implements Store {
       { type: f.type ?? null, source: f.source ?? null, limit: f.limit ?? 1_000_000 },
     );
     return rows.map(indicatorRow);
+  }
+
+  backup(dir: string): Promise<void> {
+    return this.db.exclusive(async () => {
+      await this.db.run(`EXPORT DATABASE '${dir.replaceAll("'", "''")}' (FORMAT parquet)`);
+      // DuckDB exports the rows of this connection's temporary tables too, but not their schema:
+      // the backup keeps the store's own tables only.
+      const temp = new Set((await this.db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE temporary`)).map((r) => r.t));
+      const load = join(dir, 'load.sql');
+      const kept = readFileSync(load, 'utf8')
+        .split('\n')
+        .filter((line) => {
+          const m = /^COPY (\S+) FROM '([^']*)'/.exec(line);
+          if (!m || !temp.has(m[1]!)) return true;
+          rmSync(m[2]!, { force: true });
+          return false;
+        });
+      writeFileSync(load, kept.join('\n'));
+    });
+  }
+
+  /** Opens a new store at `path` from a folder written by `backup`. */
+  static async restore(dir: string, path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+    const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
+    try {
+      await db.run(`IMPORT DATABASE '${dir.replaceAll("'", "''")}'`);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    db.close();
+    return DuckDbStore.open(path, opts);
+  }
+
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]> {
+    return rawTelemetrySpan(this.db);
+  }
+
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]> {
+    return pruneRawTelemetry(this.db, before);
   }
 
   async latestSighting(): Promise<number | undefined> {
