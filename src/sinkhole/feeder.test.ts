@@ -91,6 +91,23 @@ describe('feeder', () => {
     for (const b of ['dev100', 'dev101', 'dev102']) assert.equal(per.get(b), 1, b);
   });
 
+  it('starts after the highest readable sequence number when the last whole line is damaged', async () => {
+    const jdir = join(dir, 'j4');
+    const j = await journalOf(jdir, [checkin(300), checkin(301)]);
+    const [seg] = await listSegments(jdir);
+    await appendFile(seg!.file, '{"s":\u0000broken}\n');
+    const j2 = await journalOf(jdir, [checkin(302)]);
+    assert.equal(j2.id, j.id);
+    assert.equal(j2.lastSeq, 3);
+    const f = new Feeder(FEEDER_DEFAULTS, { store, dir: jdir, journal: j.id });
+    await f.start();
+    await f.stop();
+    assert.equal(f.stats.written, 3);
+    assert.equal(f.stats.rejected, 1);
+    const imports = (await store.listImports()).filter((i) => i.file.startsWith(`sinkhole ${j.id} `));
+    assert.equal(imports.reduce((a, i) => a + i.rejected, 0), 1);
+  });
+
   it('numbers a journal that lost its tail past the store\'s high-water mark, so no sequence number is used twice', async () => {
     const jdir = join(dir, 'j3');
     const j = await journalOf(jdir, [checkin(200), checkin(201)]);

@@ -61,14 +61,25 @@ async function lastCompleteSeq(file: string): Promise<number | undefined> {
       if (end >= 0) {
         const prev = buf.lastIndexOf(10, end - 1);
         if (prev >= 0 || start === 0) {
-          const line = buf.toString('utf8', prev + 1, end);
-          const s = (JSON.parse(line) as { s?: number }).s;
-          return typeof s === 'number' ? s : undefined;
+          const s = seqOf(buf.toString('utf8', prev + 1, end));
+          if (s !== undefined) return s;
+          // A last line that cannot be read: the highest number among the segment's readable lines.
+          const all = (await fh.readFile('utf8')).split('\n').map(seqOf).filter((x): x is number => x !== undefined);
+          return all.length ? all.reduce((a, b) => Math.max(a, b)) : undefined;
         }
       } else if (start === 0) return undefined;
       if (start === 0) return undefined;
     }
   } finally {
     await fh.close();
+  }
+}
+
+function seqOf(line: string): number | undefined {
+  try {
+    const s = (JSON.parse(line) as { s?: unknown }).s;
+    return typeof s === 'number' ? s : undefined;
+  } catch {
+    return undefined;
   }
 }
