@@ -21,13 +21,19 @@ export interface FeederConfig {
   intervalMs: number;
   /** Check-ins per import at most. */
   maxBatch: number;
+  /**
+   * Share of the time the feeder may spend importing while a backlog waits (0-1]: after an import
+   * that took T, it pauses T × (1 − share) / share before the next one, leaving the CPU to the
+   * listeners; the journal holds what waits.
+   */
+  share: number;
   /** Sensor name the imports are recorded under. */
   sensor: string;
   /** Grace of indicator windows for matching (ms). */
   graceMs: number;
 }
 
-export const FEEDER_DEFAULTS: FeederConfig = { intervalMs: 10_000, maxBatch: 100_000, sensor: 'sinkhole', graceMs: 86_400_000 };
+export const FEEDER_DEFAULTS: FeederConfig = { intervalMs: 10_000, maxBatch: 100_000, share: 0.5, sensor: 'sinkhole', graceMs: 86_400_000 };
 
 export const SINKHOLE_FORMAT = 'sinkhole';
 
@@ -120,9 +126,12 @@ export class Feeder implements Component {
   async feedAll(): Promise<number> {
     let n = 0;
     for (;;) {
+      const t0 = performance.now();
       const k = await this.feedOnce();
       if (k < 0) return n;
       n += k;
+      const share = this.config.share;
+      if (share < 1 && k > 0 && !this.stopped) await new Promise((r) => setTimeout(r, ((performance.now() - t0) * (1 - share)) / share));
     }
   }
 

@@ -39,6 +39,7 @@ export interface SinkholeFlags {
   maxQueue?: string;
   feedMs?: string;
   batch?: string;
+  feedShare?: string;
   sensor?: string;
 }
 
@@ -118,9 +119,17 @@ export async function sinkholeConfig(f: SinkholeFlags, store: Store, dbPath: str
   const feed: Partial<FeederConfig> = {
     intervalMs: num(f.feedMs, '--feed-ms', FEEDER_DEFAULTS.intervalMs, 1),
     maxBatch: num(f.batch, '--batch', FEEDER_DEFAULTS.maxBatch, 1),
+    share: feedShare(f.feedShare),
     sensor: f.sensor ?? FEEDER_DEFAULTS.sensor,
   };
   return { config, feed };
+}
+
+function feedShare(v: string | undefined): number {
+  if (v === undefined) return FEEDER_DEFAULTS.share;
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new BotcensusError('USAGE', `--feed-share takes a number above 0 and at most 1, not ${JSON.stringify(v)}`);
+  return n;
 }
 
 function ackMode(v: string | undefined): 'write' | 'fsync' {

@@ -41,6 +41,7 @@ export function addSinkholeOptions(cmd: Command): Command {
     .option('--max-queue <n>', 'check-ins waiting for the journal before the excess is shed', '50000')
     .option('--feed-ms <ms>', 'the feeder stores the journal this often (each time one import, listed by `botcensus imports`)', '10000')
     .option('--batch <n>', 'check-ins per store import at most', '100000')
+    .option('--feed-share <share>', 'share of the time the feeder may import while a backlog waits (0-1; below 1 leaves CPU to the listeners)', '0.5')
     .option('--sensor <name>', 'sensor name of the imports', 'sinkhole');
 }
 
