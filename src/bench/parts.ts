@@ -15,4 +15,5 @@ export type BenchPart = (log: (line: string) => void) => Promise<BenchPartResult
 /** By name, in the order they run; each loaded only when it runs. */
 export const benchParts: Record<string, () => Promise<BenchPart>> = {
   'serve-import': async () => (await import('./serve-import.js')).serveImportBench,
+  sinkhole: async () => (await import('./sinkhole.js')).sinkholeBench,
 };

@@ -26,6 +26,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'notify', summary: 'notify network owners about their compromised devices: plan, send, log', load: async () => (await import('./commands/notify.js')).notifyCommand() },
   { name: 'remediation', summary: 'for notified victims: cleaned or still seen, share cleaned after 1, 7 and 30 days', load: async () => (await import('./commands/remediation.js')).remediationCommand() },
   { name: 'serve', summary: 'serve the JSON API and the web app', load: async () => (await import('./commands/serve.js')).serveCommand() },
+  { name: 'sinkhole', summary: 'take over a botnet\'s command names and addresses: DNS, HTTP(S) and TCP listeners that log every check-in as a sighting', load: async () => (await import('./commands/sinkhole.js')).sinkholeCommand() },
   { name: 'watch', summary: 'drop folders: import every complete file that appears, each once (next to a running server: added to it)', load: async () => (await import('./commands/watch.js')).watchCommand() },
   { name: 'prune', summary: 'retention: delete raw flows and logs older than a duration; sightings and victims stay', load: async () => (await import('./commands/prune.js')).pruneCommand() },
   { name: 'backup', summary: 'a consistent copy of the whole store into a new folder, safe while serving', load: async () => (await import('./commands/backup.js')).backupCommand() },

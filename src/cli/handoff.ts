@@ -67,7 +67,8 @@ export function storeOfArgs(args: string[], fallback: string): string {
 }
 
 /** Commands that never hand off: the server itself and what builds its own store. */
-const LOCAL = new Set(['serve', 'demo', 'restore', 'help']);
+// sinkhole runs until stopped: inside a server, use `serve` with the sinkhole's flags instead.
+const LOCAL = new Set(['serve', 'demo', 'restore', 'help', 'sinkhole']);
 
 export function handsOff(args: string[]): boolean {
   const first = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--db');

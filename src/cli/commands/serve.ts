@@ -15,6 +15,7 @@ import { applyRetention, retentionOf } from './prune.js';
 import { dropFoldersOf } from './watch.js';
 import { fail } from '../fail.js';
 import { tokenStore } from '../../server/auth/tokens-sql.js';
+import { addSinkholeOptions, startSinkhole } from './sinkhole.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -47,7 +48,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return addSinkholeOptions(new Command('serve'))
     .description('serve the JSON API (/api/, described at /api/openapi.json) and the web app; create a token first with `botcensus tokens create`')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port', '8080')
@@ -160,10 +161,13 @@ what it answers: the dashboard stays up while data comes in.`,
         process.stderr.write(`botcensus: serving ${address}/ from ${storePath}; other botcensus commands on this store are handed to this server; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
           process.stderr.write('botcensus: no live admin token: run `botcensus tokens create --role admin` (it is handed to this server)\n');
+        // The same flags as `botcensus sinkhole`: one process sinks and serves on the same store.
+        const sinkhole = await startSinkhole(o, store, cmd, o.grace, { exclusive: (fn) => app.exclusive(fn), changed: () => app.storeChanged() });
         await new Promise<void>((done) => {
           process.once('SIGINT', () => done());
           process.once('SIGTERM', () => done());
         });
+        await sinkhole?.stop();
         clearInterval(pruning);
         await watcher?.stop();
         await host.close();

@@ -208,7 +208,8 @@ export async function matchSightings(db: Db, scope: MatchScope): Promise<number>
                 max(t.device_id) AS device_id, any_value(coalesce(t.family, t.infection, t.tag)) AS family,
                 any_value(t.report_type) AS detail
          FROM reports t WHERE ${telemetryScope} AND t.compromised
-         GROUP BY t.ip, t.import_id, date_trunc('hour', t.ts), t.device_id ORDER BY first_seen`,
+         -- By report type too: a file holds one, but a sinkhole batch holds one per taken-over name.
+         GROUP BY t.ip, t.import_id, date_trunc('hour', t.ts), t.device_id, t.report_type ORDER BY first_seen`,
         params,
       );
     }
