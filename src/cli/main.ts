@@ -20,6 +20,7 @@ import { remediationCommand } from './commands/remediation.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { lookupCommand, victimsCommand } from './commands/victims.js';
+import { mailCommand } from './commands/mail.js';
 import { DEFAULT_DB } from './context.js';
 
 const program = new Command('botcensus')
@@ -30,6 +31,7 @@ const program = new Command('botcensus')
 
 for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
   program.addCommand(c);
+program.addCommand(mailCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof BotcensusError) {

@@ -6,6 +6,7 @@ import type { TelemetryRecord } from '../telemetry/records.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { IdentifyStore } from './identify.js';
+import type { MailStore } from './mail.js';
 import type { NotifyStore } from './notify.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
@@ -412,6 +413,8 @@ export interface Store {
   readonly dashboard: DashboardStore;
   /** Services, device identities, the KEV catalog and exposures (identify stage). */
   readonly identify: IdentifyStore;
+  /** Scanned mail, its resources and campaigns (mail stage). */
+  readonly mail: MailStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;

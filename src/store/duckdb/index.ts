@@ -66,9 +66,11 @@ import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
 import { createNotifyStore } from './notify-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
+import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
+import type { MailStore } from '../mail.js';
 import type { NotifyStore } from '../notify.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
@@ -89,6 +91,7 @@ export class DuckDbStore implements Store {
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
+  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -98,6 +101,7 @@ export class DuckDbStore implements Store {
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.identify = createIdentifyStore(db);
+    this.mail = createMailStore(db);
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {

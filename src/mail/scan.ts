@@ -1,0 +1,93 @@
+// botcensus mail scan: reads every message under the given paths, keeps its facts and resources
+// (once per content hash), reports malformed messages with file and offset and goes on, then
+// judges the campaigns again over everything stored.
+import { BotcensusError } from '../core/errors.js';
+import type { Store } from '../store/store.js';
+import type { MailResourceRecord, MailVerdict } from '../store/mail.js';
+import { allHosts, buildCampaigns } from './campaigns.js';
+import type { MessageFacts } from './message.js';
+import { readMessage } from './parse.js';
+import { mailFiles, readMailFile, type MailProblem } from './sources.js';
+
+export interface MailScanOptions {
+  /** Bytes read so far in the current file (uncompressed), for a progress display. */
+  onProgress?: (file: string, bytes: number) => void;
+  /** Each malformed message or unreadable file, as it is met. */
+  onProblem?: (p: MailProblem) => void;
+  /** Messages written to the store at a time (default 500). */
+  batch?: number;
+}
+
+export interface MailScanResult {
+  files: number;
+  messages: number;
+  /** Messages stored for the first time. */
+  added: number;
+  /** Messages stored already (the same bytes). */
+  duplicates: number;
+  problems: MailProblem[];
+  campaigns: Record<MailVerdict, number>;
+}
+
+export async function scanMail(store: Store, paths: string[], opts: MailScanOptions = {}): Promise<MailScanResult> {
+  const files = mailFiles(paths);
+  const result: MailScanResult = { files: files.length, messages: 0, added: 0, duplicates: 0, problems: [], campaigns: { tracking: 0, marketing: 0, clean: 0 } };
+  const problem = (p: MailProblem) => {
+    result.problems.push(p);
+    opts.onProblem?.(p);
+  };
+  const size = opts.batch ?? 500;
+  let batch: MessageFacts[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const resources: MailResourceRecord[] = batch.flatMap((m) => m.resources.map((r) => ({ ...r, message: m.sha256 })));
+    const added = await store.mail.addMessages(batch, resources);
+    result.added += added;
+    result.duplicates += batch.length - added;
+    batch = [];
+  };
+  for (const file of files) {
+    let offset = 0;
+    try {
+      for await (const raw of readMailFile(file, problem, (n) => opts.onProgress?.(file, n))) {
+        offset = raw.offset;
+        try {
+          batch.push(await readMessage(raw));
+          result.messages++;
+        } catch (err) {
+          if (!(err instanceof BotcensusError)) throw err;
+          problem({ file, offset: raw.offset, reason: err.message.replace(/^malformed message at byte \d+: /, '') });
+        }
+        if (batch.length >= size) await flush();
+      }
+    } catch (err) {
+      // A file that breaks off (a truncated gzip stream, a read error): what was read is kept.
+      problem({ file, offset, reason: `reading stopped: ${(err as Error).message}` });
+    }
+  }
+  await flush();
+  const judged = await store.mail.campaignsJudgedWith();
+  if (result.added > 0 || judged === undefined) await judgeCampaigns(store);
+  for (const c of await store.mail.campaigns()) result.campaigns[c.verdict]++;
+  return result;
+}
+
+/** Groups every stored message into campaigns and judges them, against the store's indicators now. */
+export async function judgeCampaigns(store: Store): Promise<void> {
+  const messages = await store.mail.messages();
+  const resources = new Map<string, MailResourceRecord[]>();
+  for (const r of await store.mail.resources()) {
+    const list = resources.get(r.message);
+    if (list) list.push(r);
+    else resources.set(r.message, [r]);
+  }
+  const indicators = await store.mail.indicatorHosts(allHosts([...resources.values()].flat()));
+  const set = buildCampaigns(messages, resources, indicators);
+  await store.mail.replaceCampaigns(set.campaigns, set.members, await store.lastIndicatorImport());
+}
+
+/** Judges the campaigns again when indicators were imported after they were last judged. */
+export async function campaignsUpToDate(store: Store): Promise<void> {
+  const judged = await store.mail.campaignsJudgedWith();
+  if (judged !== undefined && judged !== (await store.lastIndicatorImport())) await judgeCampaigns(store);
+}
