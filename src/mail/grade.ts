@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Resource } from './message.js';
 import { trackingService } from './tracking-services.js';
-import { cleanUrl, safeDecode, siteOf } from './urls.js';
+import { base64Text, cleanUrl, safeDecode, siteOf } from './urls.js';
 
 /** Reasons a resource is a beacon; the ones with a colon carry a detail after it. */
 export const REASONS = {
@@ -64,9 +64,17 @@ function recipientNeedles(recipients: string[]): string[] {
 }
 
 function containsAny(url: string, needles: string[]): boolean {
-  const hay = [url, safeDecode(url)].map((s) => s.toLowerCase());
+  const hay = [url, safeDecode(url), ...decodedParts(url)].map((s) => s.toLowerCase());
   // base64 is case-sensitive: compare it as written too.
   return needles.some((n) => hay.some((h) => h.includes(n.toLowerCase())) || url.includes(n));
+}
+
+/** Parameter values, path segments and host labels that are base64 of some text: that text. */
+function decodedParts(url: string): string[] {
+  const u = cleanUrl(url);
+  if (!u) return [];
+  const parts = [...u.searchParams.values(), ...u.pathname.split('/'), ...u.hostname.split('.')];
+  return parts.map((p) => base64Text(p)).filter((t): t is string => t !== undefined);
 }
 
 function hostOfUrl(u: string): string {
