@@ -17,29 +17,21 @@ import { hostOf, siteOf } from './urls.js';
 /** What the store says about hosts: which are indicators. */
 export type IndicatorHosts = Map<string, { indicator: string; source: string }>;
 
-export interface CampaignSet {
-  campaigns: MailCampaignRecord[];
-  members: { campaign: string; message: string }[];
-}
-
+/** Senders and subjects a campaign lists at most. */
 const SAMPLE = 20;
 
-/** Messages must arrive grouped by infraKey (the store returns them so). */
-export function buildCampaigns(messages: MailMessageRecord[], resources: Map<string, MailResourceRecord[]>, indicators: IndicatorHosts): CampaignSet {
-  const out: CampaignSet = { campaigns: [], members: [] };
+/** Messages must arrive grouped by infraKey (the store returns them so): one campaign per key. */
+export function buildCampaigns(messages: MailMessageRecord[], resources: Map<string, MailResourceRecord[]>, indicators: IndicatorHosts): MailCampaignRecord[] {
+  const out: MailCampaignRecord[] = [];
   let group: MailMessageRecord[] = [];
-  const flush = () => {
-    if (!group.length) return;
-    const c = judge(group, resources, indicators);
-    out.campaigns.push(c);
-    for (const m of group) out.members.push({ campaign: c.id, message: m.sha256 });
-    group = [];
-  };
   for (const m of messages) {
-    if (group.length && group[0]!.infraKey !== m.infraKey) flush();
+    if (group.length && group[0]!.infraKey !== m.infraKey) {
+      out.push(judge(group, resources, indicators));
+      group = [];
+    }
     group.push(m);
   }
-  flush();
+  if (group.length) out.push(judge(group, resources, indicators));
   return out;
 }
 
@@ -160,7 +152,7 @@ function mergeSlots(slots: TokenSlot[]): TokenSlot[] {
       m.values += s.values;
     }
   }
-  return [...merged.values()].sort((a, b) => b.recipients - a.recipients || b.values - a.values);
+  return [...merged.values()].sort((a, b) => b.recipients - a.recipients || b.values - a.values || (a.host + a.where < b.host + b.where ? -1 : 1));
 }
 
 /** Host counts with the hosts of a site that has many (a token in the host name) shown as one "*.site". */

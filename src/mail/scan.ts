@@ -3,7 +3,7 @@
 // judges the campaigns again over everything stored.
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import type { MailResourceRecord, MailVerdict } from '../store/mail.js';
+import type { MailCampaignRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
 import { allHosts, buildCampaigns } from './campaigns.js';
 import type { MessageFacts } from './message.js';
 import { readMessage } from './parse.js';
@@ -72,18 +72,38 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   return result;
 }
 
-/** Groups every stored message into campaigns and judges them, against the store's indicators now. */
-export async function judgeCampaigns(store: Store): Promise<void> {
-  const messages = await store.mail.messages();
-  const resources = new Map<string, MailResourceRecord[]>();
-  for (const r of await store.mail.resources()) {
-    const list = resources.get(r.message);
-    if (list) list.push(r);
-    else resources.set(r.message, [r]);
+/** Messages judged at a time: whole campaigns (infrastructure keys) up to about this many. */
+const JUDGE_BATCH = 20_000;
+
+/**
+ * Groups every stored message into campaigns and judges them, against the store's indicators now.
+ * Campaigns are read a batch at a time, so memory is bounded by the largest campaign, not the store.
+ */
+export async function judgeCampaigns(store: Store, batchMessages = JUDGE_BATCH): Promise<void> {
+  const campaigns: MailCampaignRecord[] = [];
+  const judgeBatch = async (keys: string[]) => {
+    const resources = new Map<string, MailResourceRecord[]>();
+    for (const r of await store.mail.resources(keys)) {
+      const list = resources.get(r.message);
+      if (list) list.push(r);
+      else resources.set(r.message, [r]);
+    }
+    const indicators = await store.mail.indicatorHosts(allHosts([...resources.values()].flat()));
+    campaigns.push(...buildCampaigns(await store.mail.messages(keys), resources, indicators));
+  };
+  let keys: string[] = [];
+  let held = 0;
+  for (const g of await store.mail.infraGroups()) {
+    if (held && held + g.messages > batchMessages) {
+      await judgeBatch(keys);
+      keys = [];
+      held = 0;
+    }
+    keys.push(g.infraKey);
+    held += g.messages;
   }
-  const indicators = await store.mail.indicatorHosts(allHosts([...resources.values()].flat()));
-  const set = buildCampaigns(messages, resources, indicators);
-  await store.mail.replaceCampaigns(set.campaigns, set.members, await store.lastIndicatorImport());
+  if (keys.length) await judgeBatch(keys);
+  await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }
 
 /** Judges the campaigns again when indicators were imported after they were last judged. */

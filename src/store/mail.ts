@@ -89,17 +89,19 @@ export interface MailStore {
   storedMessages(sha256s: string[]): Promise<Set<string>>;
   /** Stores messages and their resources in one transaction; a message already stored is skipped. Returns how many were new. */
   addMessages(messages: MailMessageRecord[], resources: MailResourceRecord[]): Promise<number>;
-  /** Every stored message, ordered by sender infrastructure key. */
-  messages(): Promise<MailMessageRecord[]>;
-  /** Every stored resource, by message. */
-  resources(): Promise<MailResourceRecord[]>;
+  /** Each sender infrastructure key (a campaign) and how many messages it has, by key. */
+  infraGroups(): Promise<{ infraKey: string; messages: number }[]>;
+  /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */
+  messages(infraKeys?: string[]): Promise<MailMessageRecord[]>;
+  /** The resources of the messages of these infrastructure keys (all when omitted). */
+  resources(infraKeys?: string[]): Promise<MailResourceRecord[]>;
   /** Of these hosts, the ones that are an indicator in the store (domain, URL host or address), with the indicator and its source. */
   indicatorHosts(hosts: string[]): Promise<Map<string, { indicator: string; source: string }>>;
   /**
-   * Replaces every campaign and which messages each holds, in one transaction, noting the newest
-   * indicator import they were judged against.
+   * Replaces every campaign in one transaction, noting the newest indicator import they were
+   * judged against. A campaign's messages are those of its infrastructure key.
    */
-  replaceCampaigns(campaigns: MailCampaignRecord[], members: { campaign: string; message: string }[], intelImport: number): Promise<void>;
+  replaceCampaigns(campaigns: MailCampaignRecord[], intelImport: number): Promise<void>;
   /** The indicator import the stored campaigns were judged against; undefined before the first. */
   campaignsJudgedWith(): Promise<number | undefined>;
   campaigns(filter?: MailCampaignFilter): Promise<MailCampaignRecord[]>;

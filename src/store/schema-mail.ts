@@ -33,6 +33,7 @@ export const MAIL_TABLES: Table[] = [
     name: 'mail_resources',
     columns: [
       c('message', 'VARCHAR', true),
+      c('position', 'INTEGER', true), // its place in the message, so every reading is in the same order
       c('kind', 'VARCHAR', true),
       c('chain', 'VARCHAR[]', true),
       c('host', 'VARCHAR', true),
@@ -44,7 +45,8 @@ export const MAIL_TABLES: Table[] = [
     ],
   },
   {
-    // Campaigns, recomputed from every stored message after each scan that adds one.
+    // Campaigns, recomputed from every stored message after each scan that adds one; a campaign's
+    // messages are those with its infra_key.
     name: 'mail_campaigns',
     columns: [
       c('id', 'VARCHAR', true),
@@ -61,9 +63,5 @@ export const MAIL_TABLES: Table[] = [
       c('senders', 'VARCHAR[]'),
       c('subjects', 'VARCHAR[]'),
     ],
-  },
-  {
-    name: 'mail_campaign_messages',
-    columns: [c('campaign', 'VARCHAR', true), c('message', 'VARCHAR', true)],
   },
 ];

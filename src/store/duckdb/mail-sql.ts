@@ -92,23 +92,40 @@ export function createMailStore(db: Db): MailStore {
         }
         m.close();
         const r = await TableAppender.open(db, table('mail_resources'));
-        const written = new Set<string>();
+        const position = new Map<string, number>();
         for (const x of resources) {
           if (!added.has(x.message)) continue;
-          written.add(x.message);
-          r.row({ message: x.message, kind: x.kind, chain: x.chain, host: x.host, link_text: x.text, width: x.width, height: x.height, hidden: x.hidden ?? false, reasons: x.reasons });
+          const at = position.get(x.message) ?? 0;
+          position.set(x.message, at + 1);
+          r.row({ message: x.message, position: at, kind: x.kind, chain: x.chain, host: x.host, link_text: x.text, width: x.width, height: x.height, hidden: x.hidden ?? false, reasons: x.reasons });
         }
         r.close();
         return added.size;
       });
     },
 
-    async messages() {
-      return (await db.all(`SELECT ${MESSAGE_COLUMNS} FROM mail_messages ORDER BY infra_key, sent_at NULLS LAST, sha256`)).map(messageOf);
+    async infraGroups() {
+      const rows = await db.all<{ infra_key: string; n: bigint }>(`SELECT infra_key, count(*) AS n FROM mail_messages GROUP BY infra_key ORDER BY infra_key`);
+      return rows.map((r) => ({ infraKey: r.infra_key, messages: Number(r.n) }));
     },
 
-    async resources() {
-      const rows = await db.all(`SELECT message, kind, chain, host, link_text, width, height, hidden, reasons FROM mail_resources ORDER BY message`);
+    async messages(infraKeys) {
+      const rows = await db.all(
+        `SELECT ${MESSAGE_COLUMNS} FROM mail_messages
+         WHERE $keys IS NULL OR infra_key IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))
+         ORDER BY infra_key, sent_at NULLS LAST, sha256`,
+        { keys: infraKeys ? jsonList(infraKeys) : null },
+      );
+      return rows.map(messageOf);
+    },
+
+    async resources(infraKeys) {
+      const rows = await db.all(
+        `SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
+         FROM mail_resources r ${infraKeys ? `JOIN mail_messages m ON m.sha256 = r.message AND m.infra_key IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))` : ''}
+         ORDER BY r.message, r.position`,
+        infraKeys ? { keys: jsonList(infraKeys) } : {},
+      );
       return rows.map(
         (r): MailResourceRecord => ({
           message: r.message as string,
@@ -142,11 +159,10 @@ export function createMailStore(db: Db): MailStore {
       return out;
     },
 
-    async replaceCampaigns(campaigns, members, intelImport) {
+    async replaceCampaigns(campaigns, intelImport) {
       await db.transaction(async () => {
         await db.run(`INSERT OR REPLACE INTO meta VALUES ('mail_campaigns_intel', $v)`, { v: String(intelImport) });
         await db.run(`DELETE FROM mail_campaigns`);
-        await db.run(`DELETE FROM mail_campaign_messages`);
         const c = await TableAppender.open(db, table('mail_campaigns'));
         for (const x of campaigns)
           c.row({
@@ -165,9 +181,6 @@ export function createMailStore(db: Db): MailStore {
             subjects: x.subjects,
           });
         c.close();
-        const m = await TableAppender.open(db, table('mail_campaign_messages'));
-        for (const x of members) m.row({ campaign: x.campaign, message: x.message });
-        m.close();
       });
     },
 
@@ -193,8 +206,8 @@ export function createMailStore(db: Db): MailStore {
 
     async campaignMessages(id, limit = 1000) {
       const rows = await db.all(
-        `SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM mail_campaign_messages cm JOIN mail_messages m ON m.sha256 = cm.message
-         WHERE cm.campaign = $id ORDER BY m.sent_at NULLS LAST, m.sha256 LIMIT $limit`,
+        `SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => 'm.' + c).join(', ')} FROM mail_campaigns c JOIN mail_messages m ON m.infra_key = c.infra_key
+         WHERE c.id = $id ORDER BY m.sent_at NULLS LAST, m.sha256 LIMIT $limit`,
         { id, limit },
       );
       return rows.map(messageOf);
