@@ -56,7 +56,11 @@ function judge(msgs: MailMessageRecord[], resources: Map<string, MailResourceRec
 
   // Per-recipient tokens, within each template (messages otherwise alike).
   const byTemplate = new Map<string, MailMessageRecord[]>();
-  for (const m of msgs) byTemplate.set(m.template, [...(byTemplate.get(m.template) ?? []), m]);
+  for (const m of msgs) {
+    const same = byTemplate.get(m.template);
+    if (same) same.push(m);
+    else byTemplate.set(m.template, [m]);
+  }
   const slots: TokenSlot[] = [];
   const tokenHosts = new Set<string>();
   for (const t of byTemplate.values()) {
@@ -158,7 +162,11 @@ function mergeSlots(slots: TokenSlot[]): TokenSlot[] {
 /** Host counts with the hosts of a site that has many (a token in the host name) shown as one "*.site". */
 function collapse(hosts: Map<string, number>): Map<string, number> {
   const bySite = new Map<string, string[]>();
-  for (const h of hosts.keys()) bySite.set(siteOf(h), [...(bySite.get(siteOf(h)) ?? []), h]);
+  for (const h of hosts.keys()) {
+    const same = bySite.get(siteOf(h));
+    if (same) same.push(h);
+    else bySite.set(siteOf(h), [h]);
+  }
   const out = new Map<string, number>();
   for (const [site, hs] of bySite) {
     if (hs.length <= 3) for (const h of hs) out.set(h, hosts.get(h)!);

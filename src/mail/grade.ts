@@ -64,7 +64,7 @@ function recipientNeedles(recipients: string[]): string[] {
 }
 
 function containsAny(url: string, needles: string[]): boolean {
-  const hay = [url, safeDecode(url), ...decodedParts(url)].map((s) => s.toLowerCase());
+  const hay = [url, url.includes('%') ? safeDecode(url) : '', ...decodedParts(url)].map((s) => s.toLowerCase());
   // base64 is case-sensitive: compare it as written too.
   return needles.some((n) => hay.some((h) => h.includes(n.toLowerCase())) || url.includes(n));
 }
@@ -73,7 +73,7 @@ function containsAny(url: string, needles: string[]): boolean {
 function decodedParts(url: string): string[] {
   const u = cleanUrl(url);
   if (!u) return [];
-  const parts = [...u.searchParams.values(), ...u.pathname.split('/'), ...u.hostname.split('.')];
+  const parts = [...u.searchParams.values(), ...u.pathname.split('/'), ...u.hostname.split('.')].filter((p) => p.length >= 12);
   return parts.map((p) => base64Text(p)).filter((t): t is string => t !== undefined);
 }
 

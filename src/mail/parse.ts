@@ -45,7 +45,9 @@ export async function readMessage(raw: RawMessage): Promise<MessageFacts> {
     visible = h.text;
   }
   if (mail.text) {
-    resources.push(...textResources(mail.text));
+    // The plain-text alternative mostly repeats the HTML's links: each URL is kept once, as the HTML has it.
+    const seen = new Set(resources.map((r) => r.chain[0]));
+    resources.push(...textResources(mail.text).filter((r) => !seen.has(r.chain[0])));
     if (!visible) visible = mail.text;
   }
   gradeResources(resources, recipients);

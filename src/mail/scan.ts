@@ -14,6 +14,8 @@ export interface MailScanOptions {
   onProgress?: (file: string, bytes: number) => void;
   /** Each malformed message or unreadable file, as it is met. */
   onProblem?: (p: MailProblem) => void;
+  /** Called when every file is read, before the campaigns are judged. */
+  onJudging?: () => void;
   /** Messages written to the store at a time (default 500). */
   batch?: number;
 }
@@ -66,6 +68,7 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
     }
   }
   await flush();
+  opts.onJudging?.();
   const judged = await store.mail.campaignsJudgedWith();
   if (result.added > 0 || judged === undefined) await judgeCampaigns(store);
   for (const c of await store.mail.campaigns()) result.campaigns[c.verdict]++;

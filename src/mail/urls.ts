@@ -57,6 +57,7 @@ export function asUrl(v: string): URL | undefined {
   for (let i = 0; i < 3; i++) {
     const u = /^(https?:)?\/\//i.test(s) ? cleanUrl(s) : undefined;
     if (u) return u;
+    if (!s.includes('%')) break;
     const d = safeDecode(s);
     if (d === s) break;
     s = d;
@@ -75,7 +76,7 @@ export function safeDecode(s: string): string {
 
 /** Base64 (standard or URL-safe) that decodes to printable text, else undefined. */
 export function base64Text(v: string): string | undefined {
-  const s = safeDecode(v);
+  const s = v.includes('%') ? safeDecode(v) : v;
   if (s.length < 8 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) return undefined;
   const text = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
   return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
