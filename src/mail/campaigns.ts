@@ -35,6 +35,35 @@ export function buildCampaigns(messages: MailMessageRecord[], resources: Map<str
   return out;
 }
 
+/**
+ * Campaigns that share a beacon host are one operation seen from several sender infrastructures:
+ * each gets a line naming the others, and one that shares a beacon host with a tracking campaign
+ * is tracking too (the same tracker, sent from a domain that looked like the sender's own).
+ */
+export function linkCampaigns(campaigns: MailCampaignRecord[]): void {
+  const byHost = new Map<string, MailCampaignRecord[]>();
+  for (const c of campaigns)
+    for (const h of c.beaconHosts) {
+      const same = byHost.get(h);
+      if (same) same.push(c);
+      else byHost.set(h, [c]);
+    }
+  // Verdicts as judged alone: linking must not depend on the order campaigns come in.
+  const alone = new Map(campaigns.map((c) => [c.id, c.verdict]));
+  for (const [host, cs] of byHost) {
+    if (cs.length < 2) continue;
+    for (const c of cs) {
+      const others = cs.filter((o) => o !== c);
+      c.evidence.push(`beacon host ${host} is also in campaign${others.length > 1 ? 's' : ''} ${others.map((o) => `${o.id} (${alone.get(o.id)})`).join(', ')}`);
+      const tracker = others.find((o) => alone.get(o.id) === 'tracking');
+      if (c.verdict !== 'tracking' && tracker) {
+        c.verdict = 'tracking';
+        c.evidence.push(`tracking: shares beacon host ${host} with tracking campaign ${tracker.id}`);
+      }
+    }
+  }
+}
+
 /** Every host a campaign's resources name, innermost and wrappers: the ones to ask the store about. */
 export function allHosts(resources: Iterable<MailResourceRecord>): string[] {
   const hosts = new Set<string>();

@@ -4,9 +4,9 @@
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { MailCampaignRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
-import { allHosts, buildCampaigns } from './campaigns.js';
+import { allHosts, buildCampaigns, linkCampaigns } from './campaigns.js';
 import type { MessageFacts } from './message.js';
-import { readMessage } from './parse.js';
+import { ParsePool } from './parse-pool.js';
 import { mailFiles, readMailFile, type MailProblem } from './sources.js';
 
 export interface MailScanOptions {
@@ -18,7 +18,13 @@ export interface MailScanOptions {
   onJudging?: () => void;
   /** Messages written to the store at a time (default 500). */
   batch?: number;
+  /** Worker threads parsing messages (default: see parse-pool.ts; 0 parses on this thread). */
+  workers?: number;
 }
+
+/** Messages, and their bytes, handed to the parse pool and not yet stored, at most. */
+const MAX_INFLIGHT = 256;
+const MAX_INFLIGHT_BYTES = 64 << 20;
 
 export interface MailScanResult {
   files: number;
@@ -48,25 +54,44 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
     result.duplicates += batch.length - added;
     batch = [];
   };
-  for (const file of files) {
-    let offset = 0;
-    try {
-      for await (const raw of readMailFile(file, problem, (n) => opts.onProgress?.(file, n))) {
-        offset = raw.offset;
-        try {
-          batch.push(await readMessage(raw));
-          result.messages++;
-        } catch (err) {
-          if (!(err instanceof BotcensusError)) throw err;
-          problem({ file, offset: raw.offset, reason: err.message.replace(/^malformed message at byte \d+: /, '') });
+  const pool = new ParsePool(opts.workers);
+  // Parsed in the pool, stored in the order read. Each promise is settled into a value at once,
+  // so a malformed message waiting its turn is not an unhandled rejection.
+  const inflight: { file: string; offset: number; size: number; result: Promise<{ facts: MessageFacts } | { err: unknown }> }[] = [];
+  let inflightBytes = 0;
+  const settleOne = async () => {
+    const next = inflight.shift()!;
+    inflightBytes -= next.size;
+    const r = await next.result;
+    if ('facts' in r) {
+      batch.push(r.facts);
+      result.messages++;
+    } else if (r.err instanceof BotcensusError) problem({ file: next.file, offset: next.offset, reason: r.err.message.replace(/^malformed message at byte \d+: /, '') });
+    else throw r.err;
+    if (batch.length >= size) await flush();
+  };
+  try {
+    for (const file of files) {
+      let offset = 0;
+      try {
+        for await (const raw of readMailFile(file, problem, (n) => opts.onProgress?.(file, n))) {
+          offset = raw.offset;
+          inflight.push({ file, offset: raw.offset, size: raw.bytes.length, result: pool.parse(raw).then((facts) => ({ facts }), (err: unknown) => ({ err })) });
+          inflightBytes += raw.bytes.length;
+          while (inflight.length >= MAX_INFLIGHT || inflightBytes > MAX_INFLIGHT_BYTES) await settleOne();
         }
-        if (batch.length >= size) await flush();
+      } catch (err) {
+        // A file that breaks off (a truncated gzip stream, a read error): what was read is kept.
+        problem({ file, offset, reason: `reading stopped: ${(err as Error).message}` });
       }
-    } catch (err) {
-      // A file that breaks off (a truncated gzip stream, a read error): what was read is kept.
-      problem({ file, offset, reason: `reading stopped: ${(err as Error).message}` });
     }
+    while (inflight.length) await settleOne();
+  } finally {
+    await pool.close();
   }
+  // Malformed messages are known when parsed, after later files may have been opened: listed in reading order.
+  const order = new Map(files.map((f, i) => [f, i]));
+  result.problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.offset - b.offset);
   await flush();
   opts.onJudging?.();
   const judged = await store.mail.campaignsJudgedWith();
@@ -106,6 +131,7 @@ export async function judgeCampaigns(store: Store, batchMessages = JUDGE_BATCH):
     held += g.messages;
   }
   if (keys.length) await judgeBatch(keys);
+  linkCampaigns(campaigns);
   await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }
 
