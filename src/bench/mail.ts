@@ -15,7 +15,7 @@ import PostalMime from 'postal-mime';
 import { splitMbox } from '../mail/mbox.js';
 import { scanMail } from '../mail/scan.js';
 import { DuckDbStore } from '../store/duckdb/index.js';
-import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign } from './mail-corpus.js';
+import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign } from '../mail/corpus.js';
 
 export interface MailBenchOptions {
   /** Size of the generated mbox (default 1 GiB). */

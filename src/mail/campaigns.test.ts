@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
-import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from '../bench/mail-corpus.js';
+import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from './corpus.js';
 import type { Store } from '../store/store.js';
 import { scanMail } from './scan.js';
 

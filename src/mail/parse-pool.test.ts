@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BotcensusError } from '../core/errors.js';
-import { mailboxes, ordinaryMail, Random, trackingCampaign } from '../bench/mail-corpus.js';
+import { mailboxes, ordinaryMail, Random, trackingCampaign } from './corpus.js';
 import { readMessage } from './parse.js';
 import { ParsePool } from './parse-pool.js';
 

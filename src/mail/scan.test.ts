@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
-import { mailboxes, Random, toMbox, trackingCampaign } from '../bench/mail-corpus.js';
+import { mailboxes, Random, toMbox, trackingCampaign } from './corpus.js';
 import { judgeCampaigns, scanMail } from './scan.js';
 import { writeTestMailboxes } from './test-mailboxes.js';
 

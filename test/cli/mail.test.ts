@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign } from '../../src/bench/mail-corpus.js';
+import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign } from '../../src/mail/corpus.js';
 import { addressIn } from '../geo-addresses.js';
 import { tempDir } from '../tmp.js';
 import { cli, cliJson } from './run-cli.js';
@@ -103,4 +103,15 @@ test('mail add-intel: the beacon hosts become an intel source; a reader whose cl
   assert.equal(ingest.status, 0, ingest.stderr);
   const lookup = cli(['--db', db, 'lookup', reader]);
   assert.match(lookup.stdout, new RegExp(BEACON.replace(/\./g, '\\.')));
+});
+
+test('bad input: a path that does not exist is one plain line and exit 1; a bad --format is a usage error', () => {
+  const missing = join(dir, 'no-such-mailbox');
+  const r = cli(['--db', db, 'mail', 'scan', missing]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`^botcensus: ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot read: ENOENT`));
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  const f = cli(['--db', db, 'mail', 'export-indicators', '--format', 'pdf']);
+  assert.notEqual(f.status, 0);
+  assert.match(f.stderr, /argument 'pdf' is invalid/);
 });
