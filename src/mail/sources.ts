@@ -70,6 +70,7 @@ function stream(file: string, gz: boolean): AsyncIterable<Buffer> {
   if (!gz) return raw;
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('close', () => raw.destroy());
   return raw.pipe(gunzip);
 }
 
@@ -87,7 +88,8 @@ async function readAll(chunks: AsyncIterable<Buffer>, file: string): Promise<Buf
 /** The first bytes of the (uncompressed) content. */
 async function sniff(file: string, gz: boolean): Promise<Buffer> {
   if (!gz) return head(file, 5);
-  for await (const c of stream(file, true)) return c.subarray(0, 5);
+  // Returning from the loop closes the stream (and the file under it).
+  for await (const c of stream(file, true)) return Buffer.from(c.subarray(0, 5));
   return Buffer.alloc(0);
 }
 
