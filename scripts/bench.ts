@@ -1,8 +1,9 @@
-// npm run bench [-- --rows N] [--seed S] [--dir PATH] [--repeats N] [--json] [--keep]
+// npm run bench [-- --rows N] [--seed S] [--dir PATH] [--repeats N] [--part NAME ...] [--json] [--keep]
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { benchParts, type BenchPartResult } from '../src/bench/parts.js';
 import { renderBench, runBench } from '../src/bench/run.js';
 
 const o = new Command('bench')
@@ -13,14 +14,23 @@ const o = new Command('bench')
   .option('--memory-limit <size>', "DuckDB's memory limit", '1GB')
   .option('--api-rows <n>', "flow rows of the API benchmark's botnet store (about one sighting each; 0 skips it)", '8500000')
   .option('--repeats <n>', "more rounds of both pipelines end to end, DuckDB's count and the Node.js Set, in turn (the rate targets judge their medians)", '4')
+  .option('--part <name...>', `run only these parts: pipeline (flows, API), ${Object.keys(benchParts).join(', ') || 'none other yet'}`)
   .option('--json', 'print the report as JSON')
   .option('--keep', 'keep the generated files')
   .parse()
   .opts();
 
 const rows = Number(o.rows);
-if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) throw new Error('--rows takes 1,000 to 100,000,000');
-const report = await runBench({
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) usage('--rows takes 1,000 to 100,000,000');
+const wanted: string[] = o.part ?? ['pipeline', ...Object.keys(benchParts)];
+for (const name of wanted)
+  if (name !== 'pipeline' && !benchParts[name]) usage(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
+const log = (l: string) => process.stderr.write(l + '\n');
+const report = !wanted.includes('pipeline') ? undefined : await runBench({
   rows,
   seed: Number(o.seed),
   dir: o.dir,
@@ -28,7 +38,17 @@ const report = await runBench({
   memoryLimit: o.memoryLimit,
   apiRows: Number(o.apiRows),
   repeats: Number(o.repeats),
-  log: (l) => process.stderr.write(l + '\n'),
+  log,
 });
-process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderBench(report) + '\n');
+const parts: BenchPartResult[] = [];
+for (const name of wanted.filter((n) => n !== 'pipeline')) {
+  log(`== bench part: ${name}`);
+  parts.push(await (await benchParts[name]!())(log));
+}
+if (o.json) process.stdout.write(JSON.stringify({ ...report, parts }, null, 2) + '\n');
+else {
+  if (report) process.stdout.write(renderBench(report) + '\n');
+  for (const p of parts)
+    process.stdout.write(['', `== ${p.name}`, ...p.lines, ...p.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.detail}`)].join('\n') + '\n');
+}
 if (!o.keep) rmSync(o.dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // a plain scan of the CSV: an independent check of the store's SQL enrichment, without naming
 // any particular third party's address in the tests.
 import { readFileSync } from 'node:fs';
-import { ipLocationDb } from '../src/enrich/geo-data.js';
+import { ipLocationDb } from '../src/core/geo-data.js';
 
 const v4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 

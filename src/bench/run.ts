@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ipLocationDb } from '../enrich/geo-data.js';
+import { ipLocationDb } from '../core/geo-data.js';
 import { duckdbCount, grepBaseline, nodeSetBaseline, writeShadowserver, type BaselineResult } from './baselines.js';
 import { generateBenchFiles, generateBotnetFlows } from './generate.js';
 import type { ApiArgs, ApiResult, FlowsOnlyArgs, PipelineArgs, PipelineResult } from './pipeline.js';

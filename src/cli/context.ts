@@ -1,9 +1,12 @@
 // What every command shares: the store location, time options, output format and errors.
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BotcensusError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
 import { DuckDbStore } from '../store/duckdb/index.js';
 import type { Store } from '../store/store.js';
+import { invocation } from './invocation.js';
+import { openWaiting } from './store-lock.js';
 
 export const DEFAULT_DB = './botcensus.duckdb';
 const DAY = 86_400_000;
@@ -18,12 +21,28 @@ export function dbPath(cmd: Command): string {
 }
 
 export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await DuckDbStore.open(dbPath(cmd));
+  // Inside a server, the command uses the store the server holds: the file is open once.
+  const host = invocation().host;
+  if (host) {
+    if (resolve(dbPath(cmd)) !== host.storePath)
+      throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(dbPath(cmd))}`);
+    return fn(host.store);
+  }
+  const store = await openWaiting(dbPath(cmd), (path) => DuckDbStore.open(path));
   try {
     return await fn(store);
   } finally {
     await store.close();
   }
+}
+
+/** The exit code the command ends with when it returns normally (a failed file among several, say). */
+export function setExitCode(code: number): void {
+  invocation().exitCode = code;
+}
+
+export function exitCode(): number | undefined {
+  return invocation().exitCode;
 }
 
 export const graceOption = () =>

@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCensus, type CensusReport } from '../census/census.js';
-import { ipLocationDb } from '../enrich/geo-data.js';
+import { ipLocationDb } from '../core/geo-data.js';
 import { importIntelFile } from '../intel/import.js';
 import { DuckDbStore } from '../store/duckdb/index.js';
 import { ingestFile } from '../telemetry/ingest.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.js';
-import { ipLocationDb } from '../enrich/geo-data.js';
+import { ipLocationDb } from '../core/geo-data.js';
 import { CountrySpace } from './address-space.js';
 import { demoCountries } from './countries.js';
 import { Random } from './random.js';

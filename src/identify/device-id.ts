@@ -1,6 +1,6 @@
 // Stable per-device identifiers that appear inside banners: MAC addresses (vendor certificates often
 // put the device MAC in the subject CN) and serial numbers ("SN:FCH1924AHCA").
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 const MAC_RE = /(?:^|[^0-9a-f:-])([0-9a-f]{2}([:-])(?:[0-9a-f]{2}\2){4}[0-9a-f]{2})(?![0-9a-f:-])/i;
 const SERIAL_RE = /\b(?:SN|S\/N|Serial(?:\s*Number)?|SERIALNUMBER)\s*[:=#]\s*([A-Z0-9][A-Z0-9-]{5,31})\b/i;

@@ -1,19 +1,8 @@
 // Device categories the census counts, from Recog's hw.device/os.device vocabulary
 // (identifiers/device.txt) and the labels Shodan and Censys put on hosts.
+import type { DeviceType } from '../core/model/identify.js';
 
-export type DeviceType =
-  | 'router'
-  | 'firewall'
-  | 'ip-camera'
-  | 'dvr'
-  | 'nvr'
-  | 'nas'
-  | 'access-point'
-  | 'modem'
-  | 'switch'
-  | 'printer'
-  | 'voip'
-  | 'other';
+export type { DeviceType };
 
 const TABLE: [RegExp, DeviceType][] = [
   [/^(?:nvr|network video recorder|cloud network video recorder)$/i, 'nvr'],

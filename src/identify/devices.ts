@@ -7,7 +7,7 @@ import { identifyDevice, identifyService, type ServiceIdentity } from './identif
 import { identityKeys, mergeIdentities, type IdentityOptions, type MergeResult } from './identity.js';
 import { RecogDb } from './recog/db.js';
 import type { FingerprintMatch } from './recog/fingerprint.js';
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 export interface BuildOptions extends IdentityOptions {
   /**

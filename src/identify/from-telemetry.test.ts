@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';
-import type { ReportRecord } from '../telemetry/records.js';
+import type { ReportRecord } from '../core/model/telemetry.js';
 import { fromHttpRecord, fromReportRecord, fromTlsRecord } from './from-telemetry.js';
 import { identityKeys } from './identity.js';
 

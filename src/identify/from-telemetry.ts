@@ -1,9 +1,9 @@
 // Passive and report sources as service observations: the server side of Zeek/Suricata HTTP and TLS
 // records (Server header, certificate), their client side (User-Agent, SNI), and Shadowserver
 // scan/device rows (their banner, certificate and device-id columns).
-import type { HttpRecord, ReportRecord, TlsRecord } from '../telemetry/records.js';
+import type { HttpRecord, ReportRecord, TlsRecord } from '../core/model/telemetry.js';
 import { dnFromParts, dnToRecog, greetingText, hexFingerprint, pruneEmpty, sshSoftware, telnetText } from './banners.js';
-import type { ServiceObservation, SourceHint } from './service.js';
+import type { ServiceObservation, SourceHint } from '../core/model/service.js';
 
 /** An HTTP transaction's server, when the response named its software; `source` e.g. "zeek-http". */
 export function fromHttpRecord(r: HttpRecord, source: string): ServiceObservation | undefined {

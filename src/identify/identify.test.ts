@@ -6,7 +6,7 @@ import { parseIp } from '../core/ip.js';
 import { identifyDevice, identifyHosts, identifyService } from './identify.js';
 import { RecogDb, recogDb } from './recog/db.js';
 import { parseRecogXml } from './recog/load.js';
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 const IP = parseIp('198.51.100.20')!;
 function obs(banners: ServiceObservation['banners'], extra: Partial<ServiceObservation> = {}): ServiceObservation {

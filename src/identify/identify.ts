@@ -3,79 +3,17 @@
 // combined field by field, the most certain value winning and disagreeing values kept as conflicts.
 import { basename } from 'node:path';
 import { buildCpe23, cpeToCpe23 } from './cpe.js';
-import { deviceTypeOf, type DeviceType } from './device-type.js';
+import { deviceTypeOf } from './device-type.js';
 import type { RecogDb } from './recog/db.js';
-import { RECOG_KEYS, type ServiceObservation } from './service.js';
+import { RECOG_KEYS, type ServiceObservation } from '../core/model/service.js';
+import type { DeviceIdentity, Evidence, FieldConflict, Identity, OsIdentity, ServiceIdentity } from '../core/model/identify.js';
+
+export type { DeviceIdentity, Evidence, FieldConflict, Identity, OsIdentity, ServiceIdentity } from '../core/model/identify.js';
 
 /** Certainty of a Recog match whose fingerprint states none. */
 export const DEFAULT_MATCH_CERTAINTY = 0.85;
 /** Certainty of what a scan source claims by itself (Shodan product, Censys software). */
 export const SOURCE_HINT_CERTAINTY = 0.5;
-
-export interface Evidence {
-  source: string;
-  /** Recog key the banner was matched under, or "hint" for the source's own label. */
-  key: string;
-  banner: string;
-  /** Description of the fingerprint that matched (or what the hint was). */
-  fingerprint: string;
-  /** Fingerprint file the match came from. */
-  database?: string;
-  certainty: number;
-  params: Record<string, string>;
-  port?: number;
-  protocol: string;
-  ts: number;
-}
-
-export interface FieldConflict {
-  field: string;
-  chosen: string;
-  others: { value: string; certainty: number; evidence: number }[];
-}
-
-export interface OsIdentity {
-  vendor?: string;
-  product?: string;
-  version?: string;
-  family?: string;
-}
-
-export interface Identity {
-  vendor?: string;
-  product?: string;
-  /** Firmware version: the version of the device's own OS (RouterOS 6.48.6, DIR-859 firmware 1.06). */
-  version?: string;
-  /** Hardware revision (hw.version), when a banner states it. */
-  hwVersion?: string;
-  deviceType?: DeviceType;
-  /** The label the evidence used ("Broadband Router", "WAP"…). */
-  deviceLabel?: string;
-  os?: OsIdentity;
-  cpe23: string[];
-  /** Certainty of the chosen vendor (else product, else device type); 0 when nothing was identified. */
-  certainty: number;
-  evidence: Evidence[];
-  conflicts: FieldConflict[];
-  /** Serial numbers and MAC addresses seen ("mac:…", "sn:…"). */
-  deviceIds: string[];
-}
-
-export interface ServiceIdentity extends Identity {
-  ip: bigint;
-  port?: number;
-  protocol: string;
-  source: string;
-  ts: number;
-  service?: { vendor?: string; product?: string; version?: string };
-}
-
-export interface DeviceIdentity extends Identity {
-  ips: bigint[];
-  services: number;
-  firstSeen: number;
-  lastSeen: number;
-}
 
 /** OS vendors whose OS says nothing about the box it runs on. */
 const GENERAL_OS_VENDORS = new Set(['microsoft', 'apple', 'canonical', 'ubuntu', 'centos', 'fedora', 'alpine', 'gentoo', 'slackware', 'mandriva', 'red hat', 'redhat', 'debian', 'linux', 'freebsd', 'openbsd', 'netbsd', 'oracle', 'suse', 'google', 'ibm', 'gnu']);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';
 import { identityKeys, mergeIdentities } from './identity.js';
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 const H = 3_600_000;
 const D = 24 * H;

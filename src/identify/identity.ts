@@ -8,24 +8,16 @@
 // seen on at least `sharedMinIps` (default 3) distinct addresses within one `simultaneityWindowMs`
 // (default 1 hour) is a shared default: reported in `shared`, never used to merge. The same key moving
 // from address to address over time (one at a time) is churn, and does merge.
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
+import type { IdentityKind, SharedKey } from '../core/model/identify.js';
 
-export type IdentityKind = 'ssh-host-key' | 'tls-cert' | 'device-id';
+export type { IdentityKind, SharedKey };
 
 export interface IdentityOptions {
   simultaneityWindowMs?: number;
   sharedMinIps?: number;
   /** Two keys seen on one address within this window belong to one device (default 1 hour). */
   linkWindowMs?: number;
-}
-
-export interface SharedKey {
-  key: string;
-  kind: IdentityKind;
-  /** Distinct addresses over the whole input. */
-  ips: number;
-  /** Most distinct addresses within one simultaneity window. */
-  maxSimultaneousIps: number;
 }
 
 export interface DeviceGroup {

@@ -1,5 +1,5 @@
 // The device-identification stage's public API, for the store and CLI wiring.
-export { RECOG_KEYS, isRecogKey, type RecogKey, type ServiceObservation, type SourceHint } from './service.js';
+export { RECOG_KEYS, isRecogKey, type RecogKey, type ServiceObservation, type SourceHint } from '../core/model/service.js';
 export { readScanFile, readScanFileAll, detectScanFormat, type ScanFormat, type ScanFormatName, type ScanLineParser } from './scan-reader.js';
 export { SCAN_FORMATS, detectScan, scanFormatByName } from './scan-formats.js';
 export { zgrab2Scan } from './scan-zgrab2.js';

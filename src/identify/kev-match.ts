@@ -2,34 +2,13 @@
 // number, product name, or only the device category the entry names), then, where both the device
 // version and an affected-version statement are known, by version. Each match says how it was made.
 import { parseCpe23, unescapeFsValue } from './cpe.js';
-import type { DeviceType } from './device-type.js';
 import type { Identity } from './identify.js';
 import type { KevEntry } from './kev.js';
 import { compact, kevCategory, kevGeneric, modelKeys, vendorKey, vendorKeys } from './kev-names.js';
 import { isAffected, versionRules, type VersionRule } from './kev-version.js';
+import type { KevComponent as Component, KevMatch, KevMatchedOn } from '../core/model/kev.js';
 
-export type KevMatchedOn = 'cpe' | 'model' | 'product' | 'device-type' | 'vendor';
-
-interface Component {
-  kind: 'device' | 'os' | 'service' | 'cpe';
-  vendor: string;
-  product?: string;
-  version?: string;
-  type?: DeviceType;
-}
-
-export interface KevMatch {
-  cveID: string;
-  entry: KevEntry;
-  /** "version": the device version was checked against the entry's affected versions. */
-  level: 'version' | 'product-level';
-  matchedOn: KevMatchedOn;
-  component: Component;
-  versionCheck?: { version: string; rule: VersionRule; affected: boolean };
-  /** Why no version check was made, when none was. */
-  versionNote?: string;
-  evidence: string[];
-}
+export type { KevMatch, KevMatchedOn };
 
 export interface KevMatchOptions {
   /** Keep entries whose stated versions exclude the device's version (level "version", affected false). */

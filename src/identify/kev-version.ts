@@ -1,17 +1,8 @@
 // Affected-version statements in KEV text ("RouterOS through 6.42", "Exim before 4.69", "versions
 // 15.2.3 HF2 and earlier", "7.04 through 12.23") and version comparison.
+import type { VersionRule } from '../core/model/kev.js';
 
-export interface VersionRule {
-  /** lt: versions before the bound; le: up to and including it. */
-  op: 'lt' | 'le';
-  bound: string;
-  /** Inclusive lower bound of a "X through Y" range. */
-  from?: string;
-  /** The words as written, for evidence. */
-  statement: string;
-  /** Up to 80 characters before the statement in the same sentence, to tell which product it is about. */
-  context: string;
-}
+export type { VersionRule };
 
 const V = String.raw`\d+(?:\.\d+)*(?:[a-z]+\d*)?`;
 const RULES: { re: RegExp; op: 'lt' | 'le'; range?: boolean }[] = [

@@ -5,36 +5,9 @@ import { BotcensusError } from '../core/errors.js';
 import { isObject } from './json-walk.js';
 
 export { kevMatcher, matchKev, type KevMatch, type KevMatchOptions } from './kev-match.js';
+import type { KevCatalog, KevEntry, KevRejected } from '../core/model/kev.js';
 
-export interface KevEntry {
-  cveID: string;
-  vendorProject: string;
-  product: string;
-  vulnerabilityName: string;
-  /** YYYY-MM-DD */
-  dateAdded: string;
-  shortDescription: string;
-  requiredAction: string;
-  dueDate: string;
-  /** "Known" or "Unknown". */
-  knownRansomwareCampaignUse: string;
-  notes: string;
-  cwes: string[];
-}
-
-export interface KevRejected {
-  /** 1-based entry index (JSON) or line number (CSV). */
-  at: number;
-  field?: string;
-  reason: string;
-}
-
-export interface KevCatalog {
-  catalogVersion?: string;
-  dateReleased?: string;
-  entries: KevEntry[];
-  rejected: KevRejected[];
-}
+export type { KevCatalog, KevEntry, KevRejected };
 
 const TEXT_FIELDS = ['cveID', 'vendorProject', 'product', 'vulnerabilityName', 'dateAdded', 'shortDescription', 'requiredAction', 'dueDate', 'knownRansomwareCampaignUse', 'notes'] as const;
 const REQUIRED = new Set(['cveID', 'vendorProject', 'product', 'dateAdded']);

@@ -4,7 +4,7 @@
 import type { PassiveRecord, ServiceInput } from '../store/identify.js';
 import type { Store } from '../store/store.js';
 import { fromHttpClient, fromHttpRecord, fromReportRecord, fromTlsClient, fromTlsRecord, REPORT_DEVICE_EXTRA } from './from-telemetry.js';
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 /** Whether an observation says anything a device could be identified or recognised by. */
 function describes(o: ServiceObservation): boolean {

@@ -10,10 +10,10 @@ import { tempDir } from '../../test/tmp.js';
 import { KEV_FIXTURE } from '../../test/fixtures/identify/kev-fixture.js';
 import { ftpModule, httpModule, sshModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { parseCidr, parseIp } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import type { Store } from '../store/store.js';
 import { ingestFile } from '../telemetry/ingest.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { parseKevJson } from './kev.js';
 import { refreshExposures, runIdentification } from './run.js';
 

@@ -2,13 +2,13 @@
 // service_name, banner, http.response…, tls.certificates…, ssh.server_host_key…, software[]}]},
 // one observation per service. An API envelope {"result": {…host…}} is accepted too.
 import { FieldError } from '../core/errors.js';
-import { ipField, jsonLine, portField, timeField } from '../telemetry/fields.js';
+import { ipField, jsonLine, portField, timeField } from '../core/fields.js';
 import { dnToRecog, greetingText, hexFingerprint, htmlTitle, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { cpeToCpe23 } from './cpe.js';
 import { deviceIdFromBanners } from './device-id.js';
 import { firstJson, headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
-import type { ServiceObservation, SourceHint } from './service.js';
+import type { ServiceObservation, SourceHint } from '../core/model/service.js';
 
 function hintsOf(service: Json): SourceHint | undefined {
   const software = service['software'];

@@ -2,8 +2,8 @@
 // line loop as telemetry (readRecords), which isolates and counts bad lines.
 import { basename } from 'node:path';
 import { BotcensusError } from '../core/errors.js';
-import { headLines, readRecords, type ReadOptions, type ReadSummary, type ReaderContext } from '../telemetry/reader.js';
-import type { ServiceObservation } from './service.js';
+import { headLines, readRecords, type ReadOptions, type ReadSummary, type ReaderContext } from '../core/reader.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 export type ScanFormatName = 'zgrab2' | 'shodan' | 'censys';
 

@@ -3,13 +3,13 @@
 // `product`/`version`/`devicetype`/`cpe23` kept as hints.
 import { createHash } from 'node:crypto';
 import { FieldError } from '../core/errors.js';
-import { ipField, jsonLine, portField, timeField } from '../telemetry/fields.js';
+import { ipField, jsonLine, portField, timeField } from '../core/fields.js';
 import { decodeEntities, dnFromParts, greetingText, hexFingerprint, parseRawHeaders, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { cpeToCpe23 } from './cpe.js';
 import { deviceIdFromBanners } from './device-id.js';
 import { firstJson, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
-import type { ServiceObservation, SourceHint } from './service.js';
+import type { ServiceObservation, SourceHint } from '../core/model/service.js';
 
 const PORT_PROTOCOLS: Record<number, string> = { 21: 'ftp', 22: 'ssh', 23: 'telnet', 25: 'smtp', 80: 'http', 110: 'pop3', 143: 'imap', 443: 'https', 554: 'rtsp' };
 

@@ -2,12 +2,12 @@
 // observation per module that returned a result (http/https, ssh, telnet, ftp, smtp, pop3, imap,
 // banner, and any other module for its TLS certificate).
 import { FieldError } from '../core/errors.js';
-import { ipField, jsonLine, timeField } from '../telemetry/fields.js';
+import { ipField, jsonLine, timeField } from '../core/fields.js';
 import { dnToRecog, greetingText, hexFingerprint, htmlTitle, imapGreeting, pop3Greeting, pruneEmpty, sshSoftware, telnetText } from './banners.js';
 import { deviceIdFromBanners } from './device-id.js';
 import { at, firstJson, headerAt, isObject, objAt, strAt, type Json } from './json-walk.js';
 import type { ScanFormat } from './scan-reader.js';
-import type { ServiceObservation } from './service.js';
+import type { ServiceObservation } from '../core/model/service.js';
 
 /** The parsed leaf certificate under any `handshake_log` of a module result. */
 function leafCertificate(result: Json): Json | undefined {

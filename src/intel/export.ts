@@ -1,12 +1,13 @@
-// Exports stored indicators for other tools: Zeek Intel, CSV (which botcensus re-imports), STIX 2.1.
+// Exports stored indicators for other tools: Zeek Intel, CSV (which botcensus re-imports), STIX 2.1, MISP.
 import type { IndicatorRow } from '../store/store.js';
 import { toIntelCsv } from './csv-export.js';
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 import { makeIndicator, parseIndicator } from './normalize.js';
+import { toMispEvent } from './misp-export.js';
 import { toStixBundle } from './stix-export.js';
 import { toZeekIntel } from './zeek-intel.js';
 
-export type ExportFormat = 'zeek-intel' | 'csv' | 'stix';
+export type ExportFormat = 'zeek-intel' | 'csv' | 'stix' | 'misp';
 
 /** A stored row back to the record the writers take (the canonical value re-parses to itself). */
 export function rowToRecord(r: IndicatorRow): IndicatorRecord {
@@ -16,6 +17,7 @@ export function rowToRecord(r: IndicatorRow): IndicatorRecord {
     description: r.description,
     firstSeen: r.firstSeen?.getTime(),
     lastSeen: r.lastSeen?.getTime(),
+    timeframe: r.timeframe,
     forDetection: r.forDetection,
   });
 }
@@ -27,6 +29,8 @@ export function exportIndicators(rows: IndicatorRow[], format: ExportFormat): st
       return toIntelCsv(records);
     case 'stix':
       return JSON.stringify(toStixBundle(records), null, 2) + '\n';
+    case 'misp':
+      return JSON.stringify(toMispEvent(records), null, 2) + '\n';
     case 'zeek-intel':
       return toZeekIntel(records, rows[0]?.source ?? 'botcensus');
   }

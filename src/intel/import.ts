@@ -3,7 +3,7 @@ import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { parseIntelFile, type IntelFormat } from './parse.js';
-import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/flow-rescan.js';
+import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -37,7 +37,7 @@ export type IntelImportResult =
       sightings: number;
       retracted: number;
       /**
-       * The prefiltered flow files read again before matching (see telemetry/flow-rescan.ts); with
+       * The prefiltered flow files read again before matching (see telemetry/prefilter/flow-rescan.ts); with
        * importIntelFiles, on the first file imported, for the indicators of all the files.
        */
       rescan?: RescanReport;

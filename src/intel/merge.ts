@@ -1,5 +1,5 @@
 // Folds indicators that repeat within one file (same type and value) into one record.
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 
 export interface MergeResult {
   indicators: IndicatorRecord[];
@@ -40,6 +40,10 @@ function mergeInto(into: IndicatorRecord, other: IndicatorRecord): void {
   if (other.description && other.description !== into.description) {
     const parts = into.description ? into.description.split(' | ') : [];
     if (!parts.includes(other.description)) into.description = [...parts, other.description].join(' | ');
+  }
+  if (other.timeframe && other.timeframe !== into.timeframe) {
+    const parts = into.timeframe ? into.timeframe.split(' | ') : [];
+    if (!parts.includes(other.timeframe)) into.timeframe = [...parts, other.timeframe].join(' | ');
   }
   into.firstSeen = into.firstSeen === undefined || other.firstSeen === undefined ? undefined : Math.min(into.firstSeen, other.firstSeen);
   into.lastSeen = into.lastSeen === undefined || other.lastSeen === undefined ? undefined : Math.max(into.lastSeen, other.lastSeen);

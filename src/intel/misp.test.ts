@@ -17,6 +17,8 @@ test('event attributes and object attributes become indicators with tags, catego
     [3, 'domain', 'update.example'],
     [3, 'ip', '203.0.113.40'],
     [4, 'domain', 'proxy.example'],
+    [5, 'file-md5', 'd41d8cd98f00b204e9800998ecf8427e'],
+    [6, 'file-md5', '0cc175b9c0f1b6a831c399e269772661'],
     [8, 'cert-sha1', '0123456789abcdef0123456789abcdef01234567'],
   ]);
   const c2 = r.indicators[0]!;
@@ -36,7 +38,6 @@ test('to_ids=false is kept as not for detection', () => {
 test('unsupported types are grouped with counts; a bad value is rejected with its index and field', () => {
   const r = parseMispJson(event);
   assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.toLine, s.reason]), [
-    [5, 6, "unsupported MISP attribute type 'md5' (2)"],
     [9, 9, "unsupported MISP attribute type 'text' (1)"],
   ]);
   assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[7, 'value']]);

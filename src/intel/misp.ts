@@ -2,8 +2,8 @@
 // other attribute types are reported, grouped by type with their counts.
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import type { IntelParseResult } from './indicator.js';
-import { ipPort, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
+import { certHash, ipPort, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 
 type Json = Record<string, unknown>;
@@ -20,8 +20,14 @@ const READERS: Record<string, (value: string) => IndicatorCore[]> = {
     return [domain(name), address(ip)];
   },
   url: (v) => [expect(parseIndicator(v, 'value', 'url'), 'url', v)],
-  'x509-fingerprint-sha256': (v) => [expect(parseIndicator(v, 'value'), 'cert-sha256', v)],
-  'x509-fingerprint-sha1': (v) => [expect(parseIndicator(v, 'value'), 'cert-sha1', v)],
+  'x509-fingerprint-sha256': (v) => [expect(certHash(v, 'value'), 'cert-sha256', v)],
+  'x509-fingerprint-sha1': (v) => [expect(certHash(v, 'value'), 'cert-sha1', v)],
+  sha256: (v) => [expect(parseIndicator(v, 'value'), 'file-sha256', v)],
+  sha1: (v) => [expect(parseIndicator(v, 'value'), 'file-sha1', v)],
+  md5: (v) => [expect(parseIndicator(v, 'value'), 'file-md5', v)],
+  'filename|sha256': (v) => [expect(parseIndicator(pair(v)[1], 'value'), 'file-sha256', v)],
+  'filename|sha1': (v) => [expect(parseIndicator(pair(v)[1], 'value'), 'file-sha1', v)],
+  'filename|md5': (v) => [expect(parseIndicator(pair(v)[1], 'value'), 'file-md5', v)],
 };
 
 export const MISP_SUPPORTED_TYPES = Object.keys(READERS);
@@ -55,9 +61,13 @@ export function parseMispJson(json: unknown): IntelParseResult {
         continue;
       }
       try {
+        // botcensus's own export keeps the source's category and timeframe in botcensus:… tags.
+        const all = [...new Set([...eventTags, ...tagNames(a.Tag)])];
+        const own = (key: string) => all.find((t) => t.startsWith(`botcensus:${key}="`))?.slice(key.length + 12, -1);
         const extra = {
-          tags: [...new Set([...eventTags, ...tagNames(a.Tag)])],
-          category: typeof a.category === 'string' ? a.category : undefined,
+          tags: all.filter((t) => !t.startsWith('botcensus:')),
+          category: own('category') ?? (typeof a.category === 'string' ? a.category : undefined),
+          timeframe: own('timeframe'),
           description: typeof a.comment === 'string' && a.comment.trim() ? a.comment.trim() : undefined,
           firstSeen: time(a.first_seen, 'first_seen'),
           lastSeen: time(a.last_seen, 'last_seen'),
@@ -140,7 +150,7 @@ function domain(v: string): IndicatorCore {
   return { type: 'domain', value: d, domain: d };
 }
 
-function expect(core: IndicatorCore, type: IndicatorCore['type'], v: string): IndicatorCore {
-  if (core.type !== type) throw new FieldError('value', `not a ${type}: ${JSON.stringify(v)}`);
+function expect(core: IndicatorCore | undefined, type: IndicatorCore['type'], v: string): IndicatorCore {
+  if (core?.type !== type) throw new FieldError('value', `not a ${type}: ${JSON.stringify(v)}`);
   return core;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldError } from '../core/errors.js';
 import { parseIp } from '../core/ip.js';
-import { NotAnIndicator, parseIndicator, refang } from './normalize.js';
+import { NotAnIndicator, parseIndicator, refang, certHash } from './normalize.js';
 
 test('IPv4 and IPv6 addresses are ip with lo = hi = the address', () => {
   const v4 = parseIndicator('198.51.100.7');
@@ -53,10 +53,13 @@ test('URLs: refanged, host yields the domain, IP hosts yield none', () => {
   assert.equal(parseIndicator('evil.example', undefined, 'url').value, 'http://evil.example/');
 });
 
-test('certificate fingerprints: SHA-256 and SHA-1, colons allowed, lower-case', () => {
+test('hashes: SHA-256, SHA-1 and MD5, colons allowed, lower-case, read as file hashes until a source says certificate', () => {
   const sha256 = 'AB:CD:' + 'EF:01:'.repeat(15);
-  assert.deepEqual(parseIndicator(sha256.slice(0, -1)), { type: 'cert-sha256', value: 'abcd' + 'ef01'.repeat(15) });
-  assert.deepEqual(parseIndicator('0123456789ABCDEF0123456789ABCDEF01234567'), { type: 'cert-sha1', value: '0123456789abcdef0123456789abcdef01234567' });
+  assert.deepEqual(parseIndicator(sha256.slice(0, -1)), { type: 'file-sha256', value: 'abcd' + 'ef01'.repeat(15) });
+  assert.deepEqual(parseIndicator('0123456789ABCDEF0123456789ABCDEF01234567'), { type: 'file-sha1', value: '0123456789abcdef0123456789abcdef01234567' });
+  assert.deepEqual(parseIndicator('D41D8CD98F00B204E9800998ECF8427E'), { type: 'file-md5', value: 'd41d8cd98f00b204e9800998ecf8427e' });
+  assert.deepEqual(certHash(sha256.slice(0, -1)), { type: 'cert-sha256', value: 'abcd' + 'ef01'.repeat(15) });
+  assert.equal(certHash('d41d8cd98f00b204e9800998ecf8427e'), undefined);
 });
 
 test('refang undoes every documented defanging', () => {
@@ -78,7 +81,6 @@ test('non-indicators throw NotAnIndicator with what they are', () => {
   };
   assert.equal(kind('loader.exe'), 'file name');
   assert.equal(kind('bot.DLL'), 'file name');
-  assert.equal(kind('d41d8cd98f00b204e9800998ecf8427e'), 'MD5 hash (unsupported)');
   assert.equal(kind('Signatures'), 'not an indicator');
   assert.equal(kind('two words.example'), 'not an indicator');
 });

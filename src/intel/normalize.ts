@@ -2,7 +2,7 @@
 import { domainToASCII } from 'node:url';
 import { FieldError } from '../core/errors.js';
 import { formatCidr, formatIp, parseCidr, parseIp } from '../core/ip.js';
-import type { IndicatorRecord, IndicatorType } from './indicator.js';
+import type { IndicatorRecord, IndicatorType } from '../core/model/indicator.js';
 
 /** The part of an IndicatorRecord that the token alone decides. */
 export type IndicatorCore = Pick<IndicatorRecord, 'type' | 'value' | 'lo' | 'hi' | 'port' | 'domain'>;
@@ -101,14 +101,31 @@ export function parseUrl(text: string, field?: string): IndicatorCore {
   return { type: 'url', value: url.href, domain: parseDomain(host, field) };
 }
 
-/** SHA-256 or SHA-1 hex, colon-separated pairs allowed; MD5 and other lengths are not certificate fingerprints we match. */
+/**
+ * SHA-256, SHA-1 or MD5 hex, colon-separated pairs allowed. Read as the hash of a file: the caller
+ * turns it into a certificate fingerprint where its source says so (hash-kind.ts, or a format's
+ * certificate type).
+ */
 function parseHash(s: string, field?: string): IndicatorCore | null {
   const hex = /^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(s) ? s.replace(/:/g, '') : s;
   if (!/^[0-9a-f]+$/i.test(hex) || hex.length < 32) return null;
-  if (hex.length === 64) return { type: 'cert-sha256', value: hex.toLowerCase() };
-  if (hex.length === 40) return { type: 'cert-sha1', value: hex.toLowerCase() };
-  if (hex.length === 32) throw new NotAnIndicator(field, 'MD5 hash (unsupported)');
-  throw new NotAnIndicator(field, `hex string of ${hex.length} digits (not a SHA-256 or SHA-1)`);
+  if (hex.length === 64) return { type: 'file-sha256', value: hex.toLowerCase() };
+  if (hex.length === 40) return { type: 'file-sha1', value: hex.toLowerCase() };
+  if (hex.length === 32) return { type: 'file-md5', value: hex.toLowerCase() };
+  throw new FieldError(field, `hex string of ${hex.length} digits (not a SHA-256, SHA-1 or MD5 hash)`);
+}
+
+/** A certificate fingerprint read from a field that says it is one (MISP x509-fingerprint-*, STIX x509-certificate). */
+export function certHash(token: string, field?: string): IndicatorCore | undefined {
+  let core: IndicatorCore;
+  try {
+    core = parseIndicator(token, field);
+  } catch {
+    return undefined;
+  }
+  if (core.type === 'file-sha256') return { ...core, type: 'cert-sha256' };
+  if (core.type === 'file-sha1') return { ...core, type: 'cert-sha1' };
+  return undefined;
 }
 
 function cidr(s: string, field?: string): IndicatorCore {
@@ -139,6 +156,7 @@ export function makeIndicator(
   if (extra.description) rec.description = extra.description;
   if (extra.firstSeen !== undefined) rec.firstSeen = extra.firstSeen;
   if (extra.lastSeen !== undefined) rec.lastSeen = extra.lastSeen;
+  if (extra.timeframe) rec.timeframe = extra.timeframe;
   return rec;
 }
 

@@ -22,11 +22,11 @@ const fails = (code: string, where: { line?: number; field?: string } = {}) => (
 
 test('auto-detects every format', async () => {
   const cases: [string, string, number][] = [
-    ['bundle.stix.json', 'stix', 4],
-    ['event.misp.json', 'misp', 6],
+    ['bundle.stix.json', 'stix', 5],
+    ['event.misp.json', 'misp', 8],
     ['feed.zeek-intel.dat', 'zeek-intel', 5],
     ['mixed-report.txt', 'text', 7],
-    ['plain-list.txt', 'text', 5],
+    ['plain-list.txt', 'text', 6],
   ];
   for (const [name, format, count] of cases) {
     const r = await parseIntelFile(fixturePath(name));
@@ -45,7 +45,7 @@ test('gzip is read for text and JSON formats', async () => {
   const gzText = write('list.txt.gz', gzipSync(readFileSync(fixturePath('plain-list.txt'))));
   const t = await parseIntelFile(gzText);
   assert.equal(t.format, 'text');
-  assert.equal(t.indicators.length, 5);
+  assert.equal(t.indicators.length, 6);
   const gzJson = write('event.json.gz', gzipSync(readFileSync(fixturePath('event.misp.json'))));
   assert.equal((await parseIntelFile(gzJson)).format, 'misp');
 });
@@ -62,7 +62,7 @@ test('duplicates are folded and counted for every format', async () => {
   assert.equal(r.duplicates, 1);
   assert.deepEqual(r.indicators.map((i) => [i.value, i.tags, i.firstSeen]), [['192.0.2.1', ['a', 'b'], Date.UTC(2023, 0, 1)]]);
   const t = await parseIntelFile(fixturePath('mixed-report.txt'), 'csv');
-  assert.equal(t.duplicates, 1);
+  assert.equal(t.duplicates, 3);
   assert.equal(t.format, 'csv');
 });
 

@@ -1,7 +1,7 @@
 // Entry point for intel files: detects the format, runs its importer, folds duplicates, names the file in errors.
 import { BotcensusError } from '../core/errors.js';
-import { headLines, openText, readLines } from '../telemetry/reader.js';
-import type { IntelParseResult } from './indicator.js';
+import { headLines, openText, readLines } from '../core/reader.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
 import { mergeDuplicates } from './merge.js';
 import { parseMispJson } from './misp.js';
 import { parseStixBundle } from './stix.js';

@@ -1,5 +1,5 @@
 // Groups the lines (or list entries) an importer could not use into SkippedSection runs.
-import type { SkippedSection } from './indicator.js';
+import type { SkippedSection } from '../core/model/indicator.js';
 
 const SAMPLE_CHARS = 120;
 

@@ -1,7 +1,7 @@
 // Writes indicators as a STIX 2.1 bundle with ids derived from the content, so re-exports are identical.
 import { createHash } from 'node:crypto';
 import { isV4 } from '../core/ip.js';
-import type { IndicatorRecord } from './indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 
 // RFC 4122 URL namespace; our own namespace is the name-based UUID of a URL we own in it.
 const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
@@ -46,6 +46,7 @@ export function toStixBundle(indicators: readonly IndicatorRecord[], opts: StixE
     if (rec.tags.length) obj.labels = [...rec.tags];
     if (rec.description) obj.description = rec.description;
     if (!rec.forDetection) obj.x_botcensus_for_detection = false;
+    if (rec.timeframe) obj.x_botcensus_timeframe = rec.timeframe;
     return obj;
   });
   const ids = objects.map((o) => o.id as string).sort();
@@ -72,5 +73,11 @@ export function stixPattern(rec: IndicatorRecord): string {
       return `[x509-certificate:hashes.'SHA-256' = ${q(rec.value)}]`;
     case 'cert-sha1':
       return `[x509-certificate:hashes.'SHA-1' = ${q(rec.value)}]`;
+    case 'file-sha256':
+      return `[file:hashes.'SHA-256' = ${q(rec.value)}]`;
+    case 'file-sha1':
+      return `[file:hashes.'SHA-1' = ${q(rec.value)}]`;
+    case 'file-md5':
+      return `[file:hashes.MD5 = ${q(rec.value)}]`;
   }
 }

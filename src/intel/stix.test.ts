@@ -19,6 +19,7 @@ test('fixture bundle: OR parts become indicators, unsupported parts are sections
   assert.deepEqual(r.indicators.map((i) => [i.line, i.type, i.value]), [
     [2, 'ip', '198.51.100.20'],
     [2, 'domain', 'relay.example'],
+    [2, 'file-md5', 'd41d8cd98f00b204e9800998ecf8427e'],
     [3, 'ip-port', '[2001:db8::20]:8443'],
     [4, 'cert-sha256', '0a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20212223242526272829'],
   ]);
@@ -29,7 +30,6 @@ test('fixture bundle: OR parts become indicators, unsupported parts are sections
   assert.equal(first.firstSeen, Date.UTC(2024, 0, 1));
   assert.equal(first.lastSeen, Date.UTC(2024, 5, 30, 23, 59, 59));
   assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.reason]), [
-    [2, "unsupported STIX pattern part: file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e'"],
     [4, "unsupported STIX pattern part: domain-name:value MATCHES '^cdn[0-9]+\\\\.example$'"],
     [5, 'pattern_type yara not supported'],
   ]);

@@ -2,8 +2,8 @@
 // every pattern part we cannot express is reported as a skipped section naming it.
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import type { IntelParseResult } from './indicator.js';
-import { ipPort, makeIndicator, parseDomain, parseIndicator, parseUrl, type IndicatorCore } from './normalize.js';
+import type { IntelParseResult } from '../core/model/indicator.js';
+import { certHash, ipPort, makeIndicator, parseDomain, parseIndicator, parseUrl, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { parsePattern, toConjuncts, type Comparison, type Literal, type ObsExpr } from './stix-pattern.js';
 
@@ -85,6 +85,7 @@ function commonFields(o: Json): Extra {
     firstSeen: o.x_botcensus_open_start === true ? undefined : time(o.valid_from, 'valid_from'),
     lastSeen: time(o.valid_until, 'valid_until'),
     forDetection: o.x_botcensus_for_detection !== false,
+    timeframe: typeof o.x_botcensus_timeframe === 'string' ? o.x_botcensus_timeframe : undefined,
   };
 }
 
@@ -120,6 +121,9 @@ const SIMPLE: Record<string, (v: string, field: string) => IndicatorCore> = {
   'url:value': (v, f) => parseUrl(v, f),
   'x509-certificate:hashes.sha256': (v, f) => hash(v, f, 'cert-sha256'),
   'x509-certificate:hashes.sha1': (v, f) => hash(v, f, 'cert-sha1'),
+  'file:hashes.sha256': (v, f) => hash(v, f, 'file-sha256'),
+  'file:hashes.sha1': (v, f) => hash(v, f, 'file-sha1'),
+  'file:hashes.md5': (v, f) => hash(v, f, 'file-md5'),
 };
 
 /** One AND-group to indicators, or undefined when it is not something we can express. */
@@ -149,14 +153,19 @@ function address(v: string, field: string): IndicatorCore {
   return core;
 }
 
-function hash(v: string, field: string, want: 'cert-sha256' | 'cert-sha1'): IndicatorCore {
+const HASH_NAMES: Record<string, string> = { 'cert-sha256': 'SHA-256', 'cert-sha1': 'SHA-1', 'file-sha256': 'SHA-256', 'file-sha1': 'SHA-1', 'file-md5': 'MD5' };
+
+function hash(v: string, field: string, want: 'cert-sha256' | 'cert-sha1' | 'file-sha256' | 'file-sha1' | 'file-md5'): IndicatorCore {
   let core: IndicatorCore | undefined;
-  try {
-    core = parseIndicator(v, field);
-  } catch {
-    // reported below
+  if (want.startsWith('cert-')) core = certHash(v, field);
+  else {
+    try {
+      core = parseIndicator(v, field);
+    } catch {
+      // reported below
+    }
   }
-  if (core?.type !== want) throw new FieldError(field, `not a ${want === 'cert-sha256' ? 'SHA-256' : 'SHA-1'} hash: ${JSON.stringify(v)}`);
+  if (core?.type !== want) throw new FieldError(field, `not a ${HASH_NAMES[want]} hash: ${JSON.stringify(v)}`);
   return core;
 }
 

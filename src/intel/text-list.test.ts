@@ -19,7 +19,7 @@ test('TSV report: table rows, merged duplicate, rejected rows with line and colu
     '8 cidr 192.0.2.0/24',
     '11 cert-sha256 abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789',
   ]);
-  assert.equal(r.duplicates, 1);
+  assert.equal(r.duplicates, 3);
   const dup = r.indicators[0]!;
   // window is the union of both rows, the second row's category kept as a tag
   assert.equal(dup.firstSeen, Date.UTC(2023, 11, 30));
@@ -31,18 +31,19 @@ test('TSV report: table rows, merged duplicate, rejected rows with line and colu
   assert.deepEqual(cert.tags, ['TLS Cert Domain']);
   assert.equal(cert.lastSeen, undefined);
   assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[9, 'Indicator'], [10, 'First Seen']]);
+  // a domain beside an encoded snippet is read, the snippet describing it (it repeats the table's row)
+  assert.match(r.indicators.find((i) => i.value === 'c2-node.example')!.description!, /^Zm9vYmFy/);
 });
 
 test('TSV report: prose, encoded snippets and YARA rules are skipped sections with their lines', () => {
   const r = parseTextList(fixture('mixed-report.txt'));
   assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.toLine, s.reason]), [
     [13, 14, 'free text'],
-    [16, 18, 'encoded snippet'],
     [19, 19, 'free text'],
     [20, 28, 'YARA rule'],
     [30, 36, 'YARA rule'],
   ]);
-  assert.equal(r.skipped[3]!.sample, 'rule Example_Implant {');
+  assert.equal(r.skipped[2]!.sample, 'rule Example_Implant {');
 });
 
 test('plain list: comments, ip:port, defanged URL with trailing comment, rejected and skipped lines', () => {
@@ -52,11 +53,12 @@ test('plain list: comments, ip:port, defanged URL with trailing comment, rejecte
     [5, 'ip-port', '[2001:db8::1]:443', null],
     [6, 'url', 'https://evil-login.example/wp/admin.php?id=1', 'phishing kit'],
     [7, 'domain', 'bad-host.example', 'C2 beacon'],
+    [10, 'file-md5', 'd41d8cd98f00b204e9800998ecf8427e', null],
     [14, 'ip', '203.0.113.77', null],
   ]);
-  assert.deepEqual(r.indicators[4]!.tags, ['Mirai', 'scanner']);
+  assert.deepEqual(r.indicators[5]!.tags, ['Mirai', 'scanner']);
   assert.equal(r.duplicates, 1); // BAD-HOST.example on line 8
-  assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.reason]), [[9, 'file name'], [10, 'MD5 hash (unsupported)']]);
+  assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.reason]), [[9, 'file name']]);
   assert.deepEqual(r.rejected.map((x) => x.line), [11, 12, 13]);
   assert.match(r.rejected[0]!.reason, /port/);
 });
@@ -92,10 +94,11 @@ test('a quoted CSV cell may span lines; a stray quote does not swallow the file'
   assert.deepEqual(stray.indicators.map((i) => [i.line, i.value]), [[2, '198.51.100.1'], [3, '198.51.100.2']]);
 });
 
-test('a header is recognised before the first indicator only; later look-alikes are data or text', () => {
-  const r = parseTextList('198.51.100.1\nip,comment\n');
-  assert.equal(r.indicators.length, 1);
-  assert.deepEqual(r.skipped.map((s) => s.fromLine), [2]);
+test('a header after indicators starts a second table with its own columns', () => {
+  const r = parseTextList('198.51.100.1\ncomment,ip\nsecond table,198.51.100.2\n');
+  assert.deepEqual(r.indicators.map((i) => [i.line, i.value, i.description ?? null]), [[1, '198.51.100.1', null], [3, '198.51.100.2', 'second table']]);
+  assert.deepEqual(r.skipped, []);
+  assert.deepEqual(r.rejected, []);
 });
 
 test('a table header after a prose introduction still gives the columns their meaning', () => {

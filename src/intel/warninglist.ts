@@ -1,7 +1,7 @@
 // MISP warninglists (known-benign ranges and names) to WarningEntry[]; entries we cannot use are reported.
 import { BotcensusError } from '../core/errors.js';
 import { formatCidr, parseCidr } from '../core/ip.js';
-import type { IntelParseResult, WarningEntry } from './indicator.js';
+import type { IntelParseResult, WarningEntry } from '../core/model/indicator.js';
 import { parseDomain } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 

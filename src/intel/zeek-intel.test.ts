@@ -68,3 +68,13 @@ test('toZeekIntel re-imports losslessly; ip-port is listed in a comment, not dro
   assert.deepEqual(strip(back.indicators), strip(src.filter((i) => i.type !== 'ip-port')));
   assert.deepEqual(back.rejected, []);
 });
+
+test('file hashes go out as Intel::FILE_HASH and come back as file hashes; certificates as Intel::CERT_HASH', () => {
+  const text = toZeekIntel(parseTextList(`Files\n${'ab'.repeat(32)}\n${'cd'.repeat(16)}\nSSL certificates\n${'ef'.repeat(20)}\n`).indicators, 'advisory');
+  assert.deepEqual(text.split('\n').slice(1, 4).map((l) => l.split('\t').slice(0, 2).join(' ')), [
+    `${'ab'.repeat(32)} Intel::FILE_HASH`,
+    `${'cd'.repeat(16)} Intel::FILE_HASH`,
+    `${'ef'.repeat(20)} Intel::CERT_HASH`,
+  ]);
+  assert.deepEqual(parseZeekIntel(text).indicators.map((i) => i.type), ['file-sha256', 'file-md5', 'cert-sha1']);
+});

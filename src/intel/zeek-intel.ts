@@ -2,9 +2,9 @@
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseCidr, formatCidr } from '../core/ip.js';
 import { parseTime } from '../core/time.js';
-import type { IndicatorRecord, IntelParseResult, WarningEntry } from './indicator.js';
+import type { IndicatorRecord, IntelParseResult, WarningEntry } from '../core/model/indicator.js';
 import { mergeDuplicates } from './merge.js';
-import { makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
+import { certHash, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { joinTags, splitTags } from './split-cells.js';
 
@@ -24,8 +24,13 @@ const TYPES: Record<string, (v: string, f: string) => IndicatorCore> = {
   // Zeek writes URLs without the scheme ("host/path"); they are plain HTTP.
   'Intel::URL': (v, f) => want(/^[a-z]+:\/\//i.test(v) ? v : 'http://' + v, 'url', f),
   'Intel::CERT_HASH': (v, f) => {
+    const core = certHash(v, f);
+    if (!core) throw new FieldError(f, `not a certificate hash: ${JSON.stringify(v)}`);
+    return core;
+  },
+  'Intel::FILE_HASH': (v, f) => {
     const core = parseIndicator(v, f);
-    if (core.type !== 'cert-sha1' && core.type !== 'cert-sha256') throw new FieldError(f, `not a certificate hash: ${JSON.stringify(v)}`);
+    if (!core.type.startsWith('file-')) throw new FieldError(f, `not a file hash: ${JSON.stringify(v)}`);
     return core;
   },
 };
@@ -120,6 +125,7 @@ const COLUMNS = ['indicator', 'indicator_type', 'meta.source', 'meta.desc', 'bot
   'botcensus.first_seen', 'botcensus.last_seen', 'botcensus.for_detection'];
 const ZEEK_TYPE: Partial<Record<IndicatorRecord['type'], string>> = {
   ip: 'Intel::ADDR', cidr: 'Intel::SUBNET', domain: 'Intel::DOMAIN', url: 'Intel::URL', 'cert-sha256': 'Intel::CERT_HASH', 'cert-sha1': 'Intel::CERT_HASH',
+  'file-sha256': 'Intel::FILE_HASH', 'file-sha1': 'Intel::FILE_HASH', 'file-md5': 'Intel::FILE_HASH',
 };
 
 /**

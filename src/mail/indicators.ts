@@ -1,7 +1,7 @@
 // The beacon hosts of tracking campaigns as indicators: exported for other tools (STIX 2.1, MISP,
 // a plain list, botcensus CSV), or imported into the store as an intel source so flows, DNS and
 // proxy logs show which readers' clients loaded them.
-import type { IndicatorRecord } from '../intel/indicator.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
 import { toIntelCsv } from '../intel/csv-export.js';
 import { toMispEvent } from '../intel/misp-export.js';
 import { makeIndicator, parseIndicator } from '../intel/normalize.js';
@@ -43,7 +43,7 @@ export function exportBeacons(indicators: IndicatorRecord[], format: MailExportF
     case 'stix':
       return JSON.stringify(toStixBundle(indicators), null, 2) + '\n';
     case 'misp':
-      return JSON.stringify(toMispEvent(indicators, { info: 'botcensus: beacon hosts of mail tracking campaigns', tags: ['tlp:amber'] }), null, 2) + '\n';
+      return JSON.stringify(toMispEvent(indicators, { info: 'botcensus: beacon hosts of mail tracking campaigns' }), null, 2) + '\n';
     case 'text':
       return indicators.map((i) => i.value + '\n').join('');
     case 'csv':

@@ -1,5 +1,5 @@
 // What a delivery channel is: something that sends one stored outbox row and says how it went.
-import type { NotificationRow, NotifyChannel } from '../store/notify.js';
+import type { NotificationRow, NotifyChannel } from './outbox-store.js';
 
 export interface Channel {
   readonly name: NotifyChannel;

@@ -6,6 +6,8 @@ import { smtpChannel } from './smtp.js';
 import { startSmtp, startWebhook } from './test-mail.js';
 import { standardOwners, standardWorld, t, VICTIMS } from './test-scenario.js';
 import { signBody, verifySignature, webhookChannel } from './webhook.js';
+import { notifyStore } from './outbox-sql.js';
+import { replaceOwners } from './owners-sql.js';
 
 const FROM = 'CERT Example <cert@cert.example>';
 const NOW = t('2024-06-11T00:00:00Z');
@@ -15,7 +17,7 @@ test('SMTP over STARTTLS with AUTH, and a signed webhook retried with backoff: w
   const hook = await startWebhook('hook-secret', [503, 500]); // two failures, then 200
   const store = await openTestStore();
   await standardWorld(store);
-  await store.replaceOwners(standardOwners(hook.url));
+  await replaceOwners(store, standardOwners(hook.url));
   const email = smtpChannel({ url: smtp.url });
   const webhook = webhookChannel({ attempts: 4, baseDelayMs: 5 });
   const r = await sendNotifications(store, { now: NOW, from: FROM, sender: 'CERT Example', channels: { email, webhook } });
@@ -32,7 +34,7 @@ test('SMTP over STARTTLS with AUTH, and a signed webhook retried with backoff: w
     assert.equal(m.from, 'cert@cert.example');
     assert.equal(m.mail.headers['auto-submitted'], 'auto-generated');
   }
-  const log = await store.notify.notifications();
+  const log = await notifyStore(store).notifications();
   const row = (owner: string) => log.find((x) => x.owner === owner)!;
   assert.equal(telecom.mail.headers['message-id'], row('Example Telecom A').messageId);
   assert.equal(telecom.mail.headers['date'], 'Tue, 11 Jun 2024 00:00:00 +0000');
@@ -82,14 +84,14 @@ test('a webhook that refuses (4xx) is not retried; a refused SMTP login is retri
   const hook = await startWebhook('hook-secret', [400]);
   const store = await openTestStore();
   await standardWorld(store);
-  await store.replaceOwners(standardOwners(hook.url));
+  await replaceOwners(store, standardOwners(hook.url));
   const badLogin = smtpChannel({ url: smtp.url.replace('s3cret%20pass', 'wrong') });
   const r = await sendNotifications(store, { now: NOW, from: FROM, channels: { email: badLogin, webhook: webhookChannel({ attempts: 4, baseDelayMs: 5 }) } });
   badLogin.close?.();
   assert.deepEqual([r.sent, r.failed, r.pending], [0, 1, 2]);
   assert.equal(hook.requests.length, 1);
   assert.equal(smtp.received.length, 0);
-  const pending = await store.notify.pending();
+  const pending = await notifyStore(store).pending();
   assert.deepEqual(pending.map((p) => p.owner).sort(), ['Customer, 192.0.2.0/28', 'Example Telecom A']);
   assert.match(pending[0]!.lastError!, /EAUTH/);
   // Fixed credentials: the next run sends exactly what was queued.

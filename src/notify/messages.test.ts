@@ -9,6 +9,8 @@ import { DeliveryError } from './channel.js';
 import { template } from './templates.js';
 import { fake, standardOwners, standardWorld, t } from './test-scenario.js';
 import type { PlannedVictim } from './types.js';
+import { notifyStore } from './outbox-sql.js';
+import { replaceOwners } from './owners-sql.js';
 
 const DAY = 86_400_000;
 const ctx = { owner: 'ISP', families: ['mirai'], from: new Date('2024-06-01T10:00:00Z'), to: new Date('2024-06-02T11:30:00Z'), intervalDays: 7, place: 'csv-attachment' as const };
@@ -47,13 +49,13 @@ test('dedupe keys: stable for the same content in one interval period, new for a
 test('a message failing transiently in every run is marked failed after --max-attempts runs', async () => {
   const store = await openTestStore();
   await standardWorld(store);
-  await store.replaceOwners(standardOwners().filter((o) => o.name === 'Example Telecom A'));
+  await replaceOwners(store, standardOwners().filter((o) => o.name === 'Example Telecom A'));
   const down = fake('email', () => new DeliveryError('ECONNECTION: connection refused', false));
   const r1 = await sendNotifications(store, { now: t('2024-06-11T00:00:00Z'), from: 'cert@cert.example', channels: { email: down }, maxAttempts: 2 });
   assert.deepEqual([r1.queued, r1.pending, r1.failed], [1, 1, 0]);
   const r2 = await deliverPending(store, { email: down }, { maxAttempts: 2 });
   assert.deepEqual(r2, { sent: 0, failed: 1, pending: 0 });
-  const [row] = await store.notify.notifications();
+  const [row] = await notifyStore(store).notifications();
   assert.deepEqual([row!.status, row!.attempts, row!.lastError], ['failed', 2, 'ECONNECTION: connection refused']);
   await store.close();
 });

@@ -2,7 +2,7 @@
 // template, the victims as CSV or JSON, a dedupe key and a deterministic message id. Everything
 // is fixed here, before the outbox, so a message re-sent after a crash is the same message.
 import { createHash } from 'node:crypto';
-import type { NotifyChannel } from '../store/notify.js';
+import type { NotifyChannel } from './outbox-store.js';
 import type { Owner } from '../store/store.js';
 import { CSV_COLUMNS, victimRow, victimsCsv } from './csv.js';
 import { template, type ListPlace } from './templates.js';

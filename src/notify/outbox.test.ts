@@ -8,8 +8,10 @@ import { tempDir } from '../../test/tmp.js';
 import type { Owner } from '../store/store.js';
 import { startSmtp, type ReceivedMail } from './test-mail.js';
 import { addIntel, c2flow, ingest, t as time } from './test-scenario.js';
+import { notifyStore } from './outbox-sql.js';
+import { replaceOwners } from './owners-sql.js';
 
-const CHILD = fileURLToPath(new URL('./crash-test-sender.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/crash-test-sender.js', import.meta.url));
 const NOW = time('2024-06-11T00:00:00Z');
 const CUSTOMERS = 6;
 
@@ -26,7 +28,7 @@ async function crashWorld(): Promise<string> {
     owners.push({ ...base, name: `Customer ${i}`, cidrs: [`192.0.2.${i}/32`], emails: [`c${i}@client.example`] });
   }
   await ingest(store, flows);
-  await store.replaceOwners(owners);
+  await replaceOwners(store, owners);
   await store.close();
   return db;
 }
@@ -83,7 +85,7 @@ test('killed after the first message is marked sent: the rerun sends every other
   assert.equal(got.size, CUSTOMERS + 1);
   for (const [to, msgs] of got) assert.equal(msgs.length, 1, `${to} got ${msgs.length} messages`);
   const store = await openTestStore(db);
-  const log = await store.notify.notifications();
+  const log = await notifyStore(store).notifications();
   assert.equal(log.length, CUSTOMERS + 1);
   assert.ok(log.every((r) => r.status === 'sent'));
   assert.deepEqual(new Set(log.map((r) => r.messageId)), new Set(smtp.received.filter((m) => m.accepted).map((m) => m.mail.headers['message-id'])));
@@ -129,7 +131,7 @@ test('killed the moment the server accepts (before the mark): a re-send carries 
   assert.ok(resent <= 1);
   t.diagnostic(`messages re-sent after the kill: ${resent} (0 when the mark won the race)`);
   const store = await openTestStore(db);
-  const log = await store.notify.notifications();
+  const log = await notifyStore(store).notifications();
   assert.equal(log.length, CUSTOMERS + 1);
   assert.ok(log.every((r) => r.status === 'sent'));
   await store.close();

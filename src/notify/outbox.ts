@@ -3,11 +3,12 @@
 // interrupted run left pending. So a crash loses nothing and re-sends at most the one message
 // that was in flight (with the same Message-ID / delivery id, for the receiver to dedupe).
 import { BotcensusError } from '../core/errors.js';
-import type { NotificationRow, NotifyChannel, OutboxMessage } from '../store/notify.js';
+import type { NotificationRow, NotifyChannel, OutboxMessage } from './outbox-store.js';
 import type { Store } from '../store/store.js';
 import { DeliveryError, type Channel } from './channel.js';
 import { planNotifications, type PlanOptions } from './plan.js';
 import type { NotifyPlan } from './types.js';
+import { notifyStore } from './outbox-sql.js';
 
 export type Channels = Partial<Record<NotifyChannel, Channel>>;
 
@@ -53,7 +54,7 @@ export async function deliverPending(store: Store, channels: Channels, o: Delive
   const clock = o.clock ?? Date.now;
   const out: DeliveryCounts = { sent: 0, failed: 0, pending: 0 };
   const only = ids && new Set(ids);
-  for (const row of await store.notify.pending()) {
+  for (const row of await notifyStore(store).pending()) {
     if (only && !only.has(row.id)) continue;
     const ch = channels[row.channel];
     if (!ch) {
@@ -66,14 +67,14 @@ export async function deliverPending(store: Store, channels: Channels, o: Delive
     } catch (err) {
       const permanent = err instanceof DeliveryError && err.permanent;
       const error = (err as Error).message;
-      const status = await store.notify.recordAttempt(row.id, { ok: false, at: clock(), error, permanent }, o.maxAttempts ?? 5);
+      const status = await notifyStore(store).recordAttempt(row.id, { ok: false, at: clock(), error, permanent }, o.maxAttempts ?? 5);
       if (status === 'failed') out.failed++;
       else out.pending++;
       o.onEvent?.({ type: 'failed', row, error, status: status === 'failed' ? 'failed' : 'pending' });
       continue;
     }
     // The only window for a duplicate is between the channel's acceptance and this mark.
-    await store.notify.recordAttempt(row.id, { ok: true, at: clock(), response }, o.maxAttempts ?? 5);
+    await notifyStore(store).recordAttempt(row.id, { ok: true, at: clock(), response }, o.maxAttempts ?? 5);
     out.sent++;
     o.onEvent?.({ type: 'sent', row, response });
   }
@@ -109,7 +110,7 @@ export async function sendNotifications(store: Store, o: SendOptions): Promise<S
       });
     }
   }
-  const ids = await store.notify.enqueue(messages, o.now ?? clock());
+  const ids = await notifyStore(store).enqueue(messages, o.now ?? clock());
   messages.forEach((m, i) => {
     const id = ids[i];
     if (id !== null && id !== undefined) o.onEvent?.({ type: 'queued', owner: m.owner, channel: m.channel, id, victims: m.victims.length });

@@ -6,6 +6,8 @@ import { victimsCsv } from './csv.js';
 import { sendNotifications } from './outbox.js';
 import { planNotifications } from './plan.js';
 import { c2flow, fake, ingest, standardOwners, standardWorld, t, VICTIMS } from './test-scenario.js';
+import { notifyStore } from './outbox-sql.js';
+import { replaceOwners } from './owners-sql.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -13,7 +15,7 @@ const DAY = 24 * HOUR;
 async function world() {
   const store = await openTestStore();
   await standardWorld(store);
-  await store.replaceOwners(standardOwners());
+  await replaceOwners(store, standardOwners());
   return store;
 }
 
@@ -95,7 +97,7 @@ test('no spam: reported victims wait for new evidence or the interval; failures 
   assert.deepEqual(recent.owners.map((g) => [g.owner, g.victims.map((v) => v.ip)]), [['Example Telecom A', [VICTIMS.telecomFlow]]]);
 
   // Every notification is recorded: owner, channel, recipients, message id, time, victims, outcome.
-  const log = await store.notify.notifications();
+  const log = await notifyStore(store).notifications();
   assert.equal(log.length, 5);
   const telecom = log.find((r) => r.owner === 'Example Telecom A')!;
   assert.deepEqual([telecom.channel, telecom.status, telecom.attempts], ['email', 'sent', 1]);
@@ -120,14 +122,14 @@ test('a transient failure stays in the outbox and the next run sends it; a perma
   const r3 = await sendNotifications(store, { now: day0 + 2 * HOUR, from: 'cert@cert.example', channels: { email: flaky } });
   assert.deepEqual([r3.resumed.sent, r3.queued, r3.pending], [1, 0, 0]);
   assert.deepEqual(r3.skipped, [{ owner: 'Example Mobile C', channel: 'webhook', reason: 'webhooks disabled' }]);
-  const telecom = (await store.notify.notifications({ owner: 'Example Telecom A' }))[0]!;
+  const telecom = (await notifyStore(store).notifications({ owner: 'Example Telecom A' }))[0]!;
   assert.deepEqual([telecom.status, telecom.attempts, telecom.lastError], ['sent', 3, undefined]);
-  const mobile = await store.notify.notifications({ owner: 'Example Mobile C' });
+  const mobile = await notifyStore(store).notifications({ owner: 'Example Mobile C' });
   assert.deepEqual(mobile.map((r) => [r.status, r.attempts, r.lastError]), [['failed', 1, 'HTTP 410'], ['failed', 1, 'HTTP 410']]);
   // Without --from nothing is queued for email.
   const store2 = await world();
   await assert.rejects(sendNotifications(store2, { now: day0, channels: { email: fake('email') } }), /From: address/);
-  assert.equal((await store2.notify.notifications()).length, 0);
+  assert.equal((await notifyStore(store2).notifications()).length, 0);
   await store.close();
   await store2.close();
 });

@@ -1,10 +1,12 @@
 // Notification planning: each victim goes to its most specific owner (the store's owner match),
 // victims with no owner are grouped by AS organisation as "no contact", and per owner and channel
 // the victims that are due make one message. Nothing is written: `notify plan` shows this as is.
-import type { NotifyChannel, PriorReport } from '../store/notify.js';
+import type { NotifyChannel, PriorReport } from './outbox-store.js';
 import type { Owner, Store } from '../store/store.js';
 import { buildEmail, buildWebhook } from './messages.js';
 import type { DueReason, NotifyPlan, OwnerPlan, PlannedVictim } from './types.js';
+import { listOwners } from './owners-sql.js';
+import { notifyStore } from './outbox-sql.js';
 
 const DAY = 86_400_000;
 
@@ -38,11 +40,11 @@ export function channelsOf(o: Owner): NotifyChannel[] {
 export async function planNotifications(store: Store, o: PlanOptions = {}): Promise<NotifyPlan> {
   const now = o.now ?? Date.now();
   // One after the other: they share one database connection.
-  const owners = await store.listOwners();
+  const owners = await listOwners(store);
   const victims = await store.victims({ from: o.since, to: now, limit: 1_000_000_000 });
-  const reports = await store.notify.reportFields(o.since);
-  const evidence = await store.notify.evidence(o.since);
-  const prior = await store.notify.priorReports();
+  const reports = await notifyStore(store).reportFields(o.since);
+  const evidence = await notifyStore(store).evidence(o.since);
+  const prior = await notifyStore(store).priorReports();
   const ownerByName = new Map<string, Owner>(owners.map((x) => [x.name, x]));
   const reportByIp = new Map(reports.map((r) => [r.ip, r]));
   const evidenceByIp = new Map<string, typeof evidence>();

@@ -6,6 +6,7 @@ import { DeliveryError } from './channel.js';
 import { sendNotifications } from './outbox.js';
 import { median, remediationSummary, remediationVictims, type RemediationGroup } from './remediation.js';
 import { addIntel, c2flow, fake, ingest, t } from './test-scenario.js';
+import { replaceOwners } from './owners-sql.js';
 
 /*
  * Known answers. n0 = 2024-06-01 (first run), n1 = 2024-07-10 (second run), at = 2024-07-15.
@@ -33,7 +34,7 @@ async function remediationWorld() {
     { ...base, name: 'Example Mobile C', asns: [64502], webhookUrl: 'http://127.0.0.1:9/c', webhookSecret: 'k' },
     { ...base, name: 'Example IPv6 Net', cidrs: ['2001:db8::/32'], webhookUrl: 'http://127.0.0.1:9/v6', webhookSecret: 'k' },
   ];
-  await store.replaceOwners(owners);
+  await replaceOwners(store, owners);
   const before = '2024-05-30T10:00:00Z';
   await ingest(store, ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.130', '198.51.100.5', '2001:db8::5'].map((v) => c2flow(v, before)));
   const channels = { email: fake('email'), webhook: fake('webhook', (r) => (r.owner === 'Example IPv6 Net' ? new DeliveryError('HTTP 404', true) : undefined)) };

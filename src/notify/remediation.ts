@@ -1,9 +1,10 @@
 // Remediation tracking: after a victim's first notification, is it still seen, and when did it go
 // quiet? Per owner, country and ASN: the share cleaned after 1, 7 and 30 days and the median time
 // to clean. remediationSummary() returns plain data for `botcensus remediation` and the report.
-import { countryName } from '../enrich/country-names.js';
-import type { NotifiedVictim } from '../store/notify.js';
+import { countryName } from '../core/country-names.js';
+import type { NotifiedVictim } from './outbox-store.js';
 import type { Store } from '../store/store.js';
+import { notifyStore } from './outbox-sql.js';
 
 const DAY = 86_400_000;
 export const CLEAN_DAYS = [1, 7, 30] as const;
@@ -129,7 +130,7 @@ async function referenceTime(store: Store, o: RemediationOptions): Promise<numbe
 
 export async function remediationVictims(store: Store, o: RemediationOptions = {}): Promise<VictimRemediation[]> {
   const at = await referenceTime(store, o);
-  return (await store.notify.notifiedVictims(at)).map((v) => assess(v, at, o.quietDays ?? 1));
+  return (await notifyStore(store).notifiedVictims(at)).map((v) => assess(v, at, o.quietDays ?? 1));
 }
 
 /** For `botcensus report`: the remediation figures as plain data. */

@@ -5,7 +5,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import { BotcensusError } from '../core/errors.js';
-import type { NotificationRow } from '../store/notify.js';
+import type { NotificationRow } from './outbox-store.js';
 import { DeliveryError, type Channel } from './channel.js';
 import type { EmailPayload } from './types.js';
 

@@ -3,10 +3,10 @@
 // 192.0.2.0/25 = AS64500 Telecom A, 192.0.2.128/25 = AS64501 Cable B, 198.51.100.0/24 = AS64502
 // Mobile C, 2001:db8::/32 = AS64503 with no owner entry.
 import { parseIp } from '../core/ip.js';
-import type { IndicatorRecord } from '../intel/indicator.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
+import type { IndicatorRecord } from '../core/model/indicator.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, Owner, Store } from '../store/store.js';
-import type { NotificationRow, NotifyChannel } from '../store/notify.js';
+import type { NotificationRow, NotifyChannel } from './outbox-store.js';
 import type { Channel, DeliveryError } from './channel.js';
 
 const DAY = 86_400_000;

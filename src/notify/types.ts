@@ -1,5 +1,5 @@
 // The shapes notification planning produces and the message builders and senders consume.
-import type { EvidenceLine, NotifyChannel, VictimReportFields } from '../store/notify.js';
+import type { EvidenceLine, NotifyChannel, VictimReportFields } from './outbox-store.js';
 import type { Grade, Owner } from '../store/store.js';
 
 /**

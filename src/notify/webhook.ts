@@ -2,7 +2,7 @@
 // (`X-Botcensus-Signature: sha256=<hex>`), retried with bounded exponential backoff when the
 // receiver is unreachable or answers 408, 429 or 5xx.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { NotificationRow } from '../store/notify.js';
+import type { NotificationRow } from './outbox-store.js';
 import { DeliveryError, type Channel } from './channel.js';
 
 export const SIGNATURE_HEADER = 'X-Botcensus-Signature';

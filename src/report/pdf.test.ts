@@ -7,7 +7,7 @@ import { tempDir } from '../../test/tmp.js';
 import { renderReportHtml } from './html.js';
 import { chromiumPath, renderPdf, renderPng } from './pdf.js';
 import { gatherReportData } from './report-data.js';
-import { reportStore } from './test-fixture.js';
+import { reportStore } from '../../test/report-fixture.js';
 import { writeReport } from './write.js';
 
 const skip = existsSync(chromiumPath()) ? false : `no Chromium at ${chromiumPath()} (apt-get install chromium; CI installs it)`;

@@ -2,7 +2,7 @@
 // Markdown) and the dashboard format it without further queries. The country table is the census
 // itself (runCensus), so the report's figures are those of `botcensus census --json`.
 import { runCensus, type CensusReport } from '../census/census.js';
-import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
+import { GEO_ATTRIBUTION } from '../core/geo-data.js';
 import type { DailyCount, IndicatorCount, WarninglistSummary } from '../store/dashboard.js';
 import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
 import { ATLAS_ATTRIBUTION } from './charts/world-atlas.js';

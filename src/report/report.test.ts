@@ -8,7 +8,7 @@ import { renderReportHtml } from './html.js';
 import { mdEscape, renderReportMarkdown } from './markdown.js';
 import { gatherReportData, ownerScoped, type ReportData } from './report-data.js';
 import type { IdentificationSource } from './sources.js';
-import { HOSTILE_DOMAIN, LATEST, reportStore } from './test-fixture.js';
+import { HOSTILE_DOMAIN, LATEST, reportStore } from '../../test/report-fixture.js';
 import { NOT_AVAILABLE } from './text.js';
 
 const cells = (tr: HTMLElement) => tr.querySelectorAll('td').map((td) => td.text.trim());
@@ -154,7 +154,7 @@ test('Markdown carries the same country table, escaped', async () => {
 
 test('an empty store gives a report with zeros, not an error', async () => {
   const { DuckDbStore } = await import('../store/duckdb/index.js');
-  const { REPORT_GEO } = await import('./test-fixture.js');
+  const { REPORT_GEO } = await import('../../test/report-fixture.js');
   const { tempDir } = await import('../../test/tmp.js');
   const store = await DuckDbStore.open(`${tempDir()}/empty.duckdb`, { geo: REPORT_GEO, threads: 1 });
   const data: ReportData = await gatherReportData(store);

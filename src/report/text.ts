@@ -1,6 +1,6 @@
 // The report's wording, shared by the HTML and Markdown renderers: what each count means, the
 // windows, and summaries of devices and sources, as plain text (each renderer escapes it).
-import { countryName } from '../enrich/country-names.js';
+import { countryName } from '../core/country-names.js';
 import type { ImportRow, Measure } from '../store/store.js';
 import { fmtInt } from './charts/svg-util.js';
 import type { ReportData } from './report-data.js';

@@ -7,7 +7,7 @@ import { tempDir } from '../../test/tmp.js';
 import { buildServer } from './app.js';
 import { toCsv } from './csv.js';
 import { CONTENT_SECURITY_POLICY } from './security-headers.js';
-import { buildScenario, type Scenario } from './test-scenario.js';
+import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
 

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { indicatorRoutes } from './routes/indicators.js';
 import { mailRoutes } from './routes/mail.js';
+import { operationsRoutes } from './routes/operations.js';
 import { overviewRoutes } from './routes/overview.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -27,6 +28,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves when the latest background warm-up has finished (at once without `warm`). */
     warmed(): Promise<void>;
+    /** Runs `fn` as the only store operation (the routes' gate): for work done on the store from outside the routes. */
+    exclusive<T>(fn: () => Promise<T>): Promise<T>;
+    /** The store changed outside the routes (a handed-off import): prepare the dashboard's answers again. */
+    storeChanged(): void;
   }
 }
 
@@ -59,6 +64,11 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   if (opts.warm) app.addHook('onReady', async () => void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped')));
   // For the latency benchmark: wait for the background warm-up before measuring.
   app.decorate('warmed', () => ctx.warming.catch(() => undefined));
+  app.decorate('exclusive', <T>(fn: () => Promise<T>) => ctx.writeGate.run(fn));
+  app.decorate('storeChanged', () => {
+    if (opts.warm) void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped'));
+  });
+  operationsRoutes(app, ctx, opts.operations);
   // The store outlives the server: let the running query finish before whoever owns it closes it.
   app.addHook('onClose', async () => ctx.close());
   return app;

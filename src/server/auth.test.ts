@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
-import { buildScenario, type Scenario } from './test-scenario.js';
+import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json, multipart, signIn, type Method } from './test-client.js';
 
 let s: Scenario;
@@ -36,6 +36,7 @@ const ROUTES: { route: string; url: string; roles: string[] | 'public'; body?: (
   { route: 'GET /api/indicators/sources', url: '/api/indicators/sources', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports', url: '/api/imports', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports/{id}', url: '/api/imports/1', roles: ['admin', 'analyst'] },
+  { route: 'GET /api/operations', url: '/api/operations', roles: ['admin', 'analyst'] },
   {
     route: 'POST /api/imports',
     url: '/api/imports',

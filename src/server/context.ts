@@ -27,6 +27,26 @@ export interface ServerOptions {
   cacheEntries?: number;
   /** Compute the overview's first answers in the background at start and after each import (serve does). */
   warm?: boolean;
+  /**
+   * The store on a connection of its own for the routes' questions (Store.reader): they then see
+   * committed data and do not wait for imports, which run on `store`. Default: `store` itself.
+   */
+  readStore?: Store;
+  /** What the process running the server does besides (drop folders, retention), for the imports page. */
+  operations?: () => OperationsStatus;
+}
+
+/** A running server's upkeep as the dashboard shows it. */
+export interface OperationsStatus {
+  /** The store file and its size in bytes (with its write-ahead log). */
+  store?: { path: string; bytes: number };
+  dropFolders?: {
+    folders: { dir: string; intel: boolean }[];
+    recent: { file: string; folder: string; status: string; detail: string; at: Date }[];
+    rejected: { file: string; folder: string; status: string; detail: string; at: Date }[];
+  };
+  /** Raw telemetry retention in days, where set. */
+  retention?: { flowsDays?: number; logsDays?: number; lastRun?: Date };
 }
 
 export interface Principal {
@@ -55,7 +75,11 @@ export const STAFF: readonly Role[] = ['admin', 'analyst'];
 export const ADMIN: readonly Role[] = ['admin'];
 
 export class ServerContext {
+  /** The questions' turn on the read connection. */
   readonly gate = new StoreGate();
+  /** The writes' turn (imports, tokens, sessions): the same gate when there is one connection. */
+  readonly writeGate: StoreGate;
+  readonly readStore: Store;
   readonly cache: AnswerCache;
   readonly graceMs: number;
 
@@ -63,6 +87,8 @@ export class ServerContext {
     readonly store: Store,
     readonly opts: ServerOptions,
   ) {
+    this.readStore = opts.readStore ?? store;
+    this.writeGate = this.readStore === store ? this.gate : new StoreGate();
     this.cache = new AnswerCache(opts.cacheEntries ?? 500);
     this.graceMs = opts.graceMs ?? 86_400_000;
   }
@@ -71,15 +97,21 @@ export class ServerContext {
   /** The latest warm-up (see warmUp in queries.ts); resolved when none ran. */
   warming: Promise<void> = Promise.resolve();
 
-  /** Runs one store operation through the gate; none starts once the server is closing. */
+  /** Runs one question through the gate; none starts once the server is closing. */
   read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-    return this.gate.run(() => (this.closed ? Promise.reject(new Error('server closed')) : fn(this.store)));
+    return this.gate.run(() => (this.closed ? Promise.reject(new Error('server closed')) : fn(this.readStore)));
   }
 
-  /** Refuses new store operations and waits for the running one, so the store can be closed safely. */
+  /** Runs one change to the store (an import, a token, a session) in the writes' turn. */
+  write<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.writeGate.run(() => (this.closed ? Promise.reject(new Error('server closed')) : fn(this.store)));
+  }
+
+  /** Refuses new store operations and waits for the running ones, so the store can be closed safely. */
   async close(): Promise<void> {
     this.closed = true;
     await this.gate.run(async () => undefined);
+    await this.writeGate.run(async () => undefined);
   }
 
   /** A store answer cached per data version and per caller scope, so owners never share entries. */

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from '../store/store.js';
 import { buildServer } from './app.js';
 import { issueToken } from './auth/tokens.js';
+import { tokenStore } from './auth/tokens-sql.js';
 
 export interface LatencyOptions {
   /** Passes over the question set (default 3): the first is cold, later ones hit the answer cache. */
@@ -114,7 +115,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     for (let r = 0; r < rounds; r++) for (const [endpoint, path] of questions) await ask(endpoint, path, r === 0);
   } finally {
     await app.close();
-    if (temp) await store.access.revokeToken(temp.row.id);
+    if (temp) await tokenStore(store).revokeToken(temp.row.id);
   }
   const endpoints = [...times.entries()].map(([endpoint, t]) => ({ endpoint, requests: t.all.length, errors: t.errors, ...percentiles(t.all), cold: percentiles(t.cold) }));
   const all = [...times.values()].flatMap((t) => t.all);

@@ -7,7 +7,7 @@ import { scanMail } from '../mail/scan.js';
 import { writeTestMailboxes } from '../mail/test-mailboxes.js';
 import { buildServer } from './app.js';
 import { call, json } from './test-client.js';
-import { buildScenario, type Scenario } from './test-scenario.js';
+import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 
 let s: Scenario;
 let app: FastifyInstance;

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
-import { buildScenario, HOSTILE, OWNERS, VICTIMS, type Scenario } from './test-scenario.js';
+import { buildScenario, HOSTILE, OWNERS, VICTIMS, type Scenario } from '../../test/server-scenario.js';
 import { call, json } from './test-client.js';
 
 let s: Scenario;

@@ -35,14 +35,18 @@ test('the built page has no inline script, inline style or style attribute', { s
 test('access SQL interpolates only its own constants, never a value', () => {
   // windowVictims builds its CTE from constants and a table name the store makes itself (checked:
   // victim_window_N); `lists` is that name with _lists.
-  const allowed = new Set(['TOKEN_COLUMNS', 'OWNER_CTE', 'page.cte', 'counting.cte', 'where', 'lists', 'folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR', 'order', 'expr', 'd', 'tiebreak']);
-  for (const f of ['access-sql.ts', 'access-pages-sql.ts']) {
+  const allowed = new Set(['OWNER_CTE', 'page.cte', 'counting.cte', 'where', 'lists', 'folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR', 'order', 'expr', 'd', 'tiebreak']);
+  for (const [f, least] of [['access-sql.ts', 2], ['access-pages-sql.ts', 5]] as const) {
     const text = readFileSync(resolve('src/store/duckdb', f), 'utf8');
     const sqlStrings = [...text.matchAll(/`([^`]*)`/g)].map((m) => m[1]!).filter((s) => /\b(SELECT|INSERT|UPDATE|DELETE|WITH)\b/.test(s));
-    assert.ok(sqlStrings.length >= 5, `${f}: found its SQL`);
+    assert.ok(sqlStrings.length >= least, `${f}: found its SQL`);
     for (const sql of sqlStrings)
       for (const m of sql.matchAll(/\$\{([^}]*)\}/g)) assert.ok(allowed.has(m[1]!.trim()), `${f}: \${${m[1]}} spliced into SQL`);
     // ORDER BY pieces come from constant maps checked with Object.hasOwn, not from the request.
     if (f === 'access-pages-sql.ts') assert.match(text, /Object\.hasOwn\(map, key\)/);
   }
+  // The token queries are `sql` templates, whose interpolations are bound values: no raw SQL text.
+  const tokens = readFileSync(resolve('src/server/auth/tokens-sql.ts'), 'utf8');
+  assert.match(tokens, /sql`SELECT/);
+  assert.doesNotMatch(tokens, /sql\.raw|\.run\(`|\.all\(`|\.one\(`/);
 });

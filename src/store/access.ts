@@ -1,5 +1,6 @@
-// The access part of the store contract: API tokens and sessions, plus the paged, sorted,
-// owner-scoped listings the HTTP API serves (sort keys come from the allow-lists below only).
+// The access part of the store contract: the paged, sorted, owner-scoped listings the HTTP API
+// serves (sort keys come from the allow-lists below only), and the token types of the tokens
+// table (its queries are src/server/auth/tokens-sql.ts).
 import type { ImportRow, IndicatorRow, VictimRow } from './store.js';
 
 export const ROLES = ['admin', 'analyst', 'owner'] as const;
@@ -80,16 +81,6 @@ export interface ImportPageQuery extends PageQuery<ImportSort> {
 }
 
 export interface AccessStore {
-  createToken(t: NewToken): Promise<TokenRow>;
-  /** The token with this hash, unless it does not exist or was revoked. */
-  findToken(hash: string): Promise<TokenRow | undefined>;
-  listTokens(): Promise<TokenRow[]>;
-  /** Revokes a token and ends its sessions; false when no live token has this id. */
-  revokeToken(id: string): Promise<boolean>;
-  createSession(hash: string, tokenId: string, expiresAt: Date): Promise<void>;
-  /** The token behind a live session (not expired at `now`, token not revoked). */
-  findSession(hash: string, now: Date): Promise<TokenRow | undefined>;
-  deleteSession(hash: string): Promise<void>;
   /** The most specific owner of one address, by the same rule as the census. */
   ownerOf(ip: bigint): Promise<string | undefined>;
   victimPage(q: VictimPageQuery): Promise<Page<VictimRow>>;

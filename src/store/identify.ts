@@ -1,10 +1,9 @@
 // The identify part of the store contract: scanned and passively seen services, the devices
 // identified from them (with the addresses each held), the KEV catalog and the exposures found.
-import type { DeviceIdentity, Evidence, Identity } from '../identify/identify.js';
-import type { SharedKey } from '../identify/identity.js';
-import type { KevCatalog, KevEntry, KevMatch } from '../identify/kev.js';
-import type { ServiceObservation } from '../identify/service.js';
-import type { HttpRecord, ReportRecord, TlsRecord } from '../telemetry/records.js';
+import type { DeviceIdentity, Evidence, Identity, SharedKey } from '../core/model/identify.js';
+import type { KevCatalog, KevEntry, KevMatch } from '../core/model/kev.js';
+import type { ServiceObservation } from '../core/model/service.js';
+import type { HttpRecord, ReportRecord, TlsRecord } from '../core/model/telemetry.js';
 import type { ImportMeta, LineCounts } from './store.js';
 
 /** A service to store: one observation, or several identical ones folded together (passive sources). */

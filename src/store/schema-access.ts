@@ -8,25 +8,25 @@ export const ACCESS_TABLES: Table[] = [
   {
     name: 'api_tokens',
     columns: [
-      c('id', 'VARCHAR', true), // public handle shown by `tokens list`, used by `tokens revoke`
-      c('hash', 'VARCHAR', true), // SHA-256 (hex) of the whole token
-      c('role', 'VARCHAR', true), // admin | analyst | owner
-      c('owner', 'VARCHAR'), // for role owner: the owner (contact database name) it is scoped to
-      c('label', 'VARCHAR'),
-      c('created_at', 'TIMESTAMP', true),
-      c('revoked_at', 'TIMESTAMP'),
+      c('id', 'text', true), // public handle shown by `tokens list`, used by `tokens revoke`
+      c('hash', 'text', true), // SHA-256 (hex) of the whole token
+      c('role', 'text', true), // admin | analyst | owner
+      c('owner', 'text'), // for role owner: the owner (contact database name) it is scoped to
+      c('label', 'text'),
+      c('created_at', 'time', true),
+      c('revoked_at', 'time'),
     ],
-    constraints: ['PRIMARY KEY (id)', 'UNIQUE (hash)'],
+    key: ['id'], unique: [['hash']],
   },
   {
     // Web sign-in sessions: the cookie carries a random id, the store only its SHA-256.
     name: 'api_sessions',
     columns: [
-      c('hash', 'VARCHAR', true),
-      c('token_id', 'VARCHAR', true),
-      c('created_at', 'TIMESTAMP', true),
-      c('expires_at', 'TIMESTAMP', true),
+      c('hash', 'text', true),
+      c('token_id', 'text', true),
+      c('created_at', 'time', true),
+      c('expires_at', 'time', true),
     ],
-    constraints: ['PRIMARY KEY (hash)'],
+    key: ['hash'],
   },
 ];

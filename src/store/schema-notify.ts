@@ -9,31 +9,31 @@ export const NOTIFY_TABLES: Table[] = [
     // One row per message: the outbox (status pending) and the record of what was sent.
     name: 'notifications',
     columns: [
-      c('id', 'INTEGER', true),
-      c('owner', 'VARCHAR', true),
-      c('channel', 'VARCHAR', true), // email | webhook
-      c('recipients', 'VARCHAR[]'),
-      c('dedupe_key', 'VARCHAR', true),
-      c('message_id', 'VARCHAR', true),
-      c('subject', 'VARCHAR'),
-      c('payload', 'VARCHAR', true), // the rendered message, sent byte for byte as stored
-      c('status', 'VARCHAR', true), // pending | sent | failed
-      c('created_at', 'TIMESTAMP', true),
-      c('sent_at', 'TIMESTAMP'),
-      c('attempts', 'INTEGER', true),
-      c('response', 'VARCHAR'),
-      c('last_error', 'VARCHAR'),
+      c('id', 'int32', true),
+      c('owner', 'text', true),
+      c('channel', 'text', true), // email | webhook
+      c('recipients', 'text[]'),
+      c('dedupe_key', 'text', true),
+      c('message_id', 'text', true),
+      c('subject', 'text'),
+      c('payload', 'text', true), // the rendered message, sent byte for byte as stored
+      c('status', 'text', true), // pending | sent | failed
+      c('created_at', 'time', true),
+      c('sent_at', 'time'),
+      c('attempts', 'int32', true),
+      c('response', 'text'),
+      c('last_error', 'text'),
     ],
   },
   {
     // The victims each notification included, and how far their evidence went.
     name: 'notification_victims',
     columns: [
-      c('notification_id', 'INTEGER', true),
-      c('victim', 'ADDR', true),
-      c('first_seen', 'TIMESTAMP'),
-      c('evidence_until', 'TIMESTAMP', true),
-      c('events', 'BIGINT'),
+      c('notification_id', 'int32', true),
+      c('victim', 'address', true),
+      c('first_seen', 'time'),
+      c('evidence_until', 'time', true),
+      c('events', 'int64'),
     ],
   },
 ];

@@ -1,249 +1,254 @@
-// Every table and column declared once. DDL and appender column order both come from here, so a
-// column added to a table is added everywhere at once. Types are DuckDB's; the ClickHouse driver
-// maps them (see typeFor in its dialect).
+// Every table and column declared once, in neutral types. Each driver maps the types to its own
+// and generates its DDL, migrations and bulk loads from these declarations (the DuckDB driver in
+// duckdb/migrate.ts and duckdb/appender.ts), so a column added here is added everywhere at once.
+import type { Dialect } from './dialect.js';
+import { sql, type Sql } from './sql.js';
 
 export type ColumnType =
-  | 'ADDR' // an IP address as an unsigned 128-bit integer (core/ip)
-  | 'TIMESTAMP'
-  | 'VARCHAR'
-  | 'VARCHAR[]'
-  | 'BOOLEAN'
-  | 'INTEGER'
-  | 'BIGINT'
-  | 'UBIGINT'
-  | 'UINTEGER'
-  | 'USMALLINT'
-  | 'UTINYINT'
-  | 'DOUBLE'
-  | 'JSON';
+  | 'address' // an IP address: core/ip's unsigned 128-bit number (IPv4 as ::ffff:a.b.c.d)
+  | 'time' // a point in time, UTC, millisecond precision or better
+  | 'text'
+  | 'text[]' // a list of text
+  | 'bool'
+  | 'int32'
+  | 'int64' // counts and ids that may pass 2^31
+  | 'uint64'
+  | 'uint32'
+  | 'uint16'
+  | 'uint8'
+  | 'float64'
+  | 'json'; // a JSON document, stored as text
 
 export interface Column {
   name: string;
   type: ColumnType;
   notNull?: boolean;
   /**
-   * A stored copy computed from the row's other columns by this SQL expression. Loaders fill it
+   * A stored copy computed from the row's other columns by this expression. Loaders fill it
    * (SQL loads in their SELECT, appended rows by `fillDerived` after the append), and migration
    * fills it for rows stored before the column existed.
    */
-  from?: string;
+  from?: (d: Dialect) => Sql;
 }
 
 export interface Table {
   name: string;
   columns: Column[];
-  /** Extra clauses after the columns (primary key). */
-  constraints?: string[];
+  /** The columns of the primary key: a row with the same key replaces the stored one (replace-or-insert). */
+  key?: string[];
+  /** Column sets no two rows may share. */
+  unique?: string[][];
 }
 
 import { ACCESS_TABLES } from './schema-access.js';
 import { DASHBOARD_TABLES } from './schema-dashboard.js';
-import { DERIVED_TABLES } from './schema-derived.js';
 import { IDENTIFY_TABLES } from './schema-identify.js';
 import { MAIL_TABLES } from './schema-mail.js';
 import { NOTIFY_TABLES } from './schema-notify.js';
 
 export const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
-const derived = (name: string, type: ColumnType, from: string): Column => ({ name, type, from });
+const derived = (name: string, type: ColumnType, from: (d: Dialect) => Sql): Column => ({ name, type, from });
 /** The narrow key of an address column (see flows.src_key); lookups compare it with addrKey(ip). */
-export const ADDR_KEY = (column: string) => `(${column} & 4294967295)::UINTEGER`;
+const ADDR_KEY = (column: string) => (d: Dialect) => d.addrKey(sql.ident(column));
 /** ADDR_KEY of one address, as a query parameter: a constant the scan can filter on directly. */
 export const addrKey = (ip: bigint): number => Number(ip & 0xffffffffn);
 /** Columns every telemetry table starts with: where the row came from. */
-const origin = [c('import_id', 'INTEGER', true), c('line', 'INTEGER', true)];
+const origin = [c('import_id', 'int32', true), c('line', 'int32', true)];
 
 export const TABLES: Table[] = [
   {
     name: 'imports',
     columns: [
-      c('id', 'INTEGER', true),
-      c('kind', 'VARCHAR', true), // intel | warninglist | telemetry
-      c('format', 'VARCHAR', true),
-      c('file', 'VARCHAR', true),
-      c('sha256', 'VARCHAR', true),
-      c('source', 'VARCHAR'),
-      c('sensor', 'VARCHAR'),
-      c('imported_at', 'TIMESTAMP', true),
-      c('lines', 'BIGINT'),
-      c('records', 'BIGINT'),
-      c('framing', 'BIGINT'),
-      c('rejected', 'BIGINT'),
-      c('duplicates', 'BIGINT'),
-      c('examples', 'JSON'), // first rejected lines
-      c('prefiltered', 'BIGINT'), // flow records checked but not stored (ingest --prefilter)
-      c('skipped', 'JSON'), // intel sections that are not indicators
-      c('min_ts', 'TIMESTAMP'),
-      c('max_ts', 'TIMESTAMP'),
+      c('id', 'int32', true),
+      c('kind', 'text', true), // intel | warninglist | telemetry
+      c('format', 'text', true),
+      c('file', 'text', true),
+      c('sha256', 'text', true),
+      c('source', 'text'),
+      c('sensor', 'text'),
+      c('imported_at', 'time', true),
+      c('lines', 'int64'),
+      c('records', 'int64'),
+      c('framing', 'int64'),
+      c('rejected', 'int64'),
+      c('duplicates', 'int64'),
+      c('examples', 'json'), // first rejected lines
+      c('prefiltered', 'int64'), // flow records checked but not stored (ingest --prefilter)
+      c('skipped', 'json'), // intel sections that are not indicators
+      c('min_ts', 'time'),
+      c('max_ts', 'time'),
+      c('short_rows', 'int64'), // rows read with their last (optional) columns missing
     ],
-    constraints: ['PRIMARY KEY (id)'],
+    key: ['id'],
   },
   {
     name: 'indicators',
     columns: [
-      c('id', 'BIGINT', true),
-      c('import_id', 'INTEGER', true),
-      c('source', 'VARCHAR', true),
-      c('family', 'VARCHAR'),
-      c('type', 'VARCHAR', true),
-      c('value', 'VARCHAR', true),
-      c('lo', 'ADDR'),
-      c('hi', 'ADDR'),
-      c('prefix', 'UTINYINT'), // prefix length in the 128-bit space, for ip/cidr/ip-port
-      c('port', 'USMALLINT'),
-      c('domain', 'VARCHAR'),
-      c('url_path', 'VARCHAR'),
-      c('tags', 'VARCHAR[]'),
-      c('category', 'VARCHAR'),
-      c('description', 'VARCHAR'),
-      c('first_seen', 'TIMESTAMP'),
-      c('last_seen', 'TIMESTAMP'),
-      c('for_detection', 'BOOLEAN', true),
-      c('line', 'INTEGER'),
+      c('id', 'int64', true),
+      c('import_id', 'int32', true),
+      c('source', 'text', true),
+      c('family', 'text'),
+      c('type', 'text', true),
+      c('value', 'text', true),
+      c('lo', 'address'),
+      c('hi', 'address'),
+      c('prefix', 'uint8'), // prefix length in the 128-bit space, for ip/cidr/ip-port
+      c('port', 'uint16'),
+      c('domain', 'text'),
+      c('url_path', 'text'),
+      c('tags', 'text[]'),
+      c('category', 'text'),
+      c('description', 'text'),
+      c('first_seen', 'time'),
+      c('last_seen', 'time'),
+      c('for_detection', 'bool', true),
+      c('line', 'int32'),
+      c('timeframe', 'text'), // the validity window as the source wrote it ("Feb. 7 – May 6 2022")
     ],
-    constraints: ['PRIMARY KEY (id)'],
+    key: ['id'],
   },
   {
     name: 'warnings',
     columns: [
-      c('import_id', 'INTEGER', true),
-      c('list', 'VARCHAR', true),
-      c('kind', 'VARCHAR', true), // cidr | domain
-      c('lo', 'ADDR'),
-      c('hi', 'ADDR'),
-      c('prefix', 'UTINYINT'),
-      c('domain', 'VARCHAR'),
-      c('value', 'VARCHAR', true),
+      c('import_id', 'int32', true),
+      c('list', 'text', true),
+      c('kind', 'text', true), // cidr | domain
+      c('lo', 'address'),
+      c('hi', 'address'),
+      c('prefix', 'uint8'),
+      c('domain', 'text'),
+      c('value', 'text', true),
     ],
   },
   {
     name: 'flows',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('te', 'TIMESTAMP'),
-      c('src', 'ADDR', true),
-      c('dst', 'ADDR', true),
-      c('sport', 'USMALLINT'),
-      c('dport', 'USMALLINT'),
-      c('proto', 'VARCHAR'),
-      c('bytes', 'UBIGINT'),
-      c('packets', 'UBIGINT'),
-      c('rev_bytes', 'UBIGINT'),
-      c('rev_packets', 'UBIGINT'),
-      c('state', 'VARCHAR'),
+      c('ts', 'time', true),
+      c('te', 'time'),
+      c('src', 'address', true),
+      c('dst', 'address', true),
+      c('sport', 'uint16'),
+      c('dport', 'uint16'),
+      c('proto', 'text'),
+      c('bytes', 'uint64'),
+      c('packets', 'uint64'),
+      c('rev_bytes', 'uint64'),
+      c('rev_packets', 'uint64'),
+      c('state', 'text'),
       // The low 32 bits of each address (all of an IPv4 one): a lookup of one address filters on
       // these first, and scanning a 4-byte column is ten times cheaper than the 16-byte one
       // (measured: 7 ms against 65 ms per 5M flows).
-      derived('src_key', 'UINTEGER', ADDR_KEY('src')),
-      derived('dst_key', 'UINTEGER', ADDR_KEY('dst')),
+      derived('src_key', 'uint32', ADDR_KEY('src')),
+      derived('dst_key', 'uint32', ADDR_KEY('dst')),
     ],
   },
   {
     name: 'dns',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('client', 'ADDR', true),
-      c('server', 'ADDR'),
-      c('query', 'VARCHAR', true),
-      c('qtype', 'VARCHAR'),
-      c('answers', 'VARCHAR[]'),
+      c('ts', 'time', true),
+      c('client', 'address', true),
+      c('server', 'address'),
+      c('query', 'text', true),
+      c('qtype', 'text'),
+      c('answers', 'text[]'),
     ],
   },
   {
     name: 'http',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('client', 'ADDR', true),
-      c('server', 'ADDR', true),
-      c('dport', 'USMALLINT'),
-      c('host', 'VARCHAR'),
-      c('uri', 'VARCHAR'),
-      c('method', 'VARCHAR'),
-      c('user_agent', 'VARCHAR'),
-      c('server_header', 'VARCHAR'),
-      c('status', 'USMALLINT'),
+      c('ts', 'time', true),
+      c('client', 'address', true),
+      c('server', 'address', true),
+      c('dport', 'uint16'),
+      c('host', 'text'),
+      c('uri', 'text'),
+      c('method', 'text'),
+      c('user_agent', 'text'),
+      c('server_header', 'text'),
+      c('status', 'uint16'),
     ],
   },
   {
     name: 'tls',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('client', 'ADDR', true),
-      c('server', 'ADDR', true),
-      c('dport', 'USMALLINT'),
-      c('sni', 'VARCHAR'),
-      c('cert_sha256', 'VARCHAR'),
-      c('cert_sha1', 'VARCHAR'),
-      c('subject', 'VARCHAR'),
-      c('issuer', 'VARCHAR'),
-      c('ja3', 'VARCHAR'),
+      c('ts', 'time', true),
+      c('client', 'address', true),
+      c('server', 'address', true),
+      c('dport', 'uint16'),
+      c('sni', 'text'),
+      c('cert_sha256', 'text'),
+      c('cert_sha1', 'text'),
+      c('subject', 'text'),
+      c('issuer', 'text'),
+      c('ja3', 'text'),
     ],
   },
   {
     name: 'reports',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('ip', 'ADDR', true),
-      c('port', 'USMALLINT'),
-      c('dst_ip', 'ADDR'),
-      c('dst_port', 'USMALLINT'),
-      c('protocol', 'VARCHAR'),
-      c('asn', 'BIGINT'),
-      c('geo', 'VARCHAR'),
-      c('hostname', 'VARCHAR'),
-      c('report_type', 'VARCHAR', true),
-      c('compromised', 'BOOLEAN', true),
-      c('infection', 'VARCHAR'),
-      c('family', 'VARCHAR'),
-      c('tag', 'VARCHAR'),
-      c('device_vendor', 'VARCHAR'),
-      c('device_type', 'VARCHAR'),
-      c('device_model', 'VARCHAR'),
-      c('device_version', 'VARCHAR'),
-      c('device_id', 'VARCHAR'),
-      c('extra', 'JSON'),
+      c('ts', 'time', true),
+      c('ip', 'address', true),
+      c('port', 'uint16'),
+      c('dst_ip', 'address'),
+      c('dst_port', 'uint16'),
+      c('protocol', 'text'),
+      c('asn', 'int64'),
+      c('geo', 'text'),
+      c('hostname', 'text'),
+      c('report_type', 'text', true),
+      c('compromised', 'bool', true),
+      c('infection', 'text'),
+      c('family', 'text'),
+      c('tag', 'text'),
+      c('device_vendor', 'text'),
+      c('device_type', 'text'),
+      c('device_model', 'text'),
+      c('device_version', 'text'),
+      c('device_id', 'text'),
+      c('extra', 'json'),
     ],
   },
   {
     name: 'alerts',
     columns: [
       ...origin,
-      c('ts', 'TIMESTAMP', true),
-      c('src', 'ADDR', true),
-      c('dst', 'ADDR', true),
-      c('sport', 'USMALLINT'),
-      c('dport', 'USMALLINT'),
-      c('proto', 'VARCHAR'),
-      c('signature', 'VARCHAR', true),
-      c('signature_id', 'BIGINT'),
-      c('category', 'VARCHAR'),
-      c('severity', 'INTEGER'),
+      c('ts', 'time', true),
+      c('src', 'address', true),
+      c('dst', 'address', true),
+      c('sport', 'uint16'),
+      c('dport', 'uint16'),
+      c('proto', 'text'),
+      c('signature', 'text', true),
+      c('signature_id', 'int64'),
+      c('category', 'text'),
+      c('severity', 'int32'),
     ],
   },
   {
     // One row per victim, indicator, kind, telemetry import and hour: the evidence, aggregated.
     name: 'sightings',
     columns: [
-      c('victim', 'ADDR', true),
-      c('indicator_id', 'BIGINT'), // null for report rows that are sightings by themselves
-      c('kind', 'VARCHAR', true), // flow | dns | http | tls | report
-      c('import_id', 'INTEGER', true), // the telemetry import
-      c('hour', 'TIMESTAMP', true),
-      c('first_seen', 'TIMESTAMP', true),
-      c('last_seen', 'TIMESTAMP', true),
-      c('events', 'BIGINT', true),
-      c('bytes', 'UBIGINT'),
-      c('to_indicator', 'BOOLEAN'), // victim -> indicator traffic seen
-      c('from_indicator', 'BOOLEAN'), // indicator -> victim traffic seen
-      c('answered', 'BOOLEAN'), // the far end answered within one record (two-way formats)
-      c('first_line', 'INTEGER'),
-      c('device_id', 'VARCHAR'),
-      c('family', 'VARCHAR'),
-      c('detail', 'VARCHAR'), // the query name, SNI, URL or report type that matched
+      c('victim', 'address', true),
+      c('indicator_id', 'int64'), // null for report rows that are sightings by themselves
+      c('kind', 'text', true), // flow | dns | http | tls | report
+      c('import_id', 'int32', true), // the telemetry import
+      c('hour', 'time', true),
+      c('first_seen', 'time', true),
+      c('last_seen', 'time', true),
+      c('events', 'int64', true),
+      c('bytes', 'uint64'),
+      c('to_indicator', 'bool'), // victim -> indicator traffic seen
+      c('from_indicator', 'bool'), // indicator -> victim traffic seen
+      c('answered', 'bool'), // the far end answered within one record (two-way formats)
+      c('first_line', 'int32'),
+      c('device_id', 'text'),
+      c('family', 'text'),
+      c('detail', 'text'), // the query name, SNI, URL or report type that matched
     ],
   },
   {
@@ -252,97 +257,97 @@ export const TABLES: Table[] = [
     // store, and a bounded window finds the victims it cuts from first_end and last_start.
     name: 'victim_fold',
     columns: [
-      c('victim', 'ADDR', true),
-      c('grade', 'UTINYINT', true), // victim-sql.ts GRADE_RANK
-      c('device', 'VARCHAR'), // the reports' own device id, if any
-      c('first_seen', 'TIMESTAMP', true),
-      c('last_seen', 'TIMESTAMP', true),
-      c('first_end', 'TIMESTAMP', true), // the earliest last_seen: a window from after it cuts a sighting out
-      c('last_start', 'TIMESTAMP', true), // the latest first_seen: a window to before it cuts a sighting out
-      c('events', 'BIGINT', true),
+      c('victim', 'address', true),
+      c('grade', 'uint8', true), // victim-sql.ts GRADE_RANK
+      c('device', 'text'), // the reports' own device id, if any
+      c('first_seen', 'time', true),
+      c('last_seen', 'time', true),
+      c('first_end', 'time', true), // the earliest last_seen: a window from after it cuts a sighting out
+      c('last_start', 'time', true), // the latest first_seen: a window to before it cuts a sighting out
+      c('events', 'int64', true),
     ],
   },
   {
     // Enrichment of each distinct address, done once per address.
     name: 'hosts',
     columns: [
-      c('ip', 'ADDR', true),
-      c('asn', 'BIGINT'),
-      c('as_org', 'VARCHAR'),
-      c('country', 'VARCHAR'),
-      c('source', 'VARCHAR'), // which provider answered
+      c('ip', 'address', true),
+      c('asn', 'int64'),
+      c('as_org', 'text'),
+      c('country', 'text'),
+      c('source', 'text'), // which provider answered
     ],
     // One row per ip by construction (enrichHosts adds only addresses not in it). No primary key:
     // see dropStalePrimaryKeys.
   },
   {
     name: 'geo_asn',
-    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('asn', 'BIGINT'), c('org', 'VARCHAR')],
+    columns: [c('lo', 'address', true), c('hi', 'address', true), c('asn', 'int64'), c('org', 'text')],
   },
   {
     name: 'geo_country',
-    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('country', 'VARCHAR')],
+    columns: [c('lo', 'address', true), c('hi', 'address', true), c('country', 'text')],
   },
   // The IPv4 rows of geo_asn and geo_country once per /16 they overlap (b: the /16's number), as
   // 32-bit bounds: an IPv4 address finds its range by an equality join on its /16 and a test of
   // a few rows, instead of an ASOF join that sorts the whole range table at each enrichment.
   {
     name: 'geo_asn4',
-    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('asn', 'BIGINT'), c('org', 'VARCHAR')],
+    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('asn', 'int64'), c('org', 'text')],
   },
   {
     name: 'geo_country4',
-    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('country', 'VARCHAR')],
+    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('country', 'text')],
   },
   {
     // Network owners and their contacts (CERT contact database): who gets told about which victims.
     name: 'owners',
     columns: [
-      c('name', 'VARCHAR', true),
-      c('asns', 'VARCHAR[]'),
-      c('cidrs', 'VARCHAR[]'),
-      c('emails', 'VARCHAR[]'),
-      c('webhook_url', 'VARCHAR'),
-      c('webhook_secret', 'VARCHAR'),
-      c('language', 'VARCHAR'),
-      c('interval_days', 'DOUBLE'),
-      c('format', 'VARCHAR'),
+      c('name', 'text', true),
+      c('asns', 'text[]'),
+      c('cidrs', 'text[]'),
+      c('emails', 'text[]'),
+      c('webhook_url', 'text'),
+      c('webhook_secret', 'text'),
+      c('language', 'text'),
+      c('interval_days', 'float64'),
+      c('format', 'text'),
     ],
-    constraints: ['PRIMARY KEY (name)'],
+    key: ['name'],
   },
   {
     // The owners' address blocks and ASNs, as join keys: a block beats an ASN, a longer prefix a shorter.
     name: 'owner_keys',
-    columns: [c('owner', 'VARCHAR', true), c('asn', 'BIGINT'), c('lo', 'ADDR'), c('hi', 'ADDR'), c('prefix', 'UTINYINT')],
+    columns: [c('owner', 'text', true), c('asn', 'int64'), c('lo', 'address'), c('hi', 'address'), c('prefix', 'uint8')],
   },
   {
     // The files an `ingest --prefilter` stored part of, where they were: indicators imported later
-    // have them read again for the flows near the new indicators (telemetry/flow-rescan.ts). The
+    // have them read again for the flows near the new indicators (telemetry/prefilter/flow-rescan.ts). The
     // size and time tell whether the file is still the one imported.
     name: 'prefiltered_files',
     columns: [
-      c('import_id', 'INTEGER', true),
-      c('path', 'VARCHAR', true),
-      c('size', 'BIGINT', true),
-      c('mtime_ms', 'DOUBLE', true),
-      c('reader', 'JSON', true), // FlowFileReader: the scan and the CSV's layout, or the line reader and its format
+      c('import_id', 'int32', true),
+      c('path', 'text', true),
+      c('size', 'int64', true),
+      c('mtime_ms', 'float64', true),
+      c('reader', 'json', true), // FlowFileReader: the scan and the CSV's layout, or the line reader and its format
       // The newest import whose indicators the stored flows were read for (PrefilteredFile).
       // Stores from before this column: filled when opened (migrate.ts).
-      c('covered_through', 'INTEGER'),
+      c('covered_through', 'int32'),
       // The earliest and latest flow start time in the file, stored or dropped: an intel import
       // does not read it for indicators whose windows miss this span. NULL: not known (never skipped).
-      c('span_from', 'TIMESTAMP'),
-      c('span_to', 'TIMESTAMP'),
+      c('span_from', 'time'),
+      c('span_to', 'time'),
     ],
   },
   {
     name: 'meta',
-    columns: [c('key', 'VARCHAR', true), c('value', 'VARCHAR')],
-    constraints: ['PRIMARY KEY (key)'],
+    columns: [c('key', 'text', true), c('value', 'text')],
+    key: ['key'],
   },
 ];
 
-TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES, ...IDENTIFY_TABLES, ...DERIVED_TABLES);
+TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES, ...IDENTIFY_TABLES);
 TABLES.push(...MAIL_TABLES);
 
 export function table(name: string): Table {

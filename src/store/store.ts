@@ -1,13 +1,16 @@
-// The store contract: everything the stages need from the database, with no SQL outside src/store.
-// DuckDB implements it now; a ClickHouse driver will satisfy the same contract.
-import type { IndicatorRecord, SkippedSection, WarningEntry } from '../intel/indicator.js';
-import type { RejectedLine } from '../telemetry/reader.js';
-import type { TelemetryRecord } from '../telemetry/records.js';
+// The store contract: the imports and questions the stages ask of the store. Stages that own
+// their queries (src/notify, src/server/auth) run them on `driver` (driver.ts) with the `sql`
+// template instead. DuckDB implements both (duckdb/); every driver passes conformance/.
+import type { IndicatorRecord, SkippedSection, WarningEntry } from '../core/model/indicator.js';
+import type { RejectedLine } from '../core/reader.js';
+import type { LineCounts } from '../core/model/line-counts.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { IdentifyStore } from './identify.js';
+import type { Driver } from './driver.js';
+import type { FileReadingStore } from './file-reading.js';
 import type { MailStore } from './mail.js';
-import type { NotifyStore } from './notify.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -34,21 +37,13 @@ export interface ImportRow extends ImportMeta {
   skipped: SkippedSection[];
   /** Flow records checked but not stored (ingest --prefilter). */
   prefiltered?: number;
+  /** Rows read with their last (optional) columns missing. */
+  shortRows?: number;
   minTs?: Date;
   maxTs?: Date;
 }
 
-export interface LineCounts {
-  lines: number;
-  records: number;
-  framing: number;
-  rejected: number;
-  duplicates?: number;
-  examples: RejectedLine[];
-  skipped?: SkippedSection[];
-  /** Flow records read and checked but not stored: no address near an indicator (ingest --prefilter). */
-  prefiltered?: number;
-}
+export type { LineCounts };
 
 /** What matching considers: an indicator matches within [first_seen - grace, last_seen + grace]. */
 export interface MatchOptions {
@@ -78,7 +73,7 @@ export interface ImportOutcome {
 }
 
 /**
- * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/flow-prefilter.ts): per chunk
+ * What the flow prefilter kept of a plain nfdump CSV (src/telemetry/prefilter/flow-prefilter.ts): per chunk
  * of the file, a CSV of `<index>,<src>,<dst>,<line>` whose index 0 is file line `firstLine`, the
  * addresses as IPv4 numbers where they are plain dotted quads.
  */
@@ -240,6 +235,8 @@ export interface IndicatorRow {
   description?: string;
   firstSeen?: Date;
   lastSeen?: Date;
+  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
+  timeframe?: string;
   forDetection: boolean;
   /** Warninglists the indicator is on: it is not used for matching. */
   warnings: string[];
@@ -405,9 +402,9 @@ export interface OwnerRow extends Owner {
 }
 
 export interface Store {
-  /** Notifications, outbox and remediation (notify stage). */
-  readonly notify: NotifyStore;
-  /** API tokens and sessions (server). */
+  /** The engine under the contract: the stages' own queries (src/notify, src/server/auth) run on it. */
+  readonly driver: Driver;
+  /** The owner of one address, the paged listings and the data version the HTTP API serves. */
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;
@@ -419,6 +416,12 @@ export interface Store {
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;
   importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
+  /**
+   * The fast paths of an engine that reads CSV, Parquet and dns.log files itself (capabilities
+   * read-csv, read-parquet, read-dns-log); undefined on one that does not, where the line readers
+   * give the same answers.
+   */
+  readonly files?: FileReadingStore;
   /** `prefiltered`: the file of an ingest --prefilter, recorded as importFlowCandidates records it. */
   importTelemetry(
     meta: ImportMeta,
@@ -427,47 +430,10 @@ export interface Store {
     match: MatchOptions,
     prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
-  /**
-   * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
-   * not convert, so the caller reads the file line by line and reports the bad lines.
-   */
-  importFlowCsv(
-    meta: ImportMeta,
-    file: string,
-    layout: FlowCsvLayout,
-    match: MatchOptions,
-    /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
-    verify?: () => Promise<void>,
-  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
-  /**
-   * Imports the lines the flow prefilter kept of a plain nfdump CSV (`file` itself is not read),
-   * like importFlowCsv: undefined when a kept line does not convert. `prefiltered` is where the
-   * file is, recorded so that indicators imported later can have it read again (prefilteredImports).
-   */
-  importFlowCandidates(
-    meta: ImportMeta,
-    kept: FlowCandidateFiles,
-    layout: FlowCsvLayout,
-    match: MatchOptions,
-    prefiltered?: PrefilteredFile,
-  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Every telemetry import that stored only part of its flows (ingest --prefilter), oldest first. */
   prefilteredImports(): Promise<PrefilteredImport[]>;
-  /**
-   * Adds the lines a later scan of a prefiltered import's file kept to that import's flows, in one
-   * transaction: lines already stored are left as they are. The import's sightings through the
-   * indicators `cover` names past its old cover (imported while the file could not be read) are
-   * matched again over all its flows, and the file is then covered through `cover.through`.
-   * Returns how many flows were added; throws when a line does not convert (nothing changes then).
-   */
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number>;
   /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
   addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number>;
-  /**
-   * The same for a Parquet file, which DuckDB reads again: the rows with an address in the /24
-   * networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address.
-   */
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: [number, number][], cover: PrefilteredCover): Promise<number>;
   /** Records that a prefiltered import's file is now at `source` (the same bytes, somewhere else). */
   movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void>;
   /** After an intel import: the files read again for its indicators are covered through it. */
@@ -480,32 +446,6 @@ export interface Store {
    * `through`, and whose windows (widened by `graceMs`) meet `during`, when given.
    */
   ipv4IndicatorRanges(which?: IndicatorSelection): Promise<[number, number][]>;
-  /**
-   * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
-   * many data lines the file has: a different row count means a line did not split into the
-   * header's columns, and the caller reads the file line by line.
-   */
-  importZeekDns(
-    meta: ImportMeta,
-    file: string,
-    layout: DnsTsvLayout,
-    match: MatchOptions,
-    verify: () => Promise<number>,
-  ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
-  /** Column names and types of a Parquet file. */
-  describeParquet(file: string): Promise<{ name: string; type: string }[]>;
-  /**
-   * Imports a Parquet flow file, all or nothing; a value that does not convert fails the import.
-   * With `prefiltered` (ingest --prefilter), only the rows near an address indicator stored now
-   * stay, and the file is recorded as importFlowCandidates records it.
-   */
-  importFlowParquet(
-    meta: ImportMeta,
-    file: string,
-    read: ParquetFlowRead,
-    match: MatchOptions,
-    prefiltered?: PrefilteredFile,
-  ): Promise<ImportOutcome & { counts: LineCounts }>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
@@ -526,7 +466,26 @@ export interface Store {
   lookupEvidence(ip: bigint): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */
   lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
-  /** Replaces the contact database with these owners (one transaction). */
-  replaceOwners(owners: Owner[]): Promise<void>;
-  listOwners(): Promise<OwnerRow[]>;
+  /**
+   * Where the engine allows: the same store for questions only, seeing committed data while this
+   * one holds an import open (a server asks through it). Closed before this one.
+   */
+  reader?(): Promise<Store>;
+  /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
+  backup(dir: string): Promise<void>;
+  /** Rows and time span of the raw flows and logs kept. */
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
+  /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]>;
+}
+
+/** Raw telemetry as retention sees it: flows, and logs (DNS, HTTP, TLS, IDS alerts). */
+export type RawTelemetryKind = 'flows' | 'logs';
+
+export interface RawTelemetrySpan {
+  kind: RawTelemetryKind;
+  table: string;
+  rows: number;
+  oldest?: Date;
+  newest?: Date;
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { parseIp } from '../core/ip.js';
 import { tempDir } from '../../test/tmp.js';
 import { argusFormat } from './argus.js';
-import { readTelemetry, type ReaderContext, type ReadSummary } from './reader.js';
-import type { FlowRecord, TelemetryRecord } from './records.js';
+import { readTelemetry, type ReaderContext, type ReadSummary } from '../core/reader.js';
+import type { FlowRecord, TelemetryRecord } from '../core/model/telemetry.js';
 
 const dir = tempDir();
 let n = 0;

@@ -3,10 +3,10 @@
 // ground-truth annotation, not something the sensor observed, and botcensus must reach its own
 // verdicts from intel matches.
 import { FieldError } from '../core/errors.js';
-import { countField, ipField, isBlank, timeField } from './fields.js';
+import { countField, ipField, isBlank, timeField } from '../core/fields.js';
 import { protoName } from './nfdump.js';
-import type { FlowRecord } from './records.js';
-import type { LineParser, ReaderContext, TelemetryFormat } from './reader.js';
+import type { FlowRecord } from '../core/model/telemetry.js';
+import type { LineParser, ReaderContext, TelemetryFormat } from '../core/reader.js';
 
 const ALIASES: Record<string, string> = { Saddr: 'SrcAddr', Daddr: 'DstAddr' };
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;

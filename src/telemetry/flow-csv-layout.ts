@@ -2,7 +2,7 @@
 // Only the plain case qualifies: an nfdump header on the first line, times in UTC.
 import type { FlowCsvLayout } from '../store/store.js';
 import { parseHeader } from './nfdump.js';
-import { openText } from './reader.js';
+import { openText } from '../core/reader.js';
 
 const NEWLINE = Buffer.from('\n');
 

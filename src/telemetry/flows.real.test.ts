@@ -8,8 +8,8 @@ import { haveShared, shared } from '../../test/shared.js';
 import { argusFormat } from './argus.js';
 import { goflow2Format } from './goflow2.js';
 import { nfdumpFormat } from './nfdump.js';
-import { headLines, readTelemetry, type TelemetryFormat } from './reader.js';
-import type { DnsRecord, FlowRecord, TelemetryRecord, TlsRecord } from './records.js';
+import { headLines, readTelemetry, type TelemetryFormat } from '../core/reader.js';
+import type { DnsRecord, FlowRecord, TelemetryRecord, TlsRecord } from '../core/model/telemetry.js';
 import { suricataFormat } from './suricata.js';
 
 const skip = !haveShared && 'no ../shared/data';

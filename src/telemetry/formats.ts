@@ -6,7 +6,7 @@ import type { ScanFormat } from '../identify/scan-reader.js';
 import { argusFormat } from './argus.js';
 import { goflow2Format } from './goflow2.js';
 import { nfdumpFormat } from './nfdump.js';
-import { headLines, type TelemetryFormat } from './reader.js';
+import { headLines, type TelemetryFormat } from '../core/reader.js';
 import { shadowserverFormat } from './shadowserver/index.js';
 import { suricataFormat } from './suricata.js';
 import { zeekFormat } from './zeek/index.js';

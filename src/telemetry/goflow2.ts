@@ -2,10 +2,10 @@
 // camelCase (timeFlowStartNs, srcAddr) and goflow v1's PascalCase (TimeFlowStart, SrcAddr), with
 // addresses as text or as base64 of their 4 or 16 bytes.
 import { FieldError } from '../core/errors.js';
-import { ipField, isBlank, jsonLine, optIntField, portField, timeField } from './fields.js';
+import { ipField, isBlank, jsonLine, optIntField, portField, timeField } from '../core/fields.js';
 import { protoName } from './nfdump.js';
-import type { FlowRecord } from './records.js';
-import type { LineParser, ReaderContext, TelemetryFormat } from './reader.js';
+import type { FlowRecord } from '../core/model/telemetry.js';
+import type { LineParser, ReaderContext, TelemetryFormat } from '../core/reader.js';
 
 /** Keys folded to lower case without underscores, so the three naming generations meet. */
 function fold(obj: Record<string, unknown>): Map<string, [key: string, value: unknown]> {

@@ -76,3 +76,18 @@ test('a blank line inside the file sends it to the line reader, so line numbers 
   assert.deepEqual(got.map((x) => x.line), [2, 3, 5, 6]);
   await store.close();
 });
+
+test('Shadowserver rows short of their last columns are imported and counted in the import report', async () => {
+  const f = join(tempDir(), '2024-06-01-scan_telnet-asn.csv');
+  writeFileSync(
+    f,
+    ['timestamp,ip,port,hostname,tag,asn,geo,banner', '2024-06-03 00:00:01,198.51.100.20,23,host.example,telnet,64496,NL,"login:"', '2024-06-03 00:00:02,198.51.100.21,23'].join('\n') + '\n',
+  );
+  const store = await openTestStore();
+  const r = await ingestFile(store, f, { match });
+  assert.ok(r.status === 'imported');
+  assert.deepEqual([r.counts.records, r.counts.rejected, r.counts.shortRows], [2, 0, 1]);
+  const [imp] = await store.listImports();
+  assert.equal(imp!.shortRows, 1);
+  await store.close();
+});

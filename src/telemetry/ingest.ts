@@ -4,9 +4,9 @@
 // a telemetry file (Server headers, certificates, device reports) become services after it.
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Ipv4Net24Set } from '../match/ipv4-net24-set.js';
-import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { basename, join } from 'node:path';
+import type { Ipv4Net24Set } from './prefilter/ipv4-net24-set.js';
+import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -14,10 +14,11 @@ import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
+import type { FileReadingStore } from '../store/file-reading.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, isGzip, readTelemetry } from './reader.js';
-import type { TelemetryRecord } from './records.js';
+import { headLines, isGzip, readRecords, readTelemetry } from '../core/reader.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -120,7 +121,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };
     let layout;
     try {
-      layout = parquetFlowColumns(await store.describeParquet(file));
+      layout = parquetFlowColumns(await parquetReader(store, file).describeParquet(file));
     } catch (err) {
       if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
       throw err;
@@ -128,7 +129,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
     // A prefiltered file is recorded with how to read it again (for indicators imported later).
     const prefiltered = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
-    const out = await store.importFlowParquet(meta, file, read, opts.match, prefiltered);
+    const out = await parquetReader(store, file).importFlowParquet(meta, file, read, opts.match, prefiltered);
     return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
   }
   const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);
@@ -156,7 +157,10 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     async (write) => {
       const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
       const onBatch = nets ? (records: TelemetryRecord[]) => write(keepNear(nets, records, dropped)) : write;
-      const counts = await readTelemetry(file, format, onBatch, { tz: opts.tz }, { onProgress: opts.onProgress });
+      const parser = format.create({ file, fileName: basename(file), tz: opts.tz });
+      const counts: LineCounts = await readRecords(file, parser, onBatch, { onProgress: opts.onProgress });
+      // Shadowserver rows short of their last columns are read, and counted apart.
+      if ('shortRows' in parser && typeof parser.shortRows === 'number' && parser.shortRows) counts.shortRows = parser.shortRows;
       // The store records the file once its flows are read: with the start times of those dropped.
       if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
       return nets ? { ...counts, prefiltered: dropped.n } : counts;
@@ -174,12 +178,14 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
  * running beside it; undefined when the file is to be read line by line.
  */
 async function tryFastPath(store: Store, file: string, format: string, meta: ImportMeta, opts: IngestOptions, near?: Near, early?: EarlyPrefilter) {
+  const files = store.files;
+  if (!files) return undefined;
   // --prefilter: the scan's kept lines, if it could read the file.
   if (format === 'nfdump' && opts.prefilter) {
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
     const read = { reader: 'scan' as const, layout: early!.layout, tz: opts.tz };
-    const out = await store.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, {
+    const out = await files.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, {
       ...early!.source,
       read,
       coveredThrough: near!.coveredThrough,
@@ -191,7 +197,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const layout = nfdumpLayout(await headLines(file, 2), opts.tz);
     if (!layout) return undefined;
     const blank = blankLineInside(file);
-    const out = await store.importFlowCsv(meta, file, layout, opts.match, async () => {
+    const out = await files.importFlowCsv(meta, file, layout, opts.match, async () => {
       if (await blank) throw new Error('blank line inside the file: line numbers would drift');
     });
     if (!out) await blank.catch(() => undefined);
@@ -201,7 +207,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const layout = zeekDnsLayout(await headLines(file, 30), opts.tz);
     if (!layout) return undefined;
     const body = zeekDnsBody(file, layout.headerLines);
-    const out = await store.importZeekDns(meta, file, layout, opts.match, async () => {
+    const out = await files.importZeekDns(meta, file, layout, opts.match, async () => {
       const b = await body;
       if (!b.plain) throw new Error('header or blank lines inside the data: line numbers would drift');
       return b.dataLines;
@@ -210,6 +216,12 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     return out;
   }
   return undefined;
+}
+
+/** The store's Parquet reader: only an engine that reads files itself reads Parquet. */
+function parquetReader(store: Store, file: string): FileReadingStore {
+  if (!store.files) throw new BotcensusError('USAGE', 'this store cannot read Parquet files: its engine does not read files itself', { file });
+  return store.files;
 }
 
 /** The flows a prefiltered import did not store: how many, and their earliest and latest start. */

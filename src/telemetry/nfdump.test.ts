@@ -7,8 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { parseIp } from '../core/ip.js';
 import { tempDir } from '../../test/tmp.js';
 import { nfdumpFormat, protoName } from './nfdump.js';
-import { readTelemetry, type ReaderContext, type ReadSummary } from './reader.js';
-import type { FlowRecord, TelemetryRecord } from './records.js';
+import { readTelemetry, type ReaderContext, type ReadSummary } from '../core/reader.js';
+import type { FlowRecord, TelemetryRecord } from '../core/model/telemetry.js';
 
 const dir = tempDir();
 let n = 0;

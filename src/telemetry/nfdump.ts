@@ -1,9 +1,9 @@
 // nfdump CSV reader: 1.6's fixed `-o csv`, 1.7.5+'s `-o csv` / `-o csv:%…` and `-o csv-fast`, all
 // mapped by header name, so any column order or subset works.
 import { FieldError } from '../core/errors.js';
-import { countField, ipField, isBlank, portField, timeField } from './fields.js';
-import type { FlowRecord } from './records.js';
-import type { LineParser, ReaderContext, TelemetryFormat } from './reader.js';
+import { countField, ipField, isBlank, portField, timeField } from '../core/fields.js';
+import type { FlowRecord } from '../core/model/telemetry.js';
+import type { LineParser, ReaderContext, TelemetryFormat } from '../core/reader.js';
 
 type Role = 'start' | 'end' | 'received' | 'duration' | 'src' | 'dst' | 'sport' | 'dport' | 'proto' | 'flags' | 'bytes' | 'packets';
 

@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIp } from '../core/ip.js';
 import { tempDir } from '../../test/tmp.js';
-import { readTelemetry, type ReadSummary } from './reader.js';
-import type { TelemetryRecord } from './records.js';
+import { readTelemetry, type ReadSummary } from '../core/reader.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { suricataFormat } from './suricata.js';
 
 const dir = tempDir();

@@ -1,10 +1,10 @@
 // Suricata EVE JSON reader: flow, dns, tls, http and alert events become records; every other
 // event type (stats, fileinfo, anomaly, netflow...) is framing.
 import { FieldError } from '../core/errors.js';
-import { hostField, ipField, isBlank, jsonLine, optIntField, portField, timeField } from './fields.js';
+import { hostField, ipField, isBlank, jsonLine, optIntField, portField, timeField } from '../core/fields.js';
 import { protoName } from './nfdump.js';
-import type { AlertRecord, DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from './records.js';
-import type { LineParser, ReaderContext, TelemetryFormat } from './reader.js';
+import type { AlertRecord, DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../core/model/telemetry.js';
+import type { LineParser, ReaderContext, TelemetryFormat } from '../core/reader.js';
 
 type Obj = Record<string, unknown>;
 

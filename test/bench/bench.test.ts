@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { tempDir } from '../tmp.js';
 
 test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every stage, rate, baseline, round and target is reported', () => {
-  const r = spawnSync(process.execPath, [resolve('dist/scripts/bench.js'), '--rows', '200000', '--api-rows', '20000', '--repeats', '2', '--json', '--dir', join(tempDir(), 'bench')], {
+  const r = spawnSync(process.execPath, [resolve('dist/scripts/bench.js'), '--rows', '200000', '--api-rows', '20000', '--repeats', '2', '--part', 'pipeline', '--json', '--dir', join(tempDir(), 'bench')], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
   });

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { scanMail } from '../../src/mail/scan.js';
 import { writeTestMailboxes } from '../../src/mail/test-mailboxes.js';
 import { buildServer } from '../../src/server/app.js';
-import { buildScenario, type Scenario } from '../../src/server/test-scenario.js';
+import { buildScenario, type Scenario } from '../server-scenario.js';
 import { tempDir } from '../tmp.js';
 import { e2eSkipReason, launch, screenshot } from './browser.js';
 

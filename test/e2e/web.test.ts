@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildServer } from '../../src/server/app.js';
-import { buildScenario, HOSTILE, VICTIMS, type Scenario } from '../../src/server/test-scenario.js';
+import { buildScenario, HOSTILE, VICTIMS, type Scenario } from '../server-scenario.js';
 import { tempDir } from '../tmp.js';
 import { clickInsideShape, e2eSkipReason, launch, screenshot } from './browser.js';
 

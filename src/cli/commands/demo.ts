@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { renderCensus } from '../../census/render.js';
 import { runDemo } from '../../demo/run.js';
 import { steps } from '../progress.js';
+import { setExitCode } from '../context.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -44,6 +45,6 @@ export function demoCommand(): Command {
         `Try: botcensus --db ${db} census --by asn   |   botcensus --db ${db} lookup <ip>   |   botcensus --db ${db} victims --country DE`,
       ];
       process.stdout.write(out.join('\n') + '\n');
-      if (r.maxDiffPp > 0.5) process.exitCode = 1;
+      if (r.maxDiffPp > 0.5) setExitCode(1);
     });
 }

@@ -1,5 +1,7 @@
-// botcensus fingerprints test [DIR] | fingerprints update: runs every <example> of a Recog-format
-// database as a self-test (the built-in rules when no folder is named), and fetches Recog's own.
+// botcensus fingerprints test [DIR] | fingerprints update [FROM_DIR]: runs every <example> of a
+// Recog-format database as a self-test (the built-in rules when no folder is named), and installs
+// Recog's own beside the store (from a local copy, or fetched), where identify uses it after the
+// built-in rules.
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -8,8 +10,9 @@ import { fetchRecog, RECOG_LIST_URL } from '../../identify/online.js';
 import { builtinRulesDir } from '../../identify/recog/db.js';
 import type { FingerprintFile } from '../../identify/recog/fingerprint.js';
 import { loadRecogDir, loadRecogFile } from '../../identify/recog/load.js';
+import { installRecogFrom, noteRecogSource, type RecogSource } from '../../identify/recog/install.js';
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
-import { dbPath, toJson, withStore } from '../context.js';
+import { dbPath, setExitCode, toJson, withStore } from '../context.js';
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) : '100.00');
 
@@ -66,23 +69,34 @@ export function fingerprintsCommand(): Command {
       const unsupported = files.reduce((n, f) => n + f.fingerprints.filter((x) => !x.regex.ok).length, 0);
       if (o.json) process.stdout.write(toJson({ dir: folder, ...r, unreadable, unsupported, passRate: r.total ? r.passed / r.total : 1 }));
       else console.log(render(folder, r, unsupported, unreadable, Number(o.show) || 5).join('\n'));
-      if (unreadable.length || (r.total && (100 * r.passed) / r.total < min)) process.exitCode = 1;
+      if (unreadable.length || (r.total && (100 * r.passed) / r.total < min)) setExitCode(1);
     });
   fp.command('update')
-    .description("fetch Recog's fingerprint database from GitHub (needs network access) and use it in later identify runs")
+    .description(
+      "install Recog's fingerprint database (BSD-2-Clause) beside the store, replacing the copy there, and use it after the " +
+        'built-in rules in later identify runs: from FROM_DIR (a Recog checkout or unpacked release, or its xml folder), ' +
+        'or fetched from GitHub when no folder is given (needs network access)',
+    )
+    .argument('[from]', 'a local copy of Recog: its folder or its xml/ folder')
     .option('--dir <dir>', 'where to keep it (default: recog/ beside the store file)')
+    .option('--recog-version <version>', "Recog's version, when FROM_DIR does not say (lib/recog/version.rb or VERSION)")
     .option('--url <url>', 'GitHub contents listing of the xml folder', RECOG_LIST_URL)
     .option('--json', 'print the result as JSON')
-    .action(async (o: { dir?: string; url: string; json?: boolean }, cmd: Command) => {
+    .action(async (from: string | undefined, o: { dir?: string; url: string; recogVersion?: string; json?: boolean }, cmd: Command) => {
       const dir = resolve(o.dir ?? join(dirname(resolve(dbPath(cmd))), 'recog'));
-      const names = await fetchRecog(dir, o.url);
+      let source: RecogSource;
+      if (from) source = installRecogFrom(from, dir, o.recogVersion);
+      else source = noteRecogSource(dir, o.url, (await fetchRecog(dir, o.url)).length, o.recogVersion);
       const r = selfTestFiles(loadRecogDir(dir));
       await withStore(cmd, async (store) => {
         const dirs = await store.identify.fingerprintDirs();
         if (!dirs.includes(dir)) await store.identify.setFingerprintDirs([...dirs, dir]);
       });
-      if (o.json) process.stdout.write(toJson({ dir, files: names.length, examples: r.total, passed: r.passed }));
-      else console.log(`${dir}: ${names.length} files; self-test ${r.passed}/${r.total} examples pass; used by the next botcensus identify`);
+      if (o.json) process.stdout.write(toJson({ dir, ...source, examples: r.total, passed: r.passed }));
+      else {
+        console.log(`${dir}: Recog ${source.version}, ${source.files} files; self-test ${r.passed}/${r.total} examples pass; used after the built-in rules by the next botcensus identify`);
+        if (!source.licenceFiles.length) console.log(`  no LICENSE or COPYING found beside it: Recog is BSD-2-Clause, keep its licence with the copy`);
+      }
     });
   return fp;
 }

@@ -2,7 +2,7 @@
 // files of prefiltered flow imports again where they lag behind the stored indicators.
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
-import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/flow-rescan.js';
+import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { reportRescan } from './intel.js';
@@ -17,7 +17,7 @@ export function importsCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows)
           console.log(
-            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${r.records} rejected=${r.rejected}${r.prefiltered === undefined ? '' : ` prefiltered=${r.prefiltered}`} skipped=${r.skipped.length} ${r.file}`,
+            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${r.records} rejected=${r.rejected}${r.prefiltered === undefined ? '' : ` prefiltered=${r.prefiltered}`}${r.shortRows ? ` short_rows=${r.shortRows}` : ''} skipped=${r.skipped.length} ${r.file}`,
           );
       });
     });

@@ -6,7 +6,7 @@ import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
-import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, setExitCode, toJson, withStore } from '../context.js';
 import { fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -60,7 +60,7 @@ export function ingestCommand(): Command {
             else {
               const services = r.services ? `, ${r.services} services for identification` : '';
               const dropped = r.counts.prefiltered !== undefined ? `, ${r.counts.prefiltered} far from every indicator and not stored` : '';
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${dropped}, ${r.sightings} new sightings${services}`);
+              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${r.counts.shortRows ? `, ${r.counts.shortRows} short rows (last columns missing, read as empty)` : ''}${dropped}, ${r.sightings} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {
@@ -77,11 +77,11 @@ export function ingestCommand(): Command {
             if (!o.json) for (const line of await describeRun(store, run)) console.log(line);
           } catch (err) {
             console.error(`botcensus: identify: ${(err as Error).message}`);
-            process.exitCode = 1;
+            setExitCode(1);
           }
         }
       });
       if (o.json) process.stdout.write(toJson(results));
-      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+      if (results.some((r) => r.status === 'failed')) setExitCode(1);
     });
 }

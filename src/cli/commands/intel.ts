@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { importIntelFiles, type IntelImportResult } from '../../intel/import.js';
-import type { RescanReport } from '../../telemetry/flow-rescan.js';
+import type { RescanReport } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
-import { graceMs, graceOption, outputFormat, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, outputFormat, setExitCode, toJson, withStore } from '../context.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -61,12 +61,12 @@ export function intelCommand(): Command {
         });
       });
       if (o.json) process.stdout.write(toJson(results));
-      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+      if (results.some((r) => r.status === 'failed')) setExitCode(1);
     });
   intel
     .command('list')
     .description('list indicators with their window, warninglist flags and victim counts')
-    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1')
+    .option('--type <type>', 'ip, cidr, ip-port, domain, url, cert-sha256, cert-sha1, file-sha256, file-sha1, file-md5')
     .option('--source <name>')
     .option('--limit <n>', 'at most this many', '1000')
     .option('--json', 'JSON output')
@@ -76,8 +76,9 @@ export function intelCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
+          const written = r.timeframe ? ` timeframe=${JSON.stringify(r.timeframe)}` : '';
           const warn = r.warnings.length ? ` WARNINGLIST: ${r.warnings.join('; ')}` : '';
-          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
+          console.log(`${r.type.padEnd(11)} ${r.value.padEnd(40)} ${r.source}${win}${written} victims=${r.victims}${r.tags.length ? ' tags=' + r.tags.join(',') : ''}${warn}`);
         }
         console.error(`${rows.length} indicators`);
       });
@@ -85,7 +86,7 @@ export function intelCommand(): Command {
   intel
     .command('export')
     .description('export indicators for other tools')
-    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix']).makeOptionMandatory())
+    .addOption(new Option('--format <name>').choices(['zeek-intel', 'csv', 'stix', 'misp']).makeOptionMandatory())
     .option('--source <name>', 'only this source')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o, cmd: Command) => {

@@ -8,7 +8,7 @@ import { campaignsUpToDate, scanMail } from '../../mail/scan.js';
 import type { MailCampaignRecord, MailVerdict } from '../../store/mail.js';
 import type { Store } from '../../store/store.js';
 import { fileProgress, type Progress } from '../progress.js';
-import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, setExitCode, toJson, withStore } from '../context.js';
 
 const VERDICTS: MailVerdict[] = ['tracking', 'marketing', 'clean'];
 const day = (ms?: number) => (ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10));
@@ -43,7 +43,7 @@ export function mailCommand(): Command {
           console.log(`${r.files} files, ${r.messages} messages: ${r.added} new, ${r.duplicates} stored already; ${r.problems.length} malformed`);
           console.log(`campaigns: ${r.campaigns.tracking} tracking, ${r.campaigns.marketing} marketing, ${r.campaigns.clean} clean (botcensus mail campaigns)`);
         }
-        if (r.problems.length) process.exitCode = 1;
+        if (r.problems.length) setExitCode(1);
       });
     });
   mail

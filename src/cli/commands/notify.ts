@@ -6,8 +6,9 @@ import { planNotifications } from '../../notify/plan.js';
 import { redact, smtpChannel } from '../../notify/smtp.js';
 import type { NotifyPlan } from '../../notify/types.js';
 import { webhookChannel } from '../../notify/webhook.js';
-import type { NotificationStatus } from '../../store/notify.js';
-import { timeOpt, toJson, withStore } from '../context.js';
+import type { NotificationStatus } from '../../notify/outbox-store.js';
+import { setExitCode, timeOpt, toJson, withStore } from '../context.js';
+import { notifyStore } from '../../notify/outbox-sql.js';
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -129,7 +130,7 @@ export function notifyCommand(): Command {
       } finally {
         for (const ch of Object.values(channels)) await ch.close?.();
       }
-      if (problems) process.exitCode = 1;
+      if (problems) setExitCode(1);
     });
   cmd
     .command('log')
@@ -141,7 +142,7 @@ export function notifyCommand(): Command {
     .action(async (o, sub: Command) => {
       if (o.status && !['pending', 'sent', 'failed'].includes(o.status)) throw new BotcensusError('USAGE', '--status is pending, sent or failed');
       await withStore(sub, async (store) => {
-        const rows = await store.notify.notifications({ owner: o.owner, status: o.status as NotificationStatus | undefined, limit: positive(o.limit, '--limit') });
+        const rows = await notifyStore(store).notifications({ owner: o.owner, status: o.status as NotificationStatus | undefined, limit: positive(o.limit, '--limit') });
         if (o.json) return void process.stdout.write(toJson(rows.map(({ payload: _p, ...r }) => r)));
         for (const r of rows)
           console.log(

@@ -5,6 +5,7 @@ import { formatProblem, loadOwnersFile, OwnersFileError } from '../../notify/own
 import { channelsOf } from '../../notify/plan.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withStore } from '../context.js';
+import { listOwners, replaceOwners } from '../../notify/owners-sql.js';
 
 /** Victims with no owner entry, grouped by AS organisation from enrichment: listed as "no contact". */
 export async function noContactGroups(store: Store): Promise<{ name: string; asn?: number; asOrg?: string; victims: number }[]> {
@@ -36,7 +37,7 @@ export function ownersCommand(): Command {
         throw new BotcensusError('BAD_INPUT', `${n} problem${n === 1 ? '' : 's'}; nothing imported (the contact database is unchanged)`, { file });
       }
       await withStore(sub, async (store) => {
-        await store.replaceOwners(owners);
+        await replaceOwners(store, owners);
         const blocks = owners.reduce((n, o) => n + o.cidrs.length, 0);
         const asns = owners.reduce((n, o) => n + o.asns.length, 0);
         console.error(`imported ${owners.length} owners (${blocks} blocks, ${asns} ASNs); the most specific match wins`);
@@ -48,7 +49,7 @@ export function ownersCommand(): Command {
     .option('--json', 'JSON output')
     .action(async (o: { json?: boolean }, sub: Command) => {
       await withStore(sub, async (store) => {
-        const owners = await store.listOwners();
+        const owners = await listOwners(store);
         const none = await noContactGroups(store);
         if (o.json) {
           const redacted = owners.map((x) => ({ ...x, webhookSecret: x.webhookSecret ? '***' : undefined, contact: channelsOf(x).length > 0 }));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'node-html-parser';
 import { tempDir } from '../../../test/tmp.js';
-import { reportStore } from '../../report/test-fixture.js';
+import { reportStore } from '../../../test/report-fixture.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const cli = (db: string, ...args: string[]) => spawnSync(process.execPath, [MAIN, '--db', db, ...args], { encoding: 'utf8' });

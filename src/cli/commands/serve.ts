@@ -1,11 +1,34 @@
 // botcensus serve: the HTTP API and web app over the store, until interrupted. Plain HTTP only on a
 // loopback address (the session cookie then goes without Secure); anywhere else TLS is required,
 // directly (--tls-cert/--tls-key) or from a proxy in front (--trust-proxy), and cookies are Secure.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { buildServer } from '../../server/app.js';
-import { dbPath, graceMs, graceOption, withStore } from '../context.js';
+import type { OperationsStatus } from '../../server/context.js';
+import { DuckDbStore } from '../../store/duckdb/index.js';
+import { dbPath, graceMs, graceOption } from '../context.js';
+import { DropFolderWatcher } from '../drop-folders.js';
+import { startHandoffHost } from '../handoff-host.js';
+import { openWaiting } from '../store-lock.js';
+import { applyRetention, retentionOf } from './prune.js';
+import { dropFoldersOf } from './watch.js';
+import { tokenStore } from '../../server/auth/tokens-sql.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+function fileBytes(path: string): number {
+  let n = 0;
+  for (const p of [path, `${path}.wal`])
+    try {
+      n += statSync(p).size;
+    } catch {
+      // no write-ahead log
+    }
+  return n;
+}
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -20,6 +43,11 @@ export function serveCommand(): Command {
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--trust-proxy', 'behind a TLS-terminating reverse proxy: trust its X-Forwarded-Proto/-For (cookies are then Secure)')
     .option('--log', 'log every request (JSON lines on stdout)')
+    .option('--watch <dir...>', 'drop folders of telemetry: every complete file that appears is imported once')
+    .option('--watch-intel <dir...>', 'drop folders of indicator files')
+    .option('--watch-interval <seconds>', 'how often the drop folders are listed', '2')
+    .option('--keep-flows <duration>', 'retention of raw flows (e.g. 90d), applied hourly; sightings and victims stay')
+    .option('--keep-logs <duration>', 'retention of raw DNS, HTTP, TLS and IDS logs (e.g. 30d), applied hourly')
     .addOption(graceOption())
     .addHelpText(
       'after',
@@ -29,7 +57,9 @@ The cookie is Secure (and named __Host-botcensus_session) whenever the request c
 with --tls-cert/--tls-key, or with --trust-proxy behind a proxy that sends X-Forwarded-Proto: https.
 On plain HTTP, allowed on a loopback --host only, it cannot be Secure (browsers would drop it);
 that traffic never leaves the machine. Use an SSH tunnel or a TLS proxy to reach it from elsewhere.
-The store file is held by the server: create tokens before starting, or with POST /api/tokens (admin).`,
+While the server runs, other botcensus commands on the same store (ingest, intel import, census,
+tokens create, ...) hand their work to it through a socket only the store's owner can use, and print
+what it answers: the dashboard stays up while data comes in.`,
     )
     .action(async (o, cmd: Command) => {
       const port = Number(o.port);
@@ -38,8 +68,22 @@ The store file is held by the server: create tokens before starting, or with POS
       const tls = o.tlsCert ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : undefined;
       if (!tls && !o.trustProxy && !isLoopback(o.host))
         throw new BotcensusError('USAGE', `plain HTTP on ${o.host} would send tokens in clear text: use --tls-cert/--tls-key, or --trust-proxy behind a TLS proxy, or a loopback --host`);
-      await withStore(cmd, async (store) => {
-        const tokens = await store.access.listTokens();
+      const keep = retentionOf(o);
+      const interval = Number(o.watchInterval);
+      if (!(interval > 0)) throw new BotcensusError('USAGE', `--watch-interval takes a number of seconds, not ${JSON.stringify(o.watchInterval)}`);
+      const storePath = resolve(dbPath(cmd));
+      const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
+      // The dashboard asks on a connection of its own, so an import does not hold up its answers.
+      const readStore = await store.reader();
+      try {
+        const tokens = await tokenStore(store).listTokens();
+        let watcher: DropFolderWatcher | undefined;
+        let lastPrune: Date | undefined;
+        const operations = (): OperationsStatus => ({
+          store: { path: storePath, bytes: fileBytes(storePath) },
+          dropFolders: watcher?.status(),
+          retention: keep.flows || keep.logs ? { flowsDays: keep.flows && keep.flows / DAY, logsDays: keep.logs && keep.logs / DAY, lastRun: lastPrune } : undefined,
+        });
         const app = await buildServer(store, {
           graceMs: graceMs(o.grace),
           https: tls,
@@ -47,16 +91,63 @@ The store file is held by the server: create tokens before starting, or with POS
           secureCookies: tls || o.trustProxy ? true : undefined,
           logger: Boolean(o.log),
           warm: true,
+          operations,
+          readStore,
         });
         const address = await app.listen({ host: o.host, port });
-        process.stderr.write(`botcensus: serving ${address}/ from ${dbPath(cmd)}; Ctrl-C stops\n`);
+        const { runCli } = await import('../program.js');
+        // Handed-off commands and drop-folder imports take their turn with the dashboard's questions.
+        const host = await startHandoffHost(
+          {
+            storePath,
+            store,
+            pid: process.pid,
+            watch: (folders) => {
+              watcher ??= startWatcher();
+              return watcher.add(folders);
+            },
+          },
+          (args) => app.exclusive(() => runCli(args)).finally(() => app.storeChanged()),
+          address,
+        );
+        const startWatcher = () => {
+          const w = new DropFolderWatcher({ intervalMs: interval * 1000, run: (args) => host.run(['--db', storePath, ...args]), log: (line) => process.stderr.write(`botcensus: ${line}\n`) });
+          w.start();
+          return w;
+        };
+        const folders = dropFoldersOf(o.watch, o.watchIntel);
+        if (folders.length) {
+          watcher = startWatcher();
+          for (const line of watcher.add(folders)) process.stderr.write(`botcensus: ${line}\n`);
+        }
+        let pruning: NodeJS.Timeout | undefined;
+        if (keep.flows || keep.logs) {
+          const prune = () =>
+            void app
+              .exclusive(() => applyRetention(store, keep))
+              .then((deleted) => {
+                lastPrune = new Date();
+                const n = deleted.reduce((a, d) => a + d.deleted, 0);
+                if (n) process.stderr.write(`botcensus: retention: ${n.toLocaleString('en-US')} raw rows deleted (${deleted.filter((d) => d.deleted).map((d) => d.table).join(', ')})\n`);
+              })
+              .catch((err: Error) => process.stderr.write(`botcensus: retention: ${err.message}\n`));
+          prune();
+          pruning = setInterval(prune, HOUR);
+        }
+        process.stderr.write(`botcensus: serving ${address}/ from ${storePath}; other botcensus commands on this store are handed to this server; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
-          process.stderr.write('botcensus: no live admin token: stop, run `botcensus tokens create --role admin`, start again\n');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
+          process.stderr.write('botcensus: no live admin token: run `botcensus tokens create --role admin` (it is handed to this server)\n');
+        await new Promise<void>((done) => {
+          process.once('SIGINT', () => done());
+          process.once('SIGTERM', () => done());
         });
+        clearInterval(pruning);
+        await watcher?.stop();
+        await host.close();
         await app.close();
-      });
+      } finally {
+        await readStore.close();
+        await store.close();
+      }
     });
 }

@@ -5,6 +5,7 @@ import { BotcensusError } from '../../core/errors.js';
 import { ROLES } from '../../store/access.js';
 import { issueToken } from '../../server/auth/tokens.js';
 import { toJson, withStore } from '../context.js';
+import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 export function tokensCommand(): Command {
   const cmd = new Command('tokens').description('API tokens for `botcensus serve` (stop the server first: the store file is used by one process at a time)');
@@ -29,7 +30,7 @@ export function tokensCommand(): Command {
     .option('--json', 'JSON output')
     .action(async (o: { json?: boolean }, sub: Command) => {
       await withStore(sub, async (store) => {
-        const rows = await store.access.listTokens();
+        const rows = await tokenStore(store).listTokens();
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows)
           console.log(
@@ -45,7 +46,7 @@ export function tokensCommand(): Command {
     .argument('<id>')
     .action(async (id: string, _o: unknown, sub: Command) => {
       await withStore(sub, async (store) => {
-        if (!(await store.access.revokeToken(id))) throw new BotcensusError('USAGE', `no live token with id ${JSON.stringify(id)} (see \`botcensus tokens list\`)`);
+        if (!(await tokenStore(store).revokeToken(id))) throw new BotcensusError('USAGE', `no live token with id ${JSON.stringify(id)} (see \`botcensus tokens list\`)`);
         console.log(`revoked ${id}`);
       });
     });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.js';
 import type { Principal, ServerContext } from '../context.js';
 import { sha256Hex, verifyToken } from './tokens.js';
+import { tokenStore } from './tokens-sql.js';
 
 export const CSRF_HEADER = 'x-botcensus-csrf';
 export const SESSION_COOKIE = 'botcensus_session';
@@ -26,7 +27,7 @@ async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<Pr
   const sid = req.cookies[SECURE_SESSION_COOKIE] ?? req.cookies[SESSION_COOKIE];
   if (!sid) throw unauthorized('sign in or send Authorization: Bearer TOKEN');
   const sessionHash = sha256Hex(sid);
-  const t = await ctx.read((s) => s.access.findSession(sessionHash, new Date()));
+  const t = await ctx.read((s) => tokenStore(s).findSession(sessionHash, new Date()));
   if (!t) throw unauthorized('session expired or signed out; sign in again');
   return { tokenId: t.id, role: t.role, owner: t.owner, via: 'session', sessionHash };
 }

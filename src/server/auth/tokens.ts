@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BotcensusError } from '../../core/errors.js';
 import { ROLES, type Role, type TokenRow } from '../../store/access.js';
 import type { Store } from '../../store/store.js';
+import { listOwners } from '../../notify/owners-sql.js';
+import { tokenStore } from './tokens-sql.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -24,7 +26,7 @@ export async function checkTokenRequest(store: Store, r: TokenRequest): Promise<
     return { role, label: r.label };
   }
   if (!r.owner) throw new BotcensusError('USAGE', 'an owner token needs --owner NAME (a name from `botcensus owners import`)');
-  const owners = await store.listOwners();
+  const owners = await listOwners(store);
   if (!owners.some((o) => o.name === r.owner))
     throw new BotcensusError('USAGE', `no owner named ${JSON.stringify(r.owner)} in the contact database (${owners.length} owners; see \`botcensus owners import\`)`);
   return { role, owner: r.owner, label: r.label };
@@ -35,14 +37,14 @@ export async function issueToken(store: Store, r: TokenRequest): Promise<{ token
   const checked = await checkTokenRequest(store, r);
   const id = randomBytes(6).toString('hex');
   const token = `bct_${id}_${randomBytes(32).toString('base64url')}`;
-  const row = await store.access.createToken({ id, hash: sha256Hex(token), ...checked });
+  const row = await tokenStore(store).createToken({ id, hash: sha256Hex(token), ...checked });
   return { token, row };
 }
 
 /** The live token a bearer string stands for; undefined for anything malformed, unknown or revoked. */
 export async function verifyToken(store: Store, token: string): Promise<TokenRow | undefined> {
   if (!TOKEN_RE.test(token)) return undefined;
-  return store.access.findToken(sha256Hex(token));
+  return tokenStore(store).findToken(sha256Hex(token));
 }
 
 /** A new random session id for the cookie; the store keeps its hash. */

@@ -1,7 +1,7 @@
 // Countries and, inside one country, its networks (ASNs or organisations): census rows of the
 // chosen range, sorted and paged here, or exported as CSV.
 import type { FastifyInstance } from 'fastify';
-import { countryName } from '../../enrich/country-names.js';
+import { countryName } from '../../core/country-names.js';
 import type { CensusRow } from '../../store/store.js';
 import { ALL_ROLES, type ServerContext } from '../context.js';
 import { sendCsv } from '../csv.js';

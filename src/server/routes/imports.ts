@@ -150,8 +150,8 @@ export function importRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (req) => {
       const up = await receive(req);
       try {
-        // The whole import holds the gate: its transaction must not interleave with other queries.
-        const r = await ctx.gate.run(() => runImport(ctx, up).catch((err) => Promise.reject(asUploaded(err, up))));
+        // The import takes the writes' turn; questions go on meanwhile where the store has a read connection.
+        const r = await ctx.writeGate.run(() => runImport(ctx, up).catch((err) => Promise.reject(asUploaded(err, up))));
         ctx.cache.clear();
         if (ctx.opts.warm) void warmUp(ctx).catch(() => undefined);
         return { ...r, file: up.name };

@@ -5,6 +5,7 @@ import { newSessionId, sha256Hex, verifyToken } from '../auth/tokens.js';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../auth/plugin.js';
 import { ALL_ROLES, principal, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { tokenStore } from '../auth/tokens-sql.js';
 
 /** Secure when the request came over TLS (directly, or per a trusted proxy), unless forced. */
 function cookiePolicy(ctx: ServerContext, req: FastifyRequest) {
@@ -40,7 +41,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!t) throw new HttpError(401, 'unauthorized', 'unknown or revoked token');
       const sid = newSessionId();
       const expires = new Date(Date.now() + ttl);
-      await ctx.read((s) => s.access.createSession(sha256Hex(sid), t.id, expires));
+      await ctx.write((s) => tokenStore(s).createSession(sha256Hex(sid), t.id, expires));
       const c = cookiePolicy(ctx, req);
       reply.setCookie(c.name, sid, { ...c.options, expires });
       return me({ role: t.role, owner: t.owner, tokenId: t.id });
@@ -51,7 +52,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete('/api/session', { config: { allow: ALL_ROLES }, schema: { summary: 'Sign out: ends the session', tags: ['session'] } }, async (req, reply) => {
     const p = principal(req);
-    if (p.sessionHash) await ctx.read((s) => s.access.deleteSession(p.sessionHash!));
+    if (p.sessionHash) await ctx.write((s) => tokenStore(s).deleteSession(p.sessionHash!));
     clearCookies(reply);
     return { signedOut: true };
   });

@@ -4,10 +4,11 @@ import { ROLES } from '../../store/access.js';
 import { issueToken } from '../auth/tokens.js';
 import { ADMIN, type ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { tokenStore } from '../auth/tokens-sql.js';
 
 export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/tokens', { config: { allow: ADMIN }, schema: { summary: 'API tokens (ids, roles, owners; never the secrets)', tags: ['tokens'] } }, async () => ({
-    rows: await ctx.read((s) => s.access.listTokens()),
+    rows: await ctx.read((s) => tokenStore(s).listTokens()),
   }));
 
   app.post<{ Body: { role: string; owner?: string; label?: string } }>(
@@ -26,7 +27,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      const { token, row } = await ctx.read((s) => issueToken(s, req.body));
+      const { token, row } = await ctx.write((s) => issueToken(s, req.body));
       return reply.code(201).send({ token, ...row });
     },
   );
@@ -42,7 +43,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      if (!(await ctx.read((s) => s.access.revokeToken(req.params.id)))) throw notFound('live token');
+      if (!(await ctx.write((s) => tokenStore(s).revokeToken(req.params.id)))) throw notFound('live token');
       return { revoked: req.params.id };
     },
   );

@@ -1,30 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
-import { buildScenario, HOSTILE, VICTIMS } from '../../server/test-scenario.js';
+import { buildScenario, HOSTILE, VICTIMS } from '../../../test/server-scenario.js';
+import { replaceOwners } from '../../notify/owners-sql.js';
 
 const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
-
-test('tokens are stored by hash, listed without secrets, revoked with their sessions', async () => {
-  const { store } = await buildScenario();
-  const a = store.access;
-  const row = await a.createToken({ id: 'aaaaaaaaaaaa', hash: 'h1', role: 'owner', owner: 'Mobile C', label: 'noc' });
-  assert.deepEqual([row.id, row.role, row.owner, row.label, row.revokedAt], ['aaaaaaaaaaaa', 'owner', 'Mobile C', 'noc', undefined]);
-  assert.equal((await a.findToken('h1'))?.id, 'aaaaaaaaaaaa');
-  assert.equal(await a.findToken('nope'), undefined);
-  assert.ok(!JSON.stringify(await a.listTokens()).includes('"h1"'), 'hashes are not listed');
-  const soon = new Date(Date.now() + 60_000);
-  await a.createSession('s1', 'aaaaaaaaaaaa', soon);
-  assert.equal((await a.findSession('s1', new Date()))?.owner, 'Mobile C');
-  assert.equal(await a.findSession('s1', new Date(soon.getTime() + 1)), undefined, 'expired');
-  assert.equal(await a.revokeToken('aaaaaaaaaaaa'), true);
-  assert.equal(await a.revokeToken('aaaaaaaaaaaa'), false, 'already revoked');
-  assert.equal(await a.findToken('h1'), undefined);
-  assert.equal(await a.findSession('s1', new Date()), undefined, 'sessions end with the token');
-  assert.ok((await a.listTokens()).find((t) => t.id === 'aaaaaaaaaaaa')!.revokedAt instanceof Date);
-  await assert.rejects(a.createToken({ id: 'bbbbbbbbbbbb', hash: 'h1', role: 'admin' }), /constraint|duplicate|unique/i);
-  await store.close();
-});
 
 test('ownerOf follows the census rule: a block beats an ASN', async () => {
   const { store } = await buildScenario();
@@ -89,7 +69,7 @@ test('import pages and the data version', async () => {
   assert.equal(await a.importById(99), undefined);
   const v1 = await a.dataVersion();
   assert.equal(await a.dataVersion(), v1);
-  await store.replaceOwners([]);
+  await replaceOwners(store, []);
   const v2 = await a.dataVersion();
   assert.notEqual(v2, v1, 'owners changed');
   await store.importIntel({ meta: { kind: 'intel', format: 't', file: 'x', sha256: 'new' }, counts: { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] }, indicators: [], warnings: [] }, { graceMs: 0 });

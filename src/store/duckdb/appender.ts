@@ -34,43 +34,43 @@ export class TableAppender {
         continue;
       }
       switch (col.type) {
-        case 'ADDR':
+        case 'address':
           a.appendUHugeInt(v as bigint);
           break;
-        case 'TIMESTAMP':
+        case 'time':
           a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round((v as number) * 1000))));
           break;
-        case 'VARCHAR':
+        case 'text':
           a.appendVarchar(String(v));
           break;
-        case 'JSON':
+        case 'json':
           a.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
           break;
-        case 'VARCHAR[]':
+        case 'text[]':
           a.appendList(v as string[], VARCHAR_LIST);
           break;
-        case 'BOOLEAN':
+        case 'bool':
           a.appendBoolean(Boolean(v));
           break;
-        case 'INTEGER':
+        case 'int32':
           a.appendInteger(v as number);
           break;
-        case 'BIGINT':
+        case 'int64':
           a.appendBigInt(typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number)));
           break;
-        case 'UBIGINT':
+        case 'uint64':
           a.appendUBigInt(typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number)));
           break;
-        case 'UINTEGER':
+        case 'uint32':
           a.appendUInteger(v as number);
           break;
-        case 'USMALLINT':
+        case 'uint16':
           a.appendUSmallInt(v as number);
           break;
-        case 'UTINYINT':
+        case 'uint8':
           a.appendUTinyInt(v as number);
           break;
-        case 'DOUBLE':
+        case 'float64':
           a.appendDouble(v as number);
           break;
       }

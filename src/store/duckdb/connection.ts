@@ -32,7 +32,18 @@ export class Db {
     readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly path: string,
+    /** A second connection to an instance another Db owns: closing it leaves the instance open. */
+    private readonly borrowed = false,
   ) {}
+
+  /**
+   * Another connection to the same database, with its own queue of exclusive sections: it reads
+   * the last committed data while this one holds a transaction open (DuckDB's MVCC), so a server's
+   * questions need not wait for an import.
+   */
+  async reader(): Promise<Db> {
+    return new Db(this.instance, await this.instance.connect(), this.path, true);
+  }
 
   static async open(path: string, threads?: number, memoryLimit?: string): Promise<Db> {
     const opts: Record<string, string> = {};
@@ -113,7 +124,7 @@ export class Db {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (!this.borrowed) this.instance.closeSync();
   }
 }
 

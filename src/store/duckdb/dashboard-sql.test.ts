@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DAY, HOSTILE_DOMAIN, reportStore } from '../../report/test-fixture.js';
+import { DAY, HOSTILE_DOMAIN, reportStore } from '../../../test/report-fixture.js';
 
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
 

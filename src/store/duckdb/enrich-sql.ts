@@ -2,7 +2,7 @@
 // data version, and each distinct victim address is enriched once: IPv4 by its /16 bucket
 // (geo_asn4, geo_country4), IPv6 with ASOF range joins.
 import type { Db } from './connection.js';
-import type { GeoSource } from '../../enrich/geo-data.js';
+import type { GeoSource } from '../../core/geo-data.js';
 import { IPV4_LAST, IPV4_MAPPED } from './macros.js';
 
 /** How the range tables are laid out, part of the stored version: a store with an older layout reloads. */

@@ -11,7 +11,7 @@ import { derivePassiveServices, passiveServices } from '../../identify/passive.j
 import { REPORT_DEVICE_EXTRA } from '../../identify/from-telemetry.js';
 import { eachPassiveBatch } from './passive-sql.js';
 import type { DeviceIdentity } from '../../identify/identify.js';
-import type { ReportRecord, TelemetryRecord } from '../../telemetry/records.js';
+import type { ReportRecord, TelemetryRecord } from '../../core/model/telemetry.js';
 import type { DeviceRecord } from '../identify.js';
 import type { Store } from '../store.js';
 

@@ -5,7 +5,7 @@ import type { Db } from './connection.js';
 export async function recordImportCounts(db: Db, id: number, c: LineCounts, minTs?: Date, maxTs?: Date): Promise<void> {
   await db.run(
     `UPDATE imports SET lines = $lines, records = $records, framing = $framing, rejected = $rejected, examples = $examples,
-       prefiltered = $prefiltered, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
+       prefiltered = $prefiltered, short_rows = $short, min_ts = $min::TIMESTAMP, max_ts = $max::TIMESTAMP WHERE id = $id`,
     {
       id,
       lines: c.lines,
@@ -14,6 +14,7 @@ export async function recordImportCounts(db: Db, id: number, c: LineCounts, minT
       rejected: c.rejected,
       examples: JSON.stringify(c.examples),
       prefiltered: c.prefiltered ?? null,
+      short: c.shortRows ?? null,
       min: minTs?.toISOString() ?? null,
       max: maxTs?.toISOString() ?? null,
     },

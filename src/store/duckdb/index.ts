@@ -1,9 +1,13 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
-import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
-import { countryName } from '../../enrich/country-names.js';
+import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
+import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
+  RawTelemetryKind,
+  RawTelemetrySpan,
   CensusQuery,
   CensusResult,
   ImportKind,
@@ -25,8 +29,6 @@ import type {
   FlowCsvLayout,
   FlowFileSource,
   MatchOptions,
-  Owner,
-  OwnerRow,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
@@ -61,21 +63,21 @@ import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
-import { listOwners, replaceOwners } from './owners-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
-import { createNotifyStore } from './notify-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
 import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
+import { DuckDbDriver } from './driver.js';
+import type { FileReadingStore } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
-import type { NotifyStore } from '../notify.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
+import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -86,8 +88,10 @@ export interface DuckDbOptions {
   geo?: GeoSource;
 }
 
-export class DuckDbStore implements Store {
-  readonly notify: NotifyStore;
+export class DuckDbStore implements Store, FileReadingStore {
+  readonly driver: DuckDbDriver;
+  /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
+  readonly files: FileReadingStore = this;
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
@@ -97,7 +101,7 @@ export class DuckDbStore implements Store {
     readonly db: Db,
     private readonly geo: GeoSource,
   ) {
-    this.notify = createNotifyStore(db);
+    this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.identify = createIdentifyStore(db);
@@ -114,6 +118,13 @@ export class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  /** The same store on a connection of its own, for questions asked while this one imports (close it first). */
+  async reader(): Promise<DuckDbStore> {
+    const db = await this.db.reader();
+    await createMacros(db);
+    return new DuckDbStore(db, this.geo);
   }
 
   async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
@@ -190,6 +201,7 @@ export class DuckDbStore implements Store {
           last_seen: r.lastSeen,
           for_detection: r.forDetection,
           line: r.line,
+          timeframe: r.timeframe,
         });
       }
       ind.flush();
@@ -492,6 +504,46 @@ export class DuckDbStore implements Store {
     return rows.map(indicatorRow);
   }
 
+  backup(dir: string): Promise<void> {
+    return this.db.exclusive(async () => {
+      await this.db.run(`EXPORT DATABASE '${dir.replaceAll("'", "''")}' (FORMAT parquet)`);
+      // DuckDB exports the rows of this connection's temporary tables too, but not their schema:
+      // the backup keeps the store's own tables only.
+      const temp = new Set((await this.db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE temporary`)).map((r) => r.t));
+      const load = join(dir, 'load.sql');
+      const kept = readFileSync(load, 'utf8')
+        .split('\n')
+        .filter((line) => {
+          const m = /^COPY (\S+) FROM '([^']*)'/.exec(line);
+          if (!m || !temp.has(m[1]!)) return true;
+          rmSync(m[2]!, { force: true });
+          return false;
+        });
+      writeFileSync(load, kept.join('\n'));
+    });
+  }
+
+  /** Opens a new store at `path` from a folder written by `backup`. */
+  static async restore(dir: string, path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+    const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
+    try {
+      await db.run(`IMPORT DATABASE '${dir.replaceAll("'", "''")}'`);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    db.close();
+    return DuckDbStore.open(path, opts);
+  }
+
+  rawTelemetrySpan(): Promise<RawTelemetrySpan[]> {
+    return rawTelemetrySpan(this.db);
+  }
+
+  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]> {
+    return pruneRawTelemetry(this.db, before);
+  }
+
   async latestSighting(): Promise<number | undefined> {
     const r = await this.db.one<{ t: Date | null }>(`SELECT max(last_seen) AS t FROM sightings`);
     return r?.t ? r.t.getTime() : undefined;
@@ -526,14 +578,6 @@ export class DuckDbStore implements Store {
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
     return lookup(this.db, ip, match, formatIp(ip));
-  }
-
-  replaceOwners(owners: Owner[]): Promise<void> {
-    return replaceOwners(this.db, owners);
-  }
-
-  listOwners(): Promise<OwnerRow[]> {
-    return listOwners(this.db);
   }
 }
 

@@ -1,6 +1,6 @@
 // The KEV catalog in the store: replaced whole by each import (a catalog version supersedes the
 // last), with its version and release date kept in `meta`.
-import type { KevCatalog, KevEntry } from '../../identify/kev.js';
+import type { KevCatalog, KevEntry } from '../../core/model/kev.js';
 import { table } from '../schema.js';
 import type { KevInfo } from '../identify.js';
 import type { ImportMeta } from '../store.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import { openTestStore } from '../../../test/store.js';
 import { addressFromParts, addressParts } from './macros.js';
-import { addressNumberOf } from '../../telemetry/flow-prefilter-scan.js';
+import { addressNumberOf } from '../../telemetry/prefilter/flow-prefilter-scan.js';
 
 // The flow fast path converts addresses in SQL and hands the file to the line reader when any
 // address does not convert. So the SQL must never take what parseIp refuses, and where both

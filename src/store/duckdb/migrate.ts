@@ -1,12 +1,46 @@
 // Brings a DuckDB file to the declared schema: creates missing tables, adds missing columns
 // (compared with the catalog, so any earlier version converges), then records the version.
-import { TABLES, type ColumnType, type Table } from '../schema.js';
+import { TABLES, type Column, type ColumnType, type Table } from '../schema.js';
 import type { Db } from './connection.js';
+import { DERIVED_TABLES } from './derived-tables.js';
+import { duckDialect } from './dialect.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** Every table a DuckDB store has: the shared ones and this driver's cache tables. */
+export const DUCKDB_TABLES: Table[] = [...TABLES, ...DERIVED_TABLES];
+
+const DUCK_TYPES: Record<ColumnType, string> = {
+  address: 'UHUGEINT',
+  time: 'TIMESTAMP',
+  text: 'VARCHAR',
+  'text[]': 'VARCHAR[]',
+  bool: 'BOOLEAN',
+  int32: 'INTEGER',
+  int64: 'BIGINT',
+  uint64: 'UBIGINT',
+  uint32: 'UINTEGER',
+  uint16: 'USMALLINT',
+  uint8: 'UTINYINT',
+  float64: 'DOUBLE',
+  json: 'JSON',
+};
+
 export function duckType(t: ColumnType): string {
-  return t === 'ADDR' ? 'UHUGEINT' : t;
+  return DUCK_TYPES[t];
+}
+
+/** A derived column's expression in DuckDB's SQL (declared without values, so nothing to bind). */
+function fromSql(c: Column): string {
+  const r = c.from!(duckDialect).render(duckDialect);
+  if (r.params.length) throw new Error(`derived column ${c.name}: its expression binds values`);
+  return r.text;
+}
+
+/** The key and unique clauses of a table. */
+function keyClauses(t: Table): string[] {
+  const cols = (names: string[]) => names.map((n) => duckDialect.quoteIdent(n)).join(', ');
+  return [...(t.key ? [`PRIMARY KEY (${cols(t.key)})`] : []), ...(t.unique ?? []).map((u) => `UNIQUE (${cols(u)})`)];
 }
 
 /**
@@ -18,8 +52,8 @@ export function duckType(t: ColumnType): string {
 const ADDR_STORAGE = ' USING COMPRESSION uncompressed';
 
 export function createTableSql(t: Table, name = t.name, temp = false): string {
-  const cols = t.columns.map((c) => `"${c.name}" ${duckType(c.type)}${c.type === 'ADDR' ? ADDR_STORAGE : ''}${c.notNull ? ' NOT NULL' : ''}`);
-  return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS "${name}" (${[...cols, ...(temp ? [] : (t.constraints ?? []))].join(', ')})`;
+  const cols = t.columns.map((c) => `"${c.name}" ${duckType(c.type)}${c.type === 'address' ? ADDR_STORAGE : ''}${c.notNull ? ' NOT NULL' : ''}`);
+  return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS "${name}" (${[...cols, ...(temp ? [] : keyClauses(t))].join(', ')})`;
 }
 
 export async function migrate(db: Db): Promise<void> {
@@ -31,7 +65,7 @@ export async function migrate(db: Db): Promise<void> {
     if (!have.has(r.table_name)) have.set(r.table_name, new Set());
     have.get(r.table_name)!.add(r.column_name);
   }
-  for (const t of TABLES) {
+  for (const t of DUCKDB_TABLES) {
     const cols = have.get(t.name);
     if (!cols) {
       await db.run(createTableSql(t));
@@ -60,8 +94,8 @@ async function dropStalePrimaryKeys(db: Db): Promise<void> {
     `SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND database_name = current_database() AND schema_name = 'main'`,
   );
   for (const { table_name } of keyed) {
-    const t = TABLES.find((x) => x.name === table_name);
-    if (t && !t.constraints?.some((c) => c.startsWith('PRIMARY KEY'))) await rebuild(db, t);
+    const t = DUCKDB_TABLES.find((x) => x.name === table_name);
+    if (t && !t.key) await rebuild(db, t);
   }
 }
 
@@ -77,7 +111,7 @@ const MAX_UNPACK_ROWS = 10_000_000;
  */
 async function unpackAddresses(db: Db): Promise<void> {
   if ((await db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage' AND value = 'plain'`)) !== undefined) return;
-  for (const t of TABLES.filter((x) => x.columns.some((c) => c.type === 'ADDR'))) {
+  for (const t of DUCKDB_TABLES.filter((x) => x.columns.some((c) => c.type === 'address'))) {
     const packed = await db.one(`SELECT 1 FROM pragma_storage_info('${t.name}') WHERE segment_type = 'UHUGEINT' AND compression = 'BitPacking' LIMIT 1`);
     if (!packed) continue;
     const rows = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM "${t.name}"`);
@@ -98,12 +132,12 @@ async function rebuild(db: Db, t: Table): Promise<void> {
 
 /** The table's derived columns as `expression AS name`, for loaders that write rows in SQL. */
 export function derivedSelect(t: Table): string[] {
-  return t.columns.filter((c) => c.from).map((c) => `${c.from} AS "${c.name}"`);
+  return t.columns.filter((c) => c.from).map((c) => `${fromSql(c)} AS "${c.name}"`);
 }
 
 /** Computes the table's derived columns for one import's rows (appended ones), or for all rows. */
 export async function fillDerived(db: Db, t: Table, importId?: number): Promise<void> {
-  const sets = t.columns.filter((c) => c.from).map((c) => `"${c.name}" = ${c.from}`);
+  const sets = t.columns.filter((c) => c.from).map((c) => `"${c.name}" = ${fromSql(c)}`);
   if (sets.length === 0) return;
   await db.run(`UPDATE "${t.name}" SET ${sets.join(', ')}${importId === undefined ? '' : ' WHERE import_id = $imp'}`, importId === undefined ? {} : { imp: importId });
 }

@@ -25,6 +25,7 @@ export function importRow(r: RawImport): ImportRow {
     examples: r.examples ? JSON.parse(r.examples) : [],
     skipped: r.skipped ? JSON.parse(r.skipped) : [],
     prefiltered: r.prefiltered === null || r.prefiltered === undefined ? undefined : Number(r.prefiltered),
+    shortRows: r.short_rows === null || r.short_rows === undefined ? undefined : Number(r.short_rows),
     minTs: opt(r.min_ts as Date | null),
     maxTs: opt(r.max_ts as Date | null),
   };
@@ -42,6 +43,7 @@ export function indicatorRow(r: RawIndicator): IndicatorRow {
     description: opt(r.description as string | null),
     firstSeen: opt(r.first_seen as Date | null),
     lastSeen: opt(r.last_seen as Date | null),
+    timeframe: opt(r.timeframe as string | null),
     forDetection: Boolean(r.for_detection),
     warnings: (r.warnings as string[] | null) ?? [],
     victims: num(r.victims),

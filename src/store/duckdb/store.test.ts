@@ -1,9 +1,11 @@
+// DuckDB's own parts: its cache tables, the victim fold, the /24 prefilter set, address keys and
+// storage migrations. What every driver must do is the conformance suite (conformance.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCidr, parseIp } from '../../core/ip.js';
-import type { IndicatorRecord, WarningEntry } from '../../intel/indicator.js';
-import type { TelemetryRecord } from '../../telemetry/records.js';
-import type { CensusQuery, CensusResult, ImportMeta, LineCounts, Store } from '../store.js';
+import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
+import type { ImportMeta, LineCounts, Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
@@ -86,100 +88,6 @@ function report(addr: string, deviceId: string, ts: string): TelemetryRecord {
   return { kind: 'report', ip: ip(addr), ts: t(ts), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId, extra: {} };
 }
 
-test('matching: windows, CIDRs, ports, subdomains, indicator endpoints and warninglists', async () => {
-  const { store } = await scenario();
-  const v = await store.victims({});
-  assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.200', '192.0.2.201', '192.0.2.3', '198.51.100.7', '198.51.100.9']);
-  const byIp = new Map(v.map((x) => [x.ip, x]));
-  assert.equal(byIp.get('192.0.2.1')!.grade, 'two-way');
-  assert.equal(byIp.get('198.51.100.7')!.grade, 'one-way');
-  assert.equal(byIp.get('192.0.2.3')!.grade, 'confirmed');
-  assert.deepEqual(byIp.get('192.0.2.3')!.indicators, ['c2.example']);
-  assert.equal(byIp.get('192.0.2.200')!.deviceId, 'D1');
-  assert.equal(byIp.get('192.0.2.1')!.country, 'US');
-  assert.equal(byIp.get('198.51.100.9')!.asn, 64502);
-  await store.close();
-});
-
-test('census counts devices, shares, top N with others, and exclusions', async () => {
-  const { store } = await scenario();
-  const c = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
-  assert.equal(c.unit, 'devices');
-  assert.equal(c.total, 5); // 192.0.2.1, .3, device D1 (two addresses), 198.51.100.7, .9
-  assert.equal(c.addresses, 6);
-  assert.deepEqual(c.rows.map((r) => [r.key, r.label, r.count]), [['US', 'United States', 3], ['VN', 'Vietnam', 2]]);
-  assert.ok(Math.abs(c.rows[0]!.share - 0.6) < 1e-9);
-  const top1 = await store.census({ by: 'country', measure: 'cumulative', top: 1 });
-  assert.deepEqual([top1.others?.count, top1.others?.share], [2, 0.4]);
-  const conf = await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' });
-  assert.equal(conf.total, 3); // the lone one-way flows of 198.51.100.7 and .9 drop out
-  const inside = await store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: { countries: ['VN'], asns: [], ranges: [] } });
-  assert.equal(inside.total, 2);
-  assert.equal(inside.excluded.outsideConstituency, 3);
-  assert.equal(inside.rows[0]!.label, 'AS64502 Example Mobile C');
-  const window = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
-  assert.equal(window.total, 2); // the DNS client and device D1
-  // Totals only (a headline's other measures): the same totals, no rows.
-  const totalsOf: [CensusQuery, CensusResult][] = [
-    [{ by: 'grade', measure: 'cumulative', top: 1 }, c],
-    [{ by: 'grade', measure: 'cumulative', top: 1, minGrade: 'two-way' }, conf],
-    [{ by: 'family', measure: 'cumulative', top: 1, constituency: { countries: ['VN'], asns: [], ranges: [] } }, inside],
-  ];
-  for (const [q, full] of totalsOf) {
-    const only = await store.census({ ...q, totalsOnly: true });
-    assert.deepEqual([only.total, only.addresses, only.excluded, only.rows], [full.total, full.addresses, full.excluded, []]);
-  }
-  await store.close();
-});
-
-test('a census by a key a victim has several of counts each unit once per key, and once among the others', async () => {
-  const store = await openTestStore();
-  const intel = (source: string, values: string[]) =>
-    store.importIntel({ meta: meta('intel', source), counts: counts(values.length), warnings: [], indicators: values.map((v) => ind('ip', v)) }, grace);
-  await intel('a', ['203.0.113.1', '203.0.113.2', '203.0.113.3']);
-  await intel('b', ['203.0.113.2']); // the same address from a second source: one key
-  await ingest(store, [
-    flow('192.0.2.1', '203.0.113.1', '2024-06-10T10:00:00Z'),
-    flow('192.0.2.1', '203.0.113.2', '2024-06-10T10:00:00Z'),
-    flow('192.0.2.1', '203.0.113.3', '2024-06-10T10:00:00Z'),
-    flow('192.0.2.2', '203.0.113.2', '2024-06-10T10:00:00Z'),
-    flow('192.0.2.3', '203.0.113.3', '2024-06-10T10:00:00Z'),
-    report('192.0.2.200', 'D1', '2024-06-10T11:00:00Z'), // one device on two addresses
-    report('192.0.2.201', 'D1', '2024-06-10T12:00:00Z'),
-  ]);
-  const c = await store.census({ by: 'indicator', measure: 'cumulative', top: 1 });
-  assert.equal(c.total, 4);
-  assert.deepEqual(c.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2]]);
-  // 192.0.2.1 (two other indicators), 192.0.2.3 and the device D1 (two addresses).
-  assert.equal(c.others?.count, 3);
-  const all = await store.census({ by: 'indicator', measure: 'cumulative', top: 10 });
-  assert.deepEqual(all.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2], ['203.0.113.3', 2], ['203.0.113.1', 1], ['report:event4_sinkhole', 1]]);
-  await store.close();
-});
-
-test('questions asked at once (as the server and the report do) answer as if asked one by one', async () => {
-  const { store } = await scenario();
-  // Each of these builds connection temp tables (census, constituency); asked at once they must
-  // not read each other's. The constituency differs between them on purpose.
-  const vn = { countries: ['VN'], asns: [], ranges: [] };
-  const asks = [
-    () => store.census({ by: 'country', measure: 'cumulative', top: 10 }),
-    () => store.census({ by: 'tag', measure: 'cumulative', top: 10 }),
-    () => store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: vn }),
-    () => store.census({ by: 'indicator', measure: 'cumulative', top: 10 }),
-    () => store.victims({ constituency: vn }),
-    () => store.victims({}),
-  ];
-  const oneByOne: unknown[] = [];
-  for (const ask of asks) oneByOne.push(await ask());
-  for (let round = 0; round < 3; round++) assert.deepEqual(await Promise.all(asks.map((ask) => ask())), oneByOne);
-  // A write transaction in the middle of reads: reads see the store before or after it, whole.
-  const during = await Promise.all([asks[0]!(), ingest(store, [flow('192.0.2.9', '203.0.113.10', '2024-06-15T00:00:00Z')]), asks[0]!()]);
-  assert.equal((during[0] as { total: number }).total, 5);
-  assert.equal((during[2] as { total: number }).total, 6);
-  await store.close();
-});
-
 test('answers from the derived tables (day-folded, partial days from the sightings) equal answers from the sightings', async () => {
   const { store } = await scenario();
   // Sightings on several days and hours, one spanning midnight, so windows cut days in two.
@@ -226,28 +134,6 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   await ingest(store, [flow('192.0.2.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
   const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
   assert.equal(after.total, (fromSightings[4 * 5] as { total: number }).total + 1);
-  await store.close();
-});
-
-test("a victim's grade: one pair's directions on separate rows make it two-way, directions to different indicators do not", async () => {
-  const { store } = await scenario();
-  await ingest(store, [
-    flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'), // to the indicator ...
-    flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z'), // ... and back, a day later: two-way
-    flow('192.0.2.6', '203.0.113.10', '2024-06-12T15:00:00Z'), // to one indicator ...
-    flow('203.0.113.200', '192.0.2.6', '2024-06-12T16:00:00Z'), // ... from another: still one-way
-  ]);
-  const grades = async (w: { from?: number; to?: number } = {}) =>
-    Object.fromEntries((await store.victims(w)).filter((v) => ['192.0.2.5', '192.0.2.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
-  const expected = { '192.0.2.5': 'two-way', '192.0.2.6': 'one-way' };
-  assert.deepEqual(await grades(), expected);
-  // A window holding only the outbound half sees a one-way victim.
-  assert.deepEqual((await grades({ from: t('2024-06-12T00:00:00Z'), to: t('2024-06-12T23:00:00Z') }))['192.0.2.5'], 'one-way');
-  const twoWay = async () => (await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' })).total;
-  const before = await twoWay();
-  await store.prepareForQueries();
-  assert.deepEqual(await grades(), expected);
-  assert.equal(await twoWay(), before);
   await store.close();
 });
 
@@ -392,27 +278,6 @@ test('flows are matched at the edges of every range size, whether or not the /24
   }
 });
 
-test('lookup explains a candidate outside the validity window', async () => {
-  const { store } = await scenario();
-  const l = await store.lookup(ip('192.0.2.2'), grace);
-  assert.equal(l.evidence.length, 0);
-  assert.equal(l.nearMisses.length, 1);
-  assert.match(l.nearMisses[0]!.reason, /after the indicator's window closed 2024-06-30/);
-  assert.equal(l.nearMisses[0]!.line, 3); // the telemetry line, not the indicator's
-  const port = await store.lookup(ip('198.51.100.8'), grace);
-  assert.match(port.nearMisses[0]!.reason, /port 80 is not the indicator's port 443/);
-  const warned = await store.lookup(ip('192.0.2.77'), grace);
-  assert.match(warned.nearMisses[0]!.reason, /warninglist/);
-  const hit = await store.lookup(ip('192.0.2.1'), grace);
-  assert.equal(hit.evidence.length, 1);
-  assert.equal(hit.evidence[0]!.direction, 'both');
-  assert.equal(hit.evidence[0]!.firstLine, 1);
-  assert.equal(hit.host?.asOrg, 'Example Telecom A');
-  const c2 = await store.lookup(ip('203.0.113.10'), grace);
-  assert.equal(c2.isIndicator.length, 1);
-  await store.close();
-});
-
 test('flows carry narrow address keys, whoever wrote them, and a lookup by key stays exact', async () => {
   const path = join(tempDir(), 'keys.duckdb');
   let store = await openTestStore(path);
@@ -478,61 +343,5 @@ test('a store whose addresses were bit-packed gets those tables rebuilt with pla
   assert.deepEqual(await compression(), ['Uncompressed']);
   assert.deepEqual(await store.db.all(`SELECT * FROM hosts ORDER BY ip`), rows);
   assert.ok(await store.db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage'`));
-  await store.close();
-});
-
-test('indicators imported after telemetry match it retroactively, and indicator victims are retracted', async () => {
-  const store = await openTestStore();
-  await ingest(store, [flow('192.0.2.5', '203.0.113.99', '2024-06-10T10:00:00Z'), flow('192.0.2.6', '203.0.113.99', '2024-06-10T10:00:00Z')]);
-  assert.equal((await store.victims({})).length, 0);
-  const out = await store.importIntel({ meta: meta('intel', 'late'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.99')] }, grace);
-  assert.equal(out.sightings, 2);
-  const out2 = await store.importIntel({ meta: meta('intel', 'later'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.2.6')] }, grace);
-  assert.equal(out2.retracted, 1);
-  const [only] = await store.victims({});
-  assert.deepEqual([only!.ip, only!.country, only!.asn], ['192.0.2.5', 'US', 64500], 'retro-matched victims are enriched too');
-  await store.close();
-});
-
-test('a telemetry import that fails midway leaves the store unchanged', async () => {
-  const { store } = await scenario();
-  const before = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
-  const imports = (await store.listImports()).length;
-  await assert.rejects(
-    store.importTelemetry(meta('telemetry'), async (write) => {
-      await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
-      throw new Error('disk on fire');
-    }, () => undefined, grace),
-    /disk on fire/,
-  );
-  await assert.rejects(
-    store.importTelemetry(meta('telemetry'), async (write) => {
-      await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
-      return { ...counts(1), rejected: 1 };
-    }, (c) => { if (c.rejected) throw new Error('strict'); }, grace),
-    /strict/,
-  );
-  const after = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
-  assert.deepEqual(after, before);
-  assert.equal((await store.listImports()).length, imports);
-  await store.close();
-});
-
-test('owners: the most specific contact wins, and owner scoping counts nothing outside', async () => {
-  const { store } = await scenario();
-  const base = { emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
-  await store.replaceOwners([
-    { ...base, name: 'Example Telecom', asns: [64500, 64501], cidrs: [] },
-    { ...base, name: 'Customer /28', asns: [], cidrs: ['192.0.2.0/28'] },
-    { ...base, name: 'Mobile', asns: [], cidrs: ['198.51.100.0/24'] },
-  ]);
-  const owners = await store.listOwners();
-  assert.deepEqual(owners.map((o) => [o.name, o.victims]), [['Customer /28', 2], ['Example Telecom', 2], ['Mobile', 2]]);
-  const v = await store.victims({ owner: 'Customer /28' });
-  assert.deepEqual(v.map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.3']);
-  assert.ok(v.every((x) => x.owner === 'Customer /28'));
-  const c = await store.census({ by: 'country', measure: 'cumulative', top: 10, owner: 'Example Telecom' });
-  assert.equal(c.total, 1); // device D1 at 192.0.2.200/.201
-  assert.deepEqual(c.excluded, { warninglisted: 0, outsideConstituency: 0 });
   await store.close();
 });

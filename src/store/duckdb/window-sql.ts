@@ -4,7 +4,7 @@
 // victims are computed once into a temp table and every question about them reads that table.
 //
 // The all-time window is built from the victim fold (victim-fold-sql.ts), kept with the
-// sightings; a bounded one from the derived tables (schema-derived.ts) when they are current, else
+// sightings; a bounded one from the derived tables (derived-tables.ts) when they are current, else
 // from the sightings. A store that folds (foldDerived: the server, a report) rebuilds them at the
 // first question after a change:
 // - derived_pair_days: the sightings that lie within one day, folded per day, victim, indicator
@@ -68,7 +68,7 @@ const PAIR_FOLD = 'max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS de
 const WINDOW_PAIRS = `
   pk AS (SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, ${PAIR_FOLD} FROM src GROUP BY ALL)`;
 
-/** Whether the derived tables (schema-derived.ts) are those of the current data (rebuilding them if this store folds). */
+/** Whether the derived tables (derived-tables.ts) are those of the current data (rebuilding them if this store folds). */
 export async function ensureDerived(db: Db): Promise<boolean> {
   return (await db.exclusive(() => derived(db))).folded;
 }

@@ -1,7 +1,7 @@
 // The column rules every Shadowserver report shares, as IntelMQ-style [field, columns, converter]
 // mappings, and their compilation against one file's header into a per-row plan.
 import { FieldError } from '../../core/errors.js';
-import type { ReportRecord } from '../records.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { CONVERTERS, type Converter, type ConverterName } from './converters.js';
 
 /** The ReportRecord fields a column can fill. */

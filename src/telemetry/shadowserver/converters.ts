@@ -3,7 +3,7 @@
 // untrustworthy (an address or number that is not one), and returns undefined when it merely
 // cannot map the value, which then stays verbatim in `extra`.
 import { FieldError } from '../../core/errors.js';
-import { intField, ipField, portField, timeField, hostField } from '../fields.js';
+import { intField, ipField, portField, timeField, hostField } from '../../core/fields.js';
 
 export type Converter = (value: string, column: string, tz?: string) => string | number | bigint | undefined;
 

@@ -1,5 +1,5 @@
 // The Shadowserver report reader: CSV reports named after their type, one host per row.
-import type { TelemetryFormat } from '../reader.js';
+import type { TelemetryFormat } from '../../core/reader.js';
 import { isKnownReportFile } from './file-name.js';
 import { normaliseHeader, ShadowserverParser } from './parser.js';
 

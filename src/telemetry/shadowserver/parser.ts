@@ -1,9 +1,9 @@
 // Turns the lines of one Shadowserver CSV report into ReportRecords: the first line is the header,
 // which is compiled once into a column plan; every later line is one row.
 import { FieldError } from '../../core/errors.js';
-import { splitCsv } from '../fields.js';
-import type { LineParser, ReaderContext } from '../reader.js';
-import type { ReportRecord } from '../records.js';
+import { splitCsv } from '../../core/fields.js';
+import type { LineParser, ReaderContext } from '../../core/reader.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { assign, compilePlan, victimColumn, type ColumnPlan } from './columns.js';
 import { reportTypeFromFileName } from './file-name.js';
 import { classifyReport, COMPROMISED_CLASSES, type ReportTypeInfo } from './report-class.js';
@@ -21,6 +21,11 @@ export class ShadowserverParser implements LineParser {
   private headerLine: string | undefined;
   private header: string[] = [];
   private plan: ColumnPlan | undefined;
+  /**
+   * Rows that end before the header's last columns: read with those cells empty, as IntelMQ's
+   * parser reads them (a required column among the missing ones still rejects the row).
+   */
+  shortRows = 0;
 
   constructor(ctx: ReaderContext) {
     const t = reportTypeFromFileName(ctx.fileName);
@@ -43,9 +48,11 @@ export class ShadowserverParser implements LineParser {
     const plan = this.plan;
     if (plan.missing) throw plan.missing;
     const cells = splitCsv(line);
-    if (cells.length !== this.header.length) {
-      const field = cells.length < this.header.length ? this.header[cells.length] : undefined;
-      throw new FieldError(field, `${cells.length} columns, header has ${this.header.length}`);
+    if (cells.length > this.header.length) throw new FieldError(undefined, `${cells.length} columns, header has ${this.header.length}`);
+    if (cells.length < this.header.length) {
+      const rec = this.toRecord([...cells, ...Array<string>(this.header.length - cells.length).fill('')], plan);
+      this.shortRows++;
+      return rec;
     }
     return this.toRecord(cells, plan);
   }

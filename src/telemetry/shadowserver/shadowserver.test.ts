@@ -3,23 +3,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIp } from '../../core/ip.js';
-import { readTelemetry, type ReadSummary } from '../reader.js';
-import type { ReportRecord } from '../records.js';
+import { readRecords, readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { ReportRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { shadowserverFormat } from './index.js';
+import { ShadowserverParser } from './parser.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/shadowserver/', import.meta.url));
 const ip = (s: string): bigint => parseIp(s)!;
 
-async function read(path: string): Promise<{ records: ReportRecord[]; summary: ReadSummary }> {
+async function read(path: string): Promise<{ records: ReportRecord[]; summary: ReadSummary; shortRows: number }> {
   const records: ReportRecord[] = [];
-  const summary = await readTelemetry(path, shadowserverFormat, (batch) => {
+  const parser = new ShadowserverParser({ file: path, fileName: basename(path) });
+  const summary = await readRecords(path, parser, (batch) => {
     for (const r of batch) records.push(r as ReportRecord);
   });
-  return { records, summary };
+  return { records, summary, shortRows: parser.shortRows };
 }
 
 /** Writes an inline report under the given file name (the name carries the report type). */
@@ -32,17 +34,21 @@ function inline(name: string, lines: string[]): string {
 const rejected = (s: ReadSummary) => s.examples.map((e) => [e.line, e.field]);
 
 test('sinkhole rows: compromised, family, victim is src_ip, sinkhole is the other end', async () => {
-  const { records, summary } = await read(join(FIXTURES, '2024-06-01-event4_sinkhole-asn-world.csv'));
+  const { records, summary, shortRows } = await read(join(FIXTURES, '2024-06-01-event4_sinkhole-asn-world.csv'));
   assert.equal(summary.lines, 9);
-  assert.equal(summary.records, 3);
+  assert.equal(summary.records, 4);
   assert.equal(summary.framing, 2); // header and a blank line
   assert.deepEqual(rejected(summary), [
     [4, 'src_ip'], // 192.0.2.300
     [5, 'timestamp'], // "not a time"
-    [6, 'event_id'], // one column short: the first missing column is named
     [7, 'src_asn'], // "AS-none"
   ]);
-  const [first, second, last] = records;
+  // line 6 ends before the last (optional) column: read as IntelMQ reads it, and counted
+  assert.equal(shortRows, 1);
+  const [first, second, short, last] = records;
+  assert.equal(short!.line, 6);
+  assert.equal(short!.ip, ip('192.0.2.13'));
+  assert.equal(short!.family, 'mirai');
   assert.deepEqual(first, {
     kind: 'report',
     reportType: 'event4_sinkhole',
@@ -208,6 +214,22 @@ test('broken rows: report without hosts, blocklist network, unterminated quote, 
     b.records.map((r) => [r.line, r.compromised, r.extra['reason']]),
     [[5, false, 'spam']],
   );
+});
+
+test('short rows: the missing trailing cells read as empty; a missing required column or a long row still rejects', async () => {
+  const path = inline('2024-06-01-scan_telnet-asn.csv', [
+    'timestamp,ip,port,hostname,tag,asn,geo,banner',
+    '2024-06-03 00:00:01,198.51.100.20,23,host.example,telnet,64496,NL,"login:"',
+    '2024-06-03 00:00:02,198.51.100.21,23,host.example,telnet,64496,NL',
+    '2024-06-03 00:00:03,198.51.100.22,23',
+    '2024-06-03 00:00:04',
+    '2024-06-03 00:00:05,198.51.100.23,23,host.example,telnet,64496,NL,"login:",extra',
+  ]);
+  const r = await read(path);
+  assert.deepEqual(r.records.map((x) => [x.line, x.port, x.geo ?? null]), [[2, 23, 'NL'], [3, 23, 'NL'], [4, 23, null]]);
+  assert.equal(r.shortRows, 2);
+  assert.deepEqual(rejected(r.summary), [[5, 'ip'], [6, undefined]]);
+  assert.match(r.summary.examples[1]!.reason, /9 columns, header has 8/);
 });
 
 test('detection: by known file name, or by a timestamp + ip/src_ip header', () => {

@@ -4,7 +4,7 @@
 // at the end. Anything else, and any line DuckDB cannot split into the header's columns, goes
 // through the line reader.
 import type { DnsTsvLayout } from '../../store/store.js';
-import { openText } from '../reader.js';
+import { openText } from '../../core/reader.js';
 import { TsvHeader } from './tsv-header.js';
 
 /** The layout from the file's first lines (headLines), or undefined when DuckDB may not read it. */

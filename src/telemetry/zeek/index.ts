@@ -1,5 +1,5 @@
 // The Zeek telemetry format: conn, dns, ssl and http logs, as TSV (with headers) or JSON lines.
-import type { TelemetryFormat } from '../reader.js';
+import type { TelemetryFormat } from '../../core/reader.js';
 import { looksLikeZeekJson } from './json.js';
 import { createZeekParser } from './line-parser.js';
 

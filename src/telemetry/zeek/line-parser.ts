@@ -1,9 +1,9 @@
 // The Zeek line parser: one per file, reading TSV header blocks and data lines, or JSON lines,
 // and handing each data line to the mapper of its log. Lines of other logs are framing.
 import { FieldError } from '../../core/errors.js';
-import { jsonLine } from '../fields.js';
-import type { LineParser, ReaderContext } from '../reader.js';
-import type { TelemetryRecord } from '../records.js';
+import { jsonLine } from '../../core/fields.js';
+import type { LineParser, ReaderContext } from '../../core/reader.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import { jsonFields, jsonLogName } from './json.js';
 import { asMapped, logFromFields, logFromFileName } from './log-type.js';
 import { mapZeek } from './mappers.js';

@@ -1,8 +1,8 @@
 // One function per Zeek log we match on, each turning a field view into a normalised record.
 // Converters from ../fields throw FieldErrors that name the Zeek field.
 import { FieldError } from '../../core/errors.js';
-import { hostField, ipField, optIntField, optIpField, portField, timeField } from '../fields.js';
-import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../records.js';
+import { hostField, ipField, optIntField, optIpField, portField, timeField } from '../../core/fields.js';
+import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../../core/model/telemetry.js';
 import type { ZeekFields } from './field-view.js';
 import type { MappedLog } from './log-type.js';
 

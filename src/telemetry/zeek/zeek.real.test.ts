@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatIp, parseIp } from '../../core/ip.js';
-import { headLines, readTelemetry, type ReadSummary } from '../reader.js';
-import type { DnsRecord, FlowRecord, TelemetryRecord } from '../records.js';
+import { headLines, readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { DnsRecord, FlowRecord, TelemetryRecord } from '../../core/model/telemetry.js';
 import { haveShared, shared } from '../../../test/shared.js';
 import { zeekFormat } from './index.js';
 import { basename } from 'node:path';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseIp } from '../../core/ip.js';
-import { readTelemetry, type ReadSummary } from '../reader.js';
-import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../records.js';
+import { readTelemetry, type ReadSummary } from '../../core/reader.js';
+import type { DnsRecord, FlowRecord, HttpRecord, TelemetryRecord, TlsRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { zeekFormat } from './index.js';
 

@@ -1,0 +1,18 @@
+// The parts of `npm run bench` besides the flow pipeline: each measures one component against a
+// baseline run in the same call and says which of its targets it met.
+import type { Target } from './run.js';
+
+export interface BenchPartResult {
+  name: string;
+  /** The human-readable table rows. */
+  lines: string[];
+  targets: Target[];
+  json: unknown;
+}
+
+export type BenchPart = (log: (line: string) => void) => Promise<BenchPartResult>;
+
+/** By name, in the order they run; each loaded only when it runs. */
+export const benchParts: Record<string, () => Promise<BenchPart>> = {
+  'serve-import': async () => (await import('./serve-import.js')).serveImportBench,
+};

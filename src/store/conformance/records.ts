@@ -1,0 +1,91 @@
+// Records and a small scenario for the conformance suite, built through the store contract only.
+// Addresses are documentation ranges; the enrichment the expectations name (US, VN, AS64500 ...)
+// is the fixture range data of test/fixtures/geo, which every driver's test loads.
+import { parseCidr, parseIp } from '../../core/ip.js';
+import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.js';
+import type { TelemetryRecord } from '../../core/model/telemetry.js';
+import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
+
+export const ip = (s: string): bigint => parseIp(s)!;
+export const t = (s: string): number => Date.parse(s);
+export const DAY = 86_400_000;
+export const grace: MatchOptions = { graceMs: DAY };
+
+export function ind(type: IndicatorRecord['type'], value: string, extra: Partial<IndicatorRecord> = {}): IndicatorRecord {
+  const r: IndicatorRecord = { type, value, tags: [], forDetection: true, line: 1, ...extra };
+  if (type === 'ip' || type === 'ip-port') {
+    const a = ip(type === 'ip' ? value : value.replace(/:\d+$/, ''));
+    r.lo = a;
+    r.hi = a;
+  } else if (type === 'cidr') {
+    const c = parseCidr(value)!;
+    r.lo = c.lo;
+    r.hi = c.hi;
+  } else if (type === 'domain') r.domain = value;
+  return r;
+}
+
+export const counts = (n: number): LineCounts => ({ lines: n, records: n, framing: 0, rejected: 0, examples: [] });
+
+let seq = 0;
+export const meta = (kind: ImportMeta['kind'], source?: string): ImportMeta => ({ kind, format: 'test', file: `f${++seq}`, sha256: `h${seq}`, source });
+
+export function flow(src: string, dst: string, ts: string, extra: Partial<TelemetryRecord> = {}): TelemetryRecord {
+  return { kind: 'flow', src: ip(src), dst: ip(dst), ts: t(ts), proto: 'tcp', bytes: 100, ...extra } as TelemetryRecord;
+}
+
+export function report(addr: string, deviceId: string, ts: string): TelemetryRecord {
+  return { kind: 'report', ip: ip(addr), ts: t(ts), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId, extra: {} };
+}
+
+export async function ingest(store: Store, records: TelemetryRecord[], m = meta('telemetry')) {
+  records.forEach((r, i) => (r.line = i + 1));
+  return store.importTelemetry(m, async (write) => {
+    await write(records);
+    return counts(records.length);
+  }, () => undefined, grace);
+}
+
+export function intel(store: Store, indicators: IndicatorRecord[], source = 'advisory', family?: string) {
+  return store.importIntel({ meta: meta('intel', source), counts: counts(indicators.length), warnings: [], indicators, family }, grace);
+}
+
+export function warninglist(store: Store, warnings: WarningEntry[]) {
+  return store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(warnings.length), indicators: [], warnings }, grace);
+}
+
+/**
+ * One store with every kind of match: a windowed address, a CIDR, an address with a port, a domain
+ * (matched by a subdomain), a warninglisted indicator, both directions of a flow, an indicator
+ * talking to an indicator, and one device seen on two addresses.
+ */
+export async function scenario(store: Store): Promise<Store> {
+  await warninglist(store, [{ list: 'Public DNS', kind: 'cidr', value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') }]);
+  await intel(
+    store,
+    [
+      ind('ip', '203.0.113.10', { firstSeen: t('2024-06-01T00:00:00Z'), lastSeen: t('2024-06-30T00:00:00Z'), tags: ['tier2'] }),
+      ind('cidr', '203.0.113.128/25', { tags: ['tier3'] }),
+      ind('ip-port', '203.0.113.50:443', { port: 443 }),
+      ind('domain', 'c2.example'),
+      ind('ip', '8.8.8.8'),
+    ],
+    'advisory',
+    'raptor-train',
+  );
+  await ingest(store, [
+    flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
+    flow('203.0.113.10', '192.0.2.1', '2024-06-10T10:00:01Z'),
+    flow('192.0.2.2', '203.0.113.10', '2024-08-01T10:00:00Z'), // window closed 30 June, grace 1 day
+    flow('198.51.100.7', '203.0.113.200', '2024-06-11T10:00:00Z'),
+    flow('198.51.100.8', '203.0.113.50', '2024-06-11T10:00:00Z', { dport: 80 }),
+    flow('198.51.100.9', '203.0.113.50', '2024-06-11T11:00:00Z', { dport: 443 }),
+    flow('203.0.113.10', '203.0.113.200', '2024-06-11T12:00:00Z'), // both ends are indicators
+    flow('192.0.2.77', '8.8.8.8', '2024-06-11T12:00:00Z', { dport: 53 }), // warninglisted indicator
+    { kind: 'dns', client: ip('192.0.2.3'), query: 'a.b.c2.example', ts: t('2024-06-12T00:00:00Z') },
+    { kind: 'dns', client: ip('192.0.2.4'), query: 'notc2.example', ts: t('2024-06-12T00:00:00Z') },
+    report('192.0.2.200', 'D1', '2024-06-12T01:00:00Z'),
+    report('192.0.2.201', 'D1', '2024-06-12T02:00:00Z'),
+  ]);
+  return store;
+}

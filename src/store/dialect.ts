@@ -1,0 +1,42 @@
+// What differs between SQL engines, and nothing else: placeholders and quoting, and the few
+// expressions each engine spells its own way. Queries call these through `sql.dialect` (or take
+// the dialect from the driver) and stay written once.
+import type { Sql, SqlValue, ValueType } from './sql.js';
+
+export type TimeUnit = 'hour' | 'day';
+
+export interface Dialect {
+  /** The engine's name, for messages. */
+  readonly name: string;
+  /** The n-th (1-based) parameter's placeholder; `type` is its neutral type when the query gave one. */
+  placeholder(n: number, type: ValueType | undefined, value: SqlValue): string;
+  /** A table or column name, quoted so that any name is taken literally. */
+  quoteIdent(name: string): string;
+  /** The network part of an address for a prefix length in the 128-bit space (the address shifted right). */
+  netKey(addr: Sql, prefix: Sql): Sql;
+  /** The first address of the address's network for a prefix length (the host bits cleared). */
+  networkStart(addr: Sql, prefix: Sql): Sql;
+  /** The narrow key of an address (its low 32 bits), which lookups filter on before the full compare. */
+  addrKey(addr: Sql): Sql;
+  /** Every suffix of a domain name, itself first: a.b.example -> [a.b.example, b.example, example]. */
+  domainSuffixes(name: Sql): Sql;
+  /** In a select list: one output row per element of a list. */
+  unnest(list: Sql): Sql;
+  /** Aggregate: `arg` of the row where `by` is greatest. */
+  argMax(arg: Sql, by: Sql): Sql;
+  /** Aggregate: `arg` of the row where `by` is least. */
+  argMin(arg: Sql, by: Sql): Sql;
+  /** Aggregate: the values of a group as a list. */
+  listAgg(value: Sql): Sql;
+  /** The start (UTC) of the hour or day a time falls in. */
+  timeBucket(unit: TimeUnit, ts: Sql): Sql;
+  /** A time from epoch milliseconds. */
+  fromEpochMs(ms: Sql): Sql;
+  /** Epoch milliseconds of a time. */
+  epochMs(ts: Sql): Sql;
+  /**
+   * Writes the rows of `source` (a SELECT or VALUES) into `table`, a row replacing the stored row
+   * with the same key (the table's declared key).
+   */
+  replaceInto(table: string, columns: readonly string[], source: Sql): Sql;
+}

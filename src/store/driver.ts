@@ -1,0 +1,53 @@
+// The thin driver contract: what a stage's queries need from an engine. Queries are `sql`
+// templates (sql.ts) written once; each driver renders them with its dialect, binds the values,
+// and maps the neutral column types to its own. A driver holds no stage logic.
+import type { Dialect } from './dialect.js';
+import type { Table } from './schema.js';
+import type { Sql } from './sql.js';
+
+/** A result row: column name to value (addresses as bigint, times as Date, lists as arrays). */
+export type Row = Record<string, unknown>;
+
+/**
+ * What a driver can do beyond the contract. `read-csv`, `read-parquet`, `read-dns-log`: the engine
+ * reads such a file itself (a fast path; the line readers give the same answers on any driver).
+ * `transactions`: `atomically` is a real transaction (else the driver stages rows and swaps them in).
+ * `work-tables-per-connection`: work tables are private to the connection.
+ */
+export type Capability = 'read-csv' | 'read-parquet' | 'read-dns-log' | 'transactions' | 'work-tables-per-connection';
+
+/** A temporary table for one piece of work: its name and its declared columns. */
+export interface WorkTable {
+  readonly name: string;
+  /** The name, quoted, to put in a query. */
+  readonly ref: Sql;
+}
+
+export interface Driver {
+  /** How this engine spells what differs (placeholders, quoting, address keys, ...). */
+  readonly dialect: Dialect;
+  /** What this driver can do beyond the contract. */
+  readonly capabilities: ReadonlySet<Capability>;
+  /** Runs a statement; its values are bound as parameters. */
+  run(q: Sql): Promise<void>;
+  /** Every row of a query. */
+  all<T = Row>(q: Sql): Promise<T[]>;
+  /** The first row of a query, or undefined. */
+  one<T = Row>(q: Sql): Promise<T | undefined>;
+  /**
+   * Appends rows to a declared table in bulk: each row an object keyed by column name (or by
+   * `keyOf(column)`), values in the neutral types (addresses bigint, times epoch ms, lists arrays).
+   * Returns how many rows were written.
+   */
+  load(table: Table, rows: Iterable<Record<string, unknown>>, keyOf?: (column: string) => string): Promise<number>;
+  /** Runs `fn` so that what it writes becomes visible all at once when it returns, or not at all when it throws. */
+  atomically<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` with no other caller's statements in between (work over shared work tables). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** A temporary table with `table`'s columns under `name`, dropped when `fn` returns or throws. */
+  withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T>;
+  /** Whether the driver has a capability. */
+  can(capability: Capability): boolean;
+  /** Closes the connection; the driver is unusable afterwards. */
+  close(): Promise<void>;
+}

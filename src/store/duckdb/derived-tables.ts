@@ -1,0 +1,75 @@
+// The DuckDB driver's own cache tables: folds of the sightings for fast victim-level questions
+// (window-sql.ts), declared in the neutral types like the shared tables (../schema.ts) but kept by
+// this driver only. They are rebuilt whole when the data they fold
+// changes; the data version they were built from is kept in `meta` (key 'derived_version'), so a
+// restarted server does not rebuild what is current. Stored, not temporary: at millions of
+// sightings they are too big to hold in memory, and on disk they are compressed and paged.
+import { c, type Column, type Table } from '../schema.js';
+
+/**
+ * Sightings folded per victim, indicator (and report type), kind and family, in the order the
+ * window queries read them (window-sql.ts PAIR_COLUMNS).
+ */
+const PAIR_COLUMNS: Column[] = [
+  c('victim', 'address', true),
+  c('indicator_id', 'int64'),
+  c('rkey', 'text'), // the report type of report sightings (they have no indicator)
+  c('kind', 'text', true),
+  c('family', 'text'),
+  c('g', 'uint8', true), // best single-sighting grade: 3 not a flow, 2 answered flow, 1 flow
+  c('t', 'bool'), // victim -> indicator seen
+  c('f', 'bool'), // indicator -> victim seen
+  c('dev', 'text'),
+  c('f0', 'time', true),
+  c('l0', 'time', true),
+  c('events', 'int64', true),
+];
+
+export const DERIVED_TABLES: Table[] = [
+  {
+    // The sightings that lie within one day, folded per day, victim, indicator (and report type),
+    // kind and family: a window's full days read these instead of the hourly sightings.
+    name: 'derived_pair_days',
+    columns: [c('day', 'time', true), ...PAIR_COLUMNS],
+  },
+  {
+    // The sightings that span midnight (few: most lie within their hour), in the columns of
+    // derived_pair_days less the day: a window reads them whole, with no scan of the sightings.
+    name: 'derived_multiday',
+    columns: PAIR_COLUMNS,
+  },
+  {
+    // All sightings folded per victim, indicator, kind, family and import, ordered by victim (one
+    // victim's evidence is a few blocks): the all-time window and lookups read these.
+    name: 'derived_pairs_all',
+    columns: [
+      c('victim', 'address', true),
+      c('indicator_id', 'int64'),
+      c('rkey', 'text'),
+      c('kind', 'text', true),
+      c('family', 'text'),
+      c('import_id', 'int32', true),
+      c('g', 'uint8', true),
+      c('t', 'bool'),
+      c('f', 'bool'),
+      c('answered', 'bool'),
+      c('dev', 'text'),
+      c('f0', 'time', true),
+      c('l0', 'time', true),
+      c('events', 'int64', true),
+      c('bytes', 'uint64'),
+      c('first_line', 'int32'),
+      c('detail', 'text'),
+    ],
+  },
+  {
+    // Distinct victims per indicator over all time (the indicator listing's "victims").
+    name: 'derived_indicator_victims',
+    columns: [c('indicator_id', 'int64', true), c('victims', 'int64', true)],
+  },
+  {
+    // Each victim's owner from the contact database (the most specific block wins).
+    name: 'derived_victim_owner',
+    columns: [c('victim', 'address', true), c('owner', 'text')],
+  },
+];

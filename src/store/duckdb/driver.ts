@@ -1,0 +1,91 @@
+// The DuckDB driver: the thin contract (../driver.ts) over one connection (connection.ts).
+// Queries are rendered with DuckDB's dialect; values are bound, never spliced into the text.
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { Capability, Driver, Row, WorkTable } from '../driver.js';
+import type { Table } from '../schema.js';
+import { sql, type Sql, type SqlValue, type ValueType } from '../sql.js';
+import { TableAppender } from './appender.js';
+import type { Db, Param } from './connection.js';
+import { duckDialect } from './dialect.js';
+import { createTableSql } from './migrate.js';
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['read-csv', 'read-parquet', 'read-dns-log', 'transactions', 'work-tables-per-connection']);
+
+export class DuckDbDriver implements Driver {
+  readonly dialect = duckDialect;
+  readonly capabilities = CAPABILITIES;
+
+  constructor(readonly db: Db) {}
+
+  async run(q: Sql): Promise<void> {
+    const { text, params } = this.bind(q);
+    await this.db.run(text, params);
+  }
+
+  async all<T = Row>(q: Sql): Promise<T[]> {
+    const { text, params } = this.bind(q);
+    return this.db.all<T>(text, params);
+  }
+
+  async one<T = Row>(q: Sql): Promise<T | undefined> {
+    return (await this.all<T>(q))[0];
+  }
+
+  async load(table: Table, rows: Iterable<Record<string, unknown>>, keyOf?: (column: string) => string): Promise<number> {
+    const a = await TableAppender.open(this.db, table, keyOf);
+    let n = 0;
+    try {
+      for (const r of rows) {
+        a.row(r);
+        n++;
+      }
+      a.flush();
+    } finally {
+      a.close();
+    }
+    return n;
+  }
+
+  atomically<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.exclusive(fn);
+  }
+
+  withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T> {
+    return this.db.exclusive(async () => {
+      const work: WorkTable = { name, ref: sql.ident(name) };
+      await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
+      await this.db.run(createTableSql(table, name, true));
+      try {
+        return await fn(work);
+      } finally {
+        await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
+      }
+    });
+  }
+
+  can(capability: Capability): boolean {
+    return CAPABILITIES.has(capability);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private bind(q: Sql): { text: string; params: Param[] } {
+    const r = q.render(duckDialect);
+    return { text: r.text, params: r.params.map((v, i) => toDuck(v, r.types[i])) };
+  }
+}
+
+/** A bound value as DuckDB takes it: addresses as decimal text and times as ISO text (the placeholder casts them). */
+function toDuck(v: SqlValue, type: ValueType | undefined): Param {
+  if (v === null) return null;
+  if (type === 'address') return (v as bigint).toString();
+  if (type === 'time') return new Date(v as number).toISOString();
+  if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
+  return v as Param;
+}
