@@ -28,6 +28,8 @@ const COLUMN_TITLE: Partial<Record<CensusReport['by'], string>> = {
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** Counts in text output: with thousands separators (1,234,567). */
+export const count = (n: number) => n.toLocaleString('en-US');
 const iso = (ms?: number) => (ms === undefined ? '…' : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const span = (w: MeasureWindow) => (w.measure === 'cumulative' ? 'all time' : `${iso(w.from)} .. ${iso(w.to)}`);
 
@@ -65,19 +67,37 @@ function headerLines(r: CensusReport): string[] {
   const out = [
     `Measure: ${MEASURE_TEXT[r.measure]}, ${span(r.window)}`,
     `Counting: ${unit}`,
-    `Active ${h.active} · window ${h.window}${infl(h.windowInflation)} · cumulative ${h.cumulative}${infl(h.cumulativeInflation)}`,
+    `Active ${count(h.active)} · window ${count(h.window)}${infl(h.windowInflation)} · cumulative ${count(h.cumulative)}${infl(h.cumulativeInflation)}`,
   ];
   const ex = r.result.excluded;
   if (ex.warninglisted || ex.outsideConstituency)
-    out.push(`Left out: ${ex.warninglisted} on warninglists, ${ex.outsideConstituency} outside the constituency`);
+    out.push(`Left out: ${count(ex.warninglisted)} on warninglists, ${count(ex.outsideConstituency)} outside the constituency`);
+  const note = emptyNote(r) ?? overlapNote(r);
+  if (note) out.push(note);
   return out;
+}
+
+/** Why the table is empty: no sightings at all, or none in the window (and where the data is). */
+export function emptyNote(r: CensusReport): string | undefined {
+  if (r.result.total > 0) return undefined;
+  if (r.at === undefined) return 'The store holds no sightings yet: import indicators (botcensus intel import) and telemetry (botcensus ingest).';
+  if (r.headline.cumulative === 0) return 'No victim counts under these filters in any window.';
+  return `No victim was seen in this window; the latest sighting is at ${iso(r.at)} (relative times such as 7d count back from it).`;
+}
+
+/** A victim can belong to several groups of some groupings (families, tags, indicators): their shares add up to more than 100%. */
+export function overlapNote(r: CensusReport): string | undefined {
+  const sum = allRows(r).reduce((n, x) => n + x.count, 0);
+  if (sum <= r.result.total) return undefined;
+  const what = r.by === 'family' ? 'family' : COLUMN_TITLE[r.by]?.toLowerCase() ?? r.by;
+  return `A victim seen with more than one ${what} counts under each, so the shares add up to more than 100% (the rows add up to ${count(sum)} for ${count(r.result.total)} victims).`;
 }
 
 function renderTable(r: CensusReport): string {
   const rows = allRows(r);
   const head = [COLUMN_TITLE[r.by] ?? r.by, 'Victims', 'Share'];
-  const body = rows.map((x) => [r.by === 'country' && x.key !== 'others' ? `${x.label} (${x.key})` : x.label, String(x.count), pct(x.share)]);
-  body.push(['Total', String(r.result.total), r.result.total ? '100.0%' : '-']);
+  const body = rows.map((x) => [r.by === 'country' && x.key !== 'others' ? `${x.label} (${x.key})` : x.label, count(x.count), pct(x.share)]);
+  body.push(['Total', count(r.result.total), r.result.total ? '100.0%' : '-']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [...headerLines(r), '', line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
@@ -92,8 +112,8 @@ function renderMarkdown(r: CensusReport): string {
       '',
       `| ${r.by} | victims | share |`,
       '|---|---:|---:|',
-      ...rows.map((x) => `| ${esc(x.label)} | ${x.count} | ${pct(x.share)} |`),
-      `| **Total** | **${r.result.total}** | 100.0% |`,
+      ...rows.map((x) => `| ${esc(x.label)} | ${count(x.count)} | ${pct(x.share)} |`),
+      `| **Total** | **${count(r.result.total)}** | 100.0% |`,
     ].join('\n') + '\n'
   );
 }

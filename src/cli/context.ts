@@ -1,10 +1,11 @@
 // What every command shares: the store location, time options, output format and errors.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BotcensusError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
-import { DuckDbStore } from '../store/duckdb/index.js';
 import type { Store } from '../store/store.js';
+import { StoreUnavailable } from './fail.js';
 import { invocation } from './invocation.js';
 import { openWaiting } from './store-lock.js';
 
@@ -20,15 +21,31 @@ export function dbPath(cmd: Command): string {
   return g.db ?? process.env.BOTCENSUS_DB ?? DEFAULT_DB;
 }
 
-export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
-  // Inside a server, the command uses the store the server holds: the file is open once.
+export interface StoreUse {
+  /** An importing command: a store that does not exist yet is created (and the user told so). */
+  create?: boolean;
+}
+
+/**
+ * Opens the store for one command. A reading command refuses a path with no store (a mistyped
+ * --db would otherwise answer zeros from a new empty store); an importing one creates it. Inside a
+ * server, the command uses the store the server holds. DuckDB is loaded here, not at start, so that
+ * --help and usage errors answer at once.
+ */
+export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>, use: StoreUse = {}): Promise<T> {
+  const path = dbPath(cmd);
   const host = invocation().host;
   if (host) {
-    if (resolve(dbPath(cmd)) !== host.storePath)
-      throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(dbPath(cmd))}`);
-    return fn(host.store);
+    if (resolve(path) !== host.storePath) throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(path)}`);
+    // Importing commands take the writes' turn; the others ask beside the dashboard, which goes on answering meanwhile.
+    return use.create ? host.write(fn) : host.read(fn);
   }
-  const store = await openWaiting(dbPath(cmd), (path) => DuckDbStore.open(path));
+  const isNew = !existsSync(path);
+  if (isNew && !use.create)
+    throw new StoreUnavailable(`no store at ${path}: check --db (or $BOTCENSUS_DB); \`botcensus intel import\` or \`botcensus ingest\` creates one`);
+  const { DuckDbStore } = await import('../store/duckdb/index.js');
+  const store: Store = await openWaiting(path, (p) => DuckDbStore.open(p));
+  if (isNew) process.stderr.write(`botcensus: created a new store at ${path}\n`);
   try {
     return await fn(store);
   } finally {
@@ -50,7 +67,7 @@ export const graceOption = () =>
 
 export function graceMs(days: string): number {
   const d = Number(days);
-  if (!Number.isFinite(d) || d < 0) throw new BotcensusError('USAGE', `--grace takes a number of days, not ${JSON.stringify(days)}`);
+  if (days.trim() === '' || !Number.isFinite(d) || d < 0) throw new BotcensusError('USAGE', `--grace takes a number of days, not ${JSON.stringify(days)}`);
   return d * DAY;
 }
 
@@ -69,4 +86,9 @@ export function outputFormat<T extends string>(opts: { format?: T; json?: boolea
 /** JSON with bigint and Date handled, for --json output. */
 export function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x), 2) + '\n';
+}
+
+/** withStore for an importing command: creates the store when there is none yet. */
+export function withImportStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(cmd, fn, { create: true });
 }

@@ -6,9 +6,12 @@ import type { Store } from '../store/store.js';
 
 /** What a server offers the commands it runs for other processes. */
 export interface HostServices {
-  /** The store the server holds open (absolute path) and the store itself. */
+  /** The store the server holds open (absolute path). */
   storePath: string;
-  store: Store;
+  /** Runs `fn` on the store in the writes' turn (importing commands). */
+  write<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Runs `fn` on the store the dashboard reads from, in the questions' turn (every other command). */
+  read<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /** Adds drop folders to the server's watcher; gives a line for each. */
   watch?(dirs: { dir: string; intel: boolean }[]): string[];
   /** The server's process id, for messages. */

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The botcensus command line. While a server holds the store, the command is handed to it
 // (handoff.ts); otherwise it runs here and opens the store itself.
-import { handOff, handsOff, readServerFile, storeOfArgs } from './handoff.js';
 import { DEFAULT_DB } from './context.js';
+import { quietOnClosedPipe } from './fail.js';
+import { handOff, handsOff, readServerFile, storeOfArgs } from './handoff.js';
 import { runCli } from './program.js';
 
+quietOnClosedPipe();
 const args = process.argv.slice(2);
 let code: number | undefined;
 if (handsOff(args)) {

@@ -2,6 +2,7 @@
 // on the same store (with no server to hand its work to) waits for the first, saying so, and
 // gives up with a plain line after BOTCENSUS_LOCK_WAIT seconds (default 600; 0 fails at once).
 import { BotcensusError } from '../core/errors.js';
+import { StoreUnavailable } from './fail.js';
 
 function lockHolder(err: unknown): string | undefined {
   const message = String((err as Error)?.message ?? '');
@@ -27,7 +28,7 @@ export async function openWaiting<T>(path: string, open: (path: string) => Promi
       const holder = lockHolder(err);
       if (!holder) throw err;
       if (Date.now() >= deadline)
-        throw new BotcensusError('STORE', `the store ${path} is in use by ${holder} (another botcensus command or a server without a hand-off socket); try again when it ends`);
+        throw new StoreUnavailable(`the store ${path} is in use by ${holder} (another botcensus command, or a server without a hand-off socket); try again when it ends`);
       if (!told) say(`botcensus: the store ${path} is in use by ${holder}; waiting for it to finish (BOTCENSUS_LOCK_WAIT=0 fails at once)`);
       told = true;
       await new Promise((r) => setTimeout(r, 250));

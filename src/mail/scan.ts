@@ -135,8 +135,3 @@ export async function judgeCampaigns(store: Store, batchMessages = JUDGE_BATCH):
   await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }
 
-/** Judges the campaigns again when indicators were imported after they were last judged. */
-export async function campaignsUpToDate(store: Store): Promise<void> {
-  const judged = await store.mail.campaignsJudgedWith();
-  if (judged !== undefined && judged !== (await store.lastIndicatorImport())) await judgeCampaigns(store);
-}

@@ -28,8 +28,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves when the latest background warm-up has finished (at once without `warm`). */
     warmed(): Promise<void>;
-    /** Runs `fn` as the only store operation (the routes' gate): for work done on the store from outside the routes. */
+    /** Runs `fn` in the writes' turn (imports): for changes made to the store from outside the routes. */
     exclusive<T>(fn: () => Promise<T>): Promise<T>;
+    /** Runs `fn` in the questions' turn, on the store the routes read from. */
+    question<T>(fn: (store: Store) => Promise<T>): Promise<T>;
     /** The store changed outside the routes (a handed-off import): prepare the dashboard's answers again. */
     storeChanged(): void;
   }
@@ -42,7 +44,8 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
     bodyLimit: 64 * 1024,
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
-  const ctx = new ServerContext(store, opts);
+  // Questions on a connection of their own where the store has one: imports then do not hold them up.
+  const ctx = new ServerContext(store, opts, opts.readStore ? undefined : await store.reader?.());
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes ?? 1024 ** 3, files: 1, fields: 20, fieldSize: 4096 } });
   installErrorHandlers(app);
@@ -50,7 +53,7 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   installAuth(app, ctx);
   const openapi = collectRoutes(app);
 
-  healthRoutes(app);
+  healthRoutes(app, ctx);
   app.get('/api/openapi.json', { config: { allow: ['admin', 'analyst', 'owner'] }, schema: { summary: 'This document', tags: ['meta'] } }, async () => openapi());
   sessionRoutes(app, ctx);
   overviewRoutes(app, ctx);
@@ -65,7 +68,9 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   // For the latency benchmark: wait for the background warm-up before measuring.
   app.decorate('warmed', () => ctx.warming.catch(() => undefined));
   app.decorate('exclusive', <T>(fn: () => Promise<T>) => ctx.writeGate.run(fn));
+  app.decorate('question', <T>(fn: (store: Store) => Promise<T>) => ctx.read(fn));
   app.decorate('storeChanged', () => {
+    ctx.dataChanged();
     if (opts.warm) void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped'));
   });
   operationsRoutes(app, ctx, opts.operations);

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { buildServer } from './app.js';
 import { issueToken } from './auth/tokens.js';
 import { tokenStore } from './auth/tokens-sql.js';
+import { PRESET_HOURS } from './queries.js';
 
 export interface LatencyOptions {
   /** Passes over the question set (default 3): the first is cold, later ones hit the answer cache. */
@@ -16,6 +17,10 @@ export interface LatencyOptions {
   drill?: number;
   /** Bearer token to use; by default an admin token is created and revoked afterwards. */
   token?: string;
+  /** Called once the server listens, before its warm-up is awaited (the health benchmark starts probing there). */
+  onListening?: (origin: string) => void;
+  /** Called after the last question, before the server closes. */
+  beforeClose?: () => Promise<void>;
 }
 
 export interface Percentiles {
@@ -38,7 +43,8 @@ export function percentiles(ms: number[]): Percentiles {
   return { p50: at(0.5), p95: at(0.95), max: s.length ? s[s.length - 1]! : 0 };
 }
 
-const RANGES = ['active', '7d', 'all'];
+/** The range picker's presets: the three that count back from the latest sighting, and all time. */
+const RANGES: (keyof typeof PRESET_HOURS | 'all')[] = [...(Object.keys(PRESET_HOURS) as (keyof typeof PRESET_HOURS)[]), 'all'];
 
 export interface ApiLatency {
   /** The server's background warm-up at start (the standard ranges' victims, census, trend). */
@@ -62,6 +68,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
   const w0 = performance.now();
   const app = await buildServer(store, { webRoot: null, warm: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  opts.onListening?.(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
   await app.warmed();
   const warmUpMs = performance.now() - w0;
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/`;
@@ -86,7 +93,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     const overview = (await ask('overview', 'overview', true)) as { at: string | null };
     const ranges = RANGES.map((r) => {
       if (r === 'all' || !overview?.at) return '';
-      const hours = r === 'active' ? 24 : 168;
+      const hours = PRESET_HOURS[r];
       return `from=${new Date(Date.parse(overview.at) - hours * 3_600_000).toISOString()}&to=${overview.at}`;
     });
     const questions: [string, string][] = [];
@@ -114,6 +121,7 @@ export async function measureApiLatency(store: Store, opts: LatencyOptions = {})
     }
     for (let r = 0; r < rounds; r++) for (const [endpoint, path] of questions) await ask(endpoint, path, r === 0);
   } finally {
+    await opts.beforeClose?.();
     await app.close();
     if (temp) await tokenStore(store).revokeToken(temp.row.id);
   }

@@ -3,10 +3,10 @@
 import type { FastifyRequest } from 'fastify';
 import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
-import { countriesOffMap, loadWorldAtlas, worldMapSvg } from '../report/charts/index.js';
 import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
 import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
 import { ownerScope, type ServerContext } from './context.js';
+import type { DrawnMap } from './map-drawer.js';
 
 const DAY = 86_400_000;
 /** The longest trend drawn, so "all time" on a years-old store stays one readable chart. */
@@ -68,13 +68,15 @@ export async function trend(ctx: ServerContext, req: FastifyRequest, range: Rang
 }
 
 /** The range's country census drawn as the world map (SVG), with the countries the map cannot show. */
-export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: Range): Promise<{ svg: string; offMap: ReturnType<typeof countriesOffMap> }> {
+export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: Range): Promise<DrawnMap> {
   const c = await censusBy(ctx, req, 'country', range);
-  // Drawing the map costs a few hundred milliseconds: kept like the census it draws.
+  // Drawing the map costs a few hundred milliseconds of CPU: done in a worker thread (so other
+  // answers go on meanwhile) and kept like the census it draws.
   return ctx.memo(req, 'map', range, async () => {
     const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
-    const atlas = loadWorldAtlas();
-    return { svg: worldMapSvg(counts, atlas, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims' }), offMap: countriesOffMap(counts, atlas) };
+    // An owner whose victims are all in one country sees that country, not a world of grey.
+    const focus = ownerScope(req) !== undefined && counts.length === 1 ? counts[0]!.cc : undefined;
+    return ctx.maps.draw(counts, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims', focus });
   });
 }
 
@@ -83,32 +85,67 @@ export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Ra
   return ctx.cached(req, 'top-indicators', { range, limit }, (s) => s.dashboard.topIndicators({ ...range, limit, owner }));
 }
 
+/** The range picker's presets that count back from the latest sighting (web/src/range.ts), in hours. */
+export const PRESET_HOURS = { active: 24, '7d': 168, '30d': 720 } as const;
+
 /**
- * Computes, in the background, what the staff dashboard asks first for its three standard ranges
- * (active, the 7-day window, all time): the headline, each range's country census and map (the
- * census also builds the store's victim windows, so drill-downs in those ranges read them), trend,
- * top indicators and the victim list's columns, after folding the sightings (derived tables).
- * Run at start and after each import; `ctx.warming` is the latest run.
+ * Computes, in the background, what the staff dashboard asks first for every preset of the range
+ * picker (the last 24 hours, 7 and 30 days, all time): the headline, each range's country census
+ * and map (the census also builds the store's victim windows, so drill-downs in those ranges read
+ * them), trend, top indicators and the victim list's columns, after folding the sightings (derived
+ * tables). Run at start and after each import; `ctx.warming` is the latest run and
+ * `ctx.warmUpState` its progress, which /api/health reports.
  */
 export function warmUp(ctx: ServerContext): Promise<void> {
   const staff = { principal: { tokenId: 'warm-up', role: 'admin', via: 'bearer' } } as unknown as FastifyRequest;
+  const announce = ctx.opts.announce ?? (() => undefined);
+  const ranges = Object.keys(PRESET_HOURS).length + 1;
+  const total = 2 + ranges * 4 + 1;
+  const state = { status: 'warming' as const, done: 0, total, step: 'folding the sightings' };
+  // Set before the first await, so a health check right after the start already says "warming".
+  ctx.warmUpState = state;
+  const latestRun = () => ctx.warmUpState === state;
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    if (latestRun()) state.step = name;
+    const out = await fn();
+    state.done++;
+    return out;
+  };
+  const started = performance.now();
+  announce(`preparing the data (${total} steps)`);
   const run = async () => {
     // The server asks many questions of the same data: fold the sightings (derived tables) first.
-    await ctx.read((s) => s.prepareForQueries());
-    const h = await headline(ctx, staff);
-    for (const m of ['active', 'window', 'cumulative'] as Measure[]) {
-      const range = m === 'cumulative' ? {} : h.windows[m];
-      await worldMap(ctx, staff, range);
-      await trend(ctx, staff, range);
-      await topIndicators(ctx, staff, range, 10);
+    await step('folding the sightings', () => ctx.read((s) => s.prepareForQueries()));
+    // Folding may add what the data version counts (enrichment): read it again.
+    ctx.dataChanged();
+    const h = await step('headline counts', () => headline(ctx, staff));
+    const presets: [string, Range][] = Object.entries(PRESET_HOURS).map(([name, hours]) => [name, h.at === undefined ? {} : { from: h.at - hours * 3_600_000, to: h.at }]);
+    presets.push(['all time', {}]);
+    for (const [name, range] of presets) {
+      await step(`${name}: map`, () => worldMap(ctx, staff, range));
+      await step(`${name}: trend`, () => trend(ctx, staff, range));
+      await step(`${name}: indicators`, () => topIndicators(ctx, staff, range, 10));
       // Builds the range's victim-list columns in the store (any page and sort reads them).
-      await ctx.read((s) => s.access.victimPage({ ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 }));
+      await step(`${name}: victim list`, () => ctx.read((s) => s.access.victimPage({ ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 })));
     }
     // One victim's near misses: pages in the flows' address keys, which every later one scans.
-    const first = (await ctx.read((s) => s.access.victimPage({ sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
-    const ip = first && parseIp(first.ip);
-    if (ip) await ctx.read((s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
+    await step('near misses', async () => {
+      const first = (await ctx.read((s) => s.access.victimPage({ sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
+      const ip = first && parseIp(first.ip);
+      if (ip) await ctx.read((s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
+    });
   };
-  ctx.warming = run();
+  ctx.warming = run().then(
+    () => {
+      if (latestRun()) ctx.warmUpState = { status: 'ok', done: total, total };
+      announce(`ready: the dashboard's answers are prepared (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    },
+    (err: Error) => {
+      // The dashboard still answers, each question computed when asked.
+      if (latestRun()) ctx.warmUpState = { status: 'ok', done: state.done, total };
+      announce(`ready, without the prepared answers: the warm-up stopped: ${err.message}`);
+      throw err;
+    },
+  );
   return ctx.warming;
 }

@@ -47,6 +47,10 @@ export type VictimSort = (typeof VICTIM_SORTS)[number];
 export interface VictimPageQuery extends PageQuery<VictimSort> {
   country?: string;
   asn?: number;
+  /** The AS organisation, as the census by organisation names it ("Unknown" for none). */
+  org?: string;
+  /** Only victims that matched this indicator value in the window. */
+  indicator?: string;
   /** Only victims whose most specific owner is this one. */
   owner?: string;
   from?: number;
@@ -63,6 +67,9 @@ export interface IndicatorPageQuery extends PageQuery<IndicatorSort> {
   type?: string;
   /** true: only indicators that matched at least one victim; false: only those that did not. */
   matched?: boolean;
+  /** Victims counted (and `matched` judged) in this window; all time when both are absent. */
+  from?: number;
+  to?: number;
 }
 
 /** Per intel source: indicators, how many matched, and distinct victims they matched. */

@@ -453,6 +453,8 @@ export interface Store {
   enrich(): Promise<number>;
   /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
   latestSighting(): Promise<number | undefined>;
+  /** Distinct victim addresses ever seen (warninglisted ones too). */
+  victimCount(): Promise<number>;
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
@@ -466,6 +468,8 @@ export interface Store {
   lookupEvidence(ip: bigint): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */
   lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
+  /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */
+  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]>;
   /**
    * Where the engine allows: the same store for questions only, seeing committed data while this
    * one holds an import open (a server asks through it). Closed before this one.

@@ -39,7 +39,7 @@ interface Campaign {
 test('mail scan reads everything, names the malformed message with file and byte, and exits 1', () => {
   const r = cli(['--db', db, 'mail', 'scan', mail]);
   assert.equal(r.status, 1);
-  assert.equal(r.stderr.trim(), `botcensus: ${broken}: byte 0: does not start with a header field`);
+  assert.equal(r.stderr.trim(), `botcensus: created a new store at ${db}\nbotcensus: ${broken}: byte 0: does not start with a header field`);
   assert.match(r.stdout, /^14 files, 312 messages: 312 new, 0 stored already; 1 malformed$/m);
   assert.match(r.stdout, /campaigns: 1 tracking, /);
   const again = cli(['--db', db, 'mail', 'scan', mail, '--json']);
@@ -86,6 +86,14 @@ test('mail add-intel: the beacon hosts become an intel source; a reader whose cl
   // The campaign now also names its beacon host as an indicator in the store.
   const [c] = cliJson<Campaign[]>(['--db', db, 'mail', 'campaigns', '--verdict', 'tracking']);
   assert.ok(c!.evidence.some((e) => e === `${BEACON} is an indicator in the store (${BEACON}, source mail-tracking)`), c!.evidence.join('\n'));
+
+  // Indicators imported later: the listing says the judgement is older; mail judge judges again.
+  const more = join(dir, 'more.txt');
+  writeFileSync(more, '203.0.113.77\n');
+  assert.equal(cli(['--db', db, 'intel', 'import', more]).status, 0);
+  assert.match(cli(['--db', db, 'mail', 'campaigns']).stderr, /indicators were imported since these campaigns were judged; botcensus mail judge/);
+  assert.match(cli(['--db', db, 'mail', 'judge']).stdout, /^campaigns: 1 tracking, /);
+  assert.doesNotMatch(cli(['--db', db, 'mail', 'campaigns']).stderr, /were judged/);
 
   const reader = addressIn('DE', 5);
   const dns = join(dir, 'dns.log');

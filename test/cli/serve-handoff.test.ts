@@ -122,7 +122,7 @@ test('two commands on one store without a server: the second waits for the first
   });
   await new Promise<void>((r) => holder.stdout!.once('data', () => r()));
   const refused = cli(['--db', db, 'tokens', 'list'], { BOTCENSUS_LOCK_WAIT: '0' });
-  assert.equal(refused.status, 1);
+  assert.equal(refused.status, 3);
   assert.match(refused.stderr, /in use by process \d+/);
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
   const waited = await new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) => {

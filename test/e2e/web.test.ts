@@ -83,6 +83,24 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     await page.click('form.range-picker button[type=submit]');
     await page.waitForSelector('form.range-picker[data-range=custom]');
     assert.equal(await page.textContent('[data-headline=range] .value'), '2');
+
+    // An inverted custom range is not applied: the page and its picker stay, the problem beside it.
+    await page.fill('input[name=from]', '2024-06-14');
+    await page.fill('input[name=to]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('form.range-picker .range-problem:not([hidden])');
+    assert.match((await page.textContent('form.range-picker .range-problem'))!, /2024-06-14.*after.*2024-06-13/);
+    assert.equal(await page.textContent('[data-headline=range] .value'), '2', 'the page shown before stays');
+    // The same range from a link or a typed address: the head and picker stay, with the problem.
+    await page.goto(base + '#/?range=custom&from=2024-06-14&to=2024-06-13');
+    await page.waitForSelector('[data-page=overview][data-range-problem=true] form.range-picker .range-problem:not([hidden])');
+    assert.equal(await page.locator('main .error').count(), 0, 'no error replaces the page');
+    assert.equal(await page.inputValue('input[name=from]'), '2024-06-14');
+    await screenshot(page, '02b-inverted-range');
+    await page.fill('input[name=from]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('[data-headline=range]');
+    assert.equal(await page.textContent('[data-headline=range] .value'), '2');
     await page.selectOption('select[name=range]', 'all');
     await page.waitForSelector('form.range-picker[data-range=all]');
     await loaded(page, '[data-chart=map]');
@@ -144,6 +162,8 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     await page.click('form[data-form=upload] button[type=submit]');
     await page.waitForSelector('[data-upload-status] .ok');
     assert.match((await page.textContent('[data-upload-status]'))!, /extra-iocs\.txt: 2 records/);
+    // The list of imports shows the new file without reloading the page.
+    await page.waitForFunction(() => document.querySelector('[data-table=imports][data-loaded=true]')?.textContent?.includes('extra-iocs.txt'));
     await noXss(page);
     await screenshot(page, '07-imports');
 
@@ -152,6 +172,121 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     assert.match((await page.textContent('[data-table=rejected]'))!, /<bad> time/);
     await screenshot(page, '08-import-rejected-lines');
     assert.deepEqual(cspErrors.filter((e) => /Content Security Policy/i.test(e)), []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('map click keeps the range the overview shows (the default, active)', { skip, timeout: 120_000 }, async () => {
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await signIn(page, s.tokens.analyst);
+    await loaded(page, '[data-table=countries]');
+    // What the country table's link leads to: the active range's count for the US.
+    await page.click('[data-table=countries] a:text("United States")');
+    await page.waitForSelector('[data-page=country][data-country=US]');
+    await loaded(page, '[data-table=victims]');
+    const viaTable = await page.textContent('[data-table=victims] .pager .range');
+    const tableUrl = page.url();
+    await page.goBack();
+    await loaded(page, '[data-chart=map]');
+    await page.locator('[data-chart=map] path[data-cc=US]').scrollIntoViewIfNeeded();
+    await clickInsideShape(page, '[data-chart=map] path[data-cc=US]');
+    await page.waitForSelector('[data-page=country][data-country=US]');
+    await loaded(page, '[data-table=victims]');
+    assert.doesNotMatch(page.url(), /undefined/);
+    assert.equal(await page.inputValue('select[name=range]'), 'active');
+    assert.equal(await page.textContent('[data-table=victims] .pager .range'), viaTable);
+    assert.equal(viaTable, '1–1 of 1', 'one US victim in the last 24 hours (four of all time)');
+    assert.equal(new URL(page.url()).hash, new URL(tableUrl).hash);
+    await screenshot(page, '03b-country-us-active');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('after the server starts: sign-in, then "preparing the data" with progress until the warm-up is done', { skip, timeout: 120_000 }, async () => {
+  // The real store, its folding held until the test lets it go: the warm-up waits there.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const held = new Proxy(s.store, {
+    get(target, key, receiver) {
+      if (key === 'prepareForQueries') return async () => (await released, target.prepareForQueries());
+      const v = Reflect.get(target, key, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const warming = await buildServer(held, { warm: true });
+  await warming.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(warming.server.address() as AddressInfo).port}/`;
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(origin);
+    await page.waitForSelector('form[data-page=signin]');
+    await page.fill('input[name=token]', s.tokens.analyst);
+    await page.click('form[data-page=signin] button[type=submit]');
+    await page.waitForSelector('[data-page=preparing]');
+    assert.match((await page.textContent('[data-page=preparing] h1'))!, /Preparing the data/);
+    assert.match((await page.textContent('[data-page=preparing] .progress-text'))!, /^Step 1 of \d+: folding the sightings$/);
+    assert.equal(await page.getAttribute('[data-page=preparing] progress', 'value'), '0');
+    await screenshot(page, '00-preparing-the-data');
+    release();
+    await page.waitForSelector('[data-page=overview]', { timeout: 60_000 });
+    await loaded(page, '[data-table=countries]');
+    assert.equal(await page.locator('[data-page=preparing]').count(), 0);
+  } finally {
+    release();
+    await browser.close();
+    await warming.close();
+  }
+});
+
+test('indicators: a range picker and links to their victims; networks: a header, organisations link to victims', { skip, timeout: 120_000 }, async () => {
+  const browser = await launch();
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await signIn(page, s.tokens.analyst);
+    await page.goto(base + '#/indicators?range=all');
+    await loaded(page, '[data-table=indicators]');
+    assert.equal(await page.inputValue('[data-page=indicators] select[name=range]'), 'all');
+    const allTime = await page.textContent('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9)');
+    await page.selectOption('[data-page=indicators] select[name=range]', 'custom');
+    await page.fill('input[name=from]', '2024-06-13');
+    await page.fill('input[name=to]', '2024-06-13');
+    await page.click('form.range-picker button[type=submit]');
+    await page.waitForSelector('[data-page=indicators] form.range-picker[data-range=custom]');
+    await loaded(page, '[data-table=indicators]');
+    const inDay = await page.textContent('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9)');
+    assert.ok(Number(inDay) > 0 && Number(inDay) < Number(allTime), `${inDay} in the day, ${allTime} of all time`);
+    await screenshot(page, '06b-indicators-range');
+    await page.click('[data-table=indicators] tbody tr:has(code:text-is("203.0.113.10")) td:nth-child(9) a');
+    await page.waitForSelector('[data-page=victims]');
+    await loaded(page, '[data-table=victims]');
+    assert.match((await page.textContent('h1'))!, /of indicator 203\.0\.113\.10/);
+    assert.equal(await page.$$eval('[data-table=victims] tbody tr', (r) => r.length), Number(inDay));
+    assert.equal(await page.inputValue('select[name=range]'), 'custom');
+
+    await page.goto(base + '#/country/VN?range=all');
+    await loaded(page, '[data-table=asns]');
+    await page.click('[data-table=asns] a:text("AS64502")');
+    await page.waitForSelector('[data-page=victims] [data-network=asn]');
+    assert.match((await page.textContent('[data-network-name]'))!, /^AS64502 · \S/);
+    assert.equal(await page.textContent('[data-network-count]'), String(VICTIMS['Mobile C'].length));
+    assert.equal(await page.textContent('[data-network-share]'), '100.0%');
+    await screenshot(page, '04b-asn-header');
+
+    await page.goto(base + '#/country/US?range=all');
+    await loaded(page, '[data-table=orgs]');
+    const org = (await page.textContent('[data-table=orgs] tbody tr:first-child td:first-child'))!;
+    const orgCount = (await page.textContent('[data-table=orgs] tbody tr:first-child td:nth-child(2)'))!;
+    await page.click('[data-table=orgs] tbody tr:first-child td:first-child a');
+    await page.waitForSelector('[data-page=victims] [data-network=org]');
+    await loaded(page, '[data-table=victims]');
+    assert.equal(await page.textContent('[data-network-count]'), orgCount);
+    assert.equal(String(await page.$$eval('[data-table=victims] tbody tr', (r) => r.length)), orgCount);
+    assert.match((await page.textContent('h1'))!, new RegExp(`of ${org.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   } finally {
     await browser.close();
   }
@@ -171,6 +306,10 @@ test('owner: sees only its own victims, nothing of other networks', { skip, time
     const ips = await page.$$eval('[data-table=victims] tbody tr td:first-child', (tds) => tds.map((t) => t.textContent).sort());
     assert.deepEqual(ips, [...VICTIMS['Mobile C']].sort());
     assert.equal(await page.$$eval('[data-chart=map] [data-count]', (e) => e.map((x) => x.getAttribute('data-cc')).join()), 'VN');
+    // Its victims are all in one country: the map shows that country, large.
+    assert.equal(await page.getAttribute('[data-chart=map] svg', 'data-focus'), 'VN');
+    const share = await page.$eval('[data-chart=map] path[data-cc=VN]', (p) => p.getBoundingClientRect().height / (p as SVGPathElement).ownerSVGElement!.getBoundingClientRect().height);
+    assert.ok(share > 0.5, `Vietnam fills ${(share * 100).toFixed(0)}% of the map's height`);
     assert.equal(await page.locator('nav a:text("Indicators")').count(), 0);
     await screenshot(page, '09-owner-overview');
 

@@ -29,7 +29,10 @@ interface PageAnswer<T> {
   total: number;
 }
 
-export function dataTable<T>(o: TableOptions<T>): HTMLElement {
+/** The table's element; reload() asks the server again for the page shown (after the data changed). */
+export type DataTable = HTMLElement & { reload(): Promise<void> };
+
+export function dataTable<T>(o: TableOptions<T>): DataTable {
   const state = { sort: o.sort, dir: o.dir ?? 'desc', offset: 0, limit: o.pageSize ?? 25 };
   const root = h('div', { class: 'table-wrap', 'data-table': o.name });
 
@@ -95,5 +98,5 @@ export function dataTable<T>(o: TableOptions<T>): HTMLElement {
 
   root.appendChild(h('p', { class: 'loading' }, 'Loading…'));
   void load();
-  return root;
+  return Object.assign(root, { reload: () => (root.removeAttribute('data-loaded'), load()) });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { renderCensus } from '../../census/render.js';
 import { runDemo } from '../../demo/run.js';
+import { fraction, positive, wholeNumber } from '../options.js';
 import { steps } from '../progress.js';
 import { setExitCode } from '../context.js';
 
@@ -21,9 +22,9 @@ export function demoCommand(): Command {
       const r = await runDemo({
         db,
         dir: o.dir,
-        seed: Number(o.seed),
-        scale: Number(o.scale),
-        coverage: Number(o.coverage),
+        seed: wholeNumber(o.seed, '--seed', 0)!,
+        scale: positive(o.scale, '--scale'),
+        coverage: fraction(o.coverage, '--coverage'),
         log: (l) => process.stderr.write(l + '\n'),
         step: steps(5),
       });

@@ -1,8 +1,10 @@
 // botcensus export: victims or sightings to Parquet, CSV or JSON lines, written by DuckDB.
 import { Command, Option } from 'commander';
-import { readConstituency } from '../../census/constituency.js';
+import { SPAN_HELP } from '../../core/span.js';
 import type { ExportFormat, ExportWhat } from '../../store/store.js';
-import { timeOpt, withStore } from '../context.js';
+import { withStore } from '../context.js';
+import { working } from '../progress.js';
+import { asn, checkAbsoluteRange, country, isRelative, outputFile, timeRange, timeSpec } from '../options.js';
 
 export function exportCommand(): Command {
   return new Command('export')
@@ -10,23 +12,24 @@ export function exportCommand(): Command {
     .addOption(new Option('--what <what>').choices(['victims', 'sightings']).default('victims'))
     .addOption(new Option('--format <format>', 'default: from the file name').choices(['parquet', 'csv', 'json']))
     .requiredOption('--out <file>', 'where to write')
-    .option('--since <time>')
+    .option('--since <time>', SPAN_HELP)
     .option('--until <time>')
-    .option('--country <cc>', 'victims only')
+    .option('--country <cc>', 'victims only: ISO code (DE) or English name')
     .option('--asn <n>', 'victims only')
     .option('--constituency <file>', 'victims only')
     .action(async (o, cmd: Command) => {
       const ext = /\.(parquet|csv|json|jsonl|ndjson)$/i.exec(o.out)?.[1]?.toLowerCase();
       const format = (o.format ?? (ext === 'jsonl' || ext === 'ndjson' ? 'json' : ext) ?? 'parquet') as ExportFormat;
+      const [since, until] = [timeSpec(o.since, '--since'), timeSpec(o.until, '--until')];
+      checkAbsoluteRange(since, until);
+      const filter = { country: country(o.country), asn: asn(o.asn) };
+      outputFile(o.out);
+      const { readConstituency } = await import('../../census/constituency.js');
+      const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
-        const n = await store.exportData(o.what as ExportWhat, format, o.out, {
-          from: timeOpt(o.since, '--since'),
-          to: timeOpt(o.until, '--until'),
-          country: o.country,
-          asn: o.asn === undefined ? undefined : Number(String(o.asn).replace(/^AS/i, '')),
-          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
-        });
-        console.error(`wrote ${n} ${o.what} to ${o.out} (${format})`);
+        const range = timeRange(since, until, isRelative(since, until) ? await store.latestSighting() : undefined);
+        const n = await working(`writing ${o.out}`, () => store.exportData(o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency }));
+        console.error(`wrote ${n.toLocaleString('en-US')} ${o.what} to ${o.out} (${format})`);
       });
     });
 }

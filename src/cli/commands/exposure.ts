@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import type { ExposedDevice, ExposureDimension, ExposureResult, ExposureRow } from '../../store/identify.js';
 import { toJson, withStore } from '../context.js';
+import { wholeNumber } from '../options.js';
 
 const HEAD: Record<ExposureDimension, string> = { vendor: 'Vendor', product: 'Product', device: 'Device type', cve: 'CVE' };
 
@@ -57,14 +58,16 @@ export function exposureCommand(): Command {
     .option('--limit <n>', 'with --list: at most this many devices', '100')
     .option('--json', 'print the result as JSON')
     .action(async (o: { by: ExposureDimension; kevOnly?: boolean; top: string; list?: boolean; cve?: string; limit: string; json?: boolean }, cmd: Command) => {
+      wholeNumber(o.limit, '--limit');
+      wholeNumber(o.top, '--top');
       await withStore(cmd, async (store) => {
         if (o.list) {
-          const devices = await store.identify.exposedDevices({ kevOnly: true, cve: o.cve?.toUpperCase(), limit: Number(o.limit) });
+          const devices = await store.identify.exposedDevices({ kevOnly: true, cve: o.cve?.toUpperCase(), limit: wholeNumber(o.limit, '--limit') });
           if (o.json) return void process.stdout.write(toJson(devices));
           const lines = listing(devices);
           return void console.log(lines.length ? lines.join('\n') : 'no exposed devices');
         }
-        const r = await store.identify.exposure({ by: o.by, kevOnly: o.kevOnly ?? false, top: Number(o.top) });
+        const r = await store.identify.exposure({ by: o.by, kevOnly: o.kevOnly ?? false, top: wholeNumber(o.top, '--top')! });
         if (o.json) return void process.stdout.write(toJson(r));
         console.log([...header(r), ...table(r)].join('\n'));
       });

@@ -13,6 +13,7 @@ import { loadRecogDir, loadRecogFile } from '../../identify/recog/load.js';
 import { installRecogFrom, noteRecogSource, type RecogSource } from '../../identify/recog/install.js';
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
 import { dbPath, setExitCode, toJson, withStore } from '../context.js';
+import { wholeNumber } from '../options.js';
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) : '100.00');
 
@@ -64,11 +65,12 @@ export function fingerprintsCommand(): Command {
       const folder = dir ?? builtinRulesDir();
       const min = Number(o.minPass);
       if (!Number.isFinite(min) || min < 0 || min > 100) throw new BotcensusError('USAGE', `--min-pass takes a percentage, not ${JSON.stringify(o.minPass)}`);
+      const show = wholeNumber(o.show, '--show')!;
       const { files, unreadable } = loadEach(folder);
       const r = selfTestFiles(files);
       const unsupported = files.reduce((n, f) => n + f.fingerprints.filter((x) => !x.regex.ok).length, 0);
       if (o.json) process.stdout.write(toJson({ dir: folder, ...r, unreadable, unsupported, passRate: r.total ? r.passed / r.total : 1 }));
-      else console.log(render(folder, r, unsupported, unreadable, Number(o.show) || 5).join('\n'));
+      else console.log(render(folder, r, unsupported, unreadable, show).join('\n'));
       if (unreadable.length || (r.total && (100 * r.passed) / r.total < min)) setExitCode(1);
     });
   fp.command('update')

@@ -2,10 +2,21 @@
 // files of prefiltered flow imports again where they lag behind the stored indicators.
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
+import type { ImportRow } from '../../store/store.js';
 import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { reportRescan } from './intel.js';
+
+/** Every key of an import row, in this order: --json gives each on every record, null when unknown. */
+const IMPORT_KEYS: (keyof ImportRow)[] = [
+  'id', 'kind', 'format', 'file', 'sha256', 'source', 'sensor', 'importedAt', 'lines', 'records', 'framing', 'rejected', 'duplicates',
+  'prefiltered', 'minTs', 'maxTs', 'examples', 'skipped',
+];
+
+export function importRecord(r: ImportRow): Record<string, unknown> {
+  return Object.fromEntries(IMPORT_KEYS.map((k) => [k, r[k] ?? null]));
+}
 
 export function importsCommand(): Command {
   const imports = new Command('imports')
@@ -14,11 +25,13 @@ export function importsCommand(): Command {
     .action(async (o, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const rows = await store.listImports();
-        if (o.json) return void process.stdout.write(toJson(rows));
+        if (o.json) return void process.stdout.write(toJson(rows.map(importRecord)));
+        const n = (x: number) => x.toLocaleString('en-US');
         for (const r of rows)
           console.log(
-            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${r.records} rejected=${r.rejected}${r.prefiltered === undefined ? '' : ` prefiltered=${r.prefiltered}`}${r.shortRows ? ` short_rows=${r.shortRows}` : ''} skipped=${r.skipped.length} ${r.file}`,
+            `#${r.id} ${r.importedAt.toISOString()} ${r.kind.padEnd(11)} ${r.format.padEnd(12)} records=${n(r.records)} rejected=${n(r.rejected)}${r.prefiltered === undefined ? '' : ` prefiltered=${n(r.prefiltered)}`}${r.shortRows ? ` short_rows=${n(r.shortRows)}` : ''} skipped=${n(r.skipped.length)} ${r.file}`,
           );
+        if (!rows.length) console.error('no imports yet: botcensus intel import FILE, botcensus ingest FILE');
       });
     });
   imports

@@ -6,8 +6,8 @@ import { ingestFile, type IngestResult } from '../../telemetry/ingest.js';
 import { INGEST_FORMAT_NAMES } from '../../telemetry/formats.js';
 import { runIdentification } from '../../identify/run.js';
 import { describeRun } from './identify.js';
-import { graceMs, graceOption, setExitCode, toJson, withStore } from '../context.js';
-import { fileProgress } from '../progress.js';
+import { graceMs, graceOption, setExitCode, toJson, withImportStore } from '../context.js';
+import { batchProgress, duration, fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
 /** Files named on the command line, directories walked (sorted, hidden files skipped). */
@@ -20,6 +20,26 @@ export function expandPaths(paths: string[]): string[] {
   };
   for (const p of paths) walk(p);
   return out;
+}
+
+/** The closing line of a many-file ingest: records, rejected lines, new sightings and victims, files skipped or failed. */
+export function totals(results: (IngestResult | FailedFile)[], newVictims: number, ms: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  let records = 0;
+  let rejected = 0;
+  let sightings = 0;
+  for (const r of results)
+    if (r.status === 'imported') {
+      records += r.counts.records;
+      rejected += r.counts.rejected;
+      sightings += r.sightings;
+    }
+  const dup = results.filter((r) => r.status === 'duplicate').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  return (
+    `${n(results.length)} files in ${duration(ms)}: ${n(records)} records, ${n(rejected)} rejected lines, ${n(sightings)} new sightings, ${n(newVictims)} new victims` +
+    `${dup ? `; ${n(dup)} already imported` : ''}${failed ? `; ${n(failed)} failed` : ''}`
+  );
 }
 
 export function ingestCommand(): Command {
@@ -40,9 +60,14 @@ export function ingestCommand(): Command {
     .action(async (paths: string[], o, cmd: Command) => {
       const files = expandPaths(paths);
       const results: (IngestResult | FailedFile)[] = [];
-      await withStore(cmd, async (store) => {
-        for (const file of files) {
-          const progress = fileProgress(`ingest ${file}`, file);
+      const started = Date.now();
+      const batch = files.length > 1 ? batchProgress('ingest', files) : undefined;
+      await withImportStore(cmd, async (store) => {
+        if (!o.json && (await store.listIndicators({ limit: 1 })).length === 0)
+          console.error('botcensus: the store has no indicators yet: the telemetry is kept and matched when `botcensus intel import` brings them');
+        const victimsBefore = await store.victimCount();
+        for (const [index, file] of files.entries()) {
+          const progress = batch ? batch.file(index) : fileProgress(`ingest ${file}`, file);
           try {
             const r = await ingestFile(store, file, {
               format: o.format,
@@ -58,9 +83,10 @@ export function ingestCommand(): Command {
             if (o.json) continue;
             if (r.status === 'duplicate') console.log(`${file}: already imported (import #${r.previous.id}, same content as ${r.previous.file}); nothing changed`);
             else {
-              const services = r.services ? `, ${r.services} services for identification` : '';
-              const dropped = r.counts.prefiltered !== undefined ? `, ${r.counts.prefiltered} far from every indicator and not stored` : '';
-              console.log(`${file}: ${r.format}, ${r.counts.records} records from ${r.counts.lines} lines, ${r.counts.rejected} rejected${r.counts.shortRows ? `, ${r.counts.shortRows} short rows (last columns missing, read as empty)` : ''}${dropped}, ${r.sightings} new sightings${services}`);
+              const n = (x: number) => x.toLocaleString('en-US');
+              const services = r.services ? `, ${n(r.services)} services for identification` : '';
+              const dropped = r.counts.prefiltered !== undefined ? `, ${n(r.counts.prefiltered)} far from every indicator and not stored` : '';
+              console.log(`${file}: ${r.format}, ${n(r.counts.records)} records from ${n(r.counts.lines)} lines, ${n(r.counts.rejected)} rejected${r.counts.shortRows ? `, ${n(r.counts.shortRows)} short rows (last columns missing, read as empty)` : ''}${dropped}, ${n(r.sightings)} new sightings${services}`);
               reportRejected(r.counts);
             }
           } catch (err) {
@@ -80,6 +106,7 @@ export function ingestCommand(): Command {
             setExitCode(1);
           }
         }
+        if (!o.json && files.length > 1) console.log(totals(results, (await store.victimCount()) - victimsBefore, Date.now() - started));
       });
       if (o.json) process.stdout.write(toJson(results));
       if (results.some((r) => r.status === 'failed')) setExitCode(1);

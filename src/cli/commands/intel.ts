@@ -5,7 +5,8 @@ import { importIntelFiles, type IntelImportResult } from '../../intel/import.js'
 import type { RescanReport } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
-import { graceMs, graceOption, outputFormat, setExitCode, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, outputFormat, setExitCode, toJson, withImportStore, withStore } from '../context.js';
+import { outputFile, wholeNumber } from '../options.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 
@@ -27,7 +28,8 @@ export function intelCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o, cmd: Command) => {
       const results: (IntelImportResult | FailedFile)[] = [];
-      await withStore(cmd, async (store) => {
+      const paths = expandPaths(files);
+      await withImportStore(cmd, async (store) => {
         // The prefiltered flow files are read again once, for the indicators of every file given.
         const progress = fileProgress('prefiltered flows, read again for the new indicators');
         const opts = {
@@ -40,7 +42,7 @@ export function intelCommand(): Command {
           rescan: o.rescan as boolean,
           onProgress: (b: number) => progress.update(b),
         };
-        await importIntelFiles(store, expandPaths(files), opts, (file, r) => {
+        await importIntelFiles(store, paths, opts, (file, r) => {
           progress.done();
           if (r instanceof Error) {
             results.push(fileFailed(file, r, o.json));
@@ -52,9 +54,10 @@ export function intelCommand(): Command {
             console.log(`${file}: already imported (import #${r.previous.id}); nothing changed`);
             return;
           }
-          const what = r.format === 'warninglist' ? `${r.warnings} warninglist entries` : `${r.indicators} indicators`;
-          const dup = r.counts.duplicates ? `, ${r.counts.duplicates} duplicates merged` : '';
-          console.log(`${file}: ${r.format}, ${what}${dup}, ${r.counts.rejected} rejected, ${r.sightings} new sightings${r.retracted ? `, ${r.retracted} withdrawn` : ''}`);
+          const n = (x: number) => x.toLocaleString('en-US');
+          const what = r.format === 'warninglist' ? `${n(r.warnings)} warninglist entries` : `${n(r.indicators)} indicators`;
+          const dup = r.counts.duplicates ? `, ${n(r.counts.duplicates)} duplicates merged` : '';
+          console.log(`${file}: ${r.format}, ${what}${dup}, ${n(r.counts.rejected)} rejected, ${n(r.sightings)} new sightings${r.retracted ? `, ${n(r.retracted)} withdrawn` : ''}`);
           for (const s of r.counts.skipped ?? []) console.log(`  skipped lines ${s.fromLine}-${s.toLine}: ${s.reason}: ${JSON.stringify(s.sample.slice(0, 60))}`);
           reportRejected(r.counts);
           reportRescan(r.rescan);
@@ -71,8 +74,9 @@ export function intelCommand(): Command {
     .option('--limit <n>', 'at most this many', '1000')
     .option('--json', 'JSON output')
     .action(async (o, cmd: Command) => {
+      const limit = wholeNumber(o.limit, '--limit');
       await withStore(cmd, async (store) => {
-        const rows = await store.listIndicators({ type: o.type, source: o.source, limit: Number(o.limit) });
+        const rows = await store.listIndicators({ type: o.type, source: o.source, limit });
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
@@ -90,6 +94,7 @@ export function intelCommand(): Command {
     .option('--source <name>', 'only this source')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (o, cmd: Command) => {
+      if (o.out) outputFile(o.out);
       await withStore(cmd, async (store) => {
         const rows = await store.listIndicators({ source: o.source });
         const text = exportIndicators(rows, o.format);

@@ -10,7 +10,7 @@ import { loadKev } from '../../identify/kev.js';
 import { fetchKevText, KEV_URL } from '../../identify/online.js';
 import { refreshExposures } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withImportStore } from '../context.js';
 
 export type KevImportResult =
   | { status: 'imported'; file: string; format: string; importId: number; catalogVersion?: string; entries: number; rejected: { at: number; field?: string; reason: string }[]; exposures: number; exposedDevices: number }
@@ -51,7 +51,7 @@ export function kevCommand(): Command {
     .argument('<file>', 'known_exploited_vulnerabilities.json or .csv')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => print(await importKevFile(store, file), o.json ?? false));
+      await withImportStore(cmd, async (store) => print(await importKevFile(store, file), o.json ?? false));
     });
   kev
     .command('update')
@@ -63,7 +63,7 @@ export function kevCommand(): Command {
       const tmp = join(tmpdir(), `botcensus-kev-${process.pid}.json`);
       writeFileSync(tmp, text);
       try {
-        await withStore(cmd, async (store) => print(await importKevFile(store, tmp, o.url), o.json ?? false));
+        await withImportStore(cmd, async (store) => print(await importKevFile(store, tmp, o.url), o.json ?? false));
       } finally {
         rmSync(tmp, { force: true });
       }

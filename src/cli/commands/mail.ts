@@ -4,11 +4,11 @@ import { Command, Option } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { addBeaconsAsIntel } from '../../mail/intel-source.js';
 import { beaconIndicators, exportBeacons, MAIL_EXPORT_FORMATS } from '../../mail/indicators.js';
-import { campaignsUpToDate, scanMail } from '../../mail/scan.js';
+import { judgeCampaigns, scanMail } from '../../mail/scan.js';
 import type { MailCampaignRecord, MailVerdict } from '../../store/mail.js';
 import type { Store } from '../../store/store.js';
 import { fileProgress, type Progress } from '../progress.js';
-import { graceMs, graceOption, setExitCode, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, setExitCode, toJson, withImportStore, withStore } from '../context.js';
 
 const VERDICTS: MailVerdict[] = ['tracking', 'marketing', 'clean'];
 const day = (ms?: number) => (ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10));
@@ -21,7 +21,7 @@ export function mailCommand(): Command {
     .argument('<paths...>')
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], o, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withImportStore(cmd, async (store) => {
         let progress: Progress | undefined;
         let current = '';
         const r = await scanMail(store, paths, {
@@ -54,7 +54,7 @@ export function mailCommand(): Command {
     .option('--json', 'JSON output')
     .action(async (o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        await campaignsUpToDate(store);
+        await noteStale(store);
         const rows = await store.mail.campaigns({ verdict: o.verdict, limit: Number(o.limit) });
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const c of rows) printCampaign(c, false);
@@ -68,7 +68,7 @@ export function mailCommand(): Command {
     .option('--json', 'JSON output')
     .action(async (id: string, o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        await campaignsUpToDate(store);
+        await noteStale(store);
         const c = await store.mail.campaign(id);
         if (!c) throw new BotcensusError('USAGE', `no campaign ${JSON.stringify(id)} (botcensus mail campaigns lists them)`);
         const messages = await store.mail.campaignMessages(id);
@@ -99,18 +99,40 @@ export function mailCommand(): Command {
     .addOption(graceOption())
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withImportStore(cmd, async (store) => {
         const r = await addBeaconsAsIntel(store, await chosen(store, o.campaign), { source: o.source, match: { graceMs: graceMs(o.grace) } });
+        // The campaigns now have indicator hosts among their beacons.
+        if (r.status === 'imported') await judgeCampaigns(store);
         if (o.json) return void process.stdout.write(toJson(r));
         if (r.status === 'duplicate') console.log(`these beacon hosts were added already (import #${r.previous.id}); nothing changed`);
         else console.log(`${r.indicators} beacon hosts added as intel source ${o.source} (import #${r.importId}), ${r.sightings} new sightings`);
       });
     });
+  mail
+    .command('judge')
+    .description('judge every campaign again, against the indicators in the store now (mail scan does after adding messages)')
+    .option('--json', 'print the verdict counts as JSON')
+    .action(async (o, cmd: Command) => {
+      await withImportStore(cmd, async (store) => {
+        await judgeCampaigns(store);
+        const counts: Record<MailVerdict, number> = { tracking: 0, marketing: 0, clean: 0 };
+        for (const c of await store.mail.campaigns()) counts[c.verdict]++;
+        if (o.json) return void process.stdout.write(toJson(counts));
+        console.log(`campaigns: ${counts.tracking} tracking, ${counts.marketing} marketing, ${counts.clean} clean`);
+      });
+    });
   return mail;
 }
 
+/** Says on stderr when indicators were imported after the campaigns were judged. */
+async function noteStale(store: Store): Promise<void> {
+  const judged = await store.mail.campaignsJudgedWith();
+  if (judged !== undefined && judged !== (await store.lastIndicatorImport()))
+    console.error('botcensus: indicators were imported since these campaigns were judged; botcensus mail judge judges them again');
+}
+
 async function chosen(store: Store, ids: string[] | undefined): Promise<MailCampaignRecord[]> {
-  await campaignsUpToDate(store);
+  await noteStale(store);
   if (!ids?.length) return store.mail.campaigns({ verdict: 'tracking' });
   const out: MailCampaignRecord[] = [];
   for (const id of ids) {

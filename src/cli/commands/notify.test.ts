@@ -96,7 +96,7 @@ test('owners, notify and remediation from the command line', async () => {
   assert.deepEqual(section.table!.rows.slice(1).map((r) => r[0]), rem.byOwner.map((g: { label: string }) => g.label));
 });
 
-test('--since takes a date-time or a span back from now', () => {
+test('--since takes a date-time or a span back from the reference time (the latest sighting)', () => {
   const now = Date.parse('2024-06-30T00:00:00Z');
   assert.equal(sinceOpt('30d', now), Date.parse('2024-05-31T00:00:00Z'));
   assert.equal(sinceOpt('12h', now), Date.parse('2024-06-29T12:00:00Z'));

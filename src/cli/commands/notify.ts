@@ -7,15 +7,30 @@ import { redact, smtpChannel } from '../../notify/smtp.js';
 import type { NotifyPlan } from '../../notify/types.js';
 import { webhookChannel } from '../../notify/webhook.js';
 import type { NotificationStatus } from '../../notify/outbox-store.js';
-import { setExitCode, timeOpt, toJson, withStore } from '../context.js';
 import { notifyStore } from '../../notify/outbox-sql.js';
+import type { Store } from '../../store/store.js';
+import { SPAN_HELP } from '../../core/span.js';
+import { setExitCode, timeOpt, toJson, withStore } from '../context.js';
+import { positive, resolveTime, timeSpec, wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** --since: a date-time, or a span such as 30d, 12h, 2w back from `reference` (the latest sighting). */
+export function sinceOpt(value: string | undefined, reference: number | undefined): number | undefined {
+  return resolveTime(timeSpec(value, '--since'), reference);
+}
 
-/** --since: a date-time, or a span back from now such as 30d, 12h, 2w. */
-export function sinceOpt(value: string | undefined, now: number): number | undefined {
-  const m = value === undefined ? null : /^(\d+(?:\.\d+)?)([hdw])$/.exec(value.trim());
-  return m ? now - Number(m[1]) * UNIT_MS[m[2]!]! : timeOpt(value, '--since');
+/** --since resolved against the store's latest sighting, as the census and the dashboard count. */
+async function sinceOfStore(store: Store, value: string | undefined): Promise<number | undefined> {
+  return value === undefined ? undefined : sinceOpt(value, await store.latestSighting());
+}
+
+/** Why a plan holds nobody: an empty store, or a --since after the data. */
+async function emptyPlanReason(store: Store, since: number | undefined): Promise<string | undefined> {
+  const latest = await store.latestSighting();
+  if (latest === undefined) return 'the store holds no sightings yet: nothing to notify';
+  if (since !== undefined && since > latest)
+    return `no victim was seen since ${new Date(since).toISOString()}: the latest sighting is at ${new Date(latest).toISOString()}`;
+  return undefined;
 }
 
 /** The plan as JSON: payloads parsed, webhook secrets hidden. */
@@ -53,7 +68,8 @@ function printPlan(plan: NotifyPlan): void {
     }
   }
   const msgs = plan.owners.reduce((n, g) => n + g.messages.length, 0);
-  console.error(`${plan.owners.length} owners (${plan.owners.filter((g) => !g.contact).length} without contact), ${msgs} messages would be sent`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  console.error(`${n(plan.owners.length)} owners (${n(plan.owners.filter((g) => !g.contact).length)} without contact), ${n(msgs)} messages would be sent`);
 }
 
 function describe(e: SendEvent): string {
@@ -74,24 +90,28 @@ export function notifyCommand(): Command {
   cmd
     .command('plan')
     .description('dry run: per owner, the victims, their evidence lines and the message that would be sent')
-    .option('--since <time>', 'only victims seen since (date-time, or 30d / 12h / 2w back from now)')
+    .option('--since <time>', `only victims seen since: ${SPAN_HELP}`)
     .option('--from <address>', 'From: address (default $BOTCENSUS_FROM)')
     .option('--sender <name>', 'who signs the message text (a CERT name)')
     .option('--owner <name>', 'show this owner (or no-contact network) only')
     .option('--json', 'JSON output')
     .action(async (o, sub: Command) => {
+      timeSpec(o.since, '--since');
       await withStore(sub, async (store) => {
         const now = Date.now();
-        const plan = await planNotifications(store, { since: sinceOpt(o.since, now), now, from: o.from ?? process.env.BOTCENSUS_FROM, sender: o.sender });
+        const since = await sinceOfStore(store, o.since);
+        const plan = await working('planning notifications', () => planNotifications(store, { since, now, from: o.from ?? process.env.BOTCENSUS_FROM, sender: o.sender }));
         if (o.owner !== undefined) plan.owners = plan.owners.filter((g) => g.owner === o.owner);
         if (o.json) process.stdout.write(toJson(planJson(plan)));
         else printPlan(plan);
+        const why = plan.owners.length ? undefined : await emptyPlanReason(store, since);
+        if (why && !o.json) console.error(why);
       });
     });
   cmd
     .command('send')
     .description('send what `notify plan` shows: outbox first, then delivery; a rerun finishes an interrupted run')
-    .option('--since <time>', 'only victims seen since (date-time, or 30d / 12h / 2w back from now)')
+    .option('--since <time>', `only victims seen since: ${SPAN_HELP}`)
     .option('--smtp <url>', 'smtp://user:pass@host:port or smtps://... (default $BOTCENSUS_SMTP); STARTTLS when offered')
     .option('--from <address>', 'From: address of emails (default $BOTCENSUS_FROM)')
     .option('--sender <name>', 'who signs the message text (a CERT name)')
@@ -111,7 +131,7 @@ export function notifyCommand(): Command {
         await withStore(sub, async (store) => {
           const r = await sendNotifications(store, {
             channels,
-            since: sinceOpt(o.since, now),
+            since: await sinceOfStore(store, o.since),
             now: o.now ? now : undefined,
             from: o.from ?? process.env.BOTCENSUS_FROM,
             sender: o.sender,
@@ -142,7 +162,7 @@ export function notifyCommand(): Command {
     .action(async (o, sub: Command) => {
       if (o.status && !['pending', 'sent', 'failed'].includes(o.status)) throw new BotcensusError('USAGE', '--status is pending, sent or failed');
       await withStore(sub, async (store) => {
-        const rows = await notifyStore(store).notifications({ owner: o.owner, status: o.status as NotificationStatus | undefined, limit: positive(o.limit, '--limit') });
+        const rows = await notifyStore(store).notifications({ owner: o.owner, status: o.status as NotificationStatus | undefined, limit: wholeNumber(o.limit, '--limit') });
         if (o.json) return void process.stdout.write(toJson(rows.map(({ payload: _p, ...r }) => r)));
         for (const r of rows)
           console.log(
@@ -152,10 +172,4 @@ export function notifyCommand(): Command {
       });
     });
   return cmd;
-}
-
-function positive(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new BotcensusError('USAGE', `${name} takes a positive number, not ${JSON.stringify(v)}`);
-  return n;
 }

@@ -4,20 +4,14 @@ import { BotcensusError } from '../../core/errors.js';
 import { formatProblem, loadOwnersFile, OwnersFileError } from '../../notify/owners-file.js';
 import { channelsOf } from '../../notify/plan.js';
 import type { Store } from '../../store/store.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withImportStore, withStore } from '../context.js';
 import { listOwners, replaceOwners } from '../../notify/owners-sql.js';
+import { wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
 /** Victims with no owner entry, grouped by AS organisation from enrichment: listed as "no contact". */
 export async function noContactGroups(store: Store): Promise<{ name: string; asn?: number; asOrg?: string; victims: number }[]> {
-  const groups = new Map<string, { name: string; asn?: number; asOrg?: string; victims: number }>();
-  for (const v of await store.victims({ limit: 1_000_000_000 })) {
-    if (v.owner !== undefined || v.warnings.length) continue;
-    const name = v.asn === undefined ? 'Unknown network' : `AS${v.asn}${v.asOrg ? ' ' + v.asOrg : ''}`;
-    const g = groups.get(name) ?? { name, asn: v.asn, asOrg: v.asOrg, victims: 0 };
-    g.victims++;
-    groups.set(name, g);
-  }
-  return [...groups.values()].sort((a, b) => b.victims - a.victims || a.name.localeCompare(b.name));
+  return (await store.noContactNetworks()).map((g) => ({ name: g.asn === undefined ? 'Unknown network' : `AS${g.asn}${g.asOrg ? ' ' + g.asOrg : ''}`, ...g }));
 }
 
 export function ownersCommand(): Command {
@@ -36,7 +30,7 @@ export function ownersCommand(): Command {
         const n = err.problems.length;
         throw new BotcensusError('BAD_INPUT', `${n} problem${n === 1 ? '' : 's'}; nothing imported (the contact database is unchanged)`, { file });
       }
-      await withStore(sub, async (store) => {
+      await withImportStore(sub, async (store) => {
         await replaceOwners(store, owners);
         const blocks = owners.reduce((n, o) => n + o.cidrs.length, 0);
         const asns = owners.reduce((n, o) => n + o.asns.length, 0);
@@ -46,22 +40,26 @@ export function ownersCommand(): Command {
   cmd
     .command('list')
     .description('owners with their victim counts, then victims with no owner entry grouped by AS organisation ("no contact")')
+    .option('--limit <n>', 'at most this many networks without contact (the owners are always listed)', '50')
     .option('--json', 'JSON output')
-    .action(async (o: { json?: boolean }, sub: Command) => {
+    .action(async (o: { json?: boolean; limit: string }, sub: Command) => {
+      const limit = wholeNumber(o.limit, '--limit', 0)!;
       await withStore(sub, async (store) => {
-        const owners = await listOwners(store);
-        const none = await noContactGroups(store);
+        const [owners, all] = await working('counting victims per owner', async () => [await listOwners(store), await noContactGroups(store)] as const);
+        const none = all.slice(0, limit);
         if (o.json) {
           const redacted = owners.map((x) => ({ ...x, webhookSecret: x.webhookSecret ? '***' : undefined, contact: channelsOf(x).length > 0 }));
           return void process.stdout.write(toJson({ owners: redacted, noContact: none }));
         }
+        const n = (x: number) => x.toLocaleString('en-US');
         for (const x of owners) {
           const reach = [...x.emails, ...(x.webhookUrl ? [`webhook ${x.webhookUrl}`] : [])].join(', ') || 'no contact';
           const keys = [...x.cidrs, ...x.asns.map((a) => `AS${a}`)].join(' ');
-          console.log(`${x.name.padEnd(30)} ${String(x.victims).padStart(7)} victims  ${x.language} every ${x.intervalDays}d ${x.format.padEnd(14)} ${keys}  -> ${reach}`);
+          console.log(`${x.name.padEnd(30)} ${n(x.victims).padStart(9)} victims  ${x.language} every ${x.intervalDays}d ${x.format.padEnd(14)} ${keys}  -> ${reach}`);
         }
-        for (const g of none) console.log(`${g.name.padEnd(30)} ${String(g.victims).padStart(7)} victims  no contact (no owner entry)`);
-        console.error(`${owners.length} owners, ${none.length} networks without contact`);
+        for (const g of none) console.log(`${g.name.padEnd(30)} ${n(g.victims).padStart(9)} victims  no contact (no owner entry)`);
+        const more = all.length > none.length ? ` (the ${n(none.length)} with most victims shown: --limit)` : '';
+        console.error(`${n(owners.length)} owners, ${n(all.length)} networks without contact${more}`);
       });
     });
   return cmd;

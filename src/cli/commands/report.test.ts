@@ -51,6 +51,6 @@ test('botcensus report refuses an unknown extension and a bad time before touchi
   assert.match(time.stderr, /--at takes a date-time/);
   const top = cli(join(dir, 'none.duckdb'), 'report', '--out', join(dir, 'r.html'), '--top', 'ten');
   assert.equal(top.status, 2);
-  assert.match(top.stderr, /--top takes a positive number, not "ten"/);
+  assert.match(top.stderr, /--top takes a whole number of 1 or more, not "ten"/);
   assert.ok(!existsSync(join(dir, 'none.duckdb')));
 });

@@ -1,19 +1,13 @@
 // botcensus report: the advisory-grade document (headline counts, countries, map, networks,
 // trend, indicators, methodology) as self-contained HTML, PDF or Markdown.
 import { Command, Option } from 'commander';
-import { BotcensusError } from '../../core/errors.js';
-import { readConstituency } from '../../census/constituency.js';
-import { gatherReportData, type ReportOptions } from '../../report/report-data.js';
-import { stageSources } from '../../report/stage-sources.js';
-import { reportFormat, writeReport } from '../../report/write.js';
+import type { ReportOptions } from '../../report/report-data.js';
 import type { Grade, Measure } from '../../store/store.js';
-import { timeOpt, withStore } from '../context.js';
+import { withStore } from '../context.js';
+import { checkAbsoluteRange, isRelative, outputFile, positive, resolveTime, timeRange, timeSpec, wholeNumber } from '../options.js';
+import { working } from '../progress.js';
 
-function positive(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new BotcensusError('USAGE', `${name} takes a positive number, not ${JSON.stringify(value)}`);
-  return n;
-}
+const renameRange = (r: { since?: number; until?: number }) => ({ since: r.since, until: r.until });
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -34,16 +28,18 @@ export function reportCommand(): Command {
     .option('--title <text>', 'document title')
     .option('--marking <label>', 'handling marking on every page, e.g. TLP:CLEAR')
     .action(async (o, cmd: Command) => {
-      reportFormat(o.out); // a wrong extension or time fails before the store is opened
+      // A wrong extension, time or folder fails before the store is opened.
+      const { reportFormat, writeReport } = await import('../../report/write.js');
+      reportFormat(o.out);
+      outputFile(o.out);
+      const [at, since, until] = [timeSpec(o.at, '--at'), timeSpec(o.since, '--since'), timeSpec(o.until, '--until')];
+      checkAbsoluteRange(since, until);
       const options: ReportOptions = {
-        at: timeOpt(o.at, '--at'),
-        since: timeOpt(o.since, '--since'),
-        until: timeOpt(o.until, '--until'),
         activeHours: positive(o.activeHours, '--active-hours'),
         measure: o.measure as Measure,
-        top: positive(o.top, '--top'),
+        top: wholeNumber(o.top, '--top')!,
         trendDays: positive(o.trendDays, '--trend-days'),
-        constituency: o.constituency ? readConstituency(o.constituency) : undefined,
+        constituency: o.constituency ? (await import('../../census/constituency.js')).readConstituency(o.constituency) : undefined,
         constituencyLabel: o.constituency,
         includeOutside: o.includeOutside,
         includeWarned: o.includeWarned,
@@ -52,11 +48,20 @@ export function reportCommand(): Command {
         title: o.title,
         marking: o.marking,
       };
+      const { gatherReportData } = await import('../../report/report-data.js');
+      const { stageSources } = await import('../../report/stage-sources.js');
       await withStore(cmd, async (store) => {
-        const data = await gatherReportData(store, options, stageSources(store));
-        const format = await writeReport(data, o.out);
+        // Relative times count back from --at, or from the latest sighting, as the census does.
+        if (isRelative(at, since, until)) {
+          const latest = await store.latestSighting();
+          const reference = resolveTime(at, latest) ?? latest;
+          Object.assign(options, { at: at && reference, ...renameRange(timeRange(since, until, reference)) });
+        } else Object.assign(options, { at: resolveTime(at, undefined), since: resolveTime(since, undefined), until: resolveTime(until, undefined) });
+        const data = await working('gathering the report\'s numbers', () => gatherReportData(store, options, stageSources(store)));
+        const format = await working(`writing ${o.out}`, () => writeReport(data, o.out));
         const h = data.census.headline;
-        console.error(`wrote ${format} report to ${o.out}: active ${h.active}, window ${h.window}, cumulative ${h.cumulative}`);
+        const n = (x: number) => x.toLocaleString('en-US');
+        console.error(`wrote ${format} report to ${o.out}: active ${n(h.active)}, window ${n(h.window)}, cumulative ${n(h.cumulative)}`);
       });
     });
 }

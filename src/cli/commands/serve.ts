@@ -1,19 +1,19 @@
 // botcensus serve: the HTTP API and web app over the store, until interrupted. Plain HTTP only on a
 // loopback address (the session cookie then goes without Secure); anywhere else TLS is required,
 // directly (--tls-cert/--tls-key) or from a proxy in front (--trust-proxy), and cookies are Secure.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
-import { buildServer } from '../../server/app.js';
 import type { OperationsStatus } from '../../server/context.js';
-import { DuckDbStore } from '../../store/duckdb/index.js';
 import { dbPath, graceMs, graceOption } from '../context.js';
 import { DropFolderWatcher } from '../drop-folders.js';
 import { startHandoffHost } from '../handoff-host.js';
 import { openWaiting } from '../store-lock.js';
 import { applyRetention, retentionOf } from './prune.js';
 import { dropFoldersOf } from './watch.js';
+import { fail } from '../fail.js';
 import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 const HOUR = 3_600_000;
@@ -28,6 +28,18 @@ function fileBytes(path: string): number {
       // no write-ahead log
     }
   return n;
+}
+
+/**
+ * Listens on the port for a moment and lets go: a port already in use is reported before the store
+ * is opened and the server starts warming up (which a failed listen would leave running).
+ */
+export function checkPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export function isLoopback(host: string): boolean {
@@ -71,10 +83,12 @@ what it answers: the dashboard stays up while data comes in.`,
       const keep = retentionOf(o);
       const interval = Number(o.watchInterval);
       if (!(interval > 0)) throw new BotcensusError('USAGE', `--watch-interval takes a number of seconds, not ${JSON.stringify(o.watchInterval)}`);
+      if (port !== 0) await checkPortFree(o.host, port);
       const storePath = resolve(dbPath(cmd));
+      const isNew = !existsSync(storePath);
+      const [{ buildServer }, { DuckDbStore }] = await Promise.all([import('../../server/app.js'), import('../../store/duckdb/index.js')]);
       const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
-      // The dashboard asks on a connection of its own, so an import does not hold up its answers.
-      const readStore = await store.reader();
+      if (isNew) process.stderr.write(`botcensus: created a new store at ${storePath}\n`);
       try {
         const tokens = await tokenStore(store).listTokens();
         let watcher: DropFolderWatcher | undefined;
@@ -92,22 +106,30 @@ what it answers: the dashboard stays up while data comes in.`,
           logger: Boolean(o.log),
           warm: true,
           operations,
-          readStore,
+          announce: (line) => process.stderr.write(`botcensus: ${line}\n`),
         });
-        const address = await app.listen({ host: o.host, port });
+        let address: string;
+        try {
+          address = await app.listen({ host: o.host, port });
+        } catch (err) {
+          // Taken between the check and now: say so and end, without waiting for the warm-up.
+          fail(err);
+          process.exit();
+        }
         const { runCli } = await import('../program.js');
-        // Handed-off commands and drop-folder imports take their turn with the dashboard's questions.
+        // Handed-off commands and drop-folder imports: importing ones in the writes' turn, the others beside the dashboard's questions.
         const host = await startHandoffHost(
           {
             storePath,
-            store,
+            write: (fn) => app.exclusive(() => fn(store)),
+            read: (fn) => app.question(fn),
             pid: process.pid,
             watch: (folders) => {
               watcher ??= startWatcher();
               return watcher.add(folders);
             },
           },
-          (args) => app.exclusive(() => runCli(args)).finally(() => app.storeChanged()),
+          (args) => runCli(args).finally(() => app.storeChanged()),
           address,
         );
         const startWatcher = () => {
@@ -128,6 +150,7 @@ what it answers: the dashboard stays up while data comes in.`,
               .then((deleted) => {
                 lastPrune = new Date();
                 const n = deleted.reduce((a, d) => a + d.deleted, 0);
+                if (n) app.storeChanged();
                 if (n) process.stderr.write(`botcensus: retention: ${n.toLocaleString('en-US')} raw rows deleted (${deleted.filter((d) => d.deleted).map((d) => d.table).join(', ')})\n`);
               })
               .catch((err: Error) => process.stderr.write(`botcensus: retention: ${err.message}\n`));
@@ -146,7 +169,6 @@ what it answers: the dashboard stays up while data comes in.`,
         await host.close();
         await app.close();
       } finally {
-        await readStore.close();
         await store.close();
       }
     });

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { ROLES } from '../../store/access.js';
 import { issueToken } from '../../server/auth/tokens.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withImportStore, withStore } from '../context.js';
 import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 export function tokensCommand(): Command {
@@ -17,7 +17,8 @@ export function tokensCommand(): Command {
     .option('--owner <name>', 'for --role owner: the owner (from `botcensus owners import`) whose networks the token may read')
     .option('--label <text>', 'a note shown by `tokens list`, e.g. who holds it')
     .action(async (o: { role: string; owner?: string; label?: string }, sub: Command) => {
-      await withStore(sub, async (store) => {
+      // Setting up a new store's access comes before its first import, so this creates the store too.
+      await withImportStore(sub, async (store) => {
         const { token, row } = await issueToken(store, o);
         process.stdout.write(`id ${row.id} role ${row.role}${row.owner ? ` owner ${JSON.stringify(row.owner)}` : ''}: keep the token below, it is not shown again\n`);
         process.stdout.write(token + '\n');

@@ -2,41 +2,58 @@
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { parseIp } from '../../core/ip.js';
-import { readConstituency } from '../../census/constituency.js';
-import { graceMs, graceOption, outputFormat, timeOpt, toJson, withStore } from '../context.js';
+import { SPAN_HELP } from '../../core/span.js';
+import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { working } from '../progress.js';
+import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')
     .description('list victims with enrichment, families, indicators, evidence grade and first/last seen')
-    .option('--country <cc>')
-    .option('--asn <n>')
+    .option('--country <cc>', 'ISO 3166 code (DE) or English name (Germany)')
+    .option('--asn <n>', '64500 or AS64500')
     .option('--family <name>')
-    .option('--since <time>')
+    .option('--since <time>', SPAN_HELP)
     .option('--until <time>')
     .option('--constituency <file>')
     .option('--limit <n>', 'at most this many', '1000')
     .option('--offset <n>', 'skip this many', '0')
     .option('--json', 'JSON output')
     .action(async (o, cmd: Command) => {
+      const [since, until] = [timeSpec(o.since, '--since'), timeSpec(o.until, '--until')];
+      checkAbsoluteRange(since, until);
+      const filter = {
+        country: country(o.country),
+        asn: asn(o.asn),
+        family: o.family as string | undefined,
+        limit: wholeNumber(o.limit, '--limit'),
+        offset: wholeNumber(o.offset, '--offset', 0),
+      };
+      const { readConstituency } = await import('../../census/constituency.js');
+      const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
-        const rows = await store.victims({
-          country: o.country,
-          asn: o.asn === undefined ? undefined : Number(String(o.asn).replace(/^AS/i, '')),
-          family: o.family,
-          from: timeOpt(o.since, '--since'),
-          to: timeOpt(o.until, '--until'),
-          constituency: o.constituency ? readConstituency(o.constituency) : undefined,
-          limit: Number(o.limit),
-          offset: Number(o.offset),
-        });
+        const latest = isRelative(since, until) ? await store.latestSighting() : undefined;
+        const range = timeRange(since, until, latest);
+        const rows = await working('listing victims', () => store.victims({ ...filter, from: range.since, to: range.until, constituency }));
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const v of rows)
           console.log(
             `${v.ip.padEnd(39)} ${(v.country ?? '??').padEnd(2)} AS${String(v.asn ?? '?').padEnd(7)} ${v.grade.padEnd(9)} ${v.lastSeen.toISOString()} ${v.families.join(',')}${v.deviceId ? ' device=' + v.deviceId : ''}`,
           );
-        console.error(`${rows.length} victims`);
+        console.error(`${rows.length.toLocaleString('en-US')} victims${rows.length === filter.limit ? ` (the first ${filter.limit.toLocaleString('en-US')}: --limit and --offset page on)` : ''}`);
+        if (!rows.length && filter.offset === 0) console.error(await noVictimsReason(store, range.since !== undefined || range.until !== undefined));
       });
     });
+}
+
+/** Why a victim list is empty: an empty store, a window after or before the data, or the filters. */
+async function noVictimsReason(store: import('../../store/store.js').Store, windowed: boolean): Promise<string> {
+  const latest = await store.latestSighting();
+  if (latest === undefined) return 'the store holds no sightings yet: import indicators (botcensus intel import) and telemetry (botcensus ingest)';
+  const at = new Date(latest).toISOString();
+  return windowed
+    ? `no victim matches in this window; the latest sighting is at ${at} (relative times such as 7d count back from it)`
+    : `no victim matches these filters (latest sighting ${at})`;
 }
 
 export function lookupCommand(): Command {

@@ -20,6 +20,12 @@ export interface WorldMapOptions {
   label?: string;
   /** Heading of the legend (default "Victims"). */
   legendTitle?: string;
+  /**
+   * ISO alpha-2 code of one country to zoom to (its neighbours drawn around it, the rest cut
+   * off by the frame): for an owner whose victims are all in one country. Ignored when the atlas
+   * has no shape for it.
+   */
+  focus?: string;
 }
 
 const LEGEND_SPACE = 44;
@@ -33,12 +39,17 @@ export function worldMapSvg(counts: CountryCount[], atlas: WorldAtlas, opts: Wor
     type: 'FeatureCollection',
     features: atlas.shapes.map((s) => ({ type: 'Feature', properties: {}, geometry: s.geometry })),
   };
-  const projection = geoEqualEarth().fitWidth(width, collection);
+  const focus = opts.focus ? atlas.shapes.find((s) => s.cc === opts.focus!.toUpperCase()) : undefined;
+  const frame = Math.round(width * 0.5);
+  const projection = focus
+    ? geoEqualEarth().fitExtent([[24, 24], [width - 24, frame - 24]], { type: 'Feature', properties: {}, geometry: focus.geometry })
+    : geoEqualEarth().fitWidth(width, collection);
   const path = geoPath(projection).digits(1);
-  const mapHeight = Math.ceil(path.bounds(collection)[1][1]);
+  const mapHeight = focus ? frame : Math.ceil(path.bounds(collection)[1][1]);
   const height = mapHeight + LEGEND_SPACE;
 
-  const out = [svgOpen(width, height, opts.label ?? 'World map of victims by country', 'chart world-map')];
+  const open = svgOpen(width, height, opts.label ?? (focus ? `Map of ${focus.name}` : 'World map of victims by country'), 'chart world-map');
+  const out = [focus ? open.replace('<svg ', `<svg data-focus="${esc(focus.cc!)}" `) : open];
   out.push(`<g class="countries" stroke="#fff" stroke-width="0.5" stroke-linejoin="round">`);
   for (const s of atlas.shapes) {
     const d = path(s.geometry);

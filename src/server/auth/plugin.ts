@@ -20,16 +20,20 @@ async function authenticate(ctx: ServerContext, req: FastifyRequest): Promise<Pr
   if (header !== undefined) {
     const m = /^Bearer ([^\s]+)$/.exec(header);
     if (!m) throw unauthorized('Authorization must be "Bearer TOKEN"');
-    const t = await ctx.read((s) => verifyToken(s, m[1]!));
-    if (!t) throw unauthorized('unknown or revoked token');
-    return { tokenId: t.id, role: t.role, owner: t.owner, via: 'bearer' };
+    return ctx.principalFor(`bearer:${sha256Hex(m[1]!)}`, async () => {
+      const t = await ctx.tokens((s) => verifyToken(s, m[1]!));
+      if (!t) throw unauthorized('unknown or revoked token');
+      return { tokenId: t.id, role: t.role, owner: t.owner, via: 'bearer' };
+    });
   }
   const sid = req.cookies[SECURE_SESSION_COOKIE] ?? req.cookies[SESSION_COOKIE];
   if (!sid) throw unauthorized('sign in or send Authorization: Bearer TOKEN');
   const sessionHash = sha256Hex(sid);
-  const t = await ctx.read((s) => tokenStore(s).findSession(sessionHash, new Date()));
-  if (!t) throw unauthorized('session expired or signed out; sign in again');
-  return { tokenId: t.id, role: t.role, owner: t.owner, via: 'session', sessionHash };
+  return ctx.principalFor(`session:${sessionHash}`, async () => {
+    const t = await ctx.tokens((s) => tokenStore(s).findSession(sessionHash, new Date()));
+    if (!t) throw unauthorized('session expired or signed out; sign in again');
+    return { tokenId: t.id, role: t.role, owner: t.owner, via: 'session', sessionHash };
+  });
 }
 
 /** Same-origin check for writes: a browser's Origin, when sent, must be this server. */

@@ -42,7 +42,7 @@ export async function issueToken(store: Store, r: TokenRequest): Promise<{ token
 }
 
 /** The live token a bearer string stands for; undefined for anything malformed, unknown or revoked. */
-export async function verifyToken(store: Store, token: string): Promise<TokenRow | undefined> {
+export async function verifyToken(store: Pick<Store, 'driver'>, token: string): Promise<TokenRow | undefined> {
   if (!TOKEN_RE.test(token)) return undefined;
   return tokenStore(store).findToken(sha256Hex(token));
 }

@@ -41,7 +41,7 @@ export function countryRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   );
 
-  app.get<{ Params: { cc: string }; Querystring: CensusListQuery & { by: 'asn' | 'org' } }>(
+  app.get<{ Params: { cc: string }; Querystring: CensusListQuery & { by: 'asn' | 'org'; key?: string } }>(
     '/api/countries/:cc/networks',
     {
       config: { allow: ALL_ROLES },
@@ -49,13 +49,19 @@ export function countryRoutes(app: FastifyInstance, ctx: ServerContext): void {
         summary: "One country's victims per ASN or per organisation",
         tags: ['countries'],
         params: { type: 'object', properties: { cc: { type: 'string', pattern: '^[A-Za-z]{2}$' } }, required: ['cc'] },
-        querystring: querySchema({ ...RANGE_PROPS, ...listProps(CENSUS_SORTS, 'count'), by: { type: 'string', enum: ['asn', 'org'], default: 'asn' } }),
+        querystring: querySchema({
+          ...RANGE_PROPS,
+          ...listProps(CENSUS_SORTS, 'count'),
+          by: { type: 'string', enum: ['asn', 'org'], default: 'asn' },
+          key: { type: 'string', maxLength: 300, description: 'only this network (an AS number, or an organisation): its name, count and share' },
+        }),
       },
     },
     async (req, reply) => {
       const cc = req.params.cc.toUpperCase();
       const c = await censusBy(ctx, req, req.query.by, rangeOf(req.query), cc);
-      const page = sortRows(c.rows, CENSUS_KEYS, req.query);
+      const key = req.query.key;
+      const page = sortRows(key === undefined ? c.rows : c.rows.filter((r) => r.key === key), CENSUS_KEYS, req.query);
       if (req.query.format === 'csv') return sendCsv(reply, `${cc}-${req.query.by}`, page.rows, csvColumns(req.query.by));
       return { ...page, country: cc, name: countryName(cc), unit: c.unit, victims: c.total };
     },

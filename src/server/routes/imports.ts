@@ -152,7 +152,7 @@ export function importRoutes(app: FastifyInstance, ctx: ServerContext): void {
       try {
         // The import takes the writes' turn; questions go on meanwhile where the store has a read connection.
         const r = await ctx.writeGate.run(() => runImport(ctx, up).catch((err) => Promise.reject(asUploaded(err, up))));
-        ctx.cache.clear();
+        ctx.dataChanged();
         if (ctx.opts.warm) void warmUp(ctx).catch(() => undefined);
         return { ...r, file: up.name };
       } finally {

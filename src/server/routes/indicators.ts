@@ -5,9 +5,9 @@ import { INDICATOR_SORTS, type IndicatorSort } from '../../store/access.js';
 import type { IndicatorRow } from '../../store/store.js';
 import { STAFF, type ServerContext } from '../context.js';
 import { sendCsv, type CsvColumn } from '../csv.js';
-import { listProps, pageOf, querySchema, type ListQuery } from '../params.js';
+import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 
-type IndicatorListQuery = ListQuery<IndicatorSort> & { q?: string; source?: string; type?: string; matched?: 'yes' | 'no' };
+type IndicatorListQuery = ListQuery<IndicatorSort> & { q?: string; source?: string; type?: string; matched?: 'yes' | 'no'; from?: string; to?: string };
 
 const CSV: CsvColumn<IndicatorRow>[] = [
   { header: 'value', value: (r) => r.value },
@@ -29,9 +29,10 @@ export function indicatorRoutes(app: FastifyInstance, ctx: ServerContext): void 
     {
       config: { allow: STAFF },
       schema: {
-        summary: 'Indicators with the victims each matched',
+        summary: 'Indicators with the victims each matched in the range (all time without one)',
         tags: ['indicators'],
         querystring: querySchema({
+          ...RANGE_PROPS,
           ...listProps(INDICATOR_SORTS, 'victims'),
           q: { type: 'string', maxLength: 200, description: 'text searched in value, family, description and tags' },
           source: { type: 'string', maxLength: 200 },
@@ -42,9 +43,11 @@ export function indicatorRoutes(app: FastifyInstance, ctx: ServerContext): void 
     },
     async (req, reply) => {
       const q = req.query;
+      const range = rangeOf(q);
       const page = await ctx.cached(req, 'indicators', q, (s) =>
         s.access.indicatorPage({
           ...pageOf(q),
+          ...range,
           q: q.q || undefined,
           source: q.source || undefined,
           type: q.type || undefined,

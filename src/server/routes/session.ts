@@ -37,11 +37,11 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'unsupported_media_type', 'sign in with a JSON body');
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) throw new HttpError(403, 'forbidden', 'cross-origin sign-in refused');
-      const t = await ctx.read((s) => verifyToken(s, req.body.token.trim()));
+      const t = await ctx.tokens((s) => verifyToken(s, req.body.token.trim()));
       if (!t) throw new HttpError(401, 'unauthorized', 'unknown or revoked token');
       const sid = newSessionId();
       const expires = new Date(Date.now() + ttl);
-      await ctx.write((s) => tokenStore(s).createSession(sha256Hex(sid), t.id, expires));
+      await ctx.tokens((s) => tokenStore(s).createSession(sha256Hex(sid), t.id, expires));
       const c = cookiePolicy(ctx, req);
       reply.setCookie(c.name, sid, { ...c.options, expires });
       return me({ role: t.role, owner: t.owner, tokenId: t.id });
@@ -52,7 +52,8 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete('/api/session', { config: { allow: ALL_ROLES }, schema: { summary: 'Sign out: ends the session', tags: ['session'] } }, async (req, reply) => {
     const p = principal(req);
-    if (p.sessionHash) await ctx.write((s) => tokenStore(s).deleteSession(p.sessionHash!));
+    if (p.sessionHash) await ctx.tokens((s) => tokenStore(s).deleteSession(p.sessionHash!));
+    ctx.authChanged();
     clearCookies(reply);
     return { signedOut: true };
   });

@@ -8,7 +8,7 @@ import { tokenStore } from '../auth/tokens-sql.js';
 
 export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/tokens', { config: { allow: ADMIN }, schema: { summary: 'API tokens (ids, roles, owners; never the secrets)', tags: ['tokens'] } }, async () => ({
-    rows: await ctx.read((s) => tokenStore(s).listTokens()),
+    rows: await ctx.tokens((s) => tokenStore(s).listTokens()),
   }));
 
   app.post<{ Body: { role: string; owner?: string; label?: string } }>(
@@ -27,7 +27,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      const { token, row } = await ctx.write((s) => issueToken(s, req.body));
+      const { token, row } = await ctx.tokens((s) => issueToken(s, req.body));
       return reply.code(201).send({ token, ...row });
     },
   );
@@ -43,7 +43,8 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      if (!(await ctx.write((s) => tokenStore(s).revokeToken(req.params.id)))) throw notFound('live token');
+      if (!(await ctx.tokens((s) => tokenStore(s).revokeToken(req.params.id)))) throw notFound('live token');
+      ctx.authChanged();
       return { revoked: req.params.id };
     },
   );

@@ -4,30 +4,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseIp } from '../../core/ip.js';
 import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
-import type { VictimRow } from '../../store/store.js';
 import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
-import { sendCsv, type CsvColumn } from '../csv.js';
+import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 
-type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number };
+type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
 
-const CSV: CsvColumn<VictimRow>[] = [
-  { header: 'ip', value: (r) => r.ip },
-  { header: 'country', value: (r) => r.country },
-  { header: 'asn', value: (r) => r.asn },
-  { header: 'as_org', value: (r) => r.asOrg },
-  { header: 'grade', value: (r) => r.grade },
-  { header: 'families', value: (r) => r.families },
-  { header: 'indicators', value: (r) => r.indicators },
-  { header: 'kinds', value: (r) => r.kinds },
-  { header: 'first_seen', value: (r) => r.firstSeen },
-  { header: 'last_seen', value: (r) => r.lastSeen },
-  { header: 'events', value: (r) => r.events },
-  { header: 'device_id', value: (r) => r.deviceId },
-  { header: 'warninglists', value: (r) => r.warnings },
-  { header: 'owner', value: (r) => r.owner },
-];
 
 export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Querystring: VictimListQuery }>(
@@ -42,6 +25,8 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
           ...listProps(VICTIM_SORTS, 'last_seen'),
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2 code' },
           asn: { type: 'integer', minimum: 0, maximum: 4294967295 },
+          org: { type: 'string', maxLength: 300, description: 'AS organisation, as /api/countries/:cc/networks?by=org names it' },
+          indicator: { type: 'string', maxLength: 2000, description: 'only victims that matched this indicator value in the range' },
         }),
       },
     },
@@ -49,9 +34,9 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query;
       const owner = ownerScope(req);
       const page = await ctx.cached(req, 'victims', q, (s) =>
-        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, owner }),
+        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, org: q.org || undefined, indicator: q.indicator || undefined, owner }),
       );
-      if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, CSV);
+      if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, VICTIM_CSV);
       return page;
     },
   );

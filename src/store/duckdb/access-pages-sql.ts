@@ -7,7 +7,7 @@ import type { Db } from './connection.js';
 import { importRow, indicatorRow, type RawImport } from './rows.js';
 import { loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
-import { ensureDerived, windowLists, windowVictims } from './window-sql.js';
+import { ensureDerived, windowLists, windowRef, windowSource, windowVictims } from './window-sql.js';
 
 const DIR: Record<SortDir, string> = { asc: 'ASC', desc: 'DESC' };
 
@@ -58,10 +58,12 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
     const page = windowVictims(window.table, { owner: q.owner });
-    const counting = windowVictims(window.table, { owner: q.owner }, 'w.victim, w.country, w.asn');
+    const counting = windowVictims(window.table, { owner: q.owner }, 'w.victim, w.country, w.asn, w.as_org');
     const lists = window.lists;
-    const params = { ...page.params, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null };
-    const where = `($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside`;
+    const params = { ...page.params, country: q.country?.toUpperCase() ?? null, asn: q.asn ?? null, org: q.org ?? null, indicator: q.indicator ?? null };
+    const where = `($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
+      AND ($org IS NULL OR coalesce(v.as_org, 'Unknown') = $org)
+      AND ($indicator IS NULL OR v.victim IN (SELECT victim FROM ${lists} WHERE list_contains(indicators, $indicator))) AND v.inside`;
     // The page by a top-N over the window table, the total by a count: no window function that
     // would carry every row's lists to the sort.
     const rows = await db.all<Record<string, unknown>>(
@@ -76,15 +78,21 @@ export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<Victi
 }
 
 const DERIVED_VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, victims FROM derived_indicator_victims`;
+/** Over the CTE `src` of windowSource (window-sql.ts): the window's sightings. */
+const WINDOW_VICTIMS_PER_INDICATOR = `m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM src WHERE indicator_id IS NOT NULL GROUP BY indicator_id)`;
 const VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id`;
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
   return db.exclusive(async () => {
-    // Victims per indicator as derived (window-sql.ts) when current, else counted from the sightings.
-    const folded = await ensureDerived(db);
+    // Over all time: victims per indicator as derived (window-sql.ts) when current, else counted
+    // from the sightings. In a window: from the window's sightings, as the census reads them.
+    const bounded = q.from !== undefined || q.to !== undefined;
+    const window = bounded ? await windowRef(db, { from: q.from, to: q.to }) : undefined;
+    const folded = window ? false : await ensureDerived(db);
+    const victims = window ? `${windowSource(window.source)}, ${WINDOW_VICTIMS_PER_INDICATOR}` : `m AS (${folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR})`;
     const order = orderBy(INDICATOR_ORDER, q.sort, q.dir, 'id');
     const rows = await db.all<Record<string, unknown>>(
-      `WITH m AS (${folded ? DERIVED_VICTIMS_PER_INDICATOR : VICTIMS_PER_INDICATOR}),
+      `WITH ${victims},
        f AS (
          SELECT i.*, coalesce(m.victims, 0) AS victims FROM indicators i LEFT JOIN m USING (id)
          WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
@@ -99,6 +107,7 @@ export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page
          GROUP BY p.id)
        SELECT page.*, coalesce(w.lists, []) AS warnings FROM page LEFT JOIN w USING (id) ORDER BY ${order}`,
       {
+        ...(window?.params ?? {}),
         type: q.type ?? null,
         source: q.source ?? null,
         matched: q.matched ?? null,

@@ -45,10 +45,14 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
            WHERE ${folded ? "date_trunc('day', first_seen) <> date_trunc('day', last_seen) AND" : ''}
                  last_seen >= $first_day::TIMESTAMP AND first_seen < $last_day::TIMESTAMP + INTERVAL 1 DAY)
          WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
-       pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
-       vd AS (
-         SELECT victim, day, max(${PAIR_GRADE}) AS grade
-         FROM pd GROUP BY victim, day)
+       ${
+         // Every sighting is at least one-way: at the weakest grade a day's victims are its distinct
+         // victims, without working out each one's grade that day (most of the trend's cost).
+         (q.minGrade ?? 'one-way') === 'one-way'
+           ? `vd AS (SELECT DISTINCT victim, day, ${GRADE_RANK['one-way']} AS grade FROM sd)`
+           : `pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
+       vd AS (SELECT victim, day, max(${PAIR_GRADE}) AS grade FROM pd GROUP BY victim, day)`
+       }
        SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
        FROM vd JOIN v USING (victim)
        WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)

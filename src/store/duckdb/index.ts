@@ -63,6 +63,7 @@ import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
 import { ensureVictimFold } from './victim-fold-sql.js';
+import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
@@ -544,6 +545,11 @@ export class DuckDbStore implements Store, FileReadingStore {
     return pruneRawTelemetry(this.db, before);
   }
 
+  async victimCount(): Promise<number> {
+    const r = await this.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM victim_fold`);
+    return Number(r?.n ?? 0);
+  }
+
   async latestSighting(): Promise<number | undefined> {
     const r = await this.db.one<{ t: Date | null }>(`SELECT max(last_seen) AS t FROM sightings`);
     return r?.t ? r.t.getTime() : undefined;
@@ -578,6 +584,10 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
     return lookup(this.db, ip, match, formatIp(ip));
+  }
+
+  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
+    return noContactNetworks(this.db);
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIp } from '../../core/ip.js';
+import { formatIp, parseIp } from '../../core/ip.js';
 import { openTestStore } from '../../../test/store.js';
 import { addressFromParts, addressParts } from './macros.js';
 import { addressNumberOf } from '../../telemetry/prefilter/flow-prefilter-scan.js';
@@ -64,5 +64,20 @@ test("the prefilter scan's address numbers are the SQL conversion's: the same te
   }
   // It takes every plain address SQL takes (both as the middle field and the last).
   assert.equal(taken, 2 * 14);
+  await store.close();
+});
+
+test('ip_text writes every address as formatIp does (IPv6 zero-compressed as RFC 5952 says)', async () => {
+  const store = await openTestStore();
+  const texts = [
+    '192.0.2.1', '0.0.0.0', '2001:db8::5', '::', '::1', '1::', '2001:db8:0:0:1:0:0:1', '2001:0:0:1:0:0:0:1', '1:2:3:4:5:6:7:8',
+    '1:0:3:4:5:6:7:8', '0:0:1:0:0:0:0:0', 'fe80::1:0:0:1', 'abcd:ef01::', '2001:db8:10:100::1000', '1:0:0:2:0:0:3:4', '::ffff:0:1',
+  ];
+  const values = texts.map((t) => parseIp(t)!);
+  const rows = await store.db.all<{ i: number; t: string }>(
+    `SELECT i, ip_text(n::UHUGEINT) AS t FROM (VALUES ${values.map((v, i) => `(${i}, '${v}')`).join(', ')}) v(i, n)`,
+  );
+  assert.equal(rows.length, texts.length);
+  for (const r of rows) assert.equal(r.t, formatIp(values[r.i]!), `ip_text of ${texts[r.i]}`);
   await store.close();
 });

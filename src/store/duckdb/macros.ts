@@ -36,10 +36,21 @@ export async function createAddressMacros(db: Db): Promise<void> {
     CASE WHEN n = 4 AND len(a) = 3 + ip4_digits(v1) + ip4_digits(v2) + ip4_digits(v3) + ip4_digits(v4)
               AND NOT contains(a, 'e') AND NOT contains(a, 'E')
       THEN ${IPV4_MAPPED} + ((v1::UBIGINT << 24) + (v2::UBIGINT << 16) + (v3::UBIGINT << 8) + v4::UBIGINT) END`);
-  // Back to text for exports: dotted quads, and IPv6 as eight groups (valid, not zero-compressed).
+  // Back to text for exports, as formatIp writes it (RFC 5952): dotted quads; IPv6 as its groups
+  // between colons (':2001:db8:0:0:0:0:0:5:'), the first longest run of two or more zero groups
+  // replaced by '::', and the outer colons dropped where they are not part of that '::'.
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip6_groups(n) AS
+    ':' || array_to_string(list_transform(range(7, -1, -1), i -> format('{:x}', ((n >> (i * 16)::UTINYINT) & 65535)::UINTEGER)), ':') || ':'`);
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip6_zero_run(s) AS
+    list_reduce(list_prepend('', regexp_extract_all(s, '(?::0)+:')), (a, b) -> CASE WHEN length(b) > length(a) THEN b ELSE a END)`);
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip6_outer(t) AS
+    CASE WHEN starts_with(t, '::') THEN t ELSE substr(t, 2) END`);
+  await db.run(`CREATE OR REPLACE TEMP MACRO ip6_text(s, run) AS
+    CASE WHEN length(run) < 5 THEN trim(s, ':')
+    ELSE reverse(ip6_outer(reverse(ip6_outer(regexp_replace(s, run, '::'))))) END`);
   await db.run(`CREATE OR REPLACE TEMP MACRO ip_text(n) AS
     CASE WHEN n >> 32 = 65535 THEN concat_ws('.', (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255)
-    ELSE array_to_string(list_transform(range(7, -1, -1), i -> format('{:x}', ((n >> (i * 16)::UTINYINT) & 65535)::UINTEGER)), ':') END`);
+    ELSE ip6_text(ip6_groups(n), ip6_zero_run(ip6_groups(n))) END`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
-import { windowLists, windowVictims } from './window-sql.js';
+import { PAGE_LISTS, windowRef, windowSource, windowVictims } from './window-sql.js';
 
 /** The victim query over a window table and its lists (windowLists) and its parameters, for the list and for exports. */
 export function victimsQuery(f: VictimFilter, window: { table: string; lists: string }): { sql: string; params: Record<string, Param> } {
@@ -25,12 +25,33 @@ export function victimsQuery(f: VictimFilter, window: { table: string; lists: st
   };
 }
 
+/**
+ * The victim list: the page is chosen from the window table first (a family filter reads the
+ * window's sightings), then only its victims' lists are gathered (PAGE_LISTS).
+ */
 export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
   return db.exclusive(async () => {
-    const window = await windowLists(db, f);
+    const ref = await windowRef(db, f);
     await loadConstituency(db, f.constituency);
-    const q = victimsQuery(f, window);
-    const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
+    const wv = windowVictims(ref.table, f);
+    const rows = await db.all<Record<string, unknown>>(
+      `WITH ${wv.cte}, ${windowSource(ref.source)},
+       page AS (SELECT v.* FROM v
+                WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
+                  AND ($family IS NULL OR v.victim IN (SELECT victim FROM src WHERE coalesce(family, 'unknown') = $family))
+                ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset),
+       ${PAGE_LISTS}
+       SELECT page.*, l.* EXCLUDE (victim) FROM page JOIN l USING (victim) ORDER BY page.last_seen DESC, page.victim`,
+      {
+        ...ref.params,
+        ...wv.params,
+        country: f.country?.toUpperCase() ?? null,
+        asn: f.asn ?? null,
+        family: f.family ?? null,
+        limit: f.limit ?? 1000,
+        offset: f.offset ?? 0,
+      },
+    );
     return rows.map(victimRow);
   });
 }

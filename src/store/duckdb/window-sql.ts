@@ -20,6 +20,7 @@
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { dataVersion } from './access-sql.js';
+import { createKeptTable } from './kept-table.js';
 import { OWNER_CTE, SIGHTING_GRADE, VICTIM_GRADE_CTES, VICTIM_ROW_CTES_FROM_GRADES } from './victim-sql.js';
 
 const DAY = 86_400_000;
@@ -85,10 +86,11 @@ async function derived(db: Db): Promise<Derived> {
   // Current, unless it reads the sightings and this store has since asked to fold them.
   if (known?.version === version && (known.folded || !folding.has(db))) return known;
   for (const table of [...(known?.windows.values() ?? []), ...(known?.lists ?? [])]) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  if (known) await db.run(`DELETE FROM meta WHERE key LIKE 'window:%'`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
   const folded = stored?.value === version || folding.has(db);
   if (!folded) {
-    const raw: Derived = { version, ...(await allTimeBounds(db)), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: false };
+    const raw: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: false };
     derivedOf.set(db, raw);
     return raw;
   }
@@ -123,9 +125,36 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO derived_victim_owner WITH s0 AS (SELECT DISTINCT victim FROM derived_pairs_all), ${OWNER_CTE} SELECT * FROM vo`);
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
-  const d: Derived = { version, ...(await allTimeBounds(db)), windows: new Map(), lists: new Set(), seq: known?.seq ?? 0, folded: true };
+  const d: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: true };
   derivedOf.set(db, d);
   return d;
+}
+
+/**
+ * The window tables are kept in the store (not as temp tables) with their data version in `meta`
+ * (key 'window:<from>/<to>', value '<version> <table>'), so that the next process asking about the
+ * same window (a one-shot `census` after another) reads them instead of building them again: on a
+ * million victims that is seconds per window. Opening a store adopts the tables of the current
+ * data version and drops the others.
+ */
+async function keptWindows(db: Db, version: string, known: Derived | undefined): Promise<Pick<Derived, 'windows' | 'lists' | 'seq'>> {
+  const kept: Pick<Derived, 'windows' | 'lists' | 'seq'> = { windows: new Map(), lists: new Set(), seq: known?.seq ?? 0 };
+  if (known) return kept; // this process built (and dropped) its own
+  const tables = new Set(
+    (await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND table_name LIKE 'victim\\_window\\_%' ESCAPE '\\'`)).map((r) => r.t),
+  );
+  const rows = await db.all<{ key: string; value: string }>(`SELECT key, value FROM meta WHERE key LIKE 'window:%'`);
+  for (const r of rows) {
+    const [v, table] = r.value.split(' ');
+    if (v === version && table && /^victim_window_\d+$/.test(table) && tables.has(table)) {
+      kept.windows.set(r.key.slice('window:'.length), table);
+      if (tables.has(`${table}_lists`)) kept.lists.add(`${table}_lists`);
+    } else await db.run(`DELETE FROM meta WHERE key = $k`, { k: r.key });
+  }
+  const live = new Set([...kept.windows.values(), ...kept.lists]);
+  for (const t of tables) if (!live.has(t)) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of tables) kept.seq = Math.max(kept.seq, Number(/^victim_window_(\d+)/.exec(t)?.[1] ?? 0));
+  return kept;
 }
 
 /** Derived.allFromUs and allToUs. */
@@ -250,9 +279,10 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
        ${VICTIM_GRADE_CTES}`
     : `vg AS (SELECT victim, grade, device, first_seen AS f, last_seen AS l, events, NULL::VARCHAR AS owner FROM victim_fold)`;
   await db.run(`CREATE TEMP TABLE IF NOT EXISTS constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
-  await db.run(
-    `CREATE TEMP TABLE ${table} AS
-     WITH ${bounded ? `${windowSource(source)},` : ''}
+  await createKeptTable(
+    db,
+    table,
+    `WITH ${bounded ? `${windowSource(source)},` : ''}
      ${grades},
      ${VICTIM_ROW_CTES_FROM_GRADES},
      ${d.folded ? 'o AS (SELECT * FROM derived_victim_owner)' : `s0 AS (SELECT victim FROM vg), ${OWNER_CTE}, o AS (SELECT * FROM vo)`}
@@ -262,10 +292,12 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
     params,
   );
   d.windows.set(key, table);
+  await db.run(`INSERT OR REPLACE INTO meta VALUES ($k, $v)`, { k: `window:${key}`, v: `${d.version} ${table}` });
   while (d.windows.size > MAX_WINDOWS) {
     const [oldKey, oldTable] = d.windows.entries().next().value!;
     d.windows.delete(oldKey);
     d.lists.delete(`${oldTable}_lists`);
+    await db.run(`DELETE FROM meta WHERE key = $k`, { k: `window:${oldKey}` });
     await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
     await db.run(`DROP TABLE IF EXISTS ${oldTable}_lists`);
   }
@@ -307,9 +339,10 @@ export async function windowLists(db: Db, w: { from?: number; to?: number }): Pr
     const lists = `${ref.table}_lists`;
     const d = derivedOf.get(db)!;
     if (!d.lists.has(lists)) {
-      await db.run(
-        `CREATE TEMP TABLE ${lists} AS
-         WITH ${windowSource(ref.source)}, ${WINDOW_PAIRS}
+      await createKeptTable(
+        db,
+        lists,
+        `WITH ${windowSource(ref.source)}, ${WINDOW_PAIRS}
          SELECT pk.victim, list_sort(list_distinct(list(pk.family))) AS families,
                 list_sort(list_distinct(list(coalesce(i.value, 'report:' || pk.rkey)))) AS indicators,
                 list_sort(list_distinct(list(pk.kind))) AS kinds
@@ -321,6 +354,18 @@ export async function windowLists(db: Db, w: { from?: number; to?: number }): Pr
     return { table: ref.table, lists };
   });
 }
+
+/**
+ * CTEs `pk` and `l` over `src` (windowSource) and a CTE `page` of victims: the lists (families,
+ * indicators, kinds) of the page's victims only. A page of a victim list needs a hundred victims'
+ * lists, not the whole window's (windowLists), which on a million victims take seconds to build.
+ */
+export const PAGE_LISTS = `
+  pk AS (SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, ${PAIR_FOLD} FROM src SEMI JOIN page USING (victim) GROUP BY ALL),
+  l AS (SELECT pk.victim, list_sort(list_distinct(list(pk.family))) AS families,
+               list_sort(list_distinct(list(coalesce(i.value, 'report:' || pk.rkey)))) AS indicators,
+               list_sort(list_distinct(list(pk.kind))) AS kinds
+        FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)`;
 
 export interface WindowScope {
   constituency?: Constituency;

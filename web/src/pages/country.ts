@@ -40,7 +40,7 @@ export async function countryPage(r: Route): Promise<HTMLElement> {
     path: `countries/${encodeURIComponent(cc)}/networks`,
     query: { ...rangeParams(range), by: 'org' },
     sort: 'count',
-    columns: [{ label: 'Organisation', sort: 'label', cell: (n) => n.label }, ...share()],
+    columns: [{ label: 'Organisation', sort: 'label', cell: (n) => link(['victims'], { ...keep, country: cc, org: n.key }, n.label) }, ...share()],
   });
   return h(
     'div',

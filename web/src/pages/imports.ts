@@ -24,7 +24,8 @@ interface ImportRow {
   maxTs?: string;
 }
 
-function uploadForm(): HTMLElement {
+/** The upload form; `onImported` runs after the server has taken a file (the list then changed). */
+function uploadForm(onImported: () => void): HTMLElement {
   const status = h('div', { class: 'status', 'data-upload-status': '' });
   const form = h(
     'form',
@@ -48,6 +49,7 @@ function uploadForm(): HTMLElement {
     try {
       const r = await api.postForm<{ status: string; file: string; counts?: { records: number; rejected: number } }>('imports', ordered);
       status.replaceChildren(h('p', { class: 'ok' }, r.status === 'duplicate' ? `${r.file}: already imported` : `${r.file}: ${fmtInt(r.counts?.records)} records, ${fmtInt(r.counts?.rejected)} rejected lines`));
+      onImported();
     } catch (err) {
       status.replaceChildren(errorBox((err as Error).message));
     }
@@ -56,32 +58,24 @@ function uploadForm(): HTMLElement {
 }
 
 export function importsPage(): HTMLElement {
-  return h(
-    'div',
-    { 'data-page': 'imports' },
-    h('h1', {}, 'Imports'),
-    section('Import a file', uploadForm()),
-    section(
-      'Imported files',
-      dataTable<ImportRow>({
-        name: 'imports',
-        path: 'imports',
-        query: {},
-        sort: 'id',
-        columns: [
-          { label: '#', sort: 'id', numeric: true, cell: (i) => link(['imports', i.id], {}, String(i.id)) },
-          { label: 'Imported', sort: 'imported_at', cell: (i) => fmtTime(i.importedAt) },
-          { label: 'Kind', sort: 'kind', cell: (i) => i.kind },
-          { label: 'Format', sort: 'format', cell: (i) => i.format },
-          { label: 'File', sort: 'file', cell: (i) => i.file },
-          { label: 'Records', sort: 'records', numeric: true, cell: (i) => fmtInt(i.records) },
-          { label: 'Rejected lines', sort: 'rejected', numeric: true, cell: (i) => (i.rejected ? link(['imports', i.id], {}, fmtInt(i.rejected)) : '0') },
-          { label: 'Events from', cell: (i) => fmtTime(i.minTs) },
-          { label: 'Events to', cell: (i) => fmtTime(i.maxTs) },
-        ],
-      }),
-    ),
-  );
+  const imported = dataTable<ImportRow>({
+    name: 'imports',
+    path: 'imports',
+    query: {},
+    sort: 'id',
+    columns: [
+      { label: '#', sort: 'id', numeric: true, cell: (i) => link(['imports', i.id], {}, String(i.id)) },
+      { label: 'Imported', sort: 'imported_at', cell: (i) => fmtTime(i.importedAt) },
+      { label: 'Kind', sort: 'kind', cell: (i) => i.kind },
+      { label: 'Format', sort: 'format', cell: (i) => i.format },
+      { label: 'File', sort: 'file', cell: (i) => i.file },
+      { label: 'Records', sort: 'records', numeric: true, cell: (i) => fmtInt(i.records) },
+      { label: 'Rejected lines', sort: 'rejected', numeric: true, cell: (i) => (i.rejected ? link(['imports', i.id], {}, fmtInt(i.rejected)) : '0') },
+      { label: 'Events from', cell: (i) => fmtTime(i.minTs) },
+      { label: 'Events to', cell: (i) => fmtTime(i.maxTs) },
+    ],
+  });
+  return h('div', { 'data-page': 'imports' }, h('h1', {}, 'Imports'), section('Import a file', uploadForm(() => void imported.reload())), section('Imported files', imported));
 }
 
 export async function importPage(r: Route): Promise<HTMLElement> {

@@ -1,8 +1,10 @@
 // Indicators: search, per-source counts, and which indicators matched (filter matched / not).
 import { api } from '../api.js';
-import { fmtInt, fmtTime, h, section } from '../dom.js';
+import { fmtInt, fmtTime, h, link, section } from '../dom.js';
+import { describeRange, rangeLinkQuery, rangePicker } from '../range.js';
 import { withQuery, type Route } from '../router.js';
 import { dataTable } from '../table.js';
+import { currentRange, rangeParams } from './common.js';
 
 interface IndicatorRow {
   value: string;
@@ -25,6 +27,8 @@ interface SourceCount {
 }
 
 export async function indicatorsPage(r: Route): Promise<HTMLElement> {
+  const range = await currentRange(r.query);
+  const keep = rangeLinkQuery(r.query);
   const q = r.query.get('q') ?? '';
   const matched = r.query.get('matched') ?? '';
   const source = r.query.get('source') ?? '';
@@ -46,6 +50,7 @@ export async function indicatorsPage(r: Route): Promise<HTMLElement> {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const next = new URLSearchParams();
+    for (const [k, v] of Object.entries(keep)) if (v !== undefined) next.set(k, v);
     if (search.value) next.set('q', search.value);
     if (sourceSelect.value) next.set('source', sourceSelect.value);
     if (matchedSelect.value) next.set('matched', matchedSelect.value);
@@ -62,7 +67,7 @@ export async function indicatorsPage(r: Route): Promise<HTMLElement> {
   const table = dataTable<IndicatorRow>({
     name: 'indicators',
     path: 'indicators',
-    query: { q: q || undefined, source: source || undefined, matched: matched || undefined },
+    query: { ...rangeParams(range), q: q || undefined, source: source || undefined, matched: matched || undefined },
     sort: 'victims',
     columns: [
       { label: 'Indicator', sort: 'value', cell: (i) => h('code', {}, i.value) },
@@ -73,9 +78,16 @@ export async function indicatorsPage(r: Route): Promise<HTMLElement> {
       { label: 'Valid from', sort: 'first_seen', cell: (i) => fmtTime(i.firstSeen) },
       { label: 'Valid to', sort: 'last_seen', cell: (i) => fmtTime(i.lastSeen) },
       { label: 'Warninglists', cell: (i) => i.warnings.join('; ') },
-      { label: 'Victims', sort: 'victims', numeric: true, cell: (i) => fmtInt(i.victims) },
+      { label: 'Victims', sort: 'victims', numeric: true, cell: (i) => (i.victims ? link(['victims'], { ...keep, indicator: i.value }, fmtInt(i.victims)) : '0') },
       { label: 'Description', cell: (i) => i.description ?? '' },
     ],
   });
-  return h('div', { 'data-page': 'indicators' }, h('h1', {}, 'Indicators'), section('Per source', perSource), section('Search', form, table));
+  return h(
+    'div',
+    { 'data-page': 'indicators' },
+    h('div', { class: 'page-head' }, h('h1', {}, 'Indicators'), rangePicker(r.query, withQuery)),
+    h('p', { class: 'crumbs' }, `Victims counted in: ${describeRange(range)}. Per source: all time.`),
+    section('Per source', perSource),
+    section('Search', form, table),
+  );
 }

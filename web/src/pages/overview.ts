@@ -2,7 +2,7 @@
 // table, the daily trend and the indicators that matched most. An owner sees the same page about
 // its own victims only, plus their list.
 import { api } from '../api.js';
-import { fmtInt, fmtShare, h, link, section } from '../dom.js';
+import { fmtInt, fmtShare, h, link, route, section } from '../dom.js';
 import { describeRange, rangeLinkQuery, rangePicker } from '../range.js';
 import { go, withQuery, type Route } from '../router.js';
 import { currentMe } from '../session.js';
@@ -36,7 +36,7 @@ export async function overviewPage(r: Route): Promise<HTMLElement> {
   const mapPanel = chartPanel('Victims by country (click a country)', 'charts/map', range, 'map', (svg) => {
     svg.addEventListener('click', (ev) => {
       const cc = (ev.target as Element).closest('[data-cc]')?.getAttribute('data-cc');
-      if (cc && /^[A-Z]{2}$/.test(cc)) go(`#/country/${cc}?${new URLSearchParams(keep as Record<string, string>).toString()}`);
+      if (cc && /^[A-Z]{2}$/.test(cc)) go(route(['country', cc], keep));
     });
     for (const el of svg.querySelectorAll('[data-count]')) el.classList.add('clickable');
   });

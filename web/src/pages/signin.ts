@@ -17,13 +17,13 @@ export function signInPage(onSignedIn: () => void): HTMLElement {
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    status.replaceChildren();
+    status.replaceChildren(h('p', { class: 'loading' }, 'Signing in…'));
     try {
       await api.postJson('session', { token: input.value.trim() });
       input.value = '';
       onSignedIn();
     } catch (err) {
-      status.appendChild(errorBox((err as Error).message));
+      status.replaceChildren(errorBox((err as Error).message));
     }
   });
   return form;
