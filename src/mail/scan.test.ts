@@ -11,7 +11,7 @@ import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { mailboxes, Random, toMbox, trackingCampaign } from './corpus.js';
 import { judgeCampaigns, scanMail } from './scan.js';
-import { writeTestMailboxes } from './test-mailboxes.js';
+import { writeTestMailboxes } from '../../test/mailboxes.js';
 
 test('a scan opens no connection and resolves no name: nothing a message points to is fetched', async () => {
   const calls: string[] = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { tempDir } from '../../test/tmp.js';
 import { scanMail } from '../mail/scan.js';
-import { writeTestMailboxes } from '../mail/test-mailboxes.js';
+import { writeTestMailboxes } from '../../test/mailboxes.js';
 import { buildServer } from './app.js';
 import { call, json } from './test-client.js';
 import { buildScenario, type Scenario } from '../../test/server-scenario.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { scanMail } from '../../src/mail/scan.js';
-import { writeTestMailboxes } from '../../src/mail/test-mailboxes.js';
+import { writeTestMailboxes } from '../mailboxes.js';
 import { buildServer } from '../../src/server/app.js';
 import { buildScenario, type Scenario } from '../server-scenario.js';
 import { tempDir } from '../tmp.js';

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from './corpus.js';
+import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from '../src/mail/corpus.js';
 
 export interface TestMailboxes {
   dir: string;
