@@ -14,6 +14,9 @@ export type BenchPart = (log: (line: string) => void) => Promise<BenchPartResult
 
 /** By name, in the order they run; each loaded only when it runs. */
 export const benchParts: Record<string, () => Promise<BenchPart>> = {
+  cli: async () => (await import('./cli.js')).cliBench,
+  health: async () => (await import('./health.js')).healthBench,
   'serve-import': async () => (await import('./serve-import.js')).serveImportBench,
   sinkhole: async () => (await import('./sinkhole.js')).sinkholeBench,
+  mail: async () => (await import('./mail.js')).mailBench,
 };

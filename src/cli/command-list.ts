@@ -32,6 +32,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'backup', summary: 'a consistent copy of the whole store into a new folder, safe while serving', load: async () => (await import('./commands/backup.js')).backupCommand() },
   { name: 'restore', summary: 'create a store from a backup folder', load: async () => (await import('./commands/backup.js')).restoreCommand() },
   { name: 'tokens', summary: 'API tokens for `botcensus serve`: create, list, revoke', load: async () => (await import('./commands/tokens.js')).tokensCommand() },
+  { name: 'mail', summary: 'tracking beacons in mail: scan mailboxes, group campaigns, export their beacon hosts', load: async () => (await import('./commands/mail.js')).mailCommand() },
   { name: 'demo', summary: 'build a reproducible botnet scenario and run the whole pipeline on it (npm start)', load: async () => (await import('./commands/demo.js')).demoCommand() },
 ];
 

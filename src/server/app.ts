@@ -14,6 +14,7 @@ import { countryRoutes } from './routes/countries.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { indicatorRoutes } from './routes/indicators.js';
+import { mailRoutes } from './routes/mail.js';
 import { operationsRoutes } from './routes/operations.js';
 import { overviewRoutes } from './routes/overview.js';
 import { sessionRoutes } from './routes/session.js';
@@ -62,6 +63,7 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   indicatorRoutes(app, ctx);
   importRoutes(app, ctx);
   tokenRoutes(app, ctx);
+  mailRoutes(app, ctx);
   installStaticFiles(app, opts.webRoot === undefined ? DEFAULT_WEB_ROOT : opts.webRoot);
   if (opts.warm) app.addHook('onReady', async () => void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped')));
   // For the latency benchmark: wait for the background warm-up before measuring.

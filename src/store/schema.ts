@@ -43,6 +43,7 @@ export interface Table {
 import { ACCESS_TABLES } from './schema-access.js';
 import { DASHBOARD_TABLES } from './schema-dashboard.js';
 import { IDENTIFY_TABLES } from './schema-identify.js';
+import { MAIL_TABLES } from './schema-mail.js';
 import { NOTIFY_TABLES } from './schema-notify.js';
 
 export const c = (name: string, type: ColumnType, notNull = false): Column => ({ name, type, notNull });
@@ -347,6 +348,7 @@ export const TABLES: Table[] = [
 ];
 
 TABLES.push(...NOTIFY_TABLES, ...ACCESS_TABLES, ...DASHBOARD_TABLES, ...IDENTIFY_TABLES);
+TABLES.push(...MAIL_TABLES);
 
 export function table(name: string): Table {
   const t = TABLES.find((x) => x.name === name);

@@ -10,6 +10,7 @@ import type { DashboardStore } from './dashboard.js';
 import type { IdentifyStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { FileReadingStore } from './file-reading.js';
+import type { MailStore } from './mail.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -409,6 +410,8 @@ export interface Store {
   readonly dashboard: DashboardStore;
   /** Services, device identities, the KEV catalog and exposures (identify stage). */
   readonly identify: IdentifyStore;
+  /** Scanned mail, its resources and campaigns (mail stage). */
+  readonly mail: MailStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   listImports(): Promise<ImportRow[]>;

@@ -6,6 +6,7 @@ import { clear, errorBox, h } from './dom.js';
 import { countryPage } from './pages/country.js';
 import { importPage, importsPage } from './pages/imports.js';
 import { indicatorsPage } from './pages/indicators.js';
+import { mailPage } from './pages/mail.js';
 import { overviewPage } from './pages/overview.js';
 import { signInPage } from './pages/signin.js';
 import { victimPage } from './pages/victim.js';
@@ -26,6 +27,7 @@ const PAGES: Record<string, { page: Page; name: string; title: string; staff?: b
   victim: { page: victimPage, name: 'victim', title: 'Victim' },
   indicators: { page: indicatorsPage, name: 'indicators', title: 'Indicators', staff: true },
   imports: { page: (r) => (r.parts[1] ? importPage(r) : importsPage()), name: 'imports', title: 'Imports', staff: true },
+  mail: { page: mailPage, name: 'mail', title: 'Mail campaigns', staff: true },
 };
 
 /** A page whose range cannot be answered: its head and picker stay, with the problem beside the picker. */
@@ -46,7 +48,7 @@ function nav(): HTMLElement {
     {},
     h('a', { href: '#/', class: 'brand' }, 'botcensus'),
     h('a', { href: '#/' }, me.owner ? 'My networks' : 'Overview'),
-    isStaff() ? [h('a', { href: '#/indicators' }, 'Indicators'), h('a', { href: '#/imports' }, 'Imports')] : null,
+    isStaff() ? [h('a', { href: '#/indicators' }, 'Indicators'), h('a', { href: '#/imports' }, 'Imports'), h('a', { href: '#/mail' }, 'Mail')] : null,
     h('span', { class: 'who', 'data-role': me.role }, me.owner ? `${me.owner} (owner)` : me.role),
     signOut,
   );

@@ -67,11 +67,13 @@ import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
 import { createIdentifyStore } from './identify-sql.js';
+import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { IdentifyStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { FileReadingStore } from '../file-reading.js';
+import type { MailStore } from '../mail.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
@@ -94,6 +96,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly identify: IdentifyStore;
+  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -103,6 +106,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.identify = createIdentifyStore(db);
+    this.mail = createMailStore(db);
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
