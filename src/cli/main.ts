@@ -5,6 +5,7 @@ import { BotcensusError, formatWhere } from '../core/errors.js';
 import { GEO_ATTRIBUTION } from '../enrich/geo-data.js';
 import { censusCommand } from './commands/census.js';
 import { demoCommand } from './commands/demo.js';
+import { enrichCommand } from './commands/enrich.js';
 import { exportCommand } from './commands/export.js';
 import { exposureCommand } from './commands/exposure.js';
 import { fingerprintsCommand } from './commands/fingerprints.js';
@@ -28,7 +29,7 @@ const program = new Command('botcensus')
   .addHelpText('after', `\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
   .showHelpAfterError();
 
-for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
+for (const c of [intelCommand(), ingestCommand(), censusCommand(), victimsCommand(), lookupCommand(), enrichCommand(), importsCommand(), exportCommand(), identifyCommand(), exposureCommand(), kevCommand(), fingerprintsCommand(), reportCommand(), ownersCommand(), notifyCommand(), remediationCommand(), serveCommand(), tokensCommand(), demoCommand()])
   program.addCommand(c);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,5 +1,6 @@
 // Store questions several routes ask, cached per data version and caller scope: the reference
 // time, the country census of a range (overview, table and map share it), the headline counts.
+import { SPECIAL_PURPOSE_KEY } from '../core/special-purpose.js';
 import type { FastifyRequest } from 'fastify';
 import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
@@ -72,7 +73,7 @@ export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: R
   const c = await censusBy(ctx, req, 'country', range);
   // Drawing the map costs a few hundred milliseconds: kept like the census it draws.
   return ctx.memo(req, 'map', range, async () => {
-    const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
+    const counts = c.rows.filter((r) => r.key !== '??' && r.key !== SPECIAL_PURPOSE_KEY).map((r) => ({ cc: r.key, count: r.count, name: r.label }));
     const atlas = loadWorldAtlas();
     return { svg: worldMapSvg(counts, atlas, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims' }), offMap: countriesOffMap(counts, atlas) };
   });

@@ -270,28 +270,48 @@ export const TABLES: Table[] = [
       c('as_org', 'VARCHAR'),
       c('country', 'VARCHAR'),
       c('source', 'VARCHAR'), // which provider answered
+      c('special', 'VARCHAR'), // the special-purpose block it lies in (core/special-purpose): no country, no AS
+      c('asn_source', 'VARCHAR'), // geo_sources.name of the provider that gave the ASN
+      c('country_source', 'VARCHAR'), // geo_sources.name of the provider that gave the country
     ],
     // One row per ip by construction (enrichHosts adds only addresses not in it). No primary key:
     // see dropStalePrimaryKeys.
   },
   {
     name: 'geo_asn',
-    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('asn', 'BIGINT'), c('org', 'VARCHAR')],
+    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('asn', 'BIGINT'), c('org', 'VARCHAR'), c('src', 'USMALLINT')],
   },
   {
     name: 'geo_country',
-    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('country', 'VARCHAR')],
+    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('country', 'VARCHAR'), c('src', 'USMALLINT')],
+  },
+  {
+    // The enrichment providers, in the order they are asked (src: geo_asn.src, geo_country.src).
+    name: 'geo_sources',
+    columns: [
+      c('src', 'USMALLINT', true),
+      c('role', 'VARCHAR', true), // asn | country
+      c('name', 'VARCHAR', true),
+      c('file', 'VARCHAR'),
+      c('data_date', 'VARCHAR'), // YYYY-MM-DD, when the provider's data was built
+      c('licence', 'VARCHAR'),
+      c('ranges', 'BIGINT'),
+    ],
+  },
+  {
+    name: 'geo_special',
+    columns: [c('lo', 'ADDR', true), c('hi', 'ADDR', true), c('label', 'VARCHAR', true)],
   },
   // The IPv4 rows of geo_asn and geo_country once per /16 they overlap (b: the /16's number), as
   // 32-bit bounds: an IPv4 address finds its range by an equality join on its /16 and a test of
   // a few rows, instead of an ASOF join that sorts the whole range table at each enrichment.
   {
     name: 'geo_asn4',
-    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('asn', 'BIGINT'), c('org', 'VARCHAR')],
+    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('asn', 'BIGINT'), c('org', 'VARCHAR'), c('src', 'USMALLINT')],
   },
   {
     name: 'geo_country4',
-    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('country', 'VARCHAR')],
+    columns: [c('b', 'UINTEGER', true), c('lo', 'UINTEGER', true), c('hi', 'UINTEGER', true), c('country', 'VARCHAR'), c('src', 'USMALLINT')],
   },
   {
     // Network owners and their contacts (CERT contact database): who gets told about which victims.

@@ -22,9 +22,14 @@ export async function exportData(db: Db, what: ExportWhat, format: ExportFormat,
       const window = await windowLists(db, f);
       await loadConstituency(db, f.constituency);
       const q = victimsQuery({ ...f, limit: f.limit ?? Number.MAX_SAFE_INTEGER }, window);
-      sql = `SELECT ip_text(victim) AS ip, country, asn, as_org, owner, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade,
-                    families, indicators, kinds, first_seen, last_seen, events, device, warned_by
-             FROM (${q.sql})`;
+      // With where its enrichment came from: each provider's name and data date.
+      sql = `SELECT ip_text(x.victim) AS ip, x.country, x.asn, x.as_org, x.owner, CASE x.grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade,
+                    x.families, x.indicators, x.kinds, x.first_seen, x.last_seen, x.events, x.device, x.warned_by, x.special,
+                    h.asn_source, sa.data_date AS asn_data_date, h.country_source, sc.data_date AS country_data_date
+             FROM (${q.sql}) x LEFT JOIN hosts h ON h.ip = x.victim
+             LEFT JOIN geo_sources sa ON sa.role = 'asn' AND sa.name = h.asn_source
+             LEFT JOIN geo_sources sc ON sc.role = 'country' AND sc.name = h.country_source
+             ORDER BY x.last_seen DESC, x.victim`;
       params = q.params;
     } else {
       sql = `SELECT ip_text(s.victim) AS ip, i.value AS indicator, i.source AS indicator_source, s.kind, s.first_seen, s.last_seen,

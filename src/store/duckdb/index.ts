@@ -1,6 +1,7 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
 import { formatIp } from '../../core/ip.js';
-import { ipLocationDb, type GeoSource } from '../../enrich/geo-data.js';
+import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
+import { ipLocationDb, openChain, type GeoChain, type GeoSource } from '../../enrich/geo-data.js';
 import { countryName } from '../../enrich/country-names.js';
 import { table } from '../schema.js';
 import type {
@@ -21,6 +22,7 @@ import type {
   ExportFormat,
   ExportWhat,
   DnsTsvLayout,
+  EnrichmentSource,
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileSource,
@@ -39,7 +41,7 @@ import type {
 import { TableAppender } from './appender.js';
 import { census } from './census-sql.js';
 import { Db } from './connection.js';
-import { enrichHosts, ensureGeo } from './enrich-sql.js';
+import { enrichHosts, enrichmentSources, ensureGeo, geoChain, setGeoChain } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
 import {
@@ -260,7 +262,7 @@ export class DuckDbStore implements Store {
       return { importId, sightings, retracted: 0, counts };
     });
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
@@ -415,7 +417,7 @@ export class DuckDbStore implements Store {
       return undefined;
     }
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
@@ -460,15 +462,27 @@ export class DuckDbStore implements Store {
       throw new BotcensusError('BAD_INPUT', bad ? bad.reason : (err as Error).message.split('\n')[0]!, { file, line: bad?.row, field: bad?.field });
     }
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
   }
 
-  async enrich(): Promise<number> {
-    await ensureGeo(this.db, this.geo);
+  async enrich(opts: { refresh?: boolean } = {}): Promise<number> {
+    await ensureGeo(this.db, this.geo, openChain, opts.refresh);
     return enrichHosts(this.db);
+  }
+
+  geoChain(): Promise<GeoChain> {
+    return geoChain(this.db);
+  }
+
+  setGeoChain(chain: GeoChain): Promise<void> {
+    return setGeoChain(this.db, chain);
+  }
+
+  enrichmentSources(): Promise<EnrichmentSource[]> {
+    return enrichmentSources(this.db);
   }
 
   async listIndicators(f: IndicatorFilter): Promise<IndicatorRow[]> {
@@ -495,6 +509,7 @@ export class DuckDbStore implements Store {
 
   census(q: CensusQuery): Promise<CensusResult> {
     return census(this.db, q, (by, key, raw) => {
+      if (key === SPECIAL_PURPOSE_KEY && (by === 'country' || by === 'asn' || by === 'org')) return SPECIAL_PURPOSE_LABEL;
       if (by === 'country') return key === '??' ? 'Unknown' : countryName(key);
       if (by === 'asn') return key === '??' ? 'Unknown' : `AS${key}${raw ? ' ' + raw : ''}`;
       if (key === 'unknown' && (by === 'device' || by === 'vendor' || by === 'product')) return 'Unidentified';
