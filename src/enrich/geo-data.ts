@@ -1,6 +1,7 @@
-// Where the offline enrichment data comes from: the @ip-location-db npm packages (RouteViews and
-// DB-IP ASN ranges, CC BY 4.0; geo-whois-asn-country ranges, CC BY 4.0 by the NRO). `npm update`
-// refreshes them.
+// Where the offline enrichment data comes from: the files a store was given (`botcensus enrich
+// --geo/--asn`, providers.ts), asked first, then the @ip-location-db npm packages (RouteViews and
+// DB-IP ASN ranges, CC BY 4.0; geo-whois-asn-country ranges, CC BY 4.0 by the NRO), the zero-setup
+// default that always answers last. `npm update` refreshes the packages.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -20,6 +20,20 @@ interface Decoder {
 const require = createRequire(import.meta.url);
 const makeWalker = (require('mmdb-lib/lib/reader/walker.js') as { default: (db: Buffer, recordSize: number) => Walker }).default;
 const DecoderClass = (require('mmdb-lib/lib/decoder.js') as { default: new (db: Buffer, base: number) => Decoder }).default;
+const parseMetadata = (require('mmdb-lib/lib/metadata.js') as { parseMetadata: (db: Buffer) => { databaseType: string; buildEpoch: Date } }).parseMetadata;
+
+/**
+ * The type and build date from a file's last bytes (the metadata sits at its end): what a store
+ * needs to know of a provider at every import, without reading the whole file.
+ */
+export function mmdbMetadata(file: string, tail: Buffer): { type: string; built: Date } {
+  try {
+    const m = parseMetadata(tail);
+    return { type: m.databaseType, built: m.buildEpoch };
+  } catch (err) {
+    throw new BotcensusError('BAD_INPUT', `not a readable MaxMind DB file: ${(err as Error).message}`, { file });
+  }
+}
 
 /** The 16 zero bytes between the search tree and the data section. */
 const DATA_SECTION_SEPARATOR = 16;

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BotcensusError } from '../core/errors.js';
 import type { GeoChain } from '../store/store.js';
-import { asnOfRecord, countryOfRecord, isMmdb, openMmdb } from './mmdb.js';
+import { asnOfRecord, countryOfRecord, isMmdb, mmdbMetadata, openMmdb } from './mmdb.js';
 import { csvRanges, PFX2AS_LINE, pfx2asRanges, type GeoRange } from './range-files.js';
 
 export type GeoRole = 'asn' | 'country';
@@ -55,16 +55,16 @@ export function openProvider(file: string, role: GeoRole): RangeProvider {
   const head = readHead(file, 64 * 1024);
   const tail = readTail(file, st.size, 128 * 1024);
   if (isMmdb(tail)) {
-    const db = openMmdb(file);
+    const meta = mmdbMetadata(file, tail);
     return {
       role,
-      name: db.type,
+      name: meta.type,
       file,
-      dataDate: day(db.built),
-      licence: licenceOf(db.type),
+      dataDate: day(meta.built),
+      licence: licenceOf(meta.type),
       version,
       async *ranges() {
-        for (const [lo, hi, rec] of db.networks()) {
+        for (const [lo, hi, rec] of openMmdb(file).networks()) {
           if (role === 'asn') {
             const a = asnOfRecord(rec);
             if (a) yield { lo, hi, asn: a.asn, org: a.org };
