@@ -35,6 +35,10 @@ export function mmdbMetadata(file: string, tail: Buffer): { type: string; built:
   }
 }
 
+/** 2^i and 2^i - 1 for i in 0..128: the walk's BigInt arithmetic without a conversion per node. */
+const BIT = Array.from({ length: 129 }, (_, i) => 1n << BigInt(i));
+const LOW_BITS = BIT.map((b) => b - 1n);
+
 /** The 16 zero bytes between the search tree and the data section. */
 const DATA_SECTION_SEPARATOR = 16;
 
@@ -86,7 +90,7 @@ export function openMmdb(file: string): MmdbFile {
       while (stack.length) {
         const [at, lo, depth] = stack.pop()!;
         if (at > m.nodeCount) {
-          const hi = lo | ((1n << BigInt(bits - depth)) - 1n);
+          const hi = lo | LOW_BITS[bits - depth]!;
           const range = storeRange(lo, hi, m.ipVersion);
           if (range) yield [range[0], range[1], record(at)];
           continue;
@@ -94,7 +98,7 @@ export function openMmdb(file: string): MmdbFile {
         if (at === m.nodeCount) continue; // no data
         if (at === v4Root && !(depth === 96 && lo === 0n)) continue; // an alias of the IPv4 subtree
         const offset = at * m.nodeByteSize;
-        stack.push([walker.right(offset), lo | (1n << BigInt(bits - depth - 1)), depth + 1]);
+        stack.push([walker.right(offset), lo | BIT[bits - depth - 1]!, depth + 1]);
         stack.push([walker.left(offset), lo, depth + 1]);
       }
     },
