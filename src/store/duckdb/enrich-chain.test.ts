@@ -11,6 +11,7 @@ import type { TelemetryRecord } from '../../telemetry/records.js';
 import type { ImportMeta, LineCounts, Store } from '../store.js';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
+import { writeMmdb } from '../../../test/mmdb-writer.js';
 
 const ip = (s: string) => parseIp(s)!;
 const grace = { graceMs: 86_400_000 };
@@ -117,5 +118,21 @@ test('lookup of an address that is no victim still tells its enrichment', async 
   assert.equal(l.evidence.length, 0);
   assert.deepEqual([l.host?.country, l.host?.asn], ['US', 64500]);
   assert.equal((await store.lookup(ip('10.9.9.9'), grace)).host?.special, 'Private-Use (RFC 1918)');
+  await store.close();
+});
+
+test('a MaxMind DB country file in the chain answers first, as GeoLite2-Country with its build date', async () => {
+  const store = await openTestStore();
+  await withVictims(store);
+  const mmdb = join(tempDir(), 'GeoLite2-Country.mmdb');
+  writeMmdb(mmdb, 'GeoLite2-Country', { '1.0.0.0/24': { country: { iso_code: 'JP' } }, '2a00:1000::/32': { registered_country: { iso_code: 'NL' } } });
+  await store.setGeoChain({ asn: [], country: [mmdb] });
+  assert.equal(await store.enrich(), VICTIMS.length);
+  const at = async (a: string) => (await store.lookup(ip(a), grace)).host;
+  const jp = await at('1.0.0.7');
+  assert.deepEqual([jp?.country, jp?.countrySource, jp?.countryDataDate], ['JP', 'GeoLite2-Country', '2024-05-01']);
+  assert.deepEqual([(await at('2a00:1000::9'))?.country], ['NL']);
+  const us = await at('192.0.3.5');
+  assert.deepEqual([us?.country, us?.countrySource], ['US', '@ip-location-db/geo-whois-asn-country'], 'the built-in data answers what the file does not');
   await store.close();
 });
