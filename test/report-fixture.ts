@@ -39,21 +39,21 @@ function ind(type: IndicatorRecord['type'], value: string, extra: Partial<Indica
 
 /** Victim address -> days of June 2024 it talks to the C2 (flows at 10:00 UTC, the 12th at 12:00). */
 const FLOW_DAYS: [string, number[]][] = [
-  ['192.0.2.1', [8, 9, 10, 11, 12]],
-  ['192.0.2.2', [12]],
-  ['192.0.2.4', [10]],
-  ['192.0.2.130', [12]],
-  ['192.0.2.131', [9]],
-  ['198.51.100.7', [12]],
-  ['198.51.100.8', [11, 12]],
-  ['198.51.100.9', [8]],
-  ['100.64.1.5', [12]],
-  ['100.64.1.6', [12]],
-  ['100.64.2.2', [11]],
-  ['100.64.2.3', [12]],
-  ['100.64.2.4', [10]], // on a warninglist: left out unless includeWarned
-  ['2001:db8::5', [12]],
-  ['100.64.5.1', [3]], // only in the cumulative count
+  ['192.0.3.1', [8, 9, 10, 11, 12]],
+  ['192.0.3.2', [12]],
+  ['192.0.3.4', [10]],
+  ['192.0.3.130', [12]],
+  ['192.0.3.131', [9]],
+  ['198.51.101.7', [12]],
+  ['198.51.101.8', [11, 12]],
+  ['198.51.101.9', [8]],
+  ['100.63.1.5', [12]],
+  ['100.63.1.6', [12]],
+  ['100.63.2.2', [11]],
+  ['100.63.2.3', [12]],
+  ['100.63.2.4', [10]], // on a warninglist: left out unless includeWarned
+  ['2001:db9::5', [12]],
+  ['100.63.5.1', [3]], // only in the cumulative count
 ];
 
 const at = (day: number, hour = 10) => Date.UTC(2024, 5, day, hour);
@@ -62,14 +62,14 @@ function telemetry(): TelemetryRecord[] {
   const out: TelemetryRecord[] = [];
   for (const [victim, days] of FLOW_DAYS)
     for (const d of days) {
-      const dst = victim.startsWith('198.51.100') ? '203.0.113.200' : '203.0.113.10';
+      const dst = victim.startsWith('198.51.101') ? '203.0.113.200' : '203.0.113.10';
       out.push({ kind: 'flow', src: ip(victim), dst: ip(dst), ts: d === 12 ? at(12, 11) : at(d), proto: 'tcp', dport: 443, bytes: 300 });
     }
-  out.push({ kind: 'flow', src: ip('203.0.113.10'), dst: ip('192.0.2.1'), ts: at(12, 11), proto: 'tcp', bytes: 100 }); // the C2 answers
-  out.push({ kind: 'flow', src: ip('192.0.2.77'), dst: ip('8.8.8.8'), ts: at(12), proto: 'udp', dport: 53 }); // warninglisted
-  out.push({ kind: 'dns', client: ip('192.0.2.3'), query: 'a.c2.example', ts: at(11) });
-  out.push({ kind: 'dns', client: ip('100.64.2.1'), query: HOSTILE_DOMAIN, ts: at(12) });
-  for (const addr of ['100.64.4.9', '100.64.4.10'])
+  out.push({ kind: 'flow', src: ip('203.0.113.10'), dst: ip('192.0.3.1'), ts: at(12, 11), proto: 'tcp', bytes: 100 }); // the C2 answers
+  out.push({ kind: 'flow', src: ip('192.0.3.77'), dst: ip('8.8.8.8'), ts: at(12), proto: 'udp', dport: 53 }); // warninglisted
+  out.push({ kind: 'dns', client: ip('192.0.3.3'), query: 'a.c2.example', ts: at(11) });
+  out.push({ kind: 'dns', client: ip('100.63.2.1'), query: HOSTILE_DOMAIN, ts: at(12) });
+  for (const addr of ['100.63.4.9', '100.63.4.10'])
     out.push({ kind: 'report', ip: ip(addr), ts: addr.endsWith('9') ? at(11) : at(12, 12), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId: 'SG-1', extra: {} });
   out.forEach((r, i) => (r.line = i + 1));
   return out;
@@ -81,7 +81,7 @@ export async function reportStore(path = join(tempDir(), 'report.duckdb')): Prom
   const grace = { graceMs: DAY };
   const warnings = [
     { list: 'Public DNS resolvers', kind: 'cidr' as const, value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') },
-    { list: 'Research scanners', kind: 'cidr' as const, value: '100.64.2.4/32', lo: ip('100.64.2.4'), hi: ip('100.64.2.4') }, // a victim
+    { list: 'Research scanners', kind: 'cidr' as const, value: '100.63.2.4/32', lo: ip('100.63.2.4'), hi: ip('100.63.2.4') }, // a victim
   ];
   await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
   await store.importIntel(

@@ -39,15 +39,15 @@ const flow = (src: string, dst: string, ts: string): TelemetryRecord => ({ kind:
 export const OWNERS: Owner[] = [
   { name: 'Telecom A', asns: [64500], cidrs: [], emails: ['noc@a.example'], language: 'en', intervalDays: 7, format: 'json' },
   { name: 'Mobile C', asns: [64502], cidrs: [], emails: ['abuse@c.example'], language: 'en', intervalDays: 7, format: 'json' },
-  { name: HOSTILE.owner, asns: [], cidrs: ['192.0.2.128/26'], emails: [], language: 'en', intervalDays: 7, format: 'json' },
+  { name: HOSTILE.owner, asns: [], cidrs: ['192.0.3.128/26'], emails: [], language: 'en', intervalDays: 7, format: 'json' },
 ];
 
-/** Addresses by owner; 2001:db8::5 (DE) has none. */
+/** Addresses by owner; 2001:db9::5 (DE) has none. */
 export const VICTIMS = {
-  'Telecom A': ['192.0.2.1', '192.0.2.2', '192.0.2.3'],
-  'Mobile C': ['198.51.100.7', '198.51.100.9'],
-  [HOSTILE.owner]: ['192.0.2.130'],
-  none: ['2001:db8::5'],
+  'Telecom A': ['192.0.3.1', '192.0.3.2', '192.0.3.3'],
+  'Mobile C': ['198.51.101.7', '198.51.101.9'],
+  [HOSTILE.owner]: ['192.0.3.130'],
+  none: ['2001:db9::5'],
 };
 
 export interface Scenario {
@@ -72,14 +72,14 @@ export async function buildScenario(): Promise<Scenario> {
     grace,
   );
   const records: TelemetryRecord[] = [
-    flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
-    flow('203.0.113.10', '192.0.2.1', '2024-06-10T10:00:01Z'),
-    flow('192.0.2.2', '203.0.113.10', '2024-06-11T10:00:00Z'),
-    { kind: 'dns', client: ip('192.0.2.3'), query: 'x.c2.example', ts: t('2024-06-12T00:00:00Z') },
-    flow('198.51.100.7', '203.0.113.10', '2024-06-12T10:00:00Z'),
-    { kind: 'http', client: ip('198.51.100.9'), server: ip('203.0.113.10'), host: 'c2.example', uri: HOSTILE.uri, method: 'GET', userAgent: '<marquee>bot</marquee>', ts: t('2024-06-13T08:00:00Z') },
-    flow('192.0.2.130', '203.0.113.10', '2024-06-13T09:00:00Z'),
-    flow('2001:db8::5', '203.0.113.10', '2024-06-14T09:00:00Z'),
+    flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
+    flow('203.0.113.10', '192.0.3.1', '2024-06-10T10:00:01Z'),
+    flow('192.0.3.2', '203.0.113.10', '2024-06-11T10:00:00Z'),
+    { kind: 'dns', client: ip('192.0.3.3'), query: 'x.c2.example', ts: t('2024-06-12T00:00:00Z') },
+    flow('198.51.101.7', '203.0.113.10', '2024-06-12T10:00:00Z'),
+    { kind: 'http', client: ip('198.51.101.9'), server: ip('203.0.113.10'), host: 'c2.example', uri: HOSTILE.uri, method: 'GET', userAgent: '<marquee>bot</marquee>', ts: t('2024-06-13T08:00:00Z') },
+    flow('192.0.3.130', '203.0.113.10', '2024-06-13T09:00:00Z'),
+    flow('2001:db9::5', '203.0.113.10', '2024-06-14T09:00:00Z'),
   ];
   records.forEach((r, i) => (r.line = i + 1));
   await store.importTelemetry(meta('telemetry', 'sensor-1/conn.log'), async (write) => {

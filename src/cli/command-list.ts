@@ -15,6 +15,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'census', summary: 'count victims by country, ASN, organisation, family, ... with shares (active, window, cumulative)', load: async () => (await import('./commands/census.js')).censusCommand() },
   { name: 'victims', summary: 'list victims with enrichment, families, indicators, evidence grade and first/last seen', load: async () => (await import('./commands/victims.js')).victimsCommand() },
   { name: 'lookup', summary: 'everything known about one address, and why near misses did not match', load: async () => (await import('./commands/victims.js')).lookupCommand() },
+  { name: 'enrich', summary: 'enrichment providers (MaxMind, IPinfo, DB-IP .mmdb, DB-IP CSV, RouteViews pfx2as) and re-enrichment', load: async () => (await import('./commands/enrich.js')).enrichCommand() },
   { name: 'imports', summary: 'list imported files with counts of records, rejected lines and skipped sections', load: async () => (await import('./commands/imports.js')).importsCommand() },
   { name: 'export', summary: 'write victims or sightings to Parquet, CSV or JSON lines', load: async () => (await import('./commands/export.js')).exportCommand() },
   { name: 'identify', summary: 'identify devices from scan and passive data, merge identities, match the KEV catalog', load: async () => (await import('./commands/identify.js')).identifyCommand() },

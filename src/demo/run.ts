@@ -41,9 +41,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(join(o.dir, 'intel'), { recursive: true });
 
-  o.step('planting devices in real address space of each country');
+  o.step('planting devices in the access networks (ISPs) of each country');
   const plan = demoCountries(o.scale);
-  const space = await CountrySpace.load(geo.countryV4[0]!, new Set(plan.map((p) => p.cc)));
+  const space = await CountrySpace.load(geo.countryV4[0]!, geo.asnV4[0]!, new Set(plan.map((p) => p.cc)));
   const devices = plantDevices(plan, space, scenario, rnd);
 
   o.step(`writing 30 days of telemetry for ${devices.length} devices`);

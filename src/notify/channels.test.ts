@@ -53,14 +53,14 @@ test('SMTP over STARTTLS with AUTH, and a signed webhook retried with backoff: w
   assert.deepEqual(rows.slice(1).map((l) => l.split(',')[1]).sort(), [VICTIMS.telecomFlow, VICTIMS.telecomDns, VICTIMS.telecomReport]);
 
   // French, CSV inline in the body.
-  assert.equal(customer.mail.headers.subject, '[botcensus] 1 équipement compromis dans votre réseau (Customer, 192.0.2.0/28)');
-  assert.match(customer.mail.text, /^Bonjour Customer, 192\.0\.2\.0\/28,/);
+  assert.equal(customer.mail.headers.subject, '[botcensus] 1 équipement compromis dans votre réseau (Customer, 192.0.3.0/28)');
+  assert.match(customer.mail.text, /^Bonjour Customer, 192\.0\.3\.0\/28,/);
   assert.match(customer.mail.text, /Redémarrez-le/);
   assert.match(customer.mail.text, /avant 7 jours, sauf nouvel élément/);
   assert.equal(customer.mail.attachments.length, 0);
   const inline = customer.mail.text.slice(customer.mail.text.indexOf('timestamp,ip,')).trimEnd().split(/\r?\n/);
   assert.equal(inline.length, 2);
-  assert.match(inline[1]!, /^2024-06-10 10:00:00,192\.0\.2\.1,,64500,US,/);
+  assert.match(inline[1]!, /^2024-06-10 10:00:00,192\.0\.3\.1,,64500,US,/);
 
   // The webhook: three tries of the same signed body, the last one accepted.
   assert.equal(hook.requests.length, 3);
@@ -92,7 +92,7 @@ test('a webhook that refuses (4xx) is not retried; a refused SMTP login is retri
   assert.equal(hook.requests.length, 1);
   assert.equal(smtp.received.length, 0);
   const pending = await notifyStore(store).pending();
-  assert.deepEqual(pending.map((p) => p.owner).sort(), ['Customer, 192.0.2.0/28', 'Example Telecom A']);
+  assert.deepEqual(pending.map((p) => p.owner).sort(), ['Customer, 192.0.3.0/28', 'Example Telecom A']);
   assert.match(pending[0]!.lastError!, /EAUTH/);
   // Fixed credentials: the next run sends exactly what was queued.
   const good = smtpChannel({ url: smtp.url });

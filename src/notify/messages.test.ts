@@ -34,7 +34,7 @@ test('CSV cells: quoting, and formulas neutralised without touching numbers', ()
 
 test('dedupe keys: stable for the same content in one interval period, new for a reminder; Message-IDs from the key', () => {
   const owner: Owner = standardOwners()[0]!;
-  const v = { ip: '192.0.2.20', lastSeen: new Date('2024-06-10T11:00:00Z') } as PlannedVictim;
+  const v = { ip: '192.0.3.20', lastSeen: new Date('2024-06-10T11:00:00Z') } as PlannedVictim;
   const now = t('2024-06-11T00:00:00Z');
   const k = dedupeKey(owner, 'email', owner.emails, [v], now);
   assert.equal(dedupeKey(owner, 'email', [...owner.emails].reverse(), [v], now + 1000), k);

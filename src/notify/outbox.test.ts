@@ -20,12 +20,12 @@ async function crashWorld(): Promise<string> {
   const db = join(tempDir(), 'crash.duckdb');
   const store = await openTestStore(db);
   await addIntel(store);
-  const flows = [c2flow('192.0.2.100', '2024-06-10T09:00:00Z')];
+  const flows = [c2flow('192.0.3.100', '2024-06-10T09:00:00Z')];
   const base = { asns: [] as number[], cidrs: [] as string[], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
   const owners: Owner[] = [{ ...base, name: 'Example Telecom A', asns: [64500], emails: ['abuse@telecom-a.example'] }];
   for (let i = 1; i <= CUSTOMERS; i++) {
-    flows.push(c2flow(`192.0.2.${i}`, `2024-06-10T1${i}:00:00Z`));
-    owners.push({ ...base, name: `Customer ${i}`, cidrs: [`192.0.2.${i}/32`], emails: [`c${i}@client.example`] });
+    flows.push(c2flow(`192.0.3.${i}`, `2024-06-10T1${i}:00:00Z`));
+    owners.push({ ...base, name: `Customer ${i}`, cidrs: [`192.0.3.${i}/32`], emails: [`c${i}@client.example`] });
   }
   await ingest(store, flows);
   await replaceOwners(store, owners);

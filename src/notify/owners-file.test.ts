@@ -26,9 +26,9 @@ test('CSV and JSON owner files give the same owners, with defaults and normalisa
     intervalDays: 7,
     format: 'csv-attachment',
   });
-  assert.equal(customer!.name, 'Customer, 192.0.2.0/28'); // quoted comma
+  assert.equal(customer!.name, 'Customer, 192.0.3.0/28'); // quoted comma
   assert.equal(customer!.language, 'fr'); // "FR" lower-cased
-  assert.deepEqual(mobile!.cidrs, ['198.51.100.0/24', '2001:db8:1::/48']);
+  assert.deepEqual(mobile!.cidrs, ['198.51.101.0/24', '2001:db9:1::/48']);
   assert.equal(mobile!.intervalDays, 0.5);
   assert.equal(mobile!.webhookSecret, 'hook-secret');
   assert.deepEqual([cable!.language, cable!.intervalDays, cable!.format, cable!.emails], ['en', 7, 'csv-attachment', []]);

@@ -25,7 +25,7 @@ test('plan: most specific owner wins, no-contact groups, evidence lines, one mes
   assert.deepEqual(
     plan.owners.map((g) => [g.owner, g.contact, g.victims.map((v) => v.ip).sort(), g.messages.map((m) => m.channel)]),
     [
-      ['Customer, 192.0.2.0/28', true, [VICTIMS.customer], ['email']],
+      ['Customer, 192.0.3.0/28', true, [VICTIMS.customer], ['email']],
       ['Example Mobile C', true, [VICTIMS.mobile], ['webhook']],
       ['Example Telecom A', true, [VICTIMS.telecomFlow, VICTIMS.telecomDns, VICTIMS.telecomReport], ['email']],
       ['AS64503 Example IPv6 Net', false, [VICTIMS.v6], []],
@@ -57,9 +57,9 @@ test('CSV: Shadowserver columns, device fields from the report row, one row per 
   assert.equal(lines[0], 'timestamp,ip,port,asn,geo,hostname,infection,family,tag,device_vendor,device_type,device_model,device_version,device_id,cc,first_seen,count,evidence,grade');
   const rows = new Map(lines.slice(1).map((l) => [l.split(',')[1], l]));
   assert.equal(rows.size, 3);
-  assert.equal(rows.get(VICTIMS.telecomReport), '2024-06-10 13:00:00,192.0.2.22,8291,64500,US,cpe-22.telecom-a.example,mirai,mirai,router,MikroTik,router,hAP,6.40,,,2024-06-10 13:00:00,1,report,confirmed');
-  assert.equal(rows.get(VICTIMS.telecomFlow), '2024-06-10 11:00:00,192.0.2.20,,64500,US,,raptor-train,raptor-train,tier2,,,,,,203.0.113.10,2024-06-10 11:00:00,1,flow,one-way');
-  assert.equal(rows.get(VICTIMS.telecomDns), '2024-06-10 12:00:00,192.0.2.21,,64500,US,,raptor-train,raptor-train,tier3,,,,,,c2.example,2024-06-10 12:00:00,1,dns,confirmed');
+  assert.equal(rows.get(VICTIMS.telecomReport), '2024-06-10 13:00:00,192.0.3.22,8291,64500,US,cpe-22.telecom-a.example,mirai,mirai,router,MikroTik,router,hAP,6.40,,,2024-06-10 13:00:00,1,report,confirmed');
+  assert.equal(rows.get(VICTIMS.telecomFlow), '2024-06-10 11:00:00,192.0.3.20,,64500,US,,raptor-train,raptor-train,tier2,,,,,,203.0.113.10,2024-06-10 11:00:00,1,flow,one-way');
+  assert.equal(rows.get(VICTIMS.telecomDns), '2024-06-10 12:00:00,192.0.3.21,,64500,US,,raptor-train,raptor-train,tier3,,,,,,c2.example,2024-06-10 12:00:00,1,dns,confirmed');
   await store.close();
 });
 
@@ -70,7 +70,7 @@ test('no spam: reported victims wait for new evidence or the interval; failures 
   const day0 = t('2024-06-11T00:00:00Z');
   const first = await sendNotifications(store, { now: day0, from: 'cert@cert.example', channels: { email, webhook } });
   assert.deepEqual([first.queued, first.sent, first.failed, first.pending], [3, 3, 0, 0]);
-  assert.deepEqual(email.sent.map((r) => [r.owner, r.victims.length]), [['Customer, 192.0.2.0/28', 1], ['Example Telecom A', 3]]);
+  assert.deepEqual(email.sent.map((r) => [r.owner, r.victims.length]), [['Customer, 192.0.3.0/28', 1], ['Example Telecom A', 3]]);
   assert.deepEqual(webhook.sent.map((r) => r.owner), ['Example Mobile C']);
 
   // An hour later nothing is due: no message at all.
@@ -92,7 +92,7 @@ test('no spam: reported victims wait for new evidence or the interval; failures 
   assert.equal(d1.plan.owners.find((g) => g.owner === 'Example Mobile C')!.victims[0]!.due.webhook, 'interval-elapsed');
   // After 7 days everyone with a channel is reminded, but --since can leave stale victims out.
   const d7 = await planNotifications(store, { now: day0 + 7 * DAY });
-  assert.deepEqual(d7.owners.filter((g) => g.messages.length).map((g) => g.owner), ['Customer, 192.0.2.0/28', 'Example Mobile C', 'Example Telecom A']);
+  assert.deepEqual(d7.owners.filter((g) => g.messages.length).map((g) => g.owner), ['Customer, 192.0.3.0/28', 'Example Mobile C', 'Example Telecom A']);
   const recent = await planNotifications(store, { now: day0 + 7 * DAY, since: t('2024-06-11T00:00:00Z') });
   assert.deepEqual(recent.owners.map((g) => [g.owner, g.victims.map((v) => v.ip)]), [['Example Telecom A', [VICTIMS.telecomFlow]]]);
 

@@ -11,14 +11,14 @@ import { replaceOwners } from './owners-sql.js';
 /*
  * Known answers. n0 = 2024-06-01 (first run), n1 = 2024-07-10 (second run), at = 2024-07-15.
  *   victim          owner      notified  sightings after notification   cleaned after 1/7/30   time to clean
- *   v1 192.0.2.1    Telecom A  n0        none                           yes/yes/yes            0
- *   v2 192.0.2.2    Telecom A  n0        n0+1d exactly (boundary)       yes/yes/yes            1
- *   v3 192.0.2.3    Telecom A  n0        n0+3d                          no/yes/yes             3
- *   v4 192.0.2.4    Telecom A  n0        n0+10d                         no/no/yes              10
- *   v5 192.0.2.130  Cable B    n0        2024-07-14 12:00 (at-0.5d)     no/no/no               still active
- *   v6 198.51.100.5 Mobile C   n0        n0+2d                          no/yes/yes             2
- *   v7 198.51.100.6 Mobile C   n1        none                           yes/-/- (5 days only)  0
- *   v8 2001:db8::5  IPv6 Net   its webhook refused: never notified, not counted
+ *   v1 192.0.3.1    Telecom A  n0        none                           yes/yes/yes            0
+ *   v2 192.0.3.2    Telecom A  n0        n0+1d exactly (boundary)       yes/yes/yes            1
+ *   v3 192.0.3.3    Telecom A  n0        n0+3d                          no/yes/yes             3
+ *   v4 192.0.3.4    Telecom A  n0        n0+10d                         no/no/yes              10
+ *   v5 192.0.3.130  Cable B    n0        2024-07-14 12:00 (at-0.5d)     no/no/no               still active
+ *   v6 198.51.101.5 Mobile C   n0        n0+2d                          no/yes/yes             2
+ *   v7 198.51.101.6 Mobile C   n1        none                           yes/-/- (5 days only)  0
+ *   v8 2001:db9::5  IPv6 Net   its webhook refused: never notified, not counted
  */
 const n0 = t('2024-06-01T00:00:00Z');
 const n1 = t('2024-07-10T00:00:00Z');
@@ -30,26 +30,26 @@ async function remediationWorld() {
   const base = { asns: [] as number[], cidrs: [] as string[], emails: [] as string[], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
   const owners: Owner[] = [
     { ...base, name: 'Example Telecom A', asns: [64500], emails: ['abuse@a.example'] },
-    { ...base, name: 'Example Cable B', cidrs: ['192.0.2.128/25'], emails: ['abuse@b.example'] },
+    { ...base, name: 'Example Cable B', cidrs: ['192.0.3.128/25'], emails: ['abuse@b.example'] },
     { ...base, name: 'Example Mobile C', asns: [64502], webhookUrl: 'http://127.0.0.1:9/c', webhookSecret: 'k' },
-    { ...base, name: 'Example IPv6 Net', cidrs: ['2001:db8::/32'], webhookUrl: 'http://127.0.0.1:9/v6', webhookSecret: 'k' },
+    { ...base, name: 'Example IPv6 Net', cidrs: ['2001:db9::/32'], webhookUrl: 'http://127.0.0.1:9/v6', webhookSecret: 'k' },
   ];
   await replaceOwners(store, owners);
   const before = '2024-05-30T10:00:00Z';
-  await ingest(store, ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.130', '198.51.100.5', '2001:db8::5'].map((v) => c2flow(v, before)));
+  await ingest(store, ['192.0.3.1', '192.0.3.2', '192.0.3.3', '192.0.3.4', '192.0.3.130', '198.51.101.5', '2001:db9::5'].map((v) => c2flow(v, before)));
   const channels = { email: fake('email'), webhook: fake('webhook', (r) => (r.owner === 'Example IPv6 Net' ? new DeliveryError('HTTP 404', true) : undefined)) };
   const first = await sendNotifications(store, { now: n0, from: 'cert@cert.example', channels });
   assert.deepEqual([first.sent, first.failed], [3, 1]);
   await ingest(store, [
-    c2flow('192.0.2.2', '2024-06-02T00:00:00Z'),
-    c2flow('192.0.2.3', '2024-06-04T00:00:00Z'),
-    c2flow('192.0.2.4', '2024-06-11T00:00:00Z'),
-    c2flow('198.51.100.5', '2024-06-03T00:00:00Z'),
-    c2flow('198.51.100.6', '2024-07-09T00:00:00Z'),
+    c2flow('192.0.3.2', '2024-06-02T00:00:00Z'),
+    c2flow('192.0.3.3', '2024-06-04T00:00:00Z'),
+    c2flow('192.0.3.4', '2024-06-11T00:00:00Z'),
+    c2flow('198.51.101.5', '2024-06-03T00:00:00Z'),
+    c2flow('198.51.101.6', '2024-07-09T00:00:00Z'),
   ]);
   const second = await sendNotifications(store, { now: n1, since: t('2024-07-05T00:00:00Z'), from: 'cert@cert.example', channels });
-  assert.deepEqual(second.plan.owners.map((g) => [g.owner, g.victims.map((v) => v.ip)]), [['Example Mobile C', ['198.51.100.6']]]);
-  await ingest(store, [c2flow('192.0.2.130', '2024-07-14T12:00:00Z')]);
+  assert.deepEqual(second.plan.owners.map((g) => [g.owner, g.victims.map((v) => v.ip)]), [['Example Mobile C', ['198.51.101.6']]]);
+  await ingest(store, [c2flow('192.0.3.130', '2024-07-14T12:00:00Z')]);
   return store;
 }
 
@@ -79,12 +79,12 @@ test('remediation figures on a fixture with known answers, by owner, country and
 
   const vs = new Map((await remediationVictims(store, { at: AT })).map((v) => [v.ip, v]));
   assert.equal(vs.size, 7);
-  assert.ok(!vs.has('2001:db8::5'), 'a refused notification is no notification');
-  const v5 = vs.get('192.0.2.130')!;
+  assert.ok(!vs.has('2001:db9::5'), 'a refused notification is no notification');
+  const v5 = vs.get('192.0.3.130')!;
   assert.deepEqual([v5.seenAfter, v5.lastSeenAfter?.toISOString(), v5.cleaned, v5.after], [true, '2024-07-14T12:00:00.000Z', false, { 1: false, 7: false, 30: false }]);
-  const v7 = vs.get('198.51.100.6')!;
+  const v7 = vs.get('198.51.101.6')!;
   assert.deepEqual([v7.notifiedAt.getTime(), v7.seenAfter, v7.cleaned, v7.daysToClean, v7.after], [n1, false, true, 0, { 1: true, 7: null, 30: null }]);
-  assert.deepEqual(vs.get('192.0.2.2')!.after, { 1: true, 7: true, 30: true }); // seen at exactly n0 + 1 day
+  assert.deepEqual(vs.get('192.0.3.2')!.after, { 1: true, 7: true, 30: true }); // seen at exactly n0 + 1 day
   // A shorter quiet period counts v5 as cleaned, 43.5 days after notification.
   const quick = await remediationSummary(store, { at: AT, quietDays: 0.25 });
   assert.deepEqual(fig(quick.byOwner.find((g) => g.key === 'Example Cable B')!), ['Example Cable B', 1, 1, 1, ['0/1', '0/1', '0/1'], 43.5]);

@@ -1,7 +1,7 @@
 // Test support: a small world for the notify tests. Indicators, telemetry (flows, DNS, one
 // Shadowserver-style report row) and a contact database over the test store's geo fixture:
-// 192.0.2.0/25 = AS64500 Telecom A, 192.0.2.128/25 = AS64501 Cable B, 198.51.100.0/24 = AS64502
-// Mobile C, 2001:db8::/32 = AS64503 with no owner entry.
+// 192.0.3.0/25 = AS64500 Telecom A, 192.0.3.128/25 = AS64501 Cable B, 198.51.101.0/24 = AS64502
+// Mobile C, 2001:db9::/32 = AS64503 with no owner entry.
 import { parseIp } from '../core/ip.js';
 import type { IndicatorRecord } from '../core/model/indicator.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
@@ -59,13 +59,13 @@ export const report = (addr: string, ts: string): TelemetryRecord => ({
 
 /** Victims of the standard world and their owners (most specific match). */
 export const VICTIMS = {
-  customer: '192.0.2.1', // Customer /28 beats Telecom A's ASN
-  telecomFlow: '192.0.2.20',
-  telecomDns: '192.0.2.21',
-  telecomReport: '192.0.2.22',
-  cable: '192.0.2.140', // owner entry without a channel
-  mobile: '198.51.100.5', // webhook
-  v6: '2001:db8::5', // no owner entry
+  customer: '192.0.3.1', // Customer /28 beats Telecom A's ASN
+  telecomFlow: '192.0.3.20',
+  telecomDns: '192.0.3.21',
+  telecomReport: '192.0.3.22',
+  cable: '192.0.3.140', // owner entry without a channel
+  mobile: '198.51.101.5', // webhook
+  v6: '2001:db9::5', // no owner entry
 };
 
 export async function standardWorld(store: Store): Promise<void> {
@@ -86,7 +86,7 @@ const base = { cidrs: [] as string[], asns: [] as number[], emails: [] as string
 export function standardOwners(webhookUrl = 'http://127.0.0.1:9/hook'): Owner[] {
   return [
     { ...base, name: 'Example Telecom A', asns: [64500], emails: ['abuse@telecom-a.example', 'noc@telecom-a.example'] },
-    { ...base, name: 'Customer, 192.0.2.0/28', cidrs: ['192.0.2.0/28'], emails: ['secu@client.example'], language: 'fr', format: 'csv-inline' },
+    { ...base, name: 'Customer, 192.0.3.0/28', cidrs: ['192.0.3.0/28'], emails: ['secu@client.example'], language: 'fr', format: 'csv-inline' },
     { ...base, name: 'Example Mobile C', asns: [64502], webhookUrl, webhookSecret: 'hook-secret', language: 'fr', intervalDays: 1, format: 'json' },
     { ...base, name: 'Example Cable B', asns: [64501] },
   ];

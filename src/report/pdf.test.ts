@@ -46,9 +46,9 @@ test('PDF: rendered by headless Chromium, A4 pages, headline numbers in the text
 });
 
 test('the renderer refuses network requests (a report must not depend on any)', { skip }, async () => {
-  const html = `<!DOCTYPE html><html><body><p>x</p><img src="http://192.0.2.1/pixel.png"><link rel="stylesheet" href="https://example.com/a.css"></body></html>`;
+  const html = `<!DOCTYPE html><html><body><p>x</p><img src="http://192.0.3.1/pixel.png"><link rel="stylesheet" href="https://example.com/a.css"></body></html>`;
   const r = await renderPdf(html, join(tempDir(), 'x.pdf'));
-  assert.deepEqual(r.blocked.sort(), ['http://192.0.2.1/pixel.png', 'https://example.com/a.css']);
+  assert.deepEqual(r.blocked.sort(), ['http://192.0.3.1/pixel.png', 'https://example.com/a.css']);
 });
 
 test('a missing Chromium is a clear usage error', async () => {

@@ -3,6 +3,7 @@
 // itself (runCensus), so the report's figures are those of `botcensus census --json`.
 import { runCensus, type CensusReport } from '../census/census.js';
 import { GEO_ATTRIBUTION } from '../core/geo-data.js';
+import { describeSources, staleWarnings } from '../enrich/provenance.js';
 import type { DailyCount, IndicatorCount, WarninglistSummary } from '../store/dashboard.js';
 import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
 import { ATLAS_ATTRIBUTION } from './charts/world-atlas.js';
@@ -107,6 +108,8 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
   const days =
     trendFrom === undefined || trendTo === undefined ? [] : await store.dashboard.dailyActive({ ...scope, from: trendFrom, to: trendTo });
   const idScope = { from, to, owner: o.owner, constituency: o.constituency };
+  const geoSources = await store.enrichmentSources();
+  const now = Date.now();
   const [devices, cves, remediation] = await Promise.all([
     sources.identification?.devices(idScope),
     sources.identification?.cves(idScope),
@@ -135,7 +138,7 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
       constituencyLabel: o.constituencyLabel,
       imports: await store.listImports(),
       warninglists: await store.dashboard.warninglists(),
-      attributions: [GEO_ATTRIBUTION, ATLAS_ATTRIBUTION],
+      attributions: [...describeSources(geoSources, now), ...staleWarnings(geoSources, now).map((w) => `Warning: ${w}.`), ATLAS_ATTRIBUTION],
     },
   };
 }

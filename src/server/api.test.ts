@@ -26,7 +26,7 @@ const get = (url: string, token = s.tokens.analyst) => call(app, 'GET', url, tok
 
 test('lists sort by allow-listed keys, page on the server and report the total', async () => {
   const page = json<{ rows: { ip: string }[]; total: number }>(await get('/api/victims?sort=ip&dir=asc&limit=2&offset=2'));
-  assert.deepEqual([page.rows.map((v) => v.ip), page.total], [['192.0.2.3', '192.0.2.130'], 7]);
+  assert.deepEqual([page.rows.map((v) => v.ip), page.total], [['192.0.3.3', '192.0.3.130'], 7]);
   const countries = json<{ rows: { key: string }[] }>(await get('/api/countries?sort=label&dir=asc'));
   assert.deepEqual(countries.rows.map((r) => r.key), ['DE', 'US', 'VN']);
   const nets = json<{ rows: { key: string }[]; total: number }>(await get('/api/countries/US/networks?sort=key&dir=desc&limit=1'));
@@ -41,14 +41,14 @@ test('lists sort by allow-listed keys, page on the server and report the total',
 
 test("a victim's evidence and its near misses are the CLI lookup, in two answers", async () => {
   const { parseIp } = await import('../core/ip.js');
-  for (const addr of ['192.0.2.1', '198.51.100.9', '192.0.2.3']) {
+  for (const addr of ['192.0.3.1', '198.51.101.9', '192.0.3.3']) {
     const cli = JSON.parse(JSON.stringify(await s.store.lookup(parseIp(addr)!, { graceMs: 86_400_000 })));
     const evidence = json<Record<string, unknown>>(await get(`/api/victims/${addr}`));
     const near = json<Record<string, unknown>>(await get(`/api/victims/${addr}/near-misses`));
     assert.ok((cli.evidence as unknown[]).length > 0, addr);
     assert.deepEqual({ ...evidence, ...near, owner: undefined }, { ...cli, owner: undefined }, addr);
   }
-  assert.equal(json<{ telemetryRows: number }>(await get('/api/victims/192.0.2.1/near-misses')).telemetryRows, 2);
+  assert.equal(json<{ telemetryRows: number }>(await get('/api/victims/192.0.3.1/near-misses')).telemetryRows, 2);
   assert.equal((await get('/api/victims/not-an-ip/near-misses')).statusCode, 400);
 });
 
@@ -71,7 +71,7 @@ test('CSV exports: every row in the chosen order, fixed file name, formula cells
   assert.match(String(r.headers['content-disposition']), /^attachment; filename="botcensus-victims-\d{4}-\d{2}-\d{2}\.csv"$/);
   const lines = r.body.trim().split('\r\n');
   assert.equal(lines.length, 8, 'all 7 victims, not one page');
-  assert.equal(lines[1]!.split(',')[0], '2001:db8::5');
+  assert.equal(lines[1]!.split(',')[0], '2001:db9::5');
   assert.equal(toCsv([{ a: '=HYPERLINK("x")', b: '-1+2', c: 'x,"y"', d: -3 }], [
     { header: 'a', value: (x) => x.a },
     { header: 'b', value: (x) => x.b },
@@ -104,12 +104,12 @@ test('uploads: intel and telemetry files imported from a temp copy; duplicates a
   assert.deepEqual([json(first).status, json(first).indicators, json(first).file], ['imported', 2, 'new iocs.txt']);
   const again = await post({ kind: 'intel' }, 'copy.txt', '203.0.113.201\n203.0.113.202\n');
   assert.equal(json(again).status, 'duplicate');
-  const zeek = '#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1718618400.0\tC1\t198.51.100.20\t4000\t203.0.113.201\t443\ttcp\nnot-a-time\tC2\t198.51.100.21\t4000\t203.0.113.201\t443\ttcp\n';
+  const zeek = '#separator \\x09\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1718618400.0\tC1\t198.51.101.20\t4000\t203.0.113.201\t443\ttcp\nnot-a-time\tC2\t198.51.101.21\t4000\t203.0.113.201\t443\ttcp\n';
   const tel = await post({ kind: 'telemetry', format: 'zeek', sensor: 'edge' }, 'conn.log', zeek);
   assert.equal(tel.statusCode, 200, tel.body);
   assert.deepEqual([json(tel).status, (json(tel).counts as { records: number; rejected: number }).records, (json(tel).counts as { rejected: number }).rejected], ['imported', 1, 1]);
   assert.equal(json<{ total: number }>(await get('/api/victims?asn=64502')).total, 3, 'the new victim is counted at once');
-  const scan = await post({ kind: 'telemetry' }, 'scan.json', zgrabLine('192.0.2.250', { ftp: ftpModule('2024-06-01T10:00:00Z', 'MikroTik FTP server (MikroTik 6.40.1) ready') }) + '\n');
+  const scan = await post({ kind: 'telemetry' }, 'scan.json', zgrabLine('192.0.3.250', { ftp: ftpModule('2024-06-01T10:00:00Z', 'MikroTik FTP server (MikroTik 6.40.1) ready') }) + '\n');
   assert.equal(scan.statusCode, 200, scan.body);
   const vendors = (await s.store.identify.exposure({ by: 'vendor' })).rows.map((r) => r.label);
   assert.ok(vendors.includes('MikroTik'), `an uploaded scan is identified at once: ${vendors.join(', ')}`);

@@ -30,8 +30,8 @@ const ROUTES: { route: string; url: string; roles: string[] | 'public'; body?: (
   { route: 'GET /api/countries', url: '/api/countries', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/countries/{cc}/networks', url: '/api/countries/VN/networks', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/victims', url: '/api/victims', roles: ['admin', 'analyst', 'owner'] },
-  { route: 'GET /api/victims/{ip}', url: '/api/victims/198.51.100.7', roles: ['admin', 'analyst', 'owner'] },
-  { route: 'GET /api/victims/{ip}/near-misses', url: '/api/victims/198.51.100.7/near-misses', roles: ['admin', 'analyst', 'owner'] },
+  { route: 'GET /api/victims/{ip}', url: '/api/victims/198.51.101.7', roles: ['admin', 'analyst', 'owner'] },
+  { route: 'GET /api/victims/{ip}/near-misses', url: '/api/victims/198.51.101.7/near-misses', roles: ['admin', 'analyst', 'owner'] },
   { route: 'GET /api/indicators', url: '/api/indicators', roles: ['admin', 'analyst'] },
   { route: 'GET /api/indicators/sources', url: '/api/indicators/sources', roles: ['admin', 'analyst'] },
   { route: 'GET /api/imports', url: '/api/imports', roles: ['admin', 'analyst'] },
@@ -77,7 +77,7 @@ test('endpoint by endpoint: no token, a wrong token and a malformed header get 4
     for (const headers of [{}, { authorization: 'Bearer bct_000000000000_' + 'x'.repeat(43) }, { authorization: 'Bearer nonsense' }, { authorization: `Basic ${s.tokens.admin}` }, { cookie: 'botcensus_session=forged' }] as Record<string, string>[]) {
       const res = await request(r, headers);
       assert.equal(res.statusCode, 401, `${r.route} with ${JSON.stringify(headers)}: ${res.body}`);
-      assert.ok(!res.body.includes('198.51.100'), 'no data in the refusal');
+      assert.ok(!res.body.includes('198.51.101'), 'no data in the refusal');
     }
   }
   assert.equal((await call(app, 'GET', '/api/health')).statusCode, 200);

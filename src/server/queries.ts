@@ -1,5 +1,6 @@
 // Store questions several routes ask, cached per data version and caller scope: the reference
 // time, the country census of a range (overview, table and map share it), the headline counts.
+import { SPECIAL_PURPOSE_KEY } from '../core/special-purpose.js';
 import type { FastifyRequest } from 'fastify';
 import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
@@ -73,7 +74,7 @@ export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: R
   // Drawing the map costs a few hundred milliseconds of CPU: done in a worker thread (so other
   // answers go on meanwhile) and kept like the census it draws.
   return ctx.memo(req, 'map', range, async () => {
-    const counts = c.rows.filter((r) => r.key !== '??').map((r) => ({ cc: r.key, count: r.count, name: r.label }));
+    const counts = c.rows.filter((r) => r.key !== '??' && r.key !== SPECIAL_PURPOSE_KEY).map((r) => ({ cc: r.key, count: r.count, name: r.label }));
     // An owner whose victims are all in one country sees that country, not a world of grey.
     const focus = ownerScope(req) !== undefined && counts.length === 1 ? counts[0]!.cc : undefined;
     return ctx.maps.draw(counts, { legendTitle: c.unit === 'devices' ? 'Devices' : 'Victims', focus });

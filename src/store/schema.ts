@@ -276,28 +276,48 @@ export const TABLES: Table[] = [
       c('as_org', 'text'),
       c('country', 'text'),
       c('source', 'text'), // which provider answered
+      c('special', 'text'), // the special-purpose block it lies in (core/special-purpose): no country, no AS
+      c('asn_source', 'text'), // geo_sources.name of the provider that gave the ASN
+      c('country_source', 'text'), // geo_sources.name of the provider that gave the country
     ],
     // One row per ip by construction (enrichHosts adds only addresses not in it). No primary key:
     // see dropStalePrimaryKeys.
   },
   {
     name: 'geo_asn',
-    columns: [c('lo', 'address', true), c('hi', 'address', true), c('asn', 'int64'), c('org', 'text')],
+    columns: [c('lo', 'address', true), c('hi', 'address', true), c('asn', 'int64'), c('org', 'text'), c('src', 'uint16')],
   },
   {
     name: 'geo_country',
-    columns: [c('lo', 'address', true), c('hi', 'address', true), c('country', 'text')],
+    columns: [c('lo', 'address', true), c('hi', 'address', true), c('country', 'text'), c('src', 'uint16')],
+  },
+  {
+    // The enrichment providers, in the order they are asked (src: geo_asn.src, geo_country.src).
+    name: 'geo_sources',
+    columns: [
+      c('src', 'uint16', true),
+      c('role', 'text', true), // asn | country
+      c('name', 'text', true),
+      c('file', 'text'),
+      c('data_date', 'text'), // YYYY-MM-DD, when the provider's data was built
+      c('licence', 'text'),
+      c('ranges', 'int64'),
+    ],
+  },
+  {
+    name: 'geo_special',
+    columns: [c('lo', 'address', true), c('hi', 'address', true), c('label', 'text', true)],
   },
   // The IPv4 rows of geo_asn and geo_country once per /16 they overlap (b: the /16's number), as
   // 32-bit bounds: an IPv4 address finds its range by an equality join on its /16 and a test of
   // a few rows, instead of an ASOF join that sorts the whole range table at each enrichment.
   {
     name: 'geo_asn4',
-    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('asn', 'int64'), c('org', 'text')],
+    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('asn', 'int64'), c('org', 'text'), c('src', 'uint16')],
   },
   {
     name: 'geo_country4',
-    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('country', 'text')],
+    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('country', 'text'), c('src', 'uint16')],
   },
   {
     // Network owners and their contacts (CERT contact database): who gets told about which victims.

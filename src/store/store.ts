@@ -337,6 +337,8 @@ export interface VictimRow {
   warnings: string[];
   /** The most specific owner from the contact database, if any. */
   owner?: string;
+  /** The special-purpose block (private, shared, documentation, ...) the address lies in: then no country or AS. */
+  special?: string;
 }
 
 export interface EvidenceRow {
@@ -366,10 +368,74 @@ export interface NearMiss {
 /** One address's evidence: quick to answer, read from the store's folded sightings. */
 export interface LookupEvidence {
   ip: string;
-  host?: { asn?: number; asOrg?: string; country?: string; source?: string };
+  host?: HostEnrichment;
   isIndicator: IndicatorRow[];
   warnings: string[];
   evidence: EvidenceRow[];
+  /** The most specific owner from the contact database, if any. */
+  owner?: string;
+  /** Services seen on the address (scans, passive telemetry), per port, protocol and source. */
+  services: LookupService[];
+  /** The devices identified on the address (the latest first), with their evidence and KEV exposures. */
+  devices: LookupDevice[];
+}
+
+export interface LookupService {
+  port?: number;
+  transport?: string;
+  protocol: string;
+  source: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  events: number;
+  file: string;
+  line: number;
+}
+
+export interface LookupDevice {
+  device: string;
+  stable: boolean;
+  vendor?: string;
+  product?: string;
+  version?: string;
+  deviceType?: string;
+  /** When this device held the address. */
+  firstSeen: Date;
+  lastSeen: Date;
+  /** What identified it: the banner and rule, with the file and line of the service. */
+  evidence: { source: string; banner: string; fingerprint: string; file?: string; line?: number }[];
+  exposures: { cveID: string; name?: string; level: string; matchedOn: string }[];
+}
+
+/** An address's enrichment and where each part came from. */
+export interface HostEnrichment {
+  asn?: number;
+  asOrg?: string;
+  country?: string;
+  /** The provider that answered (the ASN's, else the country's), 'report' or 'special-purpose'. */
+  source?: string;
+  /** The special-purpose block it lies in ("Private-Use (RFC 1918)"): no country or AS then. */
+  special?: string;
+  /** The provider (EnrichmentSource.name) that gave the ASN, and its data date. */
+  asnSource?: string;
+  asnDataDate?: string;
+  countrySource?: string;
+  countryDataDate?: string;
+}
+
+export type { GeoChain } from '../core/providers.js';
+import type { GeoChain } from '../core/providers.js';
+
+/** One provider of a store's enrichment, as loaded. */
+export interface EnrichmentSource {
+  role: 'asn' | 'country';
+  /** "GeoLite2-ASN", "RouteViews pfx2as", "@ip-location-db/asn", ... */
+  name: string;
+  file?: string;
+  /** When its data was built, YYYY-MM-DD, if known. */
+  dataDate?: string;
+  licence?: string;
+  ranges: number;
 }
 
 /** What the raw telemetry says of one address beyond its evidence (a scan of the telemetry). */
@@ -449,8 +515,16 @@ export interface Store {
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
-  /** Enriches every victim address not yet enriched; returns how many were new. */
-  enrich(): Promise<number>;
+  /**
+   * Enriches every victim address not yet enriched (every one with `refresh`, the range data
+   * loaded again); returns how many were enriched.
+   */
+  enrich(opts?: { refresh?: boolean }): Promise<number>;
+  /** The files this store enriches from, and setting them (taken at the next enrichment). */
+  geoChain(): Promise<GeoChain>;
+  setGeoChain(chain: GeoChain): Promise<void>;
+  /** The providers loaded, in the order asked. */
+  enrichmentSources(): Promise<EnrichmentSource[]>;
   /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
   latestSighting(): Promise<number | undefined>;
   /** Distinct victim addresses ever seen (warninglisted ones too). */

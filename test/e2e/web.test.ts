@@ -76,7 +76,7 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     assert.equal(await page.$$eval('[data-chart=trend] circle', (c) => c.length), 5);
     await screenshot(page, '02-overview');
 
-    // A custom range: only 13 June (198.51.100.9 and 192.0.2.130 were seen that day).
+    // A custom range: only 13 June (198.51.101.9 and 192.0.3.130 were seen that day).
     await page.selectOption('select[name=range]', 'custom');
     await page.fill('input[name=from]', '2024-06-13');
     await page.fill('input[name=to]', '2024-06-13');
@@ -127,8 +127,8 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     assert.match(csv, /^ip,country,asn,as_org,grade/);
     assert.deepEqual(csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]).sort(), [...VICTIMS['Mobile C']].sort());
 
-    await page.click('[data-table=victims] a:text("198.51.100.9")');
-    await page.waitForSelector('[data-page=victim][data-ip="198.51.100.9"]');
+    await page.click('[data-table=victims] a:text("198.51.101.9")');
+    await page.waitForSelector('[data-page=victim][data-ip="198.51.101.9"]');
     const evidence = await page.textContent('[data-table=evidence]');
     assert.match(evidence!, /c2\.example/);
     assert.match(evidence!, /sensor-1\/conn\.log/);
@@ -313,7 +313,7 @@ test('owner: sees only its own victims, nothing of other networks', { skip, time
     assert.equal(await page.locator('nav a:text("Indicators")').count(), 0);
     await screenshot(page, '09-owner-overview');
 
-    await page.goto(base + '#/victim/192.0.2.1');
+    await page.goto(base + '#/victim/192.0.3.1');
     await page.waitForSelector('main .error');
     assert.match((await page.textContent('main .error'))!, /not found/);
     await screenshot(page, '10-owner-other-victim-refused');

@@ -46,7 +46,7 @@ test('owners, notify and remediation from the command line', async () => {
   await run(db, ['owners', 'import', fixture('owners.json')]);
   const listed = JSON.parse(await run(db, ['owners', 'list', '--json']));
   assert.deepEqual(listed.owners.map((o: { name: string; victims: number; contact: boolean }) => [o.name, o.victims, o.contact]), [
-    ['Customer, 192.0.2.0/28', 1, true],
+    ['Customer, 192.0.3.0/28', 1, true],
     ['Example Cable B', 1, false],
     ['Example Mobile C', 1, true],
     ['Example Telecom A', 3, true],
@@ -56,7 +56,7 @@ test('owners, notify and remediation from the command line', async () => {
 
   const plan = JSON.parse(await run(db, ['notify', 'plan', '--json', '--from', 'cert@cert.example']));
   assert.deepEqual(plan.owners.map((g: { owner: string; messages: unknown[] }) => [g.owner, g.messages.length]), [
-    ['Customer, 192.0.2.0/28', 1],
+    ['Customer, 192.0.3.0/28', 1],
     ['Example Mobile C', 1],
     ['Example Telecom A', 1],
     ['AS64503 Example IPv6 Net', 0],
@@ -74,7 +74,7 @@ test('owners, notify and remediation from the command line', async () => {
   const log = JSON.parse(await run(db, ['notify', 'log', '--json']));
   assert.deepEqual(log.map((r: { owner: string; status: string; victims: string[] }) => [r.owner, r.status, r.victims.length]), [
     ['Example Telecom A', 'sent', 3],
-    ['Customer, 192.0.2.0/28', 'sent', 1],
+    ['Customer, 192.0.3.0/28', 'sent', 1],
   ]);
   assert.equal(log[0].payload, undefined);
   await run(db, ['notify', 'send', '--smtp', smtp.url, '--from', 'cert@cert.example', '--no-webhooks']);
@@ -83,7 +83,7 @@ test('owners, notify and remediation from the command line', async () => {
 
   const rem = JSON.parse(await run(db, ['remediation', '--json', '--at', '2030-01-01T00:00:00Z']));
   assert.equal(rem.total.notified, 4);
-  assert.deepEqual(rem.byOwner.map((g: { key: string }) => g.key), ['Example Telecom A', 'Customer, 192.0.2.0/28']);
+  assert.deepEqual(rem.byOwner.map((g: { key: string }) => g.key), ['Example Telecom A', 'Customer, 192.0.3.0/28']);
   await assert.rejects(run(db, ['remediation', '--quiet-days', 'x']), /--quiet-days takes a number/);
 
   // The report carries the same figures.

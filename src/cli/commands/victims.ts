@@ -4,6 +4,9 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { parseIp } from '../../core/ip.js';
 import { SPAN_HELP } from '../../core/span.js';
+import { countryName } from '../../core/country-names.js';
+import { sourceLabel } from '../../enrich/provenance.js';
+import type { LookupResult } from '../../store/store.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
@@ -39,7 +42,7 @@ export function victimsCommand(): Command {
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const v of rows)
           console.log(
-            `${v.ip.padEnd(39)} ${(v.country ?? '??').padEnd(2)} AS${String(v.asn ?? '?').padEnd(7)} ${v.grade.padEnd(9)} ${v.lastSeen.toISOString()} ${v.families.join(',')}${v.deviceId ? ' device=' + v.deviceId : ''}`,
+            `${v.ip.padEnd(39)} ${(v.special ? '--' : (v.country ?? '??')).padEnd(2)} AS${String(v.asn ?? '?').padEnd(7)} ${v.grade.padEnd(9)} ${v.lastSeen.toISOString()} ${v.families.join(',')}${v.deviceId ? ' device=' + v.deviceId : ''}`,
           );
         console.error(`${rows.length.toLocaleString('en-US')} victims${rows.length === filter.limit ? ` (the first ${filter.limit.toLocaleString('en-US')}: --limit and --offset page on)` : ''}`);
         if (!rows.length && filter.offset === 0) console.error(await noVictimsReason(store, range.since !== undefined || range.until !== undefined));
@@ -59,7 +62,7 @@ async function noVictimsReason(store: import('../../store/store.js').Store, wind
 
 export function lookupCommand(): Command {
   return new Command('lookup')
-    .description('everything known about one address: enrichment, indicators, evidence lines, and why near misses did not match')
+    .description('everything known about one address: enrichment and its sources, owner, services, identified device and KEV exposures, indicators, evidence lines, and why near misses did not match')
     .argument('<ip>')
     .addOption(graceOption())
     .option('--json', 'JSON output')
@@ -69,8 +72,19 @@ export function lookupCommand(): Command {
       await withStore(cmd, async (store) => {
         const r = await store.lookup(ip, { graceMs: graceMs(o.grace) });
         if (o.json) return void process.stdout.write(toJson(r));
-        const h = r.host;
-        console.log(`${r.ip}  ${h ? `${h.country ?? '??'}  AS${h.asn ?? '?'} ${h.asOrg ?? ''}  (${h.source})` : 'not enriched (no sighting)'}`);
+        printHost(r);
+        if (r.owner) console.log(`  owner: ${r.owner}`);
+        for (const v of r.services)
+          console.log(
+            `  service: ${v.port === undefined ? '' : `${v.port}/${v.transport ?? 'tcp'} `}${v.protocol} seen by ${v.source} ${v.firstSeen.toISOString()}..${v.lastSeen.toISOString()}${v.events > 1 ? ` x${v.events}` : ''}  ${v.file}:${v.line}`,
+          );
+        for (const d of r.devices) {
+          const name = [d.vendor, d.product, d.version].filter(Boolean).join(' ') || 'unidentified';
+          console.log(`  device: ${name}${d.deviceType ? ` (${d.deviceType})` : ''}  ${d.device}  held it ${d.firstSeen.toISOString()}..${d.lastSeen.toISOString()}`);
+          for (const e of d.evidence.slice(0, 3))
+            console.log(`    evidence: ${e.source} ${JSON.stringify(e.banner)} matched ${JSON.stringify(e.fingerprint)}${e.file ? `  ${e.file}:${e.line ?? '?'}` : ''}`);
+          for (const x of d.exposures) console.log(`    KEV: ${x.cveID}${x.name ? ` ${x.name}` : ''} (${x.level}, matched on ${x.matchedOn})`);
+        }
         for (const i of r.isIndicator) console.log(`  is an indicator: ${i.type} ${displayIndicator(i.type, i.value)} from ${i.source}`);
         for (const w of r.warnings) console.log(`  on warninglist: ${w}`);
         console.log(`  telemetry rows touching it: ${r.telemetryRows}`);
@@ -79,7 +93,18 @@ export function lookupCommand(): Command {
             `  ${e.grade.padEnd(9)} ${e.kind.padEnd(6)} ${e.indicator === undefined ? (e.detail ?? '') : displayIndicator(undefined, e.indicator)} ${e.firstSeen.toISOString()}..${e.lastSeen.toISOString()} x${e.events} ${e.bytes}B ${e.direction}  ${e.file}:${e.firstLine ?? '?'}`,
           );
         for (const n of r.nearMisses) console.log(`  no match: ${n.kind} ${displayIndicator(undefined, n.indicator)} at ${n.file}:${n.line}: ${n.reason}`);
-        if (!r.evidence.length && !r.nearMisses.length) console.log('  no sightings');
+        if (!r.evidence.length && !r.nearMisses.length) console.log('  no sightings and no near misses: not a victim');
       });
     });
+}
+
+/** The enrichment line: country, AS and where each came from, or the special-purpose block. */
+function printHost(r: LookupResult): void {
+  const h = r.host;
+  if (!h) return void console.log(`${r.ip}  not enriched (no range data holds it)`);
+  if (h.special) return void console.log(`${r.ip}  ${h.special}: special-purpose, no country or AS`);
+  const now = Date.now();
+  const from = (name?: string, date?: string) => (name ? ` from ${name === 'report' ? 'the report' : sourceLabel(name, date, now)}` : '');
+  console.log(`${r.ip}  ${h.country ?? '??'}${h.country ? ` (${countryName(h.country)})` : ''}  AS${h.asn ?? '?'} ${h.asOrg ?? ''}`);
+  if (h.asnSource || h.countrySource) console.log(`  enrichment: AS${from(h.asnSource, h.asnDataDate)}; country${from(h.countrySource, h.countryDataDate)}`);
 }

@@ -8,9 +8,9 @@ const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
 
 test('ownerOf follows the census rule: a block beats an ASN', async () => {
   const { store } = await buildScenario();
-  assert.equal(await store.access.ownerOf(parseIp('192.0.2.1')!), 'Telecom A');
-  assert.equal(await store.access.ownerOf(parseIp('192.0.2.130')!), HOSTILE.owner); // /26 block inside AS64501
-  assert.equal(await store.access.ownerOf(parseIp('2001:db8::5')!), undefined);
+  assert.equal(await store.access.ownerOf(parseIp('192.0.3.1')!), 'Telecom A');
+  assert.equal(await store.access.ownerOf(parseIp('192.0.3.130')!), HOSTILE.owner); // /26 block inside AS64501
+  assert.equal(await store.access.ownerOf(parseIp('2001:db9::5')!), undefined);
   assert.equal(await store.access.ownerOf(parseIp('10.0.0.1')!), undefined);
   await store.close();
 });
@@ -21,9 +21,9 @@ test('victim pages: filters, owner scope, allow-listed sorting, paging and total
   const all = await a.victimPage({ ...base });
   assert.equal(all.total, 7);
   const us = await a.victimPage({ ...base, country: 'us' });
-  assert.deepEqual(us.rows.map((v) => v.ip), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.130']);
+  assert.deepEqual(us.rows.map((v) => v.ip), ['192.0.3.1', '192.0.3.2', '192.0.3.3', '192.0.3.130']);
   const asn = await a.victimPage({ ...base, country: 'US', asn: 64501 });
-  assert.deepEqual(asn.rows.map((v) => v.ip), ['192.0.2.130']);
+  assert.deepEqual(asn.rows.map((v) => v.ip), ['192.0.3.130']);
   const mine = await a.victimPage({ ...base, owner: 'Mobile C' });
   assert.deepEqual(mine.rows.map((v) => v.ip), VICTIMS['Mobile C']);
   assert.equal((await a.victimPage({ ...base, owner: 'Mobile C', country: 'US' })).total, 0);
@@ -32,11 +32,11 @@ test('victim pages: filters, owner scope, allow-listed sorting, paging and total
   const beyond = await a.victimPage({ ...base, limit: 3, offset: 30 });
   assert.deepEqual([beyond.rows.length, beyond.total], [0, 7]);
   const byEvents = await a.victimPage({ ...base, sort: 'events', dir: 'desc' });
-  assert.equal(byEvents.rows[0]!.ip, '192.0.2.1'); // two flow records
+  assert.equal(byEvents.rows[0]!.ip, '192.0.3.1'); // two flow records
   const byGrade = await a.victimPage({ ...base, sort: 'grade', dir: 'desc' });
   assert.equal(byGrade.rows[0]!.grade, 'confirmed');
   const window = await a.victimPage({ ...base, from: Date.parse('2024-06-13T00:00:00Z'), to: Date.parse('2024-06-13T23:59:59Z') });
-  assert.deepEqual(window.rows.map((v) => v.ip), ['192.0.2.130', '198.51.100.9']);
+  assert.deepEqual(window.rows.map((v) => v.ip), ['192.0.3.130', '198.51.101.9']);
   await assert.rejects(a.victimPage({ ...base, sort: 'ip; DROP TABLE sightings' as 'ip' }), /unknown sort/);
   await assert.rejects(a.victimPage({ ...base, dir: 'asc, 1' as 'asc' }), /unknown sort/);
   await store.close();

@@ -23,7 +23,7 @@ export async function dataVersion(db: Db): Promise<string> {
     `SELECT concat_ws(':',
        (SELECT coalesce(max(id), 0) FROM imports), (SELECT count(*) FROM imports),
        (SELECT count(*) FROM owner_keys), (SELECT coalesce(sum(hash(owner, asn, lo, hi)), 0) FROM owner_keys),
-       (SELECT count(*) FROM hosts),
+       (SELECT count(*) FROM hosts), (SELECT value FROM meta WHERE key = 'hosts_version'),
        (SELECT value FROM meta WHERE key = 'devices_version')) AS v`,
   );
   return r!.v;

@@ -2,6 +2,7 @@
 // and an "others" row, plus what was excluded and why.
 import type { CensusQuery, CensusResult, CensusRow } from '../store.js';
 import type { Db } from './connection.js';
+import { SPECIAL_PURPOSE_KEY } from '../../core/special-purpose.js';
 import { GRADE_RANK, loadConstituency, SIGHTING_CTES_NO_OWNER, windowParams } from './victim-sql.js';
 import { COUNT_COLUMNS, victimWindow, windowVictims } from './window-sql.js';
 
@@ -9,15 +10,19 @@ import { COUNT_COLUMNS, victimWindow, windowVictims } from './window-sql.js';
 export const PRODUCT = (d: string) =>
   `CASE WHEN ${d}.product IS NOT NULL THEN concat_ws(' ', ${d}.vendor, ${d}.product) WHEN ${d}.vendor IS NOT NULL THEN ${d}.vendor || ' (model unknown)' END`;
 
+/** A victim row's key: SPECIAL_PURPOSE_KEY for a special-purpose address, else `key`. */
+const SPECIAL_OR = (key: string) => `CASE WHEN special IS NOT NULL THEN '${SPECIAL_PURPOSE_KEY}' ELSE ${key} END`;
+
 /**
  * Per dimension: a CTE `keys(victim, k, label)`; multi-valued dimensions list a victim more than
  * once. Single-valued ones read the counted victims (`counted v`) and carry their unit, so they
  * are grouped without a join.
  */
 const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
-  country: { sql: `SELECT v.victim, v.unit, coalesce(country, '??') AS k, NULL AS label FROM counted v`, single: true },
-  asn: { sql: `SELECT v.victim, v.unit, coalesce(asn::VARCHAR, '??') AS k, as_org AS label FROM counted v`, single: true },
-  org: { sql: `SELECT v.victim, v.unit, coalesce(as_org, 'Unknown') AS k, NULL AS label FROM counted v`, single: true },
+  // Special-purpose addresses (private, shared, documentation, ...) are a row of their own.
+  country: { sql: `SELECT v.victim, v.unit, ${SPECIAL_OR(`coalesce(country, '??')`)} AS k, NULL AS label FROM counted v`, single: true },
+  asn: { sql: `SELECT v.victim, v.unit, ${SPECIAL_OR(`coalesce(asn::VARCHAR, '??')`)} AS k, as_org AS label FROM counted v`, single: true },
+  org: { sql: `SELECT v.victim, v.unit, ${SPECIAL_OR(`coalesce(as_org, 'Unknown')`)} AS k, NULL AS label FROM counted v`, single: true },
   grade: {
     sql: `SELECT v.victim, v.unit, CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS k, NULL AS label FROM counted v`,
     single: true,

@@ -21,15 +21,15 @@ test('dailyActive follows the census rules: owner, constituency, warninglists, g
   const store = await reportStore();
   const q = { from: day('2024-06-08'), to: day('2024-06-12') };
   const telecom = await store.dashboard.dailyActive({ ...q, owner: 'Example Telecom' });
-  assert.deepEqual(telecom.map((d) => d.victims), [1, 1, 2, 2, 2]); // 192.0.2.1 daily, .4 on the 10th, .3 on the 11th, .2 on the 12th
+  assert.deepEqual(telecom.map((d) => d.victims), [1, 1, 2, 2, 2]); // 192.0.3.1 daily, .4 on the 10th, .3 on the 11th, .2 on the 12th
   const vn = await store.dashboard.dailyActive({ ...q, constituency: { countries: ['VN'], asns: [], ranges: [] } });
   assert.deepEqual(vn.map((d) => d.victims), [1, 0, 0, 1, 2]);
   const plain = await store.dashboard.dailyActive(q);
   const warned = await store.dashboard.dailyActive({ ...q, includeWarned: true });
   assert.deepEqual(plain.map((d) => d.victims), [2, 2, 2, 5, 11]);
-  assert.deepEqual(warned.map((d) => d.victims), [2, 2, 3, 5, 11]); // 100.64.2.4 is on "Research scanners"
+  assert.deepEqual(warned.map((d) => d.victims), [2, 2, 3, 5, 11]); // 100.63.2.4 is on "Research scanners"
   const twoWay = await store.dashboard.dailyActive({ ...q, minGrade: 'two-way' });
-  assert.deepEqual(twoWay.map((d) => d.victims), [0, 0, 0, 2, 3]); // DNS and report rows are confirmed; 192.0.2.1 two-way on the 12th
+  assert.deepEqual(twoWay.map((d) => d.victims), [0, 0, 0, 2, 3]); // DNS and report rows are confirmed; 192.0.3.1 two-way on the 12th
   await store.close();
 });
 

@@ -27,7 +27,8 @@ const list = (x: string) => cell(`nullif(array_to_string(${x}, ';'), '')`);
 function victimColumns(csv: boolean): string {
   const grade = `CASE grade WHEN 3 THEN 'confirmed' WHEN 2 THEN 'two-way' ELSE 'one-way' END AS grade`;
   if (!csv)
-    return `ip_text(victim) AS ip, country, asn, as_org, owner, ${grade}, families, indicators, kinds, first_seen, last_seen, events, device, warned_by`;
+    return `ip_text(victim) AS ip, country, asn, as_org, owner, ${grade}, families, indicators, kinds, first_seen, last_seen, events, device, warned_by,
+            special, asn_source, asn_data_date, country_source, country_data_date`;
   return `ip_text(victim) AS ip, ${cell('country')} AS country, asn, ${cell('as_org')} AS as_org, ${grade}, ${list('families')} AS families,
           ${list('indicators')} AS indicators, ${list('kinds')} AS kinds, ${iso('first_seen')} AS first_seen, ${iso('last_seen')} AS last_seen,
           events, ${cell('device')} AS device_id, ${list(`string_split(warned_by, '; ')`)} AS warninglists, ${cell('owner')} AS owner`;
@@ -49,7 +50,13 @@ export async function exportData(db: Db, what: ExportWhat, format: ExportFormat,
       const window = await windowLists(db, f);
       await loadConstituency(db, f.constituency);
       const q = victimsQuery({ ...f, limit: f.limit ?? Number.MAX_SAFE_INTEGER }, window);
-      sql = `SELECT ${victimColumns(format === 'csv')} FROM (${q.sql})`;
+      // With where its enrichment came from: each provider's name and data date.
+      sql = `SELECT ${victimColumns(format === 'csv')}
+             FROM (SELECT x.*, h.asn_source, sa.data_date AS asn_data_date, h.country_source, sc.data_date AS country_data_date
+                   FROM (${q.sql}) x LEFT JOIN hosts h ON h.ip = x.victim
+                   LEFT JOIN geo_sources sa ON sa.role = 'asn' AND sa.name = h.asn_source
+                   LEFT JOIN geo_sources sc ON sc.role = 'country' AND sc.name = h.country_source)
+             ORDER BY last_seen DESC, victim`;
       params = q.params;
     } else {
       sql = `SELECT ${sightingColumns(format === 'csv')}

@@ -2,7 +2,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
-import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
+import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
+import { ipLocationDb, openChain, type GeoChain, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
@@ -25,6 +26,7 @@ import type {
   ExportFormat,
   ExportWhat,
   DnsTsvLayout,
+  EnrichmentSource,
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileSource,
@@ -41,7 +43,7 @@ import type {
 import { TableAppender } from './appender.js';
 import { census } from './census-sql.js';
 import { Db } from './connection.js';
-import { enrichHosts, ensureGeo } from './enrich-sql.js';
+import { enrichHosts, enrichmentSources, ensureGeo, geoChain, setGeoChain } from './enrich-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
 import {
@@ -277,7 +279,7 @@ export class DuckDbStore implements Store, FileReadingStore {
       return { importId, sightings, retracted: 0, counts };
     });
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
@@ -432,7 +434,7 @@ export class DuckDbStore implements Store, FileReadingStore {
       return undefined;
     }
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
@@ -477,15 +479,27 @@ export class DuckDbStore implements Store, FileReadingStore {
       throw new BotcensusError('BAD_INPUT', bad ? bad.reason : (err as Error).message.split('\n')[0]!, { file, line: bad?.row, field: bad?.field });
     }
     if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo);
+      await ensureGeo(this.db, this.geo, openChain);
       await enrichHosts(this.db, out.importId);
     }
     return out;
   }
 
-  async enrich(): Promise<number> {
-    await ensureGeo(this.db, this.geo);
+  async enrich(opts: { refresh?: boolean } = {}): Promise<number> {
+    await ensureGeo(this.db, this.geo, openChain, opts.refresh);
     return enrichHosts(this.db);
+  }
+
+  geoChain(): Promise<GeoChain> {
+    return geoChain(this.db);
+  }
+
+  setGeoChain(chain: GeoChain): Promise<void> {
+    return setGeoChain(this.db, chain);
+  }
+
+  enrichmentSources(): Promise<EnrichmentSource[]> {
+    return enrichmentSources(this.db);
   }
 
   async listIndicators(f: IndicatorFilter): Promise<IndicatorRow[]> {
@@ -557,6 +571,7 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   census(q: CensusQuery): Promise<CensusResult> {
     return census(this.db, q, (by, key, raw) => {
+      if (key === SPECIAL_PURPOSE_KEY && (by === 'country' || by === 'asn' || by === 'org')) return SPECIAL_PURPOSE_LABEL;
       if (by === 'country') return key === '??' ? 'Unknown' : countryName(key);
       if (by === 'asn') return key === '??' ? 'Unknown' : `AS${key}${raw ? ' ' + raw : ''}`;
       if (key === 'unknown' && (by === 'device' || by === 'vendor' || by === 'product')) return 'Unidentified';

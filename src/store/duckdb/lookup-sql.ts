@@ -1,7 +1,8 @@
 // Everything known about one address: enrichment, whether it is an indicator or warninglisted,
 // the evidence behind each sighting, and telemetry that touched an indicator but did not count
 // (with the reason), so an analyst can see why a candidate did not match.
-import type { EvidenceRow, Grade, LookupEvidence, LookupResult, MatchOptions, NearMiss, NearMissResult } from '../store.js';
+import type { EvidenceRow, Grade, HostEnrichment, LookupDevice, LookupEvidence, LookupResult, LookupService, MatchOptions, NearMiss, NearMissResult } from '../store.js';
+import { enrichOne } from './enrich-sql.js';
 import { ensureDerived } from './window-sql.js';
 import type { Db } from './connection.js';
 import { indicatorRow, type RawIndicator } from './rows.js';
@@ -25,10 +26,7 @@ export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: b
   return db.exclusive(async () => {
     const fromFolded = folded && (await ensureDerived(db));
     const p = { ip: ip.toString() };
-    const host = await db.one<{ asn: bigint | null; as_org: string | null; country: string | null; source: string | null }>(
-      `SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`,
-      p,
-    );
+    const host = await hostOf(db, ip);
     const isIndicator = (
       await db.all<RawIndicator>(
         `SELECT *, [] AS warnings, 0 AS victims FROM indicators WHERE $ip::UHUGEINT BETWEEN lo AND hi ORDER BY id`,
@@ -70,11 +68,103 @@ export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: b
   });
   return {
     ip: text,
-    host: host ? { asn: host.asn === null ? undefined : Number(host.asn), asOrg: host.as_org ?? undefined, country: host.country ?? undefined, source: host.source ?? undefined } : undefined,
+    host,
     isIndicator,
     warnings,
     evidence,
+    owner: await ownerOf(db, ip, host?.asn),
+    services: await servicesOf(db, ip),
+    devices: await devicesOf(db, ip),
   };
+  });
+}
+
+type RawHost = { asn: bigint | null; as_org: string | null; country: string | null; source: string | null; special: string | null; asn_source: string | null; country_source: string | null };
+
+/**
+ * The address's enrichment with where each part came from: its hosts row when it is a victim,
+ * else the same enrichment done now from the loaded ranges.
+ */
+async function hostOf(db: Db, ip: bigint): Promise<HostEnrichment | undefined> {
+  const h = ((await db.one<RawHost>(`SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`, { ip: ip.toString() })) ?? (await enrichOne(db, ip))) as RawHost | undefined;
+  if (!h || (h.source === null && h.special === null)) return undefined;
+  const dates = new Map(
+    (await db.all<{ role: string; name: string; data_date: string | null }>(`SELECT role, name, data_date FROM geo_sources`)).map((r) => [`${r.role}:${r.name}`, r.data_date ?? undefined]),
+  );
+  const opt = <T>(x: T | null) => x ?? undefined;
+  return {
+    asn: h.asn === null ? undefined : Number(h.asn),
+    asOrg: opt(h.as_org),
+    country: opt(h.country),
+    source: opt(h.source),
+    special: opt(h.special),
+    asnSource: opt(h.asn_source),
+    asnDataDate: h.asn_source ? dates.get(`asn:${h.asn_source}`) : undefined,
+    countrySource: opt(h.country_source),
+    countryDataDate: h.country_source ? dates.get(`country:${h.country_source}`) : undefined,
+  };
+}
+
+/**
+ * The address's most specific owner, as the victim queries choose it (OWNER_CTE: a longer prefix
+ * beats a shorter one, any block beats an ASN), with the ASN of its enrichment, victim or not.
+ */
+async function ownerOf(db: Db, ip: bigint, asn: number | undefined): Promise<string | undefined> {
+  const r = await db.one<{ owner: string | null }>(
+    `SELECT arg_max(owner, spec) AS owner FROM (
+       SELECT owner, prefix AS spec FROM owner_keys WHERE prefix IS NOT NULL AND $ip::UHUGEINT BETWEEN lo AND hi
+       UNION ALL SELECT owner, 0 FROM owner_keys WHERE asn = $asn)`,
+    { ip: ip.toString(), asn: asn ?? null },
+  );
+  return r?.owner ?? undefined;
+}
+
+/** The services seen on the address, one row per port, transport, protocol, source and file. */
+async function servicesOf(db: Db, ip: bigint): Promise<LookupService[]> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT s.port, s.transport, s.protocol, s.source, min(s.ts) AS f, max(s.last_ts) AS l, sum(s.events) AS events, im.file, min(s.line) AS line
+     FROM services s JOIN imports im ON im.id = s.import_id WHERE s.ip = $ip::UHUGEINT
+     GROUP BY ALL ORDER BY s.port NULLS LAST, s.protocol, f LIMIT 100`,
+    { ip: ip.toString() },
+  );
+  return rows.map((r) => ({
+    port: r.port === null ? undefined : Number(r.port),
+    transport: (r.transport as string | null) ?? undefined,
+    protocol: r.protocol as string,
+    source: r.source as string,
+    firstSeen: r.f as Date,
+    lastSeen: r.l as Date,
+    events: Number(r.events),
+    file: r.file as string,
+    line: Number(r.line),
+  }));
+}
+
+/** The devices identified on the address, the one that held it last first, with evidence and KEV exposures. */
+async function devicesOf(db: Db, ip: bigint): Promise<LookupDevice[]> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT d.device, d.stable, d.vendor, d.product, d.version, d.device_type, d.identity, min(da.first_seen) AS f, max(da.last_seen) AS l,
+            (SELECT list({cve: e.cve_id, name: k.vulnerability_name, level: e.level, matched_on: e.matched_on} ORDER BY e.cve_id)
+             FROM exposures e LEFT JOIN kev k ON k.cve_id = e.cve_id WHERE e.device = d.device) AS exposures
+     FROM device_addresses da JOIN device_identities d ON d.device = da.device
+     WHERE da.ip = $ip::UHUGEINT GROUP BY ALL ORDER BY l DESC, d.device LIMIT 20`,
+    { ip: ip.toString() },
+  );
+  return rows.map((r) => {
+    const identity = r.identity ? (JSON.parse(r.identity as string) as { evidence?: LookupDevice['evidence'] }) : {};
+    const exposures = (r.exposures as { cve: string; name: string | null; level: string; matched_on: string }[] | null) ?? [];
+    return {
+      device: r.device as string,
+      stable: Boolean(r.stable),
+      vendor: (r.vendor as string | null) ?? undefined,
+      product: (r.product as string | null) ?? undefined,
+      version: (r.version as string | null) ?? undefined,
+      deviceType: (r.device_type as string | null) ?? undefined,
+      firstSeen: r.f as Date,
+      lastSeen: r.l as Date,
+      evidence: (identity.evidence ?? []).map((e) => ({ source: e.source, banner: e.banner, fingerprint: e.fingerprint, file: e.file, line: e.line })),
+      exposures: exposures.map((x) => ({ cveID: x.cve, name: x.name ?? undefined, level: x.level, matchedOn: x.matched_on })),
+    };
   });
 }
 

@@ -68,18 +68,18 @@ async function scenario() {
     grace,
   );
   const outcome = await ingest(store, [
-    flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
-    flow('203.0.113.10', '192.0.2.1', '2024-06-10T10:00:01Z'),
-    flow('192.0.2.2', '203.0.113.10', '2024-08-01T10:00:00Z'), // window closed 30 June, grace 1 day
-    flow('198.51.100.7', '203.0.113.200', '2024-06-11T10:00:00Z'),
-    flow('198.51.100.8', '203.0.113.50', '2024-06-11T10:00:00Z', { dport: 80 }),
-    flow('198.51.100.9', '203.0.113.50', '2024-06-11T11:00:00Z', { dport: 443 }),
+    flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
+    flow('203.0.113.10', '192.0.3.1', '2024-06-10T10:00:01Z'),
+    flow('192.0.3.2', '203.0.113.10', '2024-08-01T10:00:00Z'), // window closed 30 June, grace 1 day
+    flow('198.51.101.7', '203.0.113.200', '2024-06-11T10:00:00Z'),
+    flow('198.51.101.8', '203.0.113.50', '2024-06-11T10:00:00Z', { dport: 80 }),
+    flow('198.51.101.9', '203.0.113.50', '2024-06-11T11:00:00Z', { dport: 443 }),
     flow('203.0.113.10', '203.0.113.200', '2024-06-11T12:00:00Z'), // both ends are indicators
-    flow('192.0.2.77', '8.8.8.8', '2024-06-11T12:00:00Z', { dport: 53 }), // warninglisted indicator
-    { kind: 'dns', client: ip('192.0.2.3'), query: 'a.b.c2.example', ts: t('2024-06-12T00:00:00Z') },
-    { kind: 'dns', client: ip('192.0.2.4'), query: 'notc2.example', ts: t('2024-06-12T00:00:00Z') },
-    report('192.0.2.200', 'D1', '2024-06-12T01:00:00Z'),
-    report('192.0.2.201', 'D1', '2024-06-12T02:00:00Z'),
+    flow('192.0.3.77', '8.8.8.8', '2024-06-11T12:00:00Z', { dport: 53 }), // warninglisted indicator
+    { kind: 'dns', client: ip('192.0.3.3'), query: 'a.b.c2.example', ts: t('2024-06-12T00:00:00Z') },
+    { kind: 'dns', client: ip('192.0.3.4'), query: 'notc2.example', ts: t('2024-06-12T00:00:00Z') },
+    report('192.0.3.200', 'D1', '2024-06-12T01:00:00Z'),
+    report('192.0.3.201', 'D1', '2024-06-12T02:00:00Z'),
   ]);
   return { store, outcome };
 }
@@ -92,9 +92,9 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   const { store } = await scenario();
   // Sightings on several days and hours, one spanning midnight, so windows cut days in two.
   await ingest(store, [
-    flow('192.0.2.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
-    flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-    flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z'),
+    flow('192.0.3.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
+    flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
   ]);
   const windows: [string | undefined, string | undefined][] = [
     [undefined, undefined],
@@ -117,7 +117,7 @@ test('answers from the derived tables (day-folded, partial days from the sightin
     }
     out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
     out.push(await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }));
-    for (const a of ['192.0.2.1', '192.0.2.5', '192.0.2.200']) out.push(await store.lookupEvidence(ip(a)));
+    for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await store.lookupEvidence(ip(a)));
     return out;
   };
   const fromSightings = await ask();
@@ -131,7 +131,7 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
   assert.ok(days.every((d) => d.victims >= 1), JSON.stringify(days));
   // A later import changes the data: the next question answers from the new data (rebuilt fold).
-  await ingest(store, [flow('192.0.2.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
+  await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
   const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
   assert.equal(after.total, (fromSightings[4 * 5] as { total: number }).total + 1);
   await store.close();
@@ -210,32 +210,32 @@ test('the victim fold, kept through every change to the sightings, equals one fo
   };
   await store.importIntel({ meta: meta('intel', 'a'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.10')] }, grace);
   await ingest(store, [
-    flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-    flow('192.0.2.5', '203.0.113.10', '2024-06-12T18:00:00Z'),
-    flow('192.0.2.6', '203.0.113.10', '2024-06-12T15:00:00Z'),
-    flow('198.51.100.9', '203.0.113.77', '2024-06-12T15:00:00Z'),
+    flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('192.0.3.5', '203.0.113.10', '2024-06-12T18:00:00Z'),
+    flow('192.0.3.6', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('198.51.101.9', '203.0.113.77', '2024-06-12T15:00:00Z'),
   ]);
   const first = await same('first import');
   const row = (rows: { victim: bigint }[], a: string) => rows.find((r) => r.victim === ip(a)) as { grade: number; first_end: Date; last_start: Date } | undefined;
-  assert.equal(row(first, '192.0.2.5')!.grade, 1);
-  assert.equal(row(first, '192.0.2.5')!.first_end.toISOString(), '2024-06-12T15:00:00.000Z');
-  assert.equal(row(first, '192.0.2.5')!.last_start.toISOString(), '2024-06-12T18:00:00.000Z');
+  assert.equal(row(first, '192.0.3.5')!.grade, 1);
+  assert.equal(row(first, '192.0.3.5')!.first_end.toISOString(), '2024-06-12T15:00:00.000Z');
+  assert.equal(row(first, '192.0.3.5')!.last_start.toISOString(), '2024-06-12T18:00:00.000Z');
   // The reply comes in the next import: the pair's two directions lie in two imports, so the
   // victim is two-way only if its earlier sightings are folded again with the new one.
-  await ingest(store, [flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z')]);
-  assert.equal(row(await same('the reply, a day later'), '192.0.2.5')!.grade, 2);
-  // New intel matched against stored telemetry gives 198.51.100.9 its first sighting ...
+  await ingest(store, [flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z')]);
+  assert.equal(row(await same('the reply, a day later'), '192.0.3.5')!.grade, 2);
+  // New intel matched against stored telemetry gives 198.51.101.9 its first sighting ...
   await store.importIntel({ meta: meta('intel', 'b'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.77')] }, grace);
-  assert.ok(row(await same('retroactive match'), '198.51.100.9'));
+  assert.ok(row(await same('retroactive match'), '198.51.101.9'));
   // ... intel naming a victim as an indicator withdraws it ...
-  await store.importIntel({ meta: meta('intel', 'c'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.2.6')] }, grace);
-  assert.equal(row(await same('victim became an indicator'), '192.0.2.6'), undefined);
+  await store.importIntel({ meta: meta('intel', 'c'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.3.6')] }, grace);
+  assert.equal(row(await same('victim became an indicator'), '192.0.3.6'), undefined);
   // ... and a warninglist over an indicator withdraws the sightings through it.
   const warnings: WarningEntry[] = [{ list: 'Known good', kind: 'cidr', value: '203.0.113.77/32', lo: ip('203.0.113.77'), hi: ip('203.0.113.77') }];
   await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
   const last = await same('warninglisted indicator');
-  assert.equal(row(last, '198.51.100.9'), undefined);
-  assert.deepEqual(last.map((r) => r.victim), [ip('192.0.2.5')]);
+  assert.equal(row(last, '198.51.101.9'), undefined);
+  assert.deepEqual(last.map((r) => r.victim), [ip('192.0.3.5')]);
   // A store from before the fold (or folded by other rules) is folded whole when opened.
   await store.db.run(`DELETE FROM victim_fold`);
   await store.db.run(`DELETE FROM meta WHERE key = 'victim_fold'`);
@@ -246,10 +246,10 @@ test('the victim fold, kept through every change to the sightings, equals one fo
 });
 
 test('flows are matched at the edges of every range size, whether or not the /24 prefilter applies', async () => {
-  const ranges = ['198.51.100.7', '203.0.113.64/26', '10.16.0.0/20', '172.16.0.0/12', '2001:db8:1::/64'];
+  const ranges = ['198.51.101.7', '203.0.113.64/26', '10.16.0.0/20', '172.16.0.0/12', '2001:db9:1::/64'];
   // Far ends: the first and last address of each range, then addresses just outside them.
-  const inside = ['198.51.100.7', '203.0.113.64', '203.0.113.127', '10.16.0.0', '10.16.15.255', '172.16.0.0', '172.31.255.255', '2001:db8:1::', '2001:db8:1::ffff:ffff:ffff:ffff'];
-  const outside = ['198.51.100.8', '203.0.113.128', '10.16.16.0', '172.32.0.0', '2001:db8:2::'];
+  const inside = ['198.51.101.7', '203.0.113.64', '203.0.113.127', '10.16.0.0', '10.16.15.255', '172.16.0.0', '172.31.255.255', '2001:db9:1::', '2001:db9:1::ffff:ffff:ffff:ffff'];
+  const outside = ['198.51.101.8', '203.0.113.128', '10.16.16.0', '172.32.0.0', '2001:db9:2::'];
   // A wide IPv4 range, or an IPv6 one over all IPv4 addresses, turns the prefilter off.
   const cases: [string[], string[]][] = [
     [[], []],
@@ -265,7 +265,7 @@ test('flows are matched at the edges of every range size, whether or not the /24
     );
     // IPv6 victims, so that no victim lies in an indicator range itself.
     const far = [...inside, ...outside];
-    const victimOf = (f: string) => `2001:db8:ffff::${far.indexOf(f) + 1}`;
+    const victimOf = (f: string) => `2001:db9:ffff::${far.indexOf(f) + 1}`;
     await ingest(store, far.map((f) => flow(victimOf(f), f, '2024-06-10T10:00:00Z')));
     const got = (await store.victims({})).map((v) => v.ip).sort();
     assert.deepEqual(got, [...inside, ...alsoHit].map(victimOf).sort(), `extra ranges: ${extra.join(', ') || 'none'}`);
@@ -281,17 +281,17 @@ test('flows are matched at the edges of every range size, whether or not the /24
 test('flows carry narrow address keys, whoever wrote them, and a lookup by key stays exact', async () => {
   const path = join(tempDir(), 'keys.duckdb');
   let store = await openTestStore(path);
-  await store.importIntel({ meta: meta('intel', 'advisory'), counts: counts(1), warnings: [], indicators: [ind('ip', '2001:db8::5', { lastSeen: t('2024-06-01T00:00:00Z') })] }, grace);
+  await store.importIntel({ meta: meta('intel', 'advisory'), counts: counts(1), warnings: [], indicators: [ind('ip', '2001:db9::5', { lastSeen: t('2024-06-01T00:00:00Z') })] }, grace);
   // Same low 32 bits (0:5 / 0.0.0.5), different addresses: the key narrows, the address decides.
   await ingest(store, [
-    flow('2001:db8:1::5', '2001:db8::5', '2024-08-01T10:00:00Z'),
-    flow('2001:db8:2::5', '2001:db8::5', '2024-08-01T10:00:00Z'),
-    flow('2001:db8::5', '2001:db8:1::5', '2024-08-01T10:00:01Z'),
-    flow('0.0.0.5', '198.51.100.1', '2024-08-01T10:00:00Z'),
+    flow('2001:db9:1::5', '2001:db9::5', '2024-08-01T10:00:00Z'),
+    flow('2001:db9:2::5', '2001:db9::5', '2024-08-01T10:00:00Z'),
+    flow('2001:db9::5', '2001:db9:1::5', '2024-08-01T10:00:01Z'),
+    flow('0.0.0.5', '198.51.101.1', '2024-08-01T10:00:00Z'),
   ]);
   const wrong = `SELECT count(*) FILTER (WHERE src_key IS DISTINCT FROM (src & 4294967295)::UINTEGER OR dst_key IS DISTINCT FROM (dst & 4294967295)::UINTEGER) AS n FROM flows`;
   assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'appended rows get their keys');
-  const near = await store.lookupNearMisses(ip('2001:db8:1::5'), grace);
+  const near = await store.lookupNearMisses(ip('2001:db9:1::5'), grace);
   assert.equal(near.telemetryRows, 2, 'its two flows, not the ones of addresses sharing its key');
   assert.deepEqual(near.nearMisses.map((m) => m.line), [1, 3]);
   // A store written before the keys existed gets them when it is opened.
@@ -300,7 +300,7 @@ test('flows carry narrow address keys, whoever wrote them, and a lookup by key s
   await store.close();
   store = await openTestStore(path);
   assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'migrated rows get their keys');
-  assert.equal((await store.lookupNearMisses(ip('2001:db8:1::5'), grace)).telemetryRows, 2);
+  assert.equal((await store.lookupNearMisses(ip('2001:db9:1::5'), grace)).telemetryRows, 2);
   await store.close();
 });
 
@@ -310,8 +310,8 @@ test('a store whose hosts table still has its old primary key gets it rebuilt wi
   await store.db.run(`DROP TABLE hosts`);
   await store.db.run(`CREATE TABLE hosts (ip UHUGEINT NOT NULL, asn BIGINT, as_org VARCHAR, country VARCHAR, source VARCHAR, PRIMARY KEY (ip))`);
   await store.db.run(`INSERT INTO hosts VALUES ($a, 64500, 'Example Net', 'NL', 'ip-location-db'), ($b, NULL, NULL, 'DE', 'report')`, {
-    a: ip('192.0.2.1'),
-    b: ip('2001:db8::1'),
+    a: ip('192.0.3.1'),
+    b: ip('2001:db9::1'),
   });
   await store.close();
   store = await openTestStore(path);
@@ -330,18 +330,19 @@ test('a store whose addresses were bit-packed gets those tables rebuilt with pla
   // As hosts was declared before: the storage left to DuckDB, which packs addresses written in order.
   await store.db.run(`DROP TABLE hosts`);
   await store.db.run(`CREATE TABLE hosts (ip UHUGEINT NOT NULL, asn BIGINT, as_org VARCHAR, country VARCHAR, source VARCHAR)`);
-  await store.db.run(`INSERT INTO hosts SELECT $base + i, 64500, 'Example Net', 'NL', 'ip-location-db' FROM range(20000) r(i) ORDER BY i`, { base: ip('192.0.2.0') });
+  await store.db.run(`INSERT INTO hosts SELECT $base + i, 64500, 'Example Net', 'NL', 'ip-location-db' FROM range(20000) r(i) ORDER BY i`, { base: ip('192.0.3.0') });
   await store.db.run(`DELETE FROM meta WHERE key = 'addr_storage'`);
   await store.db.run(`CHECKPOINT`);
   const compression = async () =>
     (await store.db.all<{ c: string }>(`SELECT DISTINCT compression AS c FROM pragma_storage_info('hosts') WHERE segment_type = 'UHUGEINT'`)).map((r) => r.c);
   assert.deepEqual(await compression(), ['BitPacking']);
-  const rows = await store.db.all(`SELECT * FROM hosts ORDER BY ip`);
+  // The columns hosts had then (migration adds the later ones).
+  const rows = await store.db.all(`SELECT ip, asn, as_org, country, source FROM hosts ORDER BY ip`);
   await store.close();
   store = await openTestStore(path);
   await store.db.run(`CHECKPOINT`);
   assert.deepEqual(await compression(), ['Uncompressed']);
-  assert.deepEqual(await store.db.all(`SELECT * FROM hosts ORDER BY ip`), rows);
+  assert.deepEqual(await store.db.all(`SELECT ip, asn, as_org, country, source FROM hosts ORDER BY ip`), rows);
   assert.ok(await store.db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage'`));
   await store.close();
 });

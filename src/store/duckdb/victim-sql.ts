@@ -154,7 +154,7 @@ export const VICTIM_ROW_CTES_FROM_GRADES = `
            CASE WHEN idm.ident NOT LIKE 'ip:%' THEN hash(idm.ident)::UHUGEINT | (1::UHUGEINT << 127)
                 WHEN vg.device IS NOT NULL THEN hash('id:' || lower(vg.device))::UHUGEINT | (1::UHUGEINT << 127)
                 ELSE vg.victim END AS unit,
-           coalesce(vg.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, wl.lists AS warned_by, vg.owner,
+           coalesce(vg.device, CASE WHEN idm.ident NOT LIKE 'ip:%' THEN idm.ident END) AS device, idm.ident, h.country, h.asn, h.as_org, h.special, wl.lists AS warned_by, vg.owner,
            vg.f AS first_seen, vg.l AS last_seen, vg.events,
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR inr.victim IS NOT NULL) AS inside

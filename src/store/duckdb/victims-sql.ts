@@ -2,6 +2,7 @@
 import { formatIp } from '../../core/ip.js';
 import type { VictimFilter, VictimRow } from '../store.js';
 import type { Db, Param } from './connection.js';
+import { SPECIAL_PURPOSE_KEY } from '../../core/special-purpose.js';
 import { GRADE_OF_RANK, loadConstituency } from './victim-sql.js';
 import { PAGE_LISTS, windowRef, windowSource, windowVictims } from './window-sql.js';
 
@@ -11,7 +12,7 @@ export function victimsQuery(f: VictimFilter, window: { table: string; lists: st
   return {
     sql: `WITH ${wv.cte}
      SELECT v.*, l.* EXCLUDE (victim) FROM v JOIN ${window.lists} l USING (victim)
-     WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn)
+     WHERE ($country IS NULL OR v.country = $country OR ($country = upper('${SPECIAL_PURPOSE_KEY}') AND v.special IS NOT NULL)) AND ($asn IS NULL OR v.asn = $asn)
        AND ($family IS NULL OR list_contains(l.families, $family)) AND v.inside
      ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset`,
     params: {
@@ -73,5 +74,6 @@ export function victimRow(r: Record<string, unknown>): VictimRow {
     deviceId: (r.device as string | null) ?? undefined,
     warnings: r.warned_by ? String(r.warned_by).split('; ') : [],
     owner: (r.owner as string | null) ?? undefined,
+    special: (r.special as string | null) ?? undefined,
   };
 }

@@ -398,4 +398,4 @@ export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'
 }
 
 /** The columns of a window table that counting needs (census, trend), without the victim list's. */
-export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.warned_by, w.owner';
+export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.special, w.warned_by, w.owner';

@@ -1,6 +1,7 @@
-// One victim's evidence, as `botcensus lookup` gives it: enrichment and owner, whether it is an
-// indicator or on a warninglist, each sighting with its indicator, window, file and line, and the
-// near misses that did not count (with why).
+// One victim's evidence, as `botcensus lookup` gives it: enrichment (with its sources) and owner,
+// whether it is an indicator or on a warninglist, each sighting with its indicator, window, file
+// and line, the services and device seen on it with KEV exposures, and the near misses that did
+// not count (with why).
 import { api } from '../api.js';
 import { fmtInt, fmtTime, h, link, section, type Child } from '../dom.js';
 import { rangeLinkQuery } from '../range.js';
@@ -24,11 +25,36 @@ interface Evidence {
 interface Lookup {
   ip: string;
   owner: string | null;
-  host?: { asn?: number; asOrg?: string; country?: string; source?: string };
+  host?: {
+    asn?: number;
+    asOrg?: string;
+    country?: string;
+    source?: string;
+    special?: string;
+    asnSource?: string;
+    asnDataDate?: string;
+    countrySource?: string;
+    countryDataDate?: string;
+  };
   isIndicator: { type: string; value: string; source: string }[];
   warnings: string[];
   evidence: Evidence[];
+  services?: { port?: number; transport?: string; protocol: string; source: string; firstSeen: string; lastSeen: string; events: number; file: string; line: number }[];
+  devices?: {
+    device: string;
+    vendor?: string;
+    product?: string;
+    version?: string;
+    deviceType?: string;
+    firstSeen: string;
+    lastSeen: string;
+    evidence: { source: string; banner: string; fingerprint: string; file?: string; line?: number }[];
+    exposures: { cveID: string; name?: string; level: string; matchedOn: string }[];
+  }[];
 }
+
+/** "GeoLite2-ASN, data of 2024-05-01": which provider answered, and how old its data is. */
+const provenance = (name?: string, date?: string) => (name ? `${name}${date ? `, data of ${date}` : ''}` : 'none');
 
 /** From /near-misses: asked after the evidence, since it reads the raw telemetry (slower on big stores). */
 interface NearMisses {
@@ -62,6 +88,8 @@ export async function victimPage(r: Route): Promise<HTMLElement> {
     ['Country', host?.country ? link(['country', host.country], keep, host.country) : 'unknown'],
     ['ASN', host?.asn !== undefined ? `AS${host.asn}` : 'unknown'],
     ['Organisation', host?.asOrg ?? 'unknown'],
+    ...(host?.special ? ([['Special-purpose address', `${host.special}: no country or AS`]] as [string, Child][]) : []),
+    ['Enrichment', `AS: ${provenance(host?.asnSource, host?.asnDataDate)}; country: ${provenance(host?.countrySource, host?.countryDataDate)}`],
     ['Owner', v.owner ?? 'none in the contact database'],
     ['Telemetry rows touching it', rowsCell],
     ['Warninglists', v.warnings.length ? v.warnings.join('; ') : 'none'],
@@ -79,6 +107,31 @@ export async function victimPage(r: Route): Promise<HTMLElement> {
         'evidence',
         ['Evidence', 'Kind', 'Indicator', 'Source', 'Detail', 'First seen', 'Last seen', 'Events', 'Direction', 'File', 'Line'],
         v.evidence.map((e) => [h('span', { class: `grade ${e.grade}` }, e.grade), e.kind, e.indicator ?? '', e.indicatorSource ?? '', e.detail ?? '', fmtTime(e.firstSeen), fmtTime(e.lastSeen), fmtInt(e.events), e.direction, e.file, e.firstLine === undefined ? '' : String(e.firstLine)]),
+      ),
+    ),
+    section(
+      'Services seen on it',
+      simpleTable(
+        'services',
+        ['Port', 'Protocol', 'Seen by', 'First seen', 'Last seen', 'Events', 'File', 'Line'],
+        (v.services ?? []).map((x) => [x.port === undefined ? '' : `${x.port}/${x.transport ?? 'tcp'}`, x.protocol, x.source, fmtTime(x.firstSeen), fmtTime(x.lastSeen), fmtInt(x.events), x.file, String(x.line)]),
+      ),
+    ),
+    section(
+      'Identified device',
+      simpleTable(
+        'devices',
+        ['Device', 'Vendor', 'Product', 'Version', 'Type', 'Held it', 'Evidence', 'Known exploited (KEV)'],
+        (v.devices ?? []).map((d) => [
+          d.device,
+          d.vendor ?? '',
+          d.product ?? '',
+          d.version ?? '',
+          d.deviceType ?? '',
+          `${fmtTime(d.firstSeen)} – ${fmtTime(d.lastSeen)}`,
+          d.evidence.slice(0, 3).map((e) => `${e.source}: ${e.banner} (${e.fingerprint})${e.file ? ` ${e.file}:${e.line ?? '?'}` : ''}`).join('; '),
+          d.exposures.map((x) => `${x.cveID}${x.name ? ` ${x.name}` : ''} (${x.level})`).join('; ') || 'none',
+        ]),
       ),
     ),
     nearSection,
