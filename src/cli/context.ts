@@ -24,6 +24,8 @@ export function dbPath(cmd: Command): string {
 export interface StoreUse {
   /** An importing command: a store that does not exist yet is created (and the user told so). */
   create?: boolean;
+  /** A command that changes the store (created or not): inside a server it takes the writes' turn. */
+  writes?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T
   if (host) {
     if (resolve(path) !== host.storePath) throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(path)}`);
     // Importing commands take the writes' turn; the others ask beside the dashboard, which goes on answering meanwhile.
-    return use.create ? host.write(fn) : host.read(fn);
+    return use.create || use.writes ? host.write(fn) : host.read(fn);
   }
   const isNew = !existsSync(path);
   if (isNew && !use.create)
@@ -89,6 +91,11 @@ export function toJson(v: unknown): string {
 }
 
 /** withStore for an importing command: creates the store when there is none yet. */
+/** withStore for a command that changes an existing store (retention, enrichment, identification, sending). */
+export function withWritingStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(cmd, fn, { writes: true });
+}
+
 export function withImportStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
   return withStore(cmd, fn, { create: true });
 }

@@ -50,7 +50,7 @@ test('export CSV: formula cells prefixed with a quote, times with Z, lists joine
     // The same rows as the dashboard's writer gives for the store's victim list.
     const expected = toCsv(await store.victims({ limit: 100_000 }), VICTIM_CSV);
     assert.deepEqual(sortedBody(victims), sortedBody(expected));
-    const v1 = victims.split('\r\n').find((l) => l.startsWith('192.0.2.1,'))!;
+    const v1 = victims.split('\r\n').find((l) => l.startsWith('192.0.3.1,'))!;
     assert.ok(v1.includes(`"'=HYPERLINK(""http://x.example"")`), v1);
     assert.match(v1, /;raptor-train|raptor-train;|HYPERLINK.*;/, 'two families in one cell, joined with ;');
     assert.match(v1, /,2024-06-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,/);

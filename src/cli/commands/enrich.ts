@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { openChain } from '../../core/geo-data.js';
 import { describeSources, sourceLabel, staleWarnings } from '../../enrich/provenance.js';
 import type { GeoChain } from '../../store/store.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withStore, withWritingStore } from '../context.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -23,7 +23,7 @@ export function enrichCommand(): Command {
         'so later imports use it too. A file that changes is noticed (size and time) and the victims are enriched again.',
     )
     .action(async (o: { geo?: string[]; asn?: string[]; builtinOnly?: boolean; refresh?: boolean; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withWritingStore(cmd, async (store) => {
         const chain: GeoChain = o.builtinOnly ? { asn: [], country: [] } : await store.geoChain();
         if (o.asn) chain.asn = o.asn.map((f) => resolve(f));
         if (o.geo) chain.country = o.geo.map((f) => resolve(f));

@@ -12,7 +12,7 @@ import type { FingerprintFile } from '../../identify/recog/fingerprint.js';
 import { loadRecogDir, loadRecogFile } from '../../identify/recog/load.js';
 import { installRecogFrom, noteRecogSource, type RecogSource } from '../../identify/recog/install.js';
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
-import { dbPath, setExitCode, toJson, withStore } from '../context.js';
+import { dbPath, setExitCode, toJson, withImportStore, withStore } from '../context.js';
 import { wholeNumber } from '../options.js';
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) : '100.00');
@@ -90,7 +90,7 @@ export function fingerprintsCommand(): Command {
       if (from) source = installRecogFrom(from, dir, o.recogVersion);
       else source = noteRecogSource(dir, o.url, (await fetchRecog(dir, o.url)).length, o.recogVersion);
       const r = selfTestFiles(loadRecogDir(dir));
-      await withStore(cmd, async (store) => {
+      await withImportStore(cmd, async (store) => {
         const dirs = await store.identify.fingerprintDirs();
         if (!dirs.includes(dir)) await store.identify.setFingerprintDirs([...dirs, dir]);
       });

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { runIdentification, type IdentifyRunResult } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withStore, withWritingStore } from '../context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -33,7 +33,7 @@ export function identifyCommand(): Command {
     .option('--no-fingerprints', 'forget the remembered folders: built-in rules only')
     .option('--json', 'print the result as JSON')
     .action(async (o: { fingerprints?: string[] | false; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withWritingStore(cmd, async (store) => {
         const dirs = o.fingerprints === false ? [] : o.fingerprints;
         const r = await runIdentification(store, { fingerprintDirs: dirs });
         if (o.json) process.stdout.write(toJson({ ...r, summary: await store.identify.summary() }));

@@ -10,7 +10,7 @@ import type { NotificationStatus } from '../../notify/outbox-store.js';
 import { notifyStore } from '../../notify/outbox-sql.js';
 import type { Store } from '../../store/store.js';
 import { SPAN_HELP } from '../../core/span.js';
-import { setExitCode, timeOpt, toJson, withStore } from '../context.js';
+import { setExitCode, timeOpt, toJson, withStore, withWritingStore } from '../context.js';
 import { positive, resolveTime, timeSpec, wholeNumber } from '../options.js';
 import { working } from '../progress.js';
 
@@ -128,7 +128,7 @@ export function notifyCommand(): Command {
       const now = timeOpt(o.now, '--now') ?? Date.now();
       let problems = 0;
       try {
-        await withStore(sub, async (store) => {
+        await withWritingStore(sub, async (store) => {
           const r = await sendNotifications(store, {
             channels,
             since: await sinceOfStore(store, o.since),

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RawTelemetryKind, Store } from '../../store/store.js';
-import { toJson, withStore } from '../context.js';
+import { toJson, withStore, withWritingStore } from '../context.js';
 
 export interface Retention {
   flows?: number;
@@ -38,7 +38,7 @@ export function pruneCommand(): Command {
     .action(async (o, cmd: Command) => {
       const keep = retentionOf(o);
       if (!keep.flows && !keep.logs) throw new BotcensusError('USAGE', 'prune needs --keep-flows or --keep-logs');
-      await withStore(cmd, async (store) => {
+      await withWritingStore(cmd, async (store) => {
         const deleted = await applyRetention(store, keep);
         if (o.json) process.stdout.write(toJson(deleted));
         else for (const d of deleted) console.log(`${d.table}: ${d.deleted.toLocaleString('en-US')} rows older than the retention deleted`);

@@ -6,7 +6,7 @@ import { Sinkhole, type StoreTurns } from '../../sinkhole/sinkhole.js';
 import { sinkholeConfig, wantsSinkhole, type SinkholeFlags } from '../../sinkhole/options.js';
 import { BotcensusError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
-import { dbPath, graceMs, graceOption, withStore } from '../context.js';
+import { dbPath, graceMs, graceOption, withImportStore } from '../context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -77,7 +77,7 @@ Ports below 1024 need CAP_NET_BIND_SERVICE: see docs/sinkhole.md.`,
     )
     .action(async (o: SinkholeFlags & { grace: string }, c: Command) => {
       if (!wantsSinkhole(o)) throw new BotcensusError('USAGE', 'give at least one listener: --dns, --http, --https or --tcp');
-      await withStore(c, async (store) => {
+      await withImportStore(c, async (store) => {
         const s = (await startSinkhole(o, store, c, o.grace))!;
         const signalled = new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());

@@ -15,7 +15,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     const store = await scenario(await open());
     const c = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
     assert.equal(c.unit, 'devices');
-    assert.equal(c.total, 5); // 192.0.2.1, .3, device D1 (two addresses), 198.51.100.7, .9
+    assert.equal(c.total, 5); // 192.0.3.1, .3, device D1 (two addresses), 198.51.101.7, .9
     assert.equal(c.addresses, 6);
     assert.deepEqual(c.rows.map((r) => [r.key, r.label, r.count]), [['US', 'United States', 3], ['VN', 'Vietnam', 2]]);
     assert.ok(Math.abs(c.rows[0]!.share - 0.6) < 1e-9);
@@ -44,7 +44,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     const at = t('2024-06-12T03:00:00Z');
     const r = await runCensus(store, { by: 'country', measure: 'active', at, activeHours: 6, since: t('2024-06-11T00:00:00Z'), until: at });
     // Active (the six hours before 03:00): the DNS client and device D1. The window from 11 June
-    // adds 198.51.100.7 and .9; cumulative adds 192.0.2.1.
+    // adds 198.51.101.7 and .9; cumulative adds 192.0.3.1.
     assert.deepEqual(r.headline, { active: 2, window: 4, cumulative: 5, windowInflation: 2, cumulativeInflation: 2.5 });
     assert.equal(r.result.total, 2);
     const window = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
@@ -57,13 +57,13 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     await intel(store, ['203.0.113.1', '203.0.113.2', '203.0.113.3'].map((v) => ind('ip', v)), 'a');
     await intel(store, [ind('ip', '203.0.113.2')], 'b');
     await ingest(store, [
-      flow('192.0.2.1', '203.0.113.1', '2024-06-10T10:00:00Z'),
-      flow('192.0.2.1', '203.0.113.2', '2024-06-10T10:00:00Z'),
-      flow('192.0.2.1', '203.0.113.3', '2024-06-10T10:00:00Z'),
-      flow('192.0.2.2', '203.0.113.2', '2024-06-10T10:00:00Z'),
-      flow('192.0.2.3', '203.0.113.3', '2024-06-10T10:00:00Z'),
-      report('192.0.2.200', 'D1', '2024-06-10T11:00:00Z'),
-      report('192.0.2.201', 'D1', '2024-06-10T12:00:00Z'),
+      flow('192.0.3.1', '203.0.113.1', '2024-06-10T10:00:00Z'),
+      flow('192.0.3.1', '203.0.113.2', '2024-06-10T10:00:00Z'),
+      flow('192.0.3.1', '203.0.113.3', '2024-06-10T10:00:00Z'),
+      flow('192.0.3.2', '203.0.113.2', '2024-06-10T10:00:00Z'),
+      flow('192.0.3.3', '203.0.113.3', '2024-06-10T10:00:00Z'),
+      report('192.0.3.200', 'D1', '2024-06-10T11:00:00Z'),
+      report('192.0.3.201', 'D1', '2024-06-10T12:00:00Z'),
     ]);
     const c = await store.census({ by: 'indicator', measure: 'cumulative', top: 1 });
     assert.equal(c.total, 4);
@@ -77,9 +77,9 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: windows that cut days and sightings across midnight answer alike before and after prepareForQueries`, async () => {
     const store = await scenario(await open());
     await ingest(store, [
-      flow('192.0.2.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
-      flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-      flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z'),
+      flow('192.0.3.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
+      flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+      flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
     ]);
     const windows: [string | undefined, string | undefined][] = [
       [undefined, undefined],
@@ -100,18 +100,18 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
         out.push(await store.dashboard.topIndicators({ ...w, limit: 10 }));
       }
       out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
-      for (const a of ['192.0.2.1', '192.0.2.5', '192.0.2.200']) out.push(await store.lookupEvidence(ip(a)));
+      for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await store.lookupEvidence(ip(a)));
       return out;
     };
     const before = await ask();
     // The midnight-spanning sighting is in a window that holds only its first ten minutes after midnight.
-    assert.ok((before[3 * 4 + 2] as { ip: string }[]).some((v) => v.ip === '192.0.2.1'));
+    assert.ok((before[3 * 4 + 2] as { ip: string }[]).some((v) => v.ip === '192.0.3.1'));
     await store.prepareForQueries();
     assert.deepEqual(await ask(), before);
     const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
     assert.ok(days.every((d) => d.victims >= 1), JSON.stringify(days));
     // A later import is counted at once.
-    await ingest(store, [flow('192.0.2.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
+    await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
     const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
     assert.equal(after.total, (before[4 * 4] as CensusResult).total + 1);
     await store.close();
@@ -120,17 +120,17 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: one pair's directions on separate rows make it two-way, directions to different indicators do not`, async () => {
     const store = await scenario(await open());
     await ingest(store, [
-      flow('192.0.2.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-      flow('203.0.113.10', '192.0.2.5', '2024-06-13T15:00:00Z'),
-      flow('192.0.2.6', '203.0.113.10', '2024-06-12T15:00:00Z'),
-      flow('203.0.113.200', '192.0.2.6', '2024-06-12T16:00:00Z'),
+      flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+      flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
+      flow('192.0.3.6', '203.0.113.10', '2024-06-12T15:00:00Z'),
+      flow('203.0.113.200', '192.0.3.6', '2024-06-12T16:00:00Z'),
     ]);
     const grades = async (w: { from?: number; to?: number } = {}) =>
-      Object.fromEntries((await store.victims(w)).filter((v) => ['192.0.2.5', '192.0.2.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
-    const expected = { '192.0.2.5': 'two-way', '192.0.2.6': 'one-way' };
+      Object.fromEntries((await store.victims(w)).filter((v) => ['192.0.3.5', '192.0.3.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
+    const expected = { '192.0.3.5': 'two-way', '192.0.3.6': 'one-way' };
     assert.deepEqual(await grades(), expected);
     // A window holding only the outbound half sees a one-way victim.
-    assert.equal((await grades({ from: t('2024-06-12T00:00:00Z'), to: t('2024-06-12T23:00:00Z') }))['192.0.2.5'], 'one-way');
+    assert.equal((await grades({ from: t('2024-06-12T00:00:00Z'), to: t('2024-06-12T23:00:00Z') }))['192.0.3.5'], 'one-way');
     const twoWay = async () => (await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' })).total;
     const before = await twoWay();
     await store.prepareForQueries();
@@ -152,7 +152,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     const oneByOne: unknown[] = [];
     for (const ask of asks) oneByOne.push(await ask());
     for (let round = 0; round < 3; round++) assert.deepEqual(await Promise.all(asks.map((ask) => ask())), oneByOne);
-    const during = await Promise.all([asks[0]!(), ingest(store, [flow('192.0.2.9', '203.0.113.10', '2024-06-15T00:00:00Z')]), asks[0]!()]);
+    const during = await Promise.all([asks[0]!(), ingest(store, [flow('192.0.3.9', '203.0.113.10', '2024-06-15T00:00:00Z')]), asks[0]!()]);
     assert.equal((during[0] as CensusResult).total, 5);
     assert.equal((during[2] as CensusResult).total, 6);
     await store.close();

@@ -12,14 +12,14 @@ export function importSuite({ name, open }: ConformanceTarget): void {
     const victims = await store.victims({});
     await assert.rejects(
       store.importTelemetry(meta('telemetry'), async (write) => {
-        await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
+        await write([flow('192.0.3.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
         throw new Error('disk on fire');
       }, () => undefined, grace),
       /disk on fire/,
     );
     await assert.rejects(
       store.importTelemetry(meta('telemetry'), async (write) => {
-        await write([flow('192.0.2.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
+        await write([flow('192.0.3.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
         return { ...counts(1), rejected: 1 };
       }, (c) => {
         if (c.rejected) throw new Error('strict');
@@ -36,7 +36,7 @@ export function importSuite({ name, open }: ConformanceTarget): void {
     const store = await open();
     const m = meta('telemetry');
     assert.equal(await store.findImport(m.sha256, 'telemetry'), undefined);
-    const out = await ingest(store, [flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'), flow('192.0.2.2', '203.0.113.10', '2024-06-10T11:00:00Z')], m);
+    const out = await ingest(store, [flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'), flow('192.0.3.2', '203.0.113.10', '2024-06-10T11:00:00Z')], m);
     const found = await store.findImport(m.sha256, 'telemetry');
     assert.equal(found?.id, out.importId);
     assert.deepEqual([found!.file, found!.lines, found!.records, found!.rejected], [m.file, 2, 2, 0]);
@@ -46,7 +46,7 @@ export function importSuite({ name, open }: ConformanceTarget): void {
 
   test(`${name}: the same indicators from another file leave the census and the victims as they were`, async () => {
     const store = await open();
-    await ingest(store, [flow('192.0.2.1', '203.0.113.10', '2024-06-10T10:00:00Z'), flow('203.0.113.10', '192.0.2.1', '2024-06-10T10:00:01Z')]);
+    await ingest(store, [flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'), flow('203.0.113.10', '192.0.3.1', '2024-06-10T10:00:01Z')]);
     assert.equal((await intel(store, [ind('ip', '203.0.113.10')])).sightings, 1); // both directions in one hour: one sighting
     const census = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
     const shape = async () => (await store.victims({})).map((v) => [v.ip, v.grade, v.indicators, v.firstSeen.getTime(), v.lastSeen.getTime()]);

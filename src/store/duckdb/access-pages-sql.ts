@@ -53,7 +53,7 @@ function orderBy<K extends string>(map: Record<K, string>, key: K, dir: SortDir,
 const total = (rows: { total_rows?: unknown }[]) => Number(rows[0]?.total_rows ?? 0);
 
 export async function victimPage(db: Db, q: VictimPageQuery): Promise<Page<VictimRow>> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const window = await windowLists(db, q);
     await loadConstituency(db, undefined);
     const order = orderBy(VICTIM_ORDER, q.sort, q.dir, 'v.victim');
@@ -83,7 +83,7 @@ const WINDOW_VICTIMS_PER_INDICATOR = `m AS (SELECT indicator_id AS id, count(DIS
 const VICTIMS_PER_INDICATOR = `SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings WHERE indicator_id IS NOT NULL GROUP BY indicator_id`;
 
 export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page<IndicatorRow>> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     // Over all time: victims per indicator as derived (window-sql.ts) when current, else counted
     // from the sightings. In a window: from the window's sightings, as the census reads them.
     const bounded = q.from !== undefined || q.to !== undefined;

@@ -73,7 +73,7 @@ const KEYS: Record<CensusQuery['by'], { sql: string; single: boolean }> = {
 const units = (cond = 'true') => `(count(*) FILTER (WHERE unit = victim AND ${cond}) + count(DISTINCT unit) FILTER (WHERE unit <> victim AND ${cond}))`;
 
 export async function census(db: Db, q: CensusQuery, label: (by: CensusQuery['by'], key: string, raw?: string) => string): Promise<CensusResult> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     // The window's victims come from its window table (see window-sql.ts); the sightings are only
     // materialised when the dimension needs them (multi-valued ones: family, tag, indicator, ...).
     const window = await victimWindow(db, { from: q.from, to: q.to });

@@ -27,6 +27,9 @@ export class Db {
   private queue: Promise<void> = Promise.resolve();
   /** Which Db's exclusive section the current async context is inside, so sections can nest. */
   private static readonly holder = new AsyncLocalStorage<Db>();
+  /** Per database: the tail of the queue of sections that use the window tables (see `windowed`). */
+  private static readonly windowQueues = new WeakMap<DuckDBInstance, { tail: Promise<void> }>();
+  private static readonly windowHolder = new AsyncLocalStorage<DuckDBInstance>();
 
   private constructor(
     readonly instance: DuckDBInstance,
@@ -104,6 +107,31 @@ export class Db {
     } finally {
       release();
     }
+  }
+
+  /**
+   * An exclusive section that reads or builds the window tables kept in the store (window-sql.ts).
+   * Those are shared by every connection to the database, so such sections run one at a time across
+   * connections too (a server's read connection and another's): one cannot drop a window table
+   * another is reading. Imports take no part in it, so questions never wait for them here.
+   */
+  windowed<T>(fn: () => Promise<T>): Promise<T> {
+    // This connection's turn first (taken at once, so questions and writes on it keep their order),
+    // then the database's: its holder never waits for another connection, so neither can deadlock.
+    return this.exclusive(async () => {
+      if (Db.windowHolder.getStore() === this.instance) return fn();
+      let q = Db.windowQueues.get(this.instance);
+      if (!q) Db.windowQueues.set(this.instance, (q = { tail: Promise.resolve() }));
+      const before = q.tail;
+      let release!: () => void;
+      q.tail = new Promise<void>((r) => (release = r));
+      await before;
+      try {
+        return await Db.windowHolder.run(this.instance, fn);
+      } finally {
+        release();
+      }
+    });
   }
 
   /** Runs `fn` in a transaction: committed when it returns, rolled back when it throws. */

@@ -22,7 +22,7 @@ function scopeParams(q: VictimScope) {
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const first = Math.floor(q.from / DAY) * DAY;
     const last = Math.floor(q.to / DAY) * DAY;
     const window = await victimWindow(db, { from: first, to: last + DAY - 1 });
@@ -72,7 +72,7 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
 }
 
 export async function topIndicators(db: Db, q: TopIndicatorsQuery): Promise<IndicatorCount[]> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const window = await windowRef(db, q);
     await loadConstituency(db, q.constituency);
     const wv = windowVictims(window.table, q, COUNT_COLUMNS);

@@ -43,7 +43,7 @@ function sightingColumns(csv: boolean): string {
 }
 
 export async function exportData(db: Db, what: ExportWhat, format: ExportFormat, file: string, f: VictimFilter): Promise<number> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     let sql: string;
     let params: Record<string, unknown>;
     if (what === 'victims') {

@@ -23,7 +23,7 @@ const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0
  * instead of a scan of the sightings): the server asks for it, the CLI's single lookup does not.
  */
 export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean): Promise<LookupEvidence> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const fromFolded = folded && (await ensureDerived(db));
     const p = { ip: ip.toString() };
     const host = await hostOf(db, ip);
@@ -173,7 +173,7 @@ async function devicesOf(db: Db, ip: bigint): Promise<LookupDevice[]> {
  * rows touch the address at all. This reads the raw telemetry, so it costs a scan of the flows.
  */
 export async function lookupNearMisses(db: Db, ip: bigint, match: MatchOptions): Promise<NearMissResult> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const p = { ip: ip.toString() };
     // The address's flows, read once (the scan is the cost): near misses and the count use them.
     // Each side filters on its narrow key first (flows.src_key), one side at a time: an OR of the

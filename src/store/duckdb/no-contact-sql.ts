@@ -5,7 +5,7 @@ import { victimWindow } from './window-sql.js';
 
 /** Victims of all time with no owner and on no warninglist, per AS, from the all-time window table. */
 export async function noContactNetworks(db: Db): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const table = await victimWindow(db, {});
     const rows = await db.all<{ asn: number | bigint | null; as_org: string | null; n: bigint }>(
       `SELECT asn, min(as_org) AS as_org, count(*) AS n FROM ${table}

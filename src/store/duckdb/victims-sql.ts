@@ -31,14 +31,15 @@ export function victimsQuery(f: VictimFilter, window: { table: string; lists: st
  * window's sightings), then only its victims' lists are gathered (PAGE_LISTS).
  */
 export async function victims(db: Db, f: VictimFilter): Promise<VictimRow[]> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const ref = await windowRef(db, f);
     await loadConstituency(db, f.constituency);
     const wv = windowVictims(ref.table, f);
     const rows = await db.all<Record<string, unknown>>(
       `WITH ${wv.cte}, ${windowSource(ref.source)},
        page AS (SELECT v.* FROM v
-                WHERE ($country IS NULL OR v.country = $country) AND ($asn IS NULL OR v.asn = $asn) AND v.inside
+                WHERE ($country IS NULL OR v.country = $country OR ($country = upper('${SPECIAL_PURPOSE_KEY}') AND v.special IS NOT NULL))
+                  AND ($asn IS NULL OR v.asn = $asn) AND v.inside
                   AND ($family IS NULL OR v.victim IN (SELECT victim FROM src WHERE coalesce(family, 'unknown') = $family))
                 ORDER BY v.last_seen DESC, v.victim LIMIT $limit OFFSET $offset),
        ${PAGE_LISTS}

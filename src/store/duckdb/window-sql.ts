@@ -45,9 +45,9 @@ interface Derived {
   folded: boolean;
 }
 
-const derivedOf = new WeakMap<Db, Derived>();
+const derivedOf = new WeakMap<object, Derived>();
 /** Stores that keep the derived tables current (see foldDerived). */
-const folding = new WeakSet<Db>();
+const folding = new WeakSet<object>();
 
 /**
  * From now on, keep the derived tables of this store current: rebuilt by the first question after
@@ -56,7 +56,7 @@ const folding = new WeakSet<Db>();
  * instead of paying for a rebuild it would use once.
  */
 export async function foldDerived(db: Db): Promise<void> {
-  folding.add(db);
+  folding.add(db.instance);
   await ensureDerived(db);
 }
 
@@ -71,7 +71,7 @@ const WINDOW_PAIRS = `
 
 /** Whether the derived tables (derived-tables.ts) are those of the current data (rebuilding them if this store folds). */
 export async function ensureDerived(db: Db): Promise<boolean> {
-  return (await db.exclusive(() => derived(db))).folded;
+  return (await db.windowed(() => derived(db))).folded;
 }
 
 /**
@@ -82,16 +82,16 @@ const DERIVED_LAYOUT = 2;
 
 async function derived(db: Db): Promise<Derived> {
   const version = `${DERIVED_LAYOUT}/${await dataVersion(db)}`;
-  const known = derivedOf.get(db);
+  const known = derivedOf.get(db.instance);
   // Current, unless it reads the sightings and this store has since asked to fold them.
-  if (known?.version === version && (known.folded || !folding.has(db))) return known;
+  if (known?.version === version && (known.folded || !folding.has(db.instance))) return known;
   for (const table of [...(known?.windows.values() ?? []), ...(known?.lists ?? [])]) await db.run(`DROP TABLE IF EXISTS ${table}`);
   if (known) await db.run(`DELETE FROM meta WHERE key LIKE 'window:%'`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
-  const folded = stored?.value === version || folding.has(db);
+  const folded = stored?.value === version || folding.has(db.instance);
   if (!folded) {
     const raw: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: false };
-    derivedOf.set(db, raw);
+    derivedOf.set(db.instance, raw);
     return raw;
   }
   if (stored?.value !== version) {
@@ -126,7 +126,7 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
   const d: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: true };
-  derivedOf.set(db, d);
+  derivedOf.set(db.instance, d);
   return d;
 }
 
@@ -234,7 +234,7 @@ function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to
 
 /** victimWindow with the window's windowSource parameters, for questions that need the sightings' detail. */
 export async function windowRef(db: Db, w: { from?: number; to?: number }, opts: WindowOptions = {}): Promise<WindowRef> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const d = await derived(db);
     // A bound that no sighting crosses selects nothing out: drop it, so that a window holding
     // every sighting is the open one (one table for both).
@@ -334,10 +334,10 @@ export function windowSource(kind: WindowSourceKind): string {
  * not with the window, since they cost ten times what counting needs.
  */
 export async function windowLists(db: Db, w: { from?: number; to?: number }): Promise<{ table: string; lists: string }> {
-  return db.exclusive(async () => {
+  return db.windowed(async () => {
     const ref = await windowRef(db, w);
     const lists = `${ref.table}_lists`;
-    const d = derivedOf.get(db)!;
+    const d = derivedOf.get(db.instance)!;
     if (!d.lists.has(lists)) {
       await createKeptTable(
         db,
