@@ -5,7 +5,7 @@
 // nfcapd.current.*, *.tmp, *.part, dot files). Imported files stay where they are (a prefiltered
 // flow import reads its file again for later indicators); rejected ones move to rejected/ beside
 // them, with the reason in NAME.reason.txt.
-import { lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 export interface DropFolder {
@@ -106,9 +106,36 @@ export class DropFolderWatcher {
     await this.busy;
   }
 
+  /** The latest files, and every file in a folder's rejected/ with its reason (before a restart too). */
   status(): DropFolderStatus {
     const recent = [...this.outcomes].reverse();
-    return { folders: [...this.folders], recent, rejected: recent.filter((o) => o.status === 'rejected') };
+    const rejected: DropOutcome[] = [];
+    for (const folder of this.folders) {
+      const dir = join(folder.dir, REJECTED_DIR);
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter((n) => !n.endsWith('.reason.txt'));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        let detail = '';
+        try {
+          detail = readFileSync(join(dir, `${name}.reason.txt`), 'utf8').trim();
+        } catch {
+          // moved aside by hand, without a reason
+        }
+        let at = new Date(0);
+        try {
+          at = lstatSync(join(dir, name)).mtime;
+        } catch {
+          // gone meanwhile
+        }
+        rejected.push({ file: join(dir, name), folder: folder.dir, status: 'rejected', detail, at });
+      }
+    }
+    rejected.sort((a, b) => b.at.getTime() - a.at.getTime());
+    return { folders: [...this.folders], recent, rejected };
   }
 
   /** One pass: imports every file that has become complete since the last. */

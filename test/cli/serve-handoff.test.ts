@@ -174,6 +174,16 @@ test('drop folders: every complete file imported exactly once across a kill -9 a
     await until('the server file', () => existsSync(`${db}.server.json`), s.log);
     writeFileSync(join(drop, files[3]!.name), files[3]!.text);
     await until('every file seen', () => s.log().includes(`${files[3]!.name}: imported`) && s.log().includes('copy.csv: duplicate'), s.log);
+    // The dashboard's operations answer names the rejected file and why.
+    const token = /bct_\S+/.exec(cli(['--db', db, 'tokens', 'create', '--role', 'analyst']).stdout)![0];
+    const { url } = JSON.parse(readFileSync(`${db}.server.json`, 'utf8')) as { url: string };
+    const ops = (await (await fetch(`${url}/api/operations`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      dropFolders: { folders: { dir: string }[]; recent: { file: string; status: string }[]; rejected: { file: string; detail: string }[] };
+    };
+    // Rejected before the restart, still reported from the rejected/ folder with its reason.
+    assert.ok(ops.dropFolders.rejected.some((o) => o.file.endsWith('garbage.csv') && o.detail.length > 0), JSON.stringify(ops.dropFolders.rejected));
+    assert.deepEqual(ops.dropFolders.folders.map((f) => f.dir).sort(), [drop, intelDrop].sort());
+    assert.ok(ops.dropFolders.recent.some((o) => o.file.endsWith(files[3]!.name) && o.status === 'imported'), JSON.stringify(ops));
   } finally {
     s.child.kill('SIGTERM');
     await stopped(s.child);

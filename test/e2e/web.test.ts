@@ -154,6 +154,9 @@ test('analyst: sign in, overview, map click, drill down to evidence, CSV export,
     await loaded(page, '[data-table=imports]');
     assert.ok((await page.textContent('[data-table=imports]'))!.includes(HOSTILE.file), 'file name shown as text');
     assert.equal(await page.$$eval('main img, main script, main svg *[onload]', (e) => e.length), 0);
+    // What the store keeps of raw telemetry, from its own answer (GET /api/operations).
+    await page.waitForSelector('[data-store-size]');
+    assert.match((await page.textContent('[data-store-size]'))!, /Raw telemetry kept: flows \d+ rows from 2024-06-\d\d/);
     const file = join(tempDir(), 'extra-iocs.txt');
     writeFileSync(file, '# more C2\n203.0.113.77\n203.0.113.78\nnot an indicator at all\n');
     await page.selectOption('form[data-form=upload] select[name=kind]', 'intel');

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { errorBox, fmtInt, fmtTime, h, link, section } from '../dom.js';
 import type { Route } from '../router.js';
 import { dataTable } from '../table.js';
+import { operationsSection } from './operations.js';
 
 interface ImportRow {
   id: number;
@@ -75,7 +76,7 @@ export function importsPage(): HTMLElement {
       { label: 'Events to', cell: (i) => fmtTime(i.maxTs) },
     ],
   });
-  return h('div', { 'data-page': 'imports' }, h('h1', {}, 'Imports'), section('Import a file', uploadForm(() => void imported.reload())), section('Imported files', imported));
+  return h('div', { 'data-page': 'imports' }, h('h1', {}, 'Imports'), section('Import a file', uploadForm(() => void imported.reload())), section('Imported files', imported), operationsSection());
 }
 
 export async function importPage(r: Route): Promise<HTMLElement> {
