@@ -72,6 +72,8 @@ export async function buildServer(store: Store, opts: ServerOptions = {}): Promi
   app.decorate('question', <T>(fn: (store: Store) => Promise<T>) => ctx.read(fn));
   app.decorate('storeChanged', () => {
     ctx.dataChanged();
+    // A token revoked by a handed-off command stops working at once, not when its memory expires.
+    ctx.authChanged();
     if (opts.warm) void warmUp(ctx).catch((err: Error) => app.log.warn({ err }, 'warm-up stopped'));
   });
   operationsRoutes(app, ctx, opts.operations);

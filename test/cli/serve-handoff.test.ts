@@ -86,6 +86,10 @@ test('while serve runs: ingest, intel import, tokens create, census and victims 
     const flows = ops.raw.find((r) => r.table === 'flows')!;
     assert.equal(flows.rows, 3);
     assert.equal(flows.oldest, '2024-06-10T10:00:00.000Z');
+    // A token revoked from another shell stops working at once.
+    const id = /^id (\w+)/m.exec(token.stdout)![1]!;
+    assert.equal(run(['tokens', 'revoke', id]).status, 0);
+    assert.equal((await fetch(`${url}/api/operations`, { headers: bearer })).status, 401);
   } finally {
     s.child.kill('SIGTERM');
     assert.equal(await stopped(s.child), 0, s.log());
