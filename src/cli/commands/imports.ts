@@ -5,7 +5,7 @@ import { BotcensusError } from '../../core/errors.js';
 import type { ImportRow } from '../../store/store.js';
 import { movePrefilteredImport, rescanPrefilteredFlows } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
-import { graceMs, graceOption, toJson, withStore } from '../context.js';
+import { graceMs, graceOption, toJson, withStore, withWritingStore } from '../context.js';
 import { reportRescan } from './intel.js';
 
 /** Every key of an import row, in this order: --json gives each on every record, null when unknown. */
@@ -44,7 +44,7 @@ export function importsCommand(): Command {
     .addOption(graceOption())
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withWritingStore(cmd, async (store) => {
         for (const m of (o.move as string[] | undefined) ?? []) {
           const eq = m.indexOf('=');
           const id = Number(m.slice(0, eq));

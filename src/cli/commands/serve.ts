@@ -118,11 +118,15 @@ what it answers: the dashboard stays up while data comes in.`,
           process.exit();
         }
         const { runCli } = await import('../program.js');
+        let wrote = false;
         // Handed-off commands and drop-folder imports: importing ones in the writes' turn, the others beside the dashboard's questions.
         const host = await startHandoffHost(
           {
             storePath,
-            write: (fn) => app.exclusive(() => fn(store)),
+            write: (fn) => {
+              wrote = true;
+              return app.exclusive(() => fn(store));
+            },
             read: (fn) => app.question(fn),
             pid: process.pid,
             watch: (folders) => {
@@ -130,7 +134,13 @@ what it answers: the dashboard stays up while data comes in.`,
               return watcher.add(folders);
             },
           },
-          (args) => runCli(args).finally(() => app.storeChanged()),
+          // Only a command that wrote makes the dashboard prepare its answers again (one command runs at a time).
+          (args) => {
+            wrote = false;
+            return runCli(args).finally(() => {
+              if (wrote) app.storeChanged();
+            });
+          },
           address,
         );
         const startWatcher = () => {
@@ -151,8 +161,9 @@ what it answers: the dashboard stays up while data comes in.`,
               .then((deleted) => {
                 lastPrune = new Date();
                 const n = deleted.reduce((a, d) => a + d.deleted, 0);
-                if (n) app.storeChanged();
-                if (n) process.stderr.write(`botcensus: retention: ${n.toLocaleString('en-US')} raw rows deleted (${deleted.filter((d) => d.deleted).map((d) => d.table).join(', ')})\n`);
+                if (!n) return;
+                app.storeChanged();
+                process.stderr.write(`botcensus: retention: ${n.toLocaleString('en-US')} raw rows deleted (${deleted.filter((d) => d.deleted).map((d) => d.table).join(', ')})\n`);
               })
               .catch((err: Error) => process.stderr.write(`botcensus: retention: ${err.message}\n`));
           prune();

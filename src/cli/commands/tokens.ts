@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { ROLES } from '../../store/access.js';
 import { issueToken } from '../../server/auth/tokens.js';
-import { toJson, withImportStore, withStore } from '../context.js';
+import { toJson, withImportStore, withStore, withWritingStore } from '../context.js';
 import { tokenStore } from '../../server/auth/tokens-sql.js';
 
 export function tokensCommand(): Command {
@@ -46,7 +46,7 @@ export function tokensCommand(): Command {
     .description('revoke a token by id (and end its web sessions)')
     .argument('<id>')
     .action(async (id: string, _o: unknown, sub: Command) => {
-      await withStore(sub, async (store) => {
+      await withWritingStore(sub, async (store) => {
         if (!(await tokenStore(store).revokeToken(id))) throw new BotcensusError('USAGE', `no live token with id ${JSON.stringify(id)} (see \`botcensus tokens list\`)`);
         console.log(`revoked ${id}`);
       });
