@@ -119,9 +119,10 @@ test('two commands on one store without a server: the second waits for the first
   const dir = tempDir();
   const db = join(dir, 'store.duckdb');
   assert.equal(cli(['--db', db, 'tokens', 'create', '--role', 'admin']).status, 0);
-  // A process that holds the store's lock for a while, as a long import would.
+  // A process that holds the store's lock for a while, as a long import would (the instance kept
+  // referenced: a collected instance would let go of the lock).
   const duck = new URL('../../node_modules/@duckdb/node-api/lib/index.js', import.meta.url).pathname.replace('/dist/', '/');
-  const holder = spawn(process.execPath, ['-e', `import(${JSON.stringify(duck)}).then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(db)}); console.log('held'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0)); })`], {
+  const holder = spawn(process.execPath, ['-e', `import(${JSON.stringify(duck)}).then(async (m) => { const i = await m.DuckDBInstance.create(${JSON.stringify(db)}); globalThis.held = [i, await i.connect()]; console.log('held'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0)); })`], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   await new Promise<void>((r) => holder.stdout!.once('data', () => r()));
