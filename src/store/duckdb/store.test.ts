@@ -2,90 +2,21 @@
 // storage migrations. What every driver must do is the conformance suite (conformance.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCidr, parseIp } from '../../core/ip.js';
-import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.js';
-import type { TelemetryRecord } from '../../core/model/telemetry.js';
-import type { ImportMeta, LineCounts, Store } from '../store.js';
+import type { WarningEntry } from '../../core/model/indicator.js';
+import type { Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
 import { refoldAll } from './victim-fold-sql.js';
+import { counts, DAY, flow, grace, ind, ingest, ip, meta, report, scenario as conformanceScenario, t } from '../conformance/records.js';
 
-const ip = (s: string) => parseIp(s)!;
-const t = (s: string) => Date.parse(s);
-const DAY = 86_400_000;
-const grace = { graceMs: DAY };
-
-function ind(type: IndicatorRecord['type'], value: string, extra: Partial<IndicatorRecord> = {}): IndicatorRecord {
-  const r: IndicatorRecord = { type, value, tags: [], forDetection: true, line: 1, ...extra };
-  if (type === 'ip' || type === 'ip-port') {
-    const a = ip(type === 'ip' ? value : value.replace(/:\d+$/, ''));
-    r.lo = a;
-    r.hi = a;
-  } else if (type === 'cidr') {
-    const c = parseCidr(value)!;
-    r.lo = c.lo;
-    r.hi = c.hi;
-  } else if (type === 'domain') r.domain = value;
-  return r;
-}
-
-const counts = (n: number): LineCounts => ({ lines: n, records: n, framing: 0, rejected: 0, examples: [] });
-let seq = 0;
-const meta = (kind: ImportMeta['kind'], source?: string): ImportMeta => ({ kind, format: 'test', file: `f${++seq}`, sha256: `h${seq}`, source });
-
-async function ingest(store: Store, records: TelemetryRecord[]) {
-  records.forEach((r, i) => (r.line = i + 1));
-  return store.importTelemetry(meta('telemetry'), async (write) => {
-    await write(records);
-    return counts(records.length);
-  }, () => undefined, grace);
-}
-
-const flow = (src: string, dst: string, ts: string, extra: Partial<TelemetryRecord> = {}): TelemetryRecord =>
-  ({ kind: 'flow', src: ip(src), dst: ip(dst), ts: t(ts), proto: 'tcp', bytes: 100, ...extra }) as TelemetryRecord;
-
+// The conformance suite's scenario and record builders: the same store as every driver is held to.
 async function scenario() {
   const store = await openTestStore();
-  const warnings: WarningEntry[] = [{ list: 'Public DNS', kind: 'cidr', value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') }];
-  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
-  await store.importIntel(
-    {
-      meta: meta('intel', 'advisory'),
-      counts: counts(5),
-      warnings: [],
-      family: 'raptor-train',
-      indicators: [
-        ind('ip', '203.0.113.10', { firstSeen: t('2024-06-01T00:00:00Z'), lastSeen: t('2024-06-30T00:00:00Z'), tags: ['tier2'] }),
-        ind('cidr', '203.0.113.128/25', { tags: ['tier3'] }),
-        ind('ip-port', '203.0.113.50:443', { port: 443 }),
-        ind('domain', 'c2.example'),
-        ind('ip', '8.8.8.8'),
-      ],
-    },
-    grace,
-  );
-  const outcome = await ingest(store, [
-    flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'),
-    flow('203.0.113.10', '192.0.3.1', '2024-06-10T10:00:01Z'),
-    flow('192.0.3.2', '203.0.113.10', '2024-08-01T10:00:00Z'), // window closed 30 June, grace 1 day
-    flow('198.51.101.7', '203.0.113.200', '2024-06-11T10:00:00Z'),
-    flow('198.51.101.8', '203.0.113.50', '2024-06-11T10:00:00Z', { dport: 80 }),
-    flow('198.51.101.9', '203.0.113.50', '2024-06-11T11:00:00Z', { dport: 443 }),
-    flow('203.0.113.10', '203.0.113.200', '2024-06-11T12:00:00Z'), // both ends are indicators
-    flow('192.0.3.77', '8.8.8.8', '2024-06-11T12:00:00Z', { dport: 53 }), // warninglisted indicator
-    { kind: 'dns', client: ip('192.0.3.3'), query: 'a.b.c2.example', ts: t('2024-06-12T00:00:00Z') },
-    { kind: 'dns', client: ip('192.0.3.4'), query: 'notc2.example', ts: t('2024-06-12T00:00:00Z') },
-    report('192.0.3.200', 'D1', '2024-06-12T01:00:00Z'),
-    report('192.0.3.201', 'D1', '2024-06-12T02:00:00Z'),
-  ]);
-  return { store, outcome };
-}
-
-function report(addr: string, deviceId: string, ts: string): TelemetryRecord {
-  return { kind: 'report', ip: ip(addr), ts: t(ts), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId, extra: {} };
+  await conformanceScenario(store);
+  return { store };
 }
 
 test('answers from the derived tables (day-folded, partial days from the sightings) equal answers from the sightings', async () => {
