@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';
-import type { StoredService } from '../store/identify.js';
+import type { StoredService } from './store-types.js';
 import { buildDevices } from './devices.js';
 import { recogDb } from './recog/db.js';
 

@@ -2,7 +2,7 @@
 // service attached to the device that held its address at the time, each device identified from
 // all of its services (identify.ts), and the addresses each device held, with when.
 import { formatIp } from '../core/ip.js';
-import type { DeviceRecord, StoredService } from '../store/identify.js';
+import type { DeviceRecord, StoredService } from './store-types.js';
 import { identifyDevice, identifyService, type ServiceIdentity } from './identify.js';
 import { identityKeys, mergeIdentities, type IdentityOptions, type MergeResult } from './identity.js';
 import { RecogDb } from './recog/db.js';

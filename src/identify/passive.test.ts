@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';
-import type { PassiveRecord } from '../store/identify.js';
+import type { PassiveRecord } from './store-types.js';
 import { fromHttpClient, fromTlsClient } from './from-telemetry.js';
 import { passiveServices } from './passive.js';
 

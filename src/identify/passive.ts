@@ -1,10 +1,11 @@
 // Passive rows of a telemetry import as services: HTTP and TLS servers by their Server header and
 // certificate, HTTP and TLS clients by their User-Agent and SNI, and Shadowserver rows that describe
 // a device. Runs after each telemetry import, and for any import left over, before identification.
-import type { PassiveRecord, ServiceInput } from '../store/identify.js';
+import type { PassiveRecord, ServiceInput } from './store-types.js';
 import type { Store } from '../store/store.js';
 import { fromHttpClient, fromHttpRecord, fromReportRecord, fromTlsClient, fromTlsRecord, REPORT_DEVICE_EXTRA } from './from-telemetry.js';
 import type { ServiceObservation } from '../core/model/service.js';
+import { identifyStore } from './store.js';
 
 /** Whether an observation says anything a device could be identified or recognised by. */
 function describes(o: ServiceObservation): boolean {
@@ -29,13 +30,13 @@ export function passiveServices(format: string, records: PassiveRecord[]): Servi
 
 /** Turns one telemetry import's passive rows into services; returns how many. */
 export async function derivePassiveServices(store: Store, importId: number): Promise<number> {
-  return store.identify.derivePassiveServices(importId, passiveServices, REPORT_DEVICE_EXTRA);
+  return identifyStore(store).derivePassiveServices(importId, passiveServices, REPORT_DEVICE_EXTRA);
 }
 
 /** Derives the services of every telemetry import not done yet (imports from before this stage existed). */
 export async function derivePendingServices(store: Store): Promise<{ imports: number; services: number }> {
   let services = 0;
-  const pending = await store.identify.pendingPassiveImports();
+  const pending = await identifyStore(store).pendingPassiveImports();
   for (const id of pending) services += await derivePassiveServices(store, id);
   return { imports: pending.length, services };
 }

@@ -16,6 +16,7 @@ import { ingestFile } from '../telemetry/ingest.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { parseKevJson } from './kev.js';
 import { refreshExposures, runIdentification } from './run.js';
+import { identifyStore } from './store.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -87,7 +88,7 @@ async function scenario(): Promise<{ store: Store; scanFile: string }> {
     return counts(records.length);
   }, () => undefined, match);
   const kev = parseKevJson(JSON.stringify({ catalogVersion: '2099.01.02', vulnerabilities: KEV_FIXTURE }));
-  await store.identify.importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, kev);
+  await identifyStore(store).importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, kev);
   return { store, scanFile };
 }
 
@@ -101,7 +102,7 @@ test('a scan file is imported through ingest: detected, one transaction, bad lin
   assert.deepEqual([r.format, r.counts.records, r.counts.rejected, r.services, r.sightings], ['zgrab2', 8, 1, 8, 0]);
   assert.deepEqual(r.counts.examples.map((e) => e.line), [5]);
   assert.equal((await ingestFile(store, file, { match })).status, 'duplicate');
-  const stored = await store.identify.services();
+  const stored = await identifyStore(store).services();
   assert.equal(stored.length, 8);
   const ftp = stored.find((s) => s.protocol === 'ftp')!;
   assert.deepEqual([ftp.file, ftp.line, ftp.banners['ftp.banner']], [file, 1, 'MikroTik FTP server (MikroTik 6.40.1) ready']);
@@ -117,7 +118,7 @@ test('identification merges the churning SSH key into one device and keeps the s
   assert.equal(r.sharedKeys, 1);
   assert.equal(r.stableDevices, 3); // the SSH key, the ASUS certificate, the Fortinet device id
   assert.equal(r.addressesCollapsed, 3); // 3 addresses of the SSH key into 1, 2 of the device id into 1
-  const list = await store.identify.exposedDevices({ kevOnly: false, limit: 50 });
+  const list = await identifyStore(store).exposedDevices({ kevOnly: false, limit: 50 });
   const mikrotik = list.find((d) => d.device === 'ssh:' + K1)!;
   assert.deepEqual(mikrotik.addresses, ['192.0.2.10', '192.0.2.11', '198.51.100.20']);
   assert.deepEqual([mikrotik.vendor, mikrotik.version, mikrotik.deviceType, mikrotik.compromised], ['MikroTik', '6.40.1', 'router', true]);
@@ -154,7 +155,7 @@ test('census counts devices by vendor, type, product and CVE, and an identificat
   ]);
   assert.deepEqual((await rows('product')).rows.slice(0, 2), [['unknown', 'Unidentified', 2], ['asus (model unknown)', 'ASUS (model unknown)', 1]]);
   // Without identification the same victims are five addresses... and six, as the SSH key no longer joins them.
-  await store.identify.saveIdentification([], [], []);
+  await identifyStore(store).saveIdentification([], [], []);
   const plain = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
   assert.deepEqual([plain.unit, plain.total], ['addresses', 7]);
   await store.close();
@@ -163,7 +164,7 @@ test('census counts devices by vendor, type, product and CVE, and an identificat
 test('exposure: identified devices, those exposed, and those also seen compromised; a new catalog re-matches', async () => {
   const { store } = await scenario();
   await runIdentification(store);
-  const e = await store.identify.exposure({ by: 'cve' });
+  const e = await identifyStore(store).exposure({ by: 'cve' });
   assert.deepEqual(e.totals, { devices: 9, exposed: 7, compromised: 3, exposedCompromised: 2, stableDevices: 3, stableAddresses: 6, addresses: 12 });
   assert.deepEqual(e.rows.map((r) => [r.key, r.devices, r.exposed, r.versionConfirmed, r.compromised, r.exposedCompromised]), [
     ['CVE-2099-0002', 4, 4, 0, 0, 0],
@@ -173,16 +174,16 @@ test('exposure: identified devices, those exposed, and those also seen compromis
   ]);
   assert.equal(e.kev?.catalogVersion, '2099.01.02');
   assert.equal(e.kev?.entries, 8);
-  const vendors = await store.identify.exposure({ by: 'vendor', kevOnly: true, top: 2 });
+  const vendors = await identifyStore(store).exposure({ by: 'vendor', kevOnly: true, top: 2 });
   assert.deepEqual(vendors.rows.map((r) => [r.label, r.devices, r.compromised]), [['TP-Link', 4, 0], ['MikroTik', 2, 1]]);
   assert.deepEqual([vendors.others?.label, vendors.others?.devices, vendors.totals.devices], ['Others (1)', 1, 7]);
   // A catalog without the camera entry: the camera is no longer exposed.
   const smaller = parseKevJson(JSON.stringify({ vulnerabilities: KEV_FIXTURE.filter((k) => k.cveID !== 'CVE-2099-0005') }));
-  await store.identify.importKev({ kind: 'kev', format: 'kev-json', file: 'kev2.json', sha256: 'k2' }, smaller);
+  await identifyStore(store).importKev({ kind: 'kev', format: 'kev-json', file: 'kev2.json', sha256: 'k2' }, smaller);
   assert.deepEqual(await refreshExposures(store), { exposures: 6, exposedDevices: 6 });
-  const after = await store.identify.exposure({ by: 'cve', kevOnly: true });
+  const after = await identifyStore(store).exposure({ by: 'cve', kevOnly: true });
   assert.deepEqual([after.totals.exposed, after.totals.exposedCompromised, after.kev?.entries, after.kev?.catalogVersion], [6, 1, 7, undefined]);
-  const s = await store.identify.summary();
+  const s = await identifyStore(store).summary();
   assert.deepEqual([s.devices, s.identified, s.sharedKeys, s.exposedDevices], [9, 9, 1, 6]);
   await store.close();
 });

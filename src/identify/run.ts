@@ -1,13 +1,14 @@
 // One identification run over the store: passive rows not yet seen become services, every service
 // is identified and attached to a device, devices are matched against the KEV catalog, and the
 // result replaces the last run's. Also the exposure refresh after a new KEV catalog.
-import type { DeviceRecord, ExposureRecord } from '../store/identify.js';
+import type { DeviceRecord, ExposureRecord } from './store-types.js';
 import type { Store } from '../store/store.js';
 import { buildDevices, type BuildOptions } from './devices.js';
 import type { Identity } from './identify.js';
 import { kevMatcher, type KevEntry, type KevMatchOptions } from './kev.js';
 import { derivePendingServices } from './passive.js';
 import { recogDb } from './recog/db.js';
+import { identifyStore } from './store.js';
 
 export interface IdentifyRunOptions extends BuildOptions {
   /** External Recog-format folders; remembered in the store for later runs. Default: the remembered ones. */
@@ -43,15 +44,15 @@ export function exposuresOf(devices: { device: string; identity: Identity }[], e
 }
 
 export async function runIdentification(store: Store, opts: IdentifyRunOptions = {}): Promise<IdentifyRunResult> {
-  const dirs = opts.fingerprintDirs ?? (await store.identify.fingerprintDirs());
+  const dirs = opts.fingerprintDirs ?? (await identifyStore(store).fingerprintDirs());
   const db = recogDb(dirs); // loads (and checks) the folders before anything changes
-  if (opts.fingerprintDirs) await store.identify.setFingerprintDirs(dirs);
+  if (opts.fingerprintDirs) await identifyStore(store).setFingerprintDirs(dirs);
   const derived = await derivePendingServices(store);
-  const services = await store.identify.services();
+  const services = await identifyStore(store).services();
   const { devices, merge } = buildDevices(services, db, opts);
-  const entries = await store.identify.kevEntries();
+  const entries = await identifyStore(store).kevEntries();
   const exposures = exposuresOf(devices, entries, opts.kev);
-  await store.identify.saveIdentification(devices, merge.shared, exposures);
+  await identifyStore(store).saveIdentification(devices, merge.shared, exposures);
   const stats = db.stats();
   const stable = devices.filter((d: DeviceRecord) => d.stable);
   return {
@@ -72,7 +73,7 @@ export async function runIdentification(store: Store, opts: IdentifyRunOptions =
 
 /** Matches the stored identities against the stored KEV catalog again (after `kev import`). */
 export async function refreshExposures(store: Store, opts: KevMatchOptions = {}): Promise<{ exposures: number; exposedDevices: number }> {
-  const exposures = exposuresOf(await store.identify.identities(), await store.identify.kevEntries(), opts);
-  await store.identify.replaceExposures(exposures);
+  const exposures = exposuresOf(await identifyStore(store).identities(), await identifyStore(store).kevEntries(), opts);
+  await identifyStore(store).replaceExposures(exposures);
   return { exposures: exposures.length, exposedDevices: new Set(exposures.map((e) => e.device)).size };
 }

@@ -3,6 +3,7 @@
 import { remediationSummary } from '../notify/remediation.js';
 import type { Store } from '../store/store.js';
 import type { CveCount, DeviceCount, IdentificationScope, ReportSection, ReportSources } from './sources.js';
+import { identifyStore } from '../identify/store.js';
 
 const pctOrDash = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(0)}%`);
 
@@ -21,7 +22,7 @@ export function stageSources(store: Store): ReportSources {
       },
       async cves(s): Promise<CveCount[]> {
         const r = await census('cve', s);
-        const kev = new Map((await store.identify.kevEntries()).map((e) => [e.cveID, e]));
+        const kev = new Map((await identifyStore(store).kevEntries()).map((e) => [e.cveID, e]));
         return r.rows
           .filter((x) => x.key !== 'none')
           .map((x) => {

@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
+import { identifyStore } from '../identify/store.js';
 
 let s: Scenario;
 let app: FastifyInstance;
@@ -111,7 +112,7 @@ test('uploads: intel and telemetry files imported from a temp copy; duplicates a
   assert.equal(json<{ total: number }>(await get('/api/victims?asn=64502')).total, 3, 'the new victim is counted at once');
   const scan = await post({ kind: 'telemetry' }, 'scan.json', zgrabLine('192.0.3.250', { ftp: ftpModule('2024-06-01T10:00:00Z', 'MikroTik FTP server (MikroTik 6.40.1) ready') }) + '\n');
   assert.equal(scan.statusCode, 200, scan.body);
-  const vendors = (await s.store.identify.exposure({ by: 'vendor' })).rows.map((r) => r.label);
+  const vendors = (await identifyStore(s.store).exposure({ by: 'vendor' })).rows.map((r) => r.label);
   assert.ok(vendors.includes('MikroTik'), `an uploaded scan is identified at once: ${vendors.join(', ')}`);
   const listed = (await get('/api/imports')).body;
   assert.match(listed, /"conn\.log"/, 'imports are listed under the uploaded name');

@@ -1,5 +1,5 @@
 // The store contract: the imports and questions the stages ask of the store. Stages that own
-// their queries (src/notify, src/server/auth) run them on `driver` (driver.ts) with the `sql`
+// their queries (src/identify, src/notify, src/server/auth) run them on `driver` (driver.ts) with the `sql`
 // template instead. DuckDB implements both (duckdb/); every driver passes conformance/.
 import type { IndicatorRecord, SkippedSection, WarningEntry } from '../core/model/indicator.js';
 import type { RejectedLine } from '../core/reader.js';
@@ -7,7 +7,7 @@ import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
-import type { IdentifyStore } from './identify.js';
+import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { FileReadingStore } from './file-reading.js';
 import type { MailStore } from './mail.js';
@@ -468,18 +468,25 @@ export interface OwnerRow extends Owner {
 }
 
 export interface Store {
-  /** The engine under the contract: the stages' own queries (src/notify, src/server/auth) run on it. */
+  /** The engine under the contract: the stages' own queries (src/identify, src/notify, src/server/auth) run on it. */
   readonly driver: Driver;
   /** The owner of one address, the paged listings and the data version the HTTP API serves. */
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;
-  /** Services, device identities, the KEV catalog and exposures (identify stage). */
-  readonly identify: IdentifyStore;
+  /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
+  readonly exposure: ExposureStore;
   /** Scanned mail, its resources and campaigns (mail stage). */
   readonly mail: MailStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
+  /**
+   * Registers a new import of a stage's own (a scan file, the KEV catalog), inside the stage's
+   * `driver.atomically`; returns its id.
+   */
+  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>): Promise<number>;
+  /** An import's counts and the time range of its records (epoch ms), once its rows are in. */
+  finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void>;
   listImports(): Promise<ImportRow[]>;
   importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
   /**

@@ -19,6 +19,7 @@ import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readRecords, readTelemetry } from '../core/reader.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
+import { identifyStore } from '../identify/store.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -137,7 +138,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
   const check = (c: LineCounts) => checkCounts(file, c, opts.strict ?? false);
   if (resolved.kind === 'scan') {
     const scan = resolved.format;
-    const out = await store.identify.importScan(meta, (write) => readScanFile(file, scan, write, { tz: opts.tz }, { onProgress: opts.onProgress }), check);
+    const out = await identifyStore(store).importScan(meta, (write) => readScanFile(file, scan, write, { tz: opts.tz }, { onProgress: opts.onProgress }), check);
     return { status: 'imported', file, format: scan.name, importId: out.importId, counts: out.counts, sightings: 0, services: out.services };
   }
   const format = resolved.format;

@@ -1,13 +1,14 @@
 // botcensus exposure: identified devices by vendor, product, device type or CVE, how many carry a
 // known exploited vulnerability (KEV), and how many of those the census also saw compromised.
 import { Command, Option } from 'commander';
-import type { ExposedDevice, ExposureDimension, ExposureResult, ExposureRow } from '../../store/identify.js';
+import type { ExposedDevice, ExposureDimension, ExposureRow } from '../../store/identify.js';
 import { toJson, withStore } from '../context.js';
 import { wholeNumber } from '../options.js';
+import { identifyStore, type ExposureReport } from '../../identify/store.js';
 
 const HEAD: Record<ExposureDimension, string> = { vendor: 'Vendor', product: 'Product', device: 'Device type', cve: 'CVE' };
 
-function table(r: ExposureResult): string[] {
+function table(r: ExposureReport): string[] {
   const rows: ExposureRow[] = r.others ? [...r.rows, r.others] : r.rows;
   const head = [HEAD[r.by], 'Devices', 'Exposed', 'Version-checked', 'Compromised', 'Exposed+compromised'];
   const body = rows.map((x) => [x.label, x.devices, x.exposed, x.versionConfirmed, x.compromised, x.exposedCompromised].map(String));
@@ -18,7 +19,7 @@ function table(r: ExposureResult): string[] {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 }
 
-function header(r: ExposureResult): string[] {
+function header(r: ExposureReport): string[] {
   const t = r.totals;
   const kev = r.kev
     ? `KEV catalog${r.kev.catalogVersion ? ' ' + r.kev.catalogVersion : ''}: ${r.kev.entries} entries (${r.kev.file})`
@@ -62,12 +63,12 @@ export function exposureCommand(): Command {
       wholeNumber(o.top, '--top');
       await withStore(cmd, async (store) => {
         if (o.list) {
-          const devices = await store.identify.exposedDevices({ kevOnly: true, cve: o.cve?.toUpperCase(), limit: wholeNumber(o.limit, '--limit') });
+          const devices = await identifyStore(store).exposedDevices({ kevOnly: true, cve: o.cve?.toUpperCase(), limit: wholeNumber(o.limit, '--limit') });
           if (o.json) return void process.stdout.write(toJson(devices));
           const lines = listing(devices);
           return void console.log(lines.length ? lines.join('\n') : 'no exposed devices');
         }
-        const r = await store.identify.exposure({ by: o.by, kevOnly: o.kevOnly ?? false, top: wholeNumber(o.top, '--top')! });
+        const r = await identifyStore(store).exposure({ by: o.by, kevOnly: o.kevOnly ?? false, top: wholeNumber(o.top, '--top')! });
         if (o.json) return void process.stdout.write(toJson(r));
         console.log([...header(r), ...table(r)].join('\n'));
       });

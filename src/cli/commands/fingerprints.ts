@@ -14,6 +14,7 @@ import { installRecogFrom, noteRecogSource, type RecogSource } from '../../ident
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
 import { dbPath, setExitCode, toJson, withImportStore, withStore } from '../context.js';
 import { wholeNumber } from '../options.js';
+import { identifyStore } from '../../identify/store.js';
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(2) : '100.00');
 
@@ -91,8 +92,8 @@ export function fingerprintsCommand(): Command {
       else source = noteRecogSource(dir, o.url, (await fetchRecog(dir, o.url)).length, o.recogVersion);
       const r = selfTestFiles(loadRecogDir(dir));
       await withImportStore(cmd, async (store) => {
-        const dirs = await store.identify.fingerprintDirs();
-        if (!dirs.includes(dir)) await store.identify.setFingerprintDirs([...dirs, dir]);
+        const dirs = await identifyStore(store).fingerprintDirs();
+        if (!dirs.includes(dir)) await identifyStore(store).setFingerprintDirs([...dirs, dir]);
       });
       if (o.json) process.stdout.write(toJson({ dir, ...source, examples: r.total, passed: r.passed }));
       else {

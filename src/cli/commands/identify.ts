@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { runIdentification, type IdentifyRunResult } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withStore, withWritingStore } from '../context.js';
+import { identifyStore } from '../../identify/store.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -16,7 +17,7 @@ export async function describeRun(store: Store, r: IdentifyRunResult): Promise<s
       `${r.addressesCollapsed} of ${r.addressesWithIdentity} addresses with an identity collapsed into another address's device` +
       (r.sharedKeys ? `; ${r.sharedKeys} keys shared by many addresses at once ignored (vendor defaults)` : ''),
   ];
-  const s = await store.identify.summary();
+  const s = await identifyStore(store).summary();
   if (s.byType.length) out.push(`by type: ${s.byType.map((t) => `${t.type} ${t.devices}`).join(', ')}`);
   out.push(
     r.kevEntries
@@ -36,7 +37,7 @@ export function identifyCommand(): Command {
       await withWritingStore(cmd, async (store) => {
         const dirs = o.fingerprints === false ? [] : o.fingerprints;
         const r = await runIdentification(store, { fingerprintDirs: dirs });
-        if (o.json) process.stdout.write(toJson({ ...r, summary: await store.identify.summary() }));
+        if (o.json) process.stdout.write(toJson({ ...r, summary: await identifyStore(store).summary() }));
         else for (const line of await describeRun(store, r)) console.log(line);
       });
     });

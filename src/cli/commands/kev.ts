@@ -12,6 +12,7 @@ import { fetchKevText, KEV_URL } from '../../identify/online.js';
 import { refreshExposures } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withImportStore } from '../context.js';
+import { identifyStore } from '../../identify/store.js';
 
 export type KevImportResult =
   | { status: 'imported'; file: string; format: string; importId: number; catalogVersion?: string; entries: number; rejected: { at: number; field?: string; reason: string }[]; exposures: number; exposedDevices: number }
@@ -30,7 +31,7 @@ export async function importKevFile(store: Store, file: string, name = file): Pr
     throw new BotcensusError('NOTHING_IMPORTED', `no KEV entries${first ? `: all ${catalog.rejected.length} rejected; first: ${first.reason}` : ''}`, { file, field: first?.field });
   }
   const format = /\.csv$/i.test(file) ? 'kev-csv' : 'kev-json';
-  const { importId } = await store.identify.importKev({ kind: 'kev', format, file: name, sha256, source: 'cisa-kev' }, catalog);
+  const { importId } = await identifyStore(store).importKev({ kind: 'kev', format, file: name, sha256, source: 'cisa-kev' }, catalog);
   const ex = await refreshExposures(store);
   return { status: 'imported', file: name, format, importId, catalogVersion: catalog.catalogVersion, entries: catalog.entries.length, rejected: catalog.rejected, ...ex };
 }

@@ -2,10 +2,9 @@
 // exploited vulnerability, and how many of those the census saw compromised. "Compromised" uses the
 // census's own mapping of victim addresses to devices (VICTIM_CTES), over all time.
 import { formatIp } from '../../core/ip.js';
-import type { ExposedDevice, ExposureQuery, ExposureResult, ExposureRow, IdentifySummary, StoredEvidence } from '../identify.js';
+import type { ExposedDevice, ExposureQuery, ExposureResult, ExposureRow, StoredEvidence } from '../identify.js';
 import type { Db } from './connection.js';
 import { PRODUCT } from './census-sql.js';
-import { kevInfo } from './kev-sql.js';
 import { loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
 
 const IDENTIFIED = `(d.vendor IS NOT NULL OR d.product IS NOT NULL OR d.device_type IS NOT NULL OR d.os_product IS NOT NULL)`;
@@ -79,7 +78,6 @@ export async function exposure(db: Db, q: ExposureQuery): Promise<ExposureResult
         devices: Number(t!.devices), exposed: Number(t!.exposed), compromised: Number(t!.compromised), exposedCompromised: Number(t!.exposed_compromised),
         stableDevices: Number(t!.stable_devices), stableAddresses: Number(t!.stable_addresses), addresses: Number(t!.addresses),
       },
-      kev: await kevInfo(db),
     };
   });
 }
@@ -117,22 +115,4 @@ export async function exposedDevices(db: Db, q: { kevOnly?: boolean; cve?: strin
       };
     });
   });
-}
-
-export async function identifySummary(db: Db): Promise<IdentifySummary> {
-  const r = await db.one<Record<string, bigint>>(
-    `SELECT (SELECT count(*) FROM services) AS services, count(*) AS devices, count(*) FILTER (${IDENTIFIED}) AS identified,
-            count(*) FILTER (stable) AS stable_devices, coalesce(sum(addresses) FILTER (stable), 0) AS stable_addresses,
-            coalesce(sum(addresses - 1) FILTER (stable), 0) AS collapsed, (SELECT count(*) FROM shared_keys) AS shared,
-            (SELECT count(*) FROM exposures) AS exposures, (SELECT count(DISTINCT device) FROM exposures) AS exposed
-     FROM device_identities d`,
-  );
-  const types = await db.all<{ t: string; n: bigint }>(
-    `SELECT coalesce(device_type, 'unknown') AS t, count(*) AS n FROM device_identities d WHERE ${IDENTIFIED} GROUP BY t ORDER BY n DESC, t`,
-  );
-  return {
-    services: Number(r!.services), devices: Number(r!.devices), identified: Number(r!.identified), stableDevices: Number(r!.stable_devices),
-    stableAddresses: Number(r!.stable_addresses), addressesCollapsed: Number(r!.collapsed), sharedKeys: Number(r!.shared),
-    exposures: Number(r!.exposures), exposedDevices: Number(r!.exposed), byType: types.map((x) => ({ type: x.t, devices: Number(x.n) })),
-  };
 }

@@ -68,11 +68,11 @@ import { ensureVictimFold } from './victim-fold-sql.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
-import { createIdentifyStore } from './identify-sql.js';
+import { exposedDevices, exposure } from './exposure-sql.js';
 import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
-import type { IdentifyStore } from '../identify.js';
+import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { FileReadingStore } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
@@ -97,7 +97,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly files: FileReadingStore = this;
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
-  readonly identify: IdentifyStore;
+  readonly exposure: ExposureStore;
   readonly mail: MailStore;
 
   private constructor(
@@ -107,7 +107,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
-    this.identify = createIdentifyStore(db);
+    this.exposure = { exposure: (q) => exposure(db, q), exposedDevices: (q) => exposedDevices(db, q) };
     this.mail = createMailStore(db);
   }
 
@@ -137,6 +137,16 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   async listImports(): Promise<ImportRow[]> {
     return (await this.db.all<RawImport>(`SELECT * FROM imports ORDER BY id`)).map(importRow);
+  }
+
+  async beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
+    const id = await this.nextId('imports');
+    await this.insertImport(id, meta, counts);
+    return id;
+  }
+
+  async finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+    await recordImportCounts(this.db, id, counts, range && msDate(range.min), range && msDate(range.max));
   }
 
   private async nextId(tableName: string): Promise<number> {

@@ -14,6 +14,7 @@ import { parseKevJson } from '../../identify/kev.js';
 import { runIdentification } from '../../identify/run.js';
 import { ingestFile } from '../../telemetry/ingest.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
+import { identifyStore } from '../../identify/store.js';
 
 const ip = (s: string) => parseIp(s)!;
 const match = { graceMs: 86_400_000 };
@@ -40,7 +41,7 @@ test('a scanned address that is no victim: services, the device with its evidenc
     await write(flows);
     return counts(1);
   }, () => undefined, match);
-  await store.identify.importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, parseKevJson(JSON.stringify({ vulnerabilities: KEV_FIXTURE })));
+  await identifyStore(store).importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, parseKevJson(JSON.stringify({ vulnerabilities: KEV_FIXTURE })));
   await runIdentification(store);
   await replaceOwners(store, [{ name: 'Telecom A', asns: [64500], cidrs: [], emails: ['abuse@telecom-a.example'], language: 'en', intervalDays: 7, format: 'csv-attachment' }]);
 

@@ -1,19 +1,20 @@
-// The identify part of the DuckDB store: scan imports all-or-nothing, passive rows folded into
+// The identify stage's queries on a store: scan imports all-or-nothing, passive rows folded into
 // services once per import, the KEV catalog replaced whole, and victims mapped to the device that
 // held their address nearest in time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KEV_FIXTURE } from '../../../test/fixtures/identify/kev-fixture.js';
-import { openTestStore } from '../../../test/store.js';
-import { parseCidr, parseIp } from '../../core/ip.js';
-import { parseKevJson } from '../../identify/kev.js';
-import { derivePassiveServices, passiveServices } from '../../identify/passive.js';
-import { REPORT_DEVICE_EXTRA } from '../../identify/from-telemetry.js';
+import { KEV_FIXTURE } from '../../test/fixtures/identify/kev-fixture.js';
+import { openTestStore } from '../../test/store.js';
+import { parseCidr, parseIp } from '../core/ip.js';
+import { parseKevJson } from './kev.js';
+import { derivePassiveServices, passiveServices } from './passive.js';
+import { REPORT_DEVICE_EXTRA } from './from-telemetry.js';
 import { eachPassiveBatch } from './passive-sql.js';
-import type { DeviceIdentity } from '../../identify/identify.js';
-import type { ReportRecord, TelemetryRecord } from '../../core/model/telemetry.js';
-import type { DeviceRecord } from '../identify.js';
-import type { Store } from '../store.js';
+import type { DeviceIdentity } from './identify.js';
+import type { ReportRecord, TelemetryRecord } from '../core/model/telemetry.js';
+import type { DeviceRecord } from './store-types.js';
+import type { Store } from '../store/store.js';
+import { identifyStore } from './store.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -35,7 +36,7 @@ test('a scan import is all or nothing', async () => {
   const store = await openTestStore();
   const obs = { ts: t('2024-06-01T00:00:00Z'), ip: ip('192.0.2.1'), protocol: 'ssh', source: 'zgrab2', banners: { 'ssh.banner': 'ROSSSH' }, line: 1 };
   await assert.rejects(
-    store.identify.importScan({ ...meta(), format: 'zgrab2' }, async (write) => {
+    identifyStore(store).importScan({ ...meta(), format: 'zgrab2' }, async (write) => {
       await write([obs]);
       return counts(1);
     }, () => {
@@ -43,13 +44,13 @@ test('a scan import is all or nothing', async () => {
     }),
     /refused/,
   );
-  assert.deepEqual([(await store.listImports()).length, (await store.identify.services()).length], [0, 0]);
-  const ok = await store.identify.importScan({ ...meta(), format: 'zgrab2' }, async (write) => {
+  assert.deepEqual([(await store.listImports()).length, (await identifyStore(store).services()).length], [0, 0]);
+  const ok = await identifyStore(store).importScan({ ...meta(), format: 'zgrab2' }, async (write) => {
     await write([obs, { ...obs, ip: ip('2001:db8::1'), port: 2222 }]);
     return counts(2);
   }, () => undefined);
   assert.equal(ok.services, 2);
-  const rows = await store.identify.services();
+  const rows = await identifyStore(store).services();
   assert.deepEqual(rows.map((r) => [r.ip, r.port, r.events, r.lastTs === r.ts, r.banners['ssh.banner']]), [
     [ip('192.0.2.1'), undefined, 1, true, 'ROSSSH'],
     [ip('2001:db8::1'), 2222, 1, true, 'ROSSSH'],
@@ -69,11 +70,11 @@ test('passive rows become services once per import, folded per host, content and
     http('2024-06-01T10:50:00Z', 'lighttpd'),
     { kind: 'flow', ts: t('2024-06-01T10:00:00Z'), src: ip('192.0.2.9'), dst: server },
   ]);
-  assert.deepEqual(await store.identify.pendingPassiveImports(), [id]);
+  assert.deepEqual(await identifyStore(store).pendingPassiveImports(), [id]);
   assert.equal(await derivePassiveServices(store, id), 3);
   assert.equal(await derivePassiveServices(store, id), 3, 'deriving again replaces, never doubles');
-  assert.deepEqual(await store.identify.pendingPassiveImports(), []);
-  const rows = await store.identify.services();
+  assert.deepEqual(await identifyStore(store).pendingPassiveImports(), []);
+  const rows = await identifyStore(store).services();
   assert.deepEqual(rows.map((r) => [r.banners['http_header.server'], r.events, r.line, new Date(r.lastTs).toISOString().slice(11, 16)]), [
     ['App-webs/', 2, 1, '10:45'],
     ['lighttpd', 1, 4, '10:50'],
@@ -97,7 +98,7 @@ test('passive rows reach the conversion in batches of any size, each row once, i
   const read = async (batch: number) => {
     const seen: string[] = [];
     const sizes: number[] = [];
-    await eachPassiveBatch(store.db, id, batch, undefined, async (format, recs) => {
+    await eachPassiveBatch(store.driver, id, batch, undefined, async (format, recs) => {
       sizes.push(recs.length);
       for (const r of recs) seen.push(`${format}:${r.kind}:${r.line}`);
     });
@@ -140,7 +141,7 @@ test('report rows that cannot describe a device are not read back, and the servi
   const id = await telemetry(store, [...describing, ...silent]);
   const derive = async (keys?: string[]) => {
     let handed = 0;
-    const n = await store.identify.derivePassiveServices(id, (format, records) => ((handed += records.length), passiveServices(format, records)), keys);
+    const n = await identifyStore(store).derivePassiveServices(id, (format, records) => ((handed += records.length), passiveServices(format, records)), keys);
     const rows = await store.db.all(`SELECT * FROM services WHERE import_id = $1 ORDER BY line`, [id]);
     return { n, handed, rows };
   };
@@ -155,16 +156,16 @@ test('report rows that cannot describe a device are not read back, and the servi
 
 test('the KEV catalog is replaced whole by each import and remembered with its version', async () => {
   const store = await openTestStore();
-  assert.equal(await store.identify.kevInfo(), undefined);
+  assert.equal(await identifyStore(store).kevInfo(), undefined);
   const catalog = parseKevJson(JSON.stringify({ catalogVersion: '2099.01.02', dateReleased: '2099-01-02T00:00:00Z', vulnerabilities: KEV_FIXTURE }));
-  await store.identify.importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, catalog);
-  assert.deepEqual(await store.identify.kevEntries(), [...catalog.entries].sort((a, b) => a.cveID.localeCompare(b.cveID)));
-  const info = await store.identify.kevInfo();
+  await identifyStore(store).importKev({ kind: 'kev', format: 'kev-json', file: 'kev.json', sha256: 'k1' }, catalog);
+  assert.deepEqual(await identifyStore(store).kevEntries(), [...catalog.entries].sort((a, b) => a.cveID.localeCompare(b.cveID)));
+  const info = await identifyStore(store).kevInfo();
   assert.deepEqual([info?.entries, info?.catalogVersion, info?.dateReleased, info?.file], [8, '2099.01.02', '2099-01-02T00:00:00Z', 'kev.json']);
   const two = parseKevJson(JSON.stringify({ vulnerabilities: KEV_FIXTURE.slice(0, 2) }));
-  await store.identify.importKev({ kind: 'kev', format: 'kev-json', file: 'kev2.json', sha256: 'k2' }, two);
-  assert.deepEqual((await store.identify.kevEntries()).map((e) => e.cveID), ['CVE-2099-0001', 'CVE-2099-0002']);
-  assert.equal((await store.identify.kevInfo())?.catalogVersion, undefined);
+  await identifyStore(store).importKev({ kind: 'kev', format: 'kev-json', file: 'kev2.json', sha256: 'k2' }, two);
+  assert.deepEqual((await identifyStore(store).kevEntries()).map((e) => e.cveID), ['CVE-2099-0001', 'CVE-2099-0002']);
+  assert.equal((await identifyStore(store).kevInfo())?.catalogVersion, undefined);
   assert.equal((await store.findImport('k1', 'kev'))?.records, 8);
   await store.close();
 });
@@ -187,7 +188,7 @@ test('a victim address counts as the device that held it nearest in time, within
     (await store.census({ by: 'vendor', measure: 'window', from: t(from), to: t(to), top: 5 })).rows.map((r) => [r.label, r.count]);
   // Asked before the identification is saved: the answer kept for this window must not outlive it.
   assert.deepEqual(await vendorIn('2024-06-02T00:00:00Z', '2024-06-03T00:00:00Z'), [['Unidentified', 1]]);
-  await store.identify.saveIdentification(
+  await identifyStore(store).saveIdentification(
     [device('ssh:aa', 'Alpha', '192.0.2.7', '2024-06-01T00:00:00Z', '2024-06-01T01:00:00Z'), device('ssh:bb', 'Beta', '192.0.2.7', '2024-06-20T00:00:00Z', '2024-06-20T01:00:00Z')],
     [],
     [],

@@ -1,0 +1,12 @@
+// The identify stage's settings and versions in the store's `meta` table (key, value).
+import type { Driver } from '../store/driver.js';
+import { sql } from '../store/sql.js';
+
+export async function readMeta(d: Driver, key: string): Promise<string | undefined> {
+  const r = await d.one<{ value: string | null }>(sql`SELECT value FROM meta WHERE key = ${key}`);
+  return r?.value ?? undefined;
+}
+
+export async function writeMeta(d: Driver, key: string, value: string | null): Promise<void> {
+  await d.run(d.dialect.replaceInto('meta', ['key', 'value'], sql`VALUES (${key}, ${value})`));
+}
