@@ -9,6 +9,7 @@ import type { ImportMeta, LineCounts } from '../src/store/store.js';
 import type { TelemetryRecord } from '../src/core/model/telemetry.js';
 import { tempDir } from './tmp.js';
 import { replaceOwners } from '../src/notify/owners-sql.js';
+import { enrichVictims } from '../src/enrich/enrich.js';
 
 const GEO = resolve(process.cwd(), 'test/fixtures/report');
 export const REPORT_GEO = {
@@ -99,6 +100,7 @@ export async function reportStore(path = join(tempDir(), 'report.duckdb')): Prom
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
+  await enrichVictims(store);
   const base = { emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
   await replaceOwners(store, [
     { ...base, name: 'Example Telecom', asns: [64500], cidrs: [] },

@@ -9,6 +9,7 @@ import type { TelemetryRecord } from '../src/core/model/telemetry.js';
 import { openTestStore } from './store.js';
 import { issueToken } from '../src/server/auth/tokens.js';
 import { replaceOwners } from '../src/notify/owners-sql.js';
+import { enrichVictims } from '../src/enrich/enrich.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -86,6 +87,7 @@ export async function buildScenario(): Promise<Scenario> {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
+  await enrichVictims(store);
   await replaceOwners(store, OWNERS);
   const token = async (role: string, owner?: string) => (await issueToken(store, { role, owner })).token;
   return {

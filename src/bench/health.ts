@@ -16,6 +16,7 @@ import { DuckDbStore } from '../store/duckdb/index.js';
 import { ingestFile } from '../telemetry/ingest.js';
 import { generateBenchFiles, generateBotnetFlows } from './generate.js';
 import { allocations } from './run.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 /** p99 of /api/health while the API is loaded, at most. */
 const TARGET_P99_MS = 50;
@@ -89,10 +90,10 @@ async function buildBotnetStore(dir: string, rows: number, log: (line: string) =
   const db = join(dir, 'health.duckdb');
   const store = await DuckDbStore.open(db, { memoryLimit: '1GB' });
   const match = { graceMs: 86_400_000, deferEnrich: true };
-  await store.enrich();
+  await enrichVictims(store);
   await importIntelFile(store, files.indicatorsText, { source: 'bench', match });
   await ingestFile(store, flows, { match });
-  await store.enrich();
+  await enrichVictims(store);
   await store.close();
   return db;
 }

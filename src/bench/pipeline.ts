@@ -6,6 +6,7 @@ import { runCensus } from '../census/census.js';
 import { DuckDbStore } from '../store/duckdb/index.js';
 import { ingestFile } from '../telemetry/ingest.js';
 import { measureApiLatency, type ApiLatency } from '../server/latency.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 export interface PipelineArgs {
   db: string;
@@ -63,7 +64,7 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   const match = { graceMs: 86_400_000, deferEnrich: true };
   const store = await DuckDbStore.open(a.db, { memoryLimit: a.memoryLimit });
   // Loading the range data is once per store (and per data version), not per import.
-  await time(ms, 'geoLoad', () => store.enrich());
+  await time(ms, 'geoLoad', () => enrichVictims(store));
   const intel = await time(ms, 'intel', () => importIntelFile(store, a.indicators, { source: 'bench', match }));
   rows.indicators = intel.status === 'imported' ? intel.indicators : 0;
   const flows = await time(ms, 'importMatch', () => ingestFile(store, a.flows, { match }));
@@ -71,7 +72,7 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   rows.flows = flows.counts.records;
   ms.import = flows.timings?.loadMs ?? NaN;
   ms.match = flows.timings?.matchMs ?? NaN;
-  await time(ms, 'enrich', () => store.enrich());
+  await time(ms, 'enrich', () => enrichVictims(store));
   const census = await time(ms, 'census', () => censusByCountryAndAsn(store));
   ms.censusCountry = census.ms.country;
   ms.censusAsn = census.ms.asn;
@@ -87,21 +88,21 @@ export async function runPipeline(a: PipelineArgs): Promise<PipelineResult> {
   await store.close();
   // The same day into an empty store: incremental cost should not depend on what is stored.
   const empty = await DuckDbStore.open(a.db + '.empty', { memoryLimit: a.memoryLimit });
-  await empty.enrich();
+  await enrichVictims(empty);
   await importIntelFile(empty, a.indicators, { source: 'bench', match });
   await time(ms, 'nextDayIntoEmpty', () => ingestFile(empty, a.nextDay, { match }));
   await empty.close();
   // The same day's flows with --prefilter, into a store of their own: only the flows near an
   // indicator are stored. The sightings must come out the same as above.
   const pre = await DuckDbStore.open(a.db + '.prefilter', { memoryLimit: a.memoryLimit });
-  await pre.enrich();
+  await enrichVictims(pre);
   await importIntelFile(pre, a.indicators, { source: 'bench', match });
   const pf = await time(ms, 'prefilterImportMatch', () => ingestFile(pre, a.flows, { match, prefilter: true }));
   if (pf.status !== 'imported' || !pf.fast) throw new Error('prefiltered flows not imported by the fast path');
   ms.prefilterScan = pf.timings?.scanMs ?? NaN;
   ms.prefilterLoad = pf.timings?.loadMs ?? NaN;
   ms.prefilterMatch = pf.timings?.matchMs ?? NaN;
-  await time(ms, 'prefilterEnrich', () => pre.enrich());
+  await time(ms, 'prefilterEnrich', () => enrichVictims(pre));
   const preCensus = await time(ms, 'prefilterCensus', () => censusByCountryAndAsn(pre));
   const prefilter = { stored: await countOf(pre, 'flows'), sightings: await countOf(pre, 'sightings'), victims: preCensus.victims };
   const preLater = a.laterIndicators ? await laterIntel(pre, a.laterIndicators, match) : undefined;
@@ -164,12 +165,12 @@ export interface FlowsOnlyArgs {
 export async function runFlowsOnly(a: FlowsOnlyArgs): Promise<{ ms: number }> {
   const match = { graceMs: 86_400_000, deferEnrich: true };
   const store = await DuckDbStore.open(a.db, { memoryLimit: a.memoryLimit });
-  await store.enrich();
+  await enrichVictims(store);
   await importIntelFile(store, a.indicators, { source: 'bench', match });
   const t = performance.now();
   const r = await ingestFile(store, a.flows, { match, prefilter: a.prefilter });
   if (r.status !== 'imported' || !r.fast) throw new Error('flows not imported by the fast path');
-  await store.enrich();
+  await enrichVictims(store);
   await censusByCountryAndAsn(store);
   const ms = performance.now() - t;
   await store.close();
@@ -198,11 +199,11 @@ export async function runApi(a: ApiArgs): Promise<ApiResult> {
   const match = { graceMs: 86_400_000, deferEnrich: true };
   const store = await DuckDbStore.open(a.db, { memoryLimit: a.memoryLimit });
   const t0 = performance.now();
-  await store.enrich();
+  await enrichVictims(store);
   await importIntelFile(store, a.indicators, { source: 'bench', match });
   const flows = await ingestFile(store, a.flows, { match });
   if (flows.status !== 'imported') throw new Error('botnet flows not imported');
-  await store.enrich();
+  await enrichVictims(store);
   const buildMs = performance.now() - t0;
   const n = (await store.db.one<{ s: bigint; v: bigint }>(`SELECT count(*) AS s, count(DISTINCT victim) AS v FROM sightings`))!;
   const api = await measureApiLatency(store, { rounds: 3 });

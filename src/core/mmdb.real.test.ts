@@ -13,6 +13,7 @@ import type { IndicatorRecord } from './model/indicator.js';
 import type { TelemetryRecord } from './model/telemetry.js';
 import { asnOfRecord, countryOfRecord, openMmdb } from './mmdb.js';
 import { openProvider } from './providers.js';
+import { enrichVictims, enrichmentSources, setGeoChain } from '../enrich/enrich.js';
 
 const DIR = join(SHARED_DATA, 'geo/maxmind-test');
 const ASN = join(DIR, 'GeoLite2-ASN-Test.mmdb');
@@ -67,8 +68,8 @@ test('a store enriching from the MaxMind test databases answers as mmdb-lib does
     await write(records);
     return counts(records.length);
   }, () => undefined, { graceMs: 0 });
-  await store.setGeoChain({ asn: [ASN], country: [COUNTRY] });
-  assert.equal(await store.enrich(), victims.size);
+  await setGeoChain(store.driver, { asn: [ASN], country: [COUNTRY] });
+  assert.equal(await enrichVictims(store), victims.size);
   const hosts = await store.db.all<{ ip: bigint; asn: bigint | null; country: string | null; asn_source: string | null; country_source: string | null; special: string | null }>(
     `SELECT ip, asn, country, asn_source, country_source, special FROM hosts`,
   );
@@ -88,7 +89,7 @@ test('a store enriching from the MaxMind test databases answers as mmdb-lib does
     } else assert.notEqual(h.country_source, 'GeoIP2-Country', text(h.ip));
   }
   assert.ok(fromAsn > 200 && fromCountry > 200, `${fromAsn} answered by the ASN file, ${fromCountry} by the country file`);
-  const sources = await store.enrichmentSources();
+  const sources = await enrichmentSources(store.driver);
   assert.deepEqual(sources.filter((s) => s.file).map((s) => [s.name, s.dataDate, s.licence]), [
     ['GeoLite2-ASN', '2026-02-04', 'GeoLite2 EULA (MaxMind; attribution required)'],
     ['GeoIP2-Country', '2026-02-04', 'MaxMind commercial licence'],

@@ -105,3 +105,32 @@ export async function* csvRanges(file: string, gzip: boolean, role: 'asn' | 'cou
     }
   }
 }
+
+/** IPv4 addresses as the store holds them: ::ffff:a.b.c.d. */
+const IPV4_MAPPED = 0xffff00000000n;
+
+/**
+ * An @ip-location-db numeric range file: `lo,hi,asn,"organisation"` or `lo,hi,country`, the
+ * bounds as decimal numbers (IPv4 ones unmapped when `v4`).
+ */
+export async function* numericRanges(file: string, role: 'asn' | 'country', v4: boolean): AsyncGenerator<GeoRange> {
+  let line = 0;
+  for await (const text of fileLines(file, file.endsWith('.gz'))) {
+    line++;
+    if (text.trim() === '') continue;
+    const m = /^(\d+),(\d+),(.*)$/.exec(text);
+    if (!m) throw new BotcensusError('BAD_INPUT', `not a numeric range line: ${JSON.stringify(text.slice(0, 80))}`, { file, line });
+    const lo = BigInt(m[1]!) + (v4 ? IPV4_MAPPED : 0n);
+    const hi = BigInt(m[2]!) + (v4 ? IPV4_MAPPED : 0n);
+    if (hi < lo) throw new BotcensusError('BAD_INPUT', `range ends before it starts`, { file, line, field: 'last address' });
+    if (role === 'country') {
+      yield { lo, hi, country: m[3]! || undefined };
+      continue;
+    }
+    const comma = m[3]!.indexOf(',');
+    const asn = comma < 0 ? m[3]! : m[3]!.slice(0, comma);
+    if (!/^\d+$/.test(asn)) throw new BotcensusError('BAD_INPUT', `not an AS number: ${JSON.stringify(asn)}`, { file, line, field: 'asn' });
+    const org = comma < 0 ? '' : m[3]!.slice(comma + 1).replace(/^"(.*)"$/, '$1').replace(/""/g, '"');
+    yield { lo, hi, asn: Number(asn), org: org || undefined };
+  }
+}

@@ -12,6 +12,7 @@ import { demoCountries } from './countries.js';
 import { indicatorText, stixBundle, warninglists } from './infrastructure.js';
 import { Random } from './random.js';
 import { plantDevices, writeTelemetry, type ScenarioOptions, type Truth } from './scenario.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 export interface DemoOptions {
   db: string;
@@ -77,7 +78,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (r.status === 'imported') rows += r.counts.records;
       if (++n % 10 === 0 || n === files.length) o.log(`  ${n}/${files.length} files, ${rows.toLocaleString('en-US')} records`);
     }
-    const enriched = await store.enrich();
+    const enriched = await enrichVictims(store);
     o.log(`  enriched ${enriched.toLocaleString('en-US')} victim addresses (ASN, organisation, country)`);
     o.step('census');
     const active = await runCensus(store, { by: 'country', measure: 'active', top: 10 });

@@ -5,7 +5,7 @@ import type { Driver } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { DeviceRecord, ExposureRecord, IdentifySummary } from './store-types.js';
-import { readMeta, writeMeta } from './meta-sql.js';
+import { readMeta, writeMeta } from '../store/meta.js';
 
 /** JSON text with bigints as decimal strings (identities carry none once addresses are split off). */
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));

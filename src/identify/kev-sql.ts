@@ -5,7 +5,7 @@ import type { Driver } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { ImportMeta, Store } from '../store/store.js';
-import { readMeta, writeMeta } from './meta-sql.js';
+import { readMeta, writeMeta } from '../store/meta.js';
 
 export interface KevInfo {
   entries: number;

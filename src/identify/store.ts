@@ -7,7 +7,7 @@ import type { ExposedDevice, ExposureQuery, ExposureResult } from '../store/iden
 import type { ImportMeta, LineCounts, Store } from '../store/store.js';
 import { identifySummary, identities, replaceExposures, saveIdentification } from './devices-sql.js';
 import { importKev, kevEntries, kevInfo, type KevInfo } from './kev-sql.js';
-import { readMeta, writeMeta } from './meta-sql.js';
+import { readMeta, writeMeta } from '../store/meta.js';
 import { derivePassiveServices, importScan, pendingPassiveImports, services } from './services-sql.js';
 import type { DeviceRecord, ExposureRecord, IdentifySummary, PassiveRecord, ScanFeed, ServiceInput, StoredService } from './store-types.js';
 

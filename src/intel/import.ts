@@ -4,6 +4,7 @@ import { sha256File } from '../core/hash.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -162,6 +163,8 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
   );
   // The files read again for these indicators (with those of the whole batch), or with nothing to read, now cover them.
   if (rescan) await store.notePrefilteredCovered(rescan.covered, out.importId);
+  // Indicators matched against stored telemetry can bring victims nobody has enriched yet.
+  if (out.sightings && !opts.match.deferEnrich) await enrichVictims(store);
   return {
     status: 'imported',
     file,

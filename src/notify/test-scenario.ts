@@ -8,6 +8,7 @@ import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, Owner, Store } from '../store/store.js';
 import type { NotificationRow, NotifyChannel } from './outbox-store.js';
 import type { Channel, DeliveryError } from './channel.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 const DAY = 86_400_000;
 export const grace = { graceMs: DAY };
@@ -33,6 +34,7 @@ export async function ingest(store: Store, records: TelemetryRecord[]): Promise<
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
+  await enrichVictims(store);
 }
 
 /** A flow from a victim to the C2 address at `ts` (ISO). */

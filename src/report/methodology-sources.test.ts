@@ -8,13 +8,14 @@ import { tempDir } from '../../test/tmp.js';
 import { renderReportMarkdown } from './markdown.js';
 import { gatherReportData } from './report-data.js';
 import { reportStore } from '../../test/report-fixture.js';
+import { enrichVictims, setGeoChain } from '../enrich/enrich.js';
 
 test('methodology: providers with data dates and licences, and a warning for stale data', async () => {
   const store = await reportStore();
   const pfx2as = join(tempDir(), 'routeviews-rv2-20240601-1200.pfx2as');
   writeFileSync(pfx2as, '192.0.3.0\t24\t64777\n');
-  await store.setGeoChain({ asn: [pfx2as], country: [] });
-  await store.enrich();
+  await setGeoChain(store.driver, { asn: [pfx2as], country: [] });
+  await enrichVictims(store);
   const d = await gatherReportData(store, {});
   const a = d.methodology.attributions;
   assert.match(a[0]!, /^AS numbers and names, first answer wins: RouteViews pfx2as \(data 2024-06-01, \d+ days old: older than 90 days\), RouteViews \/ CAIDA .*; then @ip-location-db\/asn \(data date unknown\), CC BY 4\.0\.$/);

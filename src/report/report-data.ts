@@ -8,6 +8,7 @@ import type { DailyCount, IndicatorCount, WarninglistSummary } from '../store/da
 import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
 import { ATLAS_ATTRIBUTION } from './charts/world-atlas.js';
 import type { CveCount, DeviceCount, ReportSection, ReportSources } from './sources.js';
+import { enrichmentSources } from '../enrich/enrich.js';
 
 const DAY = 86_400_000;
 
@@ -108,7 +109,7 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
   const days =
     trendFrom === undefined || trendTo === undefined ? [] : await store.dashboard.dailyActive({ ...scope, from: trendFrom, to: trendTo });
   const idScope = { from, to, owner: o.owner, constituency: o.constituency };
-  const geoSources = await store.enrichmentSources();
+  const geoSources = await enrichmentSources(store.driver);
   const now = Date.now();
   const [devices, cves, remediation] = await Promise.all([
     sources.identification?.devices(idScope),

@@ -11,6 +11,7 @@ import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
 import { identifyStore } from '../identify/store.js';
+import { lookupAddress } from '../enrich/lookup.js';
 
 let s: Scenario;
 let app: FastifyInstance;
@@ -43,7 +44,7 @@ test('lists sort by allow-listed keys, page on the server and report the total',
 test("a victim's evidence and its near misses are the CLI lookup, in two answers", async () => {
   const { parseIp } = await import('../core/ip.js');
   for (const addr of ['192.0.3.1', '198.51.101.9', '192.0.3.3']) {
-    const cli = JSON.parse(JSON.stringify(await s.store.lookup(parseIp(addr)!, { graceMs: 86_400_000 })));
+    const cli = JSON.parse(JSON.stringify(await lookupAddress(s.store, parseIp(addr)!, { graceMs: 86_400_000 })));
     const evidence = json<Record<string, unknown>>(await get(`/api/victims/${addr}`));
     const near = json<Record<string, unknown>>(await get(`/api/victims/${addr}/near-misses`));
     assert.ok((cli.evidence as unknown[]).length > 0, addr);

@@ -11,6 +11,7 @@ import type { CheckIn } from './checkin.js';
 import { Feeder, FEEDER_DEFAULTS, highWater } from './feeder.js';
 import { JOURNAL_DEFAULTS, Journal } from './journal.js';
 import { listSegments } from './journal-files.js';
+import { lookupEvidenceOf } from '../enrich/lookup.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const checkin = (i: number, src = `127.0.0.${(i % 5) + 2}`): CheckIn => ({ t: T0 + i * 1000, l: 'http', p: 'tcp', src, sp: 40000 + i, dst: '127.0.0.1', dp: 80, n: 'c2.example', q: 'c2.example', path: '/gate', bot: `dev${i}`, fam: 'raptortrain' });
@@ -66,7 +67,7 @@ describe('feeder', () => {
     assert.equal(again.stats.written, 0);
     const per = await storedPerBot(store, dir);
     assert.deepEqual([...per.values()], Array(7).fill(1));
-    const ev = await store.lookupEvidence(parseIp('127.0.0.2')!);
+    const ev = await lookupEvidenceOf(store, parseIp('127.0.0.2')!);
     assert.equal(ev.evidence[0]!.grade, 'confirmed');
     assert.equal(ev.evidence[0]!.detail, 'sinkhole:c2.example');
   });

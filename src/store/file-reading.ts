@@ -17,6 +17,11 @@ import type {
 
 export interface FileReadingStore {
   /**
+   * Loads an @ip-location-db numeric range file into the role's range table (bucketed as
+   * core/geo-buckets.ts says); returns how many ranges.
+   */
+  loadNumericRanges(file: string, target: { role: 'asn' | 'country'; src: number; v4: boolean }): Promise<number>;
+  /**
    * Imports a flow CSV that DuckDB can read itself, all or nothing; undefined when any value does
    * not convert, so the caller reads the file line by line and reports the bad lines.
    */

@@ -283,13 +283,23 @@ export const TABLES: Table[] = [
     // One row per ip by construction (enrichHosts adds only addresses not in it). No primary key:
     // see dropStalePrimaryKeys.
   },
+  // The providers' ranges, each once per bucket it overlaps (core/geo-buckets.ts: `level`, `b`),
+  // so that an address finds its ranges by an equality join in any engine.
   {
     name: 'geo_asn',
-    columns: [c('lo', 'address', true), c('hi', 'address', true), c('asn', 'int64'), c('org', 'text'), c('src', 'uint16')],
+    columns: [
+      c('level', 'uint8', true), c('b', 'address', true), c('lo', 'address', true), c('hi', 'address', true),
+      c('asn', 'int64'), c('org', 'text'), c('src', 'uint16'),
+    ],
   },
   {
     name: 'geo_country',
-    columns: [c('lo', 'address', true), c('hi', 'address', true), c('country', 'text'), c('src', 'uint16')],
+    columns: [c('level', 'uint8', true), c('b', 'address', true), c('lo', 'address', true), c('hi', 'address', true), c('country', 'text'), c('src', 'uint16')],
+  },
+  {
+    // Each AS's name from the first provider that names it: providers without names (pfx2as) borrow it.
+    name: 'geo_asn_names',
+    columns: [c('asn', 'int64', true), c('org', 'text')],
   },
   {
     // The enrichment providers, in the order they are asked (src: geo_asn.src, geo_country.src).
@@ -303,21 +313,6 @@ export const TABLES: Table[] = [
       c('licence', 'text'),
       c('ranges', 'int64'),
     ],
-  },
-  {
-    name: 'geo_special',
-    columns: [c('lo', 'address', true), c('hi', 'address', true), c('label', 'text', true)],
-  },
-  // The IPv4 rows of geo_asn and geo_country once per /16 they overlap (b: the /16's number), as
-  // 32-bit bounds: an IPv4 address finds its range by an equality join on its /16 and a test of
-  // a few rows, instead of an ASOF join that sorts the whole range table at each enrichment.
-  {
-    name: 'geo_asn4',
-    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('asn', 'int64'), c('org', 'text'), c('src', 'uint16')],
-  },
-  {
-    name: 'geo_country4',
-    columns: [c('b', 'uint32', true), c('lo', 'uint32', true), c('hi', 'uint32', true), c('country', 'text'), c('src', 'uint16')],
   },
   {
     // Network owners and their contacts (CERT contact database): who gets told about which victims.

@@ -49,7 +49,7 @@ export type { LineCounts };
 export interface MatchOptions {
   /** Widening of every validity window, in milliseconds. */
   graceMs: number;
-  /** Leave enrichment of new victims to a later `enrich()` (batch imports do it once at the end). */
+  /** Leave enrichment of new victims to a later enrichVictims (src/enrich): batch imports do it once at the end. */
   deferEnrich?: boolean;
 }
 
@@ -424,7 +424,7 @@ export interface HostEnrichment {
 }
 
 export type { GeoChain } from '../core/providers.js';
-import type { GeoChain } from '../core/providers.js';
+import type { GeoSource } from '../core/geo-data.js';
 
 /** One provider of a store's enrichment, as loaded. */
 export interface EnrichmentSource {
@@ -522,23 +522,16 @@ export interface Store {
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
-  /**
-   * Enriches every victim address not yet enriched (every one with `refresh`, the range data
-   * loaded again); returns how many were enriched.
-   */
-  enrich(opts?: { refresh?: boolean }): Promise<number>;
-  /** The files this store enriches from, and setting them (taken at the next enrichment). */
-  geoChain(): Promise<GeoChain>;
-  setGeoChain(chain: GeoChain): Promise<void>;
-  /** The providers loaded, in the order asked. */
-  enrichmentSources(): Promise<EnrichmentSource[]>;
+  /** The zero-setup range data the enrich stage answers from after the store's own chain. */
+  readonly geoSource: GeoSource;
   /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
   latestSighting(): Promise<number | undefined>;
   /** Distinct victim addresses ever seen (warninglisted ones too). */
   victimCount(): Promise<number>;
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
-  lookup(ip: bigint, match: MatchOptions): Promise<LookupResult>;
+  /** `host`: the address's enrichment (src/enrich), which also names its owner by AS. */
+  lookup(ip: bigint, match: MatchOptions, host: HostEnrichment | undefined): Promise<LookupResult>;
   /**
    * Keep the store's derived tables (per-day and all-time folds of the sightings) current from now
    * on, building them now: for a process that asks many questions (the server, a report). Without
@@ -546,7 +539,7 @@ export interface Store {
    */
   prepareForQueries(): Promise<void>;
   /** lookup's evidence part only: what a dashboard shows first. */
-  lookupEvidence(ip: bigint): Promise<LookupEvidence>;
+  lookupEvidence(ip: bigint, host: HostEnrichment | undefined): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */
   lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
   /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */

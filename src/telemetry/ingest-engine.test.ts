@@ -10,6 +10,7 @@ import { tempDir } from '../../test/tmp.js';
 import { importIntelFile } from '../intel/import.js';
 import type { Store } from '../store/store.js';
 import { ingestFile } from './ingest.js';
+import { lookupEvidenceOf } from '../enrich/lookup.js';
 
 const match = { graceMs: 86_400_000 };
 
@@ -67,7 +68,7 @@ async function answers(files: boolean) {
     victims: await store.victims({}),
     census: await store.census({ by: 'indicator', measure: 'cumulative', top: 10 }),
     imports: (await store.listImports()).map((i) => [i.format, i.lines, i.records, i.rejected, i.minTs, i.maxTs]),
-    lookup: await store.lookupEvidence(0xffffc0000201n),
+    lookup: await lookupEvidenceOf(store, 0xffffc0000201n),
   };
   await real.close();
   return out;

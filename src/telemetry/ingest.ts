@@ -20,6 +20,7 @@ import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readRecords, readTelemetry } from '../core/reader.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { identifyStore } from '../identify/store.js';
+import { enrichVictims } from '../enrich/enrich.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -70,7 +71,10 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   // by side (a duplicate file's scan is thrown away).
   const early = nets && !opts.lineByLine ? await startPrefilter(file, opts, nets) : undefined;
   try {
-    return await ingest(store, file, opts, nets && { nets, coveredThrough }, early);
+    const out = await ingest(store, file, opts, nets && { nets, coveredThrough }, early);
+    // New victims get their AS and country now, unless a batch enriches once at its end.
+    if (out.status === 'imported' && !opts.match.deferEnrich) await enrichVictims(store, { importId: out.importId });
+    return out;
   } finally {
     if (early) {
       await early.scan;

@@ -6,6 +6,7 @@ import { openChain } from '../../core/geo-data.js';
 import { describeSources, sourceLabel, staleWarnings } from '../../enrich/provenance.js';
 import type { GeoChain } from '../../store/store.js';
 import { toJson, withStore, withWritingStore } from '../context.js';
+import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -24,14 +25,14 @@ export function enrichCommand(): Command {
     )
     .action(async (o: { geo?: string[]; asn?: string[]; builtinOnly?: boolean; refresh?: boolean; json?: boolean }, cmd: Command) => {
       await withWritingStore(cmd, async (store) => {
-        const chain: GeoChain = o.builtinOnly ? { asn: [], country: [] } : await store.geoChain();
+        const chain: GeoChain = o.builtinOnly ? { asn: [], country: [] } : await geoChain(store.driver);
         if (o.asn) chain.asn = o.asn.map((f) => resolve(f));
         if (o.geo) chain.country = o.geo.map((f) => resolve(f));
         openChain(chain); // every file readable and recognised before the store remembers it
-        await store.setGeoChain(chain);
+        await setGeoChain(store.driver, chain);
         if (process.stderr.isTTY) process.stderr.write('enrich: loading the range data when it changed, then enriching victims…\n');
-        const enriched = await store.enrich({ refresh: o.refresh });
-        const sources = await store.enrichmentSources();
+        const enriched = await enrichVictims(store, { refresh: o.refresh });
+        const sources = await enrichmentSources(store.driver);
         const now = Date.now();
         const warnings = staleWarnings(sources, now);
         if (o.json) return void process.stdout.write(toJson({ chain, sources, enriched, warnings }));

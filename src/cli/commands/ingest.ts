@@ -9,6 +9,7 @@ import { describeRun } from './identify.js';
 import { graceMs, graceOption, setExitCode, toJson, withImportStore } from '../context.js';
 import { batchProgress, duration, fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
+import { enrichVictims } from '../../enrich/enrich.js';
 
 /**
  * Files named on the command line, directories walked (core/input-files.ts); the paths not read
@@ -93,7 +94,7 @@ export function ingestCommand(): Command {
           }
         }
         // New victims are enriched once, after the last file.
-        if (results.some((r) => r.status === 'imported')) await store.enrich();
+        if (results.some((r) => r.status === 'imported')) await enrichVictims(store);
         // Scan or device data arrived: devices, identities and exposures are worked out again.
         if (o.identify && results.some((r) => r.status === 'imported' && r.services)) {
           try {

@@ -10,6 +10,7 @@ import type { LookupResult } from '../../store/store.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
+import { lookupAddress } from '../../enrich/lookup.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')
@@ -70,7 +71,7 @@ export function lookupCommand(): Command {
       const ip = parseIp(text);
       if (ip === null) throw new BotcensusError('USAGE', `not an IP address: ${JSON.stringify(text)}`);
       await withStore(cmd, async (store) => {
-        const r = await store.lookup(ip, { graceMs: graceMs(o.grace) });
+        const r = await lookupAddress(store, ip, { graceMs: graceMs(o.grace) });
         if (o.json) return void process.stdout.write(toJson(r));
         printHost(r);
         if (r.owner) console.log(`  owner: ${r.owner}`);

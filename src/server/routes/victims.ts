@@ -8,6 +8,7 @@ import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
 import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
+import { lookupEvidenceOf } from '../../enrich/lookup.js';
 
 type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
 
@@ -64,7 +65,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req) => {
       const { ip, ownedBy } = await visibleVictim(req);
-      const r = await ctx.cached(req, 'evidence', { ip: ip.toString() }, (s) => s.lookupEvidence(ip));
+      const r = await ctx.cached(req, 'evidence', { ip: ip.toString() }, (s) => lookupEvidenceOf(s, ip));
       return { ...r, owner: ownedBy ?? null };
     },
   );

@@ -7,6 +7,7 @@ import { runCensus } from '../../census/census.js';
 import type { CensusQuery, CensusResult } from '../store.js';
 import type { ConformanceTarget } from './index.js';
 import { flow, ind, ingest, intel, ip, report, scenario, t } from './records.js';
+import { lookupEvidenceOf } from '../../enrich/lookup.js';
 
 const VN = { countries: ['VN'], asns: [], ranges: [] };
 
@@ -100,7 +101,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
         out.push(await store.dashboard.topIndicators({ ...w, limit: 10 }));
       }
       out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
-      for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await store.lookupEvidence(ip(a)));
+      for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await lookupEvidenceOf(store, ip(a)));
       return out;
     };
     const before = await ask();

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConformanceTarget } from './index.js';
 import { DAY, flow, grace, ind, ingest, intel, ip, scenario, t, warninglist } from './records.js';
+import { lookupAddress } from '../../enrich/lookup.js';
 
 export function matchingSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: matching: windows, CIDRs, ports, subdomains, indicator endpoints and warninglists`, async () => {
@@ -40,15 +41,15 @@ export function matchingSuite({ name, open }: ConformanceTarget): void {
 
   test(`${name}: lookup says which way a flow went and why a near miss did not match`, async () => {
     const store = await scenario(await open());
-    const hit = await store.lookup(ip('192.0.3.1'), grace);
+    const hit = await lookupAddress(store, ip('192.0.3.1'), grace);
     assert.deepEqual(hit.evidence.map((e) => [e.indicator, e.direction, e.firstLine]), [['203.0.113.10', 'both', 1]]);
-    const late = await store.lookup(ip('192.0.3.2'), grace);
+    const late = await lookupAddress(store, ip('192.0.3.2'), grace);
     assert.equal(late.evidence.length, 0);
     assert.match(late.nearMisses[0]!.reason, /after the indicator's window closed 2024-06-30/);
-    assert.match((await store.lookup(ip('198.51.101.8'), grace)).nearMisses[0]!.reason, /port 80 is not the indicator's port 443/);
-    assert.match((await store.lookup(ip('192.0.3.77'), grace)).nearMisses[0]!.reason, /warninglist/);
-    assert.equal((await store.lookup(ip('203.0.113.10'), grace)).isIndicator.length, 1);
-    const one = await store.lookup(ip('198.51.101.7'), grace);
+    assert.match((await lookupAddress(store, ip('198.51.101.8'), grace)).nearMisses[0]!.reason, /port 80 is not the indicator's port 443/);
+    assert.match((await lookupAddress(store, ip('192.0.3.77'), grace)).nearMisses[0]!.reason, /warninglist/);
+    assert.equal((await lookupAddress(store, ip('203.0.113.10'), grace)).isIndicator.length, 1);
+    const one = await lookupAddress(store, ip('198.51.101.7'), grace);
     assert.deepEqual(one.evidence.map((e) => e.direction), ['to-indicator']);
     await store.close();
   });

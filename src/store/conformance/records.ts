@@ -5,6 +5,7 @@ import { parseCidr, parseIp } from '../../core/ip.js';
 import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
+import { enrichVictims } from '../../enrich/enrich.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);
@@ -38,16 +39,22 @@ export function report(addr: string, deviceId: string, ts: string): TelemetryRec
   return { kind: 'report', ip: ip(addr), ts: t(ts), reportType: 'event4_sinkhole', compromised: true, family: 'nosedive', deviceId, extra: {} };
 }
 
+/** Imports telemetry records as one file, then enriches the new victims (as `ingest` does). */
 export async function ingest(store: Store, records: TelemetryRecord[], m = meta('telemetry')) {
   records.forEach((r, i) => (r.line = i + 1));
-  return store.importTelemetry(m, async (write) => {
+  const out = await store.importTelemetry(m, async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
+  await enrichVictims(store, { importId: out.importId });
+  return out;
 }
 
-export function intel(store: Store, indicators: IndicatorRecord[], source = 'advisory', family?: string) {
-  return store.importIntel({ meta: meta('intel', source), counts: counts(indicators.length), warnings: [], indicators, family }, grace);
+/** Imports indicators as one file, then enriches the victims they matched in stored telemetry (as `intel import` does). */
+export async function intel(store: Store, indicators: IndicatorRecord[], source = 'advisory', family?: string) {
+  const out = await store.importIntel({ meta: meta('intel', source), counts: counts(indicators.length), warnings: [], indicators, family }, grace);
+  if (out.sightings) await enrichVictims(store);
+  return out;
 }
 
 export function warninglist(store: Store, warnings: WarningEntry[]) {

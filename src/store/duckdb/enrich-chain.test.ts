@@ -12,6 +12,8 @@ import type { ImportMeta, LineCounts, Store } from '../store.js';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { writeMmdb } from '../../../test/mmdb-writer.js';
+import { lookupAddress } from '../../enrich/lookup.js';
+import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
 
 const ip = (s: string) => parseIp(s)!;
 const grace = { graceMs: 86_400_000 };
@@ -33,6 +35,7 @@ async function withVictims(store: Store): Promise<void> {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
+  await enrichVictims(store);
 }
 
 function providerFiles() {
@@ -50,13 +53,13 @@ function providerFiles() {
 test('special-purpose victims get no country or AS, whatever the data says, and are their own census row', async () => {
   const store = await openTestStore();
   await withVictims(store);
-  const l = await store.lookup(ip('192.168.1.195'), grace);
+  const l = await lookupAddress(store, ip('192.168.1.195'), grace);
   assert.equal(l.host?.special, 'Private-Use (RFC 1918)');
   assert.equal(l.host?.country, undefined);
   assert.equal(l.host?.asn, undefined);
   assert.equal(l.host?.source, 'special-purpose');
-  assert.equal((await store.lookup(ip('100.64.9.9'), grace)).host?.special, 'Shared Address Space (carrier-grade NAT) (RFC 6598)');
-  const us = await store.lookup(ip('192.0.3.5'), grace);
+  assert.equal((await lookupAddress(store, ip('100.64.9.9'), grace)).host?.special, 'Shared Address Space (carrier-grade NAT) (RFC 6598)');
+  const us = await lookupAddress(store, ip('192.0.3.5'), grace);
   assert.deepEqual([us.host?.country, us.host?.asn, us.host?.special], ['US', 64500, undefined]);
   const byCountry = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
   const special = byCountry.rows.find((r) => r.key === 'special');
@@ -76,12 +79,12 @@ test('the chain: first answer wins per role, each answer names its provider and 
   let store = await openTestStore(path);
   await withVictims(store);
   const f = providerFiles();
-  await store.setGeoChain({ asn: [f.pfx2as, f.names], country: [f.country] });
-  assert.equal(await store.enrich(), VICTIMS.length, 'a new chain enriches every stored victim again');
+  await setGeoChain(store.driver, { asn: [f.pfx2as, f.names], country: [f.country] });
+  assert.equal(await enrichVictims(store), VICTIMS.length, 'a new chain enriches every stored victim again');
   await store.close();
   store = await openTestStore(path);
-  assert.deepEqual(await store.geoChain(), { asn: [f.pfx2as, f.names], country: [f.country] });
-  const at = async (a: string) => (await store.lookup(ip(a), grace)).host;
+  assert.deepEqual(await geoChain(store.driver), { asn: [f.pfx2as, f.names], country: [f.country] });
+  const at = async (a: string) => (await lookupAddress(store, ip(a), grace)).host;
   const one = await at('1.0.0.7');
   assert.deepEqual(
     [one?.asn, one?.asOrg, one?.asnSource, one?.asnDataDate, one?.country, one?.countrySource, one?.countryDataDate],
@@ -94,7 +97,7 @@ test('the chain: first answer wins per role, each answer names its provider and 
   const v6 = await at('2a00:1000::9');
   assert.deepEqual([v6?.country, v6?.countrySource], ['DE', 'DB-IP Country Lite (CSV)']);
   assert.equal((await at('192.168.1.195'))?.asn, undefined, 'special-purpose beats every provider');
-  const sources = await store.enrichmentSources();
+  const sources = await enrichmentSources(store.driver);
   assert.deepEqual(
     sources.map((s) => `${s.role} ${s.name} ${s.ranges}`),
     ['asn RouteViews pfx2as 5', 'asn DB-IP ASN Lite (CSV) 1', 'asn @ip-location-db/asn 5', 'country DB-IP Country Lite (CSV) 4', 'country @ip-location-db/geo-whois-asn-country 4'],
@@ -102,22 +105,22 @@ test('the chain: first answer wins per role, each answer names its provider and 
   // A replaced file is noticed at the next enrichment: its victims are enriched again.
   writeFileSync(f.pfx2as, '1.0.0.0\t24\t64999\n');
   utimesSync(f.pfx2as, new Date(), new Date(Date.now() + 5000));
-  assert.equal(await store.enrich(), VICTIMS.length);
+  assert.equal(await enrichVictims(store), VICTIMS.length);
   assert.equal((await at('1.0.0.7'))?.asn, 64999);
   assert.equal((await at('192.0.3.5'))?.asn, 64500, 'the next provider answers what the new file does not');
   // --refresh enriches every victim again even when nothing changed.
-  assert.equal(await store.enrich(), 0);
-  assert.equal(await store.enrich({ refresh: true }), VICTIMS.length);
+  assert.equal(await enrichVictims(store), 0);
+  assert.equal(await enrichVictims(store, { refresh: true }), VICTIMS.length);
   await store.close();
 });
 
 test('lookup of an address that is no victim still tells its enrichment', async () => {
   const store = await openTestStore();
   await withVictims(store);
-  const l = await store.lookup(ip('192.0.3.77'), grace);
+  const l = await lookupAddress(store, ip('192.0.3.77'), grace);
   assert.equal(l.evidence.length, 0);
   assert.deepEqual([l.host?.country, l.host?.asn], ['US', 64500]);
-  assert.equal((await store.lookup(ip('10.9.9.9'), grace)).host?.special, 'Private-Use (RFC 1918)');
+  assert.equal((await lookupAddress(store, ip('10.9.9.9'), grace)).host?.special, 'Private-Use (RFC 1918)');
   await store.close();
 });
 
@@ -126,9 +129,9 @@ test('a MaxMind DB country file in the chain answers first, as GeoLite2-Country 
   await withVictims(store);
   const mmdb = join(tempDir(), 'GeoLite2-Country.mmdb');
   writeMmdb(mmdb, 'GeoLite2-Country', { '1.0.0.0/24': { country: { iso_code: 'JP' } }, '2a00:1000::/32': { registered_country: { iso_code: 'NL' } } });
-  await store.setGeoChain({ asn: [], country: [mmdb] });
-  assert.equal(await store.enrich(), VICTIMS.length);
-  const at = async (a: string) => (await store.lookup(ip(a), grace)).host;
+  await setGeoChain(store.driver, { asn: [], country: [mmdb] });
+  assert.equal(await enrichVictims(store), VICTIMS.length);
+  const at = async (a: string) => (await lookupAddress(store, ip(a), grace)).host;
   const jp = await at('1.0.0.7');
   assert.deepEqual([jp?.country, jp?.countrySource, jp?.countryDataDate], ['JP', 'GeoLite2-Country', '2024-05-01']);
   assert.deepEqual([(await at('2a00:1000::9'))?.country], ['NL']);

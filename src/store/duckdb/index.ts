@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp } from '../../core/ip.js';
 import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
-import { ipLocationDb, openChain, type GeoChain, type GeoSource } from '../../core/geo-data.js';
+import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
@@ -20,13 +20,13 @@ import type {
   IndicatorSelection,
   IntelImport,
   LineCounts,
+  HostEnrichment,
   LookupEvidence,
   LookupResult,
   NearMissResult,
   ExportFormat,
   ExportWhat,
   DnsTsvLayout,
-  EnrichmentSource,
   FlowCandidateFiles,
   FlowCsvLayout,
   FlowFileSource,
@@ -43,7 +43,7 @@ import type {
 import { TableAppender } from './appender.js';
 import { census } from './census-sql.js';
 import { Db } from './connection.js';
-import { enrichHosts, enrichmentSources, ensureGeo, geoChain, setGeoChain } from './enrich-sql.js';
+import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
 import {
@@ -102,7 +102,7 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   private constructor(
     readonly db: Db,
-    private readonly geo: GeoSource,
+    readonly geoSource: GeoSource,
   ) {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
@@ -127,7 +127,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   async reader(): Promise<DuckDbStore> {
     const db = await this.db.reader();
     await createMacros(db);
-    return new DuckDbStore(db, this.geo);
+    return new DuckDbStore(db, this.geoSource);
   }
 
   async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
@@ -243,8 +243,6 @@ export class DuckDbStore implements Store, FileReadingStore {
       if (imp.warnings.length) retracted += await retractWarnedSightings(this.db);
       return { importId, sightings, retracted };
     });
-    // Indicators matched against stored telemetry can bring victims nobody has enriched yet.
-    if (out.sightings && !match.deferEnrich) await this.enrich();
     return out;
   }
 
@@ -288,10 +286,6 @@ export class DuckDbStore implements Store, FileReadingStore {
       const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
       return { importId, sightings, retracted: 0, counts };
     });
-    if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo, openChain);
-      await enrichHosts(this.db, out.importId);
-    }
     return out;
   }
 
@@ -443,10 +437,6 @@ export class DuckDbStore implements Store, FileReadingStore {
       // Anything DuckDB's reader or the SQL conversions refuse: the line-by-line reader explains it.
       return undefined;
     }
-    if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo, openChain);
-      await enrichHosts(this.db, out.importId);
-    }
     return out;
   }
 
@@ -488,28 +478,11 @@ export class DuckDbStore implements Store, FileReadingStore {
       const bad = await firstBadParquetRow(this.db, file, columns, timeKind).catch(() => undefined);
       throw new BotcensusError('BAD_INPUT', bad ? bad.reason : (err as Error).message.split('\n')[0]!, { file, line: bad?.row, field: bad?.field });
     }
-    if (!match.deferEnrich) {
-      await ensureGeo(this.db, this.geo, openChain);
-      await enrichHosts(this.db, out.importId);
-    }
     return out;
   }
 
-  async enrich(opts: { refresh?: boolean } = {}): Promise<number> {
-    await ensureGeo(this.db, this.geo, openChain, opts.refresh);
-    return enrichHosts(this.db);
-  }
-
-  geoChain(): Promise<GeoChain> {
-    return geoChain(this.db);
-  }
-
-  setGeoChain(chain: GeoChain): Promise<void> {
-    return setGeoChain(this.db, chain);
-  }
-
-  enrichmentSources(): Promise<EnrichmentSource[]> {
-    return enrichmentSources(this.db);
+  loadNumericRanges(file: string, target: NumericRangeTarget): Promise<number> {
+    return loadNumericRanges(this.db, file, target);
   }
 
   async listIndicators(f: IndicatorFilter): Promise<IndicatorRow[]> {
@@ -599,16 +572,16 @@ export class DuckDbStore implements Store, FileReadingStore {
     return foldDerived(this.db);
   }
 
-  lookupEvidence(ip: bigint): Promise<LookupEvidence> {
-    return lookupEvidence(this.db, ip, formatIp(ip), true);
+  lookupEvidence(ip: bigint, host: HostEnrichment | undefined): Promise<LookupEvidence> {
+    return lookupEvidence(this.db, ip, formatIp(ip), true, host);
   }
 
   lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult> {
     return lookupNearMisses(this.db, ip, match);
   }
 
-  lookup(ip: bigint, match: MatchOptions): Promise<LookupResult> {
-    return lookup(this.db, ip, match, formatIp(ip));
+  lookup(ip: bigint, match: MatchOptions, host: HostEnrichment | undefined): Promise<LookupResult> {
+    return lookup(this.db, ip, match, formatIp(ip), host);
   }
 
   noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {

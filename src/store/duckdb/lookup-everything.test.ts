@@ -15,6 +15,7 @@ import { runIdentification } from '../../identify/run.js';
 import { ingestFile } from '../../telemetry/ingest.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import { identifyStore } from '../../identify/store.js';
+import { lookupAddress } from '../../enrich/lookup.js';
 
 const ip = (s: string) => parseIp(s)!;
 const match = { graceMs: 86_400_000 };
@@ -45,7 +46,7 @@ test('a scanned address that is no victim: services, the device with its evidenc
   await runIdentification(store);
   await replaceOwners(store, [{ name: 'Telecom A', asns: [64500], cidrs: [], emails: ['abuse@telecom-a.example'], language: 'en', intervalDays: 7, format: 'csv-attachment' }]);
 
-  const l = await store.lookup(ip('192.0.3.20'), match);
+  const l = await lookupAddress(store, ip('192.0.3.20'), match);
   assert.deepEqual([l.evidence.length, l.nearMisses.length], [0, 0], 'not a victim');
   assert.deepEqual([l.host?.country, l.host?.asn, l.host?.asOrg], ['US', 64500, 'Example Telecom A']);
   assert.equal(l.owner, 'Telecom A');
@@ -56,7 +57,7 @@ test('a scanned address that is no victim: services, the device with its evidenc
   assert.ok(d.evidence.some((e) => e.file === scan && e.line === 2 && /TP-LINK/.test(e.banner)), JSON.stringify(d.evidence));
   assert.deepEqual(d.exposures.map((x) => x.cveID), ['CVE-2099-0002']);
 
-  const victim = await store.lookup(ip('192.0.3.10'), match);
+  const victim = await lookupAddress(store, ip('192.0.3.10'), match);
   assert.equal(victim.evidence.length, 1);
   assert.deepEqual(victim.services.map((s) => s.protocol).sort(), ['ftp', 'ssh']);
   assert.deepEqual([victim.devices[0]?.vendor, victim.devices[0]?.version], ['MikroTik', '6.40.1']);

@@ -2,15 +2,14 @@
 // the evidence behind each sighting, and telemetry that touched an indicator but did not count
 // (with the reason), so an analyst can see why a candidate did not match.
 import type { EvidenceRow, Grade, HostEnrichment, LookupDevice, LookupEvidence, LookupResult, LookupService, MatchOptions, NearMiss, NearMissResult } from '../store.js';
-import { enrichOne } from './enrich-sql.js';
 import { ensureDerived } from './window-sql.js';
 import type { Db } from './connection.js';
 import { indicatorRow, type RawIndicator } from './rows.js';
 import { addrKey } from '../schema.js';
 
 /** Everything about one address: its evidence and the telemetry that did not count. */
-export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: string): Promise<LookupResult> {
-  return { ...(await lookupEvidence(db, ip, text, false)), ...(await lookupNearMisses(db, ip, match)) };
+export async function lookup(db: Db, ip: bigint, match: MatchOptions, text: string, host: HostEnrichment | undefined): Promise<LookupResult> {
+  return { ...(await lookupEvidence(db, ip, text, false, host)), ...(await lookupNearMisses(db, ip, match)) };
 }
 
 /** The sightings as lookup reads them: derived_pairs_all has the same columns, folded per victim and import. */
@@ -22,11 +21,10 @@ const FOLDED_SIGHTINGS = `(SELECT * EXCLUDE (f0, l0, t, f), f0 AS first_seen, l0
  * sightings. `folded` reads derived_pairs_all when it is current (ordered by victim: a few blocks
  * instead of a scan of the sightings): the server asks for it, the CLI's single lookup does not.
  */
-export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean): Promise<LookupEvidence> {
+export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: boolean, host: HostEnrichment | undefined): Promise<LookupEvidence> {
   return db.windowed(async () => {
     const fromFolded = folded && (await ensureDerived(db));
     const p = { ip: ip.toString() };
-    const host = await hostOf(db, ip);
     const isIndicator = (
       await db.all<RawIndicator>(
         `SELECT *, [] AS warnings, 0 AS victims FROM indicators WHERE $ip::UHUGEINT BETWEEN lo AND hi ORDER BY id`,
@@ -77,32 +75,6 @@ export async function lookupEvidence(db: Db, ip: bigint, text: string, folded: b
     devices: await devicesOf(db, ip),
   };
   });
-}
-
-type RawHost = { asn: bigint | null; as_org: string | null; country: string | null; source: string | null; special: string | null; asn_source: string | null; country_source: string | null };
-
-/**
- * The address's enrichment with where each part came from: its hosts row when it is a victim,
- * else the same enrichment done now from the loaded ranges.
- */
-async function hostOf(db: Db, ip: bigint): Promise<HostEnrichment | undefined> {
-  const h = ((await db.one<RawHost>(`SELECT * FROM hosts WHERE ip = $ip::UHUGEINT`, { ip: ip.toString() })) ?? (await enrichOne(db, ip))) as RawHost | undefined;
-  if (!h || (h.source === null && h.special === null)) return undefined;
-  const dates = new Map(
-    (await db.all<{ role: string; name: string; data_date: string | null }>(`SELECT role, name, data_date FROM geo_sources`)).map((r) => [`${r.role}:${r.name}`, r.data_date ?? undefined]),
-  );
-  const opt = <T>(x: T | null) => x ?? undefined;
-  return {
-    asn: h.asn === null ? undefined : Number(h.asn),
-    asOrg: opt(h.as_org),
-    country: opt(h.country),
-    source: opt(h.source),
-    special: opt(h.special),
-    asnSource: opt(h.asn_source),
-    asnDataDate: h.asn_source ? dates.get(`asn:${h.asn_source}`) : undefined,
-    countrySource: opt(h.country_source),
-    countryDataDate: h.country_source ? dates.get(`country:${h.country_source}`) : undefined,
-  };
 }
 
 /**

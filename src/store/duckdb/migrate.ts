@@ -56,6 +56,9 @@ export function createTableSql(t: Table, name = t.name, temp = false): string {
   return `CREATE ${temp ? 'TEMP ' : ''}TABLE IF NOT EXISTS "${name}" (${[...cols, ...(temp ? [] : keyClauses(t))].join(', ')})`;
 }
 
+/** Tables no build declares any more. */
+const RETIRED_TABLES = ['geo_asn4', 'geo_country4', 'geo_special'];
+
 export async function migrate(db: Db): Promise<void> {
   const existing = await db.all<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`,
@@ -76,6 +79,8 @@ export async function migrate(db: Db): Promise<void> {
     // Rows stored before a derived column existed get it now, once.
     if (added.some((c) => c.from)) await fillDerived(db, t);
   }
+  // Range tables of an earlier layout (IPv4 /16 buckets); the enrichment reloads its ranges.
+  for (const t of RETIRED_TABLES) await db.run(`DROP TABLE IF EXISTS "${t}"`);
   await dropStalePrimaryKeys(db);
   await unpackAddresses(db);
   // Prefiltered files recorded before their cover was: botcensus then read them again for every

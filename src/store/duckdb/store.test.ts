@@ -11,6 +11,7 @@ import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
 import { refoldAll } from './victim-fold-sql.js';
 import { counts, DAY, flow, grace, ind, ingest, ip, meta, report, scenario as conformanceScenario, t } from '../conformance/records.js';
+import { lookupEvidenceOf } from '../../enrich/lookup.js';
 
 // The conformance suite's scenario and record builders: the same store as every driver is held to.
 async function scenario() {
@@ -48,7 +49,7 @@ test('answers from the derived tables (day-folded, partial days from the sightin
     }
     out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
     out.push(await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }));
-    for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await store.lookupEvidence(ip(a)));
+    for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await lookupEvidenceOf(store, ip(a)));
     return out;
   };
   const fromSightings = await ask();

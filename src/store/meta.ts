@@ -1,6 +1,6 @@
-// The identify stage's settings and versions in the store's `meta` table (key, value).
-import type { Driver } from '../store/driver.js';
-import { sql } from '../store/sql.js';
+// Settings and versions in the store's `meta` table (key, value), for the stages' own queries.
+import type { Driver } from './driver.js';
+import { sql } from './sql.js';
 
 export async function readMeta(d: Driver, key: string): Promise<string | undefined> {
   const r = await d.one<{ value: string | null }>(sql`SELECT value FROM meta WHERE key = ${key}`);
