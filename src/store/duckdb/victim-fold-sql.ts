@@ -38,8 +38,9 @@ export async function refoldAll(db: Db): Promise<void> {
 
 /** Names the victims of the sightings `where` selects in the temp table `fold_affected`, before they change. */
 export async function noteFoldVictims(db: Db, where: string, params: Record<string, Param> = {}): Promise<void> {
+  // The victims are those of the victim-days: one read of the sightings for both folds.
   await noteFoldDays(db, where, params);
-  await db.run(`CREATE OR REPLACE TEMP TABLE fold_affected AS SELECT DISTINCT victim FROM sightings WHERE ${where}`, params);
+  await db.run(`CREATE OR REPLACE TEMP TABLE fold_affected AS SELECT DISTINCT victim FROM fold_days_affected`);
 }
 
 /** Folds the victims in `fold_affected` again from their sightings (none left: their row goes). */
