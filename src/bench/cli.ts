@@ -3,9 +3,10 @@
 // baselines run in the same call: Node.js starting and stopping (`node -e 0`) and a fresh process
 // opening the store with DuckDB alone and counting the sightings.
 // Alone: `npm run build && node dist/src/bench/cli.js [--db FILE]` (builds the store with
-// `botcensus demo` when FILE does not exist, about 2 minutes).
+// `botcensus demo` when FILE does not exist, about 2 minutes). FILE is kept as the demo left it:
+// each run works on a copy, so its first questions are always the first after an import.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,20 +53,23 @@ export async function cliBench(
   log: (line: string) => void,
   o: { db?: string; runs?: number } = {},
 ): Promise<{ name: string; lines: string[]; targets: { name: string; met: boolean; detail: string }[]; json: unknown }> {
-  const db = o.db ?? DEFAULT_DB;
+  const kept = o.db ?? DEFAULT_DB;
   const runs = o.runs ?? 3;
-  if (!existsSync(db)) {
-    log(`building the demo-sized store ${db} (botcensus demo, about 2 minutes)`);
-    mkdirSync(join(db, '..'), { recursive: true });
+  let demo: Timed | undefined;
+  if (!existsSync(kept)) {
+    log(`building the demo-sized store ${kept} (botcensus demo, about 2 minutes)`);
+    mkdirSync(join(kept, '..'), { recursive: true });
     const files = join(ROOT, '.bench/cli-demo-files');
-    time([CLI, '--db', db, 'demo', '--dir', files, '--json']);
+    demo = timed('botcensus demo (generates and imports 90 files)', 1, [CLI, '--db', kept, 'demo', '--dir', files, '--json'], log);
     rmSync(files, { recursive: true, force: true });
   }
-  // Warm: the first question after the demo computes the windows this store keeps.
+  const scratch = mkdtempSync(join(tmpdir(), 'botcensus-bench-cli-'));
+  const db = join(scratch, 'store.duckdb');
+  copyFileSync(kept, db);
+  if (existsSync(`${kept}.wal`)) copyFileSync(`${kept}.wal`, `${db}.wal`);
+  // Warm: the first question after the demo's import computes the windows this store keeps.
   time([CLI, '--db', db, 'census']);
   time([CLI, '--db', db, 'victims', '--limit', '100']);
-
-  const scratch = mkdtempSync(join(tmpdir(), 'botcensus-bench-cli-'));
   const report = join(scratch, 'r.html');
   const node0 = timed('node -e 0 (baseline)', 5, ['-e', '0'], log);
   const count = timed('DuckDB count(*) of the sightings, fresh process (baseline)', runs, ['--input-type=module', '-e', DUCKDB_COUNT, db], log);
@@ -73,18 +77,19 @@ export async function cliBench(
   const census = timed('botcensus census', runs, [CLI, '--db', db, 'census'], log);
   const victims = timed('botcensus victims --limit 100', runs, [CLI, '--db', db, 'victims', '--limit', '100'], log);
   const owners = timed('botcensus owners list', runs, [CLI, '--db', db, 'owners', 'list'], log);
-  const rep = timed('botcensus report --out r.html', 2, [CLI, '--db', db, 'report', '--out', report], log);
+  const firstReport = timed('botcensus report --out r.html, the first after the import', 1, [CLI, '--db', db, 'report', '--out', report], log);
+  const rep = timed('botcensus report --out r.html, again', 2, [CLI, '--db', db, 'report', '--out', report], log);
   rmSync(scratch, { recursive: true, force: true });
 
-  const all = [node0, count, help, census, victims, owners, rep];
+  const all = [...(demo ? [demo] : []), node0, count, help, census, victims, owners, firstReport, rep];
   const lines = all.map((t) => `${t.name.padEnd(60)} ${(t.median / 1000).toFixed(2).padStart(7)} s  (runs: ${t.runs.map((x) => (x / 1000).toFixed(2)).join(', ')})`);
   const target = (t: Timed, limitMs: number) => ({
     name: `${t.name} under ${limitMs} ms`,
     met: t.median < limitMs,
     detail: `${t.median.toFixed(0)} ms = ${(t.median / node0.median).toFixed(1)}x node -e 0 (${node0.median.toFixed(0)} ms), ${(t.median / count.median).toFixed(1)}x DuckDB's count (${count.median.toFixed(0)} ms)`,
   });
-  const targets = [target(help, 300), target(census, 1000), target(victims, 1000), target(owners, 2000), target(rep, 10_000)];
-  return { name: 'cli', lines, targets, json: { db, timings: all } };
+  const targets = [target(help, 300), target(census, 1000), target(victims, 1000), target(owners, 2000), target(firstReport, 10_000), target(rep, 10_000)];
+  return { name: 'cli', lines, targets, json: { db: kept, timings: all } };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -83,8 +83,6 @@ export function ownerScoped(store: Store, owner: string | undefined): Store {
 }
 
 export async function gatherReportData(store: Store, o: ReportOptions = {}, sources: ReportSources = {}): Promise<ReportData> {
-  // A report asks a dozen questions of the same data: worth folding the sightings once.
-  await store.prepareForQueries();
   const scoped = ownerScoped(store, o.owner);
   const measure = o.measure ?? 'active';
   const top = o.top ?? 10;

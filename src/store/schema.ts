@@ -268,6 +268,16 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // The sightings folded per victim and UTC day they touch, written with them (day-fold-sql.ts):
+    // the daily trend reads one row per victim and day instead of spreading the sightings.
+    name: 'victim_days',
+    columns: [
+      c('victim', 'address', true),
+      c('day', 'time', true), // midnight UTC
+      c('grade', 'uint8', true), // the victim's grade on that day (victim-sql.ts GRADE_RANK)
+    ],
+  },
+  {
     // Enrichment of each distinct address, done once per address.
     name: 'hosts',
     columns: [

@@ -3,8 +3,8 @@
 // constituency, owner) so the report's and the dashboard's figures agree with `botcensus census`.
 import type { DailyCount, DailyQuery, DashboardStore, IndicatorCount, TopIndicatorsQuery, VictimScope, WarninglistSummary } from '../dashboard.js';
 import type { Db } from './connection.js';
-import { GRADE_RANK, loadConstituency, PAIR_GRADE, SIGHTING_GRADE } from './victim-sql.js';
-import { COUNT_COLUMNS, ensureDerived, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
+import { GRADE_RANK, loadConstituency } from './victim-sql.js';
+import { COUNT_COLUMNS, victimWindow, windowSource, windowRef, windowVictims } from './window-sql.js';
 
 const DAY = 86_400_000;
 
@@ -26,36 +26,20 @@ export async function dailyActive(db: Db, q: DailyQuery): Promise<DailyCount[]> 
     const first = Math.floor(q.from / DAY) * DAY;
     const last = Math.floor(q.to / DAY) * DAY;
     const window = await victimWindow(db, { from: first, to: last + DAY - 1 });
-    const folded = await ensureDerived(db);
     await loadConstituency(db, q.constituency);
-    // A sighting counts on every day its [first_seen, last_seen] touches, as it would in a census of
-    // that day. The grade is that of the day; the unit (device or address) and the exclusions are
-    // the census' own for the victim over the whole range, so identification applies unchanged.
-    // Days come folded from derived_pair_days when it is current (window-sql.ts), the few sightings
-    // that span midnight spread over their days here; otherwise every sighting is spread here.
+    // A victim counts on every day a sighting of its touches, at its grade of that day, as in a
+    // census of that day: victim_days holds both, kept with the sightings (day-fold-sql.ts). The
+    // unit (device or address) and the exclusions are the census' own for the victim over the
+    // whole range, so identification applies unchanged. One row per victim and day: a day's
+    // addresses are counted as rows, only devices need a distinct count (census-sql.ts units).
     const wv = windowVictims(window, q, COUNT_COLUMNS);
     const rows = await db.all<{ day: string; n: bigint }>(
-      `WITH ${wv.cte},
-       sd AS (
-         ${folded ? 'SELECT day, victim, indicator_id, g, t, f FROM derived_pair_days WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP UNION ALL' : ''}
-         SELECT * FROM (
-           SELECT unnest(generate_series(date_trunc('day', first_seen), date_trunc('day', last_seen), INTERVAL 1 DAY)) AS day,
-                  victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f
-           FROM sightings
-           WHERE ${folded ? "date_trunc('day', first_seen) <> date_trunc('day', last_seen) AND" : ''}
-                 last_seen >= $first_day::TIMESTAMP AND first_seen < $last_day::TIMESTAMP + INTERVAL 1 DAY)
-         WHERE day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP),
-       ${
-         // Every sighting is at least one-way: at the weakest grade a day's victims are its distinct
-         // victims, without working out each one's grade that day (most of the trend's cost).
-         (q.minGrade ?? 'one-way') === 'one-way'
-           ? `vd AS (SELECT DISTINCT victim, day, ${GRADE_RANK['one-way']} AS grade FROM sd)`
-           : `pd AS (SELECT victim, day, indicator_id, max(g) AS g, bool_or(t) AS t, bool_or(f) AS f FROM sd GROUP BY victim, day, indicator_id),
-       vd AS (SELECT victim, day, max(${PAIR_GRADE}) AS grade FROM pd GROUP BY victim, day)`
-       }
-       SELECT strftime(vd.day, '%Y-%m-%d') AS day, count(DISTINCT v.unit) AS n
-       FROM vd JOIN v USING (victim)
-       WHERE vd.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
+      `WITH ${wv.cte}
+       SELECT strftime(d.day, '%Y-%m-%d') AS day,
+              count(*) FILTER (WHERE v.unit = v.victim) + count(DISTINCT v.unit) FILTER (WHERE v.unit <> v.victim) AS n
+       FROM victim_days d JOIN v USING (victim)
+       WHERE d.day BETWEEN $first_day::TIMESTAMP AND $last_day::TIMESTAMP
+         AND d.grade >= $min_grade AND (v.warned_by IS NULL OR $incl_warned) AND (v.inside OR $incl_outside)
        GROUP BY 1`,
       {
         ...scopeParams(q),

@@ -4,12 +4,13 @@
 // (noteFoldVictims) and folds them again once the sightings have changed (refoldNoted). A touched
 // victim is folded again from all its sightings (its grade can depend on a pair's directions seen
 // in two imports); the others keep their rows, so keeping the fold costs what the import touches,
-// not what the store holds.
+// not what the store holds. The day fold (day-fold-sql.ts) is kept in the same calls.
 //
 // Why: a census asks for the all-time window (and derives shorter ones from it). On a store of
 // 100M flows and 1.2M sightings, grouping the sightings per victim was 0.45 s of the 0.8 s that
 // window took to build; with the fold it is a read of one row per victim.
 import type { Db, Param } from './connection.js';
+import { dayFoldCurrent, noteFoldDays, refoldAllDays, refoldNotedDays } from './day-fold-sql.js';
 import { victimGradesOfSightings } from './victim-sql.js';
 
 /**
@@ -20,15 +21,16 @@ const FOLD_LAYOUT = '1';
 
 const FOLD_COLUMNS = 'victim, grade, device, f AS first_seen, l AS last_seen, first_end, last_start, events';
 
-/** Folds every victim anew when the stored fold was built by other rules (or never). */
+/** Folds every victim (and victim-day) anew when the stored fold was built by other rules (or never). */
 export async function ensureVictimFold(db: Db): Promise<void> {
   const r = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'victim_fold'`);
-  if (r?.value === FOLD_LAYOUT) return;
-  await db.transaction(() => refoldAll(db));
+  if (r?.value !== FOLD_LAYOUT) await db.transaction(() => refoldAll(db));
+  else if (!(await dayFoldCurrent(db))) await db.transaction(() => refoldAllDays(db));
 }
 
-/** Folds every victim from the sightings, replacing the fold (tests compare it with the kept one). */
+/** Folds every victim and victim-day from the sightings, replacing the folds (tests compare them with the kept ones). */
 export async function refoldAll(db: Db): Promise<void> {
+  await refoldAllDays(db);
   await db.run(`DELETE FROM victim_fold`);
   await db.run(`INSERT INTO victim_fold WITH ${victimGradesOfSightings('')} SELECT ${FOLD_COLUMNS} FROM vg`);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('victim_fold', $v)`, { v: FOLD_LAYOUT });
@@ -36,7 +38,9 @@ export async function refoldAll(db: Db): Promise<void> {
 
 /** Names the victims of the sightings `where` selects in the temp table `fold_affected`, before they change. */
 export async function noteFoldVictims(db: Db, where: string, params: Record<string, Param> = {}): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE fold_affected AS SELECT DISTINCT victim FROM sightings WHERE ${where}`, params);
+  // The victims are those of the victim-days: one read of the sightings for both folds.
+  await noteFoldDays(db, where, params);
+  await db.run(`CREATE OR REPLACE TEMP TABLE fold_affected AS SELECT DISTINCT victim FROM fold_days_affected`);
 }
 
 /** Folds the victims in `fold_affected` again from their sightings (none left: their row goes). */
@@ -46,4 +50,5 @@ export async function refoldNoted(db: Db): Promise<void> {
     `INSERT INTO victim_fold WITH ${victimGradesOfSightings('SEMI JOIN fold_affected USING (victim)')} SELECT ${FOLD_COLUMNS} FROM vg`,
   );
   await db.run(`DROP TABLE fold_affected`);
+  await refoldNotedDays(db);
 }

@@ -5,7 +5,7 @@
 //
 // The all-time window is built from the victim fold (victim-fold-sql.ts), kept with the
 // sightings; a bounded one from the derived tables (derived-tables.ts) when they are current, else
-// from the sightings. A store that folds (foldDerived: the server, a report) rebuilds them at the
+// from the sightings. A store that folds (foldDerived: the server) rebuilds them at the
 // first question after a change:
 // - derived_pair_days: the sightings that lie within one day, folded per day, victim, indicator
 //   (and report type, kind, family). A window's full days read these instead of the hourly
@@ -51,9 +51,9 @@ const folding = new WeakSet<object>();
 
 /**
  * From now on, keep the derived tables of this store current: rebuilt by the first question after
- * a change. Worth it for a process that asks many questions (the server, a report); a one-shot
- * command (`census`, `lookup`) reads the sightings directly when the derived tables are stale,
- * instead of paying for a rebuild it would use once.
+ * a change. Worth it for a process that asks many questions over hours (the server); a one-shot
+ * command (`census`, `lookup`, `report`) reads the sightings directly when the derived tables are
+ * stale, instead of paying for a rebuild (seconds per million sightings) it would use a few times.
  */
 export async function foldDerived(db: Db): Promise<void> {
   folding.add(db.instance);
