@@ -1,7 +1,8 @@
 // The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
 // vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
 // back, and the caller reads the file line by line instead, which reports each bad line.
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection } from '../store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection, NearRuns } from '../store.js';
+import { IPV6_NEAR_SHIFT } from '../../core/flow-near.js';
 import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
@@ -50,37 +51,63 @@ const ipv4IndicatorRangesSql = (scope = 'true') => `
   FROM indicators i
   WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND ${scope}`;
 
-/** Those ranges, of the indicators `which` selects (by import, and by window meeting a span). */
-export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
-  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(
-    ipv4IndicatorRangesSql(
-      `import_id > $after AND import_id <= $through
+/**
+ * The parts outside ::ffff:0:0/96 of every detection address indicator, as the keys of the /48s
+ * they overlap (core/flow-near.ts), first and last: what the flow prefilter keeps IPv6 flows near.
+ */
+const ipv6IndicatorNetsSql = (scope = 'true') => `
+  SELECT DISTINCT (lo >> ${IPV6_NEAR_SHIFT})::UBIGINT AS lo, (hi >> ${IPV6_NEAR_SHIFT})::UBIGINT AS hi FROM (
+    SELECT lo, least(hi, ${IPV4_MAPPED} - 1) AS hi FROM indicators i
+    WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND lo < ${IPV4_MAPPED} AND ${scope}
+    UNION ALL
+    SELECT greatest(lo, ${IPV4_LAST} + 1) AS lo, hi FROM indicators i
+    WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi > ${IPV4_LAST} AND ${scope})`;
+
+/** The indicators `which` selects (by import, and by window meeting a span), as SQL and its parameters. */
+function selection(which: IndicatorSelection): { scope: string; params: Record<string, Param> } {
+  return {
+    scope: `import_id > $after AND import_id <= $through
        AND ($to IS NULL OR (${WINDOW_FROM('i')} <= epoch_ms($to::BIGINT) AND ${WINDOW_TO('i')} >= epoch_ms($from::BIGINT)))`,
-    ),
-    {
+    params: {
       after: which.after ?? -1,
       through: which.through ?? 2 ** 31 - 1,
       from: which.during?.from ?? null,
       to: which.during?.to ?? null,
       grace: which.during?.graceMs ?? 0,
     },
-  );
+  };
+}
+
+/** The IPv4 ranges, of the indicators `which` selects. */
+export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
+  const { scope, params } = selection(which);
+  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv4IndicatorRangesSql(scope), params);
+  return rows.map((r) => [Number(r.lo), Number(r.hi)]);
+}
+
+/** The IPv6 /48 key ranges, of the indicators `which` selects. */
+export async function ipv6IndicatorNets(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
+  const { scope, params } = selection(which);
+  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv6IndicatorNetsSql(scope), params);
   return rows.map((r) => [Number(r.lo), Number(r.hi)]);
 }
 
 /**
- * The prefilter's test in SQL, on a row's src and dst: either is IPv6, or IPv4 in one of the /24s
- * whose keys (an address >> 8) table `nets` holds in column k.
+ * The prefilter's test in SQL (core/flow-near.ts), on a row's src and dst: an IPv4 address in one
+ * of the /24s whose keys (an address >> 8) table `nets` holds in column k, or an IPv6 one in one
+ * of the /48s whose key runs table `nets6` holds in columns lo and hi.
  */
-const flowNearNets = (nets: string) => {
-  const near = (a: string) => `(${a} >> 32 <> 65535 OR ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets}))`;
+const flowNearNets = (nets: string, nets6: string) => {
+  const near = (a: string) =>
+    `(CASE WHEN ${a} >> 32 = 65535 THEN ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets})
+      ELSE EXISTS (SELECT 1 FROM ${nets6} n6 WHERE (${a} >> ${IPV6_NEAR_SHIFT})::UBIGINT BETWEEN n6.lo AND n6.hi) END)`;
   return `(${near('src')} OR ${near('dst')})`;
 };
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
- * two addresses are IPv4 outside every /24 that the ranges of the indicators of the imports up to
- * `through` overlap, the test the prefilter's scan makes; returns how many went.
+ * two addresses are far from every address indicator of the imports up to `through`, the test the
+ * prefilter's scan makes; returns how many went.
  */
 export async function dropFlowsFarFromIndicators(db: Db, importId: number, through: number): Promise<number> {
   await db.run(
@@ -88,9 +115,11 @@ export async function dropFlowsFarFromIndicators(db: Db, importId: number, throu
      SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql('import_id <= $through')})`,
     { through },
   );
+  await db.run(`CREATE OR REPLACE TEMP TABLE prefilter_nets6 AS ${ipv6IndicatorNetsSql('import_id <= $through')}`, { through });
   // DuckDB answers a DELETE with the count of rows it deleted.
-  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets')}`, { imp: importId });
+  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets', 'prefilter_nets6')}`, { imp: importId });
   await db.run(`DROP TABLE prefilter_nets`);
+  await db.run(`DROP TABLE prefilter_nets6`);
   return Number(r!.Count);
 }
 
@@ -114,8 +143,8 @@ const parquetColumn = (cols: FlowFileColumns): FlowSource['col'] => (role) => (c
 
 /**
  * A prefiltered Parquet import's file read again: adds the rows with an address in one of the
- * /24 networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address,
- * that the import has not stored yet (its row numbers, as at import); returns how many.
+ * networks `nets` holds (NearRuns) that the import has not stored yet (its row numbers, as at
+ * import); returns how many.
  */
 export async function addParquetNear(
   db: Db,
@@ -123,12 +152,17 @@ export async function addParquetNear(
   file: string,
   cols: FlowFileColumns,
   timeKind: FlowTimeKind,
-  nets: [number, number][],
+  nets: NearRuns,
 ): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rescan_nets AS
      SELECT DISTINCT unnest(range(r[1], r[2] + 1))::UINTEGER AS k FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
-    { nets: JSON.stringify(nets) },
+    { nets: JSON.stringify(nets.v4) },
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE rescan_nets6 AS
+     SELECT r[1]::UBIGINT AS lo, r[2]::UBIGINT AS hi FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
+    { nets: JSON.stringify(nets.v6) },
   );
   try {
     const r = await loadFlows(
@@ -141,7 +175,7 @@ export async function addParquetNear(
         timeKind,
         firstLine: 1,
         line: 'file_row_number + 1',
-        keep: flowNearNets('rescan_nets'),
+        keep: flowNearNets('rescan_nets', 'rescan_nets6'),
       },
       true,
     );
@@ -149,6 +183,7 @@ export async function addParquetNear(
     return r.added;
   } finally {
     await db.run(`DROP TABLE IF EXISTS rescan_nets`);
+    await db.run(`DROP TABLE IF EXISTS rescan_nets6`);
   }
 }
 

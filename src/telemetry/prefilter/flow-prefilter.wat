@@ -9,9 +9,12 @@
 ;;   [OUT, +12 * cap)        kept lines, written here: (index of the line in this call, start, end) as u32
 ;;   [INPUT, ...)            the bytes to scan
 ;;   [QUADS, +81 * 32)       the dotted quads' table (see $dottedQuadEnd), after the input's slack
+;;   [QUADS + 4 KiB, +16)    scratch: an IPv6 address's groups (see $ipv6End)
+;;   [V6, +16 * $v6n)        the IPv6 /48 runs (QUADS + 8 KiB; the caller grows the memory to hold them)
 ;;
 ;; A line is kept unless it has exactly `columns` fields, each passing its check, and both
-;; addresses lie outside the bitmap's /24s. A check that fails keeps the line (the full conversion
+;; addresses are far from every indicator (core/flow-near.ts): an IPv4 one outside the bitmap's
+;; /24s, an IPv6 one outside the runs' /48s. A check that fails keeps the line (the full conversion
 ;; then names it), so everything odd is kept, and only well-formed far lines are dropped.
 (module
   (memory (export "memory") 161) ;; bitmap, checks and output below 4 MiB, 4 MiB of input, slack to 10 MiB, the table
@@ -23,6 +26,9 @@
   ;; $textTimeEnd), milliseconds for epoch ms.
   (global $tmin (export "tmin") (mut i64) (i64.const 0x7fffffffffffffff))
   (global $tmax (export "tmax") (mut i64) (i64.const -1))
+
+  ;; How many IPv6 runs there are at V6, each a /48 key range (first, last) as two u64, sorted.
+  (global $v6n (export "v6n") (mut i32) (i32.const 0))
 
   ;; Takes a start time (a key as above) into the span.
   (func $seen (param $t i64)
@@ -132,6 +138,116 @@
     (global.set $quad (i32x4.extract_lane 0 (i8x16.shuffle 12 8 4 0 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $val) (local.get $val))))
     (i32.add (local.get $p) (local.get $len)))
 
+  ;; The value of hex digit c, or -1.
+  (func $hex (param $c i32) (result i32)
+    (local $d i32)
+    (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+    (if (i32.le_u (local.get $d) (i32.const 9)) (then (return (local.get $d))))
+    ;; 'A'-'F' and 'a'-'f' alike (c | 32 lowers the letters, and no other byte lands on 'a'-'f')
+    (local.set $d (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)))
+    (if (i32.le_u (local.get $d) (i32.const 5)) (then (return (i32.add (local.get $d) (i32.const 10)))))
+    (i32.const -1))
+
+  ;; Group i (0-7) of the IPv6 address whose n groups $ipv6End left in the scratch, the '::' (if
+  ;; d >= 0) after the first d of them standing for 8 - n zero groups.
+  (func $group (param $i i32) (param $d i32) (param $n i32) (result i32)
+    (if (i32.or (i32.lt_s (local.get $d) (i32.const 0)) (i32.lt_s (local.get $i) (local.get $d)))
+      (then (return (i32.load16_u offset=10489856 (i32.shl (local.get $i) (i32.const 1))))))
+    (if (i32.ge_s (local.get $i) (i32.add (local.get $d) (i32.sub (i32.const 8) (local.get $n))))
+      (then (return (i32.load16_u offset=10489856 (i32.shl (i32.add (i32.sub (local.get $i) (i32.const 8)) (local.get $n)) (i32.const 1))))))
+    (i32.const 0))
+
+  ;; Whether /48 key k lies in one of the IPv6 runs: binary search for the first run whose last
+  ;; key is k or more.
+  (func $v6Near (param $k i64) (result i32)
+    (local $lo i32) (local $hi i32) (local $mid i32)
+    (local.set $hi (global.get $v6n))
+    (block $found
+      (loop $halve
+        (br_if $found (i32.ge_u (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+        (if (i64.lt_u (i64.load offset=10493960 (i32.shl (local.get $mid) (i32.const 4))) (local.get $k))
+          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+          (else (local.set $hi (local.get $mid))))
+        (br $halve)))
+    (if (i32.ge_u (local.get $lo) (global.get $v6n)) (then (return (i32.const 0))))
+    (i64.le_u (i64.load offset=10493952 (i32.shl (local.get $lo) (i32.const 4))) (local.get $k)))
+
+  ;; Whether IPv4 address a is in one of the bitmap's /24s.
+  (func $v4Near (param $a i32) (result i32)
+    (local $k i32)
+    (local.set $k (i32.shr_u (local.get $a) (i32.const 8)))
+    (i32.ne (i32.and (i32.load8_u (i32.shr_u (local.get $k) (i32.const 3))) (i32.shl (i32.const 1) (i32.and (local.get $k) (i32.const 7)))) (i32.const 0)))
+
+  ;; An IPv6 address at p, far from every indicator: returns where it ends, or -1 when it is near
+  ;; one or not in the form the kept lines' conversion reads (addressNumberOf, ipv6Of): eight
+  ;; groups of one to four hex digits, or fewer with one '::' standing for at least one. Byte by
+  ;; byte: a third or more of a real feed's flows are IPv6, but their addresses are short. Near
+  ;; (core/flow-near.ts): an IPv4-mapped address (::ffff:a.b.c.d in hex groups) by the /24 bitmap,
+  ;; any other by its /48 (its first three groups) in the runs. Anything after the address is the
+  ;; caller's to check.
+  (func $ipv6End (param $p i32) (result i32)
+    (local $n i32) (local $d i32) (local $v i32) (local $len i32) (local $h i32) (local $key i64)
+    (local.set $d (i32.const -1))
+    (block $end
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 58))
+        (then
+          (if (i32.ne (i32.load8_u offset=1 (local.get $p)) (i32.const 58)) (then (return (i32.const -1))))
+          (local.set $d (i32.const 0))
+          (local.set $p (i32.add (local.get $p) (i32.const 2)))
+          ;; "::" alone
+          (br_if $end (i32.lt_s (call $hex (i32.load8_u (local.get $p))) (i32.const 0)))))
+      (loop $groups
+        ;; One to four hex digits.
+        (local.set $v (i32.const 0))
+        (local.set $len (i32.const 0))
+        (block $digits
+          (loop $digit
+            (local.set $h (call $hex (i32.load8_u (local.get $p))))
+            (br_if $digits (i32.lt_s (local.get $h) (i32.const 0)))
+            (if (i32.eq (local.get $len) (i32.const 4)) (then (return (i32.const -1))))
+            (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
+            (local.set $len (i32.add (local.get $len) (i32.const 1)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $digit)))
+        (if (i32.or (i32.eqz (local.get $len)) (i32.eq (local.get $n) (i32.const 8))) (then (return (i32.const -1))))
+        (i32.store16 offset=10489856 (i32.shl (local.get $n) (i32.const 1)) (local.get $v))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $end (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)))
+        (if (i32.eq (i32.load8_u offset=1 (local.get $p)) (i32.const 58))
+          (then
+            ;; A second '::' is not an address.
+            (if (i32.ge_s (local.get $d) (i32.const 0)) (then (return (i32.const -1))))
+            (local.set $d (local.get $n))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            ;; A trailing '::' ends it.
+            (br_if $end (i32.lt_s (call $hex (i32.load8_u (local.get $p))) (i32.const 0))))
+          (else (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+        (br $groups)))
+    ;; Eight groups, or at most seven with a '::'.
+    (if (i32.lt_s (local.get $d) (i32.const 0))
+      (then (if (i32.ne (local.get $n) (i32.const 8)) (then (return (i32.const -1)))))
+      (else (if (i32.gt_u (local.get $n) (i32.const 7)) (then (return (i32.const -1))))))
+    (local.set $key (i64.or
+      (i64.shl (i64.extend_i32_u (call $group (i32.const 0) (local.get $d) (local.get $n))) (i64.const 32))
+      (i64.extend_i32_u (i32.or
+        (i32.shl (call $group (i32.const 1) (local.get $d) (local.get $n)) (i32.const 16))
+        (call $group (i32.const 2) (local.get $d) (local.get $n))))))
+    ;; ::ffff:0:0/96 is IPv4: groups 3 and 4 zero, group 5 ffff.
+    (if (i32.and
+          (i64.eqz (local.get $key))
+          (i32.and
+            (i32.eqz (i32.or (call $group (i32.const 3) (local.get $d) (local.get $n)) (call $group (i32.const 4) (local.get $d) (local.get $n))))
+            (i32.eq (call $group (i32.const 5) (local.get $d) (local.get $n)) (i32.const 0xffff))))
+      (then
+        (if (call $v4Near (i32.or
+              (i32.shl (call $group (i32.const 6) (local.get $d) (local.get $n)) (i32.const 16))
+              (call $group (i32.const 7) (local.get $d) (local.get $n))))
+          (then (return (i32.const -1))))
+        (return (local.get $p))))
+    (if (call $v6Near (local.get $key)) (then (return (i32.const -1))))
+    (local.get $p))
+
   ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
   ;; each field in range: returns where it ends, or -1. The first 16 bytes are checked at once
   ;; (SIMD): digits where digits belong, '-', '-', ' ' or 'T', ':' between; a terminator there
@@ -196,7 +312,12 @@
         (if (i32.eq (local.get $check) (i32.const 1))
           (then
             (local.set $e (call $dottedQuadEnd (local.get $p)))
-            (if (i32.lt_s (local.get $e) (i32.const 0)) (then (return (i32.const -1))))
+            (if (i32.lt_s (local.get $e) (i32.const 0))
+              (then
+                ;; Not a dotted quad: IPv6, or kept.
+                (local.set $e (call $ipv6End (local.get $p)))
+                (if (i32.lt_s (local.get $e) (i32.const 0)) (then (return (i32.const -1))))
+                (br $checked)))
             (local.set $k (i32.shr_u (global.get $quad) (i32.const 8)))
             (if (i32.and (i32.load8_u (i32.shr_u (local.get $k) (i32.const 3))) (i32.shl (i32.const 1) (i32.and (local.get $k) (i32.const 7))))
               (then (return (i32.const -1))))
