@@ -61,6 +61,19 @@ export interface Round {
   setMs: number;
 }
 
+/** Real IPv6 allocations of a /32 or more, as number ranges: where the benign IPv6 traffic comes from. */
+export function allocationsV6(): [bigint, bigint][] {
+  const out: [bigint, bigint][] = [];
+  for (const line of readFileSync(ipLocationDb().countryV6[0]!, 'utf8').split('\n')) {
+    const [lo, hi] = line.split(',');
+    if (hi && BigInt(hi) - BigInt(lo) >= (1n << 96n) - 1n) out.push([BigInt(lo!), BigInt(hi)]);
+  }
+  return out;
+}
+
+/** The share of the benign flows that are IPv6: a third or more of a real feed's. */
+export const BENIGN_IPV6_SHARE = 0.35;
+
 export function allocations(): [number, number][] {
   const out: [number, number][] = [];
   for (const line of readFileSync(ipLocationDb().countryV4[0]!, 'utf8').split('\n')) {
@@ -82,10 +95,11 @@ async function duckdbVersion(): Promise<string> {
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(join(o.dir, 'next'), { recursive: true });
-  o.log(`generating ${o.rows.toLocaleString('en-US')} flow rows, 100,000 indicators and a Zeek dns.log in ${o.dir}`);
+  o.log(`generating ${o.rows.toLocaleString('en-US')} flow rows (${BENIGN_IPV6_SHARE * 100}% of the benign ones IPv6), 100,000 indicators and a Zeek dns.log in ${o.dir}`);
   const ranges = allocations();
-  const files = await generateBenchFiles(o.dir, o.rows, o.seed, ranges);
-  const next = await generateBenchFiles(join(o.dir, 'next'), Math.max(10_000, Math.floor(o.rows / 10)), o.seed + 1, ranges);
+  const ipv6 = { share: BENIGN_IPV6_SHARE, ranges: allocationsV6() };
+  const files = await generateBenchFiles(o.dir, o.rows, o.seed, ranges, ipv6);
+  const next = await generateBenchFiles(join(o.dir, 'next'), Math.max(10_000, Math.floor(o.rows / 10)), o.seed + 1, ranges, ipv6);
   const shadowserver = join(o.dir, '2024-06-01-event4_sinkhole-bench.csv'); // the report type comes from the name
   const shRows = Math.max(10_000, Math.floor(o.rows / 50));
   writeShadowserver(shadowserver, shRows);

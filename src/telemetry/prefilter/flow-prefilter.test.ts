@@ -6,7 +6,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { NearNets } from './near-nets.js';
 import { nfdumpLayout } from '../flow-csv-layout.js';
 import { columnChecks, prefilterFlowCsv, scanWorkers, spanOfTimes } from './flow-prefilter.js';
-import { quadOf, scanChunk } from './flow-prefilter-scan.js';
+import { ipv6Of, quadOf, scanChunk } from './flow-prefilter-scan.js';
 import { isV4, parseIp, V4_MAPPED_BASE } from '../../core/ip.js';
 
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
@@ -312,4 +312,63 @@ test('the scan reads every shape of dotted quad: all 81 part-length patterns, ea
   });
   assert.equal(r.kept, rows.length - dropped);
   assert.ok(dropped > 300 && r.kept > 300, `both kinds tested (${dropped} dropped, ${r.kept} kept)`);
+});
+
+test('the scan reads IPv6 exactly as the kept lines are converted: every compression, case and length, near or far', () => {
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const hexDigits = '0123456789abcdefABCDEF';
+  // Near: 2001:db8::/48 (nets()), the IPv4 /24s as IPv4-mapped hex, and groups drawn from few values so both kinds occur.
+  const groupOf = (v: number) => {
+    const h = v.toString(16);
+    return rand(4) === 0 ? h.padStart(4, '0') : rand(3) === 0 ? h.toUpperCase() : h;
+  };
+  const texts: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const kind = rand(4);
+    const groups =
+      kind === 0
+        ? [0x2001, 0xdb8, rand(2), rand(3), rand(2) * 0xffff, 0, rand(2), rand(65536)] // in or next to 2001:db8::/48
+        : kind === 1
+          ? [0, 0, 0, 0, 0, 0xffff, [0xcb00, 0xc633, 0xc000][rand(3)]!, 0x7100 + rand(2) * 0x100 + rand(256)] // IPv4-mapped
+          : Array.from({ length: 8 }, () => [0, 1, 0xffff, rand(65536)][rand(4)]!);
+    let text = groups.map(groupOf).join(':');
+    // Compress a run of groups (perhaps all zero, perhaps not: then it is another address, still valid).
+    if (rand(2)) {
+      const from = rand(8);
+      const to = from + 1 + rand(8 - from);
+      const g = text.split(':');
+      text = [g.slice(0, from).join(':'), g.slice(to).join(':')].join('::');
+    }
+    // Spoil a third of them.
+    if (rand(3) === 0) {
+      const spoil = rand(7);
+      if (spoil === 0) text = text + ':';
+      else if (spoil === 1) text = ':' + text;
+      else if (spoil === 2) text = text.replace(':', ':::');
+      else if (spoil === 3) text = text + hexDigits[rand(hexDigits.length)]!.repeat(4);
+      else if (spoil === 4) text = text + '::1';
+      else if (spoil === 5) text = text.replace(/[0-9a-f]/i, 'g');
+      else text = text + '1:2:3:4:5:6:7:8:9';
+    }
+    texts.push(text);
+  }
+  texts.push('::', '::1', '1::', '::ffff:cb00:7101', '0:0:0:0:0:ffff:cb00:7101', '2001:db8::', ':', ':::', '1', '', '0:0:0:0:0:0:0:0:0');
+  const n = nets();
+  const rows = texts.flatMap((a, i) => [line(a, `192.0.${i % 2}.1`), line(`192.0.${i % 2}.2`, a)]);
+  const f = join(tempDir(), 'ipv6.csv');
+  writeFileSync(f, [HEADER, ...rows].join('\n') + '\n');
+  const out = join(tempDir(), 'kept.csv');
+  scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], ...netsSpec(n) });
+  const kept = new Set(readFileSync(out, 'latin1').split('\n').filter(Boolean).map((l) => Number(l.split(',')[0])));
+  const counts = { far: 0, near: 0, odd: 0 };
+  rows.forEach((_, i) => {
+    const a = texts[i >> 1]!;
+    const bytes = Buffer.from(a, 'latin1');
+    const number = ipv6Of(bytes, 0, bytes.length);
+    const keep = number === undefined || n.near(number);
+    counts[number === undefined ? 'odd' : keep ? 'near' : 'far']++;
+    assert.equal(kept.has(i), keep, `${JSON.stringify(a)} in ${i % 2 ? 'dst' : 'src'}: ${keep ? 'kept' : 'dropped'}`);
+  });
+  assert.ok(counts.far > 500 && counts.near > 500 && counts.odd > 500, `every kind tested: ${JSON.stringify(counts)}`);
 });

@@ -9,7 +9,6 @@
 ;;   [OUT, +12 * cap)        kept lines, written here: (index of the line in this call, start, end) as u32
 ;;   [INPUT, ...)            the bytes to scan
 ;;   [QUADS, +81 * 32)       the dotted quads' table (see $dottedQuadEnd), after the input's slack
-;;   [QUADS + 4 KiB, +16)    scratch: an IPv6 address's groups (see $ipv6End)
 ;;   [V6, +16 * $v6n)        the IPv6 /48 runs (QUADS + 8 KiB; the caller grows the memory to hold them)
 ;;
 ;; A line is kept unless it has exactly `columns` fields, each passing its check, and both
@@ -138,25 +137,6 @@
     (global.set $quad (i32x4.extract_lane 0 (i8x16.shuffle 12 8 4 0 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $val) (local.get $val))))
     (i32.add (local.get $p) (local.get $len)))
 
-  ;; The value of hex digit c, or -1.
-  (func $hex (param $c i32) (result i32)
-    (local $d i32)
-    (local.set $d (i32.sub (local.get $c) (i32.const 48)))
-    (if (i32.le_u (local.get $d) (i32.const 9)) (then (return (local.get $d))))
-    ;; 'A'-'F' and 'a'-'f' alike (c | 32 lowers the letters, and no other byte lands on 'a'-'f')
-    (local.set $d (i32.sub (i32.or (local.get $c) (i32.const 32)) (i32.const 97)))
-    (if (i32.le_u (local.get $d) (i32.const 5)) (then (return (i32.add (local.get $d) (i32.const 10)))))
-    (i32.const -1))
-
-  ;; Group i (0-7) of the IPv6 address whose n groups $ipv6End left in the scratch, the '::' (if
-  ;; d >= 0) after the first d of them standing for 8 - n zero groups.
-  (func $group (param $i i32) (param $d i32) (param $n i32) (result i32)
-    (if (i32.or (i32.lt_s (local.get $d) (i32.const 0)) (i32.lt_s (local.get $i) (local.get $d)))
-      (then (return (i32.load16_u offset=10489856 (i32.shl (local.get $i) (i32.const 1))))))
-    (if (i32.ge_s (local.get $i) (i32.add (local.get $d) (i32.sub (i32.const 8) (local.get $n))))
-      (then (return (i32.load16_u offset=10489856 (i32.shl (i32.add (i32.sub (local.get $i) (i32.const 8)) (local.get $n)) (i32.const 1))))))
-    (i32.const 0))
-
   ;; Whether /48 key k lies in one of the IPv6 runs: binary search for the first run whose last
   ;; key is k or more.
   (func $v6Near (param $k i64) (result i32)
@@ -179,76 +159,124 @@
     (local.set $k (i32.shr_u (local.get $a) (i32.const 8)))
     (i32.ne (i32.and (i32.load8_u (i32.shr_u (local.get $k) (i32.const 3))) (i32.shl (i32.const 1) (i32.and (local.get $k) (i32.const 7)))) (i32.const 0)))
 
+;; Bits of the hex digits ('0'-'9', 'a'-'f', 'A'-'F') among the 16 bytes at p.
+  (func $hexBits (param $p i32) (result i64)
+    (local $v v128)
+    (local.set $v (v128.load (local.get $p)))
+    (i64.extend_i32_u (i8x16.bitmask (v128.or
+      (i8x16.le_u (i8x16.sub (local.get $v) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                  (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9))
+      ;; c | 32 lowers the letters, and no other byte lands on 'a'-'f'
+      (i8x16.le_u (i8x16.sub (v128.or (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))
+                             (v128.const i8x16 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97))
+                  (v128.const i8x16 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5))))))
+
+  ;; Bits of the colons among the 16 bytes at p.
+  (func $colonBits (param $p i32) (result i64)
+    (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (v128.const i8x16 58 58 58 58 58 58 58 58 58 58 58 58 58 58 58 58)))))
+
+  ;; The value of the group of hex digits at q (checked already: one to four).
+  (func $groupValue (param $q i32) (result i32)
+    (local $v i32) (local $c i32)
+    (block $done
+      (loop $digit
+        (local.set $c (i32.load8_u (local.get $q)))
+        (br_if $done (i32.eq (local.get $c) (i32.const 58)))
+        (br_if $done (i32.lt_u (local.get $c) (i32.const 48)))
+        ;; Only a field's end follows its last group, and no terminator is 48 or more.
+        (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4))
+          (i32.add (i32.and (local.get $c) (i32.const 15)) (i32.mul (i32.shr_u (local.get $c) (i32.const 6)) (i32.const 9)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $digit)))
+    (local.get $v))
+
+  ;; Group i (0-7) of the address at p whose groups start at the bits of $starts (lowest first),
+  ;; the first b of them before a '::' standing for z zero groups (b = 8 when there is none).
+  (func $group (param $p i32) (param $starts i64) (param $b i32) (param $z i32) (param $i i32) (result i32)
+    (local $j i32)
+    (local.set $j (local.get $i))
+    (if (i32.ge_u (local.get $i) (local.get $b))
+      (then
+        (if (i32.lt_u (local.get $i) (i32.add (local.get $b) (local.get $z))) (then (return (i32.const 0))))
+        (local.set $j (i32.sub (local.get $i) (local.get $z)))))
+    ;; The j-th start: clear the j lowest bits.
+    (block $found
+      (loop $clear
+        (br_if $found (i32.eqz (local.get $j)))
+        (local.set $starts (i64.and (local.get $starts) (i64.sub (local.get $starts) (i64.const 1))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $clear)))
+    (call $groupValue (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $starts))))))
+
   ;; An IPv6 address at p, far from every indicator: returns where it ends, or -1 when it is near
   ;; one or not in the form the kept lines' conversion reads (addressNumberOf, ipv6Of): eight
-  ;; groups of one to four hex digits, or fewer with one '::' standing for at least one. Byte by
-  ;; byte: a third or more of a real feed's flows are IPv6, but their addresses are short. Near
-  ;; (core/flow-near.ts): an IPv4-mapped address (::ffff:a.b.c.d in hex groups) by the /24 bitmap,
-  ;; any other by its /48 (its first three groups) in the runs. Anything after the address is the
-  ;; caller's to check.
+  ;; groups of one to four hex digits, or fewer with one '::' standing for at least one. A third
+  ;; or more of a real feed's flows are IPv6: the form is checked on bit masks of 48 bytes (SIMD),
+  ;; and only the groups the test needs are read. Near (core/flow-near.ts): an IPv4-mapped address
+  ;; (::ffff:a.b.c.d in hex groups) by the /24 bitmap, any other by its /48 (its first three
+  ;; groups) in the runs. What follows the address is the caller's to check.
   (func $ipv6End (param $p i32) (result i32)
-    (local $n i32) (local $d i32) (local $v i32) (local $len i32) (local $h i32) (local $key i64)
-    (local.set $d (i32.const -1))
-    (block $end
-      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 58))
-        (then
-          (if (i32.ne (i32.load8_u offset=1 (local.get $p)) (i32.const 58)) (then (return (i32.const -1))))
-          (local.set $d (i32.const 0))
-          (local.set $p (i32.add (local.get $p) (i32.const 2)))
-          ;; "::" alone
-          (br_if $end (i32.lt_s (call $hex (i32.load8_u (local.get $p))) (i32.const 0)))))
-      (loop $groups
-        ;; One to four hex digits.
-        (local.set $v (i32.const 0))
-        (local.set $len (i32.const 0))
-        (block $digits
-          (loop $digit
-            (local.set $h (call $hex (i32.load8_u (local.get $p))))
-            (br_if $digits (i32.lt_s (local.get $h) (i32.const 0)))
-            (if (i32.eq (local.get $len) (i32.const 4)) (then (return (i32.const -1))))
-            (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4)) (local.get $h)))
-            (local.set $len (i32.add (local.get $len) (i32.const 1)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $digit)))
-        (if (i32.or (i32.eqz (local.get $len)) (i32.eq (local.get $n) (i32.const 8))) (then (return (i32.const -1))))
-        (i32.store16 offset=10489856 (i32.shl (local.get $n) (i32.const 1)) (local.get $v))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (br_if $end (i32.ne (i32.load8_u (local.get $p)) (i32.const 58)))
-        (if (i32.eq (i32.load8_u offset=1 (local.get $p)) (i32.const 58))
-          (then
-            ;; A second '::' is not an address.
-            (if (i32.ge_s (local.get $d) (i32.const 0)) (then (return (i32.const -1))))
-            (local.set $d (local.get $n))
-            (local.set $p (i32.add (local.get $p) (i32.const 2)))
-            ;; A trailing '::' ends it.
-            (br_if $end (i32.lt_s (call $hex (i32.load8_u (local.get $p))) (i32.const 0))))
-          (else (local.set $p (i32.add (local.get $p) (i32.const 1)))))
-        (br $groups)))
-    ;; Eight groups, or at most seven with a '::'.
-    (if (i32.lt_s (local.get $d) (i32.const 0))
+    (local $h i64) (local $c i64) (local $len i32) (local $m i64) (local $d i64) (local $starts i64)
+    (local $n i32) (local $b i32) (local $z i32) (local $key i64)
+    (local.set $h (i64.or (call $hexBits (local.get $p))
+      (i64.or (i64.shl (call $hexBits (i32.add (local.get $p) (i32.const 16))) (i64.const 16))
+              (i64.shl (call $hexBits (i32.add (local.get $p) (i32.const 32))) (i64.const 32)))))
+    (local.set $c (i64.or (call $colonBits (local.get $p))
+      (i64.or (i64.shl (call $colonBits (i32.add (local.get $p) (i32.const 16))) (i64.const 16))
+              (i64.shl (call $colonBits (i32.add (local.get $p) (i32.const 32))) (i64.const 32)))))
+    ;; Its length: up to the first byte neither a hex digit nor a colon (2 to 39 bytes).
+    (local.set $len (i32.wrap_i64 (i64.ctz (i64.xor (i64.or (local.get $h) (local.get $c)) (i64.const -1)))))
+    (if (i32.gt_u (i32.sub (local.get $len) (i32.const 2)) (i32.const 37)) (then (return (i32.const -1))))
+    (local.set $m (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $len))) (i64.const 1)))
+    (local.set $h (i64.and (local.get $h) (local.get $m)))
+    (local.set $c (i64.and (local.get $c) (local.get $m)))
+    ;; At most one '::' (':::' counts twice), no single colon at either end, no group of five digits.
+    (local.set $d (i64.and (local.get $c) (i64.shr_u (local.get $c) (i64.const 1))))
+    (if (i32.or
+          (i32.or
+            (i64.gt_u (i64.popcnt (local.get $d)) (i64.const 1))
+            (i64.eq (i64.and (local.get $c) (i64.const 3)) (i64.const 1)))
+          (i32.or
+            (i64.eq (i64.and (i64.shr_u (local.get $c) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 2)))) (i64.const 3)) (i64.const 2))
+            (i64.ne (i64.and (local.get $h) (i64.and (i64.shr_u (local.get $h) (i64.const 1))
+                      (i64.and (i64.shr_u (local.get $h) (i64.const 2)) (i64.and (i64.shr_u (local.get $h) (i64.const 3)) (i64.shr_u (local.get $h) (i64.const 4))))))
+                    (i64.const 0))))
+      (then (return (i32.const -1))))
+    ;; Eight groups, or at most seven with the '::'.
+    (local.set $starts (i64.and (local.get $h) (i64.xor (i64.shl (local.get $h) (i64.const 1)) (i64.const -1))))
+    (local.set $n (i32.wrap_i64 (i64.popcnt (local.get $starts))))
+    (local.set $b (i32.const 8))
+    (if (i64.eqz (local.get $d))
       (then (if (i32.ne (local.get $n) (i32.const 8)) (then (return (i32.const -1)))))
-      (else (if (i32.gt_u (local.get $n) (i32.const 7)) (then (return (i32.const -1))))))
+      (else
+        (if (i32.gt_u (local.get $n) (i32.const 7)) (then (return (i32.const -1))))
+        (local.set $z (i32.sub (i32.const 8) (local.get $n)))
+        ;; The groups before the '::'.
+        (local.set $b (i32.wrap_i64 (i64.popcnt (i64.and (local.get $starts)
+          (i64.sub (i64.shl (i64.const 1) (i64.ctz (local.get $d))) (i64.const 1))))))))
     (local.set $key (i64.or
-      (i64.shl (i64.extend_i32_u (call $group (i32.const 0) (local.get $d) (local.get $n))) (i64.const 32))
+      (i64.shl (i64.extend_i32_u (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 0))) (i64.const 32))
       (i64.extend_i32_u (i32.or
-        (i32.shl (call $group (i32.const 1) (local.get $d) (local.get $n)) (i32.const 16))
-        (call $group (i32.const 2) (local.get $d) (local.get $n))))))
+        (i32.shl (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 1)) (i32.const 16))
+        (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 2))))))
+    (local.set $p (i32.add (local.get $p) (local.get $len)))
     ;; ::ffff:0:0/96 is IPv4: groups 3 and 4 zero, group 5 ffff.
-    (if (i32.and
-          (i64.eqz (local.get $key))
-          (i32.and
-            (i32.eqz (i32.or (call $group (i32.const 3) (local.get $d) (local.get $n)) (call $group (i32.const 4) (local.get $d) (local.get $n))))
-            (i32.eq (call $group (i32.const 5) (local.get $d) (local.get $n)) (i32.const 0xffff))))
+    (if (i64.eqz (local.get $key))
       (then
-        (if (call $v4Near (i32.or
-              (i32.shl (call $group (i32.const 6) (local.get $d) (local.get $n)) (i32.const 16))
-              (call $group (i32.const 7) (local.get $d) (local.get $n))))
-          (then (return (i32.const -1))))
-        (return (local.get $p))))
+        (if (i32.and
+              (i32.eqz (i32.or (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 3))
+                               (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 4))))
+              (i32.eq (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 5)) (i32.const 0xffff)))
+          (then
+            (if (call $v4Near (i32.or
+                  (i32.shl (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 6)) (i32.const 16))
+                  (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 7))))
+              (then (return (i32.const -1))))
+            (return (local.get $p))))))
     (if (call $v6Near (local.get $key)) (then (return (i32.const -1))))
     (local.get $p))
 
-  ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
+    ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
   ;; each field in range: returns where it ends, or -1. The first 16 bytes are checked at once
   ;; (SIMD): digits where digits belong, '-', '-', ' ' or 'T', ':' between; a terminator there
   ;; fails, since none of ',', '\n', '\r' is a digit or one of those. Then the fields' values.
