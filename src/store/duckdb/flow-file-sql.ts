@@ -92,15 +92,38 @@ export async function ipv6IndicatorNets(db: Db, which: IndicatorSelection): Prom
   return rows.map((r) => [Number(r.lo), Number(r.hi)]);
 }
 
+/** Runs of more /48 keys than this (indicators wider than a /32) are tested as ranges, not as keys. */
+const WIDE_RUN = 65_536;
+
+/**
+ * Tables `${name}6` (column k: the /48 keys of the runs up to WIDE_RUN keys, a hash join's) and
+ * `${name}6w` (columns lo, hi: the wider runs, few or none, a range test's) from a query of runs.
+ */
+async function createNets6(db: Db, name: string, runs: string, params: Record<string, Param>): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name}_runs AS ${runs}`, params);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${name}6 AS
+     SELECT DISTINCT unnest(range(lo::BIGINT, hi::BIGINT + 1))::UBIGINT AS k FROM ${name}_runs WHERE hi - lo < ${WIDE_RUN}`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name}6w AS SELECT lo, hi FROM ${name}_runs WHERE hi - lo >= ${WIDE_RUN}`);
+  await db.run(`DROP TABLE ${name}_runs`);
+}
+
+const dropNets = async (db: Db, name: string) => {
+  for (const t of [name, `${name}6`, `${name}6w`]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+};
+
 /**
  * The prefilter's test in SQL (core/flow-near.ts), on a row's src and dst: an IPv4 address in one
  * of the /24s whose keys (an address >> 8) table `nets` holds in column k, or an IPv6 one in one
- * of the /48s whose key runs table `nets6` holds in columns lo and hi.
+ * of the /48s of tables `${nets}6` and `${nets}6w` (createNets6).
  */
-const flowNearNets = (nets: string, nets6: string) => {
-  const near = (a: string) =>
-    `(CASE WHEN ${a} >> 32 = 65535 THEN ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets})
-      ELSE EXISTS (SELECT 1 FROM ${nets6} n6 WHERE (${a} >> ${IPV6_NEAR_SHIFT})::UBIGINT BETWEEN n6.lo AND n6.hi) END)`;
+const flowNearNets = (nets: string) => {
+  const near = (a: string) => {
+    const key = `(${a} >> ${IPV6_NEAR_SHIFT})::UBIGINT`;
+    return `(CASE WHEN ${a} >> 32 = 65535 THEN ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets})
+      ELSE ${key} IN (SELECT k FROM ${nets}6) OR EXISTS (SELECT 1 FROM ${nets}6w w WHERE ${key} BETWEEN w.lo AND w.hi) END)`;
+  };
   return `(${near('src')} OR ${near('dst')})`;
 };
 
@@ -115,11 +138,10 @@ export async function dropFlowsFarFromIndicators(db: Db, importId: number, throu
      SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql('import_id <= $through')})`,
     { through },
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE prefilter_nets6 AS ${ipv6IndicatorNetsSql('import_id <= $through')}`, { through });
+  await createNets6(db, 'prefilter_nets', ipv6IndicatorNetsSql('import_id <= $through'), { through });
   // DuckDB answers a DELETE with the count of rows it deleted.
-  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets', 'prefilter_nets6')}`, { imp: importId });
-  await db.run(`DROP TABLE prefilter_nets`);
-  await db.run(`DROP TABLE prefilter_nets6`);
+  const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets')}`, { imp: importId });
+  await dropNets(db, 'prefilter_nets');
   return Number(r!.Count);
 }
 
@@ -159,12 +181,10 @@ export async function addParquetNear(
      SELECT DISTINCT unnest(range(r[1], r[2] + 1))::UINTEGER AS k FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
     { nets: JSON.stringify(nets.v4) },
   );
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE rescan_nets6 AS
-     SELECT r[1]::UBIGINT AS lo, r[2]::UBIGINT AS hi FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
-    { nets: JSON.stringify(nets.v6) },
-  );
   try {
+    await createNets6(db, 'rescan_nets', `SELECT r[1]::UBIGINT AS lo, r[2]::UBIGINT AS hi FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`, {
+      nets: JSON.stringify(nets.v6),
+    });
     const r = await loadFlows(
       db,
       importId,
@@ -175,15 +195,14 @@ export async function addParquetNear(
         timeKind,
         firstLine: 1,
         line: 'file_row_number + 1',
-        keep: flowNearNets('rescan_nets', 'rescan_nets6'),
+        keep: flowNearNets('rescan_nets'),
       },
       true,
     );
     if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
     return r.added;
   } finally {
-    await db.run(`DROP TABLE IF EXISTS rescan_nets`);
-    await db.run(`DROP TABLE IF EXISTS rescan_nets6`);
+    await dropNets(db, 'rescan_nets');
   }
 }
 

@@ -1,9 +1,9 @@
 // The flow prefilter (`ingest --prefilter`): at ISP scale most flows touch no indicator, and
 // storing them costs more than everything else together. Worker threads (one per core) scan the
 // CSV's bytes chunk by chunk and keep only the lines with an address near some address indicator
-// (core/flow-near.ts: in a /24 or IPv6 /48 it overlaps), or anything odd; DuckDB then loads just those. Dropped lines are
-// counted (imports.prefiltered), not stored: indicators added later have the file read again
-// for the lines near them (flow-rescan.ts).
+// (core/flow-near.ts: in a /24 or IPv6 /48 it overlaps), or anything odd; DuckDB then loads just
+// those. Dropped lines are counted (imports.prefiltered), not stored: indicators added later have
+// the file read again for the lines near them (flow-rescan.ts).
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';

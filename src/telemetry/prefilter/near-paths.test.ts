@@ -20,6 +20,7 @@ const INDICATORS = [
   '2001:db8:aa::bad', // near: 2001:db8:aa::/48
   '2001:db8:100::/40', // wider than a /48: itself
   '2001:db8:cc:8000::/49', // narrower: its /48, 2001:db8:cc::/48
+  '3fff::/20', // wider than a /32 (the SQL tests such runs as ranges, not as keys)
 ];
 
 // [src, dst, near]: each flow's source port is its index, which names it in every store.
@@ -47,6 +48,9 @@ const FLOWS: [string, string, boolean][] = [
   ['::ffff:c633:6500', '100.64.0.1', false], // 198.51.101.0
   ['64:ff9b::cb00:710a', '100.64.0.1', false], // 203.0.113.10 through NAT64 is IPv6, in 64:ff9b::/48
   ['::', '::1', false],
+  ['3fff::', '2001:db8:ffff::1', true], // the /20's first address
+  ['3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db8:ffff::1', true], // and its last
+  ['3ffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '3fff:1000::', false], // either side of it
   ['100.64.0.1', '2001:db8:aa::1', true], // one family each side
   ['2001:db8:ffff::1', '203.0.113.77', true],
   ['2001:db8:ffff::1', '100.64.0.1', false],
