@@ -3,7 +3,7 @@
 ;; byte of every flow file: it runs about twice as fast as the same loop in JavaScript, and finds
 ;; the ends of fields and digit runs 16 bytes at a time (SIMD).
 ;;
-;; Memory (the caller fills the first three):
+;; Memory (the caller fills all but the kept lines):
 ;;   [0, 2 MiB)              the /24 bitmap: bit k set when the /24 network k is near an indicator
 ;;   [CHECKS, +256)          one ColumnCheck per column (0 any, 1 address, 2 digits, 3 text time, 4 epoch ms)
 ;;   [OUT, +12 * cap)        kept lines, written here: (index of the line in this call, start, end) as u32
@@ -16,7 +16,7 @@
 ;; /24s, an IPv6 one outside the runs' /48s. A check that fails keeps the line (the full conversion
 ;; then names it), so everything odd is kept, and only well-formed far lines are dropped.
 (module
-  (memory (export "memory") 161) ;; bitmap, checks and output below 4 MiB, 4 MiB of input, slack to 10 MiB, the table
+  (memory (export "memory") 161) ;; bitmap, checks and output below 4 MiB, 4 MiB of input, slack to 10 MiB, the table, the IPv6 runs (grown)
   (global $lines (export "lines") (mut i32) (i32.const 0))
   (global $blank (export "blank") (mut i32) (i32.const 0))
   (global $kept (export "kept") (mut i32) (i32.const 0))
