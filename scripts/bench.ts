@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N] [--seed S] [--dir PATH] [--repeats N] [--part NAME ...] [--json] [--keep]
+// npm run bench [-- --rows N] [--ipv6-share F] [--seed S] [--dir PATH] [--repeats N] [--part NAME ...] [--json] [--keep]
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { renderBench, runBench } from '../src/bench/run.js';
 
 const o = new Command('bench')
   .option('--rows <n>', 'flow rows (up to 100,000,000)', '10000000')
+  .option('--ipv6-share <fraction>', 'share of the benign flows that are IPv6 (a third or more of a real feed)', '0.35')
   .option('--seed <n>', 'random seed', '42')
   .option('--dir <path>', 'scratch folder (not the repo)', join(tmpdir(), 'botcensus-bench'))
   .option('--grep-slice <n>', 'rows grep reads (scaled)', '2000000')
@@ -26,6 +27,8 @@ function usage(message: string): never {
   process.exit(2);
 }
 if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) usage('--rows takes 1,000 to 100,000,000');
+const ipv6Share = Number(o.ipv6Share);
+if (!(ipv6Share >= 0 && ipv6Share <= 1)) usage('--ipv6-share takes 0 to 1');
 const wanted: string[] = o.part ?? ['pipeline', ...Object.keys(benchParts)];
 for (const name of wanted)
   if (name !== 'pipeline' && !benchParts[name]) usage(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
@@ -37,6 +40,7 @@ const report = !wanted.includes('pipeline') ? undefined : await runBench({
   grepSlice: Number(o.grepSlice),
   memoryLimit: o.memoryLimit,
   apiRows: Number(o.apiRows),
+  ipv6Share,
   repeats: Number(o.repeats),
   log,
 });

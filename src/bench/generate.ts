@@ -1,11 +1,13 @@
 // Deterministic benchmark inputs: an nfdump CSV (1.7.5 `-o csv` header), 100,000 indicators of
 // several kinds, and a Zeek dns.log. Indicators sit on documentation ranges (IPv4 /24s and the
-// IPv6 2001:db8::/32); clients and benign servers are drawn from real address space so that
-// enrichment does real work.
+// IPv6 2001:db8::/32); clients and benign servers are drawn from real address space (IPv4, and
+// IPv6 for the share of benign flows the caller asks) so that enrichment and the prefilter's IPv6
+// test do real work.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { v4Text } from '../demo/address-space.js';
+import { formatIp } from '../core/ip.js';
 import { Random } from '../demo/random.js';
 
 export interface BenchFiles {
@@ -84,6 +86,23 @@ export async function generateBotnetFlows(file: string, rows: number, victims: n
   await w.end();
 }
 
+/** Benign IPv6 traffic: its share of the benign flows, and the real allocations its addresses come from. */
+export interface BenignIpv6 {
+  share: number;
+  ranges: [bigint, bigint][];
+}
+
+/** IPv6 client and server address pools, as text: real allocations, sampled once. */
+function pools6(rnd: Random, ranges: [bigint, bigint][]): { clients: string[]; servers: string[] } {
+  const pick = () => {
+    const [lo, hi] = ranges[Math.floor(rnd.next() * ranges.length)]!;
+    let r = 0n;
+    for (let i = 0; i < 4; i++) r = (r << 32n) | BigInt(Math.floor(rnd.next() * 2 ** 32));
+    return formatIp(lo + (r % (hi - lo + 1n)));
+  };
+  return { clients: Array.from({ length: 100_000 }, pick), servers: Array.from({ length: 20_000 }, pick) };
+}
+
 /** Client and server address pools: real IPv4 allocations, sampled once. */
 function pools(rnd: Random, ranges: [number, number][], nClients = 400_000): { clients: Uint32Array; servers: Uint32Array } {
   const pick = () => {
@@ -97,9 +116,11 @@ function pools(rnd: Random, ranges: [number, number][], nClients = 400_000): { c
   return { clients, servers };
 }
 
-export async function generateBenchFiles(dir: string, rows: number, seed: number, ranges: [number, number][]): Promise<BenchFiles> {
+export async function generateBenchFiles(dir: string, rows: number, seed: number, ranges: [number, number][], ipv6?: BenignIpv6): Promise<BenchFiles> {
   const rnd = new Random(seed);
   const { clients, servers } = pools(rnd, ranges);
+  // Drawn with a generator of their own, so the IPv4 pools are the same with or without them.
+  const six = ipv6 && pools6(new Random(seed + 11), ipv6.ranges);
   // 100,000 indicators: all 768 documentation IPv4 addresses, CIDRs of several sizes, ip:port,
   // IPv6 addresses in 2001:db8::/32, and domains.
   const ind: string[] = ['Indicator\tType'];
@@ -138,6 +159,11 @@ export async function generateBenchFiles(dir: string, rows: number, seed: number
   const later = ['Indicator\tType'];
   for (let i = 0; i < 1000; i++) later.push(`${v4Text(servers[Math.floor(pickLater.next() * servers.length)]!)}\tip`);
   for (let i = 0; i < 10; i++) later.push(`${v4Text(servers[Math.floor(pickLater.next() * servers.length)]! & ~0xff)}/24\tcidr`);
+  // With IPv6 traffic, IPv6 servers too: 300 addresses and three /48s.
+  if (six) {
+    for (let i = 0; i < 300; i++) later.push(`${pickLater.pick(six.servers)}\tip`);
+    for (let i = 0; i < 3; i++) later.push(`${pickLater.pick(six.servers).split(':').slice(0, 3).join(':')}::/48\tcidr`);
+  }
   const laterIndicators = join(dir, 'indicators-later.tsv');
   writeFileSync(laterIndicators, later.join('\n') + '\n');
 
@@ -149,12 +175,20 @@ export async function generateBenchFiles(dir: string, rows: number, seed: number
     const t = start + Math.floor((i / rows) * 86_400_000);
     const d = new Date(t);
     const ts = `2024-06-01 ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(t % 1000).padStart(3, '0')}`;
-    const src = v4Text(clients[Math.floor(rnd.next() * clients.length)]!);
+    let src = v4Text(clients[Math.floor(rnd.next() * clients.length)]!);
     const r = rnd.next();
-    // About 1% of flows reach an indicator (0.8% IPv4, 0.2% IPv6); the rest are benign.
-    const dst = r < 0.008 ? v4Text(c2v4[Math.floor(rnd.next() * c2v4.length)]!) : r < 0.01 ? v6(Math.floor(rnd.next() * nV6)) : v4Text(servers[Math.floor(rnd.next() * servers.length)]!);
+    // About 1% of flows reach an indicator (0.8% IPv4, 0.2% IPv6); the rest are benign, IPv6 in `ipv6.share` of them.
+    let dst: string;
+    if (r < 0.008) dst = v4Text(c2v4[Math.floor(rnd.next() * c2v4.length)]!);
+    else if (r < 0.01) {
+      dst = v6(Math.floor(rnd.next() * nV6));
+      src = '2001:db8:ffff::' + (i & 0xffff).toString(16);
+    } else if (six && rnd.next() < ipv6!.share) {
+      dst = six.servers[Math.floor(rnd.next() * six.servers.length)]!;
+      src = six.clients[Math.floor(rnd.next() * six.clients.length)]!;
+    } else dst = v4Text(servers[Math.floor(rnd.next() * servers.length)]!);
     const proto = r < 0.5 ? 'TCP' : 'UDP';
-    await w.line(`${ts},${(rnd.next() * 10).toFixed(3)},${proto},${dst.includes(':') ? '2001:db8:ffff::' + (i & 0xffff).toString(16) : src},${rnd.int(1024, 65535)},${dst},${r < 0.5 ? 443 : 53},${rnd.int(1, 50)},${rnd.int(40, 50_000)},1`);
+    await w.line(`${ts},${(rnd.next() * 10).toFixed(3)},${proto},${src},${rnd.int(1024, 65535)},${dst},${r < 0.5 ? 443 : 53},${rnd.int(1, 50)},${rnd.int(40, 50_000)},1`);
   }
   await w.end();
 

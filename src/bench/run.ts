@@ -20,6 +20,8 @@ export interface BenchOptions {
   memoryLimit: string;
   /** Flow rows of the API benchmark's botnet (about one sighting each); 0 skips it. */
   apiRows: number;
+  /** The share of the benign flows that are IPv6 (0 to 1). */
+  ipv6Share: number;
   /** Rounds of the two pipelines and the baselines that vary (DuckDB's count, the Set), after the first. */
   repeats: number;
   log: (line: string) => void;
@@ -34,6 +36,8 @@ export interface Target {
 export interface BenchReport {
   machine: { cores: number; memoryGb: number; node: string; duckdb: string; platform: string };
   rows: number;
+  /** The share of the benign flows that are IPv6. */
+  ipv6Share: number;
   indicators: number;
   pipeline: PipelineResult;
   /** The dashboard's API over a store of `apiRows` botnet flows (skipped: undefined). */
@@ -61,6 +65,16 @@ export interface Round {
   setMs: number;
 }
 
+/** Real IPv6 allocations of a /32 or more, as number ranges: where the benign IPv6 traffic comes from. */
+export function allocationsV6(): [bigint, bigint][] {
+  const out: [bigint, bigint][] = [];
+  for (const line of readFileSync(ipLocationDb().countryV6[0]!, 'utf8').split('\n')) {
+    const [lo, hi] = line.split(',');
+    if (hi && BigInt(hi) - BigInt(lo) >= (1n << 96n) - 1n) out.push([BigInt(lo!), BigInt(hi)]);
+  }
+  return out;
+}
+
 export function allocations(): [number, number][] {
   const out: [number, number][] = [];
   for (const line of readFileSync(ipLocationDb().countryV4[0]!, 'utf8').split('\n')) {
@@ -82,10 +96,11 @@ async function duckdbVersion(): Promise<string> {
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   rmSync(o.dir, { recursive: true, force: true });
   mkdirSync(join(o.dir, 'next'), { recursive: true });
-  o.log(`generating ${o.rows.toLocaleString('en-US')} flow rows, 100,000 indicators and a Zeek dns.log in ${o.dir}`);
+  o.log(`generating ${o.rows.toLocaleString('en-US')} flow rows (${Math.round(o.ipv6Share * 100)}% of the benign ones IPv6), 100,000 indicators and a Zeek dns.log in ${o.dir}`);
   const ranges = allocations();
-  const files = await generateBenchFiles(o.dir, o.rows, o.seed, ranges);
-  const next = await generateBenchFiles(join(o.dir, 'next'), Math.max(10_000, Math.floor(o.rows / 10)), o.seed + 1, ranges);
+  const ipv6 = o.ipv6Share > 0 ? { share: o.ipv6Share, ranges: allocationsV6() } : undefined;
+  const files = await generateBenchFiles(o.dir, o.rows, o.seed, ranges, ipv6);
+  const next = await generateBenchFiles(join(o.dir, 'next'), Math.max(10_000, Math.floor(o.rows / 10)), o.seed + 1, ranges, ipv6);
   const shadowserver = join(o.dir, '2024-06-01-event4_sinkhole-bench.csv'); // the report type comes from the name
   const shRows = Math.max(10_000, Math.floor(o.rows / 50));
   writeShadowserver(shadowserver, shRows);
@@ -187,6 +202,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   return {
     machine: { cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, duckdb: await duckdbVersion(), platform: `${process.platform}-${process.arch}` },
     rows: files.rows,
+    ipv6Share: o.ipv6Share,
     indicators: files.indicators,
     pipeline,
     api,
@@ -295,7 +311,7 @@ export function renderBench(r: BenchReport): string {
   const w1 = Math.max(...rows.map((x) => x[1].length));
   const m = r.machine;
   return [
-    `botcensus bench: ${r.rows.toLocaleString('en-US')} flow rows, ${r.indicators.toLocaleString('en-US')} indicators; ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, DuckDB ${m.duckdb}`,
+    `botcensus bench: ${r.rows.toLocaleString('en-US')} flow rows (${Math.round(r.ipv6Share * 100)}% of the benign ones IPv6), ${r.indicators.toLocaleString('en-US')} indicators; ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, DuckDB ${m.duckdb}`,
     '',
     ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`),
     '',

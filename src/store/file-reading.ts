@@ -10,6 +10,7 @@ import type {
   ImportOutcome,
   LineCounts,
   MatchOptions,
+  NearRuns,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
@@ -54,10 +55,10 @@ export interface FileReadingStore {
    */
   addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number>;
   /**
-   * The same for a Parquet file, which DuckDB reads again: the rows with an address in the /24
-   * networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address.
+   * The same for a Parquet file, which DuckDB reads again: the rows with an address in the
+   * networks `nets` holds.
    */
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: [number, number][], cover: PrefilteredCover): Promise<number>;
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number>;
   /**
    * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
    * many data lines the file has: a different row count means a line did not split into the

@@ -94,6 +94,15 @@ export interface IndicatorSelection {
   during?: TimeSpan & { graceMs: number };
 }
 
+/**
+ * Networks near address indicators (core/flow-near.ts), as runs of keys, both ends in: IPv4 /24s
+ * (an address >> 8) and IPv6 /48s (an address >> 80).
+ */
+export interface NearRuns {
+  v4: [number, number][];
+  v6: [number, number][];
+}
+
 /** A time range in ms since the epoch, both ends included. */
 export interface TimeSpan {
   from: number;
@@ -519,6 +528,11 @@ export interface Store {
    * `through`, and whose windows (widened by `graceMs`) meet `during`, when given.
    */
   ipv4IndicatorRanges(which?: IndicatorSelection): Promise<[number, number][]>;
+  /**
+   * The rest (outside ::ffff:0:0/96) of the same indicators, as runs of the keys of the IPv6 /48s
+   * they overlap (core/flow-near.ts), first and last: what the prefilter keeps IPv6 flows near.
+   */
+  ipv6IndicatorNets(which?: IndicatorSelection): Promise<[number, number][]>;
   listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;

@@ -5,8 +5,8 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Ipv4Net24Set } from './prefilter/ipv4-net24-set.js';
-import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
+import { flowNear, type NearNets } from './prefilter/near-nets.js';
+import { fileSource, indicatorNets, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -37,8 +37,8 @@ export interface IngestOptions {
   /** Never use DuckDB's own CSV reader (the fast path), e.g. to compare both. */
   lineByLine?: boolean;
   /**
-   * Store only the flows with an address in a /24 that an address indicator overlaps (and IPv6
-   * ones); the others are checked and counted but not stored. For feeds too large to keep whole.
+   * Store only the flows with an address near an address indicator (core/flow-near.ts: in a /24,
+   * or an IPv6 /48, that it overlaps); the others are checked and counted but not stored. For feeds too large to keep whole.
    * Indicators imported later have the file read again, where it was (flow-rescan.ts), for the
    * flows near them.
    */
@@ -92,7 +92,7 @@ interface EarlyPrefilter {
   scan: Promise<{ kept: FlowCandidateFiles; ms: number } | undefined>;
 }
 
-async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24Set): Promise<EarlyPrefilter | undefined> {
+async function startPrefilter(file: string, opts: IngestOptions, nets: NearNets): Promise<EarlyPrefilter | undefined> {
   if (opts.format && opts.format !== 'auto' && opts.format !== 'nfdump') return undefined;
   // The scan reads raw bytes: a gzipped file goes through the line reader's filter instead.
   if (await isGzip(file).catch(() => true)) return undefined;
@@ -109,9 +109,9 @@ async function startPrefilter(file: string, opts: IngestOptions, nets: Ipv4Net24
   return { layout, source, dir, scan };
 }
 
-/** What --prefilter keeps flows near: the /24s of the indicators of the imports up to `coveredThrough`. */
+/** What --prefilter keeps flows near: the networks of the indicators of the imports up to `coveredThrough`. */
 interface Near {
-  nets: Ipv4Net24Set;
+  nets: NearNets;
   coveredThrough: number;
 }
 
@@ -243,7 +243,7 @@ interface Dropped {
 }
 
 /** The records a prefiltered import stores: all but the flows far from every indicator (counted in `dropped`). */
-function keepNear(nets: Ipv4Net24Set, records: TelemetryRecord[], dropped: Dropped): TelemetryRecord[] {
+function keepNear(nets: NearNets, records: TelemetryRecord[], dropped: Dropped): TelemetryRecord[] {
   return records.filter((r) => {
     if (r.kind !== 'flow' || flowNear(nets, r)) return true;
     dropped.n++;

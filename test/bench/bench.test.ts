@@ -16,6 +16,7 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every 
   const j = JSON.parse(r.stdout) as {
     machine: Record<string, unknown>;
     rows: number;
+    ipv6Share: number;
     indicators: number;
     pipeline: {
       ms: Record<string, number>;
@@ -46,6 +47,7 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every 
   };
   assert.deepEqual(Object.keys(j.machine).sort(), ['cores', 'duckdb', 'memoryGb', 'node', 'platform']);
   assert.equal(j.rows, 200_000);
+  assert.equal(j.ipv6Share, 0.35, 'a third of the benign flows IPv6 by default');
   assert.equal(j.indicators, 100_000);
   assert.equal(j.pipeline.rows.flows, 200_000);
   assert.ok(j.pipeline.fastPath, 'the flow file went through DuckDB');
@@ -55,7 +57,7 @@ test('npm run bench -- --rows 200000 --api-rows 20000 --repeats 2 --json: every 
   for (const k of ['prefilterImportMatch', 'prefilterScan', 'prefilterLoad', 'prefilterMatch', 'prefilterEnrich', 'prefilterCensus'])
     assert.ok(j.pipeline.ms[k]! > 0, `stage ${k} timed`);
   for (const k of ['import', 'match', 'enrich', 'census', 'endToEnd', 'endToEndPrefilter', 'zeekDns', 'shadowserver']) assert.ok(j.rates[k]! > 0, `rate ${k}`);
-  // --prefilter stores a small part of the flows and finds the same sightings and victims.
+  // --prefilter stores a small part of the flows (far IPv6 ones dropped too) and finds the same sightings and victims.
   const pf = j.pipeline.prefilter;
   assert.ok(pf.stored > 0 && pf.stored < 200_000 / 10, `${pf.stored} flows stored`);
   assert.equal(pf.sightings, j.pipeline.sightings);

@@ -74,7 +74,7 @@ function writeIocs() {
 
 test('ingest --prefilter on a Parquet file keeps only the rows near an indicator', async () => {
   const f = join(dir, 'mixed.parquet');
-  // Three rows to the indicator, four between addresses far from it (one IPv6, which stays):
+  // Three rows to the indicator, four between addresses far from it (one of them IPv6):
   // 192.0.2.4 to 100.64.0.4, 192.0.2.5 to 100.65.0.5 and 192.0.2.7 to 100.67.0.7.
   await sql(`COPY (SELECT TIMESTAMP '2024-06-01 10:00:00' + INTERVAL (i) SECOND AS firstSeen, 1.5 AS duration, 'TCP' AS proto,
                    CASE WHEN i = 6 THEN '2001:db8::' || i ELSE '192.0.2.' || i END AS srcAddr, 40000 + i AS srcPort,
@@ -86,9 +86,9 @@ test('ingest --prefilter on a Parquet file keeps only the rows near an indicator
   assert.equal(cli(['--db', own, 'intel', 'import', join(dir, 'iocs.txt')]).status, 0);
   const r = cli(['--db', own, 'ingest', '--prefilter', f]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /mixed\.parquet: parquet, 7 records from 7 lines, 0 rejected, 3 far from every indicator and not stored, 3 new sightings/);
+  assert.match(r.stdout, /mixed\.parquet: parquet, 7 records from 7 lines, 0 rejected, 4 far from every indicator and not stored, 3 new sightings/);
   const imports = cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']);
-  assert.equal(imports.find((i) => i.kind === 'telemetry')!.prefiltered, 3);
+  assert.equal(imports.find((i) => i.kind === 'telemetry')!.prefiltered, 4);
   assert.deepEqual(cliJson<{ ip: string }[]>(['--db', own, 'victims']).map((x) => x.ip).sort(), ['192.0.2.1', '192.0.2.2', '192.0.2.3']);
   // Indicators imported later have DuckDB read the file again for the rows near them: the row to
   // 100.64.0.4 joins the import under its row number, and matches.
@@ -97,20 +97,20 @@ test('ingest --prefilter on a Parquet file keeps only the rows near an indicator
   assert.equal(later.status, 0, later.stderr);
   assert.match(later.stdout, /1 indicators, 0 rejected, 1 new sightings/);
   assert.match(later.stdout, /1 prefiltered flow file\(s\) read again: 1 flows near the new indicators stored/);
-  assert.equal(cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']).find((i) => i.kind === 'telemetry')!.prefiltered, 2);
+  assert.equal(cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']).find((i) => i.kind === 'telemetry')!.prefiltered, 3);
   assert.match(cli(['--db', own, 'lookup', '192.0.2.4']).stdout, /mixed\.parquet:4/);
   // Intel imported with --no-rescan leaves the file behind; `imports rescan` catches it up.
-  writeFileSync(join(dir, 'later2.txt'), '100.65.0.5\n');
+  writeFileSync(join(dir, 'later2.txt'), '100.65.0.5\n2001:db8::ffff\n');
   assert.match(cli(['--db', own, 'intel', 'import', '--no-rescan', join(dir, 'later2.txt')]).stdout, /0 new sightings/);
   const caught = cliJson<{ files: number; flows: number; covered: number[] }>(['--db', own, 'imports', 'rescan', '--json']);
-  assert.deepEqual([caught.files, caught.flows, caught.covered], [1, 1, [2]]);
+  assert.deepEqual([caught.files, caught.flows, caught.covered], [1, 2, [2]]);
   // The same as a store of every row: the same victims, each row stored once.
   const whole = join(tempDir(), 'whole.duckdb');
   for (const iocs of ['iocs.txt', 'later.txt', 'later2.txt']) assert.equal(cli(['--db', whole, 'intel', 'import', join(dir, iocs)]).status, 0);
   assert.equal(cli(['--db', whole, 'ingest', f]).status, 0);
   const victims = (store: string) => cliJson<{ ip: string; grade: string }[]>(['--db', store, 'victims']).map((x) => `${x.ip} ${x.grade}`).sort();
   assert.deepEqual(victims(own), victims(whole));
-  assert.deepEqual(victims(own).map((v) => v.split(' ')[0]), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5']);
+  assert.deepEqual(victims(own).map((v) => v.split(' ')[0]), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5', '2001:db8::6']);
   assert.equal(cliJson<{ kind: string; prefiltered?: number }[]>(['--db', own, 'imports']).find((i) => i.kind === 'telemetry')!.prefiltered, 1);
   // A Parquet file that changed is not read again, and intel import says why.
   writeFileSync(f, 'PAR1 not the same file');

@@ -51,7 +51,7 @@ export function ingestCommand(): Command {
     .option('--tz <offset>', 'UTC offset of times written without a zone, e.g. +02:00')
     .option(
       '--prefilter',
-      'store only the flows with an address in a /24 that an address indicator overlaps (and IPv6 flows); the others are checked and counted but not stored. Indicators imported later have the file read again where it was, for the flows near them. For feeds too large to keep whole',
+      'store only the flows with an address near an address indicator (in an IPv4 /24 or IPv6 /48 it overlaps, or inside a wider indicator); the others are checked and counted but not stored. Indicators imported later have the file read again where it was, for the flows near them. For feeds too large to keep whole',
     )
     .addOption(graceOption())
     .option('--no-identify', 'do not re-run device identification after files that brought scan or device data')

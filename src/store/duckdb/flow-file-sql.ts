@@ -1,7 +1,8 @@
 // The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
 // vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
 // back, and the caller reads the file line by line instead, which reports each bad line.
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection } from '../store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection, NearRuns } from '../store.js';
+import { IPV6_NEAR_SHIFT } from '../../core/flow-near.js';
 import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
@@ -50,37 +51,86 @@ const ipv4IndicatorRangesSql = (scope = 'true') => `
   FROM indicators i
   WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi >= ${IPV4_MAPPED} AND lo <= ${IPV4_LAST} AND ${scope}`;
 
-/** Those ranges, of the indicators `which` selects (by import, and by window meeting a span). */
-export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
-  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(
-    ipv4IndicatorRangesSql(
-      `import_id > $after AND import_id <= $through
+/**
+ * The parts outside ::ffff:0:0/96 of every detection address indicator, as the keys of the /48s
+ * they overlap (core/flow-near.ts), first and last: what the flow prefilter keeps IPv6 flows near.
+ */
+const ipv6IndicatorNetsSql = (scope = 'true') => `
+  SELECT DISTINCT (lo >> ${IPV6_NEAR_SHIFT})::UBIGINT AS lo, (hi >> ${IPV6_NEAR_SHIFT})::UBIGINT AS hi FROM (
+    SELECT lo, least(hi, ${IPV4_MAPPED} - 1) AS hi FROM indicators i
+    WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND lo < ${IPV4_MAPPED} AND ${scope}
+    UNION ALL
+    SELECT greatest(lo, ${IPV4_LAST} + 1) AS lo, hi FROM indicators i
+    WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi > ${IPV4_LAST} AND ${scope})`;
+
+/** The indicators `which` selects (by import, and by window meeting a span), as SQL and its parameters. */
+function selection(which: IndicatorSelection): { scope: string; params: Record<string, Param> } {
+  return {
+    scope: `import_id > $after AND import_id <= $through
        AND ($to IS NULL OR (${WINDOW_FROM('i')} <= epoch_ms($to::BIGINT) AND ${WINDOW_TO('i')} >= epoch_ms($from::BIGINT)))`,
-    ),
-    {
+    params: {
       after: which.after ?? -1,
       through: which.through ?? 2 ** 31 - 1,
       from: which.during?.from ?? null,
       to: which.during?.to ?? null,
       grace: which.during?.graceMs ?? 0,
     },
-  );
+  };
+}
+
+/** The IPv4 ranges, of the indicators `which` selects. */
+export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
+  const { scope, params } = selection(which);
+  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv4IndicatorRangesSql(scope), params);
   return rows.map((r) => [Number(r.lo), Number(r.hi)]);
 }
 
+/** The IPv6 /48 key ranges, of the indicators `which` selects. */
+export async function ipv6IndicatorNets(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
+  const { scope, params } = selection(which);
+  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv6IndicatorNetsSql(scope), params);
+  return rows.map((r) => [Number(r.lo), Number(r.hi)]);
+}
+
+/** Runs of more /48 keys than this (indicators wider than a /32) are tested as ranges, not as keys. */
+const WIDE_RUN = 65_536;
+
 /**
- * The prefilter's test in SQL, on a row's src and dst: either is IPv6, or IPv4 in one of the /24s
- * whose keys (an address >> 8) table `nets` holds in column k.
+ * Tables `${name}6` (column k: the /48 keys of the runs up to WIDE_RUN keys, a hash join's) and
+ * `${name}6w` (columns lo, hi: the wider runs, few or none, a range test's) from a query of runs.
+ */
+async function createNets6(db: Db, name: string, runs: string, params: Record<string, Param>): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name}_runs AS ${runs}`, params);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${name}6 AS
+     SELECT DISTINCT unnest(range(lo::BIGINT, hi::BIGINT + 1))::UBIGINT AS k FROM ${name}_runs WHERE hi - lo < ${WIDE_RUN}`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name}6w AS SELECT lo, hi FROM ${name}_runs WHERE hi - lo >= ${WIDE_RUN}`);
+  await db.run(`DROP TABLE ${name}_runs`);
+}
+
+const dropNets = async (db: Db, name: string) => {
+  for (const t of [name, `${name}6`, `${name}6w`]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+};
+
+/**
+ * The prefilter's test in SQL (core/flow-near.ts), on a row's src and dst: an IPv4 address in one
+ * of the /24s whose keys (an address >> 8) table `nets` holds in column k, or an IPv6 one in one
+ * of the /48s of tables `${nets}6` and `${nets}6w` (createNets6).
  */
 const flowNearNets = (nets: string) => {
-  const near = (a: string) => `(${a} >> 32 <> 65535 OR ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets}))`;
+  const near = (a: string) => {
+    const key = `(${a} >> ${IPV6_NEAR_SHIFT})::UBIGINT`;
+    return `(CASE WHEN ${a} >> 32 = 65535 THEN ((${a} & 4294967295) >> 8)::UINTEGER IN (SELECT k FROM ${nets})
+      ELSE ${key} IN (SELECT k FROM ${nets}6) OR EXISTS (SELECT 1 FROM ${nets}6w w WHERE ${key} BETWEEN w.lo AND w.hi) END)`;
+  };
   return `(${near('src')} OR ${near('dst')})`;
 };
 
 /**
  * ingest --prefilter for files DuckDB stores whole (Parquet): deletes the import's flows whose
- * two addresses are IPv4 outside every /24 that the ranges of the indicators of the imports up to
- * `through` overlap, the test the prefilter's scan makes; returns how many went.
+ * two addresses are far from every address indicator of the imports up to `through`, the test the
+ * prefilter's scan makes; returns how many went.
  */
 export async function dropFlowsFarFromIndicators(db: Db, importId: number, through: number): Promise<number> {
   await db.run(
@@ -88,9 +138,10 @@ export async function dropFlowsFarFromIndicators(db: Db, importId: number, throu
      SELECT DISTINCT unnest(range((lo >> 8)::BIGINT, (hi >> 8)::BIGINT + 1))::UINTEGER AS k FROM (${ipv4IndicatorRangesSql('import_id <= $through')})`,
     { through },
   );
+  await createNets6(db, 'prefilter_nets', ipv6IndicatorNetsSql('import_id <= $through'), { through });
   // DuckDB answers a DELETE with the count of rows it deleted.
   const r = await db.one<{ Count: bigint }>(`DELETE FROM flows WHERE import_id = $imp AND NOT ${flowNearNets('prefilter_nets')}`, { imp: importId });
-  await db.run(`DROP TABLE prefilter_nets`);
+  await dropNets(db, 'prefilter_nets');
   return Number(r!.Count);
 }
 
@@ -114,8 +165,8 @@ const parquetColumn = (cols: FlowFileColumns): FlowSource['col'] => (role) => (c
 
 /**
  * A prefiltered Parquet import's file read again: adds the rows with an address in one of the
- * /24 networks `nets` holds (runs of /24 keys, an address >> 8, both ends in) or an IPv6 address,
- * that the import has not stored yet (its row numbers, as at import); returns how many.
+ * networks `nets` holds (NearRuns) that the import has not stored yet (its row numbers, as at
+ * import); returns how many.
  */
 export async function addParquetNear(
   db: Db,
@@ -123,14 +174,17 @@ export async function addParquetNear(
   file: string,
   cols: FlowFileColumns,
   timeKind: FlowTimeKind,
-  nets: [number, number][],
+  nets: NearRuns,
 ): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rescan_nets AS
      SELECT DISTINCT unnest(range(r[1], r[2] + 1))::UINTEGER AS k FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`,
-    { nets: JSON.stringify(nets) },
+    { nets: JSON.stringify(nets.v4) },
   );
   try {
+    await createNets6(db, 'rescan_nets', `SELECT r[1]::UBIGINT AS lo, r[2]::UBIGINT AS hi FROM (SELECT unnest(from_json($nets, '[["BIGINT"]]')) AS r)`, {
+      nets: JSON.stringify(nets.v6),
+    });
     const r = await loadFlows(
       db,
       importId,
@@ -148,7 +202,7 @@ export async function addParquetNear(
     if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
     return r.added;
   } finally {
-    await db.run(`DROP TABLE IF EXISTS rescan_nets`);
+    await dropNets(db, 'rescan_nets');
   }
 }
 

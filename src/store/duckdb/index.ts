@@ -31,6 +31,7 @@ import type {
   FlowCsvLayout,
   FlowFileSource,
   MatchOptions,
+  NearRuns,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
@@ -53,6 +54,7 @@ import {
   dropFlowsFarFromIndicators,
   firstBadParquetRow,
   ipv4IndicatorRanges,
+  ipv6IndicatorNets,
   loadFlowCandidates,
   loadFlowCsv,
   loadFlowParquet,
@@ -352,7 +354,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     return r?.id ?? 0;
   }
 
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: [number, number][], cover: PrefilteredCover): Promise<number> {
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number> {
     return this.db.transaction(async () => {
       const added = await addParquetNear(this.db, importId, file, read.columns, read.timeKind, nets);
       await this.coverPrefiltered(importId, cover);
@@ -392,6 +394,10 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   ipv4IndicatorRanges(which: IndicatorSelection = {}): Promise<[number, number][]> {
     return ipv4IndicatorRanges(this.db, which);
+  }
+
+  ipv6IndicatorNets(which: IndicatorSelection = {}): Promise<[number, number][]> {
+    return ipv6IndicatorNets(this.db, which);
   }
 
   async importZeekDns(

@@ -1,8 +1,8 @@
 // One worker's share of the flow prefilter: a byte range of a plain nfdump CSV, read into the
 // memory of a WebAssembly byte loop (flow-prefilter.wat) that decides line by line. A line is kept
-// (written out for DuckDB to load) when either address is not a plain IPv4 address outside the
-// indicators' /24s, or when anything about it looks wrong; only lines that are well formed and
-// far from every indicator are dropped. Kept lines then go through the fast path's full
+// (written out for DuckDB to load) when either address is near an indicator (core/flow-near.ts),
+// or when anything about it looks wrong; only lines that are well formed and far from every
+// indicator are dropped. Kept lines then go through the fast path's full
 // conversion, which fails on a bad one, and the file is read line by line instead, naming it.
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { V4_MAPPED_BASE } from '../../core/ip.js';
@@ -11,7 +11,7 @@ import { V4_MAPPED_BASE } from '../../core/ip.js';
 export const enum ColumnCheck {
   /** Not checked (protocol, duration, end time, unknown columns). */
   Any = 0,
-  /** A plain dotted quad, no leading zeros. */
+  /** A plain dotted quad, no leading zeros, or IPv6 as addressNumberOf reads it. */
   Address = 1,
   /** Digits only, or empty (ports, byte and packet counts). */
   Digits = 2,
@@ -38,6 +38,8 @@ export interface ChunkSpec {
   addresses: [number, number];
   /** The Ipv4Net24Set's buffer. */
   bits: SharedArrayBuffer;
+  /** The Ipv6Net48Set's runs (Ipv6Net48Set.packed). */
+  v6: BigInt64Array;
   readSize?: number;
 }
 
@@ -63,13 +65,15 @@ const ZERO = 48;
 /** The compiled byte loop, once per thread. */
 const MODULE = new WebAssembly.Module(readFileSync(new URL('./flow-prefilter.wasm', import.meta.url)));
 // Its memory layout (see the .wat): the bitmap at 0, then the checks, the kept lines, the input,
-// and after the input's slack the dotted quads' table.
+// and after the input's slack the dotted quads' table, a scratch area and the IPv6 /48 runs.
 const CHECKS = 2 << 20;
 const OUT = CHECKS + 256;
 const CAP = Math.floor(((4 << 20) - OUT) / 12);
 const INPUT = 4 << 20;
 const INPUT_SIZE = 4 << 20;
 const QUADS = 10 << 20;
+const V6_RUNS = QUADS + 8192;
+const PAGE = 65536;
 
 /**
  * The byte loop's table for reading a dotted quad whose four parts have lengths l1..l4 (1 to 3
@@ -101,6 +105,7 @@ const QUAD_TABLE = dottedQuadTable();
 interface ScanExports {
   memory: WebAssembly.Memory;
   scan: (p: number, end: number, limit: number, columns: number, out: number, cap: number) => number;
+  v6n: WebAssembly.Global;
   lines: WebAssembly.Global;
   blank: WebAssembly.Global;
   kept: WebAssembly.Global;
@@ -111,6 +116,11 @@ interface ScanExports {
 export function scanChunk(spec: ChunkSpec, onProgress?: (bytes: number) => void): ChunkResult {
   if (spec.checks.length > 256) throw new Error(`${spec.file}: more than 256 columns`);
   const wasm = new WebAssembly.Instance(MODULE).exports as unknown as ScanExports;
+  // The IPv6 runs go after everything else, the memory grown to hold them.
+  const pages = Math.ceil((V6_RUNS + spec.v6.byteLength) / PAGE) - wasm.memory.buffer.byteLength / PAGE;
+  if (pages > 0) wasm.memory.grow(pages);
+  new BigInt64Array(wasm.memory.buffer, V6_RUNS, spec.v6.length).set(spec.v6);
+  wasm.v6n.value = spec.v6.length / 2;
   const mem = new Uint8Array(wasm.memory.buffer);
   mem.set(new Uint8Array(spec.bits), 0);
   mem.set(spec.checks, CHECKS);

@@ -3,22 +3,26 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../../test/tmp.js';
-import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import { NearNets } from './near-nets.js';
 import { nfdumpLayout } from '../flow-csv-layout.js';
 import { columnChecks, prefilterFlowCsv, scanWorkers, spanOfTimes } from './flow-prefilter.js';
-import { quadOf, scanChunk } from './flow-prefilter-scan.js';
+import { ipv6Of, quadOf, scanChunk } from './flow-prefilter-scan.js';
 import { isV4, parseIp, V4_MAPPED_BASE } from '../../core/ip.js';
 
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
 const line = (src: string, dst: string, time = '2024-06-01 10:00:00.000', port = '443') => `${time},1.5,TCP,${src},40000,${dst},${port},10,1000,1`;
 
-// The indicators' /24s: 203.0.113.0/24 and 198.51.100.0/24.
-function nets(): Ipv4Net24Set {
-  const n = new Ipv4Net24Set();
-  n.addRange(0xcb007100, 0xcb0071ff);
-  n.addRange(0xc6336420, 0xc6336420);
+// The indicators' networks: 203.0.113.0/24 and 198.51.100.0/24; 2001:db8::/48 (of 2001:db8::bad).
+function nets(): NearNets {
+  const n = new NearNets();
+  n.v4.addRange(0xcb007100, 0xcb0071ff);
+  n.v4.addRange(0xc6336420, 0xc6336420);
+  n.addAddressRange(parseIp('2001:db8::bad')!, parseIp('2001:db8::bad')!);
   return n;
 }
+
+/** What a chunk's scan takes of the networks. */
+const netsSpec = (n: NearNets) => ({ bits: n.v4.buffer, v6: n.v6.packed() });
 
 // Line number -> why it must be kept (or undefined: dropped).
 const LINES: [string, string | undefined][] = [
@@ -26,7 +30,22 @@ const LINES: [string, string | undefined][] = [
   [line('192.0.2.1', '192.0.2.2'), undefined],
   [line('198.51.100.250', '192.0.2.2'), 'src near (same /24 as the indicator)'],
   ['', undefined], // blank
-  [line('2001:db8::1', '192.0.2.2'), 'IPv6'],
+  [line('2001:db8::1', '192.0.2.2'), 'IPv6, src in the /48'],
+  [line('192.0.2.1', '2001:db8:1::bad'), undefined], // IPv6 in the next /48
+  [line('2001:DB8:0:FFFF:FFFF:FFFF:FFFF:FFFF', '192.0.2.2'), 'IPv6, the /48\'s last address, upper case'],
+  [line('2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db8:1::'), undefined], // the addresses either side of the /48
+  [line('::ffff:cb00:7101', '192.0.2.2'), 'IPv4-mapped in hex, near'],
+  [line('::ffff:c000:201', '192.0.2.2'), undefined], // IPv4-mapped in hex, far
+  [line('::ffff:192.0.2.1', '192.0.2.2'), 'IPv4 in IPv6 text: the line reader decides'],
+  [line('2001:db8:1::1%eth0', '192.0.2.2'), 'a zone'],
+  [line('2001:db8:1::1::2', '192.0.2.2'), 'two ::'],
+  [line('2001:db8:1:0:0:0:0:0:1', '192.0.2.2'), 'nine groups'],
+  [line('2001:db8:1:0:0:0:1', '192.0.2.2'), 'seven groups, no ::'],
+  [line('2001:db8:1::1:2:3:4:5:6', '192.0.2.2'), ':: for no group'],
+  [line('2001:db8:10000::1', '192.0.2.2'), 'five hex digits'],
+  [line('2001:db8:1::g', '192.0.2.2'), 'not hex'],
+  [line('::', '::1'), undefined], // the shortest addresses, far
+  [line('1::', '2001:db8:1:0:0:0:0:1'), undefined],
   [line('192.0.2.1', '192.0.2.2', '2024-06-01 25:00:00.000'), 'bad hour'],
   [line('192.0.2.1', '192.0.2.2', '2024-06-01 10:00'), undefined], // minutes only: a valid time
   [line('192.0.2.1', '192.0.2.02'), 'leading zero'],
@@ -109,7 +128,7 @@ function scanInChunks(file: string, cuts: number[], readSize?: number): { kept: 
   const times: number[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
     const out = join(dir, `k${k}.csv`);
-    const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), addresses: [3, 5], bits: nets().buffer, readSize });
+    const r = scanChunk({ file, start: bounds[k]!, end: bounds[k + 1]!, header: k === 0, out, checks: columnChecks(layout()), addresses: [3, 5], ...netsSpec(nets()), readSize });
     for (const l of readFileSync(out, 'latin1').split('\n').filter(Boolean)) {
       const comma = l.indexOf(',');
       kept.push(`${first + Number(l.slice(0, comma))},${l.slice(comma + 1)}`);
@@ -153,7 +172,7 @@ test('the span of epoch-millisecond start times is exact', () => {
   writeFileSync(f, [h, ...rows, line('192.0.2.1', '192.0.2.2', '17172000000000')].join('\n')); // 14 digits: kept, not counted
   const l = nfdumpLayout([h, rows[0]!])!;
   assert.equal(l.startKind, 'epoch-ms');
-  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out: join(tempDir(), 'k.csv'), checks: columnChecks(l), addresses: [3, 5], bits: nets().buffer });
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out: join(tempDir(), 'k.csv'), checks: columnChecks(l), addresses: [3, 5], ...netsSpec(nets()) });
   assert.deepEqual(r.times, [1717200000000, 1717239599999]);
   assert.deepEqual(spanOfTimes(r.times![0], r.times![1], 'epoch-ms'), { from: 1717200000000, to: 1717239599999 });
 });
@@ -211,7 +230,7 @@ test('more kept lines than the loop can hand back at once are all written, in or
   const f = join(tempDir(), 'short.csv');
   writeFileSync(f, HEADER + '\n' + 'a,b\n'.repeat(400_000));
   const out = join(tempDir(), 'kept.csv');
-  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], bits: nets().buffer });
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], ...netsSpec(nets()) });
   assert.deepEqual([r.lines, r.kept], [400_000, 400_000]);
   const kept = readFileSync(out, 'latin1').split('\n').filter(Boolean);
   assert.equal(kept.length, 400_000);
@@ -268,13 +287,13 @@ test('the scan reads every shape of dotted quad: all 81 part-length patterns, ea
   }
   quads.push('1.2.3', '1.2.3.4.5', '1.2.3.4.', '.1.2.3.4', '111.222.233.244.1', '1111.2.3.4', '1.2.3.4567', '255.255.255.2555');
   // The /24s of a third of the good addresses are near: the scan must compute each value right.
-  const n = new Ipv4Net24Set();
+  const n = new NearNets();
   const strict = (a: string) => asQuad(a) !== '' && !a.split('.').some((p) => p.length > 1 && p.startsWith('0'));
   const near = new Set<string>();
   quads.forEach((a, i) => {
     if (strict(a) && i % 3 === 0) {
       const v = Number(asQuad(a));
-      n.addRange(v, v);
+      n.v4.addRange(v, v);
       near.add(a.split('.').slice(0, 3).join('.'));
     }
   });
@@ -282,7 +301,7 @@ test('the scan reads every shape of dotted quad: all 81 part-length patterns, ea
   const f = join(tempDir(), 'quads.csv');
   writeFileSync(f, [HEADER, ...rows].join('\n') + '\n');
   const out = join(tempDir(), 'kept.csv');
-  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], bits: n.buffer });
+  const r = scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], ...netsSpec(n) });
   const kept = new Set(readFileSync(out, 'latin1').split('\n').filter(Boolean).map((l) => Number(l.split(',')[0])));
   let dropped = 0;
   rows.forEach((row, i) => {
@@ -293,4 +312,63 @@ test('the scan reads every shape of dotted quad: all 81 part-length patterns, ea
   });
   assert.equal(r.kept, rows.length - dropped);
   assert.ok(dropped > 300 && r.kept > 300, `both kinds tested (${dropped} dropped, ${r.kept} kept)`);
+});
+
+test('the scan reads IPv6 exactly as the kept lines are converted: every compression, case and length, near or far', () => {
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const hexDigits = '0123456789abcdefABCDEF';
+  // Near: 2001:db8::/48 (nets()), the IPv4 /24s as IPv4-mapped hex, and groups drawn from few values so both kinds occur.
+  const groupOf = (v: number) => {
+    const h = v.toString(16);
+    return rand(4) === 0 ? h.padStart(4, '0') : rand(3) === 0 ? h.toUpperCase() : h;
+  };
+  const texts: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const kind = rand(4);
+    const groups =
+      kind === 0
+        ? [0x2001, 0xdb8, rand(2), rand(3), rand(2) * 0xffff, 0, rand(2), rand(65536)] // in or next to 2001:db8::/48
+        : kind === 1
+          ? [0, 0, 0, 0, 0, 0xffff, [0xcb00, 0xc633, 0xc000][rand(3)]!, 0x7100 + rand(2) * 0x100 + rand(256)] // IPv4-mapped
+          : Array.from({ length: 8 }, () => [0, 1, 0xffff, rand(65536)][rand(4)]!);
+    let text = groups.map(groupOf).join(':');
+    // Compress a run of groups (perhaps all zero, perhaps not: then it is another address, still valid).
+    if (rand(2)) {
+      const from = rand(8);
+      const to = from + 1 + rand(8 - from);
+      const g = text.split(':');
+      text = [g.slice(0, from).join(':'), g.slice(to).join(':')].join('::');
+    }
+    // Spoil a third of them.
+    if (rand(3) === 0) {
+      const spoil = rand(7);
+      if (spoil === 0) text = text + ':';
+      else if (spoil === 1) text = ':' + text;
+      else if (spoil === 2) text = text.replace(':', ':::');
+      else if (spoil === 3) text = text + hexDigits[rand(hexDigits.length)]!.repeat(4);
+      else if (spoil === 4) text = text + '::1';
+      else if (spoil === 5) text = text.replace(/[0-9a-f]/i, 'g');
+      else text = text + '1:2:3:4:5:6:7:8:9';
+    }
+    texts.push(text);
+  }
+  texts.push('::', '::1', '1::', '::ffff:cb00:7101', '0:0:0:0:0:ffff:cb00:7101', '2001:db8::', ':', ':::', '1', '', '0:0:0:0:0:0:0:0:0');
+  const n = nets();
+  const rows = texts.flatMap((a, i) => [line(a, `192.0.${i % 2}.1`), line(`192.0.${i % 2}.2`, a)]);
+  const f = join(tempDir(), 'ipv6.csv');
+  writeFileSync(f, [HEADER, ...rows].join('\n') + '\n');
+  const out = join(tempDir(), 'kept.csv');
+  scanChunk({ file: f, start: 0, end: statSync(f).size, header: true, out, checks: columnChecks(layout()), addresses: [3, 5], ...netsSpec(n) });
+  const kept = new Set(readFileSync(out, 'latin1').split('\n').filter(Boolean).map((l) => Number(l.split(',')[0])));
+  const counts = { far: 0, near: 0, odd: 0 };
+  rows.forEach((_, i) => {
+    const a = texts[i >> 1]!;
+    const bytes = Buffer.from(a, 'latin1');
+    const number = ipv6Of(bytes, 0, bytes.length);
+    const keep = number === undefined || n.near(number);
+    counts[number === undefined ? 'odd' : keep ? 'near' : 'far']++;
+    assert.equal(kept.has(i), keep, `${JSON.stringify(a)} in ${i % 2 ? 'dst' : 'src'}: ${keep ? 'kept' : 'dropped'}`);
+  });
+  assert.ok(counts.far > 500 && counts.near > 500 && counts.odd > 500, `every kind tested: ${JSON.stringify(counts)}`);
 });

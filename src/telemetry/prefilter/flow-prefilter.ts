@@ -1,17 +1,16 @@
 // The flow prefilter (`ingest --prefilter`): at ISP scale most flows touch no indicator, and
 // storing them costs more than everything else together. Worker threads (one per core) scan the
-// CSV's bytes chunk by chunk and keep only the lines with an address in a /24 some address
-// indicator overlaps (or an IPv6 address, or anything odd); DuckDB then loads just those. Dropped lines are
-// counted (imports.prefiltered), not stored: indicators added later have the file read again
-// for the lines near them (flow-rescan.ts).
+// CSV's bytes chunk by chunk and keep only the lines with an address near some address indicator
+// (core/flow-near.ts: in a /24 or IPv6 /48 it overlaps), or anything odd; DuckDB then loads just
+// those. Dropped lines are counted (imports.prefiltered), not stored: indicators added later have
+// the file read again for the lines near them (flow-rescan.ts).
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, IndicatorSelection, Store, TimeSpan } from '../../store/store.js';
-import { Ipv4Net24Set } from './ipv4-net24-set.js';
-import { isV4, V4_MAPPED_BASE } from '../../core/ip.js';
+import { NearNets } from './near-nets.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
 /** What the scan checks per column before it may drop a line. */
@@ -24,22 +23,14 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   return checks;
 }
 
-/** The /24s the store's address indicators overlap (those `which` selects, when given). */
-export async function indicatorNets(store: Store, which?: IndicatorSelection): Promise<Ipv4Net24Set> {
-  const nets = new Ipv4Net24Set();
-  for (const [lo, hi] of await store.ipv4IndicatorRanges(which)) nets.addRange(lo, hi);
+/** The networks near the store's address indicators (those `which` selects, when given). */
+export async function indicatorNets(store: Store, which?: IndicatorSelection): Promise<NearNets> {
+  const nets = new NearNets();
+  const [v4, v6] = await Promise.all([store.ipv4IndicatorRanges(which), store.ipv6IndicatorNets(which)]);
+  for (const [lo, hi] of v4) nets.v4.addRange(lo, hi);
+  for (const [lo, hi] of v6) nets.v6.addRange(lo, hi);
   return nets;
 }
-
-/**
- * The line reader's prefilter test: whether a flow may match an address indicator, an address
- * being IPv6 or IPv4 in one of the /24s.
- */
-export function flowNear(nets: Ipv4Net24Set, flow: { src: bigint; dst: bigint }): boolean {
-  return addressNear(nets, flow.src) || addressNear(nets, flow.dst);
-}
-
-const addressNear = (nets: Ipv4Net24Set, a: bigint) => !isV4(a) || nets.has(Number(a - V4_MAPPED_BASE));
 
 /** Where a file is and what it is like now: recorded with a prefiltered import. */
 export async function fileSource(file: string): Promise<FlowFileSource> {
@@ -96,13 +87,14 @@ export const scanWorkers = new ScanWorkers();
 export async function prefilterFlowCsv(
   file: string,
   layout: FlowCsvLayout,
-  nets: Ipv4Net24Set,
+  nets: NearNets,
   dir: string,
   opts: { workers?: number; chunkSize?: number; onProgress?: (bytes: number) => void } = {},
 ): Promise<FlowCandidateFiles> {
   const size = statSync(file).size;
   const count = Math.max(1, Math.ceil(size / (opts.chunkSize ?? CHUNK)));
   const checks = columnChecks(layout);
+  const v6Runs = nets.v6.packed();
   const specs: ChunkSpec[] = Array.from({ length: count }, (_, k) => ({
     file,
     start: Math.floor((size * k) / count),
@@ -111,7 +103,8 @@ export async function prefilterFlowCsv(
     out: join(dir, `kept-${k}.csv`),
     checks,
     addresses: [layout.src, layout.dst],
-    bits: nets.buffer,
+    bits: nets.v4.buffer,
+    v6: v6Runs,
   }));
   // Each worker takes the next chunk when it is done with one, so a core that something else
   // (the file's hash, another process) slows down takes fewer.

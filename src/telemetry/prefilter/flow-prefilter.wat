@@ -3,18 +3,20 @@
 ;; byte of every flow file: it runs about twice as fast as the same loop in JavaScript, and finds
 ;; the ends of fields and digit runs 16 bytes at a time (SIMD).
 ;;
-;; Memory (the caller fills the first three):
+;; Memory (the caller fills all but the kept lines):
 ;;   [0, 2 MiB)              the /24 bitmap: bit k set when the /24 network k is near an indicator
 ;;   [CHECKS, +256)          one ColumnCheck per column (0 any, 1 address, 2 digits, 3 text time, 4 epoch ms)
 ;;   [OUT, +12 * cap)        kept lines, written here: (index of the line in this call, start, end) as u32
 ;;   [INPUT, ...)            the bytes to scan
 ;;   [QUADS, +81 * 32)       the dotted quads' table (see $dottedQuadEnd), after the input's slack
+;;   [V6, +16 * $v6n)        the IPv6 /48 runs (QUADS + 8 KiB; the caller grows the memory to hold them)
 ;;
 ;; A line is kept unless it has exactly `columns` fields, each passing its check, and both
-;; addresses lie outside the bitmap's /24s. A check that fails keeps the line (the full conversion
+;; addresses are far from every indicator (core/flow-near.ts): an IPv4 one outside the bitmap's
+;; /24s, an IPv6 one outside the runs' /48s. A check that fails keeps the line (the full conversion
 ;; then names it), so everything odd is kept, and only well-formed far lines are dropped.
 (module
-  (memory (export "memory") 161) ;; bitmap, checks and output below 4 MiB, 4 MiB of input, slack to 10 MiB, the table
+  (memory (export "memory") 161) ;; bitmap, checks and output below 4 MiB, 4 MiB of input, slack to 10 MiB, the table, the IPv6 runs (grown)
   (global $lines (export "lines") (mut i32) (i32.const 0))
   (global $blank (export "blank") (mut i32) (i32.const 0))
   (global $kept (export "kept") (mut i32) (i32.const 0))
@@ -23,6 +25,9 @@
   ;; $textTimeEnd), milliseconds for epoch ms.
   (global $tmin (export "tmin") (mut i64) (i64.const 0x7fffffffffffffff))
   (global $tmax (export "tmax") (mut i64) (i64.const -1))
+
+  ;; How many IPv6 runs there are at V6, each a /48 key range (first, last) as two u64, sorted.
+  (global $v6n (export "v6n") (mut i32) (i32.const 0))
 
   ;; Takes a start time (a key as above) into the span.
   (func $seen (param $t i64)
@@ -132,7 +137,146 @@
     (global.set $quad (i32x4.extract_lane 0 (i8x16.shuffle 12 8 4 0 0 0 0 0 0 0 0 0 0 0 0 0 (local.get $val) (local.get $val))))
     (i32.add (local.get $p) (local.get $len)))
 
-  ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
+  ;; Whether /48 key k lies in one of the IPv6 runs: binary search for the first run whose last
+  ;; key is k or more.
+  (func $v6Near (param $k i64) (result i32)
+    (local $lo i32) (local $hi i32) (local $mid i32)
+    (local.set $hi (global.get $v6n))
+    (block $found
+      (loop $halve
+        (br_if $found (i32.ge_u (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+        (if (i64.lt_u (i64.load offset=10493960 (i32.shl (local.get $mid) (i32.const 4))) (local.get $k))
+          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+          (else (local.set $hi (local.get $mid))))
+        (br $halve)))
+    (if (i32.ge_u (local.get $lo) (global.get $v6n)) (then (return (i32.const 0))))
+    (i64.le_u (i64.load offset=10493952 (i32.shl (local.get $lo) (i32.const 4))) (local.get $k)))
+
+  ;; Whether IPv4 address a is in one of the bitmap's /24s.
+  (func $v4Near (param $a i32) (result i32)
+    (local $k i32)
+    (local.set $k (i32.shr_u (local.get $a) (i32.const 8)))
+    (i32.ne (i32.and (i32.load8_u (i32.shr_u (local.get $k) (i32.const 3))) (i32.shl (i32.const 1) (i32.and (local.get $k) (i32.const 7)))) (i32.const 0)))
+
+;; Bits of the hex digits ('0'-'9', 'a'-'f', 'A'-'F') among the 16 bytes at p.
+  (func $hexBits (param $p i32) (result i64)
+    (local $v v128)
+    (local.set $v (v128.load (local.get $p)))
+    (i64.extend_i32_u (i8x16.bitmask (v128.or
+      (i8x16.le_u (i8x16.sub (local.get $v) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48))
+                  (v128.const i8x16 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9))
+      ;; c | 32 lowers the letters, and no other byte lands on 'a'-'f'
+      (i8x16.le_u (i8x16.sub (v128.or (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32))
+                             (v128.const i8x16 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97 97))
+                  (v128.const i8x16 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5))))))
+
+  ;; Bits of the colons among the 16 bytes at p.
+  (func $colonBits (param $p i32) (result i64)
+    (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (v128.const i8x16 58 58 58 58 58 58 58 58 58 58 58 58 58 58 58 58)))))
+
+  ;; The value of the group of hex digits at q (checked already: one to four).
+  (func $groupValue (param $q i32) (result i32)
+    (local $v i32) (local $c i32)
+    (block $done
+      (loop $digit
+        (local.set $c (i32.load8_u (local.get $q)))
+        (br_if $done (i32.eq (local.get $c) (i32.const 58)))
+        (br_if $done (i32.lt_u (local.get $c) (i32.const 48)))
+        ;; Only a field's end follows its last group, and no terminator is 48 or more.
+        (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 4))
+          (i32.add (i32.and (local.get $c) (i32.const 15)) (i32.mul (i32.shr_u (local.get $c) (i32.const 6)) (i32.const 9)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $digit)))
+    (local.get $v))
+
+  ;; Group i (0-7) of the address at p whose groups start at the bits of $starts (lowest first),
+  ;; the first b of them before a '::' standing for z zero groups (b = 8 when there is none).
+  (func $group (param $p i32) (param $starts i64) (param $b i32) (param $z i32) (param $i i32) (result i32)
+    (local $j i32)
+    (local.set $j (local.get $i))
+    (if (i32.ge_u (local.get $i) (local.get $b))
+      (then
+        (if (i32.lt_u (local.get $i) (i32.add (local.get $b) (local.get $z))) (then (return (i32.const 0))))
+        (local.set $j (i32.sub (local.get $i) (local.get $z)))))
+    ;; The j-th start: clear the j lowest bits.
+    (block $found
+      (loop $clear
+        (br_if $found (i32.eqz (local.get $j)))
+        (local.set $starts (i64.and (local.get $starts) (i64.sub (local.get $starts) (i64.const 1))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $clear)))
+    (call $groupValue (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $starts))))))
+
+  ;; An IPv6 address at p, far from every indicator: returns where it ends, or -1 when it is near
+  ;; one or not in the form the kept lines' conversion reads (addressNumberOf, ipv6Of): eight
+  ;; groups of one to four hex digits, or fewer with one '::' standing for at least one. A third
+  ;; or more of a real feed's flows are IPv6: the form is checked on bit masks of 48 bytes (SIMD),
+  ;; and only the groups the test needs are read. Near (core/flow-near.ts): an IPv4-mapped address
+  ;; (::ffff:a.b.c.d in hex groups) by the /24 bitmap, any other by its /48 (its first three
+  ;; groups) in the runs. What follows the address is the caller's to check.
+  (func $ipv6End (param $p i32) (result i32)
+    (local $h i64) (local $c i64) (local $len i32) (local $m i64) (local $d i64) (local $starts i64)
+    (local $n i32) (local $b i32) (local $z i32) (local $key i64)
+    (local.set $h (i64.or (call $hexBits (local.get $p))
+      (i64.or (i64.shl (call $hexBits (i32.add (local.get $p) (i32.const 16))) (i64.const 16))
+              (i64.shl (call $hexBits (i32.add (local.get $p) (i32.const 32))) (i64.const 32)))))
+    (local.set $c (i64.or (call $colonBits (local.get $p))
+      (i64.or (i64.shl (call $colonBits (i32.add (local.get $p) (i32.const 16))) (i64.const 16))
+              (i64.shl (call $colonBits (i32.add (local.get $p) (i32.const 32))) (i64.const 32)))))
+    ;; Its length: up to the first byte neither a hex digit nor a colon (2 to 39 bytes).
+    (local.set $len (i32.wrap_i64 (i64.ctz (i64.xor (i64.or (local.get $h) (local.get $c)) (i64.const -1)))))
+    (if (i32.gt_u (i32.sub (local.get $len) (i32.const 2)) (i32.const 37)) (then (return (i32.const -1))))
+    (local.set $m (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $len))) (i64.const 1)))
+    (local.set $h (i64.and (local.get $h) (local.get $m)))
+    (local.set $c (i64.and (local.get $c) (local.get $m)))
+    ;; At most one '::' (':::' counts twice), no single colon at either end, no group of five digits.
+    (local.set $d (i64.and (local.get $c) (i64.shr_u (local.get $c) (i64.const 1))))
+    (if (i32.or
+          (i32.or
+            (i64.gt_u (i64.popcnt (local.get $d)) (i64.const 1))
+            (i64.eq (i64.and (local.get $c) (i64.const 3)) (i64.const 1)))
+          (i32.or
+            (i64.eq (i64.and (i64.shr_u (local.get $c) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 2)))) (i64.const 3)) (i64.const 2))
+            (i64.ne (i64.and (local.get $h) (i64.and (i64.shr_u (local.get $h) (i64.const 1))
+                      (i64.and (i64.shr_u (local.get $h) (i64.const 2)) (i64.and (i64.shr_u (local.get $h) (i64.const 3)) (i64.shr_u (local.get $h) (i64.const 4))))))
+                    (i64.const 0))))
+      (then (return (i32.const -1))))
+    ;; Eight groups, or at most seven with the '::'.
+    (local.set $starts (i64.and (local.get $h) (i64.xor (i64.shl (local.get $h) (i64.const 1)) (i64.const -1))))
+    (local.set $n (i32.wrap_i64 (i64.popcnt (local.get $starts))))
+    (local.set $b (i32.const 8))
+    (if (i64.eqz (local.get $d))
+      (then (if (i32.ne (local.get $n) (i32.const 8)) (then (return (i32.const -1)))))
+      (else
+        (if (i32.gt_u (local.get $n) (i32.const 7)) (then (return (i32.const -1))))
+        (local.set $z (i32.sub (i32.const 8) (local.get $n)))
+        ;; The groups before the '::'.
+        (local.set $b (i32.wrap_i64 (i64.popcnt (i64.and (local.get $starts)
+          (i64.sub (i64.shl (i64.const 1) (i64.ctz (local.get $d))) (i64.const 1))))))))
+    (local.set $key (i64.or
+      (i64.shl (i64.extend_i32_u (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 0))) (i64.const 32))
+      (i64.extend_i32_u (i32.or
+        (i32.shl (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 1)) (i32.const 16))
+        (call $group (local.get $p) (local.get $starts) (local.get $b) (local.get $z) (i32.const 2))))))
+    (local.set $p (i32.add (local.get $p) (local.get $len)))
+    ;; ::ffff:0:0/96 is IPv4: groups 3 and 4 zero, group 5 ffff.
+    (if (i64.eqz (local.get $key))
+      (then
+        (if (i32.and
+              (i32.eqz (i32.or (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 3))
+                               (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 4))))
+              (i32.eq (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 5)) (i32.const 0xffff)))
+          (then
+            (if (call $v4Near (i32.or
+                  (i32.shl (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 6)) (i32.const 16))
+                  (call $group (i32.sub (local.get $p) (local.get $len)) (local.get $starts) (local.get $b) (local.get $z) (i32.const 7))))
+              (then (return (i32.const -1))))
+            (return (local.get $p))))))
+    (if (call $v6Near (local.get $key)) (then (return (i32.const -1))))
+    (local.get $p))
+
+    ;; yyyy-mm-dd hh:mm with optional :ss and .fraction (1 to 9 digits), a space or a T between,
   ;; each field in range: returns where it ends, or -1. The first 16 bytes are checked at once
   ;; (SIMD): digits where digits belong, '-', '-', ' ' or 'T', ':' between; a terminator there
   ;; fails, since none of ',', '\n', '\r' is a digit or one of those. Then the fields' values.
@@ -196,7 +340,12 @@
         (if (i32.eq (local.get $check) (i32.const 1))
           (then
             (local.set $e (call $dottedQuadEnd (local.get $p)))
-            (if (i32.lt_s (local.get $e) (i32.const 0)) (then (return (i32.const -1))))
+            (if (i32.lt_s (local.get $e) (i32.const 0))
+              (then
+                ;; Not a dotted quad: IPv6, or kept.
+                (local.set $e (call $ipv6End (local.get $p)))
+                (if (i32.lt_s (local.get $e) (i32.const 0)) (then (return (i32.const -1))))
+                (br $checked)))
             (local.set $k (i32.shr_u (global.get $quad) (i32.const 8)))
             (if (i32.and (i32.load8_u (i32.shr_u (local.get $k) (i32.const 3))) (i32.shl (i32.const 1) (i32.and (local.get $k) (i32.const 7))))
               (then (return (i32.const -1))))

@@ -1,16 +1,16 @@
 // Retroactive matching for prefiltered flows. `ingest --prefilter` stores only the flows near the
 // indicators known at the time; indicators imported later may point at flows it checked and
 // dropped. Before such an intel import matches, each prefiltered import's file is read again,
-// where it was, for the flows near the /24s the new indicators add (a plain nfdump CSV by the
+// where it was, for the flows near the networks the new indicators add (core/flow-near.ts: /24s, IPv6 /48s) (a plain nfdump CSV by the
 // prefilter's scan, any other by the line reader), and those join that import's flows (lines
 // stored already stay as they are). The intel import then matches the new indicators against the
 // stored flows as it always does, so the sightings are those a store of every flow would give. A
-// Parquet file is read again by DuckDB, for the rows near those /24s. A file that moved or
+// Parquet file is read again by DuckDB, for the rows near those networks. A file that moved or
 // changed is named in the report instead.
 //
 // Each file remembers the newest intel import it covers (PrefilteredFile.coveredThrough). One that
 // could not be read, or was passed over by --no-rescan, lags behind: the next read (an intel
-// import, or `imports rescan`) is for the /24s of the indicators it missed too, and its import's
+// import, or `imports rescan`) is for the networks of the indicators it missed too, and its import's
 // sightings through them are matched again. Indicators whose windows miss the file's span of start
 // times cannot match any of its flows, so they need no read.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -18,12 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotcensusError } from '../../core/errors.js';
 import { sha256File } from '../../core/hash.js';
-import { V4_MAPPED_BASE, V4_MAPPED_LAST } from '../../core/ip.js';
 import type { IndicatorRecord } from '../../core/model/indicator.js';
-import { Ipv4Net24Set } from './ipv4-net24-set.js';
+import { flowNear, NearNets } from './near-nets.js';
 import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
 import type { FileReadingStore } from '../../store/file-reading.js';
-import { fileSource, flowNear, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { fileSource, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
@@ -39,7 +38,7 @@ export interface RescanReport {
   flows: number;
   /**
    * The imports whose stored flows now hold every flow near the indicators, read again or with
-   * nothing to read for (no new /24, or no window meeting the file's span): covered through the
+   * nothing to read for (no new network, or no window meeting the file's span): covered through the
    * new indicators once these are stored (notePrefilteredCovered).
    */
   covered: number[];
@@ -66,10 +65,10 @@ export async function rescanPrefilteredFlows(
   const through = imports.length ? await store.lastIndicatorImport() : 0;
   // An import whose file is not recorded (from an older botcensus) is not read again: it has no cover of its own.
   const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
-  // The /24s of the indicators a file was read for: the same for the files sharing a cover (most
-  // do), worked out once (2 MiB each).
-  let known: { from: number; nets: Ipv4Net24Set } | undefined;
-  // The new indicators' /24s: once for all files when none has a window (the usual list), else per file's span.
+  // The networks of the indicators a file was read for: the same for the files sharing a cover
+  // (most do), worked out once (2 MiB each).
+  let known: { from: number; nets: NearNets } | undefined;
+  // The new indicators' networks: once for all files when none has a window (the usual list), else per file's span.
   const unwindowed = indicators.every((r) => r.firstSeen === undefined && r.lastSeen === undefined) ? detectionNets(indicators) : undefined;
   const freshNets = (during?: TimeSpan & { graceMs: number }) => unwindowed ?? detectionNets(indicators, during);
   const upToDate: number[] = [];
@@ -91,7 +90,7 @@ export async function rescanPrefilteredFlows(
     const { path, read } = imp.source!;
     const cover = { from, through, graceMs: opts.graceMs };
     try {
-      if (read.reader === 'parquet') report.flows += await filesOf(store).addPrefilteredParquet(imp.importId, path, read, nets.runs(), cover);
+      if (read.reader === 'parquet') report.flows += await filesOf(store).addPrefilteredParquet(imp.importId, path, read, { v4: nets.v4.runs(), v6: [...nets.v6.runs()] }, cover);
       else {
         const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
         // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
@@ -110,19 +109,19 @@ export async function rescanPrefilteredFlows(
 }
 
 /**
- * The /24s a file covered through import `from` is to be read for: `fresh` (the new indicators'
+ * The networks a file covered through import `from` is to be read for: `fresh` (the new indicators'
  * whose windows meet the file's span) and those of the indicators stored since `from` (up to
  * `through`) whose windows do, less those `known` holds (every flow near these was stored
  * already). Undefined when there are none.
  */
 async function netsToRead(
   store: Store,
-  fresh: Ipv4Net24Set,
+  fresh: NearNets,
   which: { from: number; through: number; during?: TimeSpan & { graceMs: number } },
-  known: Ipv4Net24Set,
-): Promise<Ipv4Net24Set | undefined> {
+  known: NearNets,
+): Promise<NearNets | undefined> {
   const { from, through, during } = which;
-  const nets = new Ipv4Net24Set();
+  const nets = new NearNets();
   nets.add(fresh);
   if (from < through) nets.add(await indicatorNets(store, { after: from, through, during }));
   if (nets.isEmpty()) return undefined;
@@ -136,13 +135,13 @@ function filesOf(store: Store): FileReadingStore {
   return store.files;
 }
 
-/** A plain nfdump CSV: the prefilter's scan, with the new /24s only. */
+/** A plain nfdump CSV: the prefilter's scan, with the new networks only. */
 async function scanAgain(
   store: Store,
   importId: number,
   path: string,
   layout: FlowCsvLayout,
-  nets: Ipv4Net24Set,
+  nets: NearNets,
   cover: PrefilteredCover,
   opts: Progress,
 ): Promise<number> {
@@ -161,7 +160,7 @@ async function readAgain(
   importId: number,
   path: string,
   read: { format: string; tz?: string },
-  nets: Ipv4Net24Set,
+  nets: NearNets,
   cover: PrefilteredCover,
   opts: Progress,
 ): Promise<number> {
@@ -187,18 +186,15 @@ export async function movePrefilteredImport(store: Store, importId: number, path
 }
 
 /**
- * The /24s the detection address indicators among `indicators` overlap; with `during`, only of
+ * The networks near the detection address indicators among `indicators`; with `during`, only of
  * those whose windows (widened by its grace, as matching widens them) meet its span.
  */
-function detectionNets(indicators: readonly IndicatorRecord[], during?: TimeSpan & { graceMs: number }): Ipv4Net24Set {
-  const nets = new Ipv4Net24Set();
+function detectionNets(indicators: readonly IndicatorRecord[], during?: TimeSpan & { graceMs: number }): NearNets {
+  const nets = new NearNets();
   for (const r of indicators) {
     if (!r.forDetection || (r.type !== 'ip' && r.type !== 'cidr' && r.type !== 'ip-port')) continue;
     if (during && ((r.firstSeen ?? -Infinity) - during.graceMs > during.to || (r.lastSeen ?? Infinity) + during.graceMs < during.from)) continue;
-    if (r.lo === undefined || r.hi === undefined || r.hi < V4_MAPPED_BASE || r.lo > V4_MAPPED_LAST) continue;
-    const lo = r.lo < V4_MAPPED_BASE ? 0 : Number(r.lo - V4_MAPPED_BASE);
-    const hi = r.hi > V4_MAPPED_LAST ? 0xffffffff : Number(r.hi - V4_MAPPED_BASE);
-    nets.addRange(lo, hi);
+    if (r.lo !== undefined && r.hi !== undefined) nets.addAddressRange(r.lo, r.hi);
   }
   return nets;
 }

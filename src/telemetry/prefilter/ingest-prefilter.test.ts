@@ -27,7 +27,7 @@ const NEAR = new Map<number, string>([
   [14, flow('198.51.100.5', '192.0.2.6')], // matches the CIDR, from the indicator's side
   [20, flow('192.0.2.7', '192.0.2.77', 8080)], // matches ip:port
   [21, flow('192.0.2.8', '192.0.2.77', 22)], // same address, other port: no match
-  [30, flow('2001:db8::1', '2001:db8::bad')], // IPv6: always kept
+  [30, flow('2001:db8::1', '2001:db8::bad')], // matches the IPv6 address
   [31, flow('198.51.100.200', '192.0.2.9')], // same /24 as the CIDR, outside it
 ]);
 
@@ -127,14 +127,14 @@ test('indicators imported later have the prefiltered file scanned again: the sam
   const file = flowFile();
   const { full, pre, p } = await ingestBoth(file);
   assert.ok(p.status === 'imported' && p.fast);
-  // 203.0.113.11 was stored (near 203.0.113.10); lines 3 and 7 were dropped; 2001:db8::1 (IPv6) was stored.
+  // 203.0.113.11 was stored (near 203.0.113.10); lines 3 and 7 were dropped; 2001:db8::1 was stored (in the /48 of 2001:db8::bad).
   const later = laterIntel('later.txt', ['203.0.113.11', '100.64.3.1', '100.65.7.0/24', '2001:db8::1']);
   const a = await importIntelFile(full, later, { source: 'later', match });
   const b = await importIntelFile(pre, later, { source: 'later', match });
   assert.ok(a.status === 'imported' && b.status === 'imported');
   assert.deepEqual(a.rescan, { files: 0, flows: 0, covered: [], skipped: [], ms: a.rescan!.ms }, 'a store of every flow has nothing to scan again');
   assert.deepEqual([b.rescan!.files, b.rescan!.flows, b.rescan!.skipped], [1, 2, []]);
-  // Lines 3 and 7 joined the import, once each (the IPv6 and odd lines the scan keeps again are not doubled).
+  // Lines 3 and 7 joined the import, once each (the lines the scan keeps again are not doubled).
   assert.deepEqual(await flowLines(pre), [3, 7, ...NEAR.keys()].sort((x, y) => x - y));
   const rowsOf = (s: DuckDbStore, lines: number[]) => s.db.all(`SELECT * EXCLUDE (import_id) FROM flows WHERE line IN (${lines.join(',')}) ORDER BY line`);
   assert.deepEqual(await rowsOf(pre, [3, 7]), await rowsOf(full, [3, 7]));
