@@ -37,6 +37,8 @@ export interface SinkholeConfig {
   tcp: ListenAddr[];
   /** /metrics and /health. */
   admin?: ListenAddr;
+  /** Listener processes sharing the listening sockets, each with its own journal. */
+  listeners: number;
   names: SinkholedName[];
   /** A and AAAA answers for the sinkholed names. */
   answerV4: string[];

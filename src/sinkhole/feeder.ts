@@ -108,9 +108,19 @@ export class Feeder implements Component {
     },
   ) {}
 
+  /** The id of the journal this feeder reads. */
+  get journal(): string {
+    return this.deps.journal;
+  }
+
   async start(): Promise<void> {
-    this.stats.highWater = await highWater(this.deps.store, this.deps.journal);
+    await this.prepare();
     this.loop();
+  }
+
+  /** Reads the high-water mark back from the store; `start` without the timer, for a FeederGroup that paces several. */
+  async prepare(): Promise<void> {
+    this.stats.highWater = await highWater(this.deps.store, this.deps.journal);
   }
 
   private loop(): void {

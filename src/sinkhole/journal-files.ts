@@ -83,3 +83,22 @@ function seqOf(line: string): number | undefined {
     return undefined;
   }
 }
+
+/** Listener process `index`'s (0-based) journal folder: the folder itself for the first, `listener-N` in it for the others. */
+export function listenerJournalDir(root: string, index: number): string {
+  return index === 0 ? root : join(root, `listener-${index + 1}`);
+}
+
+/**
+ * The journal folders the feeder reads: those of `listeners` processes, and any other `listener-N`
+ * folder an earlier run with more processes left, so what it journaled is stored too.
+ */
+export async function journalDirs(root: string, listeners: number): Promise<string[]> {
+  const dirs = Array.from({ length: listeners }, (_, i) => listenerJournalDir(root, i));
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const n of names.sort()) {
+    const d = join(root, n);
+    if (/^listener-\d+$/.test(n) && !dirs.includes(d)) dirs.push(d);
+  }
+  return dirs;
+}

@@ -1,0 +1,40 @@
+// Listener processes that die: `botcensus serve` and `botcensus sinkhole` do not go on as if all
+// were well. The other listener processes drain, every journal is stored, and the process exits 1
+// with one line naming the listener process that ended.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { spawnSinkhole, storedPerBot } from './harness.js';
+import { dnsLoad } from './load.js';
+
+describe('a listener process that ends unasked', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'botcensus-sinkhole-procs-'));
+    await writeFile(join(dir, 'names.txt'), 'c2.example\n');
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  for (const command of ['serve', 'sinkhole']) {
+    it(`stops \`botcensus ${command}\` with exit 1 and a line naming it, after storing what was answered`, async () => {
+      const db = join(dir, `${command}.duckdb`);
+      const extra = command === 'serve' ? ['--port', '0'] : [];
+      const s = await spawnSinkhole(['--db', db, command, ...extra, '--dns', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--domains', join(dir, 'names.txt'), '--journal', join(dir, `j-${command}`),
+        '--listeners', '2', '--rate', '0', '--feed-ms', '200', '--bot-id', 'qname:^([a-z0-9]+)\\.']);
+      assert.equal(s.listenerPids.length, 2);
+      const load = await dnsLoad({ port: s.ports.dns!, local: '127.0.0.1', durationMs: 1500, idPrefix: 'd', zone: 'c2.example', outstanding: 16 }).done;
+      assert.ok(load.answered.length > 0);
+      process.kill(s.listenerPids[1]!, 'SIGKILL');
+      const code = await s.exit;
+      assert.equal(code, 1, s.stderr());
+      const lines = s.stderr().trim().split('\n');
+      assert.match(lines.at(-1)!, /^botcensus: sinkhole listener process 2 \(pid \d+: dns 127\.0\.0\.1:\d+\) ended unexpectedly \(signal SIGKILL\)$/);
+      assert.ok(!s.stderr().includes('    at '), 'no stack trace');
+      // Both journals were stored in the drain, the dead process's too.
+      const stored = await storedPerBot(db, dir);
+      assert.deepEqual(load.answered.filter((id) => stored.get(id) !== 1), []);
+    });
+  }
+});
