@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { metric, peakRss, spawnSinkhole, storedPerBot, waitDrained, type RunningSinkhole } from '../sinkhole/harness.js';
 import { dnsLoad, httpLoad, percentile, type LoadResult } from '../sinkhole/load.js';
-import { dnsperf, startNginx, startNsd, stopProc, wrk } from './sinkhole-refs.js';
+import { dnsperf, startNginx, startNsd, stopProc, treeCpuSeconds, wrk } from './sinkhole-refs.js';
 
 
 const ZONE = 'c2.example';
@@ -81,7 +81,9 @@ export async function sinkholeBench(
         log('sinkhole bench: NSD + dnsperf');
         const nsd = await startNsd(dir, ZONE);
         const nsdProbe = probeDns(nsd.port);
+        const nsdCpu0 = await treeCpuSeconds(nsd.proc.pid!);
         const nsdRes = await dnsperf(nsd.port, queries, PHASE_S);
+        const nsdCpuUs = (1e6 * ((await treeCpuSeconds(nsd.proc.pid!)) - nsdCpu0)) / nsdRes.completed;
         const nsdLat = await nsdProbe.done;
         await stopProc(nsd.proc);
 
@@ -92,9 +94,9 @@ export async function sinkholeBench(
           return { r, lat: await probe.done };
         });
         const dnsRatio = dnsPhase.out.r.qps / nsdRes.qps;
-        row(`DNS   NSD 4.6 (rrl off)   ${fmt(nsdRes.qps)} answered/s  p99 ${fmt(percentile(nsdLat.latencies, 99), 2)} ms`);
+        row(`DNS   NSD 4.6 (rrl off)   ${fmt(nsdRes.qps)} answered/s  p99 ${fmt(percentile(nsdLat.latencies, 99), 2)} ms  CPU ${fmt(nsdCpuUs, 1)} µs an answer`);
         row(
-          `DNS   botcensus           ${fmt(dnsPhase.out.r.qps)} answered/s  p99 ${fmt(percentile(dnsPhase.out.lat.latencies, 99), 2)} ms  stored ${fmt(dnsPhase.storedPerS)}/s  ratio ${fmt(dnsRatio, 2)}×`,
+          `DNS   botcensus           ${fmt(dnsPhase.out.r.qps)} answered/s  p99 ${fmt(percentile(dnsPhase.out.lat.latencies, 99), 2)} ms  stored ${fmt(dnsPhase.storedPerS)}/s  ratio ${fmt(dnsRatio, 2)}×  CPU ${fmt(dnsPhase.listenerCpuUs, 1)} µs an answer (listeners), ${fmt(dnsPhase.feederCpuUs, 1)} µs a check-in stored (main)`,
         );
         targets.push({ name: 'DNS answered/s ≥ 0.5× NSD', met: dnsRatio >= 0.5, detail: `${fmt(dnsPhase.out.r.qps)} vs ${fmt(nsdRes.qps)} (${fmt(dnsRatio, 2)}×)` });
         targets.push({
@@ -102,7 +104,7 @@ export async function sinkholeBench(
           met: dnsPhase.drained && dnsPhase.stored === dnsPhase.accepted && dnsPhase.accepted >= dnsPhase.out.r.completed,
           detail: `dnsperf completed ${dnsPhase.out.r.completed}, check-ins accepted ${dnsPhase.accepted}, stored ${dnsPhase.stored}${dnsPhase.drained ? '' : ' (feeder not caught up in 60 s)'}`,
         });
-        json.dns = { nsd: nsdRes, nsdP99: percentile(nsdLat.latencies, 99), botcensus: dnsPhase.out.r, botcensusP99: percentile(dnsPhase.out.lat.latencies, 99), stored: dnsPhase.stored, storedPerS: dnsPhase.storedPerS };
+        json.dns = { nsd: nsdRes, nsdP99: percentile(nsdLat.latencies, 99), botcensus: dnsPhase.out.r, botcensusP99: percentile(dnsPhase.out.lat.latencies, 99), stored: dnsPhase.stored, storedPerS: dnsPhase.storedPerS, nsdCpuUs, listenerCpuUs: dnsPhase.listenerCpuUs, feederCpuUs: dnsPhase.feederCpuUs };
         serving = dnsPhase.out.r.qps;
       }
 
@@ -110,20 +112,22 @@ export async function sinkholeBench(
       if (opts.only.has('http')) {
         log('sinkhole bench: nginx + wrk');
         const nginx = await startNginx(dir);
+        const ngCpu0 = await treeCpuSeconds(nginx.proc.pid!);
         const ng = await wrk(nginx.port, PHASE_S);
+        const ngCpuUs = (1e6 * ((await treeCpuSeconds(nginx.proc.pid!)) - ngCpu0)) / ng.requests;
         await stopProc(nginx.proc);
         log('sinkhole bench: botcensus HTTP + wrk');
         const httpPhase = await measured(bc, 'http', () => wrk(bc.ports.http!, PHASE_S));
         const httpRatio = httpPhase.out.rps / ng.rps;
-        row(`HTTP  nginx 1.22 (2 workers, access log)  ${fmt(ng.rps)} answered/s  p99 ${fmt(ng.p99Ms, 2)} ms`);
-        row(`HTTP  botcensus           ${fmt(httpPhase.out.rps)} answered/s  p99 ${fmt(httpPhase.out.p99Ms, 2)} ms  stored ${fmt(httpPhase.storedPerS)}/s  ratio ${fmt(httpRatio, 2)}×`);
+        row(`HTTP  nginx 1.22 (2 workers, access log)  ${fmt(ng.rps)} answered/s  p99 ${fmt(ng.p99Ms, 2)} ms  CPU ${fmt(ngCpuUs, 1)} µs an answer`);
+        row(`HTTP  botcensus           ${fmt(httpPhase.out.rps)} answered/s  p99 ${fmt(httpPhase.out.p99Ms, 2)} ms  stored ${fmt(httpPhase.storedPerS)}/s  ratio ${fmt(httpRatio, 2)}×  CPU ${fmt(httpPhase.listenerCpuUs, 1)} µs an answer (listeners), ${fmt(httpPhase.feederCpuUs, 1)} µs a check-in stored (main)`);
         targets.push({ name: 'HTTP answered/s ≥ 0.5× nginx', met: httpRatio >= 0.5, detail: `${fmt(httpPhase.out.rps)} vs ${fmt(ng.rps)} (${fmt(httpRatio, 2)}×)` });
         targets.push({
           name: 'HTTP: every answered request stored',
           met: httpPhase.drained && httpPhase.stored === httpPhase.accepted && httpPhase.accepted >= httpPhase.out.requests - httpPhase.out.non2xx,
           detail: `wrk 2xx ${httpPhase.out.requests - httpPhase.out.non2xx}, accepted ${httpPhase.accepted}, stored ${httpPhase.stored}`,
         });
-        json.http = { nginx: ng, botcensus: httpPhase.out, stored: httpPhase.stored, storedPerS: httpPhase.storedPerS };
+        json.http = { nginx: ng, botcensus: httpPhase.out, stored: httpPhase.stored, storedPerS: httpPhase.storedPerS, nginxCpuUs: ngCpuUs, listenerCpuUs: httpPhase.listenerCpuUs, feederCpuUs: httpPhase.feederCpuUs };
       }
       bc.child.kill('SIGTERM');
       const code = await bc.exit;
@@ -213,13 +217,24 @@ async function measured<T>(bc: RunningSinkhole, listener: string, load: () => Pr
   const admin = bc.ports.admin!;
   const before = await metric(admin, 'written_total');
   const acceptedBefore = await metric(admin, 'accepted_total', { listener });
+  const cpu = async () => ({ listeners: await cpuOf(bc.listenerPids), main: await treeCpuSeconds(bc.child.pid!) - (await cpuOf(bc.listenerPids)) });
+  const cpu0 = await cpu();
   const t0 = performance.now();
   const out = await load();
+  const cpuLoad = await cpu();
   const drained = await waitDrained(admin);
   const s = (performance.now() - t0) / 1000;
+  const cpuDrained = await cpu();
   const stored = (await metric(admin, 'written_total')) - before;
   const accepted = (await metric(admin, 'accepted_total', { listener })) - acceptedBefore;
-  return { out, stored, accepted, drained, storedPerS: stored / s };
+  // CPU per check-in: the listener processes' during the load per answer, the main process's (the feeder) until drained per stored.
+  return { out, stored, accepted, drained, storedPerS: stored / s, listenerCpuUs: (1e6 * (cpuLoad.listeners - cpu0.listeners)) / accepted, feederCpuUs: (1e6 * (cpuDrained.main - cpu0.main)) / stored };
+}
+
+async function cpuOf(pids: number[]): Promise<number> {
+  let s = 0;
+  for (const p of pids) s += await treeCpuSeconds(p);
+  return s;
 }
 
 /** A light latency probe beside the load: 200 queries a second from 127.0.0.4, p99 of their answers. */
