@@ -39,6 +39,8 @@ export class ListenerProcess {
   journal = '';
   /** Set when the process ended: how ("exit code 1", "signal SIGKILL"). */
   ended: string | undefined;
+  /** The message of the failure that ended it, when it said. */
+  private crash: string | undefined;
   /** Called once when the process ends without being asked to. */
   onUnexpectedEnd: (how: string) => void = () => undefined;
 
@@ -68,13 +70,14 @@ export class ListenerProcess {
     const w = cluster.fork({ BOTCENSUS_SINKHOLE_LISTENER: String(this.index + 1) });
     this.worker = w;
     w.on('message', (m: FromListener) => {
+      if (m.type === 'crashed') this.crash = m.message;
       if (m.type !== 'report') return;
       const done = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       done?.({ health: m.health, samples: m.samples });
     });
     w.on('exit', (code, signal) => {
-      this.ended = signal ? `signal ${signal}` : `exit code ${code}`;
+      this.ended = (signal ? `signal ${signal}` : `exit code ${code}`) + (this.crash ? `: ${this.crash}` : '');
       for (const [, done] of this.waiting) done(this.silent());
       this.waiting.clear();
       if (!this.stopping) this.onUnexpectedEnd(this.ended);

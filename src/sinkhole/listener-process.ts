@@ -13,12 +13,21 @@ export type FromListener =
   | { type: 'ready'; bound: ReturnType<ListenerRuntime['bound']>; journal: string }
   | { type: 'error'; message: string; code?: string }
   | { type: 'report'; id: number; health: Record<string, Health>; samples: MetricSample[] }
+  | { type: 'crashed'; message: string }
   | { type: 'stopped' };
 
 const post = (m: FromListener, then?: () => void) => process.send?.(m, undefined, {}, () => then?.());
 let rt: ListenerRuntime | undefined;
 
 process.on('disconnect', () => process.exit(0));
+// A failure no listener caught ends this process: the main process names it in its one line (the
+// stack only with BOTCENSUS_DEBUG=1), then drains the others and exits.
+process.on('uncaughtException', (err) => {
+  if (process.env.BOTCENSUS_DEBUG === '1') process.stderr.write(`${err.stack ?? err}\n`);
+  const message = String(err.message ?? err).split('\n')[0]!.slice(0, 300);
+  if (process.connected) post({ type: 'crashed', message }, () => process.exit(70));
+  else process.exit(70);
+});
 process.on('message', (m: ToListener) => {
   if (m.type === 'init') {
     const r = new ListenerRuntime(m.config, m.minSeq);

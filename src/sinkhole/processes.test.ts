@@ -6,7 +6,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:cluster';
+import { CONFIG_DEFAULTS, LIMIT_DEFAULTS, type SinkholeConfig } from './config.js';
 import { spawnSinkhole, storedPerBot } from './harness.js';
+import { ListenerProcess } from './listener-pool.js';
 import { dnsLoad } from './load.js';
 
 describe('a listener process that ends unasked', () => {
@@ -37,4 +40,26 @@ describe('a listener process that ends unasked', () => {
       assert.deepEqual(load.answered.filter((id) => stored.get(id) !== 1), []);
     });
   }
+});
+
+describe('a listener process that fails', () => {
+  it('says why it ended: the message of the failure, no stack trace', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'botcensus-sinkhole-crash-'));
+    try {
+      const config: SinkholeConfig = {
+        dns: { host: '127.0.0.1', port: 0 }, tcp: [], listeners: 1, names: [{ name: 'c2.example' }], answerV4: ['127.0.0.1'], answerV6: [], ttl: 300, botId: [],
+        headers: CONFIG_DEFAULTS.headers, firstBytes: 256, journal: { ...CONFIG_DEFAULTS.journal, dir: join(dir, 'j') }, limits: LIMIT_DEFAULTS,
+      };
+      const l = new ListenerProcess(0, config, 0);
+      await l.start();
+      const ended = new Promise<string>((resolve) => (l.onUnexpectedEnd = resolve));
+      // A message the process cannot handle makes a genuine uncaught failure inside it.
+      (l as unknown as { worker: Worker }).worker.send({ type: 'init' });
+      const how = await ended;
+      assert.match(how, /^exit code 70: Cannot read properties of undefined/);
+      assert.equal((await l.report()).health['listener process 1']?.ok, false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
