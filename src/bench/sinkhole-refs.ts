@@ -6,6 +6,7 @@ import { createSocket } from 'node:dgram';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dnsQuery } from '../sinkhole/load.js';
 
 export function runTool(cmd: string, args: string[], timeoutMs: number): Promise<string> {
@@ -181,4 +182,17 @@ export async function treeCpuSeconds(pid: number): Promise<number> {
     for (const k of kids ? kids.split(' ') : []) s += await treeCpuSeconds(Number(k));
   }
   return s;
+}
+
+/** The Node.js floor (sinkhole-floor.ts) as its own process, listening on a loopback port. */
+export function startFloor(kind: 'udp' | 'http'): Promise<{ port: number; proc: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [fileURLToPath(new URL('./sinkhole-floor.js', import.meta.url)), kind], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve({ port: Number(out.trim()), proc });
+    });
+    proc.on('exit', (code) => reject(new Error(`the ${kind} floor exited ${code}`)));
+  });
 }

@@ -1,5 +1,6 @@
 // The sinkhole's part of `npm run bench` (loopback only; every load bounded in time): botcensus's
-// DNS and HTTP listeners against NSD + dnsperf and nginx + wrk under the same load, a flood at ten
+// DNS and HTTP listeners against NSD + dnsperf and nginx + wrk under the same load (and against
+// Node.js alone answering, the floor under any listener written in it), a flood at ten
 // times the serving rate with legitimate check-ins from other sources mixed in, and kill -9 under
 // load followed by a restart. Runnable alone:
 //   node dist/src/bench/sinkhole.js [--only dns,http,flood,kill] [--listeners N]
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { metric, peakRss, spawnSinkhole, storedPerBot, waitDrained, type RunningSinkhole } from '../sinkhole/harness.js';
 import { dnsLoad, httpLoad, percentile, type LoadResult } from '../sinkhole/load.js';
-import { dnsperf, startNginx, startNsd, stopProc, treeCpuSeconds, wrk } from './sinkhole-refs.js';
+import { dnsperf, startFloor, startNginx, startNsd, stopProc, treeCpuSeconds, wrk } from './sinkhole-refs.js';
 
 
 const ZONE = 'c2.example';
@@ -89,6 +90,13 @@ export async function sinkholeBench(
         const nsdLat = await nsdProbe.done;
         await stopProc(nsd.proc);
 
+        log('sinkhole bench: Node.js UDP floor + dnsperf');
+        const udpFloor = await startFloor('udp');
+        const floorCpu0 = await treeCpuSeconds(udpFloor.proc.pid!);
+        const floorRes = await dnsperf(udpFloor.port, queries, PHASE_S);
+        const floorCpuUs = (1e6 * ((await treeCpuSeconds(udpFloor.proc.pid!)) - floorCpu0)) / floorRes.completed;
+        await stopProc(udpFloor.proc);
+
         log('sinkhole bench: botcensus DNS + dnsperf');
         const dnsPhase = await measured(bc, 'dns-udp', async () => {
           const probe = probeDns(bc.ports.dns!);
@@ -97,6 +105,7 @@ export async function sinkholeBench(
         });
         const dnsRatio = dnsPhase.out.r.qps / nsdRes.qps;
         row(`DNS   NSD 4.6 (rrl off)   ${fmt(nsdRes.qps)} answered/s  p99 ${fmt(percentile(nsdLat.latencies, 99), 2)} ms  CPU ${fmt(nsdCpuUs, 1)} µs an answer`);
+        row(`DNS   Node.js UDP echo (floor, nothing journaled)  ${fmt(floorRes.qps)} answered/s  CPU ${fmt(floorCpuUs, 1)} µs an answer`);
         row(
           `DNS   botcensus           ${fmt(dnsPhase.out.r.qps)} answered/s  p99 ${fmt(percentile(dnsPhase.out.lat.latencies, 99), 2)} ms  stored ${fmt(dnsPhase.storedPerS)}/s  ratio ${fmt(dnsRatio, 2)}×  CPU ${fmt(dnsPhase.listenerCpuUs, 1)} µs an answer (listeners), ${fmt(dnsPhase.feederCpuUs, 1)} µs a check-in stored (main)`,
         );
@@ -106,7 +115,7 @@ export async function sinkholeBench(
           met: dnsPhase.drained && dnsPhase.stored === dnsPhase.accepted && dnsPhase.accepted >= dnsPhase.out.r.completed,
           detail: `dnsperf completed ${dnsPhase.out.r.completed}, check-ins accepted ${dnsPhase.accepted}, stored ${dnsPhase.stored}${dnsPhase.drained ? '' : ` (feeder not caught up in ${DRAIN_MS / 1000} s)`}`,
         });
-        json.dns = { nsd: nsdRes, nsdP99: percentile(nsdLat.latencies, 99), botcensus: dnsPhase.out.r, botcensusP99: percentile(dnsPhase.out.lat.latencies, 99), stored: dnsPhase.stored, storedPerS: dnsPhase.storedPerS, nsdCpuUs, listenerCpuUs: dnsPhase.listenerCpuUs, feederCpuUs: dnsPhase.feederCpuUs };
+        json.dns = { nsd: nsdRes, nsdP99: percentile(nsdLat.latencies, 99), botcensus: dnsPhase.out.r, botcensusP99: percentile(dnsPhase.out.lat.latencies, 99), stored: dnsPhase.stored, storedPerS: dnsPhase.storedPerS, nsdCpuUs, floor: floorRes, floorCpuUs, listenerCpuUs: dnsPhase.listenerCpuUs, feederCpuUs: dnsPhase.feederCpuUs };
         serving = dnsPhase.out.r.qps;
       }
 
@@ -118,10 +127,17 @@ export async function sinkholeBench(
         const ng = await wrk(nginx.port, PHASE_S);
         const ngCpuUs = (1e6 * ((await treeCpuSeconds(nginx.proc.pid!)) - ngCpu0)) / ng.requests;
         await stopProc(nginx.proc);
+        log('sinkhole bench: node:http floor + wrk');
+        const httpFloor = await startFloor('http');
+        const hfCpu0 = await treeCpuSeconds(httpFloor.proc.pid!);
+        const hf = await wrk(httpFloor.port, PHASE_S);
+        const hfCpuUs = (1e6 * ((await treeCpuSeconds(httpFloor.proc.pid!)) - hfCpu0)) / hf.requests;
+        await stopProc(httpFloor.proc);
         log('sinkhole bench: botcensus HTTP + wrk');
         const httpPhase = await measured(bc, 'http', () => wrk(bc.ports.http!, PHASE_S));
         const httpRatio = httpPhase.out.rps / ng.rps;
         row(`HTTP  nginx 1.22 (2 workers, access log)  ${fmt(ng.rps)} answered/s  p99 ${fmt(ng.p99Ms, 2)} ms  CPU ${fmt(ngCpuUs, 1)} µs an answer`);
+        row(`HTTP  node:http fixed answer (floor, nothing journaled)  ${fmt(hf.rps)} answered/s  p99 ${fmt(hf.p99Ms, 2)} ms  CPU ${fmt(hfCpuUs, 1)} µs an answer`);
         row(`HTTP  botcensus           ${fmt(httpPhase.out.rps)} answered/s  p99 ${fmt(httpPhase.out.p99Ms, 2)} ms  stored ${fmt(httpPhase.storedPerS)}/s  ratio ${fmt(httpRatio, 2)}×  CPU ${fmt(httpPhase.listenerCpuUs, 1)} µs an answer (listeners), ${fmt(httpPhase.feederCpuUs, 1)} µs a check-in stored (main)`);
         targets.push({ name: 'HTTP answered/s ≥ 0.5× nginx', met: httpRatio >= 0.5, detail: `${fmt(httpPhase.out.rps)} vs ${fmt(ng.rps)} (${fmt(httpRatio, 2)}×)` });
         targets.push({
@@ -129,7 +145,7 @@ export async function sinkholeBench(
           met: httpPhase.drained && httpPhase.stored === httpPhase.accepted && httpPhase.accepted >= httpPhase.out.requests - httpPhase.out.non2xx,
           detail: `wrk 2xx ${httpPhase.out.requests - httpPhase.out.non2xx}, accepted ${httpPhase.accepted}, stored ${httpPhase.stored}`,
         });
-        json.http = { nginx: ng, botcensus: httpPhase.out, stored: httpPhase.stored, storedPerS: httpPhase.storedPerS, nginxCpuUs: ngCpuUs, listenerCpuUs: httpPhase.listenerCpuUs, feederCpuUs: httpPhase.feederCpuUs };
+        json.http = { nginx: ng, botcensus: httpPhase.out, stored: httpPhase.stored, storedPerS: httpPhase.storedPerS, nginxCpuUs: ngCpuUs, floor: hf, floorCpuUs: hfCpuUs, listenerCpuUs: httpPhase.listenerCpuUs, feederCpuUs: httpPhase.feederCpuUs };
       }
       bc.child.kill('SIGTERM');
       const code = await bc.exit;
