@@ -1,6 +1,6 @@
-// One feeder per journal (one journal per listener process), paced as one: they import in turn, so
-// the store takes one sinkhole import at a time, and the group sleeps only when every journal was
-// fed to its end.
+// One feeder per journal (one journal per listener process), paced as one: they import a batch
+// each in turn, so the store takes one sinkhole import at a time and no journal waits for another
+// to run dry, and the group sleeps only when every journal was fed to its end.
 import type { Component, Health, MetricSample } from './component.js';
 import { Feeder, feederSamples, type FeederConfig, type FeederStats } from './feeder.js';
 import type { Store } from '../store/store.js';
@@ -34,9 +34,14 @@ export class FeederGroup implements Component {
   private loop(): void {
     if (this.stopped) return;
     this.running = (async () => {
-      for (const f of this.feeders) {
-        if (this.stopped) return;
-        await f.feedAll().catch(() => undefined);
+      // One batch of each journal in turn, so that a journal that never runs dry under load does not
+      // keep the others waiting; round after round until none had anything to read.
+      for (let fed = true; fed && !this.stopped; ) {
+        fed = false;
+        for (const f of this.feeders) {
+          if (this.stopped) return;
+          if ((await f.feedPaced().catch(() => -1)) >= 0) fed = true;
+        }
       }
     })().then(() => {
       if (!this.stopped) this.timer = setTimeout(() => this.loop(), this.config.intervalMs);
