@@ -17,9 +17,9 @@ export interface RunningSinkhole {
   listenerPids: number[];
 }
 
-/** Starts `botcensus <args>` and resolves once it says where it listens. */
-export function spawnSinkhole(args: string[]): Promise<RunningSinkhole> {
-  const child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `botcensus <args>` and resolves once it says where it listens; `group`: in a process group of its own, as a terminal or systemd starts it. */
+export function spawnSinkhole(args: string[], o: { group?: boolean } = {}): Promise<RunningSinkhole> {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: o.group ?? false });
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   let err = '';
   return new Promise((resolve, reject) => {

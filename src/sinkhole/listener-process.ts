@@ -20,6 +20,10 @@ const post = (m: FromListener, then?: () => void) => process.send?.(m, undefined
 let rt: ListenerRuntime | undefined;
 
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal and systemd's stop signal every process of the group: the main process
+// drains the listeners in order (answer what was accepted, then store it), so they wait to be told.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 // A failure no listener caught ends this process: the main process names it in its one line (the
 // stack only with BOTCENSUS_DEBUG=1), then drains the others and exits.
 process.on('uncaughtException', (err) => {

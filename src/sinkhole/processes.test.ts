@@ -42,6 +42,29 @@ describe('a listener process that ends unasked', () => {
   }
 });
 
+describe('a stop signal to the whole process group (Ctrl-C, systemctl stop)', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal}: the main process drains its listener processes, stores everything, and exits 0`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'botcensus-sinkhole-group-'));
+      try {
+        await writeFile(join(dir, 'names.txt'), 'c2.example\n');
+        const db = join(dir, 'store.duckdb');
+        const s = await spawnSinkhole(['--db', db, 'sinkhole', '--dns', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--domains', join(dir, 'names.txt'), '--journal', join(dir, 'j'),
+          '--listeners', '2', '--rate', '0', '--feed-ms', '60000', '--bot-id', 'qname:^([a-z0-9]+)\\.'], { group: true });
+        const load = await dnsLoad({ port: s.ports.dns!, local: '127.0.0.1', durationMs: 1000, idPrefix: 'g', zone: 'c2.example', outstanding: 16 }).done;
+        assert.ok(load.answered.length > 0);
+        process.kill(-s.child.pid!, signal);
+        assert.equal(await s.exit, 0, s.stderr());
+        assert.match(s.stderr(), /botcensus: sinkhole stopped; the journal is stored\n$/);
+        const stored = await storedPerBot(db, dir);
+        assert.deepEqual(load.answered.filter((id) => stored.get(id) !== 1), []);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('a listener process that fails', () => {
   it('says why it ended: the message of the failure, no stack trace', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'botcensus-sinkhole-crash-'));
