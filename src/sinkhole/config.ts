@@ -1,5 +1,5 @@
-// The sinkhole's configuration, with its defaults: everything the listeners' worker thread needs,
-// as plain data (it is handed to the worker as is).
+// The sinkhole's configuration, with its defaults: everything a listener process needs, as plain
+// data (it is handed to each listener process as is).
 import type { JournalConfig } from './journal.js';
 import { JOURNAL_DEFAULTS } from './journal.js';
 import type { SinkholedName } from './names.js';

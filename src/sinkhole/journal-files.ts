@@ -1,5 +1,5 @@
 // The journal's folder: an id file naming the journal, and segments "seg-<first seq>.jsonl" of one
-// JSON check-in a line. Shared by the writer (worker thread) and the feeder (main thread).
+// JSON check-in a line. Shared by the writer (a listener process) and the feeder (the main process).
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
