@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Worker } from 'node:cluster';
 import { CONFIG_DEFAULTS, LIMIT_DEFAULTS, type SinkholeConfig } from './config.js';
-import { spawnSinkhole, storedPerBot } from './harness.js';
+import { fetchMetrics, spawnSinkhole, storedPerBot } from './harness.js';
+import { metricValue } from './metrics.js';
 import { ListenerProcess } from './listener-pool.js';
 import { dnsLoad } from './load.js';
 
@@ -53,6 +54,12 @@ describe('a stop signal to the whole process group (Ctrl-C, systemctl stop)', ()
           '--listeners', '2', '--rate', '0', '--feed-ms', '60000', '--bot-id', 'qname:^([a-z0-9]+)\\.'], { group: true });
         const load = await dnsLoad({ port: s.ports.dns!, local: '127.0.0.1', durationMs: 1000, idPrefix: 'g', zone: 'c2.example', outstanding: 16 }).done;
         assert.ok(load.answered.length > 0);
+        // The admin listener adds the processes' counts up and keeps each journal's own.
+        const m = await fetchMetrics(s.ports.admin!);
+        const lastSeqs = m.split('\n').filter((l) => l.startsWith('botcensus_sinkhole_journal_last_sequence{journal="')).map((l) => Number(l.split(' ')[1]));
+        assert.equal(lastSeqs.length, 2);
+        assert.equal(metricValue(m, 'accepted_total', { listener: 'dns-udp' }), lastSeqs[0]! + lastSeqs[1]!);
+        assert.ok(lastSeqs[0]! + lastSeqs[1]! >= load.answered.length);
         process.kill(-s.child.pid!, signal);
         assert.equal(await s.exit, 0, s.stderr());
         assert.match(s.stderr(), /botcensus: sinkhole stopped; the journal is stored\n$/);
