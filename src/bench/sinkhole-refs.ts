@@ -3,9 +3,10 @@
 // access log on, loaded with wrk. Each runs in a scratch folder on a loopback port, for a bounded time.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dnsQuery } from '../sinkhole/load.js';
 
 export function runTool(cmd: string, args: string[], timeoutMs: number): Promise<string> {
@@ -161,4 +162,37 @@ export async function wrk(port: number, seconds: number, path = '/c'): Promise<W
     requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
   };
+}
+
+/** Clock ticks a second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and every process below it (Linux /proc): what a
+ * server spent on a load, whatever else the machine ran meanwhile.
+ */
+export async function treeCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let s = (Number(f[11]) + Number(f[12])) / TICKS || 0;
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const t of tasks) {
+    const kids = (await readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')).trim();
+    for (const k of kids ? kids.split(' ') : []) s += await treeCpuSeconds(Number(k));
+  }
+  return s;
+}
+
+/** The Node.js floor (sinkhole-floor.ts) as its own process, listening on a loopback port. */
+export function startFloor(kind: 'udp' | 'http'): Promise<{ port: number; proc: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [fileURLToPath(new URL('./sinkhole-floor.js', import.meta.url)), kind], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve({ port: Number(out.trim()), proc });
+    });
+    proc.on('exit', (code) => reject(new Error(`the ${kind} floor exited ${code}`)));
+  });
 }

@@ -1,14 +1,19 @@
 // The admin listener: GET /metrics (Prometheus text) and GET /health (JSON; 200 when green, 503
-// when red). It lives beside the listeners on its own port, so a flood of the sinkhole's ports
-// does not reach it, and it answers as long as the listeners' thread runs.
+// when red). It listens on its own port, so a flood of the sinkhole's ports does not reach it; it
+// runs in the main process and asks every listener process for its part.
 import { createServer, type Server } from 'node:http';
 import type { Component, Health, MetricSample } from './component.js';
 import type { ListenAddr } from './config.js';
 import { renderPrometheus } from './metrics.js';
 
 export interface AdminDeps {
-  health: () => { ok: boolean; parts: Record<string, Health> };
-  metrics: () => MetricSample[];
+  health: () => HealthReport | Promise<HealthReport>;
+  metrics: () => MetricSample[] | Promise<MetricSample[]>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  parts: Record<string, Health>;
 }
 
 export class AdminListener implements Component {
@@ -26,12 +31,13 @@ export class AdminListener implements Component {
   }
 
   async start(): Promise<void> {
-    const server = createServer({ headersTimeout: 5000, requestTimeout: 10_000 }, (req, res) => {
+    const server = createServer({ headersTimeout: 5000, requestTimeout: 10_000 }, async (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderPrometheus(this.deps.metrics()));
+        const samples = await this.deps.metrics();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderPrometheus(samples));
       } else if (req.method === 'GET' && path === '/health') {
-        const h = this.deps.health();
+        const h = await this.deps.health();
         res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: h.ok ? 'green' : 'red', parts: h.parts }) + '\n');
       } else res.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics or /health\n');
     });

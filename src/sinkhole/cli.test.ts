@@ -26,7 +26,8 @@ describe('botcensus sinkhole (CLI)', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('loses no answered check-in and stores none twice across kill -9 and a restart', async () => {
+  /** kill -9 under load, restart, drain: every answered check-in stored once (what `args` stores, in `db`). */
+  async function killAndRestart(args: string[], db: string): Promise<void> {
     const first = await startSinkhole(args);
     const http = httpLoad({ port: first.ports.http!, durationMs: 20_000, concurrency: 16, idPrefix: 'h' });
     const dns = dnsLoad({ port: first.ports.dns!, local: '127.0.0.1', durationMs: 20_000, idPrefix: 'd', zone: 'c2.example', outstanding: 64 });
@@ -57,6 +58,17 @@ describe('botcensus sinkhole (CLI)', () => {
     assert.deepEqual(missing, [], 'acknowledged check-ins missing from the store');
     assert.deepEqual(doubled, [], 'check-ins stored twice');
     assert.ok(late.answered.length > 0);
+  }
+
+  it('loses no answered check-in and stores none twice across kill -9 and a restart', () => killAndRestart(args, db));
+
+  it('with two listener processes (one journal each), too', async () => {
+    const db2 = join(dir, 'two.duckdb');
+    const two = args.map((a) => (a === db ? db2 : a === join(dir, 'journal') ? join(dir, 'journal-two') : a));
+    await killAndRestart([...two, '--listeners', '2'], db2);
+    const imports = JSON.parse(cli(db2, 'imports', '--json')) as { format: string; file: string }[];
+    const journals = new Set(imports.filter((i) => i.format === 'sinkhole').map((i) => i.file.split(' ')[1]));
+    assert.equal(journals.size, 2, 'both listener processes took check-ins, each into its own journal');
   });
 
   it('shows the check-ins in census and lookup as confirmed sightings', () => {

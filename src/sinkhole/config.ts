@@ -1,5 +1,5 @@
-// The sinkhole's configuration, with its defaults: everything the listeners' worker thread needs,
-// as plain data (it is handed to the worker as is).
+// The sinkhole's configuration, with its defaults: everything a listener process needs, as plain
+// data (it is handed to each listener process as is).
 import type { JournalConfig } from './journal.js';
 import { JOURNAL_DEFAULTS } from './journal.js';
 import type { SinkholedName } from './names.js';
@@ -37,6 +37,8 @@ export interface SinkholeConfig {
   tcp: ListenAddr[];
   /** /metrics and /health. */
   admin?: ListenAddr;
+  /** Listener processes sharing the listening sockets, each with its own journal. */
+  listeners: number;
   names: SinkholedName[];
   /** A and AAAA answers for the sinkholed names. */
   answerV4: string[];

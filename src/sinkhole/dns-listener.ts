@@ -53,7 +53,7 @@ export class DnsListener implements Component {
     const { host, port } = this.config.listen;
     // Answers go to the address a query came from, always a literal: no resolver call (and no
     // extra tick) per answer.
-    const literal = (address: string, family: unknown, cb: (err: null, address: string, family: number) => void) => cb(null, address, isIPv6(address) ? 6 : 4);
+    const literal = (address: string, family: unknown, cb: (err: null, address: string, family: number) => void) => cb(null, address, address.includes(':') ? 6 : 4);
     const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20, lookup: literal as never });
     this.udp = udp;
     await new Promise<void>((resolve, reject) => {

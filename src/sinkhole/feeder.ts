@@ -109,9 +109,19 @@ export class Feeder implements Component {
     },
   ) {}
 
+  /** The id of the journal this feeder reads. */
+  get journal(): string {
+    return this.deps.journal;
+  }
+
   async start(): Promise<void> {
-    this.stats.highWater = await highWater(this.deps.store, this.deps.journal);
+    await this.prepare();
     this.loop();
+  }
+
+  /** Reads the high-water mark back from the store; `start` without the timer, for a FeederGroup that paces several. */
+  async prepare(): Promise<void> {
+    this.stats.highWater = await highWater(this.deps.store, this.deps.journal);
   }
 
   private loop(): void {
@@ -127,13 +137,19 @@ export class Feeder implements Component {
   async feedAll(): Promise<number> {
     let n = 0;
     for (;;) {
-      const t0 = performance.now();
-      const k = await this.feedOnce();
+      const k = await this.feedPaced();
       if (k < 0) return n;
       n += k;
-      const share = this.config.share;
-      if (share < 1 && k > 0 && !this.stopped) await new Promise((r) => setTimeout(r, ((performance.now() - t0) * (1 - share)) / share));
     }
+  }
+
+  /** One batch (as feedOnce), then the pause that keeps the feeder to its share of the time. */
+  async feedPaced(): Promise<number> {
+    const t0 = performance.now();
+    const k = await this.feedOnce();
+    const share = this.config.share;
+    if (share < 1 && k > 0 && !this.stopped) await new Promise((r) => setTimeout(r, ((performance.now() - t0) * (1 - share)) / share));
+    return k;
   }
 
   /** One batch: the check-ins stored (0 when all were in the store already), or -1 when there was nothing to read. */

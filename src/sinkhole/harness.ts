@@ -13,21 +13,24 @@ export interface RunningSinkhole {
   ports: Record<string, number>;
   exit: Promise<number | null>;
   stderr: () => string;
+  /** The listener processes' ids. */
+  listenerPids: number[];
 }
 
-/** Starts `botcensus <args>` and resolves once it says where it listens. */
-export function spawnSinkhole(args: string[]): Promise<RunningSinkhole> {
-  const child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `botcensus <args>` and resolves once it says where it listens; `group`: in a process group of its own, as a terminal or systemd starts it. */
+export function spawnSinkhole(args: string[], o: { group?: boolean } = {}): Promise<RunningSinkhole> {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: o.group ?? false });
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   let err = '';
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /sinkhole listening (.*)\n/.exec(err);
-      if (m) {
+      const p = /listener process(?:es)? \(pid ([\d, ]+)\)/.exec(err);
+      if (m && p) {
         const ports: Record<string, number> = {};
         for (const kv of m[1]!.split(' ')) ports[kv.split('=')[0]!] = Number(kv.slice(kv.lastIndexOf(':') + 1));
-        resolve({ child, ports, exit, stderr: () => err });
+        resolve({ child, ports, exit, stderr: () => err, listenerPids: p[1]!.split(', ').map(Number) });
       }
     });
     child.on('exit', (code) => reject(new Error(`botcensus exited ${code}: ${err}`)));
@@ -47,7 +50,7 @@ export async function waitDrained(adminPort: number, maxMs = 60_000): Promise<bo
   const end = Date.now() + maxMs;
   while (Date.now() < end) {
     const m = await fetchMetrics(adminPort);
-    if (metricValue(m, 'feeder_lag') === 0 && (metricValue(m, 'journal_last_sequence') ?? 0) <= (metricValue(m, 'feeder_high_water') ?? 0)) return true;
+    if (metricValue(m, 'feeder_lag') === 0) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -73,9 +76,14 @@ export async function storedPerBot(db: string, scratch: string): Promise<Map<str
   return stored;
 }
 
-/** Peak resident memory of a process, bytes (Linux /proc). */
-export async function peakRss(pid: number): Promise<number> {
-  const s = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const m = /VmHWM:\s+(\d+) kB/.exec(s);
-  return m ? Number(m[1]) * 1024 : NaN;
+/** Peak resident memory of processes, added up, bytes (Linux /proc). */
+export async function peakRss(...pids: number[]): Promise<number> {
+  let sum = 0;
+  for (const pid of pids) {
+    const s = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const m = /VmHWM:\s+(\d+) kB/.exec(s);
+    if (!m) return NaN;
+    sum += Number(m[1]) * 1024;
+  }
+  return sum;
 }

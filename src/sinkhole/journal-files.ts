@@ -1,5 +1,5 @@
 // The journal's folder: an id file naming the journal, and segments "seg-<first seq>.jsonl" of one
-// JSON check-in a line. Shared by the writer (worker thread) and the feeder (main thread).
+// JSON check-in a line. Shared by the writer (a listener process) and the feeder (the main process).
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,4 +82,23 @@ function seqOf(line: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Listener process `index`'s (0-based) journal folder: the folder itself for the first, `listener-N` in it for the others. */
+export function listenerJournalDir(root: string, index: number): string {
+  return index === 0 ? root : join(root, `listener-${index + 1}`);
+}
+
+/**
+ * The journal folders the feeder reads: those of `listeners` processes, and any other `listener-N`
+ * folder an earlier run with more processes left, so what it journaled is stored too.
+ */
+export async function journalDirs(root: string, listeners: number): Promise<string[]> {
+  const dirs = Array.from({ length: listeners }, (_, i) => listenerJournalDir(root, i));
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const n of names.sort()) {
+    const d = join(root, n);
+    if (/^listener-\d+$/.test(n) && !dirs.includes(d)) dirs.push(d);
+  }
+  return dirs;
 }

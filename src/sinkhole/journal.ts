@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
 import { journalId, lastSequence, segmentName } from './journal-files.js';
+import { lockJournal } from './journal-lock.js';
 
 export interface JournalConfig {
   dir: string;
@@ -47,6 +48,7 @@ export class Journal implements Component {
   private lastError: string | undefined;
   private counts = { appended: 0, written: 0, fsyncs: 0, errors: 0, refused: 0 };
   private lastFsyncMs = 0;
+  private unlock: (() => Promise<void>) | undefined;
 
   /** `minSeq`: sequence numbers start past it (the store's high-water mark, in case the journal lost its tail). */
   constructor(
@@ -56,6 +58,7 @@ export class Journal implements Component {
 
   async start(): Promise<void> {
     this.id = await journalId(this.config.dir);
+    this.unlock = await lockJournal(this.config.dir);
     this.lastSeq = Math.max(await lastSequence(this.config.dir), this.minSeq);
     this.openSegment();
   }
@@ -199,6 +202,8 @@ export class Journal implements Component {
     if (this.fd >= 0 && (this.dirty || this.unsynced.length)) await this.sync();
     if (this.fd >= 0) await new Promise<void>((r) => close(this.fd, () => r()));
     this.fd = -1;
+    await this.unlock?.();
+    this.unlock = undefined;
   }
 
   health(): Health {

@@ -85,13 +85,16 @@ export function dnsLoad(o: {
   outstanding: number;
   ratePerSecond?: number;
   timeoutMs?: number;
-  /** Times an unanswered query is sent again after its timeout, as stub resolvers do (default 0). */
+  /**
+   * Times an unanswered query is sent again after its timeout (default 0). As glibc's stub resolver
+   * does, a retry is the same query with the same id, and an answer to any of its sends counts.
+   */
   retries?: number;
 }): Load {
   const s = createSocket('udp4');
   const res: LoadResult = { sent: 0, answered: [], latencies: [] };
-  const inflight = new Map<number, { name: string; t0: number; tries: number }>();
-  const again: { name: string; tries: number }[] = [];
+  /** Queries waiting for an answer: `at` is when the latest send went out. */
+  const inflight = new Map<number, { name: string; t0: number; at: number; tries: number }>();
   /** Bot ids answered: a retry and its original may both be answered. */
   const seen = new Set<string>();
   let stopped = false;
@@ -121,20 +124,25 @@ export function dnsLoad(o: {
     if (stopped) return;
     const now = Date.now();
     if (now - start >= o.durationMs) return finish();
+    const t = performance.now();
     for (const [id, q] of inflight) {
-      if (performance.now() - q.t0 <= timeout) continue;
-      inflight.delete(id);
-      if (q.tries <= (o.retries ?? 0)) again.push({ name: q.name, tries: q.tries });
+      if (t - q.at <= timeout) continue;
+      if (q.tries > (o.retries ?? 0)) {
+        inflight.delete(id);
+        continue;
+      }
+      q.tries++;
+      q.at = t;
+      s.send(dnsQuery(id, q.name), o.port, '127.0.0.1');
     }
     const allowed = o.ratePerSecond ? Math.floor(((now - start) / 1000) * o.ratePerSecond) + 1 : Infinity;
-    while (inflight.size < o.outstanding && (again.length || res.sent < allowed)) {
+    while (inflight.size < o.outstanding && res.sent < allowed) {
       do nextId = (nextId + 1) & 0xffff;
       while (inflight.has(nextId));
-      const retry = again.shift();
-      const name = retry?.name ?? `${o.idPrefix}${n++}.${o.zone}`;
-      inflight.set(nextId, { name, t0: performance.now(), tries: (retry?.tries ?? 0) + 1 });
+      const name = `${o.idPrefix}${n++}.${o.zone}`;
+      inflight.set(nextId, { name, t0: t, at: t, tries: 1 });
       s.send(dnsQuery(nextId, name), o.port, '127.0.0.1');
-      if (!retry) res.sent++;
+      res.sent++;
     }
   };
   const finish = () => {

@@ -21,6 +21,7 @@ export interface SinkholeFlags {
   fromIntel?: string;
   journal?: string;
   admin?: string;
+  listeners?: string;
   answer?: string[];
   ttl?: string;
   botId?: string[];
@@ -100,6 +101,7 @@ export async function sinkholeConfig(f: SinkholeFlags, store: Store, dbPath: str
     https,
     tcp,
     admin: f.admin ? parseListen(f.admin, '--admin') : undefined,
+    listeners: whole(num(f.listeners, '--listeners', 1, 1), '--listeners'),
     names: await names(f, store),
     answerV4: answers.filter((a) => isIPv4(a)),
     answerV6: answers.filter((a) => isIPv6(a)),
@@ -123,6 +125,11 @@ export async function sinkholeConfig(f: SinkholeFlags, store: Store, dbPath: str
     sensor: f.sensor ?? FEEDER_DEFAULTS.sensor,
   };
   return { config, feed };
+}
+
+function whole(n: number, flag: string): number {
+  if (!Number.isInteger(n)) throw new BotcensusError('USAGE', `${flag} takes a whole number, not ${n}`);
+  return n;
 }
 
 function feedShare(v: string | undefined): number {

@@ -1,7 +1,5 @@
 // The source prefix a client address belongs to: the unit of rate limits and of shed counts, so
 // that one network flooding cannot starve the others. IPv4 /24 and IPv6 /56 by default.
-import { isIP } from 'node:net';
-
 export interface PrefixLengths {
   v4: number;
   v6: number;
@@ -9,13 +7,16 @@ export interface PrefixLengths {
 
 export const DEFAULT_PREFIX: PrefixLengths = { v4: 24, v6: 56 };
 
-/** "198.51.100.0/24" for 198.51.100.7; IPv4-mapped IPv6 addresses count as IPv4. */
+/**
+ * "198.51.100.0/24" for 198.51.100.7; IPv4-mapped IPv6 addresses count as IPv4. `address` is a
+ * literal as the kernel reports a peer (dotted IPv4 or IPv6): this runs for every packet of a flood,
+ * before anything else, so the family is told by a colon rather than by parsing.
+ */
 export function prefixOf(address: string, len: PrefixLengths): string {
   const a = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  // The common cases first, without parsing: they run for every packet of a flood.
-  if (len.v4 === 24 && isIP(a) === 4) return `${a.slice(0, a.lastIndexOf('.'))}.0/24`;
-  if (isIP(a) === 4) {
+  if (!a.includes(':')) {
     if (len.v4 >= 32) return a;
+    if (len.v4 === 24) return `${a.slice(0, a.lastIndexOf('.'))}.0/24`;
     const p = a.split('.');
     const n = ((+p[0]! << 24) | (+p[1]! << 16) | (+p[2]! << 8) | +p[3]!) >>> 0;
     const m = len.v4 <= 0 ? 0 : (n >>> (32 - len.v4)) << (32 - len.v4);

@@ -1,13 +1,12 @@
-// The listeners' side of the sinkhole, run in a worker thread so the store's work never stalls an
-// answer: the journal, one limiter and one set of counts per listener, the listeners, and the
-// admin listener that reports on all of them.
+// The listeners' side of the sinkhole, run in listener processes (listener-process.ts) so the
+// store's work never stalls an answer: the journal, one limiter and one set of counts per listener,
+// the listeners, and (when configured here, as in tests) an admin listener that reports on them.
 import { memoryUsage } from 'node:process';
 import type { Component, Health, MetricSample } from './component.js';
 import type { ListenAddr, SinkholeConfig } from './config.js';
 import { ListenerCounters } from './counters.js';
 import { DnsListener } from './dns-listener.js';
 import { compileExtractors } from './extractors.js';
-import { feederSamples, type FeederStats } from './feeder.js';
 import { HttpListener } from './http-listener.js';
 import { Journal } from './journal.js';
 import { PrefixLimiter } from './limiter.js';
@@ -27,8 +26,6 @@ export class ListenerRuntime implements Component {
   private readonly listeners: [string, Listener][] = [];
   private readonly limiters: [string, PrefixLimiter][] = [];
   private admin: AdminListener | undefined;
-  /** The feeder's state as the main thread last reported it. */
-  feeder: FeederStats & { failing?: boolean } = { written: 0, batches: 0, rejected: 0, torn: 0, highWater: 0 };
 
   constructor(
     readonly config: SinkholeConfig,
@@ -78,7 +75,6 @@ export class ListenerRuntime implements Component {
   healthParts(): { ok: boolean; parts: Record<string, Health> } {
     const parts: Record<string, Health> = { journal: this.journal.health() };
     for (const [name, l] of this.listeners) parts[name] = l.health();
-    parts.feeder = this.feeder.failing ? { ok: false, detail: `store import failing: ${this.feeder.lastError}` } : { ok: true };
     return { ok: Object.values(parts).every((h) => h.ok), parts };
   }
 
@@ -90,8 +86,7 @@ export class ListenerRuntime implements Component {
   metrics(): MetricSample[] {
     const out: MetricSample[] = [];
     for (const [, l] of this.listeners) out.push(...l.metrics());
-    out.push(...this.journal.metrics(), ...feederSamples(this.feeder));
-    out.push({ name: 'feeder_lag', help: 'journaled check-ins not yet in the store', type: 'gauge', labels: {}, value: Math.max(0, this.journal.lastSeq - this.feeder.highWater) });
+    out.push(...this.journal.metrics());
     for (const [label, lim] of this.limiters) {
       out.push({ name: 'tracked_prefixes', help: 'source prefixes with rate-limit state', type: 'gauge', labels: { listener: label }, value: lim.tracked });
       for (const [prefix, n] of lim.shedByPrefix)

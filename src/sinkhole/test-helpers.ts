@@ -23,6 +23,7 @@ export async function startTestSinkhole(over: Partial<SinkholeConfig> = {}, limi
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-sinkhole-'));
   const config: SinkholeConfig = {
     tcp: [],
+    listeners: 1,
     names: [{ name: 'c2.example', family: 'raptortrain' }, { name: 'evil.example' }],
     answerV4: ['127.0.0.1'],
     answerV6: ['::1'],

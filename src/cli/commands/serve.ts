@@ -174,15 +174,19 @@ what it answers: the dashboard stays up while data comes in.`,
           process.stderr.write('botcensus: no live admin token: run `botcensus tokens create --role admin` (it is handed to this server)\n');
         // The same flags as `botcensus sinkhole`: one process sinks and serves on the same store.
         const sinkhole = await startSinkhole(o, store, cmd, o.grace, { exclusive: (fn) => app.exclusive(fn), changed: () => app.storeChanged() });
-        await new Promise<void>((done) => {
+        const signalled = new Promise<void>((done) => {
           process.once('SIGINT', () => done());
           process.once('SIGTERM', () => done());
         });
+        // A listener process that ends unasked stops the whole server with a line naming it, so a
+        // supervisor restarts it (the restart stores what its journal holds) rather than serving on without it.
+        const failed = sinkhole ? await Promise.race([signalled.then(() => undefined), sinkhole.failed.catch((err: Error) => err)]) : await signalled;
         await sinkhole?.stop();
         clearInterval(pruning);
         await watcher?.stop();
         await host.close();
         await app.close();
+        if (failed) throw failed;
       } finally {
         await store.close();
       }

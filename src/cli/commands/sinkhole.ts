@@ -27,6 +27,7 @@ export function addSinkholeOptions(cmd: Command): Command {
     .option('--header <name>', 'HTTP header to keep with each check-in (repeatable; default referer, cookie, x-forwarded-for, content-type)', collect)
     .option('--journal <dir>', 'journal folder (default: <store>.sinkhole-journal)')
     .option('--admin <addr:port>', '/metrics and /health listener', '127.0.0.1:9153')
+    .option('--listeners <n>', 'listener processes sharing the ports, each with its own journal (about one per spare core)', '1')
     .option('--rate <n>', 'requests (DNS: responses) per second per source prefix; 0 for no limit', '200')
     .option('--burst <n>', 'bucket size per source prefix (default: twice --rate)')
     .option('--conns-per-prefix <n>', 'open connections per source prefix', '64')
@@ -58,7 +59,10 @@ export async function startSinkhole(flags: SinkholeFlags, store: Store, cmd: Com
     .map(([k, a]) => `${k}=${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`)
     .join(' ');
   process.stderr.write(`botcensus: sinkhole listening ${where}\n`);
-  process.stderr.write(`botcensus: sinkhole ${config.names.length} name(s), journal ${config.journal.dir} (${s.journal}); SIGTERM drains\n`);
+  const pids = s.pids();
+  process.stderr.write(
+    `botcensus: sinkhole ${config.names.length} name(s), ${pids.length} listener process${pids.length > 1 ? 'es' : ''} (pid ${pids.join(', ')}), journal ${config.journal.dir} (${s.journal}); SIGTERM drains\n`,
+  );
   return s;
 }
 
@@ -71,8 +75,9 @@ export function sinkholeCommand(): Command {
     .addHelpText(
       'after',
       `
-Each check-in is appended to the journal and fsynced before it is answered; the store is fed from
-the journal in batches, and a restart after a crash stores what is left exactly once.
+Each check-in is appended to the journal before it is answered; the store is fed from the journal
+in batches, and a restart after a crash stores what is left exactly once. A listener process that
+ends unasked stops the command (non-zero exit, a line naming it) after the others drained.
 Ports below 1024 need CAP_NET_BIND_SERVICE: see docs/sinkhole.md.`,
     )
     .action(async (o: SinkholeFlags & { grace: string }, c: Command) => {
