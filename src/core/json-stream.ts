@@ -33,8 +33,17 @@ export interface JsonStreamSummary {
   items: number;
 }
 
-/** Streams a JSON file (gzip accepted) and hands over its items as `rule` places them. */
-export async function streamJsonItems(path: string, rule: ItemRule, onItem: (item: JsonItem) => void, lim: Limits = limits()): Promise<JsonStreamSummary> {
+/**
+ * Streams a JSON file (gzip accepted) and hands over its items as `rule` places them. `afterRead`
+ * runs after each read's items, and reading waits for it: where they are written somewhere.
+ */
+export async function streamJsonItems(
+  path: string,
+  rule: ItemRule,
+  onItem: (item: JsonItem) => void,
+  afterRead?: () => Promise<void>,
+  lim: Limits = limits(),
+): Promise<JsonStreamSummary> {
   const splitter = new JsonSplitter(path, rule, onItem, lim);
   const { stream } = await openText(path, undefined, lim);
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -47,6 +56,7 @@ export async function streamJsonItems(path: string, rule: ItemRule, onItem: (ite
         if (await isGzip(path)) await drain(chunks, 2 * INFLATE_RATIO_AFTER);
         throw err;
       }
+      await afterRead?.();
     }
   } catch (err) {
     stream.destroy();
@@ -94,7 +104,7 @@ const CLOSES = new Set([TokenType.RIGHT_BRACE, TokenType.RIGHT_BRACKET]);
 
 /** Feeds bytes in, hands items out; `end()` checks the document is complete. Separate from file reading so it can be tested on text. */
 export class JsonSplitter {
-  private readonly tokenizer = new Tokenizer();
+  private readonly tokenizer = new Tokenizer({ stringBufferSize: 64 << 10 });
   private readonly envelope = new TokenParser({ paths: ['$'] });
   private envelopeValue: unknown;
   private envelopeDone = false;
@@ -292,22 +302,28 @@ export class JsonSplitter {
 
   /** Counts the lines of the chunk just read, before the next one replaces it. */
   private advanceLines(): void {
-    for (let i = this.chunk.indexOf(0x0a); i >= 0; i = this.chunk.indexOf(0x0a, i + 1)) {
-      this.linesBefore++;
-      this.lineStartBefore = this.chunkStart + i + 1;
-    }
+    this.position(this.chunkStart + this.chunk.length);
+    this.linesBefore = this.cursor.line - 1;
+    this.lineStartBefore = this.cursor.lineStart;
+    this.cursor = { offset: this.fed, line: this.linesBefore + 1, lineStart: this.lineStartBefore };
   }
+
+  /** How far into the current chunk lines are counted: positions are asked in order, so each byte is looked at once. */
+  private cursor = { offset: 0, line: 1, lineStart: 0 };
 
   /** 1-based line and column of a byte offset in the current chunk; the line is unknown for an earlier one. */
   private position(offset: number): { line?: number; column?: number } {
     if (offset < this.chunkStart) return {};
-    let line = this.linesBefore + 1;
-    let lineStart = this.lineStartBefore;
-    const upTo = Math.min(offset - this.chunkStart, this.chunk.length);
-    for (let i = this.chunk.indexOf(0x0a); i >= 0 && i < upTo; i = this.chunk.indexOf(0x0a, i + 1)) {
-      line++;
-      lineStart = this.chunkStart + i + 1;
+    let c = this.cursor;
+    if (offset < c.offset) c = { offset: this.chunkStart, line: this.linesBefore + 1, lineStart: this.lineStartBefore };
+    else c = { ...c };
+    const end = Math.min(offset, this.chunkStart + this.chunk.length) - this.chunkStart;
+    for (let i = this.chunk.indexOf(0x0a, c.offset - this.chunkStart); i >= 0 && i < end; i = this.chunk.indexOf(0x0a, i + 1)) {
+      c.line++;
+      c.lineStart = this.chunkStart + i + 1;
     }
-    return { line, column: offset - lineStart + 1 };
+    c.offset = this.chunkStart + end;
+    this.cursor = c;
+    return { line: c.line, column: offset - c.lineStart + 1 };
   }
 }

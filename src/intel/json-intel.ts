@@ -25,13 +25,30 @@ const INTEL_ITEMS: ItemRule = (key, opens) => {
   return undefined;
 };
 
+/**
+ * Where the indicators of a file too large to hold go as they are read: `write` is given them
+ * (with the lines rejected meanwhile) once `batch` objects or events are read, and reading waits for it.
+ * What is returned then holds the rest and the skipped sections.
+ */
+export interface JsonIntelBatches {
+  write(read: Pick<IntelParseResult, 'indicators' | 'rejected'>): Promise<void>;
+  batch: number;
+}
+
 /** Reads a JSON intel file of `format`, or of the format its first item or its keys show. */
-export async function readJsonIntel(path: string, format: JsonIntelFormat | 'auto'): Promise<IntelParseResult & { format: JsonIntelFormat }> {
+export async function readJsonIntel(path: string, format: JsonIntelFormat | 'auto', batches?: JsonIntelBatches): Promise<IntelParseResult & { format: JsonIntelFormat }> {
   let sink: Sink | undefined = format === 'auto' ? undefined : makeSink(format);
+  let pending = 0;
+  const afterRead = batches && (async () => {
+    if (!sink?.take || pending < batches.batch) return;
+    pending = 0;
+    await batches.write(sink.take());
+  });
   const { envelope } = await streamJsonItems(path, INTEL_ITEMS, (item) => {
     sink ??= makeSink(formatOfItem(item, path));
     sink.item(item);
-  });
+    pending++;
+  }, afterRead);
   sink ??= makeSink(jsonKind(envelope) ?? unknownFormat(path));
   return { ...sink.finish(envelope), format: sink.format };
 }
@@ -59,6 +76,8 @@ function unknownFormat(path: string): never {
 interface Sink {
   format: JsonIntelFormat;
   item(item: JsonItem): void;
+  /** The indicators and rejected lines read so far, taken out of what finish() returns. */
+  take?(): Pick<IntelParseResult, 'indicators' | 'rejected'>;
   /** `envelope` is the document with its items left out. */
   finish(envelope: unknown): IntelParseResult;
 }
@@ -77,6 +96,7 @@ function stixSink(): Sink {
     item: ({ under, value, index }) => {
       if (under === 'objects') reader.object(value, index);
     },
+    take: () => reader.take(),
     finish: (envelope) => reader.finish(envelope),
   };
 }
@@ -98,6 +118,7 @@ function mispSink(): Sink {
       events += evs?.length ?? 0;
       if (evs) reader.events(evs);
     },
+    take: () => reader.take(),
     finish: (envelope) => {
       if (items === 0) {
         const evs = findEvents(envelope);

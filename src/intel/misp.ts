@@ -64,6 +64,11 @@ export class MispEventReader {
     for (const ev of events) this.event(ev);
   }
 
+  /** Takes the indicators and rejected attributes read so far out of the result. */
+  take(): Pick<IntelParseResult, 'indicators' | 'rejected'> {
+    return { indicators: this.out.indicators.splice(0), rejected: this.out.rejected.splice(0) };
+  }
+
   finish(): IntelParseResult {
     const sections = new SectionBuilder();
     for (const [reason, g] of this.unsupported) sections.add({ fromLine: g.from, toLine: g.to, reason: `${reason} (${g.count})`, sample: g.sample });

@@ -4,7 +4,7 @@ import { printable } from '../core/printable.js';
 import { headLines, readLines } from '../core/reader.js';
 import type { IntelParseResult } from '../core/model/indicator.js';
 import { readJsonIntel } from './json-intel.js';
-import { mergeDuplicates } from './merge.js';
+import { mergeDuplicates } from '../core/model/indicator-merge.js';
 import { TextListParser } from './text-list.js';
 import { ZeekIntelParser } from './zeek-intel.js';
 
@@ -36,12 +36,17 @@ export async function parseIntelFile(path: string, format: IntelFormat = 'auto',
     const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
     return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
   } catch (err) {
-    if (err instanceof BotcensusError) {
-      if (err.where.file) throw err;
-      throw new BotcensusError(err.code, err.message, { ...err.where, file: path }, { cause: err });
-    }
-    throw new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw inFile(err, path);
   }
+}
+
+/** An error while reading `path`, as one naming it. */
+export function inFile(err: unknown, path: string): BotcensusError {
+  if (err instanceof BotcensusError) {
+    if (err.where.file) return err;
+    return new BotcensusError(err.code, err.message, { ...err.where, file: path }, { cause: err });
+  }
+  return new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
 }
 
 /** JSON by its first character (which JSON format is read from it); Zeek intel by its #fields line; anything else is a text list. */
@@ -51,13 +56,13 @@ function detect(head: string[]): Exclude<IntelFormat, 'auto'> | 'json' {
   return 'text';
 }
 
-function looksLikeJson(head: string[]): boolean {
+export function looksLikeJson(head: string[]): boolean {
   const first = head[0]?.trimStart() ?? '';
   // "[2001:db8::1]:443" starts a text list, not a JSON array.
   return first.startsWith('{') || /^\[\s*([{["\]]|$)/.test(first);
 }
 
 /** A rejected line as shown to people: its input quoted safely (control bytes escaped, long values cut). */
-function safeRejected(r: IntelParseResult['rejected'][number]): IntelParseResult['rejected'][number] {
+export function safeRejected(r: IntelParseResult['rejected'][number]): IntelParseResult['rejected'][number] {
   return { ...r, field: r.field === undefined ? undefined : printable(r.field), reason: printable(r.reason, 1000), raw: printable(r.raw) };
 }

@@ -35,6 +35,11 @@ export class StixObjectReader {
     if (obj && typeof obj === 'object' && (obj as Json).type === 'indicator') readIndicator(obj as Json, index + 1, this.out, this.sections);
   }
 
+  /** Takes the indicators and rejected objects read so far out of the result. */
+  take(): Pick<IntelParseResult, 'indicators' | 'rejected'> {
+    return { indicators: this.out.indicators.splice(0), rejected: this.out.rejected.splice(0) };
+  }
+
   /** `bundle` is the bundle around the objects; it must have had an "objects" array. */
   finish(bundle: unknown): IntelParseResult {
     if (!Array.isArray((bundle as Json | null)?.objects)) throw new BotcensusError('BAD_INPUT', 'not a STIX bundle: no "objects" array', { field: 'objects' });
