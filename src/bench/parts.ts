@@ -19,4 +19,5 @@ export const benchParts: Record<string, () => Promise<BenchPart>> = {
   'serve-import': async () => (await import('./serve-import.js')).serveImportBench,
   sinkhole: async () => (await import('./sinkhole.js')).sinkholeBench,
   mail: async () => (await import('./mail.js')).mailBench,
+  intel: async () => (await import('./intel.js')).intelBench,
 };

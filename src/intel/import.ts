@@ -132,7 +132,7 @@ async function prepareIntelFile(store: Store, file: string, opts: IntelImportOpt
   if (previous) return { status: 'duplicate', file, previous };
   const records = parsed.indicators.length + parsed.warnings.length;
   const counts: LineCounts = {
-    lines: 0,
+    lines: parsed.lines,
     records,
     framing: 0,
     rejected: parsed.rejected.length,

@@ -1,5 +1,5 @@
 // Entry point for intel files: detects the format, runs its importer, folds duplicates, names the file in errors.
-import { BotcensusError } from '../core/errors.js';
+import { BotcensusError, FieldError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
 import { headLines, readLines } from '../core/reader.js';
 import type { IntelParseResult } from '../core/model/indicator.js';
@@ -11,13 +11,19 @@ import { ZeekIntelParser } from './zeek-intel.js';
 export { jsonKind } from './json-intel.js';
 
 export type IntelFormat = 'auto' | 'text' | 'csv' | 'stix' | 'misp' | 'zeek-intel' | 'warninglist';
-export type IntelFileResult = IntelParseResult & { format: Exclude<IntelFormat, 'auto'>; duplicates: number };
+export type IntelFileResult = IntelParseResult & {
+  format: Exclude<IntelFormat, 'auto'>;
+  duplicates: number;
+  /** Lines read, for a line-based format (0 for JSON, whose "lines" are object positions). */
+  lines: number;
+};
 
 export async function parseIntelFile(path: string, format: IntelFormat = 'auto', opts: { tz?: string } = {}): Promise<IntelFileResult> {
   try {
     const head = await headLines(path, 20);
     let resolved = format === 'auto' ? detect(head) : format;
     let result: IntelParseResult & { duplicates?: number };
+    let lines = 0;
     if (resolved === 'json' || resolved === 'stix' || resolved === 'misp' || resolved === 'warninglist') {
       // Read as a stream: the format shows in the first object or in the keys.
       const json = await readJsonIntel(path, resolved === 'json' ? 'auto' : resolved);
@@ -27,14 +33,23 @@ export async function parseIntelFile(path: string, format: IntelFormat = 'auto',
       const parser = resolved === 'zeek-intel' ? new ZeekIntelParser() : new TextListParser(opts);
       // Lines over the limits reach the parser as blank lines (numbers kept) and are rejected here.
       const framed: IntelParseResult['rejected'] = [];
-      for await (const line of readLines(path, (r) => framed.push(r))) parser.push(line);
+      for await (const line of readLines(path, (r) => framed.push(r))) {
+        lines++;
+        try {
+          parser.push(line);
+        } catch (err) {
+          // One line's failure is that line's, as in the reader base; a file that is not of its format fails whole.
+          if (err instanceof BotcensusError) throw err;
+          framed.push({ line: lines, field: err instanceof FieldError ? err.field : undefined, reason: (err as Error).message, raw: line.slice(0, 200) });
+        }
+      }
       result = parser.finish();
       if (framed.length) result = { ...result, rejected: [...framed, ...result.rejected].sort((a, b) => a.line - b.line) };
     }
     const merged = mergeDuplicates(result.indicators);
     const rejected = result.rejected.map(safeRejected);
     const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
-    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
+    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates, lines };
   } catch (err) {
     throw inFile(err, path);
   }
