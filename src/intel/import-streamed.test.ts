@@ -83,8 +83,10 @@ test('the MISP fixture, gzipped, streamed ends as held', async () => {
 test('streamed and broken after several batches were written, or with nothing to import: refused, the store unchanged', async () => {
   const store = await openTestStore();
   try {
-    await importIntelFile(store, write('first.stix.json', fixture('bundle.stix.json')), streamed);
+    const first = write('first.stix.json', fixture('bundle.stix.json'));
+    await importIntelFile(store, first, streamed);
     const before = await outcome(store);
+    assert.equal((await importIntelFile(store, first, streamed)).status, 'duplicate', 'the same bytes again change nothing');
     // 50,000 objects are read in several batches before the one near the end whose "}" is missing.
     const objects = Array.from({ length: 50_000 }, (_, i) => JSON.stringify(ind(`[ipv6-addr:value = '2001:db8::${i.toString(16)}']`)));
     objects[49_990] = objects[49_990]!.replace(/}$/, '');
