@@ -12,6 +12,7 @@ import type { DuckDbStore } from '../store/duckdb/index.js';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { importIntelFile, type IntelImportOptions } from './import.js';
+import { ingestFile } from '../telemetry/ingest.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/intel/${name}`, import.meta.url)), 'utf8');
 const dir = tempDir();
@@ -103,5 +104,39 @@ test('streamed and broken after several batches were written, or with nothing to
     assert.deepEqual(await outcome(store), before);
   } finally {
     await store.close();
+  }
+});
+
+test('a streamed bundle reads prefiltered flow files again after it is imported: the same sightings as a store of every flow', async () => {
+  const flows = write(
+    'flows.csv',
+    [
+      'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows',
+      '2026-11-02 10:00:00.000,1.5,TCP,192.0.2.1,40000,203.0.113.10,443,10,1000,1',
+      '2026-11-02 10:00:00.000,1.5,TCP,192.0.2.2,40000,198.51.100.9,443,10,1000,1',
+      '2026-11-02 10:00:00.000,1.5,TCP,192.0.2.3,40000,198.51.100.77,443,10,1000,1',
+    ].join('\n') + '\n',
+  );
+  const first = write('first.txt', '203.0.113.10\n');
+  const later = write('later.stix.json', JSON.stringify({ type: 'bundle', objects: [ind("[ipv4-addr:value = '198.51.100.9']")] }));
+  const sightings = (s: DuckDbStore) => s.db.all(`SELECT s.victim, i.value, s.first_line FROM sightings s JOIN indicators i ON i.id = s.indicator_id ORDER BY ALL`);
+  const full = await openTestStore();
+  const pre = await openTestStore();
+  try {
+    for (const [store, prefilter] of [[full, false], [pre, true]] as const) {
+      await importIntelFile(store, first, { match });
+      await ingestFile(store, flows, { match, prefilter });
+    }
+    assert.deepEqual((await pre.db.all<{ line: number }>('SELECT line FROM flows ORDER BY line')).map((r) => r.line), [2], 'line 3 was dropped');
+    await importIntelFile(full, later, streamed);
+    const r = await importIntelFile(pre, later, streamed);
+    assert.ok(r.status === 'imported');
+    // Lines 3 and 4 are near the new indicator (its /24) and join the import.
+    assert.deepEqual([r.rescan?.files, r.rescan?.flows], [1, 2]);
+    assert.deepEqual(await sightings(pre), await sightings(full));
+    assert.equal((await sightings(pre)).length, 2);
+  } finally {
+    await full.close();
+    await pre.close();
   }
 });
