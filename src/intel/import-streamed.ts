@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { printable } from '../core/printable.js';
-import { headLines } from '../core/reader.js';
+import { headLines, isGzip } from '../core/reader.js';
 import type { LineCounts, Store } from '../store/store.js';
 import { rescanPrefilteredFlows } from '../telemetry/prefilter/flow-rescan.js';
 import type { IntelImportOptions, IntelImportResult } from './import.js';
@@ -17,6 +17,9 @@ import { inFile, looksLikeJson, safeRejected } from './parse.js';
 /** JSON intel files larger than this on disk are streamed into the store instead of held. */
 export const STREAM_INTEL_BYTES = 64 << 20;
 
+/** What a gzipped JSON intel file is taken to inflate to, per compressed byte. */
+const GZIP_JSON_RATIO = 16;
+
 /** Objects or events read between two writes to the store. */
 const BATCH_ITEMS = 20_000;
 
@@ -25,7 +28,9 @@ export async function streamedFormat(file: string, opts: IntelImportOptions): Pr
   const format = opts.format ?? 'auto';
   if (format !== 'auto' && format !== 'stix' && format !== 'misp') return undefined;
   const size = await stat(file).then((s) => s.size).catch(() => 0);
-  if (size <= (opts.streamAbove ?? STREAM_INTEL_BYTES)) return undefined;
+  // JSON gzips 10 to 20 times smaller: a compressed file is judged by what it inflates to, about.
+  const inflated = size * ((await isGzip(file).catch(() => false)) ? GZIP_JSON_RATIO : 1);
+  if (inflated <= (opts.streamAbove ?? STREAM_INTEL_BYTES)) return undefined;
   if (format === 'auto' && !looksLikeJson(await headLines(file, 1).catch(() => []))) return undefined;
   return format;
 }
