@@ -8,6 +8,7 @@
 import { Tokenizer, TokenParser, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import { BotcensusError } from './errors.js';
 import { formatBytes, INFLATE_RATIO_AFTER, limits, type Limits } from './limits.js';
+import { ByteLines } from './byte-lines.js';
 import { isGzip, openText } from './reader.js';
 
 /**
@@ -118,12 +119,9 @@ export class JsonSplitter {
   private itemCount = 0;
   /** Bytes of closed items arrays and item values: the rest is the envelope's. */
   private itemBytes = 0;
-  /** Bytes fed so far, the current chunk, and the lines before it, for positions in messages. */
+  /** Bytes fed so far, and the lines of the current chunk, for positions in messages. */
   private fed = 0;
-  private chunk: Buffer = Buffer.alloc(0);
-  private chunkStart = 0;
-  private linesBefore = 0;
-  private lineStartBefore = 0;
+  private readonly lines = new ByteLines();
   private lastOffset = 0;
   private failure: Error | undefined;
 
@@ -148,9 +146,7 @@ export class JsonSplitter {
 
   write(chunk: Buffer): void {
     if (this.fed === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    this.advanceLines();
-    this.chunk = chunk;
-    this.chunkStart = this.fed;
+    this.lines.next(chunk);
     this.fed += chunk.length;
     this.tokenizer.write(chunk);
     this.rethrow();
@@ -162,9 +158,7 @@ export class JsonSplitter {
   }
 
   end(): JsonStreamSummary {
-    this.advanceLines();
-    this.chunk = Buffer.alloc(0);
-    this.chunkStart = this.fed;
+    this.lines.next(Buffer.alloc(0));
     this.tokenizer.end();
     this.rethrow();
     if (!this.envelopeDone) throw this.syntax(this.fed, this.fed === 0 ? 'the file is empty' : 'the file ends before the document does');
@@ -253,7 +247,7 @@ export class JsonSplitter {
 
   private open(offset: number): void {
     if (++this.depth > this.lim.maxJsonDepth) {
-      const { line } = this.position(offset);
+      const { line } = this.lines.at(offset);
       throw new BotcensusError('BAD_INPUT', `JSON nested deeper than ${this.lim.maxJsonDepth} levels (BOTCENSUS_MAX_JSON_DEPTH): refused`, { file: this.file, line });
     }
   }
@@ -264,7 +258,7 @@ export class JsonSplitter {
       return;
     }
     const parser = new TokenParser({ paths: ['$'] });
-    const item: OpenItem = { under, index, start: t.offset, line: this.position(t.offset).line, outerDepth: this.depth, parser };
+    const item: OpenItem = { under, index, start: t.offset, line: this.lines.at(t.offset).line, outerDepth: this.depth, parser };
     parser.onValue = ({ value }) => {
       item.value = value;
     };
@@ -295,35 +289,8 @@ export class JsonSplitter {
   }
 
   private syntax(offset: number, reason: string): BotcensusError {
-    const { line, column } = this.position(offset);
+    const { line, column } = this.lines.at(offset);
     const at = line === undefined ? `at byte ${offset}` : `at line ${line}, column ${column} (byte ${offset})`;
     return new BotcensusError('BAD_INPUT', `not valid JSON ${at}: ${reason}`, { file: this.file, line });
-  }
-
-  /** Counts the lines of the chunk just read, before the next one replaces it. */
-  private advanceLines(): void {
-    this.position(this.chunkStart + this.chunk.length);
-    this.linesBefore = this.cursor.line - 1;
-    this.lineStartBefore = this.cursor.lineStart;
-    this.cursor = { offset: this.fed, line: this.linesBefore + 1, lineStart: this.lineStartBefore };
-  }
-
-  /** How far into the current chunk lines are counted: positions are asked in order, so each byte is looked at once. */
-  private cursor = { offset: 0, line: 1, lineStart: 0 };
-
-  /** 1-based line and column of a byte offset in the current chunk; the line is unknown for an earlier one. */
-  private position(offset: number): { line?: number; column?: number } {
-    if (offset < this.chunkStart) return {};
-    let c = this.cursor;
-    if (offset < c.offset) c = { offset: this.chunkStart, line: this.linesBefore + 1, lineStart: this.lineStartBefore };
-    else c = { ...c };
-    const end = Math.min(offset, this.chunkStart + this.chunk.length) - this.chunkStart;
-    for (let i = this.chunk.indexOf(0x0a, c.offset - this.chunkStart); i >= 0 && i < end; i = this.chunk.indexOf(0x0a, i + 1)) {
-      c.line++;
-      c.lineStart = this.chunkStart + i + 1;
-    }
-    c.offset = this.chunkStart + end;
-    this.cursor = c;
-    return { line: c.line, column: offset - c.lineStart + 1 };
   }
 }
