@@ -64,7 +64,7 @@ test('broken JSON is refused naming the line, column and byte, in an item, betwe
     const err = refusal(text);
     assert.match(err.message, message, JSON.stringify(text));
     assert.deepEqual(err.where, { file: 'doc.json', line });
-    // In small reads the same place is named, by its byte where a token began reads before (its line is no longer at hand).
+    // In small reads the same place is named, by its byte alone where its token began in an earlier read.
     const byte = /byte (\d+)/.exec(message.source)![1];
     const reason = message.source.slice(message.source.lastIndexOf(': ') + 2);
     assert.match(refusal(text, 3).message, new RegExp(`^not valid JSON at (line ${line}, column \\d+ \\(byte ${byte}\\)|byte ${byte}): ${reason}`), `${JSON.stringify(text)} in reads of 3`);
