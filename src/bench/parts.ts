@@ -20,4 +20,5 @@ export const benchParts: Record<string, () => Promise<BenchPart>> = {
   sinkhole: async () => (await import('./sinkhole.js')).sinkholeBench,
   mail: async () => (await import('./mail.js')).mailBench,
   'prefilter-scan': async () => (await import('./prefilter-scan.js')).prefilterScanBench,
+  intel: async () => (await import('./intel.js')).intelBench,
 };

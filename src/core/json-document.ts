@@ -1,4 +1,4 @@
-// JSON documents read whole (STIX bundles, MISP events, warninglists, the KEV catalog): their size
+// JSON documents read whole (the KEV catalog; STIX and MISP are streamed, json-stream.ts): their size
 // and nesting depth are checked before JSON.parse builds them, so a hostile document is refused
 // with a plain line instead of exhausting memory or the stack of the code that walks it.
 import { BotcensusError } from './errors.js';

@@ -10,7 +10,7 @@ export interface Limits {
   maxInflatedBytes: number;
   /** Most a gzip file may inflate per compressed byte, checked once `inflateRatioAfter` bytes are out. */
   maxInflateRatio: number;
-  /** Most bytes of a JSON document read whole (STIX, MISP, warninglists, KEV). */
+  /** Most bytes of JSON held at once: a document read whole (warninglists, KEV), or one object of a streamed one (STIX, MISP) and what surrounds its objects. */
   maxJsonBytes: number;
   /** Deepest nesting of arrays and objects in a JSON document. */
   maxJsonDepth: number;
@@ -31,7 +31,7 @@ export const LIMIT_SETTINGS: Record<keyof Limits, { env: string; default: number
   maxLineBytes: { env: 'BOTCENSUS_MAX_LINE_BYTES', default: 1 * MiB, what: 'longest line' },
   maxInflatedBytes: { env: 'BOTCENSUS_MAX_INFLATED_BYTES', default: 16 * GiB, what: 'most bytes a gzip file inflates to' },
   maxInflateRatio: { env: 'BOTCENSUS_MAX_INFLATE_RATIO', default: 100, what: 'most bytes a gzip file inflates to per compressed byte' },
-  maxJsonBytes: { env: 'BOTCENSUS_MAX_JSON_BYTES', default: 256 * MiB, what: 'largest JSON document' },
+  maxJsonBytes: { env: 'BOTCENSUS_MAX_JSON_BYTES', default: 256 * MiB, what: 'most JSON held at once' },
   maxJsonDepth: { env: 'BOTCENSUS_MAX_JSON_DEPTH', default: 64, what: 'deepest JSON nesting' },
   maxFields: { env: 'BOTCENSUS_MAX_FIELDS', default: 4096, what: 'most fields in one line or record' },
   maxWalkFiles: { env: 'BOTCENSUS_MAX_WALK_FILES', default: 100_000, what: 'most files one directory walk takes' },

@@ -5,6 +5,7 @@ import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.
 import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { importStreamedIntel, streamedFormat } from './import-streamed.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -24,6 +25,8 @@ export interface IntelImportOptions {
   rescan?: boolean;
   /** Bytes read by that scan, for a progress display. */
   onProgress?: (bytesRead: number) => void;
+  /** STIX or MISP files larger than this many bytes are streamed into the store (default STREAM_INTEL_BYTES). */
+  streamAbove?: number;
 }
 
 export type IntelImportResult =
@@ -46,6 +49,8 @@ export type IntelImportResult =
   | { status: 'duplicate'; file: string; previous: ImportRow };
 
 export async function importIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<IntelImportResult> {
+  const streamed = await streamedFormat(file, opts);
+  if (streamed) return importStreamedIntel(store, file, streamed, opts);
   const ready = await prepareIntelFile(store, file, opts);
   if (ready.status === 'duplicate') return ready;
   return commitIntelFile(store, ready, opts, await rescanFor(store, [ready], opts));
@@ -88,6 +93,13 @@ export async function importIntelFiles(
     held = 0;
   };
   for (const file of files) {
+    const streamed = await streamedFormat(file, opts);
+    if (streamed) {
+      // The files before it first, in their order; it is imported alone.
+      await importBatch();
+      settle(file, await importStreamedIntel(store, file, streamed, opts).catch((err: Error) => err));
+      continue;
+    }
     const p = await prepareIntelFile(store, file, opts).catch((err: Error) => err);
     batch.push({ file, p });
     if (!(p instanceof Error) && p.status === 'ready') held += p.parsed.indicators.length + p.parsed.warnings.length;
@@ -121,7 +133,7 @@ async function prepareIntelFile(store: Store, file: string, opts: IntelImportOpt
   if (previous) return { status: 'duplicate', file, previous };
   const records = parsed.indicators.length + parsed.warnings.length;
   const counts: LineCounts = {
-    lines: 0,
+    lines: parsed.lines,
     records,
     framing: 0,
     rejected: parsed.rejected.length,

@@ -41,15 +41,47 @@ interface Group {
 
 export function parseMispJson(json: unknown): IntelParseResult {
   const events = findEvents(json);
-  if (!events) throw new BotcensusError('BAD_INPUT', 'not a MISP event: no "Event", "response" or "Attribute"', { field: 'Event' });
-  const out: IntelParseResult = { indicators: [], skipped: [], rejected: [], warnings: [] };
-  const unsupported = new Map<string, Group>();
-  let n = 0;
-  for (const ev of events) {
+  if (!events) throw notMisp();
+  const reader = new MispEventReader();
+  reader.events(events);
+  return reader.finish();
+}
+
+export function notMisp(): BotcensusError {
+  return new BotcensusError('BAD_INPUT', 'not a MISP event: no "Event", "response" or "Attribute"', { field: 'Event' });
+}
+
+/**
+ * Reads events one after another (a file streamed event by event is never whole in memory).
+ * "Line" numbers count attributes from the first event on.
+ */
+export class MispEventReader {
+  private readonly out: IntelParseResult = { indicators: [], skipped: [], rejected: [], warnings: [] };
+  private readonly unsupported = new Map<string, Group>();
+  private n = 0;
+
+  events(events: Json[]): void {
+    for (const ev of events) this.event(ev);
+  }
+
+  /** Takes the indicators and rejected attributes read so far out of the result. */
+  take(): Pick<IntelParseResult, 'indicators' | 'rejected'> {
+    return { indicators: this.out.indicators.splice(0), rejected: this.out.rejected.splice(0) };
+  }
+
+  finish(): IntelParseResult {
+    const sections = new SectionBuilder();
+    for (const [reason, g] of this.unsupported) sections.add({ fromLine: g.from, toLine: g.to, reason: `${reason} (${g.count})`, sample: g.sample });
+    this.out.skipped = sections.finish();
+    return this.out;
+  }
+
+  private event(ev: Json): void {
+    const { out, unsupported } = this;
     const eventTags = [...tagNames(ev.Tag), ...tagNames(arr(ev.EventTag).map((t) => (t as Json).Tag))];
     const attrs = [...arr(ev.Attribute), ...arr(ev.Object).flatMap((o) => arr((o as Json)?.Attribute))];
     for (const a of attrs as Json[]) {
-      const line = ++n;
+      const line = ++this.n;
       const type = String(a?.type ?? '');
       const value = String(a?.value ?? '');
       const read = READERS[type];
@@ -80,14 +112,10 @@ export function parseMispJson(json: unknown): IntelParseResult {
       }
     }
   }
-  const sections = new SectionBuilder();
-  for (const [reason, g] of unsupported) sections.add({ fromLine: g.from, toLine: g.to, reason: `${reason} (${g.count})`, sample: g.sample });
-  out.skipped = sections.finish();
-  return out;
 }
 
 /** The events in any of MISP's JSON shapes; undefined when there are none. */
-function findEvents(json: unknown): Json[] | undefined {
+export function findEvents(json: unknown): Json[] | undefined {
   if (Array.isArray(json)) {
     const evs = json.flatMap((x) => findEvents(x) ?? []);
     return evs.length || json.length === 0 ? evs : undefined;

@@ -1,111 +1,83 @@
 // Entry point for intel files: detects the format, runs its importer, folds duplicates, names the file in errors.
-import { BotcensusError } from '../core/errors.js';
-import { checkJsonDepth, checkJsonSize } from '../core/json-document.js';
-import { limits } from '../core/limits.js';
+import { BotcensusError, FieldError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
-import { headLines, openText, readLines } from '../core/reader.js';
+import { headLines, readLines } from '../core/reader.js';
 import type { IntelParseResult } from '../core/model/indicator.js';
-import { mergeDuplicates } from './merge.js';
-import { parseMispJson } from './misp.js';
-import { parseStixBundle } from './stix.js';
+import { readJsonIntel } from './json-intel.js';
+import { mergeDuplicates } from '../core/model/indicator-merge.js';
 import { TextListParser } from './text-list.js';
-import { parseWarninglist } from './warninglist.js';
 import { ZeekIntelParser } from './zeek-intel.js';
 
-export type IntelFormat = 'auto' | 'text' | 'csv' | 'stix' | 'misp' | 'zeek-intel' | 'warninglist';
-export type IntelFileResult = IntelParseResult & { format: Exclude<IntelFormat, 'auto'>; duplicates: number };
+export { jsonKind } from './json-intel.js';
 
-type Json = Record<string, unknown>;
+export type IntelFormat = 'auto' | 'text' | 'csv' | 'stix' | 'misp' | 'zeek-intel' | 'warninglist';
+export type IntelFileResult = IntelParseResult & {
+  format: Exclude<IntelFormat, 'auto'>;
+  duplicates: number;
+  /** Lines read, for a line-based format (0 for JSON, whose "lines" are object positions). */
+  lines: number;
+};
 
 export async function parseIntelFile(path: string, format: IntelFormat = 'auto', opts: { tz?: string } = {}): Promise<IntelFileResult> {
   try {
     const head = await headLines(path, 20);
-    const detected = format === 'auto' ? await detect(path, head) : { format };
-    const resolved = detected.format;
+    let resolved = format === 'auto' ? detect(head) : format;
     let result: IntelParseResult & { duplicates?: number };
-    if (resolved === 'stix' || resolved === 'misp' || resolved === 'warninglist') {
-      const json = 'json' in detected ? detected.json : await readJson(path);
-      result = resolved === 'stix' ? parseStixBundle(json) : resolved === 'misp' ? parseMispJson(json) : parseWarninglist(json);
+    let lines = 0;
+    if (resolved === 'json' || resolved === 'stix' || resolved === 'misp' || resolved === 'warninglist') {
+      // Read as a stream: the format shows in the first object or in the keys.
+      const json = await readJsonIntel(path, resolved === 'json' ? 'auto' : resolved);
+      resolved = json.format;
+      result = json;
     } else {
       const parser = resolved === 'zeek-intel' ? new ZeekIntelParser() : new TextListParser(opts);
       // Lines over the limits reach the parser as blank lines (numbers kept) and are rejected here.
       const framed: IntelParseResult['rejected'] = [];
-      for await (const line of readLines(path, (r) => framed.push(r))) parser.push(line);
+      for await (const line of readLines(path, (r) => framed.push(r))) {
+        lines++;
+        try {
+          parser.push(line);
+        } catch (err) {
+          // One line's failure is that line's, as in the reader base; a file that is not of its format fails whole.
+          if (err instanceof BotcensusError) throw err;
+          framed.push({ line: lines, field: err instanceof FieldError ? err.field : undefined, reason: (err as Error).message, raw: line.slice(0, 200) });
+        }
+      }
       result = parser.finish();
       if (framed.length) result = { ...result, rejected: [...framed, ...result.rejected].sort((a, b) => a.line - b.line) };
     }
     const merged = mergeDuplicates(result.indicators);
     const rejected = result.rejected.map(safeRejected);
     const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
-    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates };
+    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates, lines };
   } catch (err) {
-    if (err instanceof BotcensusError) {
-      if (err.where.file) throw err;
-      throw new BotcensusError(err.code, err.message, { ...err.where, file: path }, { cause: err });
-    }
-    throw new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
+    throw inFile(err, path);
   }
 }
 
-/** JSON by its first character and keys; Zeek intel by its #fields line; anything else is a text list. */
-async function detect(path: string, head: string[]): Promise<{ format: Exclude<IntelFormat, 'auto'>; json?: unknown }> {
-  if (looksLikeJson(head)) {
-    const json = await readJson(path);
-    const format = jsonKind(json);
-    if (!format) throw new BotcensusError('UNKNOWN_FORMAT', 'JSON that is neither a STIX bundle, a MISP event nor a MISP warninglist', { file: path });
-    return { format, json };
+/** An error while reading `path`, as one naming it. */
+export function inFile(err: unknown, path: string): BotcensusError {
+  if (err instanceof BotcensusError) {
+    if (err.where.file) return err;
+    return new BotcensusError(err.code, err.message, { ...err.where, file: path }, { cause: err });
   }
-  if (head.some((l) => l.startsWith('#fields') && /\bindicator_type\b/.test(l))) return { format: 'zeek-intel' };
-  return { format: 'text' };
+  return new BotcensusError('UNREADABLE', `cannot read: ${(err as Error).message}`, { file: path }, { cause: err });
 }
 
-function looksLikeJson(head: string[]): boolean {
+/** JSON by its first character (which JSON format is read from it); Zeek intel by its #fields line; anything else is a text list. */
+function detect(head: string[]): Exclude<IntelFormat, 'auto'> | 'json' {
+  if (looksLikeJson(head)) return 'json';
+  if (head.some((l) => l.startsWith('#fields') && /\bindicator_type\b/.test(l))) return 'zeek-intel';
+  return 'text';
+}
+
+export function looksLikeJson(head: string[]): boolean {
   const first = head[0]?.trimStart() ?? '';
   // "[2001:db8::1]:443" starts a text list, not a JSON array.
   return first.startsWith('{') || /^\[\s*([{["\]]|$)/.test(first);
 }
 
-export function jsonKind(json: unknown): 'stix' | 'misp' | 'warninglist' | undefined {
-  const o = (Array.isArray(json) ? json[0] : json) as Json | undefined;
-  if (!o || typeof o !== 'object') return undefined;
-  if (o.type === 'bundle' || Array.isArray(o.objects)) return 'stix';
-  if ('Event' in o || 'response' in o || 'Attribute' in o) return 'misp';
-  if (typeof o.name === 'string' && Array.isArray(o.list)) return 'warninglist';
-  return undefined;
-}
-
 /** A rejected line as shown to people: its input quoted safely (control bytes escaped, long values cut). */
-function safeRejected(r: IntelParseResult['rejected'][number]): IntelParseResult['rejected'][number] {
+export function safeRejected(r: IntelParseResult['rejected'][number]): IntelParseResult['rejected'][number] {
   return { ...r, field: r.field === undefined ? undefined : printable(r.field), reason: printable(r.reason, 1000), raw: printable(r.raw) };
-}
-
-/**
- * Reads and parses a whole JSON file (gzip accepted), within BOTCENSUS_MAX_JSON_BYTES and
- * BOTCENSUS_MAX_JSON_DEPTH; a syntax error names the line when V8 gives a position.
- */
-async function readJson(path: string): Promise<unknown> {
-  const lim = limits();
-  const { stream } = await openText(path, undefined, lim);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const c of stream) {
-      size += (c as Buffer).length;
-      checkJsonSize(size, lim, path);
-      chunks.push(c as Buffer);
-    }
-  } catch (err) {
-    stream.destroy();
-    if (err instanceof BotcensusError) throw err;
-    throw new BotcensusError('UNREADABLE', `read failed: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
-  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
-  checkJsonDepth(text, lim, path);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    const pos = /position (\d+)/.exec((err as Error).message);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new BotcensusError('BAD_INPUT', `not valid JSON: ${(err as Error).message}`, { file: path, line });
-  }
 }

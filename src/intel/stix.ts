@@ -16,15 +16,36 @@ type Json = Record<string, unknown>;
 const INDICATOR_TYPE_VOCAB = new Set(['anomalous-activity', 'anonymization', 'benign', 'compromised', 'malicious-activity', 'attribution', 'unknown']);
 
 export function parseStixBundle(json: unknown): IntelParseResult {
+  const reader = new StixObjectReader();
   const objects = (json as Json | null)?.objects;
-  if (!Array.isArray(objects)) throw new BotcensusError('BAD_INPUT', 'not a STIX bundle: no "objects" array', { field: 'objects' });
-  const out: IntelParseResult = { indicators: [], skipped: [], rejected: [], warnings: [] };
-  const sections = new SectionBuilder();
-  objects.forEach((obj, i) => {
-    if (obj && typeof obj === 'object' && (obj as Json).type === 'indicator') readIndicator(obj as Json, i + 1, out, sections);
-  });
-  out.skipped = sections.finish();
-  return out;
+  if (Array.isArray(objects)) objects.forEach((obj, i) => reader.object(obj, i));
+  return reader.finish(json);
+}
+
+/**
+ * Reads a bundle one object at a time (a bundle streamed from a file never is whole in memory).
+ * "Line" numbers are 1-based positions in `objects`.
+ */
+export class StixObjectReader {
+  private readonly out: IntelParseResult = { indicators: [], skipped: [], rejected: [], warnings: [] };
+  private readonly sections = new SectionBuilder();
+
+  /** The object at `index` (0-based) of the bundle's "objects". */
+  object(obj: unknown, index: number): void {
+    if (obj && typeof obj === 'object' && (obj as Json).type === 'indicator') readIndicator(obj as Json, index + 1, this.out, this.sections);
+  }
+
+  /** Takes the indicators and rejected objects read so far out of the result. */
+  take(): Pick<IntelParseResult, 'indicators' | 'rejected'> {
+    return { indicators: this.out.indicators.splice(0), rejected: this.out.rejected.splice(0) };
+  }
+
+  /** `bundle` is the bundle around the objects; it must have had an "objects" array. */
+  finish(bundle: unknown): IntelParseResult {
+    if (!Array.isArray((bundle as Json | null)?.objects)) throw new BotcensusError('BAD_INPUT', 'not a STIX bundle: no "objects" array', { field: 'objects' });
+    this.out.skipped = this.sections.finish();
+    return this.out;
+  }
 }
 
 function readIndicator(o: Json, line: number, out: IntelParseResult, sections: SectionBuilder): void {

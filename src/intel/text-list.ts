@@ -4,7 +4,7 @@
 // indicator-shaped is never skipped: it is read or rejected.
 import { FieldError } from '../core/errors.js';
 import type { IndicatorRecord, IntelParseResult } from '../core/model/indicator.js';
-import { mergeDuplicates } from './merge.js';
+import { mergeDuplicates } from '../core/model/indicator-merge.js';
 import { makeIndicator, NotAnIndicator, parseIndicator } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { splitCells } from './split-cells.js';

@@ -3,7 +3,7 @@ import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseCidr, formatCidr } from '../core/ip.js';
 import { parseTime } from '../core/time.js';
 import type { IndicatorRecord, IntelParseResult, WarningEntry } from '../core/model/indicator.js';
-import { mergeDuplicates } from './merge.js';
+import { mergeDuplicates } from '../core/model/indicator-merge.js';
 import { certHash, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { joinTags, splitTags } from './split-cells.js';

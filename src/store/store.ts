@@ -60,7 +60,18 @@ export interface IntelImport {
   warnings: WarningEntry[];
   /** Family name given to these indicators (defaults to the source). */
   family?: string;
+  /**
+   * For a file too large to hold: its indicators in batches (after `indicators`), written as they
+   * come inside the import's transaction. The feed's counts replace `counts`; indicators repeated
+   * across batches are folded as mergeDuplicates folds them, and counted as duplicates.
+   */
+  feed?: IntelFeed;
+  /** Refuses the import (by throwing) once the feed's counts are known. */
+  check?: (counts: LineCounts) => void;
 }
+
+/** Hands an intel file's indicators over in batches; resolves to what reading the file amounted to. */
+export type IntelFeed = (write: (indicators: IndicatorRecord[]) => Promise<void>) => Promise<LineCounts>;
 
 export interface ImportOutcome {
   importId: number;

@@ -56,4 +56,33 @@ export function importSuite({ name, open }: ConformanceTarget): void {
     assert.deepEqual(await shape(), before);
     await store.close();
   });
+
+  test(`${name}: an intel feed in batches folds its repeats as one file does; failing midway or its check, it leaves nothing`, async () => {
+    const store = await scenario(await open());
+    const imports = await store.listImports();
+    const indicators = await store.listIndicators({});
+    const batches = [
+      [ind('ip', '198.51.100.1', { tags: ['a'], line: 1 }), ind('domain', 'feed.example', { line: 2 })],
+      [ind('ip', '198.51.100.1', { tags: ['b'], line: 3 }), ind('ip', '198.51.100.2', { line: 4 })],
+    ];
+    const feedOf = (fail?: string) => async (write: (r: ReturnType<typeof ind>[]) => Promise<void>) => {
+      for (const b of batches) await write(b);
+      if (fail) throw new Error(fail);
+      return counts(4);
+    };
+    const m = meta('intel', 'feed');
+    await assert.rejects(store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf('disk on fire') }, grace), /disk on fire/);
+    await assert.rejects(
+      store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf(), check: (c) => { if (c.duplicates) throw new Error('strict'); } }, grace),
+      /strict/,
+    );
+    assert.deepEqual(await store.listImports(), imports);
+    assert.deepEqual(await store.listIndicators({}), indicators);
+    await store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf() }, grace);
+    const row = await store.findImport(m.sha256, 'intel');
+    assert.deepEqual([row?.records, row?.duplicates], [3, 1]);
+    const fed = (await store.listIndicators({ source: 'feed' })).map((i) => [i.type, i.value, i.tags]).sort();
+    assert.deepEqual(fed, [['domain', 'feed.example', []], ['ip', '198.51.100.1', ['a', 'b']], ['ip', '198.51.100.2', []]]);
+    await store.close();
+  });
 }

@@ -47,6 +47,8 @@ import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
+import { foldRepeatedIndicators } from './intel-fold-sql.js';
+import type { IndicatorRecord } from '../../core/model/indicator.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -182,45 +184,27 @@ export class DuckDbStore implements Store, FileReadingStore {
   async importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
     const out = await this.db.transaction(async () => {
       const importId = await this.nextId('imports');
-      await this.insertImport(importId, imp.meta, imp.counts);
       let id = await this.nextId('indicators');
       const ind = await TableAppender.open(this.db, table('indicators'));
-      for (const r of imp.indicators) {
-        const isAddr = r.type === 'ip' || r.type === 'cidr' || r.type === 'ip-port';
-        let urlPath: string | undefined;
-        if (r.type === 'url') {
-          try {
-            const u = new URL(r.value);
-            urlPath = u.pathname + u.search;
-          } catch {
-            urlPath = undefined;
-          }
-        }
-        ind.row({
-          id: id++,
-          import_id: importId,
-          source: imp.meta.source ?? 'unknown',
-          family: imp.family ?? imp.meta.source,
-          type: r.type,
-          value: r.value,
-          lo: r.lo,
-          hi: r.hi,
-          prefix: isAddr && r.lo !== undefined && r.hi !== undefined ? prefixOf(r.lo, r.hi) : undefined,
-          port: r.port,
-          domain: r.domain,
-          url_path: urlPath,
-          tags: r.tags,
-          category: r.category,
-          description: r.description,
-          first_seen: r.firstSeen,
-          last_seen: r.lastSeen,
-          for_detection: r.forDetection,
-          line: r.line,
-          timeframe: r.timeframe,
+      const append = (r: IndicatorRecord) => ind.row(indicatorColumns(r, id++, importId, imp));
+      imp.indicators.forEach(append);
+      let counts = imp.counts;
+      let loaded = imp.indicators.length;
+      if (imp.feed)
+        counts = await imp.feed(async (batch) => {
+          batch.forEach(append);
+          loaded += batch.length;
         });
-      }
       ind.flush();
       ind.close();
+      if (imp.feed) {
+        // A streamed file's repeats are only known once it is all in.
+        const folded = await foldRepeatedIndicators(this.db, importId);
+        loaded -= folded;
+        counts = { ...counts, records: counts.records - folded, duplicates: (counts.duplicates ?? 0) + folded };
+        imp.check?.(counts);
+      }
+      await this.insertImport(importId, imp.meta, counts);
       const warn = await TableAppender.open(this.db, table('warnings'));
       for (const w of imp.warnings) {
         warn.row({
@@ -238,7 +222,7 @@ export class DuckDbStore implements Store, FileReadingStore {
       warn.close();
       let sightings = 0;
       let retracted = 0;
-      if (imp.indicators.length) {
+      if (loaded) {
         sightings = await matchSightings(this.db, { indicatorImport: importId, graceMs: match.graceMs });
         retracted = await retractIndicatorVictims(this.db, importId);
       }
@@ -604,4 +588,40 @@ function prefixOf(lo: bigint, hi: bigint): number {
     bits++;
   }
   return 128 - bits;
+}
+
+/** An indicator as a row of the indicators table. */
+function indicatorColumns(r: IndicatorRecord, id: number, importId: number, imp: IntelImport): Record<string, unknown> {
+  const isAddr = r.type === 'ip' || r.type === 'cidr' || r.type === 'ip-port';
+  let urlPath: string | undefined;
+  if (r.type === 'url') {
+    try {
+      const u = new URL(r.value);
+      urlPath = u.pathname + u.search;
+    } catch {
+      urlPath = undefined;
+    }
+  }
+  return {
+    id,
+    import_id: importId,
+    source: imp.meta.source ?? 'unknown',
+    family: imp.family ?? imp.meta.source,
+    type: r.type,
+    value: r.value,
+    lo: r.lo,
+    hi: r.hi,
+    prefix: isAddr && r.lo !== undefined && r.hi !== undefined ? prefixOf(r.lo, r.hi) : undefined,
+    port: r.port,
+    domain: r.domain,
+    url_path: urlPath,
+    tags: r.tags,
+    category: r.category,
+    description: r.description,
+    first_seen: r.firstSeen,
+    last_seen: r.lastSeen,
+    for_detection: r.forDetection,
+    line: r.line,
+    timeframe: r.timeframe,
+  };
 }

@@ -1,5 +1,5 @@
 // Folds indicators that repeat within one file (same type and value) into one record.
-import type { IndicatorRecord } from '../core/model/indicator.js';
+import type { IndicatorRecord } from './indicator.js';
 
 export interface MergeResult {
   indicators: IndicatorRecord[];
