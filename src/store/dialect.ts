@@ -39,4 +39,10 @@ export interface Dialect {
    * with the same key (the table's declared key).
    */
   replaceInto(table: string, columns: readonly string[], source: Sql): Sql;
+  /**
+   * A condition on the rows of `table` (its name or alias): the rows readers may see. TRUE where
+   * `atomically` is a transaction; where it is not (ClickHouse), it hides the rows of imports
+   * still running elsewhere or failed (see docs/store-drivers.md).
+   */
+  visibleRows(table: Sql): Sql;
 }

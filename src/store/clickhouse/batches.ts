@@ -1,0 +1,70 @@
+// Import batches: how writes become visible all at once without transactions. Every row carries
+// the batch that wrote it (`_batch`, 0 outside any). A batch is recorded `open` in _batches when
+// it starts and `done` (one insert: the moment all its rows appear) or `failed` when it ends.
+// Readers keep rows whose batch is 0, done, or their own (dialect.visibleRows). A failed batch's
+// rows are deleted at once; a crashed one's (open, its process gone) when a store is next opened.
+import { hostname } from 'node:os';
+import type { Node } from './connection.js';
+import { chDialect } from './dialect.js';
+import type { Layout } from './layout.js';
+import { rowTable } from './layout.js';
+import { stringLiteral, timeLiteral } from './literal.js';
+
+const q = chDialect.quoteIdent;
+export const HOST = hostname();
+
+export async function recordBatch(entry: Node, batch: number, state: 'open' | 'done' | 'failed'): Promise<void> {
+  await entry.run(
+    `INSERT INTO ${q('_batches')} (batch, state, host, pid, at) VALUES (${batch}, '${state}', ${stringLiteral(HOST)}, ${process.pid}, ${timeLiteral(Date.now())})`,
+  );
+}
+
+/** Deletes a batch's rows from the tables it wrote, on every shard, and waits until they are gone. */
+export async function removeBatchRows(layout: Layout, batch: number, tables: Iterable<string>): Promise<void> {
+  for (const t of tables) {
+    const local = rowTable(layout, t);
+    for (const node of layout.shards) {
+      await node.run(`ALTER TABLE ${q(local)} DELETE WHERE ${q('_batch')} = ${batch}`);
+      await waitForMutations(node, layout.database, local);
+    }
+  }
+}
+
+async function waitForMutations(node: Node, db: string, table: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const left = await node.one<{ n: bigint }>(
+      `SELECT count() AS n FROM system.mutations WHERE database = ${stringLiteral(db)} AND table = ${stringLiteral(table)} AND is_done = 0`,
+    );
+    if (!left || left.n === 0n) return;
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  throw new Error(`ClickHouse: deleting a failed import's rows from ${table} did not finish within 120 s`);
+}
+
+/** Whether a process of this host is gone. */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Removes the rows of batches left open by processes of this host that are gone (a crashed
+ * import), from every table, and records them failed. Open batches of other hosts are left to
+ * their own host's next start.
+ */
+export async function cleanCrashedBatches(layout: Layout, tables: readonly string[]): Promise<number[]> {
+  const open = await layout.entry.all<{ batch: bigint; pid: bigint }>(
+    `SELECT batch, any(pid) AS pid FROM ${q('_batches')} WHERE host = ${stringLiteral(HOST)} GROUP BY batch HAVING countIf(state != 'open') = 0`,
+  );
+  const crashed = open.filter((b) => gone(Number(b.pid))).map((b) => Number(b.batch));
+  for (const b of crashed) {
+    await recordBatch(layout.entry, b, 'failed');
+    await removeBatchRows(layout, b, tables);
+  }
+  return crashed;
+}

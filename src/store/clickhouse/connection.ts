@@ -1,0 +1,76 @@
+// One ClickHouse node over HTTP (@clickhouse/client): statements, result bytes, inserts of
+// TabSeparated rows. Every query's text is complete (values are literals, see literal.ts).
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import type { Row } from '../driver.js';
+import { decodeRows } from './decode.js';
+
+/** Settings every request carries: inserts through a Distributed table reach the shards before they return. */
+const SETTINGS = { insert_distributed_sync: 1 } as const;
+
+export class Node {
+  private readonly client: ClickHouseClient;
+
+  constructor(readonly http: string, username: string, password: string, readonly database: string) {
+    this.client = createClient({ url: http, username, password, database, request_timeout: 600_000,
+      compression: { request: false, response: false },
+      // Progress headers keep a long import's connection alive through proxies.
+      clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '60000' },
+    });
+  }
+
+  async run(query: string): Promise<void> {
+    try {
+      await this.client.command({ query, clickhouse_settings: SETTINGS as never });
+    } catch (e) {
+      throw queryError(e, query);
+    }
+  }
+
+  async all<T = Row>(query: string): Promise<T[]> {
+    try {
+      const r = await this.client.exec({ query: `${query}\nFORMAT TabSeparatedWithNamesAndTypes`, clickhouse_settings: SETTINGS as never });
+      const chunks: Buffer[] = [];
+      for await (const c of r.stream) chunks.push(c as Buffer);
+      return decodeRows<T>(Buffer.concat(chunks));
+    } catch (e) {
+      throw queryError(e, query);
+    }
+  }
+
+  async one<T = Row>(query: string): Promise<T | undefined> {
+    return (await this.all<T>(query))[0];
+  }
+
+  /** INSERT ... FORMAT TabSeparated with the rows from `data`. */
+  async insert(into: string, data: Iterable<Buffer>): Promise<void> {
+    const query = `INSERT INTO ${into} FORMAT TabSeparated`;
+    try {
+      const r = await this.client.exec({ query, values: Readable.from(data), clickhouse_settings: SETTINGS as never });
+      for await (const _ of r.stream) void _;
+    } catch (e) {
+      throw queryError(e, query);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.client.ping()).success;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/** A failed statement: the server's message and the statement (its values are in its text). */
+export class ClickHouseQueryError extends Error {
+  readonly code = 'STORE_QUERY';
+  constructor(message: string, readonly sql: string) {
+    super(message);
+  }
+}
+
+function queryError(e: unknown, query: string): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new ClickHouseQueryError(`ClickHouse: ${msg.split('\n')[0]} (in: ${query.slice(0, 300)})`, query);
+}
