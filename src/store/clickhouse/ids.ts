@@ -21,10 +21,10 @@ export function createClaimsSql(db: string): string {
 export async function claimId(claims: Node, entry: Node, table: string, column: string): Promise<number> {
   const seq = stringLiteral(`${table}.${column}`);
   const nonce = randomBytes(12).toString('hex');
-  const stored = await entry.one<{ m: bigint }>(`SELECT toInt64(max(${q(column)})) AS m FROM ${q(table)}`);
+  const stored = await entry.one<{ m: bigint }>(`SELECT /* claim */ toInt64(max(${q(column)})) AS m FROM ${q(table)}`);
   let candidate = Number(stored?.m ?? 0n);
   for (let attempt = 0; attempt < 1000; attempt++) {
-    const claimed = await claims.one<{ m: bigint }>(`SELECT toInt64(max(id)) AS m FROM ${q(CLAIMS)} WHERE seq = ${seq}`);
+    const claimed = await claims.one<{ m: bigint }>(`SELECT /* claim */ toInt64(max(id)) AS m FROM ${q(CLAIMS)} WHERE seq = ${seq}`);
     candidate = Math.max(candidate, Number(claimed?.m ?? 0n)) + 1;
     await claims.run(`INSERT INTO ${q(CLAIMS)} (seq, id, nonce) VALUES (${seq}, ${candidate}, '${nonce}')`);
     const first = await claims.one<{ nonce: string }>(

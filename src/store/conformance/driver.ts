@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import type { Driver } from '../driver.js';
-import { c, type Table } from '../schema.js';
+import type { Table } from '../schema.js';
+import { EVENTS_TABLE, KEYED_TABLE, VALUES_TABLE } from './driver-tables.js';
 import { sql } from '../sql.js';
 
 export interface DriverTarget {
@@ -18,29 +19,6 @@ export interface DriverTarget {
   open: (tables: Table[]) => Promise<{ driver: Driver; again: () => Promise<Driver> }>;
 }
 
-export const VALUES_TABLE: Table = {
-  name: 'conf_values',
-  columns: [
-    c('n', 'int32', true),
-    c('s', 'text'),
-    c('ip', 'address'),
-    c('ts', 'time'),
-    c('tags', 'text[]'),
-    c('b', 'bool'),
-    c('i64', 'int64'),
-    c('u64', 'uint64'),
-    c('u32', 'uint32'),
-    c('u16', 'uint16'),
-    c('u8', 'uint8'),
-    c('f', 'float64'),
-    c('j', 'json'),
-  ],
-};
-export const KEYED_TABLE: Table = { name: 'conf_keyed', columns: [c('k', 'text', true), c('v', 'text')], key: ['k'] };
-export const EVENTS_TABLE: Table = {
-  name: 'conf_events',
-  columns: [c('import_id', 'int32', true), c('ts', 'time', true), c('victim', 'address', true), c('detail', 'text')],
-};
 const TABLES = [VALUES_TABLE, KEYED_TABLE, EVENTS_TABLE];
 
 export const HOSTILE = [
