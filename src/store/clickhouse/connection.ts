@@ -22,9 +22,10 @@ export class Node {
     });
   }
 
-  async run(query: string): Promise<void> {
+  /** Runs a statement; `settings` are this request's own, beside the usual ones. */
+  async run(query: string, settings: Record<string, number> = {}): Promise<void> {
     try {
-      await this.client.command({ query, clickhouse_settings: SETTINGS as never });
+      await this.client.command({ query, clickhouse_settings: { ...SETTINGS, ...settings } as never });
       logStatement({ db: this.database, kind: 'run', sql: query });
     } catch (e) {
       logStatement({ db: this.database, kind: 'run', sql: query, failed: true });
@@ -75,12 +76,13 @@ export class Node {
 /** A failed statement: the server's message and the statement (its values are in its text). */
 export class ClickHouseQueryError extends Error {
   readonly code = 'STORE_QUERY';
-  constructor(message: string, readonly sql: string) {
+  constructor(message: string, readonly sql: string, readonly serverCode?: string) {
     super(message);
   }
 }
 
 function queryError(e: unknown, query: string): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  return new ClickHouseQueryError(`ClickHouse: ${msg.split('\n')[0]} (in: ${query.slice(0, 300)})`, query);
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return new ClickHouseQueryError(`ClickHouse: ${msg.split('\n')[0]} (in: ${query.slice(0, 300)})`, query, code === undefined ? undefined : String(code));
 }

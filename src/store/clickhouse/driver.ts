@@ -11,6 +11,7 @@ import { BATCH_COLUMN, createTableSql } from './ddl.js';
 import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
 import { claimId } from './ids.js';
+import { ClickHouseQueryError, type Node } from './connection.js';
 import { rowTable, type Layout } from './layout.js';
 import { addInsertBatch } from './insert-batch.js';
 
@@ -165,7 +166,7 @@ export class ClickHouseDriver implements Driver {
       this.engines.set(local, engine);
     }
     if (!engine.startsWith('Replacing')) return;
-    for (const node of this.layout.shards) await node.run(`OPTIMIZE TABLE ${q(local)} FINAL`);
+    for (const node of this.layout.shards) await optimizeFinal(node, local);
   }
 }
 
@@ -176,4 +177,21 @@ export function insertTarget(text: string): string | undefined {
   if (m[1] !== undefined) return m[1].replace(/\\(.)/g, '$1');
   if (m[2] !== undefined) return m[2].replace(/""/g, '"');
   return m[3];
+}
+
+/**
+ * Merges every part of a table. OPTIMIZE does nothing, silently, while a background merge holds
+ * the parts: it is told to say so (optimize_throw_if_noop) and tried again until it merged.
+ */
+async function optimizeFinal(node: Node, table: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await node.run(`OPTIMIZE TABLE ${q(table)} FINAL`, { optimize_throw_if_noop: 1 });
+      return;
+    } catch (e) {
+      const noop = e instanceof ClickHouseQueryError && (e.serverCode === '388' || /Cannot select parts/.test(e.message));
+      if (attempt >= 200 || !noop) throw e;
+      await new Promise((ok) => setTimeout(ok, 25));
+    }
+  }
 }
