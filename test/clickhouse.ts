@@ -13,8 +13,11 @@ import { tempDir } from './tmp.js';
 export interface ClickHouseEndpoint {
   /** A store URL whose database does not exist yet: each call gives a new one. */
   freshUrl(): string;
-  /** Stops the servers this helper started (none when the endpoint came from the environment). */
-  stop(): void;
+  /**
+   * Stops the servers this helper started; on servers from the environment, drops the databases
+   * the tests made instead.
+   */
+  stop(): Promise<void>;
 }
 
 /** An endpoint, or the reason the ClickHouse tests are skipped. */
@@ -56,20 +59,29 @@ export async function clickHouseCluster(): Promise<ClickHouseForTests> {
 
 function envEndpoint(url: string): ClickHouseEndpoint {
   const u = new URL(url);
+  const made: string[] = [];
+  const nodes = (u.searchParams.get('shard_http')?.split(',') ?? [`${u.hostname}:${u.port || 8123}`]).map((h) => `http://${h}/`);
+  const auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username) || 'default'}:${decodeURIComponent(u.password)}`).toString('base64')}`;
   return {
     freshUrl() {
       const v = new URL(u.href);
-      v.pathname = `/${freshName()}`;
+      const name = freshName();
+      made.push(name);
+      v.pathname = `/${name}`;
       return v.href;
     },
-    stop() {},
+    async stop() {
+      for (const node of nodes) {
+        for (const name of made) await fetch(node, { method: 'POST', headers: { authorization: auth }, body: `DROP DATABASE IF EXISTS ${name}` });
+      }
+    },
   };
 }
 
 function localEndpoint(procs: ChildProcess[], base: string, query: string): ClickHouseEndpoint {
   return {
     freshUrl: () => `${base}/${freshName()}${query}`,
-    stop() {
+    async stop() {
       for (const p of procs) p.kill('SIGTERM');
     },
   };
@@ -79,7 +91,7 @@ const freshName = (): string => `t_${randomBytes(6).toString('hex')}`;
 
 function binaryMissing(): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${BINARY}`], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `${BINARY} is not installed (apt-get install clickhouse-server), and $BOTCENSUS_TEST_CLICKHOUSE is not set`;
+  return r.status === 0 ? undefined : `${BINARY} is not installed (apt-get install clickhouse-server), and no server is given ($BOTCENSUS_TEST_CLICKHOUSE, $BOTCENSUS_TEST_CLICKHOUSE_CLUSTER)`;
 }
 
 async function freePorts(n: number): Promise<number[]> {

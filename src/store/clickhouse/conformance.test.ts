@@ -7,9 +7,9 @@ import { openClickHouseDriver } from './open.js';
 
 const node = await clickHouseNode();
 const cluster = await clickHouseCluster();
-after(() => {
-  node.endpoint?.stop();
-  cluster.endpoint?.stop();
+after(async () => {
+  await node.endpoint?.stop();
+  await cluster.endpoint?.stop();
 });
 
 for (const [name, ch] of [['ClickHouse', node], ['ClickHouse cluster', cluster]] as [string, ClickHouseForTests][]) {

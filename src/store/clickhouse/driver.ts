@@ -76,10 +76,10 @@ export class ClickHouseDriver implements Driver {
   async load(table: Table, rows: Iterable<Record<string, unknown>>, keyOf: (column: string) => string = (c) => c): Promise<number> {
     const columns = table.columns.filter((c) => !c.from);
     const names = columns.map((c) => q(c.name));
-    const extra: Buffer[] = [];
+    const extra: string[] = [];
     if (this.batch) {
       names.push(q(BATCH_COLUMN));
-      extra.push(Buffer.from(String(this.batch.id)));
+      extra.push(String(this.batch.id));
       this.batch.tables.add(table.name);
     }
     let n = 0;

@@ -6,7 +6,8 @@ import { sql } from '../sql.js';
 import { HOSTILE } from '../conformance/driver.js';
 import { decodeRows, timeMs } from './decode.js';
 import { chDialect } from './dialect.js';
-import { addressBytes, addressFromBytes, addressLiteral, escapeBytes, literal, numberLiteral, stringLiteral, timeLiteral, timeText } from './literal.js';
+import { encodeField } from './encode.js';
+import { addressBytes, addressField, addressFromBytes, addressLiteral, escapeText, literal, numberLiteral, stringLiteral, timeLiteral, timeText } from './literal.js';
 
 /** Reads a quoted literal back the way ClickHouse's lexer does: its end is the first unescaped quote. */
 function readLiteral(text: string): { value: string; rest: string } {
@@ -67,16 +68,30 @@ test('times: exact milliseconds, both signs', () => {
   assert.equal(timeMs('1778000000.1'), 1_778_000_000_100);
 });
 
-test('escapeBytes escapes exactly the bytes that need it and keeps the rest', () => {
-  const raw = Buffer.from([0x00, 0x41, 0x27, 0x5c, 0x09, 0x0a, 0xff, 0x80, 0x0d]);
-  assert.equal(escapeBytes(raw).toString('latin1'), "\\0A\\'\\\\\\t\\n\xff\x80\\r");
+test('escapeText escapes exactly the characters that need it and keeps the rest', () => {
+  assert.equal(escapeText("\0A'\\\t\né\r\b\f☃"), "\\0A\\'\\\\\\t\\né\\r\\b\\f☃");
+  assert.equal(addressField(0xffffc6336405n), '\\x00'.repeat(10) + '\\xff\\xff\\xc6\\x33\\x64\\x05');
+});
+
+test('load fields: checked numbers, escaped text, lists, missing values', () => {
+  const col = (type: string) => ({ name: 'x', type }) as never;
+  assert.throws(() => encodeField(col('int64'), NaN), /finite/);
+  assert.throws(() => encodeField(col('float64'), Infinity), /finite/);
+  assert.throws(() => encodeField(col('int32'), '7\t8'), /finite/);
+  assert.equal(encodeField(col('text'), 'a\tb\nc'), 'a\\tb\\nc');
+  assert.equal(encodeField(col('text[]'), ["x'y", 'z\t']), "['x\\'y','z\\t']");
+  assert.equal(encodeField(col('text[]'), null), '[]');
+  assert.equal(encodeField(col('text'), null), '\\N');
+  assert.equal(encodeField(col('time'), 1_778_000_000_123), '1778000000.123');
 });
 
 test('result rows: addresses from raw bytes, times, 64-bit integers, arrays, NULL; the batch column left out', () => {
-  const addr = addressBytes(0xffffc6336405n);
+  // The server writes a FixedString's raw bytes, with NUL, tab, newline, quote and backslash escaped.
+  const raw = addressBytes(0xffffc6336405n);
+  const addr = Buffer.from([...raw].flatMap((b) => (b === 0 ? [0x5c, 0x30] : [b])));
   const body = Buffer.concat([
     Buffer.from('a\tt\tn\tl\ts\tz\t_batch\nFixedString(16)\tDecimal(18, 3)\tUInt64\tArray(String)\tNullable(String)\tInt32\tUInt32\n'),
-    escapeBytes(addr),
+    addr,
     Buffer.from("\t1778000000.123\t18446744073709551615\t['a\\'b','c\\\\d\\td']\t\\N\t-7\t3\n"),
   ]);
   const rows = decodeRows<Record<string, unknown>>(body);

@@ -1,49 +1,53 @@
 // Values as ClickHouse literals. Debian's ClickHouse 18.16 has no query parameters, so every value
-// a query carries is written into its text here, and only here: escapeBytes is the one escaping
+// a query carries is written into its text here, and only here: escapeText is the one escaping
 // function (string literals in queries and the fields of the tab-separated rows `load` sends use
 // the same backslash escapes), numbers are checked before they are written.
 import type { SqlValue, ValueType } from '../sql.js';
 
-/** The backslash escape of each byte that needs one, in a quoted literal and in a tab-separated field. */
-const ESCAPES: Record<number, string> = {
-  0x00: '\\0',
-  0x08: '\\b',
-  0x09: '\\t',
-  0x0a: '\\n',
-  0x0c: '\\f',
-  0x0d: '\\r',
-  0x27: "\\'",
-  0x5c: '\\\\',
+/** The backslash escape of each character that needs one, in a quoted literal and in a tab-separated field. */
+const ESCAPES: Record<string, string> = {
+  '\0': '\\0',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+  "'": "\\'",
+  '\\': '\\\\',
 };
+const NEEDS_ESCAPE = /[\0\b\t\n\f\r'\\]/g;
 
 /**
- * The escaped form of raw bytes: quotes, backslashes, NUL and the control characters above become
- * backslash escapes; every other byte is kept as it is (UTF-8 passes through unchanged).
+ * The one escaping function: quotes, backslashes, NUL and the control characters above become
+ * backslash escapes; every other character is kept (and sent as UTF-8).
  */
-export function escapeBytes(bytes: Uint8Array): Buffer {
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const e = ESCAPES[bytes[i]!];
-    if (e === undefined) continue;
-    if (i > from) parts.push(Buffer.from(bytes.subarray(from, i)));
-    parts.push(Buffer.from(e, 'latin1'));
-    from = i + 1;
-  }
-  if (from === 0) return Buffer.from(bytes);
-  if (from < bytes.length) parts.push(Buffer.from(bytes.subarray(from)));
-  return Buffer.concat(parts);
+export function escapeText(s: string): string {
+  return s.replace(NEEDS_ESCAPE, (ch) => ESCAPES[ch]!);
 }
 
 /** A quoted string literal. */
 export function stringLiteral(s: string): string {
-  return `'${escapeBytes(Buffer.from(s, 'utf8')).toString('utf8')}'`;
+  return `'${escapeText(s)}'`;
 }
 
 /** An address (core/ip's unsigned 128-bit number) as its 16 bytes, most significant first. */
 export function addressBytes(ip: bigint): Buffer {
   if (typeof ip !== 'bigint' || ip < 0n || ip >= 1n << 128n) throw new RangeError(`not a 128-bit address: ${String(ip)}`);
   return Buffer.from(ip.toString(16).padStart(32, '0'), 'hex');
+}
+
+const BYTE_ESCAPES = Array.from({ length: 256 }, (_, i) => `\\x${i.toString(16).padStart(2, '0')}`);
+/** The first 12 bytes of every IPv4 address (::ffff:a.b.c.d). */
+const V4_PREFIX = `${BYTE_ESCAPES[0]!.repeat(10)}${BYTE_ESCAPES[255]}${BYTE_ESCAPES[255]}`;
+
+/** Four bytes of a 32-bit word, most significant first, as \xHH escapes. */
+const wordField = (w: number): string => BYTE_ESCAPES[w >>> 24]! + BYTE_ESCAPES[(w >>> 16) & 255]! + BYTE_ESCAPES[(w >>> 8) & 255]! + BYTE_ESCAPES[w & 255]!;
+
+/** An address as a tab-separated field: its 16 bytes as \xHH escapes (ASCII, whatever the bytes). */
+export function addressField(ip: bigint): string {
+  if (typeof ip !== 'bigint' || ip < 0n || ip >= 1n << 128n) throw new RangeError(`not a 128-bit address: ${String(ip)}`);
+  if (ip >> 32n === 0xffffn) return V4_PREFIX + wordField(Number(ip & 0xffffffffn));
+  return wordField(Number(ip >> 96n)) + wordField(Number((ip >> 64n) & 0xffffffffn)) + wordField(Number((ip >> 32n) & 0xffffffffn)) + wordField(Number(ip & 0xffffffffn));
 }
 
 /** The 16 bytes of a stored address back to core/ip's number. */

@@ -19,9 +19,9 @@ import { dropDaysBefore } from './retention.js';
 
 const node = await clickHouseNode();
 const cluster = await clickHouseCluster();
-after(() => {
-  node.endpoint?.stop();
-  cluster.endpoint?.stop();
+after(async () => {
+  await node.endpoint?.stop();
+  await cluster.endpoint?.stop();
 });
 
 const DAY = 86_400_000;
