@@ -13,7 +13,7 @@ import { encodeRows } from './encode.js';
 import { claimId } from './ids.js';
 import { ClickHouseQueryError, type Node } from './connection.js';
 import { rowTable, type Layout } from './layout.js';
-import { addInsertBatch } from './insert-batch.js';
+import { addInsertBatch, IDENT } from './insert-batch.js';
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>();
 const q = chDialect.quoteIdent;
@@ -113,8 +113,13 @@ export class ClickHouseDriver implements Driver {
         return out;
       } catch (e) {
         this.batch = undefined;
-        await recordBatch(this.layout.entry, id, 'failed');
-        await removeBatchRows(this.layout, id, batch.tables);
+        try {
+          await recordBatch(this.layout.entry, id, 'failed');
+          await removeBatchRows(this.layout, id, batch.tables);
+        } catch {
+          // The import's own error is the one to report; its rows stay hidden (the batch is not
+          // done) and are removed when a store is next opened on this host.
+        }
         throw e;
       }
     });
@@ -170,13 +175,16 @@ export class ClickHouseDriver implements Driver {
   }
 }
 
-/** The table an INSERT statement writes, or undefined for any other statement. */
+const INSERT_INTO = new RegExp(`^\\s*INSERT\\s+INTO\\s+((?:${IDENT}\\s*\\.\\s*)?${IDENT})`, 'i');
+
+/** The table an INSERT statement writes (its last name when qualified), or undefined for any other statement. */
 export function insertTarget(text: string): string | undefined {
-  const m = /^\s*INSERT\s+INTO\s+(?:`((?:[^`\\]|\\.)*)`|"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_]*))/i.exec(text);
+  const m = INSERT_INTO.exec(text);
   if (!m) return undefined;
-  if (m[1] !== undefined) return m[1].replace(/\\(.)/g, '$1');
-  if (m[2] !== undefined) return m[2].replace(/""/g, '"');
-  return m[3];
+  const last = new RegExp(`${IDENT}$`).exec(m[1]!)![0];
+  if (last.startsWith('`')) return last.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (last.startsWith('"')) return last.slice(1, -1).replace(/""/g, '"');
+  return last;
 }
 
 /**

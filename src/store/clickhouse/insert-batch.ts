@@ -17,8 +17,12 @@ function closing(text: string, open: number): number {
   throw new Error('INSERT: unbalanced parentheses');
 }
 
+/** A table or column name as the engine reads it: backquoted, double-quoted or bare. */
+export const IDENT = '(?:`(?:[^`\\\\]|\\\\.)*`|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)';
+const INSERT_HEAD = new RegExp(`^\\s*INSERT\\s+INTO\\s+(?:${IDENT}\\s*\\.\\s*)?${IDENT}\\s*`, 'i');
+
 export function addInsertBatch(text: string, batch: number): string {
-  const head = /^\s*INSERT\s+INTO\s+(?:`(?:[^`\\]|\\.)*`|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)\s*/i.exec(text);
+  const head = INSERT_HEAD.exec(text);
   if (!head || text[head[0].length] !== '(') {
     throw new Error(`inside atomically an INSERT names its columns (INSERT INTO t (a, b) ...): ${text.slice(0, 120)}`);
   }
