@@ -33,18 +33,22 @@ class Queue {
 
 export class ClickHouseDriver implements Driver {
   readonly capabilities = CAPABILITIES;
-  /** The open batch of this driver (writes inside atomically), if any. */
-  private batch: { id: number; tables: Set<string> } | undefined;
-  private readonly batches = new Queue();
+  /** The batch the calling code runs in (inside `atomically`'s fn), if any. */
+  private readonly batches = new AsyncLocalStorage<{ id: number; tables: Set<string> }>();
   private readonly sections = new Queue();
   /** Table engines by name, to merge keyed tables after writes (see replaceInto). */
   private readonly engines = new Map<string, string>();
 
   constructor(readonly layout: Layout, private readonly tables: readonly Table[]) {}
 
-  /** The dialect, with visibleRows seeing this driver's own open batch. */
+  private get batch(): { id: number; tables: Set<string> } | undefined {
+    return this.batches.getStore();
+  }
+
+  /** The dialect, with visibleRows seeing the caller's own open batch. */
   get dialect(): Dialect {
-    const mine = this.batch ? [this.batch.id] : [];
+    const batch = this.batch;
+    const mine = batch ? [batch.id] : [];
     const cluster = this.layout.cluster !== undefined;
     return { ...chDialect, visibleRows: (t) => visibleIn(t, cluster, mine) };
   }
@@ -57,9 +61,10 @@ export class ClickHouseDriver implements Driver {
   async run(query: Sql): Promise<void> {
     let text = query.render(this.dialect).text;
     const target = insertTarget(text);
-    if (target && this.batch) {
-      text = addInsertBatch(text, this.batch.id);
-      this.batch.tables.add(target);
+    const batch = this.batch;
+    if (target && batch) {
+      text = addInsertBatch(text, batch.id);
+      batch.tables.add(target);
     }
     await this.layout.entry.run(text);
     if (target) await this.mergeIfKeyed(target);
@@ -77,10 +82,11 @@ export class ClickHouseDriver implements Driver {
     const columns = table.columns.filter((c) => !c.from);
     const names = columns.map((c) => q(c.name));
     const extra: string[] = [];
-    if (this.batch) {
+    const batch = this.batch;
+    if (batch) {
       names.push(q(BATCH_COLUMN));
-      extra.push(String(this.batch.id));
-      this.batch.tables.add(table.name);
+      extra.push(String(batch.id));
+      batch.tables.add(table.name);
     }
     let n = 0;
     const counted = (function* () {
@@ -96,33 +102,30 @@ export class ClickHouseDriver implements Driver {
 
   /**
    * What `fn` writes carries a new batch id and becomes visible to other readers when the batch
-   * is recorded done; when `fn` throws, the batch is recorded failed and its rows deleted. One
-   * batch at a time per driver; a call inside a batch joins it.
+   * is recorded done; when `fn` throws, the batch is recorded failed and its rows deleted. The
+   * batch belongs to `fn`'s async context: the driver's other callers meanwhile are outside it
+   * (and do not see its rows); a call inside a batch joins it.
    */
-  atomically<T>(fn: () => Promise<T>): Promise<T> {
+  async atomically<T>(fn: () => Promise<T>): Promise<T> {
     if (this.batch) return fn();
-    return this.batches.run(async () => {
-      const id = await this.nextId('_batches', 'batch');
-      await recordBatch(this.layout.entry, id, 'open');
-      const batch = { id, tables: new Set<string>() };
-      this.batch = batch;
+    const id = await this.nextId('_batches', 'batch');
+    await recordBatch(this.layout.entry, id, 'open');
+    const batch = { id, tables: new Set<string>() };
+    let out: T;
+    try {
+      out = await this.batches.run(batch, fn);
+    } catch (e) {
       try {
-        const out = await fn();
-        this.batch = undefined;
-        await recordBatch(this.layout.entry, id, 'done');
-        return out;
-      } catch (e) {
-        this.batch = undefined;
-        try {
-          await recordBatch(this.layout.entry, id, 'failed');
-          await removeBatchRows(this.layout, id, batch.tables);
-        } catch {
-          // The import's own error is the one to report; its rows stay hidden (the batch is not
-          // done) and are removed when a store is next opened on this host.
-        }
-        throw e;
+        await recordBatch(this.layout.entry, id, 'failed');
+        await removeBatchRows(this.layout, id, batch.tables);
+      } catch {
+        // The import's own error is the one to report; its rows stay hidden (the batch is not
+        // done) and are removed when a store is next opened on this host.
       }
-    });
+      throw e;
+    }
+    await recordBatch(this.layout.entry, id, 'done');
+    return out;
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -191,3 +191,30 @@ for (const [name, ch] of [['node', node], ['cluster', cluster]] as const) {
     }
   });
 }
+
+test('a batch belongs to its own calls: the same driver outside it sees none of its rows until it is done', { skip: node.skip ?? false }, async () => {
+  const d = await openClickHouseDriver(node.endpoint!.freshUrl(), { tables: [EVENTS_TABLE] });
+  try {
+    const visible = async () => Number((await d.one<{ n: bigint }>(sql`SELECT count() AS n FROM conf_events e WHERE ${d.dialect.visibleRows(sql.ident('e'))}`))!.n);
+    let loaded!: () => void;
+    let release!: () => void;
+    const isLoaded = new Promise<void>((ok) => (loaded = ok));
+    const released = new Promise<void>((ok) => (release = ok));
+    const importing = d.atomically(async () => {
+      await d.load(EVENTS_TABLE, [{ import_id: 1, ts: 0, victim: 1n }, { import_id: 1, ts: 1, victim: 2n }]);
+      assert.equal(await visible(), 2, 'inside: its own rows');
+      loaded();
+      await released;
+    });
+    await isLoaded;
+    assert.equal(await visible(), 0, 'outside, meanwhile: none');
+    await d.load(EVENTS_TABLE, [{ import_id: 2, ts: 2, victim: 3n }]);
+    release();
+    await importing;
+    assert.equal(await visible(), 3);
+    const batches = await d.all<{ b: bigint }>(sql`SELECT DISTINCT _batch AS b FROM conf_events ORDER BY b`);
+    assert.equal(batches.length, 2, 'the load outside the batch is not in it');
+  } finally {
+    await d.close();
+  }
+});
