@@ -2,7 +2,8 @@
 // the batch that wrote it (`_batch`, 0 outside any). A batch is recorded `open` in _batches when
 // it starts and `done` (one insert: the moment all its rows appear) or `failed` when it ends.
 // Readers keep rows whose batch is 0, done, or their own (dialect.visibleRows). A failed batch's
-// rows are deleted at once; a crashed one's (open, its process gone) when a store is next opened.
+// rows are deleted at once; a crashed one's when a store is next opened: one of this host whose
+// process is gone, or one of another host that has not said it is alive for LEASE_MS.
 import { hostname } from 'node:os';
 import type { Node } from './connection.js';
 import { chDialect } from './dialect.js';
@@ -13,7 +14,11 @@ import { stringLiteral, timeLiteral } from './literal.js';
 const q = chDialect.quoteIdent;
 export const HOST = hostname();
 
-export async function recordBatch(entry: Node, batch: number, state: 'open' | 'done' | 'failed'): Promise<void> {
+/** How often an open batch says it is alive, and how long another host waits before it counts as crashed. */
+export const HEARTBEAT_MS = 60_000;
+export const LEASE_MS = 10 * HEARTBEAT_MS;
+
+export async function recordBatch(entry: Node, batch: number, state: 'open' | 'alive' | 'done' | 'failed'): Promise<void> {
   await entry.run(
     `INSERT INTO ${q('_batches')} (batch, state, host, pid, at) VALUES (${batch}, '${state}', ${stringLiteral(HOST)}, ${process.pid}, ${timeLiteral(Date.now())})`,
   );
@@ -59,15 +64,17 @@ function gone(pid: number): boolean {
 }
 
 /**
- * Removes the rows of batches left open by processes of this host that are gone (a crashed
- * import), from every table, and records them failed. Open batches of other hosts are left to
- * their own host's next start.
+ * Removes the rows of batches left open by a crashed import, from every table, and records them
+ * failed: batches of this host whose process is gone, and batches of other hosts that have not
+ * said they are alive (HEARTBEAT_MS) for LEASE_MS.
  */
-export async function cleanCrashedBatches(layout: Layout, tables: readonly string[]): Promise<number[]> {
-  const open = await layout.entry.all<{ batch: bigint; pid: bigint }>(
-    `SELECT batch, any(pid) AS pid FROM ${q('_batches')} WHERE host = ${stringLiteral(HOST)} GROUP BY batch HAVING countIf(state != 'open') = 0`,
+export async function cleanCrashedBatches(layout: Layout, tables: readonly string[], now = Date.now()): Promise<number[]> {
+  const open = await layout.entry.all<{ batch: bigint; pid: bigint; host: string; last: Date }>(
+    `SELECT batch, any(pid) AS pid, any(host) AS host, max(at) AS last FROM ${q('_batches')} GROUP BY batch HAVING countIf(state IN ('done', 'failed')) = 0`,
   );
-  const crashed = open.filter((b) => gone(Number(b.pid))).map((b) => Number(b.batch));
+  const crashed = open
+    .filter((b) => (b.host === HOST ? gone(Number(b.pid)) : now - b.last.getTime() > LEASE_MS))
+    .map((b) => Number(b.batch));
   for (const b of crashed) {
     await recordBatch(layout.entry, b, 'failed');
     await removeBatchRows(layout, b, tables);

@@ -6,7 +6,7 @@ import type { Capability, Driver, Row, WorkTable } from '../driver.js';
 import type { Dialect } from '../dialect.js';
 import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
-import { cleanCrashedBatches, recordBatch, removeBatchRows } from './batches.js';
+import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows } from './batches.js';
 import { BATCH_COLUMN, createTableSql } from './ddl.js';
 import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
@@ -111,10 +111,14 @@ export class ClickHouseDriver implements Driver {
     const id = await this.nextId('_batches', 'batch');
     await recordBatch(this.layout.entry, id, 'open');
     const batch = { id, tables: new Set<string>() };
+    // Other hosts tell a running import from a crashed one by these (see batches.ts).
+    const alive = setInterval(() => void recordBatch(this.layout.entry, id, 'alive').catch(() => undefined), HEARTBEAT_MS);
+    alive.unref();
     let out: T;
     try {
       out = await this.batches.run(batch, fn);
     } catch (e) {
+      clearInterval(alive);
       try {
         await recordBatch(this.layout.entry, id, 'failed');
         await removeBatchRows(this.layout, id, batch.tables);
@@ -124,6 +128,7 @@ export class ClickHouseDriver implements Driver {
       }
       throw e;
     }
+    clearInterval(alive);
     await recordBatch(this.layout.entry, id, 'done');
     return out;
   }

@@ -218,3 +218,22 @@ test('a batch belongs to its own calls: the same driver outside it sees none of 
     await d.close();
   }
 });
+
+test("another host's open import counts as crashed only once it has not said it is alive for the lease", { skip: node.skip ?? false }, async () => {
+  const url = node.endpoint!.freshUrl();
+  const d = await openClickHouseDriver(url, { tables: [EVENTS_TABLE] });
+  const at = (ms: number) => `toDecimal64('${(ms / 1000).toFixed(3)}', 3)`;
+  const now = Date.now();
+  // Two imports another host has open: one silent for an hour, one that said it is alive a minute ago.
+  await d.layout.entry.run(`INSERT INTO _batches (batch, state, host, pid, at) VALUES (900, 'open', 'other.example', 1, ${at(now - 3_600_000)}), (901, 'open', 'other.example', 1, ${at(now - 3_600_000)}), (901, 'alive', 'other.example', 1, ${at(now - 60_000)})`);
+  await d.layout.entry.run(`INSERT INTO conf_events (import_id, ts, victim, _batch) VALUES (5, 0, ${`toFixedString(unhex('${'0'.repeat(31)}1'), 16)`}, 900), (6, 0, ${`toFixedString(unhex('${'0'.repeat(31)}2'), 16)`}, 901)`);
+  await d.close();
+  const next = await openClickHouseDriver(url, { tables: [EVENTS_TABLE] });
+  try {
+    const left = await next.all<{ b: bigint }>(sql`SELECT _batch AS b FROM conf_events ORDER BY b`);
+    assert.deepEqual(left.map((r) => Number(r.b)), [901], 'the silent one is removed, the live one kept');
+    assert.equal(Number((await next.one<{ n: bigint }>(sql`SELECT count() AS n FROM conf_events e WHERE ${next.dialect.visibleRows(sql.ident('e'))}`))!.n), 0, 'and still hidden');
+  } finally {
+    await next.close();
+  }
+});
