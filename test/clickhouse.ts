@@ -5,7 +5,7 @@
 // the test process ends. Without the binary the tests are skipped with the reason, never passed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from './tmp.js';
@@ -151,11 +151,14 @@ async function startServer(ports: Ports, cluster: Ports[]): Promise<ChildProcess
 </yandex>
 `,
   );
-  // Through a small shell that stops the server when this process is gone, however it ended.
+  // Through a small shell that stops the server when this process is gone, however it ended, and
+  // then removes its folder (the server writes to it until it has stopped).
   const watchdog =
-    'clickhouse-server --config-file="$1" & ch=$!; trap \'kill $ch; wait $ch; exit 0\' TERM INT; ' +
-    'while kill -0 "$2" 2>/dev/null && kill -0 $ch 2>/dev/null; do sleep 1; done; kill $ch 2>/dev/null; wait $ch';
-  const proc = spawn('sh', ['-c', watchdog, 'sh', join(dir, 'config.xml'), String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    'clickhouse-server --config-file="$1/config.xml" & ch=$!; trap \'kill $ch; wait $ch; rm -rf "$1"; exit 0\' TERM INT; ' +
+    'while kill -0 "$2" 2>/dev/null && kill -0 $ch 2>/dev/null; do sleep 1; done; ' +
+    // A server that stopped by itself keeps its folder (and its error.log) for the test to read.
+    'if kill -0 $ch 2>/dev/null; then kill $ch; wait $ch; rm -rf "$1"; fi';
+  const proc = spawn('sh', ['-c', watchdog, 'sh', dir, String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
   started.push(proc);
   let stderr = '';
   proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -163,7 +166,10 @@ async function startServer(ports: Ports, cluster: Ports[]): Promise<ChildProcess
   (proc.stderr as unknown as { unref?: () => void }).unref?.();
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`clickhouse-server exited (${proc.exitCode}): ${stderr.slice(0, 500)} (see ${dir}/error.log)`);
+    if (proc.exitCode !== null) {
+      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8').slice(-1000) : '';
+      throw new Error(`clickhouse-server exited: ${stderr.slice(0, 500)} ${log}`);
+    }
     try {
       const r = await fetch(`http://127.0.0.1:${ports.http}/ping`);
       if (r.ok) return proc;
