@@ -12,7 +12,11 @@ export interface Dialect {
   placeholder(n: number, type: ValueType | undefined, value: SqlValue): string;
   /** A table or column name, quoted so that any name is taken literally. */
   quoteIdent(name: string): string;
-  /** The network part of an address for a prefix length in the 128-bit space (the address shifted right). */
+  /**
+   * A key of the address's network for a prefix length in the 128-bit space: equal for two
+   * addresses exactly when they share that network (DuckDB: the address shifted right;
+   * ClickHouse: the network's first address).
+   */
   netKey(addr: Sql, prefix: Sql): Sql;
   /** The first address of the address's network for a prefix length (the host bits cleared). */
   networkStart(addr: Sql, prefix: Sql): Sql;
@@ -39,4 +43,10 @@ export interface Dialect {
    * with the same key (the table's declared key).
    */
   replaceInto(table: string, columns: readonly string[], source: Sql): Sql;
+  /**
+   * A condition on the rows of `table` (its name or alias): the rows readers may see. TRUE where
+   * `atomically` is a transaction; where it is not (ClickHouse), it hides the rows of imports
+   * still running elsewhere or failed (see docs/store-drivers.md).
+   */
+  visibleRows(table: Sql): Sql;
 }

@@ -46,6 +46,11 @@ export interface Driver {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** A temporary table with `table`'s columns under `name`, dropped when `fn` returns or throws. */
   withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T>;
+  /**
+   * A new id for `column` of `table` (a whole number above every stored one), never handed out
+   * twice, also when several processes write the store at once.
+   */
+  nextId(table: string, column: string): Promise<number>;
   /** Whether the driver has a capability. */
   can(capability: Capability): boolean;
   /** Closes the connection; the driver is unusable afterwards. */

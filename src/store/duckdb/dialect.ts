@@ -28,4 +28,5 @@ export const duckDialect: Dialect = {
   epochMs: (ts) => sql`epoch_ms(${ts})`,
   replaceInto: (table, columns, source) =>
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,
+  visibleRows: () => sql`TRUE`,
 };

@@ -67,6 +67,20 @@ export class DuckDbDriver implements Driver {
     });
   }
 
+  /** The highest id handed out per table.column, so two calls before either id is stored differ. */
+  private readonly lastIds = new Map<string, number>();
+
+  /** One process holds a DuckDB file (its lock), so the stored maximum and this process's last id suffice. */
+  nextId(table: string, column: string): Promise<number> {
+    return this.db.exclusive(async () => {
+      const r = await this.db.one<{ m: bigint | number | null }>(`SELECT max(${duckDialect.quoteIdent(column)}) AS m FROM ${duckDialect.quoteIdent(table)}`);
+      const key = `${table}.${column}`;
+      const id = Math.max(Number(r?.m ?? 0), this.lastIds.get(key) ?? 0) + 1;
+      this.lastIds.set(key, id);
+      return id;
+    });
+  }
+
   can(capability: Capability): boolean {
     return CAPABILITIES.has(capability);
   }
