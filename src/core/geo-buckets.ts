@@ -17,6 +17,14 @@ export interface GeoBuckets {
   last: bigint;
 }
 
+/**
+ * A bucket as stored and joined on: its first address (the network start at the level), which
+ * every engine's dialect computes alike (networkStart).
+ */
+export function bucketStart(level: number, bucket: bigint): bigint {
+  return bucket << BigInt(128 - level);
+}
+
 /** The level and buckets of a range (every range fits at level 2: its four buckets cover the space). */
 export function geoBuckets(lo: bigint, hi: bigint): GeoBuckets {
   for (const level of GEO_LEVELS) {

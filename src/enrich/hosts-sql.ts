@@ -23,7 +23,7 @@ function bucketKeys(d: Driver, levels: number[]): Sql {
   if (levels.length === 0) return sql`SELECT ip, 0 AS level, ip AS b FROM todo WHERE 1 = 0`;
   // The levels are GEO_LEVELS' own numbers, written into the query text.
   return sql.join(
-    levels.map((l) => sql`SELECT ip, ${sql.raw(String(l))} AS level, ${d.dialect.netKey(sql`ip`, sql.raw(String(l)))} AS b FROM todo`),
+    levels.map((l) => sql`SELECT ip, ${sql.raw(String(l))} AS level, ${d.dialect.networkStart(sql`ip`, sql.raw(String(l)))} AS b FROM todo`),
     sql` UNION ALL `,
   );
 }

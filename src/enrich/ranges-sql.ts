@@ -2,7 +2,7 @@
 // providers first, in order, then the zero-setup files, each under its place in the chain (src).
 // Every range is stored once per bucket it overlaps (core/geo-buckets.ts). Written once over the
 // driver contract; an engine that reads the zero-setup CSV files itself does so (a fast path).
-import { geoBuckets } from '../core/geo-buckets.js';
+import { bucketStart, geoBuckets } from '../core/geo-buckets.js';
 import { IP_LOCATION_DB, openChain, type GeoRange, type GeoRole, type GeoSource, type RangeProvider } from '../core/geo-data.js';
 import { numericRanges } from '../core/range-files.js';
 import type { Driver } from '../store/driver.js';
@@ -27,7 +27,7 @@ export async function loadRanges(d: Driver, role: GeoRole, src: number, ranges: 
   for await (const r of ranges) {
     n++;
     const { level, first, last } = geoBuckets(r.lo, r.hi);
-    for (let b = first; b <= last; b++) rows.push({ level, b, lo: r.lo, hi: r.hi, asn: r.asn, org: r.org, country: r.country, src });
+    for (let b = first; b <= last; b++) rows.push({ level, b: bucketStart(level, b), lo: r.lo, hi: r.hi, asn: r.asn, org: r.org, country: r.country, src });
     if (rows.length >= BATCH) {
       await d.load(into, rows);
       rows = [];
