@@ -4,7 +4,8 @@
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { MailCampaignRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
-import { allHosts, buildCampaigns, linkCampaigns } from './campaigns.js';
+import { linkCampaigns } from './campaigns.js';
+import { CampaignJudge } from './judge.js';
 import type { MessageFacts } from './message.js';
 import { ParsePool } from './parse-pool.js';
 import { mailFiles, readMailFile, type MailProblem } from './sources.js';
@@ -100,38 +101,32 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   return result;
 }
 
-/** Messages judged at a time: whole campaigns (infrastructure keys) up to about this many. */
-const JUDGE_BATCH = 20_000;
+/** Hosts asked about at a time: which of them are indicators in the store. */
+const HOSTS_PER_LOOKUP = 5000;
 
 /**
  * Groups every stored message into campaigns and judges them, against the store's indicators now.
- * Campaigns are read a batch at a time, so memory is bounded by the largest campaign, not the store.
+ * Messages are read one at a time, campaign by campaign (judge.ts): memory does not grow with the
+ * number of messages, in the store or in a campaign.
  */
-export async function judgeCampaigns(store: Store, batchMessages = JUDGE_BATCH): Promise<void> {
+export async function judgeCampaigns(store: Store, hostsPerLookup = HOSTS_PER_LOOKUP): Promise<void> {
   const campaigns: MailCampaignRecord[] = [];
-  const judgeBatch = async (keys: string[]) => {
-    const resources = new Map<string, MailResourceRecord[]>();
-    for (const r of await store.mail.resources(keys)) {
-      const list = resources.get(r.message);
-      if (list) list.push(r);
-      else resources.set(r.message, [r]);
-    }
-    const indicators = await store.mail.indicatorHosts(allHosts([...resources.values()].flat()));
-    campaigns.push(...buildCampaigns(await store.mail.messages(keys), resources, indicators));
+  const lookup = (hosts: string[]) => store.mail.indicatorHosts(hosts);
+  let judge: CampaignJudge | undefined;
+  const finish = async () => {
+    if (!judge) return;
+    await judge.checkHosts(lookup);
+    campaigns.push(judge.finish());
   };
-  let keys: string[] = [];
-  let held = 0;
-  for (const g of await store.mail.infraGroups()) {
-    if (held && held + g.messages > batchMessages) {
-      await judgeBatch(keys);
-      keys = [];
-      held = 0;
+  for await (const { message, resources } of store.mail.judgingOrder()) {
+    if (judge?.infraKey !== message.infraKey) {
+      await finish();
+      judge = new CampaignJudge(message.infraKey);
     }
-    keys.push(g.infraKey);
-    held += g.messages;
+    judge.add(message, resources);
+    if (judge.uncheckedHosts >= hostsPerLookup) await judge.checkHosts(lookup);
   }
-  if (keys.length) await judgeBatch(keys);
+  await finish();
   linkCampaigns(campaigns);
   await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }
-

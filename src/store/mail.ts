@@ -89,12 +89,14 @@ export interface MailStore {
   storedMessages(sha256s: string[]): Promise<Set<string>>;
   /** Stores messages and their resources in one transaction; a message already stored is skipped. Returns how many were new. */
   addMessages(messages: MailMessageRecord[], resources: MailResourceRecord[]): Promise<number>;
-  /** Each sender infrastructure key (a campaign) and how many messages it has, by key. */
-  infraGroups(): Promise<{ infraKey: string; messages: number }[]>;
   /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */
   messages(infraKeys?: string[]): Promise<MailMessageRecord[]>;
-  /** The resources of the messages of these infrastructure keys (all when omitted). */
-  resources(infraKeys?: string[]): Promise<MailResourceRecord[]>;
+  /**
+   * Every stored message with its resources (in their order in the message), one at a time,
+   * grouped by infrastructure key and, within a key, ordered by template: what judging the
+   * campaigns reads, in memory that does not grow with the store.
+   */
+  judgingOrder(): AsyncIterable<{ message: MailMessageRecord; resources: MailResourceRecord[] }>;
   /** Of these hosts, the ones that are an indicator in the store (domain, URL host or address), with the indicator and its source. */
   indicatorHosts(hosts: string[]): Promise<Map<string, { indicator: string; source: string }>>;
   /**

@@ -1,4 +1,5 @@
 // DuckDB implementation of the mail store contract: messages, resources and campaigns.
+import { BotcensusError } from '../../core/errors.js';
 import { table } from '../schema.js';
 import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStore, MailVerdict } from '../mail.js';
 import { TableAppender } from './appender.js';
@@ -31,6 +32,25 @@ function messageOf(r: Row): MailMessageRecord {
     infraKey: r.infra_key as string,
     template: r.template as string,
   };
+}
+
+function resourceOf(r: Row): MailResourceRecord {
+  return {
+    message: r.message as string,
+    kind: r.kind as MailResourceRecord['kind'],
+    chain: list(r.chain),
+    host: r.host as string,
+    text: opt(r.link_text),
+    width: opt(r.width),
+    height: opt(r.height),
+    hidden: (r.hidden as boolean | null) ?? false,
+    reasons: list(r.reasons),
+  };
+}
+
+/** Rows one at a time from a stream of chunks. */
+async function* rows(chunks: AsyncIterable<Row[]>): AsyncGenerator<Row> {
+  for await (const chunk of chunks) yield* chunk;
 }
 
 function campaignOf(r: Row): MailCampaignRecord {
@@ -104,11 +124,6 @@ export function createMailStore(db: Db): MailStore {
       });
     },
 
-    async infraGroups() {
-      const rows = await db.all<{ infra_key: string; n: bigint }>(`SELECT infra_key, count(*) AS n FROM mail_messages GROUP BY infra_key ORDER BY infra_key`);
-      return rows.map((r) => ({ infraKey: r.infra_key, messages: Number(r.n) }));
-    },
-
     async messages(infraKeys) {
       const rows = await db.all(
         `SELECT ${MESSAGE_COLUMNS} FROM mail_messages
@@ -119,26 +134,32 @@ export function createMailStore(db: Db): MailStore {
       return rows.map(messageOf);
     },
 
-    async resources(infraKeys) {
-      const rows = await db.all(
-        `SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
-         FROM mail_resources r ${infraKeys ? `JOIN mail_messages m ON m.sha256 = r.message AND m.infra_key IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))` : ''}
-         ORDER BY r.message, r.position`,
-        infraKeys ? { keys: jsonList(infraKeys) } : {},
-      );
-      return rows.map(
-        (r): MailResourceRecord => ({
-          message: r.message as string,
-          kind: r.kind as MailResourceRecord['kind'],
-          chain: list(r.chain),
-          host: r.host as string,
-          text: opt(r.link_text),
-          width: opt(r.width),
-          height: opt(r.height),
-          hidden: (r.hidden as boolean | null) ?? false,
-          reasons: list(r.reasons),
-        }),
-      );
+    async *judgingOrder() {
+      // Two result streams on connections of their own, walked side by side in the same order;
+      // the store's own connection stays free for the indicator questions asked meanwhile.
+      const messages = await db.reader();
+      const resources = await db.reader();
+      try {
+        const ms = await messages.conn.stream(`SELECT ${MESSAGE_COLUMNS} FROM mail_messages ORDER BY infra_key, template, sha256`);
+        const rs = await resources.conn.stream(
+          `SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
+           FROM mail_resources r JOIN mail_messages m ON m.sha256 = r.message
+           ORDER BY m.infra_key, m.template, r.message, r.position`,
+        );
+        const res = rows(rs.yieldRowObjectJs());
+        let next = await res.next();
+        for await (const row of rows(ms.yieldRowObjectJs())) {
+          const message = messageOf(row);
+          const own: MailResourceRecord[] = [];
+          for (; !next.done && next.value.message === message.sha256; next = await res.next()) own.push(resourceOf(next.value));
+          yield { message, resources: own };
+        }
+        // Resources left over belong to a message the first stream did not have: mail stored meanwhile.
+        if (!next.done) throw new BotcensusError('STORE', 'mail was stored while the campaigns were judged; judge them again (botcensus mail judge)');
+      } finally {
+        messages.close();
+        resources.close();
+      }
     },
 
     async indicatorHosts(hosts) {
