@@ -1,9 +1,11 @@
 // botcensus mail scan: reads every message under the given paths, keeps its facts and resources
 // (once per content hash), reports malformed messages with file and offset and goes on, then
-// judges the campaigns again over everything stored.
+// judges the campaigns again over everything stored. Messages are staged as they are parsed and
+// stored together when every file is read: a scan is stored whole or not at all, and what is
+// stored already costs nothing per message (one comparison of hashes at the end).
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import type { MailCampaignRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
+import type { MailCampaignRecord, MailVerdict } from '../store/mail.js';
 import { linkCampaigns } from './campaigns.js';
 import { CampaignJudge } from './judge.js';
 import type { MessageFacts } from './message.js';
@@ -47,12 +49,10 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   };
   const size = opts.batch ?? 500;
   let batch: MessageFacts[] = [];
+  const staging = await store.mail.openStaging();
   const flush = async () => {
     if (!batch.length) return;
-    const resources: MailResourceRecord[] = batch.flatMap((m) => m.resources.map((r) => ({ ...r, message: m.sha256 })));
-    const added = await store.mail.addMessages(batch, resources);
-    result.added += added;
-    result.duplicates += batch.length - added;
+    await staging.add(batch, batch.map((m) => m.resources));
     batch = [];
   };
   const pool = new ParsePool(opts.workers);
@@ -87,6 +87,9 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
       }
     }
     while (inflight.length) await settleOne();
+  } catch (err) {
+    await staging.discard();
+    throw err;
   } finally {
     await pool.close();
   }
@@ -94,6 +97,9 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   const order = new Map(files.map((f, i) => [f, i]));
   result.problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.offset - b.offset);
   await flush();
+  const stored = await staging.store();
+  result.added = stored.added;
+  result.duplicates = stored.staged - stored.added;
   opts.onJudging?.();
   const judged = await store.mail.campaignsJudgedWith();
   if (result.added > 0 || judged === undefined) await judgeCampaigns(store);

@@ -84,11 +84,25 @@ export interface MailCounts {
   campaigns: number;
 }
 
+export interface MailStaging {
+  /** Messages in the order read, and each one's resources (in their order in the message). */
+  add(messages: MailMessageRecord[], resources: Omit<MailResourceRecord, 'message'>[][]): Promise<void>;
+  /**
+   * Stores, in one transaction, each staged message not stored yet (its first reading, with its
+   * resources); empties the staging. Returns how many messages were staged and how many stored.
+   */
+  store(): Promise<{ staged: number; added: number }>;
+  /** Empties the staging without storing it. */
+  discard(): Promise<void>;
+}
+
 export interface MailStore {
-  /** Which of these message hashes are stored already. */
-  storedMessages(sha256s: string[]): Promise<Set<string>>;
-  /** Stores messages and their resources in one transaction; a message already stored is skipped. Returns how many were new. */
-  addMessages(messages: MailMessageRecord[], resources: MailResourceRecord[]): Promise<number>;
+  /**
+   * A scan's messages are staged as they are read and stored all at once at the end, so a scan
+   * costs the same per message however much mail is stored already. Opening it discards anything
+   * staged before and not stored.
+   */
+  openStaging(): Promise<MailStaging>;
   /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */
   messages(infraKeys?: string[]): Promise<MailMessageRecord[]>;
   /**

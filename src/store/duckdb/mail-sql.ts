@@ -1,9 +1,10 @@
 // DuckDB implementation of the mail store contract: messages, resources and campaigns.
 import { BotcensusError } from '../../core/errors.js';
-import { table } from '../schema.js';
-import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStore, MailVerdict } from '../mail.js';
+import { table, type Table } from '../schema.js';
+import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStaging, MailStore, MailVerdict } from '../mail.js';
 import { TableAppender } from './appender.js';
 import type { Db, Row } from './connection.js';
+import { createTableSql } from './migrate.js';
 
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
@@ -71,58 +72,86 @@ function campaignOf(r: Row): MailCampaignRecord {
   };
 }
 
-export function createMailStore(db: Db): MailStore {
-  const stored = async (sha256s: string[]) => {
-    if (!sha256s.length) return new Set<string>();
-    const rows = await db.all<{ sha256: string }>(
-      `SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT unnest(from_json($list, '["VARCHAR"]')))`,
-      { list: jsonList(sha256s) },
-    );
-    return new Set(rows.map((r) => r.sha256));
-  };
-  return {
-    storedMessages: stored,
+/** Staging tables: the mail tables' columns and the reading order (connection-local, spilled to disk by DuckDB). */
+const STAGED_MESSAGES: Table = { name: 'mail_staged_messages', columns: [...table('mail_messages').columns, { name: 'seq', type: 'int64', notNull: true }] };
+const STAGED_RESOURCES: Table = { name: 'mail_staged_resources', columns: [...table('mail_resources').columns, { name: 'seq', type: 'int64', notNull: true }] };
 
-    async addMessages(messages, resources) {
-      return db.transaction(async () => {
-        const have = await stored(messages.map((m) => m.sha256));
-        const m = await TableAppender.open(db, table('mail_messages'));
-        const added = new Set<string>();
-        for (const x of messages) {
-          if (have.has(x.sha256) || added.has(x.sha256)) continue;
-          added.add(x.sha256);
-          m.row({
-            sha256: x.sha256,
-            file: x.file,
-            byte_offset: x.offset,
-            message_id: x.messageId,
-            sent_at: x.date,
-            subject: x.subject,
-            from_address: x.fromAddress,
-            from_name: x.fromName,
-            envelope_from: x.envelopeFrom,
-            dkim_domains: x.dkimDomains,
-            relay: x.relay,
-            recipients: x.recipients,
-            list_id: x.listId,
-            list_unsubscribe: x.listUnsubscribe,
-            infra_key: x.infraKey,
-            template: x.template,
-          });
-        }
+async function openStaging(db: Db): Promise<MailStaging> {
+  const drop = () => db.exclusive(async () => {
+    for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
+  });
+  await db.exclusive(async () => {
+    for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) {
+      await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
+      await db.run(createTableSql(t, t.name, true));
+    }
+  });
+  let seq = 0;
+  return {
+    add: (messages, resources) =>
+      db.exclusive(async () => {
+        const m = await TableAppender.open(db, STAGED_MESSAGES);
+        const r = await TableAppender.open(db, STAGED_RESOURCES);
+        messages.forEach((x, i) => {
+          m.row({ ...messageRow(x), seq });
+          (resources[i] ?? []).forEach((y, position) =>
+            r.row({ message: x.sha256, position, kind: y.kind, chain: y.chain, host: y.host, link_text: y.text, width: y.width, height: y.height, hidden: y.hidden ?? false, reasons: y.reasons, seq }),
+          );
+          seq++;
+        });
         m.close();
-        const r = await TableAppender.open(db, table('mail_resources'));
-        const position = new Map<string, number>();
-        for (const x of resources) {
-          if (!added.has(x.message)) continue;
-          const at = position.get(x.message) ?? 0;
-          position.set(x.message, at + 1);
-          r.row({ message: x.message, position: at, kind: x.kind, chain: x.chain, host: x.host, link_text: x.text, width: x.width, height: x.height, hidden: x.hidden ?? false, reasons: x.reasons });
-        }
         r.close();
-        return added.size;
-      });
-    },
+      }),
+
+    store: () =>
+      db.transaction(async () => {
+        // The first reading of each message not stored yet: one pass over the stored hashes.
+        await db.run(
+          `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
+           SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name} s
+           WHERE NOT EXISTS (SELECT 1 FROM mail_messages m WHERE m.sha256 = s.sha256)
+           GROUP BY sha256`,
+        );
+        const cols = (t: Table) => t.columns.map((c) => c.name).join(', ');
+        await db.run(`INSERT INTO mail_messages (${cols(table('mail_messages'))}) SELECT ${cols(table('mail_messages'))} FROM ${STAGED_MESSAGES.name} JOIN mail_staged_new USING (sha256, seq)`);
+        await db.run(
+          `INSERT INTO mail_resources (${cols(table('mail_resources'))}) SELECT ${cols(table('mail_resources')).replace(/(^|, )/g, '$1r.')} FROM ${STAGED_RESOURCES.name} r
+           JOIN mail_staged_new n ON n.sha256 = r.message AND n.seq = r.seq`,
+        );
+        const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
+        await db.run(`DROP TABLE temp.mail_staged_new`);
+        await drop();
+        return { staged: Number(n!.staged), added: Number(n!.added) };
+      }),
+
+    discard: drop,
+  };
+}
+
+function messageRow(x: MailMessageRecord): Record<string, unknown> {
+  return {
+    sha256: x.sha256,
+    file: x.file,
+    byte_offset: x.offset,
+    message_id: x.messageId,
+    sent_at: x.date,
+    subject: x.subject,
+    from_address: x.fromAddress,
+    from_name: x.fromName,
+    envelope_from: x.envelopeFrom,
+    dkim_domains: x.dkimDomains,
+    relay: x.relay,
+    recipients: x.recipients,
+    list_id: x.listId,
+    list_unsubscribe: x.listUnsubscribe,
+    infra_key: x.infraKey,
+    template: x.template,
+  };
+}
+
+export function createMailStore(db: Db): MailStore {
+  return {
+    openStaging: () => openStaging(db),
 
     async messages(infraKeys) {
       const rows = await db.all(
