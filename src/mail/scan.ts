@@ -17,7 +17,9 @@ export interface MailScanOptions {
   onProgress?: (file: string, bytes: number) => void;
   /** Each malformed message or unreadable file, as it is met. */
   onProblem?: (p: MailProblem) => void;
-  /** Called when every file is read, before the campaigns are judged. */
+  /** Called when every file is read, before what was read is stored. */
+  onStoring?: () => void;
+  /** Called when what was read is stored, before the campaigns are judged. */
   onJudging?: () => void;
   /** Messages written to the store at a time (default 500). */
   batch?: number;
@@ -97,6 +99,7 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   const order = new Map(files.map((f, i) => [f, i]));
   result.problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.offset - b.offset);
   await flush();
+  opts.onStoring?.();
   const stored = await staging.store();
   result.added = stored.added;
   result.duplicates = stored.staged - stored.added;
