@@ -48,7 +48,7 @@ test('a scan opens no connection and resolves no name: nothing a message points 
   assert.deepEqual(calls, []);
 });
 
-test('campaigns judged a few at a time are the campaigns judged all at once', async () => {
+test('campaigns judged asking about their hosts one at a time, or 150 at a time, are the campaigns judged at the end of the scan', async () => {
   const dir = writeTestMailboxes(join(tempDir(), 'mail'), { ordinary: 400, recipients: 7, seed: 9 }).dir;
   const store = await openTestStore();
   try {
@@ -96,7 +96,7 @@ test('a campaign sent from the tracker\'s own domain is tracking when it shares 
   }
 });
 
-test('a message read twice in one scan is stored once, as first read; a scan that stops on an error stores nothing', async () => {
+test('a message read twice in one scan is stored once, as first read; a scan that stops on an error before storing stores nothing', async () => {
   const rnd = new Random(12);
   const msgs = trackingCampaign(mailboxes(5), 'query', rnd);
   const dir = join(tempDir(), 'mail');

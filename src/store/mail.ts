@@ -89,18 +89,19 @@ export interface MailStaging {
   add(messages: MailMessageRecord[], resources: Omit<MailResourceRecord, 'message'>[][]): Promise<void>;
   /**
    * Stores, in one transaction, each staged message not stored yet (its first reading, with its
-   * resources); empties the staging. Returns how many messages were staged and how many stored.
+   * resources), and empties the staging for more. Returns how many messages were staged and how
+   * many stored.
    */
   store(): Promise<{ staged: number; added: number }>;
-  /** Empties the staging without storing it. */
+  /** Drops what is staged without storing it; the staging is closed. */
   discard(): Promise<void>;
 }
 
 export interface MailStore {
   /**
-   * A scan's messages are staged as they are read and stored all at once at the end, so a scan
-   * costs the same per message however much mail is stored already. Opening it discards anything
-   * staged before and not stored.
+   * A scan's messages are staged as they are read and stored many at a time (one comparison with
+   * the stored hashes for each store), so a scan costs about the same per message however much
+   * mail is stored already. Opening it discards anything staged before and not stored.
    */
   openStaging(): Promise<MailStaging>;
   /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */

@@ -105,6 +105,9 @@ async function openStaging(db: Db): Promise<MailStaging> {
 
     store: () =>
       db.transaction(async () => {
+        // Row order within the stored tables means nothing (every reading orders), and keeping it
+        // makes DuckDB hold the joined rows in memory instead of writing them out as they come.
+        await db.run(`SET preserve_insertion_order = false`);
         // The first reading of each message not stored yet: one pass over the stored hashes.
         await db.run(
           `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
@@ -120,7 +123,8 @@ async function openStaging(db: Db): Promise<MailStaging> {
         );
         const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
         await db.run(`DROP TABLE temp.mail_staged_new`);
-        await drop();
+        for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DELETE FROM temp.${t.name}`);
+        await db.run(`RESET preserve_insertion_order`);
         return { staged: Number(n!.staged), added: Number(n!.added) };
       }),
 
