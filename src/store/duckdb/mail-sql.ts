@@ -108,24 +108,27 @@ async function openStaging(db: Db): Promise<MailStaging> {
         // Row order within the stored tables means nothing (every reading orders), and keeping it
         // makes DuckDB hold the joined rows in memory instead of writing them out as they come.
         await db.run(`SET preserve_insertion_order = false`);
-        // The first reading of each message not stored yet: one pass over the stored hashes.
-        await db.run(
-          `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
-           SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name} s
-           WHERE NOT EXISTS (SELECT 1 FROM mail_messages m WHERE m.sha256 = s.sha256)
-           GROUP BY sha256`,
-        );
-        const cols = (t: Table) => t.columns.map((c) => c.name).join(', ');
-        await db.run(`INSERT INTO mail_messages (${cols(table('mail_messages'))}) SELECT ${cols(table('mail_messages'))} FROM ${STAGED_MESSAGES.name} JOIN mail_staged_new USING (sha256, seq)`);
-        await db.run(
-          `INSERT INTO mail_resources (${cols(table('mail_resources'))}) SELECT ${cols(table('mail_resources')).replace(/(^|, )/g, '$1r.')} FROM ${STAGED_RESOURCES.name} r
-           JOIN mail_staged_new n ON n.sha256 = r.message AND n.seq = r.seq`,
-        );
-        const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
-        await db.run(`DROP TABLE temp.mail_staged_new`);
-        for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DELETE FROM temp.${t.name}`);
-        await db.run(`RESET preserve_insertion_order`);
-        return { staged: Number(n!.staged), added: Number(n!.added) };
+        try {
+          // The first reading of each message not stored yet: one pass over the stored hashes.
+          await db.run(
+            `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
+             SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name} s
+             WHERE NOT EXISTS (SELECT 1 FROM mail_messages m WHERE m.sha256 = s.sha256)
+             GROUP BY sha256`,
+          );
+          const cols = (t: Table) => t.columns.map((c) => c.name).join(', ');
+          await db.run(`INSERT INTO mail_messages (${cols(table('mail_messages'))}) SELECT ${cols(table('mail_messages'))} FROM ${STAGED_MESSAGES.name} JOIN mail_staged_new USING (sha256, seq)`);
+          await db.run(
+            `INSERT INTO mail_resources (${cols(table('mail_resources'))}) SELECT ${cols(table('mail_resources')).replace(/(^|, )/g, '$1r.')} FROM ${STAGED_RESOURCES.name} r
+             JOIN mail_staged_new n ON n.sha256 = r.message AND n.seq = r.seq`,
+          );
+          const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
+          await db.run(`DROP TABLE temp.mail_staged_new`);
+          for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DELETE FROM temp.${t.name}`);
+          return { staged: Number(n!.staged), added: Number(n!.added) };
+        } finally {
+          await db.run(`RESET preserve_insertion_order`);
+        }
       }),
 
     discard: drop,
