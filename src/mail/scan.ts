@@ -1,7 +1,7 @@
 // botcensus mail scan: reads every message under the given paths, keeps its facts and resources
 // (once per content hash), reports malformed messages with file and offset and goes on, then
 // judges the campaigns again over everything stored. Messages are staged as they are parsed and
-// stored 50,000 at a time and when every file is read: what is stored already costs little per
+// stored 20,000 at a time and when every file is read: what is stored already costs little per
 // message (one comparison of hashes per store, not per batch of messages).
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
@@ -31,7 +31,7 @@ export interface MailScanOptions {
  * Messages staged before they are stored in one transaction: each store compares the staged
  * hashes with every stored one once, and DuckDB holds a transaction's new rows in memory.
  */
-const STORE_EVERY = 50_000;
+const STORE_EVERY = 20_000;
 
 /** Messages, and their bytes, handed to the parse pool and not yet stored, at most. */
 const MAX_INFLIGHT = 256;

@@ -80,12 +80,14 @@ async function openStaging(db: Db): Promise<MailStaging> {
   const drop = () => db.exclusive(async () => {
     for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
   });
-  await db.exclusive(async () => {
-    for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) {
-      await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
-      await db.run(createTableSql(t, t.name, true));
-    }
-  });
+  const create = () =>
+    db.exclusive(async () => {
+      for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) {
+        await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
+        await db.run(createTableSql(t, t.name, true));
+      }
+    });
+  await create();
   let seq = 0;
   return {
     add: (messages, resources) =>
@@ -104,16 +106,22 @@ async function openStaging(db: Db): Promise<MailStaging> {
       }),
 
     store: () =>
-      db.transaction(async () => {
+      db.exclusive(async () => {
         // Row order within the stored tables means nothing (every reading orders), and keeping it
         // makes DuckDB hold the joined rows in memory instead of writing them out as they come.
         await db.run(`SET preserve_insertion_order = false`);
         try {
-          // The first reading of each message not stored yet: one pass over the stored hashes.
+          return await db.transaction(async () => {
+          // The first reading of each message not stored yet: one pass over the stored hashes,
+          // probing a table of the staged ones (never a table of every stored hash).
+          await db.run(
+            `CREATE OR REPLACE TEMP TABLE mail_staged_old AS
+             SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT sha256 FROM ${STAGED_MESSAGES.name})`,
+          );
           await db.run(
             `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
-             SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name} s
-             WHERE NOT EXISTS (SELECT 1 FROM mail_messages m WHERE m.sha256 = s.sha256)
+             SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name}
+             WHERE sha256 NOT IN (SELECT sha256 FROM mail_staged_old)
              GROUP BY sha256`,
           );
           const cols = (t: Table) => t.columns.map((c) => c.name).join(', ');
@@ -124,8 +132,11 @@ async function openStaging(db: Db): Promise<MailStaging> {
           );
           const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
           await db.run(`DROP TABLE temp.mail_staged_new`);
-          for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DELETE FROM temp.${t.name}`);
+          await db.run(`DROP TABLE temp.mail_staged_old`);
+          // Emptied by dropping: deleted rows would keep their space.
+          await create();
           return { staged: Number(n!.staged), added: Number(n!.added) };
+          });
         } finally {
           await db.run(`RESET preserve_insertion_order`);
         }
