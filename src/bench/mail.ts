@@ -202,7 +202,9 @@ async function child(file: string, db: string): Promise<void> {
   let judgeFrom = 0;
   const r = await scanMail(store, [file], {
     onProgress: (_f, n) => (done = n),
+    onStoring: () => console.error('  every file read; storing the last messages'),
     onJudging: () => {
+      console.error('  judging the campaigns');
       sample();
       judging = true;
       judgeFrom = performance.now();

@@ -1,8 +1,7 @@
 // botcensus mail scan: reads every message under the given paths, keeps its facts and resources
 // (once per content hash), reports malformed messages with file and offset and goes on, then
-// judges the campaigns again over everything stored. Messages are staged as they are parsed and
-// stored 20,000 at a time and when every file is read: what is stored already costs little per
-// message (one comparison of hashes per store, not per batch of messages).
+// judges the campaigns again over everything stored. Messages are stored as they are parsed, a
+// batch at a time (see the store's MailStaging).
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { MailCampaignRecord, MailVerdict } from '../store/mail.js';
@@ -26,12 +25,6 @@ export interface MailScanOptions {
   /** Worker threads parsing messages (default: see parse-pool.ts; 0 parses on this thread). */
   workers?: number;
 }
-
-/**
- * Messages staged before they are stored in one transaction: each store compares the staged
- * hashes with every stored one once, and DuckDB holds a transaction's new rows in memory.
- */
-const STORE_EVERY = 20_000;
 
 /** Messages, and their bytes, handed to the parse pool and not yet stored, at most. */
 const MAX_INFLIGHT = 256;
@@ -58,19 +51,10 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   const size = opts.batch ?? 500;
   let batch: MessageFacts[] = [];
   const staging = await store.mail.openStaging();
-  let staged = 0;
-  const storeStaged = async () => {
-    const s = await staging.store();
-    result.added += s.added;
-    result.duplicates += s.staged - s.added;
-    staged = 0;
-  };
   const flush = async () => {
     if (!batch.length) return;
     await staging.add(batch, batch.map((m) => m.resources));
-    staged += batch.length;
     batch = [];
-    if (staged >= STORE_EVERY) await storeStaged();
   };
   const pool = new ParsePool(opts.workers);
   // Parsed in the pool, stored in the order read. Each promise is settled into a value at once,
@@ -115,8 +99,9 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   result.problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.offset - b.offset);
   await flush();
   opts.onStoring?.();
-  await storeStaged();
-  await staging.discard();
+  const stored = await staging.store();
+  result.added = stored.added;
+  result.duplicates = stored.staged - stored.added;
   opts.onJudging?.();
   const judged = await store.mail.campaignsJudgedWith();
   if (result.added > 0 || judged === undefined) await judgeCampaigns(store);

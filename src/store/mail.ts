@@ -84,25 +84,21 @@ export interface MailCounts {
   campaigns: number;
 }
 
+/** Where a scan puts the messages it reads. */
 export interface MailStaging {
   /** Messages in the order read, and each one's resources (in their order in the message). */
   add(messages: MailMessageRecord[], resources: Omit<MailResourceRecord, 'message'>[][]): Promise<void>;
   /**
-   * Stores, in one transaction, each staged message not stored yet (its first reading, with its
-   * resources), and empties the staging for more. Returns how many messages were staged and how
-   * many stored.
+   * Makes sure every message added is stored: once, as first read, with its resources. Returns
+   * how many messages were added and how many of them were new, since the last call.
    */
   store(): Promise<{ staged: number; added: number }>;
-  /** Drops what is staged without storing it; the staging is closed. */
+  /** Drops what is added and not stored yet. */
   discard(): Promise<void>;
 }
 
 export interface MailStore {
-  /**
-   * A scan's messages are staged as they are read and stored many at a time (one comparison with
-   * the stored hashes for each store), so a scan costs about the same per message however much
-   * mail is stored already. Opening it discards anything staged before and not stored.
-   */
+  /** Where a scan puts the messages it reads (see MailStaging). */
   openStaging(): Promise<MailStaging>;
   /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */
   messages(infraKeys?: string[]): Promise<MailMessageRecord[]>;

@@ -1,10 +1,9 @@
 // DuckDB implementation of the mail store contract: messages, resources and campaigns.
 import { BotcensusError } from '../../core/errors.js';
-import { table, type Table } from '../schema.js';
+import { table } from '../schema.js';
 import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStaging, MailStore, MailVerdict } from '../mail.js';
 import { TableAppender } from './appender.js';
 import type { Db, Row } from './connection.js';
-import { createTableSql } from './migrate.js';
 
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
@@ -72,77 +71,46 @@ function campaignOf(r: Row): MailCampaignRecord {
   };
 }
 
-/** Staging tables: the mail tables' columns and the reading order (connection-local, spilled to disk by DuckDB). */
-const STAGED_MESSAGES: Table = { name: 'mail_staged_messages', columns: [...table('mail_messages').columns, { name: 'seq', type: 'int64', notNull: true }] };
-const STAGED_RESOURCES: Table = { name: 'mail_staged_resources', columns: [...table('mail_resources').columns, { name: 'seq', type: 'int64', notNull: true }] };
-
+/**
+ * Messages are stored as they are staged, a batch per transaction, each batch skipping the hashes
+ * stored already (found by probing the stored hash column with the batch's): DuckDB appends to
+ * its tables in bounded memory. `store` reports the counts since the last call.
+ */
 async function openStaging(db: Db): Promise<MailStaging> {
-  const drop = () => db.exclusive(async () => {
-    for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
-  });
-  const create = () =>
-    db.exclusive(async () => {
-      for (const t of [STAGED_MESSAGES, STAGED_RESOURCES]) {
-        await db.run(`DROP TABLE IF EXISTS temp.${t.name}`);
-        await db.run(createTableSql(t, t.name, true));
-      }
-    });
-  await create();
-  let seq = 0;
+  let staged = 0;
+  let added = 0;
   return {
     add: (messages, resources) =>
-      db.exclusive(async () => {
-        const m = await TableAppender.open(db, STAGED_MESSAGES);
-        const r = await TableAppender.open(db, STAGED_RESOURCES);
+      db.transaction(async () => {
+        const have = new Set(
+          (
+            await db.all<{ sha256: string }>(`SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT unnest(from_json($list, '["VARCHAR"]')))`, {
+              list: jsonList(messages.map((m) => m.sha256)),
+            })
+          ).map((r) => r.sha256),
+        );
+        const m = await TableAppender.open(db, table('mail_messages'));
+        const r = await TableAppender.open(db, table('mail_resources'));
         messages.forEach((x, i) => {
-          m.row({ ...messageRow(x), seq });
+          staged++;
+          if (have.has(x.sha256)) return;
+          have.add(x.sha256);
+          added++;
+          m.row(messageRow(x));
           (resources[i] ?? []).forEach((y, position) =>
-            r.row({ message: x.sha256, position, kind: y.kind, chain: y.chain, host: y.host, link_text: y.text, width: y.width, height: y.height, hidden: y.hidden ?? false, reasons: y.reasons, seq }),
+            r.row({ message: x.sha256, position, kind: y.kind, chain: y.chain, host: y.host, link_text: y.text, width: y.width, height: y.height, hidden: y.hidden ?? false, reasons: y.reasons }),
           );
-          seq++;
         });
         m.close();
         r.close();
       }),
-
-    store: () =>
-      db.exclusive(async () => {
-        // Row order within the stored tables means nothing (every reading orders), and keeping it
-        // makes DuckDB hold the joined rows in memory instead of writing them out as they come.
-        await db.run(`SET preserve_insertion_order = false`);
-        try {
-          return await db.transaction(async () => {
-          // The first reading of each message not stored yet: one pass over the stored hashes,
-          // probing a table of the staged ones (never a table of every stored hash).
-          await db.run(
-            `CREATE OR REPLACE TEMP TABLE mail_staged_old AS
-             SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT sha256 FROM ${STAGED_MESSAGES.name})`,
-          );
-          await db.run(
-            `CREATE OR REPLACE TEMP TABLE mail_staged_new AS
-             SELECT sha256, min(seq) AS seq FROM ${STAGED_MESSAGES.name}
-             WHERE sha256 NOT IN (SELECT sha256 FROM mail_staged_old)
-             GROUP BY sha256`,
-          );
-          const cols = (t: Table) => t.columns.map((c) => c.name).join(', ');
-          await db.run(`INSERT INTO mail_messages (${cols(table('mail_messages'))}) SELECT ${cols(table('mail_messages'))} FROM ${STAGED_MESSAGES.name} JOIN mail_staged_new USING (sha256, seq)`);
-          await db.run(
-            `INSERT INTO mail_resources (${cols(table('mail_resources'))}) SELECT ${cols(table('mail_resources')).replace(/(^|, )/g, '$1r.')} FROM ${STAGED_RESOURCES.name} r
-             JOIN mail_staged_new n ON n.sha256 = r.message AND n.seq = r.seq`,
-          );
-          const n = await db.one<{ staged: bigint; added: bigint }>(`SELECT (SELECT count(*) FROM ${STAGED_MESSAGES.name}) AS staged, (SELECT count(*) FROM mail_staged_new) AS added`);
-          await db.run(`DROP TABLE temp.mail_staged_new`);
-          await db.run(`DROP TABLE temp.mail_staged_old`);
-          // Emptied by dropping: deleted rows would keep their space.
-          await create();
-          return { staged: Number(n!.staged), added: Number(n!.added) };
-          });
-        } finally {
-          await db.run(`RESET preserve_insertion_order`);
-        }
-      }),
-
-    discard: drop,
+    store: async () => {
+      const out = { staged, added };
+      staged = 0;
+      added = 0;
+      return out;
+    },
+    discard: async () => undefined,
   };
 }
 
