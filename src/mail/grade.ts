@@ -45,20 +45,31 @@ export function namedSite(text: string): string | undefined {
   return u ? siteOf(u.hostname.toLowerCase()) : undefined;
 }
 
+/** Needles of the addresses met last: a mailbox's messages go to the same few addresses. */
+const NEEDLES = new Map<string, string[]>();
+const NEEDLES_KEPT = 10_000;
+
 /** The recipient's address as trackers write it into URLs: plain, base64, hex, and hashed. */
 function recipientNeedles(recipients: string[]): string[] {
   const out: string[] = [];
   for (const a of recipients) {
     const addr = a.toLowerCase();
-    out.push(
-      addr,
-      Buffer.from(addr).toString('base64').replace(/=+$/, ''),
-      Buffer.from(addr).toString('base64url'),
-      Buffer.from(addr).toString('hex'),
-      createHash('md5').update(addr).digest('hex'),
-      createHash('sha1').update(addr).digest('hex'),
-      createHash('sha256').update(addr).digest('hex'),
-    );
+    let needles = NEEDLES.get(addr);
+    if (!needles) {
+      if (NEEDLES.size >= NEEDLES_KEPT) NEEDLES.clear();
+      const bytes = Buffer.from(addr);
+      needles = [
+        addr,
+        bytes.toString('base64').replace(/=+$/, ''),
+        bytes.toString('base64url'),
+        bytes.toString('hex'),
+        createHash('md5').update(addr).digest('hex'),
+        createHash('sha1').update(addr).digest('hex'),
+        createHash('sha256').update(addr).digest('hex'),
+      ];
+      NEEDLES.set(addr, needles);
+    }
+    out.push(...needles);
   }
   return out;
 }

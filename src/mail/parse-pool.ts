@@ -9,7 +9,8 @@ import type { MessageFacts } from './message.js';
 import { readMessage } from './parse.js';
 import type { RawMessage } from './sources.js';
 
-type Reply = { id: number; facts: MessageFacts } | { id: number; error: string; malformed: boolean };
+/** A parsed message, or why it could not be parsed; the worker sends them in arrays. */
+export type Reply = { id: number; facts: MessageFacts } | { id: number; error: string; malformed: boolean };
 
 /** Workers when nothing is said: one core is left to the thread reading files and writing the store. */
 export function defaultWorkers(): number {
@@ -26,7 +27,9 @@ export class ParsePool {
   constructor(size = defaultWorkers()) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./parse-worker.js', import.meta.url));
-      w.on('message', (r: Reply) => this.settle(r));
+      w.on('message', (rs: Reply[]) => {
+        for (const r of rs) this.settle(r);
+      });
       w.on('error', (err) => this.failAll(err));
       this.workers.push(w);
     }
@@ -42,8 +45,9 @@ export class ParsePool {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, raw });
-      // A copy: the bytes may be a view on a pooled buffer that must not be moved.
-      this.workers[id % this.workers.length]!.postMessage({ id, file: raw.file, offset: raw.offset, bytes: new Uint8Array(raw.bytes) });
+      // A copy (the bytes may be a view on a pooled buffer that must not be moved), moved to the worker, not copied again.
+      const bytes = new Uint8Array(raw.bytes);
+      this.workers[id % this.workers.length]!.postMessage({ id, file: raw.file, offset: raw.offset, bytes }, [bytes.buffer]);
     });
   }
 

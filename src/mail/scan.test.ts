@@ -48,7 +48,7 @@ test('a scan opens no connection and resolves no name: nothing a message points 
   assert.deepEqual(calls, []);
 });
 
-test('campaigns judged a few at a time are the campaigns judged all at once', async () => {
+test('campaigns judged asking about their hosts one at a time, or 150 at a time, are the campaigns judged at the end of the scan', async () => {
   const dir = writeTestMailboxes(join(tempDir(), 'mail'), { ordinary: 400, recipients: 7, seed: 9 }).dir;
   const store = await openTestStore();
   try {
@@ -91,6 +91,43 @@ test('a campaign sent from the tracker\'s own domain is tracking when it shares 
     assert.ok(own.evidence.includes(`tracking: shares beacon host stats.diplomat-weekly-cdn.example with tracking campaign ${other.id}`), own.evidence.join('\n'));
     assert.ok(!own.evidence.some((e) => e.startsWith('token host')), 'on its own it is the sender\'s own tracking');
     assert.ok(other.evidence.includes(`beacon host stats.diplomat-weekly-cdn.example is also in campaign ${own.id} (marketing)`), other.evidence.join('\n'));
+  } finally {
+    await store.close();
+  }
+});
+
+test('a message read twice in one scan is stored once, as first read; a scan that stops on an error before storing stores nothing', async () => {
+  const rnd = new Random(12);
+  const msgs = trackingCampaign(mailboxes(5), 'query', rnd);
+  const dir = join(tempDir(), 'mail');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'a.mbox'), toMbox(msgs));
+  writeFileSync(join(dir, 'b.eml'), msgs[2]!.raw);
+  writeFileSync(join(dir, 'c.eml'), 'no headers here\n');
+  const store = await openTestStore();
+  try {
+    await assert.rejects(
+      scanMail(store, [dir], {
+        onProblem: () => {
+          throw new Error('stop');
+        },
+      }),
+      /stop/,
+    );
+    assert.deepEqual(await store.mail.counts(), { messages: 0, resources: 0, campaigns: 0 });
+    const r = await scanMail(store, [dir]);
+    assert.equal(r.messages, 6);
+    assert.equal(r.added, 5);
+    assert.equal(r.duplicates, 1);
+    const stored = await store.mail.messages();
+    assert.equal(stored.length, 5);
+    const twice = stored.find((m) => m.recipients[0] === msgs[2]!.recipient)!;
+    assert.equal(twice.file, join(dir, 'a.mbox'), 'the first reading is kept');
+    const counts = await store.mail.counts();
+    assert.equal(counts.resources, 5 * 4, 'each message with its four resources, once');
+    const again = await scanMail(store, [dir]);
+    assert.deepEqual([again.added, again.duplicates], [0, 6]);
+    assert.deepEqual(await store.mail.counts(), counts);
   } finally {
     await store.close();
   }

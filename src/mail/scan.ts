@@ -1,10 +1,12 @@
 // botcensus mail scan: reads every message under the given paths, keeps its facts and resources
 // (once per content hash), reports malformed messages with file and offset and goes on, then
-// judges the campaigns again over everything stored.
+// judges the campaigns again over everything stored. Messages are stored as they are parsed, a
+// batch at a time (see the store's MailStaging).
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import type { MailCampaignRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
-import { allHosts, buildCampaigns, linkCampaigns } from './campaigns.js';
+import type { MailCampaignRecord, MailVerdict } from '../store/mail.js';
+import { linkCampaigns } from './campaigns.js';
+import { CampaignJudge } from './judge.js';
 import type { MessageFacts } from './message.js';
 import { ParsePool } from './parse-pool.js';
 import { mailFiles, readMailFile, type MailProblem } from './sources.js';
@@ -14,7 +16,9 @@ export interface MailScanOptions {
   onProgress?: (file: string, bytes: number) => void;
   /** Each malformed message or unreadable file, as it is met. */
   onProblem?: (p: MailProblem) => void;
-  /** Called when every file is read, before the campaigns are judged. */
+  /** Called when every file is read, before what was read is stored. */
+  onStoring?: () => void;
+  /** Called when what was read is stored, before the campaigns are judged. */
   onJudging?: () => void;
   /** Messages written to the store at a time (default 500). */
   batch?: number;
@@ -46,12 +50,10 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   };
   const size = opts.batch ?? 500;
   let batch: MessageFacts[] = [];
+  const staging = await store.mail.openStaging();
   const flush = async () => {
     if (!batch.length) return;
-    const resources: MailResourceRecord[] = batch.flatMap((m) => m.resources.map((r) => ({ ...r, message: m.sha256 })));
-    const added = await store.mail.addMessages(batch, resources);
-    result.added += added;
-    result.duplicates += batch.length - added;
+    await staging.add(batch, batch.map((m) => m.resources));
     batch = [];
   };
   const pool = new ParsePool(opts.workers);
@@ -86,6 +88,9 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
       }
     }
     while (inflight.length) await settleOne();
+  } catch (err) {
+    await staging.discard();
+    throw err;
   } finally {
     await pool.close();
   }
@@ -93,6 +98,10 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   const order = new Map(files.map((f, i) => [f, i]));
   result.problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.offset - b.offset);
   await flush();
+  opts.onStoring?.();
+  const stored = await staging.store();
+  result.added = stored.added;
+  result.duplicates = stored.staged - stored.added;
   opts.onJudging?.();
   const judged = await store.mail.campaignsJudgedWith();
   if (result.added > 0 || judged === undefined) await judgeCampaigns(store);
@@ -100,38 +109,32 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   return result;
 }
 
-/** Messages judged at a time: whole campaigns (infrastructure keys) up to about this many. */
-const JUDGE_BATCH = 20_000;
+/** Hosts asked about at a time: which of them are indicators in the store. */
+const HOSTS_PER_LOOKUP = 5000;
 
 /**
  * Groups every stored message into campaigns and judges them, against the store's indicators now.
- * Campaigns are read a batch at a time, so memory is bounded by the largest campaign, not the store.
+ * Messages are read one at a time, campaign by campaign (judge.ts): memory does not grow with the
+ * number of messages, in the store or in a campaign.
  */
-export async function judgeCampaigns(store: Store, batchMessages = JUDGE_BATCH): Promise<void> {
+export async function judgeCampaigns(store: Store, hostsPerLookup = HOSTS_PER_LOOKUP): Promise<void> {
   const campaigns: MailCampaignRecord[] = [];
-  const judgeBatch = async (keys: string[]) => {
-    const resources = new Map<string, MailResourceRecord[]>();
-    for (const r of await store.mail.resources(keys)) {
-      const list = resources.get(r.message);
-      if (list) list.push(r);
-      else resources.set(r.message, [r]);
-    }
-    const indicators = await store.mail.indicatorHosts(allHosts([...resources.values()].flat()));
-    campaigns.push(...buildCampaigns(await store.mail.messages(keys), resources, indicators));
+  const lookup = (hosts: string[]) => store.mail.indicatorHosts(hosts);
+  let judge: CampaignJudge | undefined;
+  const finish = async () => {
+    if (!judge) return;
+    await judge.checkHosts(lookup);
+    campaigns.push(judge.finish());
   };
-  let keys: string[] = [];
-  let held = 0;
-  for (const g of await store.mail.infraGroups()) {
-    if (held && held + g.messages > batchMessages) {
-      await judgeBatch(keys);
-      keys = [];
-      held = 0;
+  for await (const { message, resources } of store.mail.judgingOrder()) {
+    if (judge?.infraKey !== message.infraKey) {
+      await finish();
+      judge = new CampaignJudge(message.infraKey);
     }
-    keys.push(g.infraKey);
-    held += g.messages;
+    judge.add(message, resources);
+    if (judge.uncheckedHosts >= hostsPerLookup) await judge.checkHosts(lookup);
   }
-  if (keys.length) await judgeBatch(keys);
+  await finish();
   linkCampaigns(campaigns);
   await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }
-

@@ -3,6 +3,7 @@
 // by shape (site, number of host labels and path segments, parameter names); each position in a
 // shape (a host label, a path segment, a parameter, the fragment) is a slot, and a slot whose
 // values are never shared between recipients is a per-recipient token.
+import { comparePos, type Pos } from './first-seen.js';
 import { asUrl, siteOf } from './urls.js';
 
 /** A token needs this many recipients at least: fewer cannot show a value is per recipient. */
@@ -21,7 +22,6 @@ export interface TokenSlot {
 
 /** A message's URLs (each resource's chain, unwrapped) and who received it. */
 export interface TokenInput {
-  message: string;
   recipients: string[];
   urls: string[];
 }
@@ -56,51 +56,71 @@ export function slotsOf(url: string): Slots | undefined {
   return { shape, slots };
 }
 
+/** A slot found in a template, with where it was first met (to list findings in message order). */
+export interface FoundSlot {
+  slot: TokenSlot;
+  pos: Pos;
+}
+
+interface SlotSeen {
+  host: string;
+  where: string;
+  example: string;
+  pos: Pos;
+  /** A value met for two audiences: the slot is no token, and its values are let go. */
+  shared: boolean;
+  /** Each value and the one audience it was met for. */
+  values: Map<string, string>;
+  audiences: Set<string>;
+}
+
 /**
- * Token slots among messages of one template. Returns the slots found and, per message, the
- * hosts its tokens are on.
+ * Token slots among the messages of one template, fed a message at a time. What is held is a
+ * value per slot position that is still a token candidate: a slot whose value is shared by two
+ * audiences is dropped at once, so ordinary URL parts cost nothing for the rest of the template.
  */
-export function findTokens(items: TokenInput[]): { slots: TokenSlot[]; byMessage: Map<string, Set<string>> } {
-  const audience = (i: TokenInput) => [...i.recipients].sort().join(',');
-  const audiences = new Set(items.map(audience));
-  const byMessage = new Map<string, Set<string>>();
-  if (audiences.size < MIN_RECIPIENTS) return { slots: [], byMessage };
-  // shape -> slot -> value -> audiences; and the messages and hosts per value
-  const seen = new Map<string, { host: string; values: Map<string, Set<string>>; where: string; messages: Map<string, string[]>; example: string }>();
-  for (const item of items) {
-    const who = audience(item);
+export class TemplateTokens {
+  private readonly audiences = new Set<string>();
+  private readonly seen = new Map<string, SlotSeen>();
+
+  /** One message: its URLs, its recipients, and where it stands in the campaign's message order. */
+  add(item: TokenInput, pos: (at: number) => Pos): void {
+    const who = [...item.recipients].sort().join(',');
+    this.audiences.add(who);
+    let at = 0;
     for (const url of item.urls) {
       const s = slotsOf(url);
       if (!s) continue;
       for (const [where, value, host] of s.slots) {
         const key = `${s.shape}#${where}`;
-        let e = seen.get(key);
-        if (!e) seen.set(key, (e = { host, values: new Map(), where, messages: new Map(), example: url }));
-        let v = e.values.get(value);
-        if (!v) e.values.set(value, (v = new Set()));
-        v.add(who);
-        const ms = e.messages.get(value) ?? [];
-        ms.push(item.message);
-        e.messages.set(value, ms);
+        const p = pos(at++);
+        let e = this.seen.get(key);
+        if (!e) this.seen.set(key, (e = { host, where, example: url, pos: p, shared: false, values: new Map(), audiences: new Set() }));
+        else if (comparePos(p, e.pos) < 0) Object.assign(e, { host, example: url, pos: p });
+        if (e.shared) continue;
+        const had = e.values.get(value);
+        if (had !== undefined && had !== who) {
+          e.shared = true;
+          e.values = new Map();
+          e.audiences = new Set();
+          continue;
+        }
+        e.values.set(value, who);
+        e.audiences.add(who);
       }
     }
   }
-  const slots: TokenSlot[] = [];
-  for (const e of seen.values()) {
-    const withSlot = new Set<string>();
-    let shared = false;
-    for (const who of e.values.values()) {
-      if (who.size > 1) shared = true;
-      for (const w of who) withSlot.add(w);
+
+  /** The token slots, first met first. */
+  slots(): FoundSlot[] {
+    const n = this.audiences.size;
+    if (n < MIN_RECIPIENTS) return [];
+    const out: FoundSlot[] = [];
+    for (const e of this.seen.values()) {
+      const withSlot = e.audiences.size;
+      if (e.shared || withSlot < MIN_RECIPIENTS || withSlot < MIN_COVERAGE * n) continue;
+      out.push({ slot: { host: e.host, where: e.where, recipients: withSlot, values: e.values.size, example: e.example }, pos: e.pos });
     }
-    if (shared || withSlot.size < MIN_RECIPIENTS || withSlot.size < MIN_COVERAGE * audiences.size) continue;
-    slots.push({ host: e.host, where: e.where, recipients: withSlot.size, values: e.values.size, example: e.example });
-    for (const msgs of e.messages.values())
-      for (const m of msgs) {
-        const hosts = byMessage.get(m) ?? new Set<string>();
-        hosts.add(e.host);
-        byMessage.set(m, hosts);
-      }
+    return out.sort((a, b) => comparePos(a.pos, b.pos));
   }
-  return { slots, byMessage };
 }

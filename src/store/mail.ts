@@ -84,17 +84,30 @@ export interface MailCounts {
   campaigns: number;
 }
 
+/** Where a scan puts the messages it reads. */
+export interface MailStaging {
+  /** Messages in the order read, and each one's resources (in their order in the message). */
+  add(messages: MailMessageRecord[], resources: Omit<MailResourceRecord, 'message'>[][]): Promise<void>;
+  /**
+   * Makes sure every message added is stored: once, as first read, with its resources. Returns
+   * how many messages were added and how many of them were new, since the last call.
+   */
+  store(): Promise<{ staged: number; added: number }>;
+  /** Drops what is added and not stored yet. */
+  discard(): Promise<void>;
+}
+
 export interface MailStore {
-  /** Which of these message hashes are stored already. */
-  storedMessages(sha256s: string[]): Promise<Set<string>>;
-  /** Stores messages and their resources in one transaction; a message already stored is skipped. Returns how many were new. */
-  addMessages(messages: MailMessageRecord[], resources: MailResourceRecord[]): Promise<number>;
-  /** Each sender infrastructure key (a campaign) and how many messages it has, by key. */
-  infraGroups(): Promise<{ infraKey: string; messages: number }[]>;
+  /** Where a scan puts the messages it reads (see MailStaging). */
+  openStaging(): Promise<MailStaging>;
   /** The stored messages of these infrastructure keys (all when omitted), by key, then date. */
   messages(infraKeys?: string[]): Promise<MailMessageRecord[]>;
-  /** The resources of the messages of these infrastructure keys (all when omitted). */
-  resources(infraKeys?: string[]): Promise<MailResourceRecord[]>;
+  /**
+   * Every stored message with its resources (in their order in the message), one at a time,
+   * grouped by infrastructure key and, within a key, ordered by template: what judging the
+   * campaigns reads, in memory that does not grow with the store.
+   */
+  judgingOrder(): AsyncIterable<{ message: MailMessageRecord; resources: MailResourceRecord[] }>;
   /** Of these hosts, the ones that are an indicator in the store (domain, URL host or address), with the indicator and its source. */
   indicatorHosts(hosts: string[]): Promise<Map<string, { indicator: string; source: string }>>;
   /**

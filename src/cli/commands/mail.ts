@@ -7,7 +7,7 @@ import { beaconIndicators, exportBeacons, MAIL_EXPORT_FORMATS } from '../../mail
 import { judgeCampaigns, scanMail } from '../../mail/scan.js';
 import type { MailCampaignRecord, MailVerdict } from '../../store/mail.js';
 import type { Store } from '../../store/store.js';
-import { fileProgress, type Progress } from '../progress.js';
+import { duration, fileProgress, type Progress } from '../progress.js';
 import { graceMs, graceOption, setExitCode, toJson, withImportStore, withStore } from '../context.js';
 
 const VERDICTS: MailVerdict[] = ['tracking', 'marketing', 'clean'];
@@ -36,8 +36,16 @@ export function mailCommand(): Command {
           onProblem: (p) => {
             if (!o.json) console.error(`botcensus: ${p.file}: byte ${p.offset}: ${p.reason}`);
           },
-        });
-        progress?.done();
+          // After reading: what is being done, and for how long.
+          onStoring: () => {
+            progress?.done();
+            progress = ticker('mail: storing the messages read');
+          },
+          onJudging: () => {
+            progress?.done();
+            progress = ticker('mail: judging the campaigns');
+          },
+        }).finally(() => progress?.done());
         if (o.json) process.stdout.write(toJson(r));
         else {
           console.log(`${r.files} files, ${r.messages} messages: ${r.added} new, ${r.duplicates} stored already; ${r.problems.length} malformed`);
@@ -155,4 +163,19 @@ function printCampaign(c: MailCampaignRecord, full: boolean): void {
   console.log(`  subjects: ${c.subjects.map((s) => JSON.stringify(s)).join(', ')}`);
   console.log(`  organisations: ${c.organisations.join(', ')}`);
   console.log(`  recipients: ${c.recipients.join(', ')}`);
+}
+
+/** On a terminal, a line saying what is being done and for how long, until done. */
+function ticker(label: string): Progress {
+  const started = Date.now();
+  const tty = process.stderr.isTTY === true;
+  const timer = tty ? setInterval(() => process.stderr.write(`\r\x1b[K${label} (${duration(Date.now() - started)})`), 1000) : undefined;
+  return {
+    update: () => undefined,
+    done: (summary) => {
+      clearInterval(timer);
+      if (tty) process.stderr.write('\r\x1b[K');
+      if (summary) process.stderr.write(summary + '\n');
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // DuckDB implementation of the mail store contract: messages, resources and campaigns.
+import { BotcensusError } from '../../core/errors.js';
 import { table } from '../schema.js';
-import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStore, MailVerdict } from '../mail.js';
+import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailStaging, MailStore, MailVerdict } from '../mail.js';
 import { TableAppender } from './appender.js';
 import type { Db, Row } from './connection.js';
 
@@ -33,6 +34,25 @@ function messageOf(r: Row): MailMessageRecord {
   };
 }
 
+function resourceOf(r: Row): MailResourceRecord {
+  return {
+    message: r.message as string,
+    kind: r.kind as MailResourceRecord['kind'],
+    chain: list(r.chain),
+    host: r.host as string,
+    text: opt(r.link_text),
+    width: opt(r.width),
+    height: opt(r.height),
+    hidden: (r.hidden as boolean | null) ?? false,
+    reasons: list(r.reasons),
+  };
+}
+
+/** Rows one at a time from a stream of chunks. */
+async function* rows(chunks: AsyncIterable<Row[]>): AsyncGenerator<Row> {
+  for await (const chunk of chunks) yield* chunk;
+}
+
 function campaignOf(r: Row): MailCampaignRecord {
   return {
     id: r.id as string,
@@ -51,63 +71,73 @@ function campaignOf(r: Row): MailCampaignRecord {
   };
 }
 
-export function createMailStore(db: Db): MailStore {
-  const stored = async (sha256s: string[]) => {
-    if (!sha256s.length) return new Set<string>();
-    const rows = await db.all<{ sha256: string }>(
-      `SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT unnest(from_json($list, '["VARCHAR"]')))`,
-      { list: jsonList(sha256s) },
-    );
-    return new Set(rows.map((r) => r.sha256));
-  };
+/**
+ * Messages are stored as they are staged, a batch per transaction, each batch skipping the hashes
+ * stored already (found by probing the stored hash column with the batch's): DuckDB appends to
+ * its tables in bounded memory. `store` reports the counts since the last call.
+ */
+async function openStaging(db: Db): Promise<MailStaging> {
+  let staged = 0;
+  let added = 0;
   return {
-    storedMessages: stored,
-
-    async addMessages(messages, resources) {
-      return db.transaction(async () => {
-        const have = await stored(messages.map((m) => m.sha256));
+    add: (messages, resources) =>
+      db.transaction(async () => {
+        const have = new Set(
+          (
+            await db.all<{ sha256: string }>(`SELECT sha256 FROM mail_messages WHERE sha256 IN (SELECT unnest(from_json($list, '["VARCHAR"]')))`, {
+              list: jsonList(messages.map((m) => m.sha256)),
+            })
+          ).map((r) => r.sha256),
+        );
         const m = await TableAppender.open(db, table('mail_messages'));
-        const added = new Set<string>();
-        for (const x of messages) {
-          if (have.has(x.sha256) || added.has(x.sha256)) continue;
-          added.add(x.sha256);
-          m.row({
-            sha256: x.sha256,
-            file: x.file,
-            byte_offset: x.offset,
-            message_id: x.messageId,
-            sent_at: x.date,
-            subject: x.subject,
-            from_address: x.fromAddress,
-            from_name: x.fromName,
-            envelope_from: x.envelopeFrom,
-            dkim_domains: x.dkimDomains,
-            relay: x.relay,
-            recipients: x.recipients,
-            list_id: x.listId,
-            list_unsubscribe: x.listUnsubscribe,
-            infra_key: x.infraKey,
-            template: x.template,
-          });
-        }
-        m.close();
         const r = await TableAppender.open(db, table('mail_resources'));
-        const position = new Map<string, number>();
-        for (const x of resources) {
-          if (!added.has(x.message)) continue;
-          const at = position.get(x.message) ?? 0;
-          position.set(x.message, at + 1);
-          r.row({ message: x.message, position: at, kind: x.kind, chain: x.chain, host: x.host, link_text: x.text, width: x.width, height: x.height, hidden: x.hidden ?? false, reasons: x.reasons });
-        }
+        messages.forEach((x, i) => {
+          staged++;
+          if (have.has(x.sha256)) return;
+          have.add(x.sha256);
+          added++;
+          m.row(messageRow(x));
+          (resources[i] ?? []).forEach((y, position) =>
+            r.row({ message: x.sha256, position, kind: y.kind, chain: y.chain, host: y.host, link_text: y.text, width: y.width, height: y.height, hidden: y.hidden ?? false, reasons: y.reasons }),
+          );
+        });
+        m.close();
         r.close();
-        return added.size;
-      });
+      }),
+    store: async () => {
+      const out = { staged, added };
+      staged = 0;
+      added = 0;
+      return out;
     },
+    discard: async () => undefined,
+  };
+}
 
-    async infraGroups() {
-      const rows = await db.all<{ infra_key: string; n: bigint }>(`SELECT infra_key, count(*) AS n FROM mail_messages GROUP BY infra_key ORDER BY infra_key`);
-      return rows.map((r) => ({ infraKey: r.infra_key, messages: Number(r.n) }));
-    },
+function messageRow(x: MailMessageRecord): Record<string, unknown> {
+  return {
+    sha256: x.sha256,
+    file: x.file,
+    byte_offset: x.offset,
+    message_id: x.messageId,
+    sent_at: x.date,
+    subject: x.subject,
+    from_address: x.fromAddress,
+    from_name: x.fromName,
+    envelope_from: x.envelopeFrom,
+    dkim_domains: x.dkimDomains,
+    relay: x.relay,
+    recipients: x.recipients,
+    list_id: x.listId,
+    list_unsubscribe: x.listUnsubscribe,
+    infra_key: x.infraKey,
+    template: x.template,
+  };
+}
+
+export function createMailStore(db: Db): MailStore {
+  return {
+    openStaging: () => openStaging(db),
 
     async messages(infraKeys) {
       const rows = await db.all(
@@ -119,26 +149,32 @@ export function createMailStore(db: Db): MailStore {
       return rows.map(messageOf);
     },
 
-    async resources(infraKeys) {
-      const rows = await db.all(
-        `SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
-         FROM mail_resources r ${infraKeys ? `JOIN mail_messages m ON m.sha256 = r.message AND m.infra_key IN (SELECT unnest(from_json($keys, '["VARCHAR"]')))` : ''}
-         ORDER BY r.message, r.position`,
-        infraKeys ? { keys: jsonList(infraKeys) } : {},
-      );
-      return rows.map(
-        (r): MailResourceRecord => ({
-          message: r.message as string,
-          kind: r.kind as MailResourceRecord['kind'],
-          chain: list(r.chain),
-          host: r.host as string,
-          text: opt(r.link_text),
-          width: opt(r.width),
-          height: opt(r.height),
-          hidden: (r.hidden as boolean | null) ?? false,
-          reasons: list(r.reasons),
-        }),
-      );
+    async *judgingOrder() {
+      // Two result streams on connections of their own, walked side by side in the same order;
+      // the store's own connection stays free for the indicator questions asked meanwhile.
+      const messages = await db.reader();
+      const resources = await db.reader();
+      try {
+        const ms = await messages.conn.stream(`SELECT ${MESSAGE_COLUMNS} FROM mail_messages ORDER BY infra_key, template, sha256`);
+        const rs = await resources.conn.stream(
+          `SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
+           FROM mail_resources r JOIN mail_messages m ON m.sha256 = r.message
+           ORDER BY m.infra_key, m.template, r.message, r.position`,
+        );
+        const res = rows(rs.yieldRowObjectJs());
+        let next = await res.next();
+        for await (const row of rows(ms.yieldRowObjectJs())) {
+          const message = messageOf(row);
+          const own: MailResourceRecord[] = [];
+          for (; !next.done && next.value.message === message.sha256; next = await res.next()) own.push(resourceOf(next.value));
+          yield { message, resources: own };
+        }
+        // Resources left over belong to a message the first stream did not have: mail stored meanwhile.
+        if (!next.done) throw new BotcensusError('STORE', 'mail was stored while the campaigns were judged; judge them again (botcensus mail judge)');
+      } finally {
+        messages.close();
+        resources.close();
+      }
     },
 
     async indicatorHosts(hosts) {
