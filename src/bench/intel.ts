@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '@streamparser/json';
 import { importIntelFile } from '../intel/import.js';
 import { DuckDbStore } from '../store/duckdb/index.js';
+import { cpuMs } from './cpu.js';
 
 /** The larger bundle's peak RSS against the smaller's. */
 const MAX_PEAK_RATIO = 1.3;
@@ -187,12 +188,6 @@ async function child(file: string, db: string): Promise<void> {
   peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
   const result: ChildResult = { indicators: r.indicators, ms, cpuMs: cpuSpent, peakRssMb: peak / 2 ** 20, peakHeapMb: heapPeak / 2 ** 20 };
   process.stdout.write(JSON.stringify(result));
-}
-
-/** CPU time (user and system, every thread of this process) since `from`, ms. */
-function cpuMs(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1000;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
