@@ -10,6 +10,9 @@ import { openTestStore } from './store.js';
 import { issueToken } from '../src/server/auth/tokens.js';
 import { replaceOwners } from '../src/notify/owners-sql.js';
 import { enrichVictims } from '../src/enrich/enrich.js';
+import { after, before } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../src/server/app.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -100,4 +103,22 @@ export async function buildScenario(): Promise<Scenario> {
       evil: await token('owner', HOSTILE.owner),
     },
   };
+}
+
+/**
+ * The scenario served for a whole test file: built before its first test, closed after its last.
+ * `got` receives the scenario and the server (for the file's own `let` bindings).
+ */
+export function serveScenario(got: (s: Scenario, app: FastifyInstance) => void): void {
+  let s: Scenario | undefined;
+  let app: FastifyInstance | undefined;
+  before(async () => {
+    s = await buildScenario();
+    app = await buildServer(s.store, { webRoot: null });
+    got(s, app);
+  });
+  after(async () => {
+    await app?.close();
+    await s?.store.close();
+  });
 }

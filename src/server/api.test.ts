@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { tempDir } from '../../test/tmp.js';
 import { buildServer } from './app.js';
 import { toCsv } from './csv.js';
 import { CONTENT_SECURITY_POLICY } from './security-headers.js';
-import { buildScenario, type Scenario } from '../../test/server-scenario.js';
+import { buildScenario, serveScenario, type Scenario } from '../../test/server-scenario.js';
 import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
 import { identifyStore } from '../identify/store.js';
@@ -15,14 +15,7 @@ import { lookupAddress } from '../enrich/lookup.js';
 
 let s: Scenario;
 let app: FastifyInstance;
-before(async () => {
-  s = await buildScenario();
-  app = await buildServer(s.store, { webRoot: null });
-});
-after(async () => {
-  await app.close();
-  await s.store.close();
-});
+serveScenario((x, a) => ([s, app] = [x, a]));
 
 const get = (url: string, token = s.tokens.analyst) => call(app, 'GET', url, token);
 

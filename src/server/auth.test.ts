@@ -1,20 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
-import { buildScenario, type Scenario } from '../../test/server-scenario.js';
+import { serveScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json, multipart, signIn, type Method } from './test-client.js';
 
 let s: Scenario;
 let app: FastifyInstance;
-before(async () => {
-  s = await buildScenario();
-  app = await buildServer(s.store, { webRoot: null });
-});
-after(async () => {
-  await app.close();
-  await s.store.close();
-});
+serveScenario((x, a) => ([s, app] = [x, a]));
 
 /** Every API route with a request to try it, and who may call it. Must list them all (checked below). */
 const ROUTES: { route: string; url: string; roles: string[] | 'public'; body?: () => { payload: unknown; headers?: Record<string, string> } }[] = [

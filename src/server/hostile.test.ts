@@ -1,14 +1,14 @@
 // Hostile requests to the dashboard: uploads past the size limit (a setting) refused with 413 and
 // nothing left on disk, client file names never used as paths, error bodies that quote input with
 // its control bytes escaped, and internationalised domains shown in both forms.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { tempDir } from '../../test/tmp.js';
 import { buildServer } from './app.js';
-import { buildScenario, type Scenario } from '../../test/server-scenario.js';
+import { serveScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json, multipart } from './test-client.js';
 import { importIntelFile } from '../intel/import.js';
 import { writeFileSync } from 'node:fs';
@@ -20,14 +20,7 @@ process.env.TMPDIR = tmp;
 
 let s: Scenario;
 let app: FastifyInstance;
-before(async () => {
-  s = await buildScenario();
-  app = await buildServer(s.store, { webRoot: null });
-});
-after(async () => {
-  await app.close();
-  await s.store.close();
-});
+serveScenario((x, a) => ([s, app] = [x, a]));
 
 function upload(server: FastifyInstance, fields: Record<string, string>, name: string, content: string) {
   const m = multipart(fields, { name, content });

@@ -1,22 +1,14 @@
 // What the dashboard's drill-downs ask: indicators counted in a range and their victims, victims
 // of one organisation, one network's name, count and share, and an owner's map of its one country.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from './app.js';
-import { buildScenario, VICTIMS, type Scenario } from '../../test/server-scenario.js';
+import { serveScenario, VICTIMS, type Scenario } from '../../test/server-scenario.js';
 import { call, json } from './test-client.js';
 
 let s: Scenario;
 let app: FastifyInstance;
-before(async () => {
-  s = await buildScenario();
-  app = await buildServer(s.store, { webRoot: null });
-});
-after(async () => {
-  await app.close();
-  await s.store.close();
-});
+serveScenario((x, a) => ([s, app] = [x, a]));
 
 const get = <T>(url: string, token = s.tokens.analyst) => call(app, 'GET', url, token).then((r) => {
   assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
