@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { runCensus } from '../../census/census.js';
 import type { CensusQuery, CensusResult } from '../store.js';
 import type { ConformanceTarget } from './index.js';
-import { flow, ind, ingest, intel, ip, report, scenario, t } from './records.js';
-import { lookupEvidenceOf } from '../../enrich/lookup.js';
+import { flow, ind, ingest, ingestAcrossMidnight, intel, ip, report, scenario, t, windowAnswers } from './records.js';
 
 const VN = { countries: ['VN'], asns: [], ranges: [] };
 
@@ -77,44 +76,18 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
 
   test(`${name}: windows that cut days and sightings across midnight answer alike before and after prepareForQueries`, async () => {
     const store = await scenario(await open());
-    await ingest(store, [
-      flow('192.0.3.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
-      flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-      flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
-    ]);
-    const windows: [string | undefined, string | undefined][] = [
-      [undefined, undefined],
-      ['2024-06-10T10:00:00.500Z', '2024-06-12T00:00:00Z'],
-      ['2024-06-11T12:00:00Z', '2024-06-12T15:00:00Z'],
-      ['2024-06-12T00:10:00Z', '2024-06-12T00:20:00Z'],
-      ['2024-06-12T00:00:00Z', '2024-06-14T00:00:00Z'],
-      [undefined, '2024-06-12T01:00:00Z'],
-      ['2024-06-13T00:00:00Z', undefined],
-    ];
-    const ask = async () => {
-      const out: unknown[] = [];
-      for (const [f, u] of windows) {
-        const w = { from: f === undefined ? undefined : t(f), to: u === undefined ? undefined : t(u) };
-        out.push(await store.census({ by: 'country', measure: 'window', ...w, top: 10 }));
-        out.push(await store.census({ by: 'family', measure: 'window', ...w, top: 10 }));
-        out.push(await store.victims(w));
-        out.push(await store.dashboard.topIndicators({ ...w, limit: 10 }));
-      }
-      out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
-      for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await lookupEvidenceOf(store, ip(a)));
-      return out;
-    };
-    const before = await ask();
+    await ingestAcrossMidnight(store);
+    const before = await windowAnswers(store);
     // The midnight-spanning sighting is in a window that holds only its first ten minutes after midnight.
-    assert.ok((before[3 * 4 + 2] as { ip: string }[]).some((v) => v.ip === '192.0.3.1'));
+    assert.ok((before.windows[3]![2] as { ip: string }[]).some((v) => v.ip === '192.0.3.1'));
     await store.prepareForQueries();
-    assert.deepEqual(await ask(), before);
+    assert.deepEqual(await windowAnswers(store), before);
     const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
     assert.ok(days.every((d) => d.victims >= 1), JSON.stringify(days));
     // A later import is counted at once.
     await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
     const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
-    assert.equal(after.total, (before[4 * 4] as CensusResult).total + 1);
+    assert.equal(after.total, (before.windows[4]![0] as CensusResult).total + 1);
     await store.close();
   });
 

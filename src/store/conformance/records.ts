@@ -6,6 +6,7 @@ import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.j
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
 import { enrichVictims } from '../../enrich/enrich.js';
+import { lookupEvidenceOf } from '../../enrich/lookup.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);
@@ -95,4 +96,49 @@ export async function scenario(store: Store): Promise<Store> {
     report('192.0.3.201', 'D1', '2024-06-12T02:00:00Z'),
   ]);
   return store;
+}
+
+/** Sightings on several days and hours, one spanning midnight, so that windows cut days in two. */
+export async function ingestAcrossMidnight(store: Store): Promise<void> {
+  await ingest(store, [
+    flow('192.0.3.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
+    flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
+    flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
+  ]);
+}
+
+/** Windows over ingestAcrossMidnight's sightings: open, cutting days, inside one hour after midnight. */
+const CUT_WINDOWS: [string | undefined, string | undefined][] = [
+  [undefined, undefined],
+  ['2024-06-10T10:00:00.500Z', '2024-06-12T00:00:00Z'],
+  ['2024-06-11T12:00:00Z', '2024-06-12T15:00:00Z'],
+  ['2024-06-12T00:10:00Z', '2024-06-12T00:20:00Z'],
+  ['2024-06-12T00:00:00Z', '2024-06-14T00:00:00Z'],
+  [undefined, '2024-06-12T01:00:00Z'],
+  ['2024-06-13T00:00:00Z', undefined],
+];
+
+/**
+ * Every question a window is asked, per window of CUT_WINDOWS: [0] the census by country, [1] by
+ * family, [2] the victims, [3] the victims' page, [4] the top indicators. Then the daily trend,
+ * the indicators' page and the evidence of three addresses.
+ */
+export async function windowAnswers(store: Store): Promise<{ windows: unknown[][]; rest: unknown[] }> {
+  const windows: unknown[][] = [];
+  for (const [f, u] of CUT_WINDOWS) {
+    const w = { from: f === undefined ? undefined : t(f), to: u === undefined ? undefined : t(u) };
+    windows.push([
+      await store.census({ by: 'country', measure: 'window', ...w, top: 10 }),
+      await store.census({ by: 'family', measure: 'window', ...w, top: 10 }),
+      await store.victims(w),
+      await store.access.victimPage({ ...w, sort: 'events', dir: 'desc', limit: 50, offset: 0 }),
+      await store.dashboard.topIndicators({ ...w, limit: 10 }),
+    ]);
+  }
+  const rest: unknown[] = [
+    await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }),
+    await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }),
+  ];
+  for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) rest.push(await lookupEvidenceOf(store, ip(a)));
+  return { windows, rest };
 }

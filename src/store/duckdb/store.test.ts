@@ -10,8 +10,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
 import { refoldAll } from './victim-fold-sql.js';
-import { counts, DAY, flow, grace, ind, ingest, ip, meta, report, scenario as conformanceScenario, t } from '../conformance/records.js';
-import { lookupEvidenceOf } from '../../enrich/lookup.js';
+import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, report, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
 
 // The conformance suite's scenario and record builders: the same store as every driver is held to.
 async function scenario() {
@@ -22,42 +21,13 @@ async function scenario() {
 
 test('answers from the derived tables (day-folded, partial days from the sightings) equal answers from the sightings', async () => {
   const { store } = await scenario();
-  // Sightings on several days and hours, one spanning midnight, so windows cut days in two.
-  await ingest(store, [
-    flow('192.0.3.1', '203.0.113.10', '2024-06-11T23:30:00Z', { te: t('2024-06-12T00:30:00Z') }),
-    flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
-    flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z'),
-  ]);
-  const windows: [string | undefined, string | undefined][] = [
-    [undefined, undefined],
-    ['2024-06-10T10:00:00.500Z', '2024-06-12T00:00:00Z'],
-    ['2024-06-11T12:00:00Z', '2024-06-12T15:00:00Z'],
-    ['2024-06-12T00:10:00Z', '2024-06-12T00:20:00Z'],
-    ['2024-06-12T00:00:00Z', '2024-06-14T00:00:00Z'],
-    [undefined, '2024-06-12T01:00:00Z'],
-    ['2024-06-13T00:00:00Z', undefined],
-  ];
-  const ask = async () => {
-    const out: unknown[] = [];
-    for (const [f, u] of windows) {
-      const w = { from: f === undefined ? undefined : t(f), to: u === undefined ? undefined : t(u) };
-      out.push(await store.census({ by: 'country', measure: 'window', ...w, top: 10 }));
-      out.push(await store.census({ by: 'family', measure: 'window', ...w, top: 10 }));
-      out.push(await store.victims(w));
-      out.push(await store.access.victimPage({ ...w, sort: 'events', dir: 'desc', limit: 50, offset: 0 }));
-      out.push(await store.dashboard.topIndicators({ ...w, limit: 10 }));
-    }
-    out.push(await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }));
-    out.push(await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }));
-    for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) out.push(await lookupEvidenceOf(store, ip(a)));
-    return out;
-  };
-  const fromSightings = await ask();
+  await ingestAcrossMidnight(store);
+  const fromSightings = await windowAnswers(store);
   assert.equal(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), undefined, 'nothing derived yet');
   await store.prepareForQueries();
   assert.ok(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), 'derived tables built');
   assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM derived_pair_days`))!.n) > 0);
-  const fromDerived = await ask();
+  const fromDerived = await windowAnswers(store);
   assert.deepEqual(fromDerived, fromSightings);
   // Midnight-spanning sighting: counted on both days of the trend, once in the window of each.
   const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
@@ -65,7 +35,7 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   // A later import changes the data: the next question answers from the new data (rebuilt fold).
   await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
   const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
-  assert.equal(after.total, (fromSightings[4 * 5] as { total: number }).total + 1);
+  assert.equal(after.total, (fromSightings.windows[4]![0] as { total: number }).total + 1);
   await store.close();
 });
 
