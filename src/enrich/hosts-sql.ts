@@ -9,19 +9,23 @@ import { SPECIAL_PURPOSE_RANGES } from '../core/special-purpose.js';
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { HostEnrichment } from '../store/store.js';
+import { readMeta } from '../store/meta.js';
+import { RANGE_LEVELS, type RangeLevels } from './ranges-sql.js';
 
 const HOST_COLUMNS = ['ip', 'special', 'asn', 'as_org', 'country', 'source', 'asn_source', 'country_source'];
 
-/** The levels a range table uses: an address needs its bucket at those only. */
-async function levelsOf(d: Driver, rangeTable: string): Promise<number[]> {
-  const rows = await d.all<{ level: number | bigint }>(sql`SELECT DISTINCT level FROM ${sql.ident(rangeTable)}`);
-  return rows.map((r) => Number(r.level)).filter((l) => (GEO_LEVELS as readonly number[]).includes(l)).sort((a, b) => a - b);
+/** The levels each range table uses (written when the ranges load): an address needs its bucket at those only. */
+async function rangeLevels(d: Driver): Promise<RangeLevels> {
+  const v = await readMeta(d, RANGE_LEVELS);
+  const stored = v ? (JSON.parse(v) as RangeLevels) : { asn: [], country: [] };
+  // Only GEO_LEVELS' own numbers go into the query text.
+  const known = (ls: number[]) => ls.filter((l) => (GEO_LEVELS as readonly number[]).includes(l));
+  return { asn: known(stored.asn), country: known(stored.country) };
 }
 
 /** `ip, level, b` for every address of `todo` at each level. */
 function bucketKeys(d: Driver, levels: number[]): Sql {
   if (levels.length === 0) return sql`SELECT ip, 0 AS level, ip AS b FROM todo WHERE 1 = 0`;
-  // The levels are GEO_LEVELS' own numbers, written into the query text.
   return sql.join(
     levels.map((l) => sql`SELECT ip, ${sql.raw(String(l))} AS level, ${d.dialect.networkStart(sql`ip`, sql.raw(String(l)))} AS b FROM todo`),
     sql` UNION ALL `,
@@ -56,10 +60,10 @@ function specialCase(): Sql {
 
 /** The hosts rows (HOST_COLUMNS) of the addresses `todo` selects (one column, ip). */
 async function enriched(d: Driver, todo: Sql): Promise<Sql> {
-  const [asnLevels, countryLevels] = [await levelsOf(d, 'geo_asn'), await levelsOf(d, 'geo_country')];
+  const levels = await rangeLevels(d);
   return sql`WITH todo AS (${todo}),
-    ${answers(d, 'a', 'geo_asn', ['asn', 'org'], asnLevels)},
-    ${answers(d, 'c', 'geo_country', ['country'], countryLevels)},
+    ${answers(d, 'a', 'geo_asn', ['asn', 'org'], levels.asn)},
+    ${answers(d, 'c', 'geo_country', ['country'], levels.country)},
     sp AS (SELECT ip, label FROM (SELECT ip, ${specialCase()} AS label FROM todo) x WHERE label IS NOT NULL),
     r AS (SELECT ip, min(asn) AS asn, min(upper(geo)) AS geo FROM reports WHERE ip IN (SELECT ip FROM todo) GROUP BY ip),
     e AS (

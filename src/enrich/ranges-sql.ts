@@ -13,11 +13,20 @@ import { readMeta, writeMeta } from '../store/meta.js';
 import { geoChain } from './chain-sql.js';
 
 /** How the range tables are laid out, part of the stored version: a store with another layout reloads. */
-const GEO_LAYOUT = 'levels1-chain-special1';
+const GEO_LAYOUT = 'levels2-chain-special1';
 /** Range rows loaded at a time. */
 const BATCH = 50_000;
 
 const RANGE_TABLES = { asn: 'geo_asn', country: 'geo_country' } as const;
+
+/** The `meta` key of the levels each range table uses, kept with the ranges. */
+export const RANGE_LEVELS = 'geo_levels';
+export type RangeLevels = Record<GeoRole, number[]>;
+
+async function levelsOf(d: Driver, role: GeoRole): Promise<number[]> {
+  const rows = await d.all<{ level: number | bigint }>(sql`SELECT DISTINCT level FROM ${sql.ident(RANGE_TABLES[role])}`);
+  return rows.map((r) => Number(r.level)).sort((a, b) => a - b);
+}
 
 /** Loads ranges into a role's range table, once per bucket each overlaps; returns how many ranges. */
 export async function loadRanges(d: Driver, role: GeoRole, src: number, ranges: AsyncIterable<GeoRange> | Iterable<GeoRange>): Promise<number> {
@@ -78,6 +87,8 @@ export async function ensureRanges(store: Pick<Store, 'driver' | 'files' | 'geoS
     sql`INSERT INTO geo_asn_names (asn, org)
         SELECT asn, ${d.dialect.argMin(sql`org`, sql`src`)} FROM geo_asn WHERE org IS NOT NULL AND asn IS NOT NULL GROUP BY asn`,
   );
+  const levels: RangeLevels = { asn: await levelsOf(d, 'asn'), country: await levelsOf(d, 'country') };
+  await writeMeta(d, RANGE_LEVELS, JSON.stringify(levels));
   await writeMeta(d, 'geo_version', version);
   // Addresses enriched from older data are enriched again; the version tells cached answers.
   await d.run(sql`DELETE FROM hosts`);
