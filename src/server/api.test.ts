@@ -11,7 +11,7 @@ import { buildScenario, serveScenario, type Scenario } from '../../test/server-s
 import { ftpModule, zgrabLine } from '../../test/fixtures/identify/scan-fixture.js';
 import { call, json, multipart } from './test-client.js';
 import { identifyStore } from '../identify/store.js';
-import { lookupAddress } from '../enrich/lookup.js';
+import { lookupAddress } from '../match/lookup.js';
 
 let s: Scenario;
 let app: FastifyInstance;

@@ -4,6 +4,7 @@ import { SPECIAL_PURPOSE_KEY } from '../core/special-purpose.js';
 import type { FastifyRequest } from 'fastify';
 import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
+import { lookupNearMisses } from '../match/lookup.js';
 import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
 import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
 import { ownerScope, type ServerContext } from './context.js';
@@ -133,7 +134,7 @@ export function warmUp(ctx: ServerContext): Promise<void> {
     await step('near misses', async () => {
       const first = (await ctx.read((s) => s.access.victimPage({ sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
       const ip = first && parseIp(first.ip);
-      if (ip) await ctx.read((s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
+      if (ip) await ctx.read((s) => lookupNearMisses(s.driver, ip, { graceMs: ctx.graceMs }));
     });
   };
   ctx.warming = run().then(

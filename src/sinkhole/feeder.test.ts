@@ -12,7 +12,7 @@ import { Feeder, FEEDER_DEFAULTS, highWater } from './feeder.js';
 import { FeederGroup } from './feeders.js';
 import { JOURNAL_DEFAULTS, Journal } from './journal.js';
 import { listSegments } from './journal-files.js';
-import { lookupEvidenceOf } from '../enrich/lookup.js';
+import { lookupEvidenceOf } from '../match/lookup.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const checkin = (i: number, src = `127.0.0.${(i % 5) + 2}`): CheckIn => ({ t: T0 + i * 1000, l: 'http', p: 'tcp', src, sp: 40000 + i, dst: '127.0.0.1', dp: 80, n: 'c2.example', q: 'c2.example', path: '/gate', bot: `dev${i}`, fam: 'raptortrain' });

@@ -9,6 +9,7 @@ import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
+import type { Sql } from './sql.js';
 import type { FileReadingStore } from './file-reading.js';
 import type { MailStore } from './mail.js';
 
@@ -555,18 +556,19 @@ export interface Store {
   victimCount(): Promise<number>;
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
-  /** `host`: the address's enrichment (src/enrich), which also names its owner by AS. */
-  lookup(ip: bigint, match: MatchOptions, host: HostEnrichment | undefined): Promise<LookupResult>;
   /**
    * Keep the store's derived tables (per-day and all-time folds of the sightings) current from now
    * on, building them now: for a process that asks many questions (the server, a report). Without
    * it, questions read the sightings directly unless the derived tables happen to be current.
    */
   prepareForQueries(): Promise<void>;
-  /** lookup's evidence part only: what a dashboard shows first. */
-  lookupEvidence(ip: bigint, host: HostEnrichment | undefined): Promise<LookupEvidence>;
-  /** lookup's near misses and telemetry count only. */
-  lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult>;
+  /**
+   * Where the engine keeps a copy of the sightings folded per victim, indicator, kind, family and
+   * import, ordered by victim (DuckDB's derived fold): runs `fn` with it as a relation (the columns
+   * of `sightings` less `hour` and `device_id`) while it is current and kept from being refolded,
+   * or with undefined when it is not current. One victim's rows are then a few blocks (lookup).
+   */
+  withSightingsByVictim?<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T>;
   /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */
   noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]>;
   /**

@@ -10,7 +10,7 @@ import { tempDir } from '../../test/tmp.js';
 import { importIntelFile } from '../intel/import.js';
 import type { Store } from '../store/store.js';
 import { ingestFile } from './ingest.js';
-import { lookupEvidenceOf } from '../enrich/lookup.js';
+import { lookupEvidenceOf } from '../match/lookup.js';
 
 const match = { graceMs: 86_400_000 };
 

@@ -10,7 +10,7 @@ import type { LookupResult } from '../../store/store.js';
 import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
-import { lookupAddress } from '../../enrich/lookup.js';
+import { lookupAddress } from '../../match/lookup.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')

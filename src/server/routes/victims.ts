@@ -8,7 +8,7 @@ import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
 import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
-import { lookupEvidenceOf } from '../../enrich/lookup.js';
+import { lookupEvidenceOf, lookupNearMisses } from '../../match/lookup.js';
 
 type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
 
@@ -82,7 +82,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req) => {
       const { ip } = await visibleVictim(req);
-      return ctx.cached(req, 'near-misses', { ip: ip.toString() }, (s) => s.lookupNearMisses(ip, { graceMs: ctx.graceMs }));
+      return ctx.cached(req, 'near-misses', { ip: ip.toString() }, (s) => lookupNearMisses(s.driver, ip, { graceMs: ctx.graceMs }));
     },
   );
 }

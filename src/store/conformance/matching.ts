@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConformanceTarget } from './index.js';
 import { DAY, flow, grace, ind, ingest, intel, ip, scenario, t, warninglist } from './records.js';
-import { lookupAddress } from '../../enrich/lookup.js';
+import { lookupAddress } from '../../match/lookup.js';
 
 export function matchingSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: matching: windows, CIDRs, ports, subdomains, indicator endpoints and warninglists`, async () => {

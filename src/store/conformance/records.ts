@@ -6,7 +6,7 @@ import type { IndicatorRecord, WarningEntry } from '../../core/model/indicator.j
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
 import { enrichVictims } from '../../enrich/enrich.js';
-import { lookupEvidenceOf } from '../../enrich/lookup.js';
+import { lookupEvidenceOf } from '../../match/lookup.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);

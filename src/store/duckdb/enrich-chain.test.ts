@@ -12,7 +12,7 @@ import type { ImportMeta, LineCounts, Store } from '../store.js';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { writeMmdb } from '../../../test/mmdb-writer.js';
-import { lookupAddress } from '../../enrich/lookup.js';
+import { lookupAddress } from '../../match/lookup.js';
 import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
 
 const ip = (s: string) => parseIp(s)!;

@@ -1,7 +1,6 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIp } from '../../core/ip.js';
 import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
@@ -20,10 +19,6 @@ import type {
   IndicatorSelection,
   IntelImport,
   LineCounts,
-  HostEnrichment,
-  LookupEvidence,
-  LookupResult,
-  NearMissResult,
   ExportFormat,
   ExportWhat,
   DnsTsvLayout,
@@ -80,8 +75,8 @@ import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { FileReadingStore } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
-import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
-import { foldDerived } from './window-sql.js';
+import { ensureDerived, foldDerived } from './window-sql.js';
+import { sql, type Sql } from '../sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
 import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
@@ -562,22 +557,20 @@ export class DuckDbStore implements Store, FileReadingStore {
     return foldDerived(this.db);
   }
 
-  lookupEvidence(ip: bigint, host: HostEnrichment | undefined): Promise<LookupEvidence> {
-    return lookupEvidence(this.db, ip, formatIp(ip), true, host);
-  }
-
-  lookupNearMisses(ip: bigint, match: MatchOptions): Promise<NearMissResult> {
-    return lookupNearMisses(this.db, ip, match);
-  }
-
-  lookup(ip: bigint, match: MatchOptions, host: HostEnrichment | undefined): Promise<LookupResult> {
-    return lookup(this.db, ip, match, formatIp(ip), host);
+  withSightingsByVictim<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T> {
+    return this.db.windowed(async () => fn((await ensureDerived(this.db)) ? SIGHTINGS_BY_VICTIM : undefined));
   }
 
   noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
     return noContactNetworks(this.db);
   }
 }
+
+/** derived_pairs_all in the columns of the sightings it folds (Store.withSightingsByVictim). */
+const SIGHTINGS_BY_VICTIM = sql.raw(
+  `(SELECT victim, indicator_id, kind, family, import_id, f0 AS first_seen, l0 AS last_seen, events, bytes, t AS to_indicator,
+           f AS from_indicator, answered, first_line, detail FROM derived_pairs_all)`,
+);
 
 /** Prefix length (128-bit space) of an inclusive range that is a CIDR block. */
 function prefixOf(lo: bigint, hi: bigint): number {

@@ -15,7 +15,7 @@ import { runIdentification } from '../../identify/run.js';
 import { ingestFile } from '../../telemetry/ingest.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import { identifyStore } from '../../identify/store.js';
-import { lookupAddress } from '../../enrich/lookup.js';
+import { lookupAddress } from '../../match/lookup.js';
 
 const ip = (s: string) => parseIp(s)!;
 const match = { graceMs: 86_400_000 };

@@ -10,6 +10,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
 import { refoldAll } from './victim-fold-sql.js';
+import { lookupNearMisses } from '../../match/lookup.js';
 import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, report, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
 
 // The conformance suite's scenario and record builders: the same store as every driver is held to.
@@ -193,7 +194,7 @@ test('flows carry narrow address keys, whoever wrote them, and a lookup by key s
   ]);
   const wrong = `SELECT count(*) FILTER (WHERE src_key IS DISTINCT FROM (src & 4294967295)::UINTEGER OR dst_key IS DISTINCT FROM (dst & 4294967295)::UINTEGER) AS n FROM flows`;
   assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'appended rows get their keys');
-  const near = await store.lookupNearMisses(ip('2001:db9:1::5'), grace);
+  const near = await lookupNearMisses(store.driver, ip('2001:db9:1::5'), grace);
   assert.equal(near.telemetryRows, 2, 'its two flows, not the ones of addresses sharing its key');
   assert.deepEqual(near.nearMisses.map((m) => m.line), [1, 3]);
   // A store written before the keys existed gets them when it is opened.
@@ -202,7 +203,7 @@ test('flows carry narrow address keys, whoever wrote them, and a lookup by key s
   await store.close();
   store = await openTestStore(path);
   assert.equal(Number((await store.db.one<{ n: bigint }>(wrong))!.n), 0, 'migrated rows get their keys');
-  assert.equal((await store.lookupNearMisses(ip('2001:db9:1::5'), grace)).telemetryRows, 2);
+  assert.equal((await lookupNearMisses(store.driver, ip('2001:db9:1::5'), grace)).telemetryRows, 2);
   await store.close();
 });
 

@@ -1,0 +1,24 @@
+// `lookup` of one address: its enrichment (src/enrich), the evidence behind it and the telemetry
+// that touched an indicator without counting. The command and the server's routes ask through here.
+import type { LookupEvidence, LookupResult, MatchOptions, Store } from '../store/store.js';
+import { hostEnrichment } from '../enrich/hosts-sql.js';
+import { lookupEvidence } from './lookup-evidence.js';
+import { lookupNearMisses } from './lookup-near-misses.js';
+
+export { lookupNearMisses };
+
+/** Everything about one address, read from the sightings themselves (one question: no fold is worth building). */
+export async function lookupAddress(store: Pick<Store, 'driver'>, ip: bigint, match: MatchOptions): Promise<LookupResult> {
+  const host = await hostEnrichment(store.driver, ip);
+  return { ...(await lookupEvidence(store.driver, ip, host)), ...(await lookupNearMisses(store.driver, ip, match)) };
+}
+
+/**
+ * The evidence part only, what a dashboard shows first: read from the engine's victim-ordered
+ * fold of the sightings where it keeps one (Store.withSightingsByVictim), a few blocks instead of a scan.
+ */
+export async function lookupEvidenceOf(store: Pick<Store, 'driver' | 'withSightingsByVictim'>, ip: bigint): Promise<LookupEvidence> {
+  const host = await hostEnrichment(store.driver, ip);
+  if (!store.withSightingsByVictim) return lookupEvidence(store.driver, ip, host);
+  return store.withSightingsByVictim((sightings) => lookupEvidence(store.driver, ip, host, sightings));
+}
