@@ -2,6 +2,7 @@
 // window (--since..--until) and cumulative (ever), grouped, with how much churn inflates the
 // latter two against the active headline.
 import type { CensusDimension, CensusResult, Constituency, Grade, Measure, Store } from '../store/store.js';
+import { latestSighting } from './victim-counts.js';
 
 export const HOUR = 3_600_000;
 
@@ -51,7 +52,7 @@ export function windows(o: CensusOptions, at: number | undefined): Record<Measur
 }
 
 export async function runCensus(store: Store, o: CensusOptions): Promise<CensusReport> {
-  const at = o.at ?? (await store.latestSighting());
+  const at = o.at ?? (await latestSighting(store.driver));
   const w = windows(o, at);
   const base = {
     top: o.top ?? 10,

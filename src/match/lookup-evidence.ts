@@ -3,35 +3,12 @@
 // the devices identified on it.
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
-import type { EvidenceRow, Grade, HostEnrichment, IndicatorRow, LookupDevice, LookupEvidence, LookupService } from '../store/store.js';
+import type { EvidenceRow, Grade, HostEnrichment, LookupDevice, LookupEvidence, LookupService } from '../store/store.js';
 import { formatIp } from '../core/ip.js';
+import { INDICATOR_COLUMNS, indicatorRow } from '../intel/indicator-row.js';
 
-/** Columns of `indicators` an IndicatorRow is read from. */
-export const INDICATOR_COLUMNS = ['id', 'source', 'family', 'type', 'value', 'tags', 'category', 'description', 'first_seen', 'last_seen', 'timeframe', 'for_detection'];
-
-const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 /** Text from a query: ClickHouse fills the missing side of a LEFT JOIN with '' rather than NULL, and no such value is ever ''. */
 const text = (v: unknown): string | undefined => (v === null || v === undefined || v === '' ? undefined : (v as string));
-
-/** A row of INDICATOR_COLUMNS as an IndicatorRow, with its warninglists and victim count. */
-export function indicatorRow(r: Record<string, unknown>, warnings: string[] = [], victims = 0): IndicatorRow {
-  return {
-    id: Number(r.id),
-    source: r.source as string,
-    family: opt(r.family as string | null),
-    type: r.type as string,
-    value: r.value as string,
-    tags: (r.tags as string[] | null) ?? [],
-    category: opt(r.category as string | null),
-    description: opt(r.description as string | null),
-    firstSeen: opt(r.first_seen as Date | null),
-    lastSeen: opt(r.last_seen as Date | null),
-    timeframe: opt(r.timeframe as string | null),
-    forDetection: Boolean(Number(r.for_detection)),
-    warnings,
-    victims,
-  };
-}
 
 /** The columns of `sightings` the evidence reads; `sightingsByVictim` sources have them too. */
 export const EVIDENCE_SOURCE_COLUMNS = [

@@ -5,6 +5,7 @@ import { countryName } from '../core/country-names.js';
 import type { NotifiedVictim } from './outbox-store.js';
 import type { Store } from '../store/store.js';
 import { notifyStore } from './outbox-sql.js';
+import { latestSighting } from '../census/victim-counts.js';
 
 const DAY = 86_400_000;
 export const CLEAN_DAYS = [1, 7, 30] as const;
@@ -125,7 +126,7 @@ export function summarize(vs: VictimRemediation[], at: number, quietDays = 1): R
 }
 
 async function referenceTime(store: Store, o: RemediationOptions): Promise<number> {
-  return o.at ?? (await store.latestSighting()) ?? Date.now();
+  return o.at ?? (await latestSighting(store.driver)) ?? Date.now();
 }
 
 export async function remediationVictims(store: Store, o: RemediationOptions = {}): Promise<VictimRemediation[]> {

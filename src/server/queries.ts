@@ -9,6 +9,7 @@ import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
 import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
 import { ownerScope, type ServerContext } from './context.js';
 import type { DrawnMap } from './map-drawer.js';
+import { latestSighting } from '../census/victim-counts.js';
 
 const DAY = 86_400_000;
 /** The longest trend drawn, so "all time" on a years-old store stays one readable chart. */
@@ -24,7 +25,7 @@ const ALL_GROUPS = 100_000;
 
 /** The latest sighting in the whole store: the reference time of "active" (the last 24 hours). */
 export function latest(ctx: ServerContext, req: FastifyRequest): Promise<number | undefined> {
-  return ctx.cached(req, 'latest', {}, (s) => s.latestSighting());
+  return ctx.cached(req, 'latest', {}, (s) => latestSighting(s.driver));
 }
 
 export function censusBy(ctx: ServerContext, req: FastifyRequest, by: CensusDimension, range: Range, country?: string): Promise<CensusResult> {

@@ -8,6 +8,7 @@ import { CONFIG_DEFAULTS, LIMIT_DEFAULTS, type ListenAddr, type SinkholeConfig }
 import { compileExtractors } from './extractors.js';
 import { FEEDER_DEFAULTS, type FeederConfig } from './feeder.js';
 import { normalizeName, readNamesFile, type SinkholedName } from './names.js';
+import { listIndicators } from '../intel/indicators-sql.js';
 
 /** The flags as commander hands them over (all strings; repeatable ones as arrays). */
 export interface SinkholeFlags {
@@ -66,7 +67,7 @@ function num(v: string | undefined, flag: string, fallback: number, min = 0): nu
 async function names(f: SinkholeFlags, store: Store): Promise<SinkholedName[]> {
   if (Boolean(f.domains) === Boolean(f.fromIntel)) throw new BotcensusError('USAGE', 'give the sinkholed names with one of --domains FILE or --from-intel SOURCE');
   if (f.domains) return readNamesFile(f.domains);
-  const rows = await store.listIndicators({ type: 'domain', source: f.fromIntel });
+  const rows = await listIndicators(store.driver, { type: 'domain', source: f.fromIntel });
   const list = rows.filter((r) => r.forDetection && !r.warnings.length).map((r) => ({ name: normalizeName(r.value), family: r.family ?? undefined }));
   if (!list.length) throw new BotcensusError('USAGE', `--from-intel ${f.fromIntel}: the store has no usable domain indicators from that source (see \`botcensus intel list\`)`);
   return list;

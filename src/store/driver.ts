@@ -51,6 +51,12 @@ export interface Driver {
    * twice, also when several processes write the store at once.
    */
   nextId(table: string, column: string): Promise<number>;
+  /**
+   * Retention: removes the rows of a table partitioned by time (`column`, its `ts` or `hour`) from
+   * before `beforeMs`. DuckDB deletes them to the millisecond; ClickHouse drops the day partitions
+   * before the UTC day of `beforeMs` (whole days, on every shard), keeping that day.
+   */
+  dropRowsBefore(table: Table, column: string, beforeMs: number): Promise<void>;
   /** Whether the driver has a capability. */
   can(capability: Capability): boolean;
   /** Closes the connection; the driver is unusable afterwards. */

@@ -545,15 +545,10 @@ export interface Store {
    * they overlap (core/flow-near.ts), first and last: what the prefilter keeps IPv6 flows near.
    */
   ipv6IndicatorNets(which?: IndicatorSelection): Promise<[number, number][]>;
-  listIndicators(filter: IndicatorFilter): Promise<IndicatorRow[]>;
   /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
-  /** Latest event time among sightings, epoch ms, or undefined for an empty store. */
-  latestSighting(): Promise<number | undefined>;
-  /** Distinct victim addresses ever seen (warninglisted ones too). */
-  victimCount(): Promise<number>;
   census(q: CensusQuery): Promise<CensusResult>;
   victims(f: VictimFilter): Promise<VictimRow[]>;
   /**
@@ -578,10 +573,6 @@ export interface Store {
   reader?(): Promise<Store>;
   /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
   backup(dir: string): Promise<void>;
-  /** Rows and time span of the raw flows and logs kept. */
-  rawTelemetrySpan(): Promise<RawTelemetrySpan[]>;
-  /** Deletes raw flows and logs older than the cut-offs (retention); sightings, victims and devices stay. */
-  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]>;
 }
 
 /** Raw telemetry as retention sees it: flows, and logs (DNS, HTTP, TLS, IDS alerts). */

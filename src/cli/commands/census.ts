@@ -6,6 +6,7 @@ import type { CensusDimension, Grade, Measure } from '../../store/store.js';
 import { outputFormat, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { checkAbsoluteRange, positive, resolveTime, timeRange, timeSpec, wholeNumber } from '../options.js';
+import { latestSighting } from '../../census/victim-counts.js';
 
 export function censusCommand(): Command {
   return new Command('census')
@@ -38,7 +39,7 @@ export function censusCommand(): Command {
       const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
         // Relative times count back from --at, or from the latest sighting, as "active" does.
-        const latest = await store.latestSighting();
+        const latest = await latestSighting(store.driver);
         const reference = resolveTime(at, latest) ?? latest;
         const range = timeRange(since, until, reference);
         const report = await working('counting victims (the first question after an import computes the windows)', () => runCensus(store, {

@@ -5,6 +5,7 @@ import type { ExportFormat, ExportWhat } from '../../store/store.js';
 import { withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, outputFile, timeRange, timeSpec } from '../options.js';
+import { latestSighting } from '../../census/victim-counts.js';
 
 export function exportCommand(): Command {
   return new Command('export')
@@ -27,7 +28,7 @@ export function exportCommand(): Command {
       const { readConstituency } = await import('../../census/constituency.js');
       const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
-        const range = timeRange(since, until, isRelative(since, until) ? await store.latestSighting() : undefined);
+        const range = timeRange(since, until, isRelative(since, until) ? await latestSighting(store.driver) : undefined);
         const n = await working(`writing ${o.out}`, () => store.exportData(o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency }));
         console.error(`wrote ${n.toLocaleString('en-US')} ${o.what} to ${o.out} (${format})`);
       });

@@ -10,6 +10,8 @@ import { graceMs, graceOption, setExitCode, toJson, withImportStore } from '../c
 import { batchProgress, duration, fileProgress } from '../progress.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
 import { enrichVictims } from '../../enrich/enrich.js';
+import { victimCount } from '../../census/victim-counts.js';
+import { listIndicators } from '../../intel/indicators-sql.js';
 
 /**
  * Files named on the command line, directories walked (core/input-files.ts); the paths not read
@@ -62,9 +64,9 @@ export function ingestCommand(): Command {
       const started = Date.now();
       const batch = files.length > 1 ? batchProgress('ingest', files) : undefined;
       await withImportStore(cmd, async (store) => {
-        if (!o.json && (await store.listIndicators({ limit: 1 })).length === 0)
+        if (!o.json && (await listIndicators(store.driver, { limit: 1 })).length === 0)
           console.error('botcensus: the store has no indicators yet: the telemetry is kept and matched when `botcensus intel import` brings them');
-        const victimsBefore = await store.victimCount();
+        const victimsBefore = await victimCount(store.driver);
         for (const [index, file] of files.entries()) {
           const progress = batch ? batch.file(index) : fileProgress(`ingest ${file}`, file);
           try {
@@ -105,7 +107,7 @@ export function ingestCommand(): Command {
             setExitCode(1);
           }
         }
-        if (!o.json && files.length > 1) console.log(totals(results, (await store.victimCount()) - victimsBefore, Date.now() - started));
+        if (!o.json && files.length > 1) console.log(totals(results, (await victimCount(store.driver)) - victimsBefore, Date.now() - started));
       });
       if (o.json) process.stdout.write(toJson(results));
       if (results.some((r) => r.status === 'failed')) setExitCode(1);

@@ -10,6 +10,7 @@ import { graceMs, graceOption, outputFormat, setExitCode, toJson, withImportStor
 import { outputFile, wholeNumber } from '../options.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';
+import { listIndicators } from '../../intel/indicators-sql.js';
 
 const FORMATS = ['auto', 'text', 'csv', 'stix', 'misp', 'zeek-intel', 'warninglist'] as const;
 
@@ -77,7 +78,7 @@ export function intelCommand(): Command {
     .action(async (o, cmd: Command) => {
       const limit = wholeNumber(o.limit, '--limit');
       await withStore(cmd, async (store) => {
-        const rows = await store.listIndicators({ type: o.type, source: o.source, limit });
+        const rows = await listIndicators(store.driver, { type: o.type, source: o.source, limit });
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const r of rows) {
           const win = r.firstSeen || r.lastSeen ? ` [${r.firstSeen?.toISOString().slice(0, 10) ?? '…'}..${r.lastSeen?.toISOString().slice(0, 10) ?? '…'}]` : '';
@@ -97,7 +98,7 @@ export function intelCommand(): Command {
     .action(async (o, cmd: Command) => {
       if (o.out) outputFile(o.out);
       await withStore(cmd, async (store) => {
-        const rows = await store.listIndicators({ source: o.source });
+        const rows = await listIndicators(store.driver, { source: o.source });
         const text = exportIndicators(rows, o.format);
         if (o.out) writeFileSync(o.out, text);
         else process.stdout.write(text);

@@ -13,6 +13,7 @@ import { SPAN_HELP } from '../../core/span.js';
 import { setExitCode, timeOpt, toJson, withStore, withWritingStore } from '../context.js';
 import { positive, resolveTime, timeSpec, wholeNumber } from '../options.js';
 import { working } from '../progress.js';
+import { latestSighting } from '../../census/victim-counts.js';
 
 /** --since: a date-time, or a span such as 30d, 12h, 2w back from `reference` (the latest sighting). */
 export function sinceOpt(value: string | undefined, reference: number | undefined): number | undefined {
@@ -21,12 +22,12 @@ export function sinceOpt(value: string | undefined, reference: number | undefine
 
 /** --since resolved against the store's latest sighting, as the census and the dashboard count. */
 async function sinceOfStore(store: Store, value: string | undefined): Promise<number | undefined> {
-  return value === undefined ? undefined : sinceOpt(value, await store.latestSighting());
+  return value === undefined ? undefined : sinceOpt(value, await latestSighting(store.driver));
 }
 
 /** Why a plan holds nobody: an empty store, or a --since after the data. */
 async function emptyPlanReason(store: Store, since: number | undefined): Promise<string | undefined> {
-  const latest = await store.latestSighting();
+  const latest = await latestSighting(store.driver);
   if (latest === undefined) return 'the store holds no sightings yet: nothing to notify';
   if (since !== undefined && since > latest)
     return `no victim was seen since ${new Date(since).toISOString()}: the latest sighting is at ${new Date(latest).toISOString()}`;

@@ -5,6 +5,7 @@ import { BotcensusError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RawTelemetryKind, Store } from '../../store/store.js';
 import { toJson, withStore, withWritingStore } from '../context.js';
+import { pruneRawTelemetry } from '../../telemetry/retention.js';
 
 export interface Retention {
   flows?: number;
@@ -26,7 +27,7 @@ export async function applyRetention(store: Store, keep: Retention, now = Date.n
   const before: Partial<Record<RawTelemetryKind, Date>> = {};
   if (keep.flows) before.flows = new Date(now - keep.flows);
   if (keep.logs) before.logs = new Date(now - keep.logs);
-  return Object.keys(before).length ? store.pruneRawTelemetry(before) : [];
+  return Object.keys(before).length ? pruneRawTelemetry(store.driver, before) : [];
 }
 
 export function pruneCommand(): Command {

@@ -6,6 +6,7 @@ import type { Grade, Measure } from '../../store/store.js';
 import { withStore } from '../context.js';
 import { checkAbsoluteRange, isRelative, outputFile, positive, resolveTime, timeRange, timeSpec, wholeNumber } from '../options.js';
 import { working } from '../progress.js';
+import { latestSighting } from '../../census/victim-counts.js';
 
 const renameRange = (r: { since?: number; until?: number }) => ({ since: r.since, until: r.until });
 
@@ -53,7 +54,7 @@ export function reportCommand(): Command {
       await withStore(cmd, async (store) => {
         // Relative times count back from --at, or from the latest sighting, as the census does.
         if (isRelative(at, since, until)) {
-          const latest = await store.latestSighting();
+          const latest = await latestSighting(store.driver);
           const reference = resolveTime(at, latest) ?? latest;
           Object.assign(options, { at: at && reference, ...renameRange(timeRange(since, until, reference)) });
         } else Object.assign(options, { at: resolveTime(at, undefined), since: resolveTime(since, undefined), until: resolveTime(until, undefined) });

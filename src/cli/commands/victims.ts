@@ -11,6 +11,7 @@ import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
 import { lookupAddress } from '../../match/lookup.js';
+import { latestSighting } from '../../census/victim-counts.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')
@@ -37,7 +38,7 @@ export function victimsCommand(): Command {
       const { readConstituency } = await import('../../census/constituency.js');
       const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
-        const latest = isRelative(since, until) ? await store.latestSighting() : undefined;
+        const latest = isRelative(since, until) ? await latestSighting(store.driver) : undefined;
         const range = timeRange(since, until, latest);
         const rows = await working('listing victims', () => store.victims({ ...filter, from: range.since, to: range.until, constituency }));
         if (o.json) return void process.stdout.write(toJson(rows));
@@ -53,7 +54,7 @@ export function victimsCommand(): Command {
 
 /** Why a victim list is empty: an empty store, a window after or before the data, or the filters. */
 async function noVictimsReason(store: import('../../store/store.js').Store, windowed: boolean): Promise<string> {
-  const latest = await store.latestSighting();
+  const latest = await latestSighting(store.driver);
   if (latest === undefined) return 'the store holds no sightings yet: import indicators (botcensus intel import) and telemetry (botcensus ingest)';
   const at = new Date(latest).toISOString();
   return windowed

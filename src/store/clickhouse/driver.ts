@@ -7,7 +7,8 @@ import type { Dialect } from '../dialect.js';
 import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
 import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows } from './batches.js';
-import { BATCH_COLUMN, createTableSql } from './ddl.js';
+import { BATCH_COLUMN, createTableSql, dayColumn } from './ddl.js';
+import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
 import { claimId } from './ids.js';
@@ -153,6 +154,11 @@ export class ClickHouseDriver implements Driver {
   /** A new id for `column` of `table`, unique among every process writing this store (ids.ts). */
   nextId(table: string, column: string): Promise<number> {
     return claimId(this.layout.shards[0]!, this.layout.entry, table, column);
+  }
+
+  async dropRowsBefore(table: Table, column: string, beforeMs: number): Promise<void> {
+    if (dayColumn(table) !== column) throw new Error(`${table.name} is not partitioned by the day of ${column}`);
+    await dropDaysBefore(this.layout, table, beforeMs);
   }
 
   can(capability: Capability): boolean {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConformanceTarget } from './index.js';
 import { counts, flow, grace, ind, ingest, intel, meta, scenario } from './records.js';
+import { listIndicators } from '../../intel/indicators-sql.js';
 
 export function importSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: a telemetry import that fails midway, or fails its check, leaves the store unchanged`, async () => {
@@ -60,7 +61,7 @@ export function importSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: an intel feed in batches folds its repeats as one file does; failing midway or its check, it leaves nothing`, async () => {
     const store = await scenario(await open());
     const imports = await store.listImports();
-    const indicators = await store.listIndicators({});
+    const indicators = await listIndicators(store.driver, {});
     const batches = [
       [ind('ip', '198.51.100.1', { tags: ['a'], line: 1 }), ind('domain', 'feed.example', { line: 2 })],
       [ind('ip', '198.51.100.1', { tags: ['b'], line: 3 }), ind('ip', '198.51.100.2', { line: 4 })],
@@ -77,11 +78,11 @@ export function importSuite({ name, open }: ConformanceTarget): void {
       /strict/,
     );
     assert.deepEqual(await store.listImports(), imports);
-    assert.deepEqual(await store.listIndicators({}), indicators);
+    assert.deepEqual(await listIndicators(store.driver, {}), indicators);
     await store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf() }, grace);
     const row = await store.findImport(m.sha256, 'intel');
     assert.deepEqual([row?.records, row?.duplicates], [3, 1]);
-    const fed = (await store.listIndicators({ source: 'feed' })).map((i) => [i.type, i.value, i.tags]).sort();
+    const fed = (await listIndicators(store.driver, { source: 'feed' })).map((i) => [i.type, i.value, i.tags]).sort();
     assert.deepEqual(fed, [['domain', 'feed.example', []], ['ip', '198.51.100.1', ['a', 'b']], ['ip', '198.51.100.2', []]]);
     await store.close();
   });

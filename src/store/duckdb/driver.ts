@@ -81,6 +81,10 @@ export class DuckDbDriver implements Driver {
     });
   }
 
+  async dropRowsBefore(table: Table, column: string, beforeMs: number): Promise<void> {
+    await this.run(sql`DELETE FROM ${sql.ident(table.name)} WHERE ${sql.ident(column)} < ${sql.time(beforeMs)}`);
+  }
+
   can(capability: Capability): boolean {
     return CAPABILITIES.has(capability);
   }

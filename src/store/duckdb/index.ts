@@ -6,16 +6,12 @@ import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
 import { table } from '../schema.js';
 import type {
-  RawTelemetryKind,
-  RawTelemetrySpan,
   CensusQuery,
   CensusResult,
   ImportKind,
   ImportMeta,
   ImportOutcome,
   ImportRow,
-  IndicatorFilter,
-  IndicatorRow,
   IndicatorSelection,
   IntelImport,
   LineCounts,
@@ -59,7 +55,7 @@ import {
 import { loadZeekDns } from './dns-file-sql.js';
 import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
-import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
+import { importRow, type RawImport } from './rows.js';
 import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
@@ -79,7 +75,6 @@ import { ensureDerived, foldDerived } from './window-sql.js';
 import { sql, type Sql } from '../sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
 import { victims } from './victims-sql.js';
-import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -470,23 +465,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     return loadNumericRanges(this.db, file, target);
   }
 
-  async listIndicators(f: IndicatorFilter): Promise<IndicatorRow[]> {
-    const rows = await this.db.all<RawIndicator>(
-      `WITH w AS (
-         SELECT i.id, list(DISTINCT w.list) AS lists FROM indicators i
-         JOIN warnings w ON (w.kind = 'cidr' AND i.lo >= w.lo AND i.hi <= w.hi)
-                         OR (w.kind = 'domain' AND list_contains(domain_suffixes(i.domain), w.domain))
-         GROUP BY i.id),
-       m AS (SELECT indicator_id AS id, count(DISTINCT victim) AS victims FROM sightings GROUP BY indicator_id)
-       SELECT i.*, coalesce(w.lists, []) AS warnings, coalesce(m.victims, 0) AS victims
-       FROM indicators i LEFT JOIN w USING (id) LEFT JOIN m USING (id)
-       WHERE ($type IS NULL OR i.type = $type) AND ($source IS NULL OR i.source = $source)
-       ORDER BY i.id LIMIT $limit`,
-      { type: f.type ?? null, source: f.source ?? null, limit: f.limit ?? 1_000_000 },
-    );
-    return rows.map(indicatorRow);
-  }
-
   backup(dir: string): Promise<void> {
     return this.db.exclusive(async () => {
       await this.db.run(`EXPORT DATABASE '${dir.replaceAll("'", "''")}' (FORMAT parquet)`);
@@ -517,24 +495,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     }
     db.close();
     return DuckDbStore.open(path, opts);
-  }
-
-  rawTelemetrySpan(): Promise<RawTelemetrySpan[]> {
-    return rawTelemetrySpan(this.db);
-  }
-
-  pruneRawTelemetry(before: Partial<Record<RawTelemetryKind, Date>>): Promise<{ table: string; deleted: number }[]> {
-    return pruneRawTelemetry(this.db, before);
-  }
-
-  async victimCount(): Promise<number> {
-    const r = await this.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM victim_fold`);
-    return Number(r?.n ?? 0);
-  }
-
-  async latestSighting(): Promise<number | undefined> {
-    const r = await this.db.one<{ t: Date | null }>(`SELECT max(last_seen) AS t FROM sightings`);
-    return r?.t ? r.t.getTime() : undefined;
   }
 
   census(q: CensusQuery): Promise<CensusResult> {
