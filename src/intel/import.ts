@@ -6,6 +6,7 @@ import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importStreamedIntel, streamedFormat } from './import-streamed.js';
+import { notePrefilteredCovered } from '../telemetry/prefilter/prefiltered-files.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -174,7 +175,7 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
     opts.match,
   );
   // The files read again for these indicators (with those of the whole batch), or with nothing to read, now cover them.
-  if (rescan) await store.notePrefilteredCovered(rescan.covered, out.importId);
+  if (rescan) await notePrefilteredCovered(store.driver, rescan.covered, out.importId);
   // Indicators matched against stored telemetry can bring victims nobody has enriched yet.
   if (out.sightings && !opts.match.deferEnrich) await enrichVictims(store);
   return {

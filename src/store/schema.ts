@@ -364,6 +364,8 @@ export const TABLES: Table[] = [
       c('span_from', 'time'),
       c('span_to', 'time'),
     ],
+    // One file per import: a move or a new cover replaces its row.
+    key: ['import_id'],
   },
   {
     name: 'meta',

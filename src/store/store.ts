@@ -524,14 +524,8 @@ export interface Store {
     match: MatchOptions,
     prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
-  /** Every telemetry import that stored only part of its flows (ingest --prefilter), oldest first. */
-  prefilteredImports(): Promise<PrefilteredImport[]>;
   /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
   addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number>;
-  /** Records that a prefiltered import's file is now at `source` (the same bytes, somewhere else). */
-  movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void>;
-  /** After an intel import: the files read again for its indicators are covered through it. */
-  notePrefilteredCovered(importIds: number[], through: number): Promise<void>;
   /** The id of the newest import that stored indicators (0 when none has). */
   lastIndicatorImport(): Promise<number>;
   /**

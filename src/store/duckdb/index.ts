@@ -20,13 +20,11 @@ import type {
   DnsTsvLayout,
   FlowCandidateFiles,
   FlowCsvLayout,
-  FlowFileSource,
   MatchOptions,
   NearRuns,
   ParquetFlowRead,
   PrefilteredCover,
   PrefilteredFile,
-  PrefilteredImport,
   Store,
   TelemetryFeed,
   VictimFilter,
@@ -53,7 +51,7 @@ import {
   loadFlowParquet,
 } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files-sql.js';
+import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
 import { importRow, type RawImport } from './rows.js';
 import { createMacros } from './macros.js';
@@ -296,10 +294,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     });
   }
 
-  prefilteredImports(): Promise<PrefilteredImport[]> {
-    return prefilteredImports(this.db);
-  }
-
   addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number> {
     // Matching them against the new indicators is the part of the intel import that follows.
     return this.db.transaction(async () => {
@@ -313,14 +307,6 @@ export class DuckDbStore implements Store, FileReadingStore {
   private async coverPrefiltered(importId: number, cover: PrefilteredCover): Promise<void> {
     await rematchImportFlows(this.db, importId, { after: cover.from, through: cover.through }, cover.graceMs);
     await notePrefilteredCovered(this.db, [importId], cover.through);
-  }
-
-  movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void> {
-    return movePrefilteredFile(this.db, importId, source);
-  }
-
-  notePrefilteredCovered(importIds: number[], through: number): Promise<void> {
-    return notePrefilteredCovered(this.db, importIds, through);
   }
 
   async lastIndicatorImport(): Promise<number> {

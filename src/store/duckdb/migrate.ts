@@ -90,8 +90,9 @@ export async function migrate(db: Db): Promise<void> {
 }
 
 /**
- * Tables with a primary key the schema no longer declares are rebuilt without it (DuckDB cannot
- * drop a constraint). hosts lost its key: DuckDB 1.5's index made deleting its IPv4 rows take
+ * Tables whose primary key differs from the declaration are rebuilt to it (DuckDB cannot add or
+ * drop a constraint): a key declared later (prefiltered_files) is added, and one the schema no
+ * longer declares is dropped. hosts lost its key: DuckDB 1.5's index made deleting its IPv4 rows take
  * 74 s for 90k of them when an IPv6 address was among them (a new geo data version deletes them).
  */
 async function dropStalePrimaryKeys(db: Db): Promise<void> {
@@ -102,6 +103,7 @@ async function dropStalePrimaryKeys(db: Db): Promise<void> {
     const t = DUCKDB_TABLES.find((x) => x.name === table_name);
     if (t && !t.key) await rebuild(db, t);
   }
+  for (const t of DUCKDB_TABLES.filter((x) => x.key && !keyed.some((k) => k.table_name === x.name))) await rebuild(db, t);
 }
 
 /** Tables larger than this are not rebuilt by unpackAddresses: a few seconds' work at most. */

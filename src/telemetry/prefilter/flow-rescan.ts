@@ -26,6 +26,7 @@ import { fileSource, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
+import { movePrefilteredFile, notePrefilteredCovered, prefilteredImports } from './prefiltered-files.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;
@@ -61,7 +62,7 @@ export async function rescanPrefilteredFlows(
 ): Promise<RescanReport> {
   const t0 = performance.now();
   const report: RescanReport = { files: 0, flows: 0, covered: [], skipped: [], ms: 0 };
-  const imports = (await store.prefilteredImports()).filter((i) => i.prefiltered > 0);
+  const imports = (await prefilteredImports(store.driver)).filter((i) => i.prefiltered > 0);
   const through = imports.length ? await store.lastIndicatorImport() : 0;
   // An import whose file is not recorded (from an older botcensus) is not read again: it has no cover of its own.
   const coverOf = (imp: PrefilteredImport) => imp.source?.coveredThrough ?? through;
@@ -102,7 +103,7 @@ export async function rescanPrefilteredFlows(
       report.skipped.push({ importId: imp.importId, file: imp.file, reason: `reading ${path} again failed: ${(err as Error).message.split('\n')[0]}` });
     }
   }
-  await store.notePrefilteredCovered(upToDate, through);
+  await notePrefilteredCovered(store.driver, upToDate, through);
   report.covered.push(...upToDate);
   report.ms = performance.now() - t0;
   return report;
@@ -175,14 +176,14 @@ async function readAgain(
  * checked to be the imported ones (SHA-256), so that it can be read again there.
  */
 export async function movePrefilteredImport(store: Store, importId: number, path: string): Promise<void> {
-  const imp = (await store.prefilteredImports()).find((i) => i.importId === importId);
+  const imp = (await prefilteredImports(store.driver)).find((i) => i.importId === importId);
   if (!imp) throw new BotcensusError('USAGE', `import #${importId} is not a prefiltered flow import (botcensus imports lists them)`);
   if (!imp.source) throw new BotcensusError('USAGE', `import #${importId} (${imp.file}) cannot be read again: where its file was is not recorded (imported by an older botcensus)`);
   const sha256 = await sha256File(path).catch((err: Error) => {
     throw new BotcensusError('UNREADABLE', `cannot read: ${err.message}`, { file: path });
   });
   if (sha256 !== imp.sha256) throw new BotcensusError('BAD_INPUT', `not the file of import #${importId} (${imp.file}): its SHA-256 differs`, { file: path });
-  await store.movePrefilteredFile(importId, await fileSource(path));
+  await movePrefilteredFile(store.driver, importId, await fileSource(path));
 }
 
 /**

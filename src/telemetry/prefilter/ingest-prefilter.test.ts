@@ -13,6 +13,7 @@ import { parseIp } from '../../core/ip.js';
 import { sha256File } from '../../core/hash.js';
 import { ingestFile } from '../ingest.js';
 import { movePrefilteredImport, rescanPrefilteredFlows } from './flow-rescan.js';
+import { prefilteredImports } from './prefiltered-files.js';
 
 const match = { graceMs: 86_400_000 };
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
@@ -263,7 +264,7 @@ test('a prefiltered file that moved or changed is named, and its dropped flows s
 });
 
 const victimFold = (s: DuckDbStore) => s.db.all(`SELECT * FROM victim_fold ORDER BY victim`);
-const coverOf = async (s: DuckDbStore, importId: number) => (await s.prefilteredImports()).find((i) => i.importId === importId)!.source!.coveredThrough;
+const coverOf = async (s: DuckDbStore, importId: number) => (await prefilteredImports(s.driver)).find((i) => i.importId === importId)!.source!.coveredThrough;
 
 test('a prefiltered file that lagged behind indicators (imported with --no-rescan) is read for them at the next intel import: the same sightings as storing every flow', async () => {
   // Line 41 is kept at import (198.51.100.201 is in the CIDR indicator's /24), line 42 is not;
@@ -329,7 +330,7 @@ test('a prefiltered file that moved is read again once its new place is given, a
   const other = flowFile([flow('100.65.90.2', '100.64.90.1')]);
   await assert.rejects(movePrefilteredImport(pre, p.importId, other), /not the file of import #\d+ .*SHA-256 differs/);
   await assert.rejects(movePrefilteredImport(pre, 999, file + '.moved'), /import #999 is not a prefiltered flow import/);
-  assert.equal((await pre.prefilteredImports())[0]!.source!.path, file);
+  assert.equal((await prefilteredImports(pre.driver))[0]!.source!.path, file);
 
   await movePrefilteredImport(pre, p.importId, file + '.moved');
   const caught = await rescanPrefilteredFlows(pre, [], { graceMs: match.graceMs });
@@ -357,7 +358,7 @@ test('prefiltered files recorded before their cover and span count as covered by
   const reopened = await openTestStore(path);
   assert.equal(await coverOf(reopened, p.importId), x.importId);
   // Their span is not known: they are read for indicators of any window.
-  assert.equal((await reopened.prefilteredImports())[0]!.source!.span, undefined);
+  assert.equal((await prefilteredImports(reopened.driver))[0]!.source!.span, undefined);
   const july = await importIntelFile(reopened, stixIntel('july.json', ['100.64.6.1'], '2024-07-01T00:00:00Z'), { source: 'july', match });
   assert.ok(july.status === 'imported');
   assert.deepEqual([july.rescan!.files, july.rescan!.flows], [1, 1]);
@@ -384,7 +385,7 @@ test('a prefiltered file is not read again for indicators whose windows miss its
   // Every line starts at 10:00 on 1 June 2024 (the dropped ones too: the scan's span).
   const { full, pre, p } = await ingestBoth(flowFile());
   assert.ok(p.status === 'imported' && p.fast);
-  const span = (await pre.prefilteredImports())[0]!.source!.span;
+  const span = (await prefilteredImports(pre.driver))[0]!.source!.span;
   assert.deepEqual(span, { from: Date.UTC(2024, 5, 1, 10), to: Date.UTC(2024, 5, 1, 10, 0, 59, 999) });
   const both = async (file: string, opts: { rescan?: boolean } = {}) => {
     const a = await importIntelFile(full, file, { source: file, match });
@@ -431,6 +432,6 @@ test('the line reader records the span of the flows it dropped, with those it st
   const p = await ingestFile(store, gz, { match, prefilter: true });
   assert.ok(p.status === 'imported' && !p.fast);
   // The earliest line was dropped, the latest stored.
-  assert.deepEqual((await store.prefilteredImports())[0]!.source!.span, { from: Date.UTC(2024, 4, 30, 23, 15), to: Date.UTC(2024, 5, 3, 1) });
+  assert.deepEqual((await prefilteredImports(store.driver))[0]!.source!.span, { from: Date.UTC(2024, 4, 30, 23, 15), to: Date.UTC(2024, 5, 3, 1) });
   await store.close();
 });
