@@ -128,7 +128,7 @@ async function devicesOf(d: Driver, ip: bigint): Promise<LookupDevice[]> {
   const rows = await d.all(
     sql`SELECT x.device AS device, x.stable AS stable, x.vendor AS vendor, x.product AS product, x.version AS version,
                x.device_type AS device_type, x.identity AS identity, min(x.first_seen) AS first_ts, max(x.last_seen) AS last_ts
-        FROM (SELECT di.device AS device, di.stable AS stable, di.vendor AS vendor, di.product AS product, di.version AS version,
+        FROM (SELECT da.device AS device, di.stable AS stable, di.vendor AS vendor, di.product AS product, di.version AS version,
                      di.device_type AS device_type, di.identity AS identity, da.first_seen AS first_seen, da.last_seen AS last_seen
               FROM device_addresses da JOIN device_identities di ON di.device = da.device
               WHERE da.ip = ${sql.address(ip)} AND ${vis('da')} AND ${vis('di')}) x

@@ -43,7 +43,8 @@ export async function lookupNearMisses(d: Driver, ip: bigint, match: MatchOption
     );
     const flowRows = Number((await d.one<{ n: unknown }>(sql`SELECT count(*) AS n FROM ${work.ref}`))!.n);
     const flowCandidates = flowRows ? await flowCandidateSource(d, work.ref) : undefined;
-    const dnsCandidates = sql`SELECT i.id AS id, i.value AS value, i.lo AS lo, i.hi AS hi, i.port AS port, i.domain AS domain,
+    // The domain is the suffix it met (ClickHouse 18.16 reads the right side's join key back empty).
+    const dnsCandidates = sql`SELECT i.id AS id, i.value AS value, i.lo AS lo, i.hi AS hi, i.port AS port, t.sfx AS domain,
                                      i.first_seen AS first_seen, i.last_seen AS last_seen, i.for_detection AS for_detection,
                                      t.ts AS ts, t.line AS line, t.import_id AS import_id
                               FROM (SELECT q.ts AS ts, q.line AS line, q.import_id AS import_id, ${d.dialect.unnest(d.dialect.domainSuffixes(sql`q.query`))} AS sfx
@@ -125,11 +126,17 @@ async function flowCandidateSource(d: Driver, work: Sql): Promise<Sql | undefine
     }),
     sql` UNION ALL `,
   );
+  // The indicators' keys are read as not NULL (the rows with NULL ones are left out): ClickHouse
+  // 18.16 fails on a join of a Nullable key with a plain one.
+  const indicators = sql`SELECT x.id AS id, x.value AS value, x.lo AS lo, x.hi AS hi, x.port AS port, x.domain AS domain,
+                                x.first_seen AS first_seen, x.last_seen AS last_seen, x.for_detection AS for_detection,
+                                coalesce(x.prefix, 0) AS ipfx, coalesce(x.lo, ${sql.address(0n)}) AS ik
+                         FROM indicators x
+                         WHERE x.type IN ('ip', 'cidr', 'ip-port') AND x.prefix IS NOT NULL AND x.lo IS NOT NULL AND ${d.dialect.visibleRows(sql.ident('x'))}`;
   return sql`SELECT i.id AS id, i.value AS value, i.lo AS lo, i.hi AS hi, i.port AS port, i.domain AS domain,
                     i.first_seen AS first_seen, i.last_seen AS last_seen, i.for_detection AS for_detection,
                     t.ts AS ts, t.line AS line, t.import_id AS import_id, t.far_port AS far_port
-             FROM (${keyed}) t JOIN indicators i ON i.prefix = t.pfx AND i.lo = t.k
-             WHERE i.type IN ('ip', 'cidr', 'ip-port') AND ${d.dialect.visibleRows(sql.ident('i'))}`;
+             FROM (${keyed}) t JOIN (${indicators}) i ON i.ipfx = t.pfx AND i.ik = t.k`;
 }
 
 /** Whether the address is itself an address indicator: then nothing it touched counts. */

@@ -43,6 +43,13 @@ export class DuckDbDriver implements Driver {
     } finally {
       a.close();
     }
+    // Derived columns (flows.src_key, ...) of the appended rows, which the appender leaves NULL.
+    const derived = table.columns.filter((c) => c.from);
+    if (n && derived.length)
+      await this.run(
+        sql`UPDATE ${sql.ident(table.name)} SET ${sql.join(derived.map((c) => sql`${sql.ident(c.name)} = ${c.from!(duckDialect)}`))}
+            WHERE ${sql.join(derived.map((c) => sql`${sql.ident(c.name)} IS NULL`), sql` OR `)}`,
+      );
     return n;
   }
 

@@ -64,7 +64,7 @@ export async function notePrefilteredCovered(d: Driver, importIds: number[], thr
 export async function prefilteredImports(d: Driver): Promise<PrefilteredImport[]> {
   const ms = (x: Sql) => d.dialect.epochMs(x);
   const rows = await d.all(
-    sql`SELECT i.id AS id, i.file AS file, i.sha256 AS sha256, i.prefiltered AS prefiltered, p.import_id AS recorded, p.path AS path,
+    sql`SELECT i.id AS id, i.file AS file, i.sha256 AS sha256, i.prefiltered AS prefiltered, p.path AS path,
                p.size AS size, p.mtime_ms AS mtime_ms, p.reader AS reader, p.covered_through AS covered_through,
                ${ms(sql`p.span_from`)} AS span_from, ${ms(sql`p.span_to`)} AS span_to
         FROM imports i LEFT JOIN prefiltered_files p ON p.import_id = i.id
@@ -76,9 +76,9 @@ export async function prefilteredImports(d: Driver): Promise<PrefilteredImport[]
     file: r.file as string,
     sha256: r.sha256 as string,
     prefiltered: Number(r.prefiltered),
-    // No file recorded (an import from before files were): NULL on DuckDB, 0 on ClickHouse (import ids start at 1).
+    // No file recorded (an import from before files were): NULL on DuckDB, '' on ClickHouse (no path is empty).
     source:
-      r.recorded === null || Number(r.recorded) === 0
+      r.path === null || r.path === ''
         ? undefined
         : {
             path: r.path as string,

@@ -1,0 +1,29 @@
+// The engines a stage's queries are written for, for tests that run the same assertions on each:
+// a DuckDB store and, where clickhouse-server is installed, a ClickHouse node (test/clickhouse.ts).
+// Each `open()` gives an empty store's driver with every shared table.
+import { after } from 'node:test';
+import { join } from 'node:path';
+import type { Driver } from '../src/store/driver.js';
+import { DuckDbStore } from '../src/store/duckdb/index.js';
+import { openClickHouseDriver } from '../src/store/clickhouse/open.js';
+import { clickHouseNode } from './clickhouse.js';
+import { tempDir } from './tmp.js';
+
+export interface Engine {
+  name: string;
+  /** Why this engine's tests are skipped (no server binary), if they are. */
+  skip?: string;
+  open(): Promise<Driver>;
+}
+
+/** DuckDB and one ClickHouse node; the node is started once per test file and stopped after it. */
+export async function engines(): Promise<Engine[]> {
+  const node = await clickHouseNode();
+  after(async () => {
+    await node.endpoint?.stop();
+  });
+  return [
+    { name: 'DuckDB', open: async () => (await DuckDbStore.open(join(tempDir(), 'store.duckdb'), { threads: 2 })).driver },
+    { name: 'ClickHouse', skip: node.skip, open: () => openClickHouseDriver(node.endpoint!.freshUrl()) },
+  ];
+}
