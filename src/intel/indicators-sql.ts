@@ -64,10 +64,12 @@ async function warninglistsOf(d: Driver, where: Sql): Promise<Map<number, Set<st
       ),
     );
   }
+  // The suffixes of a name that is there (ClickHouse makes no list of a Nullable text).
   add(
     await d.all(
       sql`SELECT DISTINCT x.id AS id, w.list AS list
-          FROM (SELECT i.id AS id, ${d.dialect.unnest(d.dialect.domainSuffixes(sql`i.domain`))} AS sfx FROM indicators i WHERE ${where} AND i.domain IS NOT NULL) x
+          FROM (SELECT i.id AS id, ${d.dialect.unnest(d.dialect.domainSuffixes(sql`coalesce(i.domain, '')`))} AS sfx
+                FROM indicators i WHERE ${where} AND i.domain IS NOT NULL) x
           JOIN warnings w ON w.domain = x.sfx
           WHERE w.kind = 'domain' AND ${vis('w')}`,
     ),
