@@ -1,6 +1,7 @@
 // The engines a stage's queries are written for, for tests that run the same assertions on each:
 // a DuckDB store and, where clickhouse-server is installed, a ClickHouse node (test/clickhouse.ts).
-// Each `open()` gives an empty store's driver with every shared table.
+// Each `open()` gives an empty store's driver with every shared table. Such tests are named
+// `*.engines.test.ts`: .ci/run runs them again with the ClickHouse statements logged, for chdb.
 import { after } from 'node:test';
 import { join } from 'node:path';
 import type { Driver } from '../src/store/driver.js';
