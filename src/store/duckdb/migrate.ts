@@ -91,9 +91,10 @@ export async function migrate(db: Db): Promise<void> {
 
 /**
  * Tables whose primary key differs from the declaration are rebuilt to it (DuckDB cannot add or
- * drop a constraint): a key declared later (prefiltered_files) is added, and one the schema no
- * longer declares is dropped. hosts lost its key: DuckDB 1.5's index made deleting its IPv4 rows take
- * 74 s for 90k of them when an IPv6 address was among them (a new geo data version deletes them).
+ * drop a constraint): a declared key the table lacks (prefiltered_files of older stores) is
+ * added, and one the schema no longer declares is dropped. hosts lost its key: DuckDB 1.5's index
+ * made deleting its IPv4 rows take 74 s for 90k of them when an IPv6 address was among them (a new
+ * geo data version deletes them).
  */
 async function dropStalePrimaryKeys(db: Db): Promise<void> {
   const keyed = await db.all<{ table_name: string }>(
