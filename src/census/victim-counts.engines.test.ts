@@ -1,4 +1,4 @@
-// The victims' two figures, written once, on DuckDB and a ClickHouse node, empty and not.
+// The victims' two figures, written once, on DuckDB and ClickHouse (a node and a cluster), empty and not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';

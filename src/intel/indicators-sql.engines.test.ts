@@ -1,4 +1,4 @@
-// The indicator listing, written once, on DuckDB and a ClickHouse node: each indicator with the
+// The indicator listing, written once, on DuckDB and ClickHouse (a node and a cluster): each indicator with the
 // warninglists it is on (a block holding its whole range, a name it lies under) and its victims.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +40,6 @@ for (const engine of all) {
   });
 }
 
-test('DuckDB and ClickHouse list the same indicators', { skip: all.find((e) => e.skip)?.skip }, () => {
-  assert.deepEqual(results.get('ClickHouse'), results.get('DuckDB'));
+test('every engine lists the indicators DuckDB lists', { skip: all.find((e) => e.skip)?.skip }, () => {
+  for (const e of all.slice(1)) assert.deepEqual(results.get(e.name), results.get('DuckDB'), e.name);
 });

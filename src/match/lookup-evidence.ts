@@ -104,8 +104,11 @@ async function servicesOf(d: Driver, ip: bigint): Promise<LookupService[]> {
   const rows = await d.all(
     sql`SELECT s.port AS port, s.transport AS transport, s.protocol AS protocol, s.source AS source, min(s.ts) AS first_ts,
                max(s.last_ts) AS last_ts, sum(s.events) AS n_events, im.file AS file, min(s.line) AS line_first
-        FROM services s JOIN imports im ON im.id = s.import_id
-        WHERE s.ip = ${sql.address(ip)} AND ${d.dialect.visibleRows(sql.ident('s'))} AND ${d.dialect.visibleRows(sql.ident('im'))}
+        FROM (SELECT x.port AS port, x.transport AS transport, x.protocol AS protocol, x.source AS source, x.ts AS ts, x.last_ts AS last_ts,
+                     x.events AS events, x.line AS line, x.import_id AS import_id
+              FROM services x WHERE x.ip = ${sql.address(ip)} AND ${d.dialect.visibleRows(sql.ident('x'))}) s
+        JOIN imports im ON im.id = s.import_id
+        WHERE ${d.dialect.visibleRows(sql.ident('im'))}
         GROUP BY s.port, s.transport, s.protocol, s.source, im.file
         ORDER BY port NULLS LAST, protocol, first_ts, transport, source, file LIMIT 100`,
   );
@@ -130,8 +133,10 @@ async function devicesOf(d: Driver, ip: bigint): Promise<LookupDevice[]> {
                x.device_type AS device_type, x.identity AS identity, min(x.first_seen) AS first_ts, max(x.last_seen) AS last_ts
         FROM (SELECT da.device AS device, di.stable AS stable, di.vendor AS vendor, di.product AS product, di.version AS version,
                      di.device_type AS device_type, di.identity AS identity, da.first_seen AS first_seen, da.last_seen AS last_seen
-              FROM device_addresses da JOIN device_identities di ON di.device = da.device
-              WHERE da.ip = ${sql.address(ip)} AND ${vis('da')} AND ${vis('di')}) x
+              FROM (SELECT a.device AS device, a.first_seen AS first_seen, a.last_seen AS last_seen FROM device_addresses a
+                    WHERE a.ip = ${sql.address(ip)} AND ${vis('a')}) da
+              JOIN device_identities di ON di.device = da.device
+              WHERE ${vis('di')}) x
         GROUP BY x.device, x.stable, x.vendor, x.product, x.version, x.device_type, x.identity
         ORDER BY last_ts DESC, device LIMIT 20`,
   );
@@ -140,8 +145,9 @@ async function devicesOf(d: Driver, ip: bigint): Promise<LookupDevice[]> {
   if (devices.length) {
     const ex = await d.all(
       sql`SELECT e.device AS device, e.cve_id AS cve_id, k.vulnerability_name AS name, e.level AS level, e.matched_on AS matched_on
-          FROM exposures e LEFT JOIN kev k ON k.cve_id = e.cve_id
-          WHERE e.device IN ${sql.list(devices)} AND ${vis('e')}
+          FROM (SELECT x.device AS device, x.cve_id AS cve_id, x.level AS level, x.matched_on AS matched_on FROM exposures x
+                WHERE x.device IN ${sql.list(devices)} AND ${vis('x')}) e
+          LEFT JOIN kev k ON k.cve_id = e.cve_id
           ORDER BY device, cve_id`,
     );
     for (const x of ex) {

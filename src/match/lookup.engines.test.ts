@@ -1,4 +1,4 @@
-// lookup's queries, written once, give the same answers on DuckDB and on a ClickHouse node: the
+// lookup's queries, written once, give the same answers on DuckDB and ClickHouse (a node and a cluster): the
 // evidence behind a victim's sightings, its owner, services and devices, and every kind of near
 // miss with its reason, from the same rows loaded into each.
 import { test } from 'node:test';
@@ -72,6 +72,6 @@ for (const engine of all) {
   });
 }
 
-test('DuckDB and ClickHouse give the same lookup', { skip: all.find((e) => e.skip)?.skip }, () => {
-  assert.deepEqual(results.get('ClickHouse'), results.get('DuckDB'));
+test('every engine gives the lookup DuckDB gives', { skip: all.find((e) => e.skip)?.skip }, () => {
+  for (const e of all.slice(1)) assert.deepEqual(results.get(e.name), results.get('DuckDB'), e.name);
 });

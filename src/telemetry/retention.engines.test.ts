@@ -1,4 +1,4 @@
-// Retention, written once, on DuckDB and a ClickHouse node: what is kept and what goes, per table.
+// Retention, written once, on DuckDB and ClickHouse (a node and a cluster): what is kept and what goes, per table.
 // Cut-offs at midnight UTC, where DuckDB's deletion to the millisecond and ClickHouse's dropped day
 // partitions agree; a cut-off inside a day keeps that whole day on ClickHouse.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The prefiltered files' records, written once, on DuckDB and a ClickHouse node: a file recorded
+// The prefiltered files' records, written once, on DuckDB and ClickHouse (a node and a cluster): a file recorded
 // with its span, moved, covered by later indicators, widened by flows a later read added, and an
 // import recorded before files were.
 import { test } from 'node:test';

@@ -67,8 +67,10 @@ export async function prefilteredImports(d: Driver): Promise<PrefilteredImport[]
     sql`SELECT i.id AS id, i.file AS file, i.sha256 AS sha256, i.prefiltered AS prefiltered, p.path AS path,
                p.size AS size, p.mtime_ms AS mtime_ms, p.reader AS reader, p.covered_through AS covered_through,
                ${ms(sql`p.span_from`)} AS span_from, ${ms(sql`p.span_to`)} AS span_to
-        FROM imports i LEFT JOIN prefiltered_files p ON p.import_id = i.id
-        WHERE i.kind = 'telemetry' AND i.prefiltered IS NOT NULL AND ${d.dialect.visibleRows(sql.ident('i'))} AND ${d.dialect.visibleRows(sql.ident('p'))}
+        FROM (SELECT x.id AS id, x.file AS file, x.sha256 AS sha256, x.prefiltered AS prefiltered FROM imports x
+              WHERE x.kind = 'telemetry' AND x.prefiltered IS NOT NULL AND ${d.dialect.visibleRows(sql.ident('x'))}) i
+        LEFT JOIN prefiltered_files p ON p.import_id = i.id
+        WHERE ${d.dialect.visibleRows(sql.ident('p'))}
         ORDER BY i.id`,
   );
   return rows.map((r) => ({
