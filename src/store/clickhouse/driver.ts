@@ -6,7 +6,8 @@ import type { Capability, Driver, Row, WorkTable } from '../driver.js';
 import type { Dialect } from '../dialect.js';
 import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
-import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows } from './batches.js';
+import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows, waitForMutations } from './batches.js';
+import { mutationOf, type Mutation } from './mutation.js';
 import { BATCH_COLUMN, createTableSql } from './ddl.js';
 import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
@@ -60,6 +61,8 @@ export class ClickHouseDriver implements Driver {
 
   async run(query: Sql): Promise<void> {
     let text = query.render(this.dialect).text;
+    const mutation = mutationOf(text);
+    if (mutation) return this.mutate(mutation);
     const target = insertTarget(text);
     const batch = this.batch;
     if (target && batch) {
@@ -162,6 +165,21 @@ export class ClickHouseDriver implements Driver {
   async close(): Promise<void> {
     const nodes = new Set([this.layout.entry, ...this.layout.shards]);
     await Promise.all([...nodes].map((n) => n.close()));
+  }
+
+  /**
+   * A DELETE or UPDATE (mutation.ts) on every shard whose table holds matching rows, waited for.
+   * A delete of a keyed table merges its parts first: a row replaced but not yet merged away would
+   * otherwise come back.
+   */
+  private async mutate(m: Mutation): Promise<void> {
+    const local = rowTable(this.layout, m.table);
+    for (const node of this.layout.shards) {
+      const has = await node.one<{ n: bigint }>(`SELECT count() AS n FROM ${q(local)} WHERE ${m.where}`);
+      if (!has || has.n === 0n) continue;
+      await node.run(`ALTER TABLE ${q(local)} ${m.action}`);
+      await waitForMutations(node, this.layout.database, local);
+    }
   }
 
   /**
