@@ -6,14 +6,17 @@ import { after } from 'node:test';
 import type { Store } from '../src/store/store.js';
 import { openStore, storeLocation } from '../src/store/open.js';
 import { clickHouseNode } from './clickhouse.js';
-import { FIXTURE_GEO, openTestStore } from './store.js';
+import { join } from 'node:path';
+import type { GeoSource } from '../src/core/geo-data.js';
+import { FIXTURE_GEO } from './store.js';
+import { tempDir } from './tmp.js';
 
 export interface Engine {
   name: string;
   /** The reason the engine's tests are skipped, if they are. */
   skip?: string;
-  /** A new, empty store. */
-  open(): Promise<Store>;
+  /** A new, empty store (enriching from `geo`, by default the small geo fixture). */
+  open(geo?: GeoSource): Promise<Store>;
   /** The store location a command line names (`--store`), for a new store. */
   location?(): string;
 }
@@ -27,7 +30,7 @@ export async function testEngines(): Promise<Engine[]> {
     : {
         name: 'ClickHouse',
         location: () => node.endpoint!.freshUrl(),
-        open: async () => (await openStore(storeLocation(node.endpoint!.freshUrl()), { create: true, geo: FIXTURE_GEO })).store,
+        open: async (geo = FIXTURE_GEO) => (await openStore(storeLocation(node.endpoint!.freshUrl()), { create: true, geo })).store,
       };
-  return [{ name: 'DuckDB', open: () => openTestStore() }, ch];
+  return [{ name: 'DuckDB', open: async (geo = FIXTURE_GEO) => (await openStore({ engine: 'duckdb', path: join(tempDir(), 'test.duckdb') }, { create: true, geo, threads: 2 })).store }, ch];
 }
