@@ -172,7 +172,7 @@ what it answers: the dashboard stays up while data comes in.`,
         }
         process.stderr.write(`botcensus: serving ${address}/ from ${storeName(loc)}; ${loc.engine === 'duckdb' ? 'other botcensus commands on this store are handed to this server' : 'other botcensus commands open the ClickHouse store themselves'}; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
-          process.stderr.write('botcensus: no live admin token: run `botcensus tokens create --role admin` (it is handed to this server)\n');
+          process.stderr.write(`botcensus: no live admin token: run \`botcensus tokens create --role admin\`${loc.engine === 'duckdb' ? ' (it is handed to this server)' : ''}\n`);
         // The same flags as `botcensus sinkhole`: one process sinks and serves on the same store.
         const sinkhole = await startSinkhole(o, store, cmd, o.grace, { exclusive: (fn) => app.exclusive(fn), changed: () => app.storeChanged() });
         const signalled = new Promise<void>((done) => {

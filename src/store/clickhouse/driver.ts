@@ -82,6 +82,14 @@ export class ClickHouseDriver implements Driver {
   }
 
   async load(table: Table, rows: Iterable<Record<string, unknown>>, keyOf: (column: string) => string = (c) => c): Promise<number> {
+    // An INSERT without rows is an error on current releases (NO_DATA_TO_INSERT): nothing is sent.
+    const it = rows[Symbol.iterator]();
+    const head = it.next();
+    if (head.done) return 0;
+    rows = (function* () {
+      yield head.value;
+      for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+    })();
     const columns = table.columns.filter((c) => !c.from);
     const names = columns.map((c) => q(c.name));
     const extra: string[] = [];
