@@ -3,11 +3,12 @@
 // file: DuckDB's own (its CSV reader and matching, what `ingest` does), and the line reader
 // writing rows through the driver contract (driver.load inside driver.atomically, the imports
 // bookkeeping of src/store/imports.ts) on DuckDB and on ClickHouse. Rows per second (wall time:
-// ClickHouse works in its own processes) and bytes stored per flow (DuckDB: the file after a
-// checkpoint; ClickHouse: the flows table's active parts on every shard, after a merge).
+// ClickHouse works in its own processes) and bytes stored per flow (DuckDB: the blocks the import
+// added, after a checkpoint, the range data loaded before; ClickHouse: the flows table's
+// active parts on every shard, after a merge).
 // Matching and the census on ClickHouse are not measured: their queries still live in the DuckDB
 // store.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { sql } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import type { ClickHouseDriver } from '../store/clickhouse/driver.js';
 import { fieldOfColumn } from '../store/duckdb/telemetry-rows.js';
+import { enrichVictims } from '../enrich/enrich.js';
 import { ingestFile } from '../telemetry/ingest.js';
 import { formatByName } from '../telemetry/formats.js';
 import { generateBenchFiles } from './generate.js';
@@ -64,7 +66,12 @@ async function loadThroughDriver(store: Store, file: string): Promise<number> {
   });
 }
 
-const duckBytes = (path: string): number => statSync(path).size + (statSync(`${path}.wal`, { throwIfNoEntry: false })?.size ?? 0);
+/** The bytes of the blocks a DuckDB store uses, after a checkpoint (free blocks the file keeps are not counted). */
+async function duckBytes(store: Store): Promise<number> {
+  await store.driver.run(sql`CHECKPOINT`);
+  const r = await store.driver.one<{ used: bigint | number; size: bigint | number }>(sql`SELECT used_blocks AS used, block_size AS size FROM pragma_database_size()`);
+  return Number(r!.used) * Number(r!.size);
+}
 
 async function clickHouseBytes(d: ClickHouseDriver): Promise<number> {
   const local = d.layout.cluster ? 'flows__local' : 'flows';
@@ -106,21 +113,24 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
   const duckOwn = join(dir, 'own.duckdb');
   {
     const { store } = await openStore({ engine: 'duckdb', path: duckOwn }, { create: true, memoryLimit: '1GB' });
+    // Enrichment loads the range data into the store during the ingest: loaded first, so that
+    // the file's growth is the flows'.
+    await enrichVictims(store);
+    const before = await duckBytes(store);
     await time('DuckDB ingest (its own CSV reader)', async () => {
       const r = await ingestFile(store, files.flows, { match });
       return r.status === 'imported' ? r.counts.records : 0;
     }, async () => {
-      await store.driver.run(sql`CHECKPOINT`);
-      return duckBytes(duckOwn);
+      return (await duckBytes(store)) - before;
     });
     await store.close();
   }
   const duckLines = join(dir, 'lines.duckdb');
   {
     const { store } = await openStore({ engine: 'duckdb', path: duckLines }, { create: true, memoryLimit: '1GB' });
+    const before = await duckBytes(store);
     await time('DuckDB, line reader through the driver', () => loadThroughDriver(store, files.flows), async () => {
-      await store.driver.run(sql`CHECKPOINT`);
-      return duckBytes(duckLines);
+      return (await duckBytes(store)) - before;
     });
     await store.close();
   }
@@ -138,8 +148,8 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
   const rate = (m: Measured) => m.rows / (m.ms / 1000);
   const perFlow = (m: Measured) => m.bytes / Math.max(1, m.rows);
   const lines = [
-    `${'import of the bench flow file'.padEnd(46)} ${'rows'.padStart(11)} ${'s'.padStart(7)} ${'rows/s'.padStart(10)} ${'bytes/flow'.padStart(10)}`,
-    ...measured.map((m) => `${m.name.padEnd(46)} ${m.rows.toLocaleString('en-US').padStart(11)} ${(m.ms / 1000).toFixed(1).padStart(7)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${perFlow(m).toFixed(1).padStart(10)}`),
+    `${'import of the bench flow file'.padEnd(46)} ${'rows'.padStart(11)} ${'s'.padStart(7)} ${'rows/s'.padStart(10)} ${'MB stored'.padStart(10)} ${'bytes/flow'.padStart(10)}`,
+    ...measured.map((m) => `${m.name.padEnd(46)} ${m.rows.toLocaleString('en-US').padStart(11)} ${(m.ms / 1000).toFixed(1).padStart(7)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${(m.bytes / 1e6).toFixed(1).padStart(10)} ${perFlow(m).toFixed(1).padStart(10)}`),
     `ClickHouse at ${chUrl.replace(/\/\/[^@/]*@/, '//')} (a database of its own, dropped afterwards)`,
   ];
   const targets = [
