@@ -16,6 +16,8 @@ const o = new Command('bench')
   .option('--api-rows <n>', "flow rows of the API benchmark's botnet store (about one sighting each; 0 skips it)", '8500000')
   .option('--repeats <n>', "more rounds of both pipelines end to end, DuckDB's count and the Node.js Set, in turn (the rate targets judge their medians)", '4')
   .option('--part <name...>', `run only these parts: pipeline (flows, API), ${Object.keys(benchParts).join(', ') || 'none other yet'}`)
+  .option('--store <url>', 'a ClickHouse store (clickhouse://user:password@host:8123/db): the store part imports the flow file into it and into DuckDB; alone, only that part runs')
+  .option('--store-rows <n>', 'flow rows of the store part', '1000000')
   .option('--json', 'print the report as JSON')
   .option('--keep', 'keep the generated files')
   .parse()
@@ -29,7 +31,11 @@ function usage(message: string): never {
 if (!Number.isInteger(rows) || rows < 1000 || rows > 100_000_000) usage('--rows takes 1,000 to 100,000,000');
 const ipv6Share = Number(o.ipv6Share);
 if (!(ipv6Share >= 0 && ipv6Share <= 1)) usage('--ipv6-share takes 0 to 1');
-const wanted: string[] = o.part ?? ['pipeline', ...Object.keys(benchParts)];
+if (o.store) {
+  process.env.BOTCENSUS_BENCH_STORE = o.store;
+  process.env.BOTCENSUS_BENCH_STORE_ROWS = o.storeRows;
+}
+const wanted: string[] = o.part ?? (o.store ? ['store'] : ['pipeline', ...Object.keys(benchParts)]);
 for (const name of wanted)
   if (name !== 'pipeline' && !benchParts[name]) usage(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
 const log = (l: string) => process.stderr.write(l + '\n');

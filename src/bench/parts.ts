@@ -21,4 +21,5 @@ export const benchParts: Record<string, () => Promise<BenchPart>> = {
   mail: async () => (await import('./mail.js')).mailBench,
   'prefilter-scan': async () => (await import('./prefilter-scan.js')).prefilterScanBench,
   intel: async () => (await import('./intel.js')).intelBench,
+  store: async () => (await import('./store.js')).storeBench,
 };

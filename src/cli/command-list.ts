@@ -41,7 +41,7 @@ export const COMMANDS: CommandEntry[] = [
 export function commandNamed(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--db') {
+    if (a === '--db' || a === '--store') {
       i++;
       continue;
     }

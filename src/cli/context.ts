@@ -1,10 +1,9 @@
 // What every command shares: the store location, time options, output format and errors.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BotcensusError } from '../core/errors.js';
 import { parseTime } from '../core/time.js';
 import type { Store } from '../store/store.js';
+import { openStore, storeIdentity, storeLocation, StoreMissing, type StoreLocation } from '../store/open.js';
 import { StoreUnavailable } from './fail.js';
 import { invocation } from './invocation.js';
 import { openWaiting } from './store-lock.js';
@@ -14,12 +13,44 @@ const DAY = 86_400_000;
 
 export interface GlobalOptions {
   db?: string;
+  store?: string;
 }
 
-export function dbPath(cmd: Command): string {
+/**
+ * The store a command works on: --store (a DuckDB path, duckdb:PATH or clickhouse://...) or --db
+ * (a DuckDB file), else $BOTCENSUS_STORE, else $BOTCENSUS_DB, else ./botcensus.duckdb.
+ */
+export function storeLocationOf(cmd: Command): StoreLocation {
   const g = cmd.optsWithGlobals() as GlobalOptions;
-  return g.db ?? process.env.BOTCENSUS_DB ?? DEFAULT_DB;
+  if (g.store !== undefined && g.db !== undefined) throw new BotcensusError('USAGE', '--store and --db both name the store: give one');
+  if (g.store !== undefined) return storeLocation(g.store);
+  if (g.db !== undefined) return { engine: 'duckdb', path: g.db };
+  if (process.env.BOTCENSUS_STORE) return storeLocation(process.env.BOTCENSUS_STORE);
+  return { engine: 'duckdb', path: process.env.BOTCENSUS_DB ?? DEFAULT_DB };
 }
+
+/**
+ * The store's file (DuckDB), or for a ClickHouse store a local path its side files (journals,
+ * fingerprint folders) are named after: ./botcensus-clickhouse-DATABASE.
+ */
+export function dbPath(cmd: Command): string {
+  const loc = storeLocationOf(cmd);
+  return loc.engine === 'duckdb' ? loc.path : `./botcensus-clickhouse-${new URL(loc.url).pathname.replace(/^\//, '') || 'default'}`;
+}
+
+/** Opens the store a command names, waiting for a DuckDB file another process holds; `created` when it was new. */
+export async function openCommandStore(loc: StoreLocation, use: StoreUse = {}): Promise<{ store: Store; created: boolean }> {
+  try {
+    return loc.engine === 'duckdb' ? await openWaiting(loc.path, () => openStore(loc, { create: use.create })) : await openStore(loc, { create: use.create });
+  } catch (e) {
+    if (!(e instanceof StoreMissing)) throw e;
+    const where = loc.engine === 'duckdb' ? 'check --db (or $BOTCENSUS_DB)' : 'check --store (or $BOTCENSUS_STORE)';
+    throw new StoreUnavailable(`${e.message}: ${where}; \`botcensus intel import\` or \`botcensus ingest\` creates one`);
+  }
+}
+
+/** How a store is named in messages: its file, or its URL without the password. */
+export const storeName = (loc: StoreLocation): string => (loc.engine === 'duckdb' ? loc.path : loc.display);
 
 export interface StoreUse {
   /** An importing command: a store that does not exist yet is created (and the user told so). */
@@ -35,19 +66,15 @@ export interface StoreUse {
  * --help and usage errors answer at once.
  */
 export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>, use: StoreUse = {}): Promise<T> {
-  const path = dbPath(cmd);
+  const loc = storeLocationOf(cmd);
   const host = invocation().host;
   if (host) {
-    if (resolve(path) !== host.storePath) throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${resolve(path)}`);
+    if (storeIdentity(loc) !== host.storePath) throw new BotcensusError('USAGE', `this server holds ${host.storePath}, not ${storeIdentity(loc)}`);
     // Importing commands take the writes' turn; the others ask beside the dashboard, which goes on answering meanwhile.
     return use.create || use.writes ? host.write(fn) : host.read(fn);
   }
-  const isNew = !existsSync(path);
-  if (isNew && !use.create)
-    throw new StoreUnavailable(`no store at ${path}: check --db (or $BOTCENSUS_DB); \`botcensus intel import\` or \`botcensus ingest\` creates one`);
-  const { DuckDbStore } = await import('../store/duckdb/index.js');
-  const store: Store = await openWaiting(path, (p) => DuckDbStore.open(p));
-  if (isNew) process.stderr.write(`botcensus: created a new store at ${path}\n`);
+  const { store, created: isNew } = await openCommandStore(loc, use);
+  if (isNew) process.stderr.write(`botcensus: created a new store at ${storeName(loc)}\n`);
   try {
     return await fn(store);
   } finally {

@@ -55,15 +55,24 @@ export function readServerFile(store: string): ServerFile | undefined {
   return f;
 }
 
-/** The store a command line names (--db before or after the command), or the default. */
-export function storeOfArgs(args: string[], fallback: string): string {
+/**
+ * The DuckDB store file a command line names (--db or --store, before or after the command), or
+ * the default; undefined for a ClickHouse store, which every command opens itself (it takes many
+ * writers).
+ */
+export function storeOfArgs(args: string[], fallback: string): string | undefined {
+  let named: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') break;
-    if (a === '--db' && i + 1 < args.length) return args[i + 1]!;
-    if (a.startsWith('--db=')) return a.slice(5);
+    if ((a === '--db' || a === '--store') && i + 1 < args.length) named = args[i + 1]!;
+    else if (a.startsWith('--db=')) named = a.slice(5);
+    else if (a.startsWith('--store=')) named = a.slice(8);
+    if (named !== undefined) break;
   }
-  return fallback;
+  const spec = named ?? fallback;
+  if (/^clickhouse:/i.test(spec)) return undefined;
+  return spec.replace(/^duckdb:/i, '');
 }
 
 /** Commands that never hand off: the server itself and what builds its own store. */
@@ -71,7 +80,7 @@ export function storeOfArgs(args: string[], fallback: string): string {
 const LOCAL = new Set(['serve', 'demo', 'restore', 'help', 'sinkhole']);
 
 export function handsOff(args: string[]): boolean {
-  const first = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--db');
+  const first = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '--db' && args[i - 1] !== '--store');
   if (first === undefined || LOCAL.has(first)) return false;
   return !args.includes('--help') && !args.includes('-h') && !args.includes('--version') && !args.includes('-V');
 }

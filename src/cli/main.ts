@@ -10,7 +10,8 @@ quietOnClosedPipe();
 const args = process.argv.slice(2);
 let code: number | undefined;
 if (handsOff(args)) {
-  const server = readServerFile(storeOfArgs(args, process.env.BOTCENSUS_DB ?? DEFAULT_DB));
+  const file = storeOfArgs(args, process.env.BOTCENSUS_STORE || process.env.BOTCENSUS_DB || DEFAULT_DB);
+  const server = file === undefined ? undefined : readServerFile(file);
   if (server)
     code = await handOff(server, args).catch((err: Error) => {
       process.stderr.write(`botcensus: ${err.message}\n`);

@@ -16,6 +16,7 @@ export async function buildProgram(args: string[]): Promise<Command> {
     .description('Measure, attribute and clean up botnets of hijacked devices: indicators and telemetry in, matched, enriched, counted.')
     .version(version, '-V, --version', 'print the version')
     .option('--db <path>', `store file (default ${DEFAULT_DB}, or $BOTCENSUS_DB)`)
+    .option('--store <location>', 'the store: a DuckDB file (or duckdb:PATH) or clickhouse://user:password@host:8123/database[?cluster=NAME] (or $BOTCENSUS_STORE)')
     .addHelpText('after', `${EXIT_HELP}\n\nEnrichment is offline. ${GEO_ATTRIBUTION}`)
     .showHelpAfterError();
   const named = commandNamed(args);

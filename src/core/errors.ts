@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'NOTHING_IMPORTED' // every line of a file was rejected
   | 'STRICT' // --strict and at least one line was rejected
   | 'USAGE' // a command-line value is wrong
-  | 'STORE'; // the database refused something
+  | 'STORE' // the database refused something
+  | 'UNSUPPORTED'; // the store's engine cannot answer this (yet)
 
 export interface Where {
   /** File the problem is in, as the user named it. */

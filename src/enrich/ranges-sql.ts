@@ -13,7 +13,7 @@ import { readMeta, writeMeta } from '../store/meta.js';
 import { geoChain } from './chain-sql.js';
 
 /** How the range tables are laid out, part of the stored version: a store with another layout reloads. */
-const GEO_LAYOUT = 'levels2-chain-special1';
+const GEO_LAYOUT = 'levels2-chain-special1-width';
 /** Range rows loaded at a time. */
 const BATCH = 50_000;
 
@@ -36,7 +36,7 @@ export async function loadRanges(d: Driver, role: GeoRole, src: number, ranges: 
   for await (const r of ranges) {
     n++;
     const { level, first, last } = geoBuckets(r.lo, r.hi);
-    for (let b = first; b <= last; b++) rows.push({ level, b: bucketStart(level, b), lo: r.lo, hi: r.hi, asn: r.asn, org: r.org, country: r.country, src });
+    for (let b = first; b <= last; b++) rows.push({ level, b: bucketStart(level, b), lo: r.lo, hi: r.hi, width: r.hi - r.lo, asn: r.asn, org: r.org, country: r.country, src });
     if (rows.length >= BATCH) {
       await d.load(into, rows);
       rows = [];

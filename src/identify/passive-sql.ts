@@ -128,7 +128,7 @@ export async function eachPassiveBatch(
   for (const source of GROUPED) {
     await d.withWorkTable(GROUPS, GROUPS.name, async (work) => {
       await d.run(sql`INSERT INTO ${work.ref} (${sql.join(GROUPS.columns.map((x) => sql.ident(x.name)))}) ${source.select(d, importId)}`);
-      await eachByLine(d, page(work.ref, sql`TRUE`), batch, (rows) => each(format, rows.map(source.record)));
+      await eachByLine(d, page(work.ref, sql`1 = 1`), batch, (rows) => each(format, rows.map(source.record)));
     });
   }
   // Report rows are one host each already (a daily scan or device report). Rows that cannot
@@ -139,7 +139,7 @@ export async function eachPassiveBatch(
   const deviceRow = reportExtraKeys
     ? sql`(device_vendor IS NOT NULL OR device_type IS NOT NULL OR device_model IS NOT NULL OR device_version IS NOT NULL
           OR device_id IS NOT NULL${keyed.length ? sql` OR ${sql.join(keyed, sql` OR `)}` : sql.empty})`
-    : sql`TRUE`;
+    : sql`1 = 1`;
   // LIKE's `_` matches any character: the exact test on the text follows.
   const describes = (r: Row) =>
     !reportExtraKeys ||

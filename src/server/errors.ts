@@ -27,6 +27,7 @@ const STATUS_OF_CODE: Record<ErrorCode, number> = {
   NOTHING_IMPORTED: 422,
   STRICT: 422,
   STORE: 500,
+  UNSUPPORTED: 501,
 };
 
 export interface ErrorBody {

@@ -300,11 +300,15 @@ export const TABLES: Table[] = [
     columns: [
       c('level', 'uint8', true), c('b', 'address', true), c('lo', 'address', true), c('hi', 'address', true),
       c('asn', 'int64'), c('org', 'text'), c('src', 'uint16'),
+      c('width', 'address'), // hi - lo: the narrowest range holding an address answers
     ],
   },
   {
     name: 'geo_country',
-    columns: [c('level', 'uint8', true), c('b', 'address', true), c('lo', 'address', true), c('hi', 'address', true), c('country', 'text'), c('src', 'uint16')],
+    columns: [
+      c('level', 'uint8', true), c('b', 'address', true), c('lo', 'address', true), c('hi', 'address', true), c('country', 'text'), c('src', 'uint16'),
+      c('width', 'address'), // hi - lo
+    ],
   },
   {
     // Each AS's name from the first provider that names it: providers without names (pfx2as) borrow it.

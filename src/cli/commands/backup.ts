@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { DuckDbStore } from '../../store/duckdb/index.js';
-import { dbPath, withStore } from '../context.js';
+import { storeLocationOf, withStore } from '../context.js';
 
 export function backupCommand(): Command {
   return new Command('backup')
@@ -24,7 +24,9 @@ export function restoreCommand(): Command {
     .description('create a store (--db, which must not exist yet) from a folder written by backup')
     .argument('<dir>', 'the backup folder')
     .action(async (dir: string, _o, cmd: Command) => {
-      const path = dbPath(cmd);
+      const loc = storeLocationOf(cmd);
+      if (loc.engine !== 'duckdb') throw new BotcensusError('USAGE', 'restore makes a DuckDB store: name a new file with --db (ClickHouse keeps its own backups)');
+      const path = loc.path;
       if (existsSync(path)) throw new BotcensusError('USAGE', `${path} exists: restore into a new store file (--db)`);
       if (!existsSync(resolve(dir, 'schema.sql'))) throw new BotcensusError('USAGE', `${dir} is not a botcensus backup (no schema.sql)`);
       const store = await DuckDbStore.restore(resolve(dir), path);

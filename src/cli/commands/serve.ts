@@ -1,16 +1,16 @@
 // botcensus serve: the HTTP API and web app over the store, until interrupted. Plain HTTP only on a
 // loopback address (the session cookie then goes without Secure); anywhere else TLS is required,
 // directly (--tls-cert/--tls-key) or from a proxy in front (--trust-proxy), and cookies are Secure.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import type { OperationsStatus } from '../../server/context.js';
-import { dbPath, graceMs, graceOption } from '../context.js';
+import { graceMs, graceOption, openCommandStore, storeLocationOf, storeName } from '../context.js';
+import { storeIdentity } from '../../store/open.js';
 import { DropFolderWatcher } from '../drop-folders.js';
 import { startHandoffHost } from '../handoff-host.js';
-import { openWaiting } from '../store-lock.js';
+import { captured } from '../capture.js';
 import { applyRetention, retentionOf } from './prune.js';
 import { dropFoldersOf } from './watch.js';
 import { fail } from '../fail.js';
@@ -85,17 +85,17 @@ what it answers: the dashboard stays up while data comes in.`,
       const interval = Number(o.watchInterval);
       if (!(interval > 0)) throw new BotcensusError('USAGE', `--watch-interval takes a number of seconds, not ${JSON.stringify(o.watchInterval)}`);
       if (port !== 0) await checkPortFree(o.host, port);
-      const storePath = resolve(dbPath(cmd));
-      const isNew = !existsSync(storePath);
-      const [{ buildServer }, { DuckDbStore }] = await Promise.all([import('../../server/app.js'), import('../../store/duckdb/index.js')]);
-      const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
-      if (isNew) process.stderr.write(`botcensus: created a new store at ${storePath}\n`);
+      const loc = storeLocationOf(cmd);
+      const storePath = storeIdentity(loc);
+      const { buildServer } = await import('../../server/app.js');
+      const { store, created } = await openCommandStore(loc, { create: true });
+      if (created) process.stderr.write(`botcensus: created a new store at ${storeName(loc)}\n`);
       try {
         const tokens = await tokenStore(store).listTokens();
         let watcher: DropFolderWatcher | undefined;
         let lastPrune: Date | undefined;
         const operations = (): OperationsStatus => ({
-          store: { path: storePath, bytes: fileBytes(storePath) },
+          store: { path: storeName(loc), bytes: loc.engine === 'duckdb' ? fileBytes(storePath) : 0 },
           dropFolders: watcher?.status(),
           retention: keep.flows || keep.logs ? { flowsDays: keep.flows && keep.flows / DAY, logsDays: keep.logs && keep.logs / DAY, lastRun: lastPrune } : undefined,
         });
@@ -120,7 +120,8 @@ what it answers: the dashboard stays up while data comes in.`,
         const { runCli } = await import('../program.js');
         let wrote = false;
         // Handed-off commands and drop-folder imports: importing ones in the writes' turn, the others beside the dashboard's questions.
-        const host = await startHandoffHost(
+        // A ClickHouse store takes many writers: commands open it themselves, nothing is handed off.
+        const host = loc.engine === 'clickhouse' ? directHost(runCli) : await startHandoffHost(
           {
             storePath,
             write: (fn) => {
@@ -144,7 +145,7 @@ what it answers: the dashboard stays up while data comes in.`,
           address,
         );
         const startWatcher = () => {
-          const w = new DropFolderWatcher({ intervalMs: interval * 1000, run: (args) => host.run(['--db', storePath, ...args]), log: (line) => process.stderr.write(`botcensus: ${line}\n`) });
+          const w = new DropFolderWatcher({ intervalMs: interval * 1000, run: (args) => host.run([loc.engine === 'duckdb' ? '--db' : '--store', loc.engine === 'duckdb' ? storePath : loc.url, ...args]), log: (line) => process.stderr.write(`botcensus: ${line}\n`) });
           w.start();
           return w;
         };
@@ -169,9 +170,9 @@ what it answers: the dashboard stays up while data comes in.`,
           prune();
           pruning = setInterval(prune, HOUR);
         }
-        process.stderr.write(`botcensus: serving ${address}/ from ${storePath}; other botcensus commands on this store are handed to this server; Ctrl-C stops\n`);
+        process.stderr.write(`botcensus: serving ${address}/ from ${storeName(loc)}; ${loc.engine === 'duckdb' ? 'other botcensus commands on this store are handed to this server' : 'other botcensus commands open the ClickHouse store themselves'}; Ctrl-C stops\n`);
         if (!tokens.some((t) => !t.revokedAt && t.role === 'admin'))
-          process.stderr.write('botcensus: no live admin token: run `botcensus tokens create --role admin` (it is handed to this server)\n');
+          process.stderr.write(`botcensus: no live admin token: run \`botcensus tokens create --role admin\`${loc.engine === 'duckdb' ? ' (it is handed to this server)' : ''}\n`);
         // The same flags as `botcensus sinkhole`: one process sinks and serves on the same store.
         const sinkhole = await startSinkhole(o, store, cmd, o.grace, { exclusive: (fn) => app.exclusive(fn), changed: () => app.storeChanged() });
         const signalled = new Promise<void>((done) => {
@@ -191,4 +192,15 @@ what it answers: the dashboard stays up while data comes in.`,
         await store.close();
       }
     });
+}
+
+/** Drop-folder imports of a server on a ClickHouse store: run here as their own commands, which open the store themselves. */
+function directHost(runCli: (args: string[]) => Promise<number>): { run(args: string[]): Promise<{ code: number; out: string; err: string }>; close(): Promise<void> } {
+  return {
+    run: async (args) => {
+      const r = await captured(() => runCli(args));
+      return { code: r.value, out: r.out, err: r.err };
+    },
+    close: async () => undefined,
+  };
 }

@@ -41,7 +41,7 @@ export async function removeBatchRows(layout: Layout, batch: number, tables: Ite
   }
 }
 
-async function waitForMutations(node: Node, db: string, table: string): Promise<void> {
+export async function waitForMutations(node: Node, db: string, table: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const left = await node.one<{ n: bigint }>(
@@ -50,7 +50,7 @@ async function waitForMutations(node: Node, db: string, table: string): Promise<
     if (!left || left.n === 0n) return;
     await new Promise((ok) => setTimeout(ok, 20));
   }
-  throw new Error(`ClickHouse: deleting a failed import's rows from ${table} did not finish within 120 s`);
+  throw new Error(`ClickHouse: a mutation of ${table} did not finish within 120 s`);
 }
 
 /** Whether a process of this host is gone. */

@@ -6,7 +6,8 @@ import type { Capability, Driver, Row, WorkTable } from '../driver.js';
 import type { Dialect } from '../dialect.js';
 import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
-import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows } from './batches.js';
+import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows, waitForMutations } from './batches.js';
+import { mutationOf, type Mutation } from './mutation.js';
 import { BATCH_COLUMN, createTableSql, dayColumn } from './ddl.js';
 import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
@@ -61,6 +62,8 @@ export class ClickHouseDriver implements Driver {
 
   async run(query: Sql): Promise<void> {
     let text = query.render(this.dialect).text;
+    const mutation = mutationOf(text);
+    if (mutation) return this.mutate(mutation);
     const target = insertTarget(text);
     const batch = this.batch;
     if (target && batch) {
@@ -80,6 +83,14 @@ export class ClickHouseDriver implements Driver {
   }
 
   async load(table: Table, rows: Iterable<Record<string, unknown>>, keyOf: (column: string) => string = (c) => c): Promise<number> {
+    // An INSERT without rows is an error on current releases (NO_DATA_TO_INSERT): nothing is sent.
+    const it = rows[Symbol.iterator]();
+    const head = it.next();
+    if (head.done) return 0;
+    rows = (function* () {
+      yield head.value;
+      for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+    })();
     const columns = table.columns.filter((c) => !c.from);
     const names = columns.map((c) => q(c.name));
     const extra: string[] = [];
@@ -168,6 +179,21 @@ export class ClickHouseDriver implements Driver {
   async close(): Promise<void> {
     const nodes = new Set([this.layout.entry, ...this.layout.shards]);
     await Promise.all([...nodes].map((n) => n.close()));
+  }
+
+  /**
+   * A DELETE or UPDATE (mutation.ts) on every shard whose table holds matching rows, waited for.
+   * A delete of a keyed table merges its parts first: a row replaced but not yet merged away would
+   * otherwise come back.
+   */
+  private async mutate(m: Mutation): Promise<void> {
+    const local = rowTable(this.layout, m.table);
+    for (const node of this.layout.shards) {
+      const has = await node.one<{ n: bigint }>(`SELECT count() AS n FROM ${q(local)} WHERE ${m.where}`);
+      if (!has || has.n === 0n) continue;
+      await node.run(`ALTER TABLE ${q(local)} ${m.action}`);
+      await waitForMutations(node, this.layout.database, local);
+    }
   }
 
   /**

@@ -50,3 +50,23 @@ export async function openClickHouseDriver(url: string, options: OpenOptions = {
   await driver.recover();
   return driver;
 }
+
+/**
+ * Whether the URL's database exists, asked of its entry node; a server that cannot be reached
+ * is an error naming it (no password in it).
+ */
+export async function databaseExists(url: string): Promise<boolean> {
+  const u = parseStoreUrl(url);
+  const boot = new Node(u.http, u.username, u.password, 'default');
+  try {
+    const r = await boot.one<{ n: bigint }>(`SELECT count() AS n FROM system.databases WHERE name = ${stringLiteral(u.database)}`);
+    return Number(r?.n ?? 0) > 0;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|socket hang up|Timeout/i.test(err.message))
+      throw new Error(`cannot reach ClickHouse at ${u.http}: ${err.message.replace(/^ClickHouse: /, '').replace(/ \(in: .*$/, '')}`);
+    throw e;
+  } finally {
+    await boot.close();
+  }
+}

@@ -53,7 +53,7 @@ import {
 import { loadZeekDns } from './dns-file-sql.js';
 import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from './prefiltered-files-sql.js';
 import { BotcensusError } from '../../core/errors.js';
-import { importRow, type RawImport } from './rows.js';
+import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
@@ -122,23 +122,20 @@ export class DuckDbStore implements Store, FileReadingStore {
     return new DuckDbStore(db, this.geoSource);
   }
 
-  async findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
-    const r = await this.db.one<RawImport>(`SELECT * FROM imports WHERE sha256 = $1 AND kind = $2`, [sha256, kind]);
-    return r && importRow(r);
+  findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
+    return findImport(this.driver, sha256, kind);
   }
 
-  async listImports(): Promise<ImportRow[]> {
-    return (await this.db.all<RawImport>(`SELECT * FROM imports ORDER BY id`)).map(importRow);
+  listImports(): Promise<ImportRow[]> {
+    return listImports(this.driver);
   }
 
-  async beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
-    const id = await this.nextId('imports');
-    await this.insertImport(id, meta, counts);
-    return id;
+  beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
+    return beginImport(this.driver, meta, counts);
   }
 
-  async finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
-    await recordImportCounts(this.db, id, counts, range && msDate(range.min), range && msDate(range.max));
+  finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+    return finishImport(this.driver, id, counts, range);
   }
 
   private async nextId(tableName: string): Promise<number> {
@@ -309,9 +306,8 @@ export class DuckDbStore implements Store, FileReadingStore {
     await notePrefilteredCovered(this.db, [importId], cover.through);
   }
 
-  async lastIndicatorImport(): Promise<number> {
-    const r = await this.db.one<{ id: number | null }>(`SELECT max(import_id) AS id FROM indicators`);
-    return r?.id ?? 0;
+  lastIndicatorImport(): Promise<number> {
+    return lastIndicatorImport(this.driver);
   }
 
   addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number> {

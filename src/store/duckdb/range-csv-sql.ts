@@ -33,7 +33,7 @@ export async function loadNumericRanges(db: Db, file: string, t: NumericRangeTar
      WITH l AS (SELECT *, ${LEVEL} AS level FROM range_file),
           s AS (SELECT *, (128 - level)::UTINYINT AS sh FROM l),
           x AS (SELECT *, unnest(range(((hi >> sh) - (lo >> sh))::BIGINT + 1)) AS i FROM s)
-     SELECT * EXCLUDE (sh, i), ((lo >> sh) + i::UHUGEINT) << sh AS b, ${t.src}::USMALLINT AS src FROM x`,
+     SELECT * EXCLUDE (sh, i), ((lo >> sh) + i::UHUGEINT) << sh AS b, ${t.src}::USMALLINT AS src, hi - lo AS width FROM x`,
   );
   await db.run(`DROP TABLE range_file`);
   return n;

@@ -1,0 +1,76 @@
+// The Store contract on ClickHouse: the store's own bookkeeping (imports, the range data the
+// enrich stage reads) with the queries DuckDB runs too (../imports.ts); the stages' own queries
+// run on `driver`. What still lives only in the DuckDB store answers with one plain line
+// (BotcensusError UNSUPPORTED), never a crash.
+import { BotcensusError } from '../../core/errors.js';
+import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
+import type { AccessStore } from '../access.js';
+import type { DashboardStore } from '../dashboard.js';
+import type { ExposureStore } from '../identify.js';
+import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
+import type { MailStore } from '../mail.js';
+import type { ImportKind, ImportMeta, ImportRow, LineCounts, Store } from '../store.js';
+import type { ClickHouseDriver } from './driver.js';
+
+/** The error of a Store method ClickHouse does not answer yet. */
+export const notOnClickHouse = (what: string): BotcensusError => new BotcensusError('UNSUPPORTED', `not on ClickHouse yet: ${what}`);
+
+const refuse = (what: string) => (): Promise<never> => Promise.reject(notOnClickHouse(what));
+
+/** A sub-contract whose every method refuses, naming itself (`then` stays undefined: the object is not a promise). */
+function refusing<T extends object>(area: string): T {
+  return new Proxy({} as T, {
+    get: (_t, name) => (typeof name === 'string' && name !== 'then' ? refuse(`${area} (${name})`) : undefined),
+  });
+}
+
+export class ClickHouseStore implements Store {
+  readonly files = undefined;
+  readonly access = refusing<AccessStore>('the owner portal and paged listings');
+  readonly dashboard = refusing<DashboardStore>('the dashboard questions');
+  readonly exposure = refusing<ExposureStore>('exposure');
+  readonly mail = refusing<MailStore>('mail');
+
+  constructor(
+    readonly driver: ClickHouseDriver,
+    readonly geoSource: GeoSource = ipLocationDb(),
+  ) {}
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
+    return findImport(this.driver, sha256, kind);
+  }
+
+  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>): Promise<number> {
+    return beginImport(this.driver, meta, counts);
+  }
+
+  finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+    return finishImport(this.driver, id, counts, range);
+  }
+
+  listImports(): Promise<ImportRow[]> {
+    return listImports(this.driver);
+  }
+
+  lastIndicatorImport(): Promise<number> {
+    return lastIndicatorImport(this.driver);
+  }
+
+  /** ClickHouse keeps its own backups (clickhouse-backup, ALTER TABLE ... FREEZE on every shard). */
+  backup = refuse('backup (use ClickHouse\'s own backups: ALTER TABLE ... FREEZE on every shard)');
+
+  importIntel = refuse('intel import');
+  importTelemetry = refuse('telemetry import (ingest)');
+  addPrefilteredRecords = refuse('prefiltered imports');
+  ipv4IndicatorRanges = refuse('the flow prefilter');
+  ipv6IndicatorNets = refuse('the flow prefilter');
+  exportData = refuse('export');
+  census = refuse('census');
+  victims = refuse('the victim list');
+  prepareForQueries = refuse('the census folds');
+  noContactNetworks = refuse('networks without a contact');
+}
