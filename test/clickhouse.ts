@@ -5,10 +5,10 @@
 // the test process ends. Without the binary the tests are skipped with the reason, never passed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { tempDir } from './tmp.js';
 
 export interface ClickHouseEndpoint {
   /** A store URL whose database does not exist yet: each call gives a new one. */
@@ -114,7 +114,9 @@ interface Ports {
 
 /** Starts one server with its own config and data folder, and waits until it answers. */
 async function startServer(ports: Ports, cluster: Ports[]): Promise<ChildProcess> {
-  const dir = tempDir('botcensus-ch-');
+  // Not a tempDir(): removing it at exit would race the server still writing to it; the watchdog
+  // shell below removes it once the server has stopped.
+  const dir = mkdtempSync(join(tmpdir(), 'botcensus-ch-'));
   for (const d of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, d));
   const shards = cluster
     .map((s) => `<shard><replica><host>127.0.0.1</host><port>${s.tcp}</port></replica></shard>`)
