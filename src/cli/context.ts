@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { StoreUnavailable } from './fail.js';
 import { invocation } from './invocation.js';
 import { openWaiting } from './store-lock.js';
+import { ensureVictimFold } from '../match/victim-fold.js';
 
 export const DEFAULT_DB = './botcensus.duckdb';
 const DAY = 86_400_000;
@@ -47,6 +48,7 @@ export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T
     throw new StoreUnavailable(`no store at ${path}: check --db (or $BOTCENSUS_DB); \`botcensus intel import\` or \`botcensus ingest\` creates one`);
   const { DuckDbStore } = await import('../store/duckdb/index.js');
   const store: Store = await openWaiting(path, (p) => DuckDbStore.open(p));
+  await ensureVictimFold(store.driver);
   if (isNew) process.stderr.write(`botcensus: created a new store at ${path}\n`);
   try {
     return await fn(store);

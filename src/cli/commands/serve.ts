@@ -16,6 +16,7 @@ import { dropFoldersOf } from './watch.js';
 import { fail } from '../fail.js';
 import { tokenStore } from '../../server/auth/tokens-sql.js';
 import { addSinkholeOptions, startSinkhole } from './sinkhole.js';
+import { ensureVictimFold } from '../../match/victim-fold.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -89,6 +90,7 @@ what it answers: the dashboard stays up while data comes in.`,
       const isNew = !existsSync(storePath);
       const [{ buildServer }, { DuckDbStore }] = await Promise.all([import('../../server/app.js'), import('../../store/duckdb/index.js')]);
       const store = await openWaiting(storePath, (p) => DuckDbStore.open(p));
+      await ensureVictimFold(store.driver);
       if (isNew) process.stderr.write(`botcensus: created a new store at ${storePath}\n`);
       try {
         const tokens = await tokenStore(store).listTokens();

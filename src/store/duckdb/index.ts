@@ -5,7 +5,7 @@ import { formatIp } from '../../core/ip.js';
 import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
-import { table } from '../schema.js';
+import { table, TABLES } from '../schema.js';
 import type {
   RawTelemetryKind,
   RawTelemetrySpan,
@@ -47,8 +47,6 @@ import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
-import { foldRepeatedIndicators } from './intel-fold-sql.js';
-import type { IndicatorRecord } from '../../core/model/indicator.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -66,9 +64,7 @@ import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, pref
 import { BotcensusError } from '../../core/errors.js';
 import { indicatorRow, importRow, type RawImport, type RawIndicator } from './rows.js';
 import { createMacros } from './macros.js';
-import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
-import { ensureVictimFold } from './victim-fold-sql.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
@@ -78,13 +74,16 @@ import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
-import type { FileReadingStore } from '../file-reading.js';
+import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
-import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
+import { fieldOfColumn } from '../telemetry-rows.js';
 import { victims } from './victims-sql.js';
 import { pruneRawTelemetry, rawTelemetrySpan } from './retention-sql.js';
+
+/** Tables with derived columns that rows loaded by an import need filled (flows.src_key, ...). */
+const DERIVED_TABLES = TABLES.filter((t) => t.columns.some((c) => c.from) && t.columns.some((c) => c.name === 'import_id'));
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -119,7 +118,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
     await migrate(db);
     await createMacros(db);
-    await ensureVictimFold(db);
     return new DuckDbStore(db, opts.geo ?? ipLocationDb());
   }
 
@@ -143,19 +141,21 @@ export class DuckDbStore implements Store, FileReadingStore {
     return (await this.db.all<RawImport>(`SELECT * FROM imports ORDER BY id`)).map(importRow);
   }
 
-  async beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
-    const id = await this.nextId('imports');
+  async beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}, reserved?: number): Promise<number> {
+    const id = reserved ?? (await this.nextId('imports'));
     await this.insertImport(id, meta, counts);
     return id;
   }
 
   async finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+    // Rows loaded through the driver (an appender) get their derived columns now, before anything reads them.
+    for (const t of DERIVED_TABLES) await fillDerived(this.db, t, id);
     await recordImportCounts(this.db, id, counts, range && msDate(range.min), range && msDate(range.max));
   }
 
-  private async nextId(tableName: string): Promise<number> {
-    const r = await this.db.one<{ n: number | bigint }>(`SELECT coalesce(max(id), 0) + 1 AS n FROM ${tableName}`);
-    return Number(r!.n);
+  /** Through the driver, which remembers the ids it handed out: an id reserved for beginImport is not handed out again. */
+  private nextId(tableName: string): Promise<number> {
+    return this.driver.nextId(tableName, 'id');
   }
 
   private async insertImport(id: number, meta: ImportMeta, c: Partial<LineCounts>): Promise<void> {
@@ -181,105 +181,11 @@ export class DuckDbStore implements Store, FileReadingStore {
     a.close();
   }
 
-  async importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
-    const out = await this.db.transaction(async () => {
-      const importId = await this.nextId('imports');
-      let id = await this.nextId('indicators');
-      const ind = await TableAppender.open(this.db, table('indicators'));
-      const append = (r: IndicatorRecord) => ind.row(indicatorColumns(r, id++, importId, imp));
-      imp.indicators.forEach(append);
-      let counts = imp.counts;
-      let loaded = imp.indicators.length;
-      if (imp.feed)
-        counts = await imp.feed(async (batch) => {
-          batch.forEach(append);
-          loaded += batch.length;
-        });
-      ind.flush();
-      ind.close();
-      if (imp.feed) {
-        // A streamed file's repeats are only known once it is all in.
-        const folded = await foldRepeatedIndicators(this.db, importId);
-        loaded -= folded;
-        counts = { ...counts, records: counts.records - folded, duplicates: (counts.duplicates ?? 0) + folded };
-        imp.check?.(counts);
-      }
-      await this.insertImport(importId, imp.meta, counts);
-      const warn = await TableAppender.open(this.db, table('warnings'));
-      for (const w of imp.warnings) {
-        warn.row({
-          import_id: importId,
-          list: w.list,
-          kind: w.kind,
-          lo: w.lo,
-          hi: w.hi,
-          prefix: w.lo !== undefined && w.hi !== undefined ? prefixOf(w.lo, w.hi) : undefined,
-          domain: w.domain,
-          value: w.value,
-        });
-      }
-      warn.flush();
-      warn.close();
-      let sightings = 0;
-      let retracted = 0;
-      if (loaded) {
-        sightings = await matchSightings(this.db, { indicatorImport: importId, graceMs: match.graceMs });
-        retracted = await retractIndicatorVictims(this.db, importId);
-      }
-      if (imp.warnings.length) retracted += await retractWarnedSightings(this.db);
-      return { importId, sightings, retracted };
-    });
-    return out;
-  }
-
-  async importTelemetry(
-    meta: ImportMeta,
-    feed: TelemetryFeed,
-    check: (c: LineCounts) => void,
-    match: MatchOptions,
-    prefiltered?: PrefilteredFile,
-  ): Promise<ImportOutcome & { counts: LineCounts }> {
-    const out = await this.db.transaction(async () => {
-      const importId = await this.nextId('imports');
-      await this.insertImport(importId, meta, {});
-      const appenders = new Map<TelemetryTable, TableAppender>();
-      let minTs = Infinity;
-      let maxTs = -Infinity;
-      const counts = await feed(async (records) => {
-        for (const r of records) {
-          const t = TABLE_OF_KIND[r.kind];
-          let a = appenders.get(t);
-          if (!a) {
-            a = await TableAppender.open(this.db, table(t), fieldOfColumn);
-            appenders.set(t, a);
-          }
-          (r as { import_id?: number }).import_id = importId;
-          r.line ??= 0;
-          a.row(r as unknown as Record<string, unknown>);
-          if (r.ts < minTs) minTs = r.ts;
-          if (r.ts > maxTs) maxTs = r.ts;
-        }
-      });
-      for (const a of appenders.values()) {
-        a.flush();
-        a.close();
-      }
-      for (const t of appenders.keys()) await fillDerived(this.db, table(t), importId);
-      check(counts);
-      await recordImportCounts(this.db, importId, counts, msDate(minTs), msDate(maxTs));
-      // After the feed: the file's span takes in the flows it stored, and those it dropped.
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, { minTs: msDate(minTs), maxTs: msDate(maxTs) });
-      const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
-      return { importId, sightings, retracted: 0, counts };
-    });
-    return out;
-  }
-
   async importFlowCsv(
     meta: ImportMeta,
     file: string,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
@@ -294,13 +200,13 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
+      if (prefiltered) await recordPrefilteredFile(this.driver, importId, prefiltered, r);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
@@ -310,19 +216,13 @@ export class DuckDbStore implements Store, FileReadingStore {
     return prefilteredImports(this.db);
   }
 
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: CoverStep): Promise<number> {
     // Matching them against the new indicators is the part of the intel import that follows.
     return this.db.transaction(async () => {
       const added = await addFlowCandidates(this.db, importId, kept, layout);
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
-  }
-
-  /** The flows of an import read again are matched against the indicators it lagged behind; it is covered through `cover.through`. */
-  private async coverPrefiltered(importId: number, cover: PrefilteredCover): Promise<void> {
-    await rematchImportFlows(this.db, importId, { after: cover.from, through: cover.through }, cover.graceMs);
-    await notePrefilteredCovered(this.db, [importId], cover.through);
   }
 
   movePrefilteredFile(importId: number, source: FlowFileSource): Promise<void> {
@@ -330,7 +230,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   }
 
   notePrefilteredCovered(importIds: number[], through: number): Promise<void> {
-    return notePrefilteredCovered(this.db, importIds, through);
+    return notePrefilteredCovered(this.driver, importIds, through);
   }
 
   async lastIndicatorImport(): Promise<number> {
@@ -338,15 +238,15 @@ export class DuckDbStore implements Store, FileReadingStore {
     return r?.id ?? 0;
   }
 
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: CoverStep): Promise<number> {
     return this.db.transaction(async () => {
       const added = await addParquetNear(this.db, importId, file, read.columns, read.timeKind, nets);
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
   }
 
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: CoverStep): Promise<number> {
     return this.db.transaction(async () => {
       // The lines stored already (a prefiltered import keeps about one flow in a hundred).
       const stored = new Set((await this.db.all<{ line: number }>(`SELECT line FROM flows WHERE import_id = $imp`, { imp: importId })).map((r) => r.line));
@@ -371,7 +271,7 @@ export class DuckDbStore implements Store, FileReadingStore {
         await fillDerived(this.db, table('flows'), importId);
         await notePrefilteredAdded(this.db, importId, added, msDate(minTs), msDate(maxTs));
       }
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
   }
@@ -388,7 +288,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     file: string,
     layout: DnsTsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     verify: () => Promise<number>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'dns', async (importId) => {
@@ -406,7 +306,7 @@ export class DuckDbStore implements Store, FileReadingStore {
    */
   private async importFast(
     meta: ImportMeta,
-    match: MatchOptions,
+    match: MatchStep,
     table: 'flows' | 'dns',
     load: (importId: number) => Promise<{ counts: LineCounts; minTs?: Date; maxTs?: Date }>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
@@ -420,7 +320,7 @@ export class DuckDbStore implements Store, FileReadingStore {
         const t1 = performance.now();
         const counts = r.counts;
         await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
-        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [table] });
+        const sightings = await match(importId, [table]);
         return { importId, sightings, retracted: 0, counts, timings: { loadMs: t1 - t0, matchMs: performance.now() - t1 } };
       });
     } catch {
@@ -444,7 +344,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     file: string,
     read: ParquetFlowRead,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }> {
     const { columns, timeKind } = read;
@@ -457,10 +357,10 @@ export class DuckDbStore implements Store, FileReadingStore {
         // Every row is converted (and checked) first; the far ones then go. The file's span is
         // that of all its rows.
         const dropped = prefiltered ? await dropFlowsFarFromIndicators(this.db, importId, prefiltered.coveredThrough) : undefined;
-        if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
+        if (prefiltered) await recordPrefilteredFile(this.driver, importId, prefiltered, r);
         const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered: dropped };
         await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
-        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
+        const sightings = await match(importId, ['flows']);
         return { importId, sightings, retracted: 0, counts };
       });
     } catch (err) {
@@ -577,51 +477,4 @@ export class DuckDbStore implements Store, FileReadingStore {
   noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
     return noContactNetworks(this.db);
   }
-}
-
-/** Prefix length (128-bit space) of an inclusive range that is a CIDR block. */
-function prefixOf(lo: bigint, hi: bigint): number {
-  let size = hi - lo + 1n;
-  let bits = 0;
-  while (size > 1n) {
-    size >>= 1n;
-    bits++;
-  }
-  return 128 - bits;
-}
-
-/** An indicator as a row of the indicators table. */
-function indicatorColumns(r: IndicatorRecord, id: number, importId: number, imp: IntelImport): Record<string, unknown> {
-  const isAddr = r.type === 'ip' || r.type === 'cidr' || r.type === 'ip-port';
-  let urlPath: string | undefined;
-  if (r.type === 'url') {
-    try {
-      const u = new URL(r.value);
-      urlPath = u.pathname + u.search;
-    } catch {
-      urlPath = undefined;
-    }
-  }
-  return {
-    id,
-    import_id: importId,
-    source: imp.meta.source ?? 'unknown',
-    family: imp.family ?? imp.meta.source,
-    type: r.type,
-    value: r.value,
-    lo: r.lo,
-    hi: r.hi,
-    prefix: isAddr && r.lo !== undefined && r.hi !== undefined ? prefixOf(r.lo, r.hi) : undefined,
-    port: r.port,
-    domain: r.domain,
-    url_path: urlPath,
-    tags: r.tags,
-    category: r.category,
-    description: r.description,
-    first_seen: r.firstSeen,
-    last_seen: r.lastSeen,
-    for_detection: r.forDetection,
-    line: r.line,
-    timeframe: r.timeframe,
-  };
 }

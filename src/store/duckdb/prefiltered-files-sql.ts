@@ -2,28 +2,19 @@
 // that the indicators imported later can have them read again.
 import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from '../store.js';
 import type { Db } from './connection.js';
+import type { Driver } from '../driver.js';
+import { sql } from '../sql.js';
 
 /**
  * Records a prefiltered import's file; its span takes in `stored`, the times of the rows the import
  * stored (a superset of its flows' is safe: a wider span only means more reads).
  */
-export async function recordPrefilteredFile(db: Db, importId: number, file: PrefilteredFile, stored: { minTs?: Date; maxTs?: Date }): Promise<void> {
-  await db.run(
-    `INSERT INTO prefiltered_files BY NAME
-     SELECT $imp AS import_id, $path AS path, $size AS size, $mtime AS mtime_ms, $reader AS reader, $covered AS covered_through,
-            least(epoch_ms($from::BIGINT), $lo::TIMESTAMP) AS span_from, greatest(epoch_ms($to::BIGINT), $hi::TIMESTAMP) AS span_to`,
-    {
-      imp: importId,
-      path: file.path,
-      size: file.size,
-      mtime: file.mtimeMs,
-      reader: JSON.stringify(file.read),
-      covered: file.coveredThrough,
-      from: file.span?.from ?? null,
-      to: file.span?.to ?? null,
-      lo: stored.minTs?.toISOString() ?? null,
-      hi: stored.maxTs?.toISOString() ?? null,
-    },
+export async function recordPrefilteredFile(d: Driver, importId: number, file: PrefilteredFile, stored: { minTs?: Date; maxTs?: Date }): Promise<void> {
+  const time = (ms: number | undefined) => sql.typed(ms ?? null, 'time');
+  await d.run(
+    sql`INSERT INTO prefiltered_files (import_id, path, size, mtime_ms, reader, covered_through, span_from, span_to)
+     SELECT ${importId}, ${file.path}, ${file.size}, ${file.mtimeMs}, ${JSON.stringify(file.read)}, ${file.coveredThrough},
+            least(${time(file.span?.from)}, ${time(stored.minTs?.getTime())}), greatest(${time(file.span?.to)}, ${time(stored.maxTs?.getTime())})`,
   );
 }
 
@@ -37,12 +28,9 @@ export async function movePrefilteredFile(db: Db, importId: number, source: Flow
 }
 
 /** Raises the cover of the imports' files (PrefilteredFile.coveredThrough) to `through`. */
-export async function notePrefilteredCovered(db: Db, importIds: number[], through: number): Promise<void> {
+export async function notePrefilteredCovered(d: Driver, importIds: number[], through: number): Promise<void> {
   if (!importIds.length) return;
-  await db.run(`UPDATE prefiltered_files SET covered_through = greatest(covered_through, $through) WHERE list_contains(from_json($ids, '["INTEGER"]'), import_id)`, {
-    through,
-    ids: JSON.stringify(importIds),
-  });
+  await d.run(sql`UPDATE prefiltered_files SET covered_through = greatest(covered_through, ${through}) WHERE import_id IN ${sql.list(importIds)}`);
 }
 
 export async function prefilteredImports(db: Db): Promise<PrefilteredImport[]> {
