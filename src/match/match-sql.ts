@@ -130,8 +130,11 @@ export async function matchSightings(d: Driver, scope: MatchScope): Promise<numb
     if (['flows', 'dns', 'http', 'tls'].some(wanted)) {
       await withUsableIndicators(d, scope, tables, async (u) => {
         const branches = hitBranches(telemetryScope, u).filter((b) => wanted(b.table));
+        if (!branches.length) return;
         await d.withWorkTable(HITS, HITS.name, async (hits) => {
-          for (const b of branches) await d.run(sql`INSERT INTO ${hits.ref} (${HIT_COLUMNS}) ${b.select}`);
+          // One statement: the engine scans the telemetry for every branch at once.
+          await d.run(sql`INSERT INTO ${hits.ref} (${HIT_COLUMNS}) ${sql.join(branches.map((b) => b.select), sql`
+ UNION ALL `)}`);
           await insertSightingsOfHits(d, hits);
         });
       });
