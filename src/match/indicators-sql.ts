@@ -131,7 +131,7 @@ export async function withUsableIndicators<T>(d: Driver, scope: IndicatorScope, 
       const withCoarse = async (u: UsableIndicators) => {
         if (!joins('flows') || !(await coarseFilterExact(d, ip))) return fn(u);
         return d.withWorkTable(IND_IP4_24, IND_IP4_24.name, async (ip4) => {
-          await d.load(IND_IP4_24, [...(await ipv4Net24Keys(d, ip))].map((k) => ({ k })));
+          await d.load({ ...IND_IP4_24, name: ip4.name }, [...(await ipv4Net24Keys(d, ip))].map((k) => ({ k })));
           return fn({ ...u, ip4 });
         });
       };

@@ -36,8 +36,11 @@ function flowsNear(scope: Sql, end: 'src' | 'dst', ip4: WorkTable | undefined): 
 
 /** The SELECT list of a hit branch, in HITS' column order. */
 function hit(o: { victim: string; kind: string; te: string; bytes: string; toInd: boolean; answered: string; detail: string }): Sql {
-  return sql`${sql.raw(o.victim)}, i.id, ${o.kind}, t.import_id, t.ts, ${sql.raw(o.te)}, ${sql.raw(o.bytes)},
-             ${sql.raw(o.toInd ? '1' : '0')}, ${sql.raw(o.toInd ? '0' : '1')}, ${sql.raw(o.answered)}, ${sql.raw(o.detail)}, t.line, i.family`;
+  // Every column named (an engine may name an unnamed constant by its text, and two would clash);
+  // the sightings' inserts name theirs apart from the columns they read (an alias is global there).
+  return sql`${sql.raw(o.victim)} AS victim, i.id AS indicator_id, ${o.kind} AS kind, t.import_id AS import_id, t.ts AS ts, ${sql.raw(o.te)} AS te,
+             ${sql.raw(o.bytes)} AS bytes, ${sql.raw(o.toInd ? '1' : '0')} AS to_ind, ${sql.raw(o.toInd ? '0' : '1')} AS from_ind,
+             ${sql.raw(o.answered)} AS answered, ${sql.raw(o.detail)} AS detail, t.line AS line, i.family AS family`;
 }
 
 /** Candidate hits, one INSERT per source table and way of matching. */
@@ -120,10 +123,22 @@ const SIGHTING_COLUMNS = sql.raw(
   'victim, indicator_id, kind, import_id, hour, first_seen, last_seen, events, bytes, to_indicator, from_indicator, answered, first_line, family, detail',
 );
 
-/** Inserts the sightings of `scope`; returns how many rows were added. */
+/** Inserts the sightings of `scope` and folds their victims again; returns how many sightings were added. */
 export async function matchSightings(d: Driver, scope: MatchScope): Promise<number> {
   return d.exclusive(async () => {
     const before = await countSightings(d);
+    await insertSightings(d, scope);
+    // The victims of the new sightings: those of the new telemetry import, or through the new indicators.
+    if (scope.telemetryImport !== undefined) await refoldVictimsOf(d, sql`import_id = ${scope.telemetryImport}`);
+    else if (scope.indicatorImport !== undefined) await refoldVictimsOf(d, sql`indicator_id IN (SELECT i.id FROM indicators i WHERE i.import_id = ${scope.indicatorImport})`);
+    else await refoldAll(d);
+    return (await countSightings(d)) - before;
+  });
+}
+
+/** Inserts the sightings of `scope`: matching itself, without the victim fold. */
+export async function insertSightings(d: Driver, scope: MatchScope): Promise<void> {
+  await d.exclusive(async () => {
     const telemetryScope = scope.telemetryImport === undefined ? sql`1 = 1` : sql`t.import_id = ${scope.telemetryImport}`;
     const tables = scope.tables;
     const wanted = (t: string) => !tables || tables.includes(t);
@@ -143,18 +158,15 @@ export async function matchSightings(d: Driver, scope: MatchScope): Promise<numb
     if (scope.indicatorImport === undefined && scope.indicatorImports === undefined && wanted('reports')) {
       await d.run(
         sql`INSERT INTO sightings (victim, kind, import_id, hour, first_seen, last_seen, events, bytes, to_indicator, from_indicator, answered, first_line, device_id, family, detail)
-         SELECT t.ip, 'report', t.import_id, ${hour(sql`t.ts`)}, min(t.ts), max(t.ts), count(*), 0,
-                1, 0, 1, min(t.line), max(t.device_id), min(coalesce(t.family, t.infection, t.tag)), min(t.report_type)
+         SELECT t.ip AS s_victim, 'report' AS s_kind, t.import_id AS s_import_id, ${hour(sql`t.ts`)} AS s_hour, min(t.ts) AS s_first_seen,
+                max(t.ts) AS s_last_seen, count(*) AS s_events, 0 AS s_bytes, 1 AS s_to_indicator, 0 AS s_from_indicator, 1 AS s_answered,
+                min(t.line) AS s_first_line, max(t.device_id) AS s_device_id, min(coalesce(t.family, t.infection, t.tag)) AS s_family,
+                min(t.report_type) AS s_detail
          FROM reports t WHERE ${telemetryScope} AND t.compromised = 1 AND ${visible('t')}
          -- By report type too: a file holds one, but a sinkhole batch holds one per taken-over name.
          GROUP BY t.ip, t.import_id, ${hour(sql`t.ts`)}, t.device_id, t.report_type ORDER BY min(t.ts)`,
       );
     }
-    // The victims of the new sightings: those of the new telemetry import, or through the new indicators.
-    if (scope.telemetryImport !== undefined) await refoldVictimsOf(d, sql`import_id = ${scope.telemetryImport}`);
-    else if (scope.indicatorImport !== undefined) await refoldVictimsOf(d, sql`indicator_id IN (SELECT i.id FROM indicators i WHERE i.import_id = ${scope.indicatorImport})`);
-    else await refoldAll(d);
-    return (await countSightings(d)) - before;
   });
 }
 
@@ -165,8 +177,9 @@ async function insertSightingsOfHits(d: Driver, hits: WorkTable): Promise<void> 
     const indicatorVictims = sql`SELECT t.victim FROM ${keyedJoin(sql`(SELECT DISTINCT victim FROM ${hits.ref})`, sql`t.victim`, sql`1 = 1`, anyIp.ref, 'a')}`;
     await d.run(
       sql`INSERT INTO sightings (${SIGHTING_COLUMNS})
-       SELECT victim, indicator_id, kind, import_id, ${hour(sql`ts`)}, min(ts), max(te), count(*), sum(bytes),
-              max(to_ind), max(from_ind), max(answered), min(line), min(family), min(detail)
+       SELECT victim, indicator_id, kind, import_id, ${hour(sql`ts`)} AS s_hour, min(ts) AS s_first_seen, max(te) AS s_last_seen, count(*) AS s_events,
+              sum(bytes) AS s_bytes, max(to_ind) AS s_to_indicator, max(from_ind) AS s_from_indicator, max(answered) AS s_answered,
+              min(line) AS s_first_line, min(family) AS s_family, min(detail) AS s_detail
        FROM ${hits.ref} WHERE victim NOT IN (${indicatorVictims})
        GROUP BY victim, indicator_id, kind, import_id, ${hour(sql`ts`)}
        -- Stored in time order: a window's edge days then read a few row groups (zonemaps), not all.

@@ -25,7 +25,7 @@ export const IND_CERT: Table = {
 };
 
 /** The /24s (their first address's low 32 bits) the usable IPv4 ranges cover: the coarse filter on flows. */
-export const IND_IP4_24: Table = { name: 'match_ind_ip4_24', columns: [c('k', 'uint32')] };
+export const IND_IP4_24: Table = { name: 'match_ind_ip4_24', columns: [c('k', 'int64', true)] };
 
 /** Address ranges with the network key of their first address (every address indicator; a warninglist's blocks). */
 export const RANGES: Table = {
