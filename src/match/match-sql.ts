@@ -148,8 +148,7 @@ export async function insertSightings(d: Driver, scope: MatchScope): Promise<voi
         if (!branches.length) return;
         await d.withWorkTable(HITS, HITS.name, async (hits) => {
           // One statement: the engine scans the telemetry for every branch at once.
-          await d.run(sql`INSERT INTO ${hits.ref} (${HIT_COLUMNS}) ${sql.join(branches.map((b) => b.select), sql`
- UNION ALL `)}`);
+          await d.run(sql`INSERT INTO ${hits.ref} (${HIT_COLUMNS}) ${sql.join(branches.map((b) => b.select), sql.raw(' UNION ALL '))}`);
           await insertSightingsOfHits(d, hits);
         });
       });
