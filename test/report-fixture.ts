@@ -10,6 +10,7 @@ import type { TelemetryRecord } from '../src/core/model/telemetry.js';
 import { tempDir } from './tmp.js';
 import { replaceOwners } from '../src/notify/owners-sql.js';
 import { enrichVictims } from '../src/enrich/enrich.js';
+import { importIntel, importTelemetry } from '../src/match/import.js';
 
 const GEO = resolve(process.cwd(), 'test/fixtures/report');
 export const REPORT_GEO = {
@@ -84,8 +85,9 @@ export async function reportStore(path = join(tempDir(), 'report.duckdb')): Prom
     { list: 'Public DNS resolvers', kind: 'cidr' as const, value: '8.8.8.8/32', lo: ip('8.8.8.8'), hi: ip('8.8.8.8') },
     { list: 'Research scanners', kind: 'cidr' as const, value: '100.63.2.4/32', lo: ip('100.63.2.4'), hi: ip('100.63.2.4') }, // a victim
   ];
-  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
-  await store.importIntel(
+  await importIntel(store, { meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
+  await importIntel(
+    store,
     {
       meta: meta('intel', 'advisory'),
       counts: counts(5),
@@ -96,7 +98,7 @@ export async function reportStore(path = join(tempDir(), 'report.duckdb')): Prom
     grace,
   );
   const records = telemetry();
-  await store.importTelemetry(meta('telemetry'), async (write) => {
+  await importTelemetry(store, meta('telemetry'), async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);

@@ -13,6 +13,7 @@ import { enrichVictims } from '../src/enrich/enrich.js';
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/server/app.js';
+import { importIntel, importTelemetry } from '../src/match/import.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -61,7 +62,8 @@ export interface Scenario {
 
 export async function buildScenario(): Promise<Scenario> {
   const store = await openTestStore();
-  await store.importIntel(
+  await importIntel(
+    store,
     {
       meta: meta('intel', HOSTILE.file, 'advisory'),
       counts: counts(3),
@@ -86,7 +88,7 @@ export async function buildScenario(): Promise<Scenario> {
     flow('2001:db9::5', '203.0.113.10', '2024-06-14T09:00:00Z'),
   ];
   records.forEach((r, i) => (r.line = i + 1));
-  await store.importTelemetry(meta('telemetry', 'sensor-1/conn.log'), async (write) => {
+  await importTelemetry(store, meta('telemetry', 'sensor-1/conn.log'), async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);

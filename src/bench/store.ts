@@ -21,7 +21,7 @@ import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import type { ClickHouseDriver } from '../store/clickhouse/driver.js';
-import { fieldOfColumn } from '../store/duckdb/telemetry-rows.js';
+import { fieldOfColumn } from '../store/telemetry-rows.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { ingestFile } from '../telemetry/ingest.js';
 import { formatByName } from '../telemetry/formats.js';

@@ -7,6 +7,7 @@ import { openStore, storeIdentity, storeLocation, StoreMissing, type StoreLocati
 import { StoreUnavailable } from './fail.js';
 import { invocation } from './invocation.js';
 import { openWaiting } from './store-lock.js';
+import { ensureVictimFold } from '../match/victim-fold.js';
 
 export const DEFAULT_DB = './botcensus.duckdb';
 const DAY = 86_400_000;
@@ -41,7 +42,11 @@ export function dbPath(cmd: Command): string {
 /** Opens the store a command names, waiting for a DuckDB file another process holds; `created` when it was new. */
 export async function openCommandStore(loc: StoreLocation, use: StoreUse = {}): Promise<{ store: Store; created: boolean }> {
   try {
-    return loc.engine === 'duckdb' ? await openWaiting(loc.path, () => openStore(loc, { create: use.create })) : await openStore(loc, { create: use.create });
+    if (loc.engine !== 'duckdb') return await openStore(loc, { create: use.create });
+    const opened = await openWaiting(loc.path, () => openStore(loc, { create: use.create }));
+    // A store written before the victim fold's layout changed is refolded once (the fold is not kept on ClickHouse yet).
+    await ensureVictimFold(opened.store.driver);
+    return opened;
   } catch (e) {
     if (!(e instanceof StoreMissing)) throw e;
     const where = loc.engine === 'duckdb' ? 'check --db (or $BOTCENSUS_DB)' : 'check --store (or $BOTCENSUS_STORE)';

@@ -14,6 +14,7 @@ import type { TelemetryRecord } from './model/telemetry.js';
 import { asnOfRecord, countryOfRecord, openMmdb } from './mmdb.js';
 import { openProvider } from './providers.js';
 import { enrichVictims, enrichmentSources, setGeoChain } from '../enrich/enrich.js';
+import { importIntel, importTelemetry } from '../match/import.js';
 
 const DIR = join(SHARED_DATA, 'geo/maxmind-test');
 const ASN = join(DIR, 'GeoLite2-ASN-Test.mmdb');
@@ -62,9 +63,9 @@ test('a store enriching from the MaxMind test databases answers as mmdb-lib does
   const c2 = parseIp('203.0.113.10')!;
   const ind: IndicatorRecord = { type: 'ip', value: '203.0.113.10', lo: c2, hi: c2, tags: [], forDetection: true, line: 1 };
   const counts = (n: number) => ({ lines: n, records: n, framing: 0, rejected: 0, examples: [] });
-  await store.importIntel({ meta: { kind: 'intel', format: 'test', file: 'c2', sha256: 'c2' }, counts: counts(1), warnings: [], indicators: [ind] }, { graceMs: 0 });
+  await importIntel(store, { meta: { kind: 'intel', format: 'test', file: 'c2', sha256: 'c2' }, counts: counts(1), warnings: [], indicators: [ind] }, { graceMs: 0 });
   const records = [...victims].map((v, i) => ({ kind: 'flow', src: v, dst: c2, ts: Date.parse('2024-06-10T10:00:00Z'), proto: 'tcp', bytes: 1, line: i + 1 }) as TelemetryRecord);
-  await store.importTelemetry({ kind: 'telemetry', format: 'test', file: 'flows', sha256: 'flows' }, async (write) => {
+  await importTelemetry(store, { kind: 'telemetry', format: 'test', file: 'flows', sha256: 'flows' }, async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, { graceMs: 0 });

@@ -17,6 +17,7 @@ import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { parseKevJson } from './kev.js';
 import { refreshExposures, runIdentification } from './run.js';
 import { identifyStore } from './store.js';
+import { importIntel, importTelemetry } from '../match/import.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -53,7 +54,8 @@ const report = (addr: string, ts: string): TelemetryRecord => ({
 /** Intel, one zgrab2 file, passive Zeek-like rows and flows; then the KEV fixture and identification. */
 async function scenario(): Promise<{ store: Store; scanFile: string }> {
   const store = await openTestStore();
-  await store.importIntel(
+  await importIntel(
+    store,
     {
       meta: { kind: 'intel', format: 'test', file: 'iocs', sha256: 'i1', source: 'advisory' },
       counts: counts(2),
@@ -83,7 +85,7 @@ async function scenario(): Promise<{ store: Store; scanFile: string }> {
     flow('192.0.2.20', '203.0.113.200', '2024-09-15T12:00:00Z'),
   ];
   records.forEach((r, i) => (r.line = i + 1));
-  await store.importTelemetry({ kind: 'telemetry', format: 'zeek', file: 'zeek.log', sha256: 'z1' }, async (write) => {
+  await importTelemetry(store, { kind: 'telemetry', format: 'zeek', file: 'zeek.log', sha256: 'z1' }, async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, match);

@@ -15,6 +15,7 @@ import type { ReportRecord, TelemetryRecord } from '../core/model/telemetry.js';
 import type { DeviceRecord } from './store-types.js';
 import type { Store } from '../store/store.js';
 import { identifyStore } from './store.js';
+import { importIntel, importTelemetry } from '../match/import.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -25,7 +26,7 @@ const meta = () => ({ kind: 'telemetry' as const, format: 'zeek', file: `f${++se
 
 async function telemetry(store: Store, records: TelemetryRecord[]): Promise<number> {
   records.forEach((r, i) => (r.line = i + 1));
-  const out = await store.importTelemetry(meta(), async (write) => {
+  const out = await importTelemetry(store, meta(), async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, match);
@@ -178,7 +179,8 @@ function device(id: string, vendor: string, addr: string, from: string, to: stri
 test('a victim address counts as the device that held it nearest in time, within 30 days', async () => {
   const store = await openTestStore();
   const c = parseCidr('203.0.113.0/24')!;
-  await store.importIntel(
+  await importIntel(
+    store,
     { meta: { kind: 'intel', format: 'test', file: 'i', sha256: 'i' }, counts: counts(1), warnings: [], indicators: [{ type: 'cidr', value: '203.0.113.0/24', lo: c.lo, hi: c.hi, tags: [], forDetection: true, line: 1 }] },
     match,
   );

@@ -14,6 +14,7 @@ import type { IntelImportOptions, IntelImportResult } from './import.js';
 import { readJsonIntel, type JsonIntelFormat } from './json-intel.js';
 import { inFile, looksLikeJson, safeRejected } from './parse.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { importIntel } from '../match/import.js';
 
 /** JSON intel files larger than this on disk are streamed into the store instead of held. */
 export const STREAM_INTEL_BYTES = 64 << 20;
@@ -52,7 +53,8 @@ export async function importStreamedIntel(store: Store, file: string, format: Js
   };
   let out;
   try {
-    out = await store.importIntel(
+    out = await importIntel(
+      store,
       {
         meta,
         counts,

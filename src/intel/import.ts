@@ -6,7 +6,8 @@ import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importStreamedIntel, streamedFormat } from './import-streamed.js';
-import { notePrefilteredCovered } from '../telemetry/prefilter/prefiltered-files.js';
+import { importIntel } from '../match/import.js';
+import { notePrefilteredCovered } from '../store/prefiltered-files.js';
 
 export interface IntelImportOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -170,7 +171,8 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
   if (previous) return { status: 'duplicate', file: p.file, previous };
   const { file, parsed, counts } = p;
   const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
-  const out = await store.importIntel(
+  const out = await importIntel(
+    store,
     { meta: { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
     opts.match,
   );

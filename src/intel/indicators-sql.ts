@@ -3,7 +3,7 @@
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { IndicatorFilter, IndicatorRow } from '../store/store.js';
-import { INDICATOR_COLUMNS, indicatorRow } from './indicator-row.js';
+import { INDICATOR_COLUMNS, indicatorRow } from '../core/model/indicator-row.js';
 
 /** The indicators of the filter, by id, with their warninglists and victims. */
 export async function listIndicators(d: Driver, f: IndicatorFilter): Promise<IndicatorRow[]> {

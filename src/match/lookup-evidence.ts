@@ -5,7 +5,7 @@ import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { EvidenceRow, Grade, HostEnrichment, LookupDevice, LookupEvidence, LookupService } from '../store/store.js';
 import { formatIp } from '../core/ip.js';
-import { INDICATOR_COLUMNS, indicatorRow } from '../intel/indicator-row.js';
+import { INDICATOR_COLUMNS, indicatorRow } from '../core/model/indicator-row.js';
 
 /** Text from a query: ClickHouse fills the missing side of a LEFT JOIN with '' rather than NULL, and no such value is ever ''. */
 const text = (v: unknown): string | undefined => (v === null || v === undefined || v === '' ? undefined : (v as string));

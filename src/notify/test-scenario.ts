@@ -9,6 +9,7 @@ import type { ImportMeta, LineCounts, Owner, Store } from '../store/store.js';
 import type { NotificationRow, NotifyChannel } from './outbox-store.js';
 import type { Channel, DeliveryError } from './channel.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { importIntel, importTelemetry } from '../match/import.js';
 
 const DAY = 86_400_000;
 export const grace = { graceMs: DAY };
@@ -25,12 +26,12 @@ export async function addIntel(store: Store): Promise<void> {
     { type: 'ip', value: '203.0.113.10', lo: a, hi: a, tags: ['tier2'], forDetection: true, line: 1 },
     { type: 'domain', value: 'c2.example', domain: 'c2.example', tags: ['tier3'], forDetection: true, line: 2 },
   ];
-  await store.importIntel({ meta: meta('intel', 'advisory'), counts: counts(2), indicators, warnings: [], family: 'raptor-train' }, grace);
+  await importIntel(store, { meta: meta('intel', 'advisory'), counts: counts(2), indicators, warnings: [], family: 'raptor-train' }, grace);
 }
 
 export async function ingest(store: Store, records: TelemetryRecord[]): Promise<void> {
   records.forEach((r, i) => (r.line = i + 1));
-  await store.importTelemetry(meta('telemetry'), async (write) => {
+  await importTelemetry(store, meta('telemetry'), async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);

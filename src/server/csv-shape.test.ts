@@ -11,6 +11,7 @@ import { buildServer } from './app.js';
 import { toCsv, VICTIM_CSV } from './csv.js';
 import { call } from './test-client.js';
 import { buildScenario } from '../../test/server-scenario.js';
+import { importIntel } from '../match/import.js';
 
 const sortedBody = (csv: string) => {
   const [head, ...rows] = csv.split('\r\n').filter((l) => l !== '');
@@ -38,7 +39,8 @@ test('export CSV: formula cells prefixed with a quote, times with Z, lists joine
   try {
     const ip = parseIp('203.0.113.10')!;
     const meta = { kind: 'intel' as const, format: 'test', file: '-hostile.txt', sha256: `hostile-${Date.now()}`, source: '@feed' };
-    await store.importIntel(
+    await importIntel(
+      store,
       { meta, counts: { lines: 1, records: 1, framing: 0, rejected: 0, examples: [] }, warnings: [], family: '=HYPERLINK("http://x.example")', indicators: [{ type: 'ip', value: '203.0.113.10', lo: ip, hi: ip, tags: [], forDetection: true, line: 1 }] },
       { graceMs: DAY },
     );

@@ -13,6 +13,7 @@ import { toReportRecord, type CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
 import { listSegments, type Segment } from './journal-files.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { importTelemetry } from '../match/import.js';
 
 export interface FeederConfig {
   /**
@@ -163,7 +164,7 @@ export class Feeder implements Component {
       const counts = { lines: b.lines, records: b.records.length, framing: 0, rejected: b.rejected.length, examples: b.rejected.slice(0, 10) };
       const importBatch = async () => {
         if (await store.findImport(sha256, 'telemetry')) return;
-        const out = await store.importTelemetry(meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs });
+        const out = await importTelemetry(store, meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs });
         if (out.sightings) await enrichVictims(store, { importId: out.importId });
       };
       const turns = this.deps.turns;

@@ -9,12 +9,23 @@ import type {
   ImportMeta,
   ImportOutcome,
   LineCounts,
-  MatchOptions,
   NearRuns,
   ParquetFlowRead,
-  PrefilteredCover,
   PrefilteredFile,
 } from './store.js';
+import type { TelemetryTable } from './telemetry-rows.js';
+
+/**
+ * The matching step of an import a fast path loads (src/match's matchImport): run inside the
+ * import's transaction once its rows are in; returns the new sightings.
+ */
+export type MatchStep = (importId: number, tables: TelemetryTable[]) => Promise<number>;
+
+/**
+ * What follows adding rows to a prefiltered import, in the same transaction: its flows matched
+ * again against the indicators it lagged behind, and its file covered (src/match's coverPrefiltered).
+ */
+export type CoverStep = () => Promise<void>;
 
 export interface FileReadingStore {
   /**
@@ -30,7 +41,7 @@ export interface FileReadingStore {
     meta: ImportMeta,
     file: string,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     /** Runs after the rows are loaded, before the commit; throwing rejects the fast path. */
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
@@ -43,22 +54,22 @@ export interface FileReadingStore {
     meta: ImportMeta,
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /**
    * Adds the lines a later scan of a prefiltered import's file kept to that import's flows, in one
-   * transaction: lines already stored are left as they are. The import's sightings through the
-   * indicators `cover` names past its old cover (imported while the file could not be read) are
-   * matched again over all its flows, and the file is then covered through `cover.through`.
+   * transaction: lines already stored are left as they are. Then `cover` runs in the same
+   * transaction: the import's sightings through the indicators past its old cover (imported while
+   * the file could not be read) are matched again over all its flows, and the file is covered.
    * Returns how many flows were added; throws when a line does not convert (nothing changes then).
    */
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number>;
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: CoverStep): Promise<number>;
   /**
    * The same for a Parquet file, which DuckDB reads again: the rows with an address in the
    * networks `nets` holds.
    */
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number>;
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: CoverStep): Promise<number>;
   /**
    * Imports a Zeek dns.log that DuckDB can read itself, like importFlowCsv. `verify` returns how
    * many data lines the file has: a different row count means a line did not split into the
@@ -68,7 +79,7 @@ export interface FileReadingStore {
     meta: ImportMeta,
     file: string,
     layout: DnsTsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     verify: () => Promise<number>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined>;
   /** Column names and types of a Parquet file. */
@@ -82,7 +93,7 @@ export interface FileReadingStore {
     meta: ImportMeta,
     file: string,
     read: ParquetFlowRead,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }>;
 }

@@ -85,9 +85,9 @@ function columnsOf(id: number, meta: ImportMeta, importedAt: number, c: Partial<
   };
 }
 
-/** Registers a new import (call it inside the import's `atomically`); returns its id. */
-export async function beginImport(d: Driver, meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
-  const id = await d.nextId('imports', 'id');
+/** Registers a new import (call it inside the import's `atomically`); returns its id: `reserved`, when the caller took one from `nextId` before. */
+export async function beginImport(d: Driver, meta: ImportMeta, counts: Partial<LineCounts> = {}, reserved?: number): Promise<number> {
+  const id = reserved ?? (await d.nextId('imports', 'id'));
   await d.load(IMPORTS, [columnsOf(id, meta, Date.now(), counts)]);
   return id;
 }

@@ -252,7 +252,7 @@ export const TABLES: Table[] = [
     ],
   },
   {
-    // The sightings folded per victim over all time, written with them (victim-fold-sql.ts): the
+    // The sightings folded per victim over all time, written with them (src/match/victim-fold.ts): the
     // all-time census reads these ~400k rows instead of grouping the 1.2M sightings of a 100M-flow
     // store, and a bounded window finds the victims it cuts from first_end and last_start.
     name: 'victim_fold',

@@ -3,14 +3,15 @@
 // template instead. DuckDB implements both (duckdb/); every driver passes conformance/.
 import type { IndicatorRecord, SkippedSection, WarningEntry } from '../core/model/indicator.js';
 import type { RejectedLine } from '../core/reader.js';
+import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
 import type { DashboardStore } from './dashboard.js';
 import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
+import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
-import type { FileReadingStore } from './file-reading.js';
 import type { MailStore } from './mail.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
@@ -245,25 +246,7 @@ export interface IndicatorFilter {
   limit?: number;
 }
 
-export interface IndicatorRow {
-  id: number;
-  source: string;
-  family?: string;
-  type: string;
-  value: string;
-  tags: string[];
-  category?: string;
-  description?: string;
-  firstSeen?: Date;
-  lastSeen?: Date;
-  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
-  timeframe?: string;
-  forDetection: boolean;
-  /** Warninglists the indicator is on: it is not used for matching. */
-  warnings: string[];
-  /** Distinct victims it matched. */
-  victims: number;
-}
+export type { IndicatorRow };
 
 /** A network constituency, as a CERT's country or an ISP's HOME_NET. */
 export interface Constituency {
@@ -503,29 +486,28 @@ export interface Store {
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**
    * Registers a new import of a stage's own (a scan file, the KEV catalog), inside the stage's
-   * `driver.atomically`; returns its id.
+   * `driver.atomically`; returns its id: `reserved`, when the stage took one from
+   * `driver.nextId('imports', 'id')` before (its rows carry it before the import's row is written).
    */
-  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>): Promise<number>;
-  /** An import's counts and the time range of its records (epoch ms), once its rows are in. */
+  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>, reserved?: number): Promise<number>;
+  /**
+   * An import's counts and the time range of its records (epoch ms), once its rows are in (and
+   * before anything reads them: a driver fills the rows' derived columns here where it must).
+   */
   finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void>;
   listImports(): Promise<ImportRow[]>;
-  importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome>;
   /**
    * The fast paths of an engine that reads CSV, Parquet and dns.log files itself (capabilities
    * read-csv, read-parquet, read-dns-log); undefined on one that does not, where the line readers
    * give the same answers.
    */
   readonly files?: FileReadingStore;
-  /** `prefiltered`: the file of an ingest --prefilter, recorded as importFlowCandidates records it. */
-  importTelemetry(
-    meta: ImportMeta,
-    feed: TelemetryFeed,
-    check: (c: LineCounts) => void,
-    match: MatchOptions,
-    prefiltered?: PrefilteredFile,
-  ): Promise<ImportOutcome & { counts: LineCounts }>;
-  /** The same for a file read line by line again: `feed` writes the flow records it keeps. */
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number>;
+  /**
+   * Adds the flow records a line-by-line read again of a prefiltered import's file keeps (`feed`
+   * writes them; lines already stored are left as they are), then runs `cover` (src/match's
+   * coverPrefiltered) in the same transaction. Returns how many flows were added.
+   */
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: CoverStep): Promise<number>;
   /** The id of the newest import that stored indicators (0 when none has). */
   lastIndicatorImport(): Promise<number>;
   /**

@@ -21,6 +21,7 @@ import { headLines, isGzip, readRecords, readTelemetry } from '../core/reader.js
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { identifyStore } from '../identify/store.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { importTelemetry, matchImport } from '../match/import.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -134,7 +135,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
     // A prefiltered file is recorded with how to read it again (for indicators imported later).
     const prefiltered = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
-    const out = await parquetReader(store, file).importFlowParquet(meta, file, read, opts.match, prefiltered);
+    const out = await parquetReader(store, file).importFlowParquet(meta, file, read, matchImport(store.driver, opts.match), prefiltered);
     return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
   }
   const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);
@@ -157,7 +158,8 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
     read: { reader: 'lines' as const, format: format.name, tz: opts.tz },
     coveredThrough: near.coveredThrough,
   };
-  const out = await store.importTelemetry(
+  const out = await importTelemetry(
+    store,
     meta,
     async (write) => {
       const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
@@ -194,7 +196,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     const scanned = early && (await early.scan);
     if (!scanned) return undefined;
     const read = { reader: 'scan' as const, layout: early!.layout, tz: opts.tz };
-    const out = await files.importFlowCandidates(meta, scanned.kept, early!.layout, opts.match, {
+    const out = await files.importFlowCandidates(meta, scanned.kept, early!.layout, matchImport(store.driver, opts.match), {
       ...early!.source,
       read,
       coveredThrough: near!.coveredThrough,
@@ -207,7 +209,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     if (!layout) return undefined;
     const blank = blankLineInside(file);
     if (gz) await blank;
-    const out = await files.importFlowCsv(meta, file, layout, opts.match, async () => {
+    const out = await files.importFlowCsv(meta, file, layout, matchImport(store.driver, opts.match), async () => {
       if (await blank) throw new Error('blank line inside the file: line numbers would drift');
     });
     if (!out) await blank.catch(() => undefined);
@@ -218,7 +220,7 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     if (!layout) return undefined;
     const body = zeekDnsBody(file, layout.headerLines);
     if (gz) await body;
-    const out = await files.importZeekDns(meta, file, layout, opts.match, async () => {
+    const out = await files.importZeekDns(meta, file, layout, matchImport(store.driver, opts.match), async () => {
       const b = await body;
       if (!b.plain) throw new Error('header or blank lines inside the data: line numbers would drift');
       return b.dataLines;

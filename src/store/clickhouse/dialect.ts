@@ -32,8 +32,11 @@ export const chDialect: Dialect = {
   networkStart: (addr, prefix) =>
     sql`toFixedString(concat(${halfBytes(sql`bitAnd(${half(addr, 1)}, ${halfMask(prefix, 0)})`)}, ${halfBytes(sql`bitAnd(${half(addr, 9)}, ${halfMask(prefix, 64)})`)}), 16)`,
   addrKey: (addr) => sql`reinterpretAsUInt32(reverse(substring(${addr}, 13, 4)))`,
+  // An array cannot be Nullable: a nullable column's name is taken as not null (a NULL one gives
+  // [''], which no domain equals, where DuckDB gives no suffix at all). The lambda's parameter is
+  // named so that it hides no table alias of the query (current releases resolve `i.domain` to it).
   domainSuffixes: (name) =>
-    sql`arrayMap(i -> arrayStringConcat(arraySlice(splitByChar('.', ${name}), i), '.'), arrayEnumerate(splitByChar('.', ${name})))`,
+    sql`arrayMap(suffix_from -> arrayStringConcat(arraySlice(splitByChar('.', assumeNotNull(${name})), suffix_from), '.'), arrayEnumerate(splitByChar('.', assumeNotNull(${name}))))`,
   unnest: (list) => sql`arrayJoin(${list})`,
   argMax: (arg, by) => sql`argMax(${arg}, ${by})`,
   argMin: (arg, by) => sql`argMin(${arg}, ${by})`,

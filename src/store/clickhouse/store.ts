@@ -44,8 +44,8 @@ export class ClickHouseStore implements Store {
     return findImport(this.driver, sha256, kind);
   }
 
-  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>): Promise<number> {
-    return beginImport(this.driver, meta, counts);
+  beginImport(meta: ImportMeta, counts?: Partial<LineCounts>, reserved?: number): Promise<number> {
+    return beginImport(this.driver, meta, counts, reserved);
   }
 
   finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
@@ -63,8 +63,6 @@ export class ClickHouseStore implements Store {
   /** ClickHouse keeps its own backups (clickhouse-backup, ALTER TABLE ... FREEZE on every shard). */
   backup = refuse('backup (use ClickHouse\'s own backups: ALTER TABLE ... FREEZE on every shard)');
 
-  importIntel = refuse('intel import');
-  importTelemetry = refuse('telemetry import (ingest)');
   addPrefilteredRecords = refuse('prefiltered imports');
   ipv4IndicatorRanges = refuse('the flow prefilter');
   ipv6IndicatorNets = refuse('the flow prefilter');

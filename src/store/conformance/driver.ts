@@ -173,6 +173,13 @@ export function runDriverConformance(target: DriverTarget): void {
       assert.equal(n(r!.e), ms);
       assert.equal((r!.t as Date).getTime(), ms);
     }
+    // An expression as the argument: a validity window widened by a grace (ms - grace, ms + grace).
+    const grace = 86_400_000;
+    const w = await d.one<Record<string, unknown>>(
+      sql`SELECT ${q.fromEpochMs(sql`${q.epochMs(sql.time(after))} - ${sql.typed(grace, 'count')}`)} AS lo, ${q.fromEpochMs(sql`${q.epochMs(sql.time(after))} + ${sql.typed(grace, 'count')}`)} AS hi`,
+    );
+    assert.equal((w!.lo as Date).getTime(), after - grace);
+    assert.equal((w!.hi as Date).getTime(), after + grace);
   });
 
   t('replaceInto keeps one row per key, the last written', async (d) => {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConformanceTarget } from './index.js';
 import { counts, flow, grace, ind, ingest, intel, meta, scenario } from './records.js';
+import { importIntel, importTelemetry } from '../../match/import.js';
 import { listIndicators } from '../../intel/indicators-sql.js';
 
 export function importSuite({ name, open }: ConformanceTarget): void {
@@ -12,14 +13,14 @@ export function importSuite({ name, open }: ConformanceTarget): void {
     const imports = await store.listImports();
     const victims = await store.victims({});
     await assert.rejects(
-      store.importTelemetry(meta('telemetry'), async (write) => {
+      importTelemetry(store, meta('telemetry'), async (write) => {
         await write([flow('192.0.3.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
         throw new Error('disk on fire');
       }, () => undefined, grace),
       /disk on fire/,
     );
     await assert.rejects(
-      store.importTelemetry(meta('telemetry'), async (write) => {
+      importTelemetry(store, meta('telemetry'), async (write) => {
         await write([flow('192.0.3.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
         return { ...counts(1), rejected: 1 };
       }, (c) => {
@@ -72,14 +73,14 @@ export function importSuite({ name, open }: ConformanceTarget): void {
       return counts(4);
     };
     const m = meta('intel', 'feed');
-    await assert.rejects(store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf('disk on fire') }, grace), /disk on fire/);
+    await assert.rejects(importIntel(store, { meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf('disk on fire') }, grace), /disk on fire/);
     await assert.rejects(
-      store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf(), check: (c) => { if (c.duplicates) throw new Error('strict'); } }, grace),
+      importIntel(store, { meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf(), check: (c) => { if (c.duplicates) throw new Error('strict'); } }, grace),
       /strict/,
     );
     assert.deepEqual(await store.listImports(), imports);
     assert.deepEqual(await listIndicators(store.driver, {}), indicators);
-    await store.importIntel({ meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf() }, grace);
+    await importIntel(store, { meta: m, counts: counts(0), indicators: [], warnings: [], feed: feedOf() }, grace);
     const row = await store.findImport(m.sha256, 'intel');
     assert.deepEqual([row?.records, row?.duplicates], [3, 1]);
     const fed = (await listIndicators(store.driver, { source: 'feed' })).map((i) => [i.type, i.value, i.tags]).sort();

@@ -7,6 +7,7 @@ import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
 import { enrichVictims } from '../../enrich/enrich.js';
 import { lookupEvidenceOf } from '../../match/lookup.js';
+import { importIntel, importTelemetry } from '../../match/import.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);
@@ -43,7 +44,7 @@ export function report(addr: string, deviceId: string, ts: string): TelemetryRec
 /** Imports telemetry records as one file, then enriches the new victims (as `ingest` does). */
 export async function ingest(store: Store, records: TelemetryRecord[], m = meta('telemetry')) {
   records.forEach((r, i) => (r.line = i + 1));
-  const out = await store.importTelemetry(m, async (write) => {
+  const out = await importTelemetry(store, m, async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);
@@ -53,13 +54,13 @@ export async function ingest(store: Store, records: TelemetryRecord[], m = meta(
 
 /** Imports indicators as one file, then enriches the victims they matched in stored telemetry (as `intel import` does). */
 export async function intel(store: Store, indicators: IndicatorRecord[], source = 'advisory', family?: string) {
-  const out = await store.importIntel({ meta: meta('intel', source), counts: counts(indicators.length), warnings: [], indicators, family }, grace);
+  const out = await importIntel(store, { meta: meta('intel', source), counts: counts(indicators.length), warnings: [], indicators, family }, grace);
   if (out.sightings) await enrichVictims(store);
   return out;
 }
 
 export function warninglist(store: Store, warnings: WarningEntry[]) {
-  return store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(warnings.length), indicators: [], warnings }, grace);
+  return importIntel(store, { meta: meta('warninglist', 'misp'), counts: counts(warnings.length), indicators: [], warnings }, grace);
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import { buildScenario, HOSTILE, VICTIMS } from '../../../test/server-scenario.js';
 import { replaceOwners } from '../../notify/owners-sql.js';
+import { importIntel } from '../../match/import.js';
 
 const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
 
@@ -72,7 +73,7 @@ test('import pages and the data version', async () => {
   await replaceOwners(store, []);
   const v2 = await a.dataVersion();
   assert.notEqual(v2, v1, 'owners changed');
-  await store.importIntel({ meta: { kind: 'intel', format: 't', file: 'x', sha256: 'new' }, counts: { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] }, indicators: [], warnings: [] }, { graceMs: 0 });
+  await importIntel(store, { meta: { kind: 'intel', format: 't', file: 'x', sha256: 'new' }, counts: { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] }, indicators: [], warnings: [] }, { graceMs: 0 });
   assert.notEqual(await a.dataVersion(), v2, 'an import changes it');
   await store.close();
 });

@@ -24,7 +24,7 @@ export const duckDialect: Dialect = {
   argMin: (arg, by) => sql`arg_min(${arg}, ${by})`,
   listAgg: (value) => sql`list(${value})`,
   timeBucket: (unit, ts) => sql`date_trunc(${sql.raw(unit === 'hour' ? "'hour'" : "'day'")}, ${ts})`,
-  fromEpochMs: (ms) => sql`make_timestamp((${ms} * 1000)::BIGINT)`,
+  fromEpochMs: (ms) => sql`make_timestamp(((${ms}) * 1000)::BIGINT)`,
   epochMs: (ts) => sql`epoch_ms(${ts})`,
   replaceInto: (table, columns, source) =>
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,

@@ -66,11 +66,16 @@ export class DuckDbDriver implements Driver {
       const work: WorkTable = { name, ref: sql.ident(name) };
       await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
       await this.db.run(createTableSql(table, name, true));
+      let out: T;
       try {
-        return await fn(work);
-      } finally {
-        await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
+        out = await fn(work);
+      } catch (err) {
+        // In a failed transaction the drop fails too (the rollback drops the table): the first error is the one to report.
+        await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`).catch(() => undefined);
+        throw err;
       }
+      await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
+      return out;
     });
   }
 

@@ -14,6 +14,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { writeMmdb } from '../../../test/mmdb-writer.js';
 import { lookupAddress } from '../../match/lookup.js';
 import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
+import { importIntel, importTelemetry } from '../../match/import.js';
 
 const ip = (s: string) => parseIp(s)!;
 const grace = { graceMs: 86_400_000 };
@@ -27,11 +28,11 @@ const VICTIMS = ['192.168.1.195', '192.0.3.5', '1.0.0.7', '1.0.4.9', '2a00:1000:
 
 async function withVictims(store: Store): Promise<void> {
   const c2: IndicatorRecord = { type: 'ip', value: C2, lo: ip(C2), hi: ip(C2), tags: [], forDetection: true, line: 1 };
-  await store.importIntel({ meta: meta('intel'), counts: counts(1), warnings: [], indicators: [c2] }, grace);
+  await importIntel(store, { meta: meta('intel'), counts: counts(1), warnings: [], indicators: [c2] }, grace);
   const records = VICTIMS.map(
     (v, i) => ({ kind: 'flow', src: ip(v), dst: ip(C2), ts: Date.parse('2024-06-10T10:00:00Z'), proto: 'tcp', bytes: 100, line: i + 1 }) as TelemetryRecord,
   );
-  await store.importTelemetry(meta('telemetry'), async (write) => {
+  await importTelemetry(store, meta('telemetry'), async (write) => {
     await write(records);
     return counts(records.length);
   }, () => undefined, grace);

@@ -7,7 +7,8 @@ import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
 import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED, WINDOW_FROM, WINDOW_TO } from './macros.js';
-import { notePrefilteredAdded } from './prefiltered-files-sql.js';
+import { notePrefilteredAdded } from '../prefiltered-files.js';
+import { DuckDbDriver } from './driver.js';
 
 const PROTO = `CASE lower(trim(p)) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'ipv6-icmp'
   WHEN '2' THEN 'igmp' WHEN '41' THEN 'ipv6' WHEN '47' THEN 'gre' WHEN '50' THEN 'esp' WHEN '51' THEN 'ah' WHEN '132' THEN 'sctp'
@@ -199,7 +200,7 @@ export async function addParquetNear(
       },
       true,
     );
-    if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
+    if (r.added) await notePrefilteredAdded(new DuckDbDriver(db), importId, r.added, r.minTs, r.maxTs);
     return r.added;
   } finally {
     await dropNets(db, 'rescan_nets');
@@ -236,7 +237,7 @@ export async function loadFlowCandidates(
 export async function addFlowCandidates(db: Db, importId: number, kept: FlowCandidateFiles, l: FlowCsvLayout): Promise<number> {
   const r = await loadFlows(db, importId, {}, candidateSource(kept, l), true);
   // The import's whole span: the rows just added are within it.
-  if (r.added) await notePrefilteredAdded(db, importId, r.added, r.minTs, r.maxTs);
+  if (r.added) await notePrefilteredAdded(new DuckDbDriver(db), importId, r.added, r.minTs, r.maxTs);
   return r.added;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import { countryName } from '../../core/country-names.js';
-import { table } from '../schema.js';
+import { table, TABLES } from '../schema.js';
 import type {
   CensusQuery,
   CensusResult,
@@ -36,8 +36,6 @@ import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
 import { msDate, recordImportCounts } from './import-counts-sql.js';
-import { foldRepeatedIndicators } from './intel-fold-sql.js';
-import type { IndicatorRecord } from '../../core/model/indicator.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -51,13 +49,11 @@ import {
   loadFlowParquet,
 } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from './prefiltered-files-sql.js';
+import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from '../prefiltered-files.js';
 import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
-import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 import { fillDerived, migrate } from './migrate.js';
-import { ensureVictimFold } from './victim-fold-sql.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
@@ -67,12 +63,15 @@ import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
-import type { FileReadingStore } from '../file-reading.js';
+import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
 import { ensureDerived, foldDerived } from './window-sql.js';
 import { sql, type Sql } from '../sql.js';
-import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
+import { fieldOfColumn } from '../telemetry-rows.js';
 import { victims } from './victims-sql.js';
+
+/** Tables with derived columns that rows loaded by an import need filled (flows.src_key, ...). */
+const DERIVED_TABLES = TABLES.filter((t) => t.columns.some((c) => c.from) && t.columns.some((c) => c.name === 'import_id'));
 
 export interface DuckDbOptions {
   /** Worker threads for DuckDB (default: all cores). */
@@ -107,7 +106,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
     await migrate(db);
     await createMacros(db);
-    await ensureVictimFold(db);
     return new DuckDbStore(db, opts.geo ?? ipLocationDb());
   }
 
@@ -130,17 +128,19 @@ export class DuckDbStore implements Store, FileReadingStore {
     return listImports(this.driver);
   }
 
-  beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}): Promise<number> {
-    return beginImport(this.driver, meta, counts);
+  beginImport(meta: ImportMeta, counts: Partial<LineCounts> = {}, reserved?: number): Promise<number> {
+    return beginImport(this.driver, meta, counts, reserved);
   }
 
-  finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+  async finishImport(id: number, counts: LineCounts, range?: { min: number; max: number }): Promise<void> {
+    // Rows loaded through the driver (an appender) get their derived columns now, before anything reads them.
+    for (const t of DERIVED_TABLES) await fillDerived(this.db, t, id);
     return finishImport(this.driver, id, counts, range);
   }
 
-  private async nextId(tableName: string): Promise<number> {
-    const r = await this.db.one<{ n: number | bigint }>(`SELECT coalesce(max(id), 0) + 1 AS n FROM ${tableName}`);
-    return Number(r!.n);
+  /** Through the driver, which remembers the ids it handed out: an id reserved for beginImport is not handed out again. */
+  private nextId(tableName: string): Promise<number> {
+    return this.driver.nextId(tableName, 'id');
   }
 
   private async insertImport(id: number, meta: ImportMeta, c: Partial<LineCounts>): Promise<void> {
@@ -166,105 +166,11 @@ export class DuckDbStore implements Store, FileReadingStore {
     a.close();
   }
 
-  async importIntel(imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
-    const out = await this.db.transaction(async () => {
-      const importId = await this.nextId('imports');
-      let id = await this.nextId('indicators');
-      const ind = await TableAppender.open(this.db, table('indicators'));
-      const append = (r: IndicatorRecord) => ind.row(indicatorColumns(r, id++, importId, imp));
-      imp.indicators.forEach(append);
-      let counts = imp.counts;
-      let loaded = imp.indicators.length;
-      if (imp.feed)
-        counts = await imp.feed(async (batch) => {
-          batch.forEach(append);
-          loaded += batch.length;
-        });
-      ind.flush();
-      ind.close();
-      if (imp.feed) {
-        // A streamed file's repeats are only known once it is all in.
-        const folded = await foldRepeatedIndicators(this.db, importId);
-        loaded -= folded;
-        counts = { ...counts, records: counts.records - folded, duplicates: (counts.duplicates ?? 0) + folded };
-        imp.check?.(counts);
-      }
-      await this.insertImport(importId, imp.meta, counts);
-      const warn = await TableAppender.open(this.db, table('warnings'));
-      for (const w of imp.warnings) {
-        warn.row({
-          import_id: importId,
-          list: w.list,
-          kind: w.kind,
-          lo: w.lo,
-          hi: w.hi,
-          prefix: w.lo !== undefined && w.hi !== undefined ? prefixOf(w.lo, w.hi) : undefined,
-          domain: w.domain,
-          value: w.value,
-        });
-      }
-      warn.flush();
-      warn.close();
-      let sightings = 0;
-      let retracted = 0;
-      if (loaded) {
-        sightings = await matchSightings(this.db, { indicatorImport: importId, graceMs: match.graceMs });
-        retracted = await retractIndicatorVictims(this.db, importId);
-      }
-      if (imp.warnings.length) retracted += await retractWarnedSightings(this.db);
-      return { importId, sightings, retracted };
-    });
-    return out;
-  }
-
-  async importTelemetry(
-    meta: ImportMeta,
-    feed: TelemetryFeed,
-    check: (c: LineCounts) => void,
-    match: MatchOptions,
-    prefiltered?: PrefilteredFile,
-  ): Promise<ImportOutcome & { counts: LineCounts }> {
-    const out = await this.db.transaction(async () => {
-      const importId = await this.nextId('imports');
-      await this.insertImport(importId, meta, {});
-      const appenders = new Map<TelemetryTable, TableAppender>();
-      let minTs = Infinity;
-      let maxTs = -Infinity;
-      const counts = await feed(async (records) => {
-        for (const r of records) {
-          const t = TABLE_OF_KIND[r.kind];
-          let a = appenders.get(t);
-          if (!a) {
-            a = await TableAppender.open(this.db, table(t), fieldOfColumn);
-            appenders.set(t, a);
-          }
-          (r as { import_id?: number }).import_id = importId;
-          r.line ??= 0;
-          a.row(r as unknown as Record<string, unknown>);
-          if (r.ts < minTs) minTs = r.ts;
-          if (r.ts > maxTs) maxTs = r.ts;
-        }
-      });
-      for (const a of appenders.values()) {
-        a.flush();
-        a.close();
-      }
-      for (const t of appenders.keys()) await fillDerived(this.db, table(t), importId);
-      check(counts);
-      await recordImportCounts(this.db, importId, counts, msDate(minTs), msDate(maxTs));
-      // After the feed: the file's span takes in the flows it stored, and those it dropped.
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, { minTs: msDate(minTs), maxTs: msDate(maxTs) });
-      const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [...appenders.keys()] });
-      return { importId, sightings, retracted: 0, counts };
-    });
-    return out;
-  }
-
   async importFlowCsv(
     meta: ImportMeta,
     file: string,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     verify?: () => Promise<void>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
@@ -279,46 +185,40 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     kept: FlowCandidateFiles,
     layout: FlowCsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'flows', async (importId) => {
       const r = await loadFlowCandidates(this.db, importId, kept, layout);
       if (r.rows !== kept.kept) throw new Error(`${r.rows} rows from ${kept.kept} kept lines`);
-      if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
+      if (prefiltered) await recordPrefilteredFile(this.driver, importId, prefiltered, r);
       const records = kept.lines - kept.blank;
       return { ...r, counts: { lines: kept.lines + 1, records, framing: kept.blank + 1, rejected: 0, examples: [], prefiltered: records - r.rows } };
     });
   }
 
-  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredFlows(importId: number, kept: FlowCandidateFiles, layout: FlowCsvLayout, cover: CoverStep): Promise<number> {
     // Matching them against the new indicators is the part of the intel import that follows.
     return this.db.transaction(async () => {
       const added = await addFlowCandidates(this.db, importId, kept, layout);
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
-  }
-
-  /** The flows of an import read again are matched against the indicators it lagged behind; it is covered through `cover.through`. */
-  private async coverPrefiltered(importId: number, cover: PrefilteredCover): Promise<void> {
-    await rematchImportFlows(this.db, importId, { after: cover.from, through: cover.through }, cover.graceMs);
-    await notePrefilteredCovered(this.db, [importId], cover.through);
   }
 
   lastIndicatorImport(): Promise<number> {
     return lastIndicatorImport(this.driver);
   }
 
-  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredParquet(importId: number, file: string, read: ParquetFlowRead, nets: NearRuns, cover: CoverStep): Promise<number> {
     return this.db.transaction(async () => {
       const added = await addParquetNear(this.db, importId, file, read.columns, read.timeKind, nets);
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
   }
 
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
+  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: CoverStep): Promise<number> {
     return this.db.transaction(async () => {
       // The lines stored already (a prefiltered import keeps about one flow in a hundred).
       const stored = new Set((await this.db.all<{ line: number }>(`SELECT line FROM flows WHERE import_id = $imp`, { imp: importId })).map((r) => r.line));
@@ -341,9 +241,9 @@ export class DuckDbStore implements Store, FileReadingStore {
       a.close();
       if (added) {
         await fillDerived(this.db, table('flows'), importId);
-        await notePrefilteredAdded(this.db, importId, added, msDate(minTs), msDate(maxTs));
+        await notePrefilteredAdded(this.driver, importId, added, msDate(minTs), msDate(maxTs));
       }
-      await this.coverPrefiltered(importId, cover);
+      await cover();
       return added;
     });
   }
@@ -360,7 +260,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     file: string,
     layout: DnsTsvLayout,
-    match: MatchOptions,
+    match: MatchStep,
     verify: () => Promise<number>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
     return this.importFast(meta, match, 'dns', async (importId) => {
@@ -378,7 +278,7 @@ export class DuckDbStore implements Store, FileReadingStore {
    */
   private async importFast(
     meta: ImportMeta,
-    match: MatchOptions,
+    match: MatchStep,
     table: 'flows' | 'dns',
     load: (importId: number) => Promise<{ counts: LineCounts; minTs?: Date; maxTs?: Date }>,
   ): Promise<(ImportOutcome & { counts: LineCounts }) | undefined> {
@@ -392,7 +292,7 @@ export class DuckDbStore implements Store, FileReadingStore {
         const t1 = performance.now();
         const counts = r.counts;
         await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
-        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: [table] });
+        const sightings = await match(importId, [table]);
         return { importId, sightings, retracted: 0, counts, timings: { loadMs: t1 - t0, matchMs: performance.now() - t1 } };
       });
     } catch {
@@ -416,7 +316,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     meta: ImportMeta,
     file: string,
     read: ParquetFlowRead,
-    match: MatchOptions,
+    match: MatchStep,
     prefiltered?: PrefilteredFile,
   ): Promise<ImportOutcome & { counts: LineCounts }> {
     const { columns, timeKind } = read;
@@ -429,10 +329,10 @@ export class DuckDbStore implements Store, FileReadingStore {
         // Every row is converted (and checked) first; the far ones then go. The file's span is
         // that of all its rows.
         const dropped = prefiltered ? await dropFlowsFarFromIndicators(this.db, importId, prefiltered.coveredThrough) : undefined;
-        if (prefiltered) await recordPrefilteredFile(this.db, importId, prefiltered, r);
+        if (prefiltered) await recordPrefilteredFile(this.driver, importId, prefiltered, r);
         const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered: dropped };
         await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
-        const sightings = await matchSightings(this.db, { telemetryImport: importId, graceMs: match.graceMs, tables: ['flows'] });
+        const sightings = await match(importId, ['flows']);
         return { importId, sightings, retracted: 0, counts };
       });
     } catch (err) {
@@ -513,50 +413,3 @@ const SIGHTINGS_BY_VICTIM = sql.raw(
   `(SELECT victim, indicator_id, kind, family, import_id, f0 AS first_seen, l0 AS last_seen, events, bytes, t AS to_indicator,
            f AS from_indicator, answered, first_line, detail FROM derived_pairs_all)`,
 );
-
-/** Prefix length (128-bit space) of an inclusive range that is a CIDR block. */
-function prefixOf(lo: bigint, hi: bigint): number {
-  let size = hi - lo + 1n;
-  let bits = 0;
-  while (size > 1n) {
-    size >>= 1n;
-    bits++;
-  }
-  return 128 - bits;
-}
-
-/** An indicator as a row of the indicators table. */
-function indicatorColumns(r: IndicatorRecord, id: number, importId: number, imp: IntelImport): Record<string, unknown> {
-  const isAddr = r.type === 'ip' || r.type === 'cidr' || r.type === 'ip-port';
-  let urlPath: string | undefined;
-  if (r.type === 'url') {
-    try {
-      const u = new URL(r.value);
-      urlPath = u.pathname + u.search;
-    } catch {
-      urlPath = undefined;
-    }
-  }
-  return {
-    id,
-    import_id: importId,
-    source: imp.meta.source ?? 'unknown',
-    family: imp.family ?? imp.meta.source,
-    type: r.type,
-    value: r.value,
-    lo: r.lo,
-    hi: r.hi,
-    prefix: isAddr && r.lo !== undefined && r.hi !== undefined ? prefixOf(r.lo, r.hi) : undefined,
-    port: r.port,
-    domain: r.domain,
-    url_path: urlPath,
-    tags: r.tags,
-    category: r.category,
-    description: r.description,
-    first_seen: r.firstSeen,
-    last_seen: r.lastSeen,
-    for_detection: r.forDetection,
-    line: r.line,
-    timeframe: r.timeframe,
-  };
-}

@@ -8,6 +8,7 @@ import { parseIp } from '../../core/ip.js';
 import { DAY, REPORT_GEO, reportStore } from '../../../test/report-fixture.js';
 import { tempDir } from '../../../test/tmp.js';
 import { DuckDbStore } from './index.js';
+import { importTelemetry } from '../../match/import.js';
 
 const open = (path: string) => DuckDbStore.open(path, { geo: REPORT_GEO, threads: 2 });
 const ask = async (s: DuckDbStore) => ({
@@ -36,7 +37,7 @@ test('a reopened store answers from the window tables the last process kept; an 
   // A new victim on the last day: every window holding that day changes.
   const ip = (s: string) => parseIp(s)!;
   const meta = { kind: 'telemetry' as const, format: 'test', file: '/data/more.txt', sha256: `more-${Date.now()}` };
-  await second.importTelemetry(
+  await importTelemetry(second, 
     meta,
     async (write) => {
       await write([{ kind: 'flow', src: ip('192.0.2.99'), dst: ip('203.0.113.10'), ts: Date.parse('2024-06-12T09:00:00Z'), proto: 'tcp', dport: 443, bytes: 10, line: 1 }]);

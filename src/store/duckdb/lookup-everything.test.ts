@@ -16,6 +16,7 @@ import { ingestFile } from '../../telemetry/ingest.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import { identifyStore } from '../../identify/store.js';
 import { lookupAddress } from '../../match/lookup.js';
+import { importIntel, importTelemetry } from '../../match/import.js';
 
 const ip = (s: string) => parseIp(s)!;
 const match = { graceMs: 86_400_000 };
@@ -24,7 +25,8 @@ const counts = (n: number) => ({ lines: n, records: n, framing: 0, rejected: 0, 
 test('a scanned address that is no victim: services, the device with its evidence line, KEV exposures, owner and enrichment', async () => {
   const store = await openTestStore();
   const c2 = ip('203.0.113.10');
-  await store.importIntel(
+  await importIntel(
+    store,
     { meta: { kind: 'intel', format: 'test', file: 'iocs', sha256: 'i1', source: 'advisory' }, counts: counts(1), warnings: [], indicators: [{ type: 'ip', value: '203.0.113.10', lo: c2, hi: c2, tags: [], forDetection: true, line: 1 }] },
     match,
   );
@@ -38,7 +40,7 @@ test('a scanned address that is no victim: services, the device with its evidenc
   );
   await ingestFile(store, scan, { match });
   const flows: TelemetryRecord[] = [{ kind: 'flow', src: ip('192.0.3.10'), dst: c2, ts: Date.parse('2024-06-01T12:00:00Z'), proto: 'tcp', bytes: 100, line: 1 }];
-  await store.importTelemetry({ kind: 'telemetry', format: 'test', file: 'flows', sha256: 'f1' }, async (write) => {
+  await importTelemetry(store, { kind: 'telemetry', format: 'test', file: 'flows', sha256: 'f1' }, async (write) => {
     await write(flows);
     return counts(1);
   }, () => undefined, match);

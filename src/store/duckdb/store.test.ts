@@ -9,9 +9,12 @@ import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { foldDerived, victimWindow, windowRef } from './window-sql.js';
 import type { Db } from './connection.js';
-import { refoldAll } from './victim-fold-sql.js';
+import { ensureVictimFold, refoldAll } from '../../match/victim-fold.js';
+import { withUsableIndicators } from '../../match/indicators-sql.js';
+import { sql } from '../sql.js';
 import { lookupNearMisses } from '../../match/lookup.js';
 import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, report, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
+import { importIntel } from '../../match/import.js';
 
 // The conformance suite's scenario and record builders: the same store as every driver is held to.
 async function scenario() {
@@ -101,7 +104,7 @@ test('the victim fold, kept through every change to the sightings, equals one fo
   const kept = () => store.db.all(`SELECT * FROM victim_fold ORDER BY victim`);
   const fromScratch = async () => {
     const before = await kept();
-    await refoldAll(store.db);
+    await refoldAll(store.driver);
     return { before, after: await kept() };
   };
   const same = async (step: string) => {
@@ -111,7 +114,7 @@ test('the victim fold, kept through every change to the sightings, equals one fo
     assert.equal(before.length, Number(n!.n), `${step}: one row per victim`);
     return before as { victim: bigint; grade: number; first_end: Date; last_start: Date }[];
   };
-  await store.importIntel({ meta: meta('intel', 'a'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.10')] }, grace);
+  await importIntel(store, { meta: meta('intel', 'a'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.10')] }, grace);
   await ingest(store, [
     flow('192.0.3.5', '203.0.113.10', '2024-06-12T15:00:00Z'),
     flow('192.0.3.5', '203.0.113.10', '2024-06-12T18:00:00Z'),
@@ -128,22 +131,23 @@ test('the victim fold, kept through every change to the sightings, equals one fo
   await ingest(store, [flow('203.0.113.10', '192.0.3.5', '2024-06-13T15:00:00Z')]);
   assert.equal(row(await same('the reply, a day later'), '192.0.3.5')!.grade, 2);
   // New intel matched against stored telemetry gives 198.51.101.9 its first sighting ...
-  await store.importIntel({ meta: meta('intel', 'b'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.77')] }, grace);
+  await importIntel(store, { meta: meta('intel', 'b'), counts: counts(1), warnings: [], indicators: [ind('ip', '203.0.113.77')] }, grace);
   assert.ok(row(await same('retroactive match'), '198.51.101.9'));
   // ... intel naming a victim as an indicator withdraws it ...
-  await store.importIntel({ meta: meta('intel', 'c'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.3.6')] }, grace);
+  await importIntel(store, { meta: meta('intel', 'c'), counts: counts(1), warnings: [], indicators: [ind('ip', '192.0.3.6')] }, grace);
   assert.equal(row(await same('victim became an indicator'), '192.0.3.6'), undefined);
   // ... and a warninglist over an indicator withdraws the sightings through it.
   const warnings: WarningEntry[] = [{ list: 'Known good', kind: 'cidr', value: '203.0.113.77/32', lo: ip('203.0.113.77'), hi: ip('203.0.113.77') }];
-  await store.importIntel({ meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
+  await importIntel(store, { meta: meta('warninglist', 'misp'), counts: counts(1), indicators: [], warnings }, grace);
   const last = await same('warninglisted indicator');
   assert.equal(row(last, '198.51.101.9'), undefined);
   assert.deepEqual(last.map((r) => r.victim), [ip('192.0.3.5')]);
-  // A store from before the fold (or folded by other rules) is folded whole when opened.
+  // A store from before the fold (or folded by other rules) is folded whole when opened for work (the CLI's and the server's opening).
   await store.db.run(`DELETE FROM victim_fold`);
   await store.db.run(`DELETE FROM meta WHERE key = 'victim_fold'`);
   await store.close();
   store = await openTestStore(path);
+  await ensureVictimFold(store.driver);
   assert.deepEqual(await kept(), last);
   await store.close();
 });
@@ -162,7 +166,8 @@ test('flows are matched at the edges of every range size, whether or not the /24
   for (const [extra, alsoHit] of cases) {
     const store = await openTestStore();
     const all = [...ranges, ...extra];
-    await store.importIntel(
+    await importIntel(
+      store,
       { meta: meta('intel', 'x'), counts: counts(all.length), warnings: [], indicators: all.map((v) => ind(v.includes('/') ? 'cidr' : 'ip', v)) },
       grace,
     );
@@ -174,7 +179,7 @@ test('flows are matched at the edges of every range size, whether or not the /24
     assert.deepEqual(got, [...inside, ...alsoHit].map(victimOf).sort(), `extra ranges: ${extra.join(', ') || 'none'}`);
     if (!extra.length) {
       // The /12 and /20 are expanded to their /24s, the /26 and the address give one each.
-      const n = await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ind_ip4_24`);
+      const n = await withUsableIndicators(store.driver, grace, ['flows'], (u) => store.driver.one<{ n: bigint }>(sql`SELECT count(*) AS n FROM ${u.ip4!.ref}`));
       assert.equal(Number(n!.n), 4096 + 16 + 1 + 1);
     }
     await store.close();
@@ -184,7 +189,7 @@ test('flows are matched at the edges of every range size, whether or not the /24
 test('flows carry narrow address keys, whoever wrote them, and a lookup by key stays exact', async () => {
   const path = join(tempDir(), 'keys.duckdb');
   let store = await openTestStore(path);
-  await store.importIntel({ meta: meta('intel', 'advisory'), counts: counts(1), warnings: [], indicators: [ind('ip', '2001:db9::5', { lastSeen: t('2024-06-01T00:00:00Z') })] }, grace);
+  await importIntel(store, { meta: meta('intel', 'advisory'), counts: counts(1), warnings: [], indicators: [ind('ip', '2001:db9::5', { lastSeen: t('2024-06-01T00:00:00Z') })] }, grace);
   // Same low 32 bits (0:5 / 0.0.0.5), different addresses: the key narrows, the address decides.
   await ingest(store, [
     flow('2001:db9:1::5', '2001:db9::5', '2024-08-01T10:00:00Z'),

@@ -3,7 +3,7 @@
 // windows again and again (and a report asks several questions of one window), so each window's
 // victims are computed once into a temp table and every question about them reads that table.
 //
-// The all-time window is built from the victim fold (victim-fold-sql.ts), kept with the
+// The all-time window is built from the victim fold (src/match/victim-fold.ts), kept with the
 // sightings; a bounded one from the derived tables (derived-tables.ts) when they are current, else
 // from the sightings. A store that folds (foldDerived: the server) rebuilds them at the
 // first question after a change:
@@ -269,7 +269,7 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
   }
   const table = `victim_window_${++d.seq}`;
   const params: Record<string, Param> = { ...(bounded ? sourceParams : {}), ...(allTime ? bounds : {}), has_c: false, c_countries: '', c_asns: '' };
-  // All time: the victim fold is the grades (see victim-fold-sql.ts). Bounded: the window's
+  // All time: the victim fold is the grades (see src/match/victim-fold.ts). Bounded: the window's
   // sightings grouped per victim, straight from src (neither the lists' finer grouping, pk, nor
   // pairs are needed to count; see VICTIM_GRADE_CTES), only those of the victims it cuts when
   // derived.

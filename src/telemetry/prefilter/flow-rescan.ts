@@ -26,7 +26,8 @@ import { fileSource, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
-import { movePrefilteredFile, notePrefilteredCovered, prefilteredImports } from './prefiltered-files.js';
+import { coverPrefiltered } from '../../match/import.js';
+import { movePrefilteredFile, notePrefilteredCovered, prefilteredImports } from '../../store/prefiltered-files.js';
 
 interface Progress {
   onProgress?: (bytes: number) => void;
@@ -91,7 +92,7 @@ export async function rescanPrefilteredFlows(
     const { path, read } = imp.source!;
     const cover = { from, through, graceMs: opts.graceMs };
     try {
-      if (read.reader === 'parquet') report.flows += await filesOf(store).addPrefilteredParquet(imp.importId, path, read, { v4: nets.v4.runs(), v6: [...nets.v6.runs()] }, cover);
+      if (read.reader === 'parquet') report.flows += await filesOf(store).addPrefilteredParquet(imp.importId, path, read, { v4: nets.v4.runs(), v6: [...nets.v6.runs()] }, coverPrefiltered(store.driver, imp.importId, cover));
       else {
         const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
         // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
@@ -149,7 +150,7 @@ async function scanAgain(
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
   try {
     const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
-    return await filesOf(store).addPrefilteredFlows(importId, kept, layout, cover);
+    return await filesOf(store).addPrefilteredFlows(importId, kept, layout, coverPrefiltered(store.driver, importId, cover));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -168,7 +169,7 @@ async function readAgain(
   const f = ingestFormatByName(read.format);
   if (f.kind !== 'telemetry') throw new Error(`${read.format} is not a telemetry format`);
   const near = (records: TelemetryRecord[]) => records.filter((r) => r.kind === 'flow' && flowNear(nets, r));
-  return store.addPrefilteredRecords(importId, (write) => readTelemetry(path, f.format, (records) => write(near(records)), { tz: read.tz }, { onProgress: opts.onProgress }), cover);
+  return store.addPrefilteredRecords(importId, (write) => readTelemetry(path, f.format, (records) => write(near(records)), { tz: read.tz }, { onProgress: opts.onProgress }), coverPrefiltered(store.driver, importId, cover));
 }
 
 /**

@@ -13,7 +13,7 @@ import { parseIp } from '../../core/ip.js';
 import { sha256File } from '../../core/hash.js';
 import { ingestFile } from '../ingest.js';
 import { movePrefilteredImport, rescanPrefilteredFlows } from './flow-rescan.js';
-import { prefilteredImports } from './prefiltered-files.js';
+import { prefilteredImports } from '../../store/prefiltered-files.js';
 
 const match = { graceMs: 86_400_000 };
 const HEADER = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';

@@ -7,7 +7,7 @@ import { table } from '../../store/schema.js';
 import { sql } from '../../store/sql.js';
 import type { PrefilteredFile } from '../../store/store.js';
 import { engines } from '../../../test/engines.js';
-import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from './prefiltered-files.js';
+import { movePrefilteredFile, notePrefilteredAdded, notePrefilteredCovered, prefilteredImports, recordPrefilteredFile } from '../../store/prefiltered-files.js';
 
 const at = (s: string) => Date.parse(s);
 const file: PrefilteredFile = {

@@ -1,11 +1,12 @@
 // Where the files of prefiltered imports were and how they were read (table prefiltered_files),
 // so that the indicators imported later can have them read again; written once over the driver.
-// The import orchestration records a file (recordPrefilteredFile) inside the import that read it,
-// and notes the flows a later read added (notePrefilteredAdded) inside that read.
-import type { Driver } from '../../store/driver.js';
-import { table } from '../../store/schema.js';
-import { sql, type Sql } from '../../store/sql.js';
-import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from '../../store/store.js';
+// Store bookkeeping, like the imports (imports.ts): the import that read a file records it
+// (recordPrefilteredFile), a later read notes the flows it added (notePrefilteredAdded), and the
+// prefilter's rescans read and update them (src/telemetry/prefilter/flow-rescan.ts).
+import type { Driver } from './driver.js';
+import { table } from './schema.js';
+import { sql, type Sql } from './sql.js';
+import type { FlowFileReader, FlowFileSource, PrefilteredFile, PrefilteredImport } from './store.js';
 
 const FILES = table('prefiltered_files');
 const FILE_COLUMNS = FILES.columns.map((c) => c.name);

@@ -1,6 +1,6 @@
 // Maps each telemetry record kind to its table, and each of the table's declared columns to the
 // record field it comes from. The appender reads fields straight off the record in column order.
-import type { TelemetryRecord } from '../../core/model/telemetry.js';
+import type { TelemetryRecord } from '../core/model/telemetry.js';
 
 export type TelemetryTable = 'flows' | 'dns' | 'http' | 'tls' | 'reports' | 'alerts';
 

@@ -1,5 +1,25 @@
 // An indicator as the listings and lookup read it from the store.
-import type { IndicatorRow } from '../store/store.js';
+
+/** A stored indicator, with its warninglists and victim count. */
+export interface IndicatorRow {
+  id: number;
+  source: string;
+  family?: string;
+  type: string;
+  value: string;
+  tags: string[];
+  category?: string;
+  description?: string;
+  firstSeen?: Date;
+  lastSeen?: Date;
+  /** The validity window as the source wrote it, beside firstSeen/lastSeen parsed from it. */
+  timeframe?: string;
+  forDetection: boolean;
+  /** Warninglists the indicator is on: it is not used for matching. */
+  warnings: string[];
+  /** Distinct victims it matched. */
+  victims: number;
+}
 
 /** Columns of `indicators` an IndicatorRow is read from. */
 export const INDICATOR_COLUMNS = ['id', 'source', 'family', 'type', 'value', 'tags', 'category', 'description', 'first_seen', 'last_seen', 'timeframe', 'for_detection'];
