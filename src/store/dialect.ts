@@ -32,6 +32,8 @@ export interface Dialect {
   argMin(arg: Sql, by: Sql): Sql;
   /** Aggregate: the values of a group as a list. */
   listAgg(value: Sql): Sql;
+  /** Aggregate: the distinct values of a group that are not NULL, as a sorted list (empty when none). */
+  listAggDistinct(value: Sql): Sql;
   /** The start (UTC) of the hour or day a time falls in. */
   timeBucket(unit: TimeUnit, ts: Sql): Sql;
   /** A time from epoch milliseconds. */

@@ -6,11 +6,11 @@ import type { RejectedLine } from '../core/reader.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
-import type { DashboardStore } from './dashboard.js';
 import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { FileReadingStore } from './file-reading.js';
 import type { MailStore } from './mail.js';
+import type { VictimWindows } from './victim-windows.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -492,8 +492,8 @@ export interface Store {
   readonly driver: Driver;
   /** The owner of one address, the paged listings and the data version the HTTP API serves. */
   readonly access: AccessStore;
-  /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
-  readonly dashboard: DashboardStore;
+  /** A time window's victims and evidence, which the census stage (src/census) asks its questions of. */
+  readonly windows: VictimWindows;
   /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
   readonly exposure: ExposureStore;
   /** Scanned mail, its resources and campaigns (mail stage). */
@@ -553,16 +553,8 @@ export interface Store {
   latestSighting(): Promise<number | undefined>;
   /** Distinct victim addresses ever seen (warninglisted ones too). */
   victimCount(): Promise<number>;
-  census(q: CensusQuery): Promise<CensusResult>;
-  victims(f: VictimFilter): Promise<VictimRow[]>;
   /** `host`: the address's enrichment (src/enrich), which also names its owner by AS. */
   lookup(ip: bigint, match: MatchOptions, host: HostEnrichment | undefined): Promise<LookupResult>;
-  /**
-   * Keep the store's derived tables (per-day and all-time folds of the sightings) current from now
-   * on, building them now: for a process that asks many questions (the server, a report). Without
-   * it, questions read the sightings directly unless the derived tables happen to be current.
-   */
-  prepareForQueries(): Promise<void>;
   /** lookup's evidence part only: what a dashboard shows first. */
   lookupEvidence(ip: bigint, host: HostEnrichment | undefined): Promise<LookupEvidence>;
   /** lookup's near misses and telemetry count only. */

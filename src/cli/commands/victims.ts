@@ -11,6 +11,7 @@ import { graceMs, graceOption, toJson, withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
 import { lookupAddress } from '../../enrich/lookup.js';
+import { victims } from '../../census/victims.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')
@@ -39,7 +40,7 @@ export function victimsCommand(): Command {
       await withStore(cmd, async (store) => {
         const latest = isRelative(since, until) ? await store.latestSighting() : undefined;
         const range = timeRange(since, until, latest);
-        const rows = await working('listing victims', () => store.victims({ ...filter, from: range.since, to: range.until, constituency }));
+        const rows = await working('listing victims', () => victims(store, { ...filter, from: range.since, to: range.until, constituency }));
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const v of rows)
           console.log(

@@ -38,6 +38,7 @@ export const chDialect: Dialect = {
   argMax: (arg, by) => sql`argMax(${arg}, ${by})`,
   argMin: (arg, by) => sql`argMin(${arg}, ${by})`,
   listAgg: (value) => sql`groupArray(${value})`,
+  listAggDistinct: (value) => sql`arraySort(groupUniqArray(${value}))`,
   timeBucket: (unit, ts) => sql`toDecimal64(intDiv(toInt64(${ts}), ${sql.raw(unit === 'hour' ? '3600' : '86400')}) * ${sql.raw(unit === 'hour' ? '3600' : '86400')}, 3)`,
   fromEpochMs: (ms) => sql`(toDecimal64(${ms}, 3) / 1000)`,
   epochMs: (ts) => sql`toInt64(${ts} * 1000)`,

@@ -155,6 +155,16 @@ export function runDriverConformance(target: DriverTarget): void {
       sql`SELECT ${q.argMax(sql`detail`, sql`ts`)} AS hi, ${q.argMin(sql`detail`, sql`ts`)} AS lo, ${q.listAgg(sql`detail`)} AS l FROM conf_events`,
     );
     assert.deepEqual([g!.hi, g!.lo, [...g!.l].sort()], ['b', 'c', ['a', 'b', 'c']]);
+    // Distinct values, NULLs left out, sorted; an all-NULL group gives an empty list.
+    await d.load(EVENTS_TABLE, [
+      { import_id: 2, ts: 1, victim: 2n, detail: 'b' },
+      { import_id: 2, ts: 2, victim: 2n, detail: null },
+      { import_id: 2, ts: 3, victim: 3n, detail: null },
+    ]);
+    const distinct = await d.all<{ v: bigint; l: string[] }>(
+      sql`SELECT victim AS v, ${q.listAggDistinct(sql`detail`)} AS l FROM conf_events GROUP BY victim ORDER BY victim`,
+    );
+    assert.deepEqual(distinct.map((r) => [BigInt(r.v), [...r.l]]), [[1n, ['a', 'b', 'c']], [2n, ['b']], [3n, []]]);
   });
 
   t('time buckets across midnight UTC, epoch milliseconds both ways', async (d) => {

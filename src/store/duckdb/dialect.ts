@@ -23,6 +23,7 @@ export const duckDialect: Dialect = {
   argMax: (arg, by) => sql`arg_max(${arg}, ${by})`,
   argMin: (arg, by) => sql`arg_min(${arg}, ${by})`,
   listAgg: (value) => sql`list(${value})`,
+  listAggDistinct: (value) => sql`list_sort(list_distinct(list(${value})))`,
   timeBucket: (unit, ts) => sql`date_trunc(${sql.raw(unit === 'hour' ? "'hour'" : "'day'")}, ${ts})`,
   fromEpochMs: (ms) => sql`make_timestamp((${ms} * 1000)::BIGINT)`,
   epochMs: (ts) => sql`epoch_ms(${ts})`,

@@ -19,6 +19,8 @@
 // - derived_indicator_victims, derived_victim_owner: victims per indicator; each victim's owner.
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
+import { sql, type Sql } from '../sql.js';
+import type { VictimWindows } from '../victim-windows.js';
 import { dataVersion } from './access-sql.js';
 import { createKeptTable } from './kept-table.js';
 import { OWNER_CTE, SIGHTING_GRADE, VICTIM_GRADE_CTES, VICTIM_ROW_CTES_FROM_GRADES } from './victim-sql.js';
@@ -198,6 +200,9 @@ export interface WindowRef {
   params: Record<string, Param>;
   /** Built from the all-time window (see DERIVE_SHARE). */
   derived?: boolean;
+  /** The window's bounds, epoch ms, once those no sighting crosses are dropped (open where absent). */
+  from?: number;
+  to?: number;
 }
 
 /**
@@ -240,7 +245,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }, opts:
     // every sighting is the open one (one table for both).
     const from = w.from === undefined || w.from * 1000 <= d.allFromUs ? undefined : w.from;
     const to = w.to === undefined || w.to * 1000 >= d.allToUs ? undefined : w.to;
-    return windowTable(db, d, from, to, opts.derive ?? true);
+    return { ...(await windowTable(db, d, from, to, opts.derive ?? true)), from, to };
   });
 }
 
@@ -399,3 +404,42 @@ export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'
 
 /** The columns of a window table that counting needs (census, trend), without the victim list's. */
 export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.special, w.warned_by, w.owner';
+
+/** A window bound as a bound time, or DuckDB's infinity where the window is open. */
+const bound = (ms: number | undefined, open: '-infinity' | 'infinity'): Sql => (ms === undefined ? sql.raw(`'${open}'::TIMESTAMP`) : sql.time(ms));
+
+/**
+ * windowSource(kind) as a relation with its bounds bound (WindowRelations.evidence): the same rows
+ * for the window [from, to] of a WindowRef.
+ */
+export function windowEvidence(kind: WindowSourceKind, from: number | undefined, to: number | undefined): Sql {
+  const pairs = sql.raw(PAIR_COLUMNS);
+  if (kind === 'all') return sql`(SELECT ${pairs} FROM derived_pairs_all)`;
+  const fromSightings = sql`SELECT ${sql.raw(SIGHTING_AS_PAIR)} FROM sightings WHERE last_seen >= ${bound(from, '-infinity')} AND first_seen <= ${bound(to, 'infinity')}`;
+  if (kind === 'raw') return sql`(${fromSightings})`;
+  const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
+  const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
+  const edge1From = from === undefined ? undefined : Math.floor(from / DAY) * DAY;
+  const edge2From = to === undefined ? undefined : Math.max(fullTo!, fullFrom ?? -Infinity);
+  const edge = (lo: Sql, hi: Sql) => sql`${fromSightings} AND first_seen >= ${lo} AND first_seen ${hi} AND ${sql.raw(SINGLE_DAY)}`;
+  return sql`(
+    SELECT ${pairs} FROM derived_pair_days WHERE day >= ${bound(fullFrom, '-infinity')} AND day < ${bound(fullTo, 'infinity')}
+    UNION ALL
+    SELECT ${pairs} FROM derived_multiday WHERE l0 >= ${bound(from, '-infinity')} AND f0 <= ${bound(to, 'infinity')}
+    UNION ALL
+    ${edge(bound(edge1From, '-infinity'), sql`< ${bound(fullFrom, '-infinity')}`)}
+    UNION ALL
+    ${edge(bound(edge2From, 'infinity'), sql`<= ${bound(to, 'infinity')}`)})`;
+}
+
+/** The census's window relations (../victim-windows.ts) from this store's window tables. */
+export function duckWindows(db: Db): VictimWindows {
+  return {
+    read: (w, fn) =>
+      db.windowed(async () => {
+        const ref = await windowRef(db, w);
+        return fn({ victims: sql.ident(ref.table), evidence: windowEvidence(ref.source, ref.from, ref.to) });
+      }),
+    prepare: () => foldDerived(db),
+  };
+}

@@ -1,0 +1,43 @@
+// The victim list: one row per victim address with its enrichment, evidence summary and grade.
+// The page is chosen from the window's victims first (a family filter reads the window's
+// evidence), then only its victims' lists are gathered: a page needs a hundred victims' lists,
+// not the whole window's, which on a million victims take seconds.
+import { SPECIAL_PURPOSE_KEY } from '../core/special-purpose.js';
+import { sql, type Sql } from '../store/sql.js';
+import type { VictimFilter, VictimRow } from '../store/store.js';
+import { victimRow } from '../store/victim-windows.js';
+import type { CensusSource } from './count.js';
+import { scopedVictims, withConstituency } from './scope.js';
+
+/** The filter's country (a code, or the special-purpose row) and AS, on window rows `v`. */
+function placeAndNetwork(f: VictimFilter): Sql {
+  const parts: Sql[] = [];
+  const country = f.country?.toUpperCase();
+  if (country !== undefined)
+    parts.push(country === SPECIAL_PURPOSE_KEY.toUpperCase() ? sql`(v.country = ${country} OR v.special IS NOT NULL)` : sql`v.country = ${country}`);
+  if (f.asn !== undefined) parts.push(sql`v.asn = ${f.asn}`);
+  return parts.length ? sql` AND ${sql.join(parts, sql` AND `)}` : sql.empty;
+}
+
+export async function victims(store: CensusSource, f: VictimFilter): Promise<VictimRow[]> {
+  const d = store.driver;
+  const q = d.dialect;
+  return withConstituency(d, f.constituency, (inside) =>
+    store.windows.read({ from: f.from, to: f.to }, async (w) => {
+      const family = f.family === undefined ? sql.empty : sql` AND v.victim IN (SELECT victim FROM ${w.evidence} e WHERE coalesce(family, 'unknown') = ${f.family})`;
+      const page = sql`(SELECT v.* FROM ${scopedVictims(w.victims, f, inside)} v
+                        WHERE v.inside = 1${placeAndNetwork(f)}${family}
+                        ORDER BY v.last_seen DESC, v.victim LIMIT ${f.limit ?? 1000} OFFSET ${f.offset ?? 0})`;
+      const lists = sql`(
+        SELECT e.victim AS victim, ${q.listAggDistinct(sql`coalesce(e.family, 'unknown')`)} AS families,
+               ${q.listAggDistinct(sql`coalesce(i.value, 'report:' || e.rkey)`)} AS indicators, ${q.listAggDistinct(sql`e.kind`)} AS kinds
+        FROM (SELECT * FROM ${w.evidence} e0 WHERE victim IN (SELECT victim FROM ${page} p0)) e
+        LEFT JOIN (SELECT id, value FROM indicators x WHERE ${q.visibleRows(sql`x`)}) i ON i.id = e.indicator_id
+        GROUP BY e.victim)`;
+      const rows = await d.all<Record<string, unknown>>(
+        sql`SELECT p.*, l.families, l.indicators, l.kinds FROM ${page} p JOIN ${lists} l USING (victim) ORDER BY p.last_seen DESC, p.victim`,
+      );
+      return rows.map(victimRow);
+    }),
+  );
+}
