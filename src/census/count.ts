@@ -6,7 +6,7 @@ import type { Dialect } from '../store/dialect.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Store } from '../store/store.js';
 import { censusLabel } from './labels.js';
-import { COUNT_COLUMNS, countedCondition, scopedVictims, units, withConstituency } from './scope.js';
+import { COUNT_COLUMNS, countedCondition, distinctCount, joined, scopedVictims, units, withConstituency } from './scope.js';
 
 /** What the census stage reads: the driver, and the window relations of the store. */
 export type CensusSource = Pick<Store, 'driver' | 'windows'>;
@@ -51,8 +51,8 @@ const KEYS: Record<CensusDimension, { single: boolean; keys: (s: KeySource) => S
   indicator: {
     single: false,
     keys: (s) =>
-      sql`SELECT DISTINCT e.victim AS victim, coalesce(i.value, 'report:' || e.rkey) AS k, i.source AS label
-          FROM ${s.evidence} e LEFT JOIN (SELECT * FROM indicators x WHERE ${s.d.visibleRows(sql`x`)}) i ON i.id = e.indicator_id`,
+      sql`SELECT DISTINCT e.victim AS victim, coalesce(${joined('i', 'value')}, 'report:' || e.rkey) AS k, ${joined('i', 'source')} AS label
+          FROM ${s.evidence} e LEFT JOIN (SELECT x.*, 1 AS found FROM indicators x WHERE ${s.d.visibleRows(sql`x`)}) i ON i.id = e.indicator_id`,
   },
   // The identify stage's view of each victim (`ident`); 'unknown' when unidentified.
   device: { single: true, keys: (s) => sql`SELECT v.victim, v.unit, coalesce(d.device_type, 'unknown') AS k, NULL AS label FROM ${s.counted} v ${devices(s.d)}` },
@@ -74,9 +74,10 @@ const KEYS: Record<CensusDimension, { single: boolean; keys: (s: KeySource) => S
   cve: {
     single: false,
     keys: (s) =>
-      sql`SELECT DISTINCT x.victim AS victim, coalesce(x.cve_id, 'none') AS k, kev.vulnerability_name AS label
-          FROM (SELECT v.victim, e.cve_id FROM ${s.victims} v LEFT JOIN (SELECT * FROM exposures y WHERE ${s.d.visibleRows(sql`y`)}) e ON e.device = v.ident) x
-          LEFT JOIN (SELECT * FROM kev z WHERE ${s.d.visibleRows(sql`z`)}) kev ON kev.cve_id = x.cve_id`,
+      sql`SELECT DISTINCT x.victim AS victim, coalesce(x.cve_id, 'none') AS k, ${joined('kev', 'vulnerability_name')} AS label
+          FROM (SELECT v.victim AS victim, ${joined('e', 'cve_id')} AS cve_id
+                FROM ${s.victims} v LEFT JOIN (SELECT y.*, 1 AS found FROM exposures y WHERE ${s.d.visibleRows(sql`y`)}) e ON e.device = v.ident) x
+          LEFT JOIN (SELECT z.*, 1 AS found FROM kev z WHERE ${s.d.visibleRows(sql`z`)}) kev ON kev.cve_id = x.cve_id`,
   },
 };
 
@@ -108,7 +109,7 @@ export async function census(store: CensusSource, q: CensusQuery): Promise<Censu
       const totals = await d.one<{ total: bigint; addresses: bigint; devices: bigint; warned: bigint; outside: bigint }>(
         sql`SELECT ${units(sql`counted = 1`)} AS total,
                    count(CASE WHEN counted = 1 THEN 1 END) AS addresses,
-                   count(DISTINCT CASE WHEN counted = 1 THEN device END) AS devices,
+                   ${distinctCount(sql`CASE WHEN counted = 1 THEN device END`)} AS devices,
                    ${units(warned)} AS warned,
                    ${units(outside)} AS outside
             FROM (SELECT x.*, CASE WHEN ${rule} THEN 1 ELSE 0 END AS counted FROM ${victims} x) t`,

@@ -6,7 +6,7 @@
 import type { Driver } from '../store/driver.js';
 import { sql } from '../store/sql.js';
 import type { CensusSource } from './count.js';
-import { COUNT_COLUMNS, countedCondition, GRADE_RANK, scopedVictims, units, withConstituency, type VictimScope } from './scope.js';
+import { COUNT_COLUMNS, countedCondition, GRADE_RANK, joined, scopedVictims, units, withConstituency, type VictimScope } from './scope.js';
 
 export type { VictimScope };
 
@@ -94,9 +94,9 @@ export async function topIndicators(store: CensusSource, q: TopIndicatorsQuery):
     store.windows.read({ from: q.from, to: q.to }, (w) => {
       const counted = sql`(SELECT * FROM ${scopedVictims(w.victims, q, inside, COUNT_COLUMNS)} c WHERE ${countedCondition(q)})`;
       const hits = sql`(
-        SELECT DISTINCT e.victim AS victim, coalesce(i.value, 'report:' || e.rkey) AS k, coalesce(i.type, 'report') AS type,
-               i.source AS source, coalesce(e.family, i.family) AS family, e.kind AS kind
-        FROM ${w.evidence} e LEFT JOIN (SELECT * FROM indicators x WHERE ${l.visibleRows(sql`x`)}) i ON i.id = e.indicator_id)`;
+        SELECT DISTINCT e.victim AS victim, coalesce(${joined('i', 'value')}, 'report:' || e.rkey) AS k, coalesce(${joined('i', 'type')}, 'report') AS type,
+               ${joined('i', 'source')} AS source, coalesce(e.family, ${joined('i', 'family')}) AS family, e.kind AS kind
+        FROM ${w.evidence} e LEFT JOIN (SELECT x.*, 1 AS found FROM indicators x WHERE ${l.visibleRows(sql`x`)}) i ON i.id = e.indicator_id)`;
       return d.all<{ k: string; type: string; sources: string[]; families: string[]; kinds: string[]; n: bigint; total: bigint }>(
         sql`SELECT k, min(type) AS type, ${l.listAggDistinct(sql`source`)} AS sources, ${l.listAggDistinct(sql`family`)} AS families,
                    ${l.listAggDistinct(sql`kind`)} AS kinds, count(DISTINCT unit) AS n,

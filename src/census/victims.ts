@@ -7,7 +7,7 @@ import { sql, type Sql } from '../store/sql.js';
 import type { VictimFilter, VictimRow } from '../store/store.js';
 import { victimRow } from '../store/victim-windows.js';
 import type { CensusSource } from './count.js';
-import { scopedVictims, withConstituency } from './scope.js';
+import { joined, scopedVictims, withConstituency } from './scope.js';
 
 /** The filter's country (a code, or the special-purpose row) and AS, on window rows `v`. */
 function placeAndNetwork(f: VictimFilter): Sql {
@@ -30,9 +30,9 @@ export async function victims(store: CensusSource, f: VictimFilter): Promise<Vic
                         ORDER BY v.last_seen DESC, v.victim LIMIT ${f.limit ?? 1000} OFFSET ${f.offset ?? 0})`;
       const lists = sql`(
         SELECT e.victim AS victim, ${q.listAggDistinct(sql`coalesce(e.family, 'unknown')`)} AS families,
-               ${q.listAggDistinct(sql`coalesce(i.value, 'report:' || e.rkey)`)} AS indicators, ${q.listAggDistinct(sql`e.kind`)} AS kinds
+               ${q.listAggDistinct(sql`coalesce(${joined('i', 'value')}, 'report:' || e.rkey)`)} AS indicators, ${q.listAggDistinct(sql`e.kind`)} AS kinds
         FROM (SELECT * FROM ${w.evidence} e0 WHERE victim IN (SELECT victim FROM ${page} p0)) e
-        LEFT JOIN (SELECT id, value FROM indicators x WHERE ${q.visibleRows(sql`x`)}) i ON i.id = e.indicator_id
+        LEFT JOIN (SELECT x.id AS id, x.value AS value, 1 AS found FROM indicators x WHERE ${q.visibleRows(sql`x`)}) i ON i.id = e.indicator_id
         GROUP BY e.victim)`;
       const rows = await d.all<Record<string, unknown>>(
         sql`SELECT p.*, l.families, l.indicators, l.kinds FROM ${page} p JOIN ${lists} l USING (victim) ORDER BY p.last_seen DESC, p.victim`,

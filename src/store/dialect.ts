@@ -34,6 +34,13 @@ export interface Dialect {
   listAgg(value: Sql): Sql;
   /** Aggregate: the distinct values of a group that are not NULL, as a sorted list (empty when none). */
   listAggDistinct(value: Sql): Sql;
+  /** A list of text joined into one text by a separator. */
+  listText(list: Sql, separator: string): Sql;
+  /**
+   * A value of the address type standing for a device key (text): equal for equal keys, with the
+   * top bit set, so equal to no assigned address (which all lie below 8000::/1).
+   */
+  deviceUnit(key: Sql): Sql;
   /** The start (UTC) of the hour or day a time falls in. */
   timeBucket(unit: TimeUnit, ts: Sql): Sql;
   /** A time from epoch milliseconds. */
