@@ -1,7 +1,8 @@
 // The window relations (store/victim-windows.ts) written once over the shared tables, for a
 // driver that keeps no window tables of its own: each question computes its window's victims into
 // a work table from the sightings, the identified devices, the enrichment, the warninglists and
-// the owners, and reads the evidence from the sightings. The answers are those of the DuckDB
+// the owners; the evidence is read from the per-day fold of the sightings where it is current
+// (pair-days.ts: prepare builds it), else from the sightings. The answers are those of the DuckDB
 // store's kept windows (census-engines.test.ts compares them on DuckDB and on ClickHouse).
 //
 // Written in the SQL that DuckDB and ClickHouse 18.16 both accept: no WITH subqueries (nested
@@ -12,6 +13,8 @@ import type { Driver } from '../store/driver.js';
 import { c, type Table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { VictimWindows, WindowRelations } from '../store/victim-windows.js';
+import { sightingEvidence, visible } from './evidence.js';
+import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
 
 const DAY = 86_400_000;
 
@@ -45,24 +48,6 @@ const WINDOW_VICTIMS: Table = {
 
 const nullIfEmpty = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
 
-/** Rows of a shared table `alias` that readers may see. */
-const visible = (d: Driver, alias: string) => d.dialect.visibleRows(sql.ident(alias));
-
-/**
- * The window's sightings as evidence rows (WindowRelations.evidence): a sighting counts when it
- * overlaps [from, to]. `g` is its grade alone: a non-flow sighting confirms, an answered flow is
- * two-way; `t` and `f` the directions seen (1 or 0).
- */
-export function sightingEvidence(d: Driver, from: number | undefined, to: number | undefined): Sql {
-  const bounds = [sql`${visible(d, 's')}`];
-  if (from !== undefined) bounds.push(sql`s.last_seen >= ${sql.time(from)}`);
-  if (to !== undefined) bounds.push(sql`s.first_seen <= ${sql.time(to)}`);
-  return sql`(SELECT s.victim AS victim, s.indicator_id AS indicator_id, CASE WHEN s.indicator_id IS NULL THEN s.detail END AS rkey,
-                     s.kind AS kind, s.family AS family, CASE WHEN s.kind <> 'flow' THEN 3 WHEN s.answered = 1 THEN 2 ELSE 1 END AS g,
-                     CASE WHEN s.to_indicator = 1 THEN 1 ELSE 0 END AS t, CASE WHEN s.from_indicator = 1 THEN 1 ELSE 0 END AS f,
-                     s.device_id AS dev, s.first_seen AS f0, s.last_seen AS l0, s.events AS events
-              FROM sightings s WHERE ${sql.join(bounds, sql` AND `)})`;
-}
 
 /**
  * One row per victim of the evidence: its grade is the best of its (victim, indicator) pairs'
@@ -161,12 +146,15 @@ export function neutralWindows(d: Driver): VictimWindows {
   return {
     read: (w, fn) =>
       d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
-        const evidence = sightingEvidence(d, w.from, w.to);
+        const fold = await currentFold(d);
+        const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
         const columns = sql.raw(WINDOW_VICTIMS.columns.map((x) => x.name).join(', '));
         await d.run(sql`INSERT INTO ${work.ref} (${columns}) ${windowVictims(d, evidence)}`);
         const relations: WindowRelations = { victims: work.ref, evidence };
         return fn(relations);
       }),
-    prepare: async () => undefined,
+    prepare: async () => {
+      await foldPairDays(d);
+    },
   };
 }

@@ -58,4 +58,10 @@ export interface Dialect {
    * still running elsewhere or failed (see docs/store-drivers.md).
    */
   visibleRows(table: Sql): Sql;
+  /**
+   * Removes the rows of `table` where `condition` holds. Where the engine deletes asynchronously
+   * (ClickHouse), readers must not depend on the rows being gone: use it for rows they already
+   * leave out.
+   */
+  deleteWhere(table: string, condition: Sql): Sql;
 }

@@ -49,6 +49,8 @@ export const chDialect: Dialect = {
   replaceInto: (table, columns, source) =>
     sql`INSERT INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,
   visibleRows: (t) => visibleIn(t, false, []),
+  // A mutation, run in the background: the rows may still be read for a while.
+  deleteWhere: (table, condition) => sql`ALTER TABLE ${sql.ident(table)} DELETE WHERE ${condition}`,
 };
 
 /**

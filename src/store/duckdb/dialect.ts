@@ -32,4 +32,5 @@ export const duckDialect: Dialect = {
   replaceInto: (table, columns, source) =>
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,
   visibleRows: () => sql`TRUE`,
+  deleteWhere: (table, condition) => sql`DELETE FROM ${sql.ident(table)} WHERE ${condition}`,
 };
