@@ -5,7 +5,8 @@
 // exact; sightings that span midnight are kept whole and read by every window they overlap.
 //
 // The fold is rebuilt whole when the sightings have changed since (a newer import), as a new fold
-// number beside the old one: readers read the current fold only, then the old rows are removed.
+// number beside the old one: readers read the current fold only; the fold before it is removed at
+// the next rebuild (a question may still be reading it), older ones at once.
 import type { Driver } from '../store/driver.js';
 import { readMeta, writeMeta } from '../store/meta.js';
 import { table } from '../store/schema.js';
@@ -36,7 +37,8 @@ const singleDay = (d: Driver, alias: string): Sql =>
 /** Rebuilds the fold when the sightings have changed since it was built; returns the fold number. */
 export async function foldPairDays(d: Driver): Promise<number> {
   const newest = await newestImport(d);
-  if ((await readMeta(d, FOLDED_META)) === String(newest)) return newest;
+  const previous = await readMeta(d, FOLDED_META);
+  if (previous === String(newest)) return newest;
   const columns = sql.raw(`fold, day, multiday, ${EVIDENCE}`);
   const rows = (multiday: 0 | 1) => {
     const only = multiday ? sql`NOT (${singleDay(d, 's')})` : singleDay(d, 's');
@@ -45,12 +47,15 @@ export async function foldPairDays(d: Driver): Promise<number> {
     if (multiday) return sql`SELECT ${newest}, x.day, 1, ${sql.raw(EVIDENCE.split(', ').map((c) => `x.${c}`).join(', '))} FROM ${evidence} x`;
     return sql`SELECT ${newest}, x.day, 0, x.victim, x.indicator_id, x.rkey, x.kind, x.family, max(x.g), max(x.t), max(x.f), max(x.dev),
                       min(x.f0), max(x.l0), sum(x.events)
-               FROM ${evidence} x GROUP BY x.day, x.victim, x.indicator_id, x.rkey, x.kind, x.family`;
+               FROM ${evidence} x GROUP BY x.day, x.victim, x.indicator_id, x.rkey, x.kind, x.family ORDER BY x.day`;
   };
   await d.run(d.dialect.deleteWhere('pair_days', sql`fold = ${newest}`));
   for (const multiday of [0, 1] as const) await d.run(sql`INSERT INTO pair_days (${columns}) ${rows(multiday)}`);
   await writeMeta(d, FOLDED_META, String(newest));
-  await d.run(d.dialect.deleteWhere('pair_days', sql`fold <> ${newest}`));
+  // The previous fold stays until the next: a question that began before this one was recorded
+  // may still be reading it.
+  const kept = previous === undefined ? [newest] : [newest, Number(previous)];
+  await d.run(d.dialect.deleteWhere('pair_days', sql`fold NOT IN ${sql.list(kept)}`));
   return newest;
 }
 

@@ -30,7 +30,7 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   assert.equal(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), undefined, 'nothing derived yet');
   await prepareForQueries(store);
   assert.ok(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), 'derived tables built');
-  assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM derived_pair_days`))!.n) > 0);
+  assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM pair_days`))!.n) > 0);
   const fromDerived = await windowAnswers(store);
   assert.deepEqual(fromDerived, fromSightings);
   // Midnight-spanning sighting: counted on both days of the trend, once in the window of each.
