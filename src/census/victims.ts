@@ -19,23 +19,30 @@ function placeAndNetwork(f: VictimFilter): Sql {
   return parts.length ? sql` AND ${sql.join(parts, sql` AND `)}` : sql.empty;
 }
 
+/** The columns of a window's victims that a VictimRow shows. */
+const PAGE_COLUMNS = sql.raw(
+  ['victim', 'grade', 'device', 'country', 'asn', 'as_org', 'special', 'warned_by', 'owner', 'first_seen', 'last_seen', 'events'].map((c) => `v.${c}`).join(', '),
+);
+
 export async function victims(store: CensusSource, f: VictimFilter): Promise<VictimRow[]> {
   const d = store.driver;
   const q = d.dialect;
   return withConstituency(d, f.constituency, (inside) =>
     store.windows.read({ from: f.from, to: f.to }, async (w) => {
       const family = f.family === undefined ? sql.empty : sql` AND v.victim IN (SELECT victim FROM ${w.evidence} e WHERE coalesce(family, 'unknown') = ${f.family})`;
-      const page = sql`(SELECT v.* FROM ${scopedVictims(w.victims, f, inside)} v
+      const page = sql`(SELECT ${PAGE_COLUMNS} FROM ${scopedVictims(w.victims, f, inside)} v
                         WHERE v.inside = 1${placeAndNetwork(f)}${family}
                         ORDER BY v.last_seen DESC, v.victim LIMIT ${f.limit ?? 1000} OFFSET ${f.offset ?? 0})`;
-      const lists = sql`(
-        SELECT e.victim AS victim, ${q.listAggDistinct(sql`coalesce(e.family, 'unknown')`)} AS families,
-               ${q.listAggDistinct(sql`coalesce(${joined('i', 'value')}, 'report:' || e.rkey)`)} AS indicators, ${q.listAggDistinct(sql`e.kind`)} AS kinds
-        FROM (SELECT * FROM ${w.evidence} e0 WHERE victim IN (SELECT victim FROM ${page} p0)) e
-        LEFT JOIN (SELECT x.id AS id, x.value AS value, 1 AS found FROM indicators x WHERE ${q.visibleRows(sql`x`)}) i ON i.id = e.indicator_id
-        GROUP BY e.victim)`;
+      // The page once, joined with its victims' evidence, then grouped back to one row per victim.
+      const evidence = sql`(SELECT p.*, e.indicator_id AS indicator_id, e.rkey AS rkey, e.kind AS kind, e.family AS family
+                            FROM ${page} p JOIN ${w.evidence} e ON e.victim = p.victim)`;
       const rows = await d.all<Record<string, unknown>>(
-        sql`SELECT p.*, l.families, l.indicators, l.kinds FROM ${page} p JOIN ${lists} l USING (victim) ORDER BY p.last_seen DESC, p.victim`,
+        sql`SELECT ${PAGE_COLUMNS}, ${q.listAggDistinct(sql`coalesce(v.family, 'unknown')`)} AS families,
+                   ${q.listAggDistinct(sql`coalesce(${joined('i', 'value')}, 'report:' || v.rkey)`)} AS indicators, ${q.listAggDistinct(sql`v.kind`)} AS kinds
+            FROM ${evidence} v
+            LEFT JOIN (SELECT x.id AS id, x.value AS value, 1 AS found FROM indicators x WHERE ${q.visibleRows(sql`x`)}) i ON i.id = v.indicator_id
+            GROUP BY ${PAGE_COLUMNS}
+            ORDER BY v.last_seen DESC, v.victim`,
       );
       return rows.map(victimRow);
     }),
