@@ -3,6 +3,7 @@
 // latter two against the active headline.
 import type { CensusDimension, CensusResult, Constituency, Grade, Measure, Store } from '../store/store.js';
 import { latestSighting } from './victim-counts.js';
+import { census } from './count.js';
 
 export const HOUR = 3_600_000;
 
@@ -51,7 +52,7 @@ export function windows(o: CensusOptions, at: number | undefined): Record<Measur
   };
 }
 
-export async function runCensus(store: Store, o: CensusOptions): Promise<CensusReport> {
+export async function runCensus(store: Pick<Store, 'driver' | 'windows'>, o: CensusOptions): Promise<CensusReport> {
   const at = o.at ?? (await latestSighting(store.driver));
   const w = windows(o, at);
   const base = {
@@ -62,10 +63,10 @@ export async function runCensus(store: Store, o: CensusOptions): Promise<CensusR
     minGrade: o.minGrade,
     owner: o.owner,
   };
-  const result = await store.census({ ...base, by: o.by, measure: o.measure, from: w[o.measure].from, to: w[o.measure].to });
+  const result = await census(store, { ...base, by: o.by, measure: o.measure, from: w[o.measure].from, to: w[o.measure].to });
   const totals: Record<Measure, number> = { active: 0, window: 0, cumulative: 0 };
   for (const m of ['active', 'window', 'cumulative'] as Measure[]) {
-    totals[m] = m === o.measure ? result.total : (await store.census({ ...base, by: 'grade', measure: m, top: 1, from: w[m].from, to: w[m].to, totalsOnly: true })).total;
+    totals[m] = m === o.measure ? result.total : (await census(store, { ...base, by: 'grade', measure: m, top: 1, from: w[m].from, to: w[m].to, totalsOnly: true })).total;
   }
   return {
     by: o.by,

@@ -13,6 +13,7 @@ import { indicatorText, stixBundle, warninglists } from './infrastructure.js';
 import { Random } from './random.js';
 import { plantDevices, writeTelemetry, type ScenarioOptions, type Truth } from './scenario.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { census } from '../census/count.js';
 
 export interface DemoOptions {
   db: string;
@@ -82,7 +83,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     o.log(`  enriched ${enriched.toLocaleString('en-US')} victim addresses (ASN, organisation, country)`);
     o.step('census');
     const active = await runCensus(store, { by: 'country', measure: 'active', top: 10 });
-    const measured = await store.census({ by: 'country', measure: 'active', top: 1000, from: active.window.from, to: active.window.to });
+    const measured = await census(store, { by: 'country', measure: 'active', top: 1000, from: active.window.from, to: active.window.to });
     const comparison = [...truth.activeByCountry.entries()]
       .map(([cc, n]) => {
         const row = measured.rows.find((r) => r.key === cc);

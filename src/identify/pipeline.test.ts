@@ -18,6 +18,8 @@ import { parseKevJson } from './kev.js';
 import { refreshExposures, runIdentification } from './run.js';
 import { identifyStore } from './store.js';
 import { importIntel, importTelemetry } from '../match/import.js';
+import { census } from '../census/count.js';
+import { victims } from '../census/victims.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -134,8 +136,8 @@ test('identification merges the churning SSH key into one device and keeps the s
   assert.deepEqual([ua.vendor, ua.deviceType, ua.evidence[0]?.source, ua.evidence[0]?.line], ['MikroTik', 'router', 'zeek-http', 4]);
   const forti = list.find((d) => d.device === 'id:fgt60e0000000001')!;
   assert.deepEqual([forti.vendor, forti.deviceType, forti.addresses], ['Fortinet', 'firewall', ['192.0.2.80', '192.0.2.81']]);
-  const victims = await store.victims({});
-  assert.equal(victims.find((v) => v.ip === '192.0.2.11')?.deviceId, 'ssh:' + K1);
+  const listed = await victims(store, {});
+  assert.equal(listed.find((v) => v.ip === '192.0.2.11')?.deviceId, 'ssh:' + K1);
   await store.close();
 });
 
@@ -143,7 +145,7 @@ test('census counts devices by vendor, type, product and CVE, and an identificat
   const { store } = await scenario();
   await runIdentification(store);
   const rows = async (by: 'vendor' | 'device' | 'cve' | 'product') => {
-    const c = await store.census({ by, measure: 'cumulative', top: 10 });
+    const c = await census(store, { by, measure: 'cumulative', top: 10 });
     return { c, rows: c.rows.map((x) => [x.key, x.label, x.count]) };
   };
   const vendor = await rows('vendor');
@@ -158,7 +160,7 @@ test('census counts devices by vendor, type, product and CVE, and an identificat
   assert.deepEqual((await rows('product')).rows.slice(0, 2), [['unknown', 'Unidentified', 2], ['asus (model unknown)', 'ASUS (model unknown)', 1]]);
   // Without identification the same victims are five addresses... and six, as the SSH key no longer joins them.
   await identifyStore(store).saveIdentification([], [], []);
-  const plain = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+  const plain = await census(store, { by: 'country', measure: 'cumulative', top: 10 });
   assert.deepEqual([plain.unit, plain.total], ['addresses', 7]);
   await store.close();
 });

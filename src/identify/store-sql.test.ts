@@ -16,6 +16,8 @@ import type { DeviceRecord } from './store-types.js';
 import type { Store } from '../store/store.js';
 import { identifyStore } from './store.js';
 import { importIntel, importTelemetry } from '../match/import.js';
+import { census } from '../census/count.js';
+import { victims } from '../census/victims.js';
 
 const ip = (s: string) => parseIp(s)!;
 const t = (s: string) => Date.parse(s);
@@ -187,7 +189,7 @@ test('a victim address counts as the device that held it nearest in time, within
   const flow = (ts: string): TelemetryRecord => ({ kind: 'flow', ts: t(ts), src: ip('192.0.2.7'), dst: ip('203.0.113.5') });
   await telemetry(store, [flow('2024-06-02T00:00:00Z'), flow('2024-06-21T00:00:00Z'), flow('2024-08-30T00:00:00Z')]);
   const vendorIn = async (from: string, to: string) =>
-    (await store.census({ by: 'vendor', measure: 'window', from: t(from), to: t(to), top: 5 })).rows.map((r) => [r.label, r.count]);
+    (await census(store, { by: 'vendor', measure: 'window', from: t(from), to: t(to), top: 5 })).rows.map((r) => [r.label, r.count]);
   // Asked before the identification is saved: the answer kept for this window must not outlive it.
   assert.deepEqual(await vendorIn('2024-06-02T00:00:00Z', '2024-06-03T00:00:00Z'), [['Unidentified', 1]]);
   await identifyStore(store).saveIdentification(
@@ -198,7 +200,7 @@ test('a victim address counts as the device that held it nearest in time, within
   assert.deepEqual(await vendorIn('2024-06-02T00:00:00Z', '2024-06-03T00:00:00Z'), [['Alpha', 1]]);
   assert.deepEqual(await vendorIn('2024-06-21T00:00:00Z', '2024-06-22T00:00:00Z'), [['Beta', 1]]);
   assert.deepEqual(await vendorIn('2024-08-29T00:00:00Z', '2024-08-31T00:00:00Z'), [['Unidentified', 1]], 'beyond 30 days the address is anyone');
-  const victims = await store.victims({ from: t('2024-06-21T00:00:00Z'), to: t('2024-06-22T00:00:00Z') });
-  assert.deepEqual(victims.map((v) => [v.ip, v.deviceId]), [['192.0.2.7', 'ssh:bb']]);
+  const listed = await victims(store, { from: t('2024-06-21T00:00:00Z'), to: t('2024-06-22T00:00:00Z') });
+  assert.deepEqual(listed.map((v) => [v.ip, v.deviceId]), [['192.0.2.7', 'ssh:bb']]);
   await store.close();
 });

@@ -7,6 +7,7 @@ import { buildEmail, buildWebhook } from './messages.js';
 import type { DueReason, NotifyPlan, OwnerPlan, PlannedVictim } from './types.js';
 import { listOwners } from './owners-sql.js';
 import { notifyStore } from './outbox-sql.js';
+import { victims } from '../census/victims.js';
 
 const DAY = 86_400_000;
 
@@ -41,7 +42,7 @@ export async function planNotifications(store: Store, o: PlanOptions = {}): Prom
   const now = o.now ?? Date.now();
   // One after the other: they share one database connection.
   const owners = await listOwners(store);
-  const victims = await store.victims({ from: o.since, to: now, limit: 1_000_000_000 });
+  const listed = await victims(store, { from: o.since, to: now, limit: 1_000_000_000 });
   const reports = await notifyStore(store).reportFields(o.since);
   const evidence = await notifyStore(store).evidence(o.since);
   const prior = await notifyStore(store).priorReports();
@@ -56,7 +57,7 @@ export async function planNotifications(store: Store, o: PlanOptions = {}): Prom
 
   const groups = new Map<string, OwnerPlan>();
   // A victim on a warninglist is not counted by the census, and not reported either.
-  for (const v of victims.filter((x) => x.warnings.length === 0)) {
+  for (const v of listed.filter((x) => x.warnings.length === 0)) {
     const entry = v.owner === undefined ? undefined : ownerByName.get(v.owner);
     const name = entry?.name ?? (v.asn === undefined ? 'Unknown network' : `AS${v.asn}${v.asOrg ? ' ' + v.asOrg : ''}`);
     let g = groups.get(name);

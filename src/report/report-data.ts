@@ -4,11 +4,13 @@
 import { runCensus, type CensusReport } from '../census/census.js';
 import { GEO_ATTRIBUTION } from '../core/geo-data.js';
 import { describeSources, staleWarnings } from '../enrich/provenance.js';
-import type { DailyCount, IndicatorCount, WarninglistSummary } from '../store/dashboard.js';
+import type { DailyCount, IndicatorCount, WarninglistSummary } from '../census/dashboard.js';
 import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
 import { ATLAS_ATTRIBUTION } from './charts/world-atlas.js';
 import type { CveCount, DeviceCount, ReportSection, ReportSources } from './sources.js';
 import { enrichmentSources } from '../enrich/enrich.js';
+import { census } from '../census/count.js';
+import { dailyActive, topIndicators, warninglists } from '../census/dashboard.js';
 
 const DAY = 86_400_000;
 
@@ -74,20 +76,11 @@ export interface ReportData {
   methodology: Methodology;
 }
 
-/** The store, with every census restricted to one owner's victims. */
-export function ownerScoped(store: Store, owner: string | undefined): Store {
-  if (owner === undefined) return store;
-  const scoped = Object.create(store) as Store;
-  Object.defineProperty(scoped, 'census', { value: (q: CensusQuery) => store.census({ ...q, owner }) });
-  return scoped;
-}
-
 export async function gatherReportData(store: Store, o: ReportOptions = {}, sources: ReportSources = {}): Promise<ReportData> {
-  const scoped = ownerScoped(store, o.owner);
   const measure = o.measure ?? 'active';
   const top = o.top ?? 10;
-  const rules = { constituency: o.constituency, includeOutside: o.includeOutside, includeWarned: o.includeWarned, minGrade: o.minGrade };
-  const census = await runCensus(scoped, {
+  const rules = { constituency: o.constituency, includeOutside: o.includeOutside, includeWarned: o.includeWarned, minGrade: o.minGrade, owner: o.owner };
+  const headline = await runCensus(store, {
     ...rules,
     by: 'country',
     measure,
@@ -97,15 +90,15 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
     activeHours: o.activeHours,
     top,
   });
-  const { from, to } = census.window;
-  const by = (dim: CensusDimension, n: number) => scoped.census({ ...rules, by: dim, measure, from, to, top: n });
+  const { from, to } = headline.window;
+  const by = (dim: CensusDimension, n: number) => census(store, { ...rules, by: dim, measure, from, to, top: n });
   const all = await by('country', 100_000);
-  const at = census.at;
+  const at = headline.at;
   const trendTo = o.until ?? at;
   const trendFrom = o.since ?? (trendTo === undefined ? undefined : trendTo - ((o.trendDays ?? 30) - 1) * DAY);
-  const scope = { ...rules, owner: o.owner };
+  const scope = rules;
   const days =
-    trendFrom === undefined || trendTo === undefined ? [] : await store.dashboard.dailyActive({ ...scope, from: trendFrom, to: trendTo });
+    trendFrom === undefined || trendTo === undefined ? [] : await dailyActive(store, { ...scope, from: trendFrom, to: trendTo });
   const idScope = { from, to, owner: o.owner, constituency: o.constituency };
   const geoSources = await enrichmentSources(store.driver);
   const now = Date.now();
@@ -119,12 +112,12 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
     marking: o.marking,
     generatedAt: Date.now(),
     owner: o.owner,
-    census,
+    census: headline,
     countries: all.rows,
     asns: await by('asn', top),
     orgs: await by('org', top),
     trend: { from: trendFrom, to: trendTo, days },
-    indicators: await store.dashboard.topIndicators({ ...scope, limit: top, from, to }),
+    indicators: await topIndicators(store, { ...scope, limit: top, from, to }),
     devices,
     cves,
     remediation,
@@ -136,7 +129,7 @@ export async function gatherReportData(store: Store, o: ReportOptions = {}, sour
       constituency: o.constituency,
       constituencyLabel: o.constituencyLabel,
       imports: await store.listImports(),
-      warninglists: await store.dashboard.warninglists(),
+      warninglists: await warninglists(store),
       attributions: [...describeSources(geoSources, now), ...staleWarnings(geoSources, now).map((w) => `Warning: ${w}.`), ATLAS_ATTRIBUTION],
     },
   };

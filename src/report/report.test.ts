@@ -6,7 +6,7 @@ import { NO_DATA_FILL } from './charts/color-scale.js';
 import { fmtShare } from './charts/svg-util.js';
 import { renderReportHtml } from './html.js';
 import { mdEscape, renderReportMarkdown } from './markdown.js';
-import { gatherReportData, ownerScoped, type ReportData } from './report-data.js';
+import { gatherReportData, type ReportData } from './report-data.js';
 import type { IdentificationSource } from './sources.js';
 import { HOSTILE_DOMAIN, LATEST, reportStore } from '../../test/report-fixture.js';
 import { NOT_AVAILABLE } from './text.js';
@@ -123,7 +123,7 @@ test('sections without identification data say so; with it they show bars and KE
 
 test('an owner report shows only that owner’s victims', async () => {
   const { store, data } = await gathered({ owner: 'Example Mobile', measure: 'cumulative' });
-  const census = await runCensus(ownerScoped(store, 'Example Mobile'), { by: 'country', measure: 'cumulative' });
+  const census = await runCensus(store, { by: 'country', measure: 'cumulative', owner: 'Example Mobile' });
   assert.deepEqual(data.census.result, census.result);
   assert.deepEqual(census.result.rows.map((r) => [r.key, r.count]), [['VN', 3]]);
   assert.deepEqual(data.asns.rows.map((r) => r.key), ['64502']);

@@ -4,16 +4,17 @@ import { remediationSummary } from '../notify/remediation.js';
 import type { Store } from '../store/store.js';
 import type { CveCount, DeviceCount, IdentificationScope, ReportSection, ReportSources } from './sources.js';
 import { identifyStore } from '../identify/store.js';
+import { census } from '../census/count.js';
 
 const pctOrDash = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(0)}%`);
 
 export function stageSources(store: Store): ReportSources {
-  const census = (by: 'device-vendor' | 'cve', s: IdentificationScope) =>
-    store.census({ by, measure: 'window', from: s.from, to: s.to, owner: s.owner, constituency: s.constituency, top: 1000 });
+  const byIdentity = (by: 'device-vendor' | 'cve', s: IdentificationScope) =>
+    census(store, { by, measure: 'window', from: s.from, to: s.to, owner: s.owner, constituency: s.constituency, top: 1000 });
   return {
     identification: {
       async devices(s): Promise<DeviceCount[]> {
-        const r = await census('device-vendor', s);
+        const r = await byIdentity('device-vendor', s);
         const rows = r.rows.filter((x) => x.key !== 'unknown|unknown');
         return rows.map((x) => {
           const [type, vendor] = x.key.split('|') as [string, string];
@@ -21,7 +22,7 @@ export function stageSources(store: Store): ReportSources {
         });
       },
       async cves(s): Promise<CveCount[]> {
-        const r = await census('cve', s);
+        const r = await byIdentity('cve', s);
         const kev = new Map((await identifyStore(store).kevEntries()).map((e) => [e.cveID, e]));
         return r.rows
           .filter((x) => x.key !== 'none')

@@ -8,6 +8,7 @@ import { buildServer } from './app.js';
 import { PRESET_HOURS } from './queries.js';
 import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json } from './test-client.js';
+import type { VictimWindows } from '../store/victim-windows.js';
 
 let s: Scenario;
 before(async () => {
@@ -17,7 +18,7 @@ after(async () => {
   await s.store.close();
 });
 
-/** The real store, with every census call counted and, for one `from`, held until released. */
+/** The real store, with every question of a window (the census's) counted and, for one `from`, held until released. */
 function watchedStore(store: Store) {
   const calls: { from?: number; to?: number }[] = [];
   let holdFrom: number | undefined;
@@ -27,15 +28,21 @@ function watchedStore(store: Store) {
   const released = new Promise<void>((r) => (release = r));
   const proxy = new Proxy(store, {
     get(target, key, receiver) {
-      if (key === 'census')
-        return async (q: Parameters<Store['census']>[0]) => {
-          calls.push({ from: q.from, to: q.to });
-          if (holdFrom !== undefined && q.from === holdFrom) {
-            entered();
-            await released;
-          }
-          return target.census(q);
+      if (key === 'windows') {
+        const windows = target.windows!;
+        const watched: VictimWindows = {
+          prepare: () => windows.prepare(),
+          read: async (q, fn) => {
+            calls.push({ from: q.from, to: q.to });
+            if (holdFrom !== undefined && q.from === holdFrom) {
+              entered();
+              await released;
+            }
+            return windows.read(q, fn);
+          },
         };
+        return watched;
+      }
       const v = Reflect.get(target, key, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

@@ -4,11 +4,13 @@ import { SPECIAL_PURPOSE_KEY } from '../core/special-purpose.js';
 import type { FastifyRequest } from 'fastify';
 import { parseIp } from '../core/ip.js';
 import { windows } from '../census/census.js';
-import { lookupNearMisses } from '../match/lookup.js';
-import type { DailyCount, IndicatorCount } from '../store/dashboard.js';
 import type { CensusDimension, CensusResult, Measure } from '../store/store.js';
 import { ownerScope, type ServerContext } from './context.js';
 import type { DrawnMap } from './map-drawer.js';
+import { census } from '../census/count.js';
+import { dailyActive, topIndicators as topIndicatorsOf, type DailyCount, type IndicatorCount } from '../census/dashboard.js';
+import { prepareForQueries } from '../census/prepare.js';
+import { lookupNearMisses } from '../match/lookup.js';
 import { latestSighting } from '../census/victim-counts.js';
 
 const DAY = 86_400_000;
@@ -31,7 +33,7 @@ export function latest(ctx: ServerContext, req: FastifyRequest): Promise<number 
 export function censusBy(ctx: ServerContext, req: FastifyRequest, by: CensusDimension, range: Range, country?: string): Promise<CensusResult> {
   const owner = ownerScope(req);
   return ctx.cached(req, 'census', { by, range, country }, (s) =>
-    s.census({
+    census(s, {
       by,
       measure: range.from === undefined && range.to === undefined ? 'cumulative' : 'window',
       from: range.from,
@@ -67,7 +69,7 @@ export async function trend(ctx: ServerContext, req: FastifyRequest, range: Rang
   if (to === undefined) return [];
   const earliest = range.from ?? (await ctx.cached(req, 'earliest', {}, async (s) => Math.min(...(await s.listImports()).map((i) => i.minTs?.getTime() ?? Infinity))));
   const from = Math.max(Number.isFinite(earliest) ? earliest : to - 30 * DAY, to - MAX_TREND_DAYS * DAY);
-  return ctx.cached(req, 'trend', { from, to }, (s) => s.dashboard.dailyActive({ from, to, owner }));
+  return ctx.cached(req, 'trend', { from, to }, (s) => dailyActive(s, { from, to, owner }));
 }
 
 /** The range's country census drawn as the world map (SVG), with the countries the map cannot show. */
@@ -85,7 +87,7 @@ export async function worldMap(ctx: ServerContext, req: FastifyRequest, range: R
 
 export function topIndicators(ctx: ServerContext, req: FastifyRequest, range: Range, limit: number): Promise<IndicatorCount[]> {
   const owner = ownerScope(req);
-  return ctx.cached(req, 'top-indicators', { range, limit }, (s) => s.dashboard.topIndicators({ ...range, limit, owner }));
+  return ctx.cached(req, 'top-indicators', { range, limit }, (s) => topIndicatorsOf(s, { ...range, limit, owner }));
 }
 
 /** The range picker's presets that count back from the latest sighting (web/src/range.ts), in hours. */
@@ -118,7 +120,7 @@ export function warmUp(ctx: ServerContext): Promise<void> {
   announce(`preparing the data (${total} steps)`);
   const run = async () => {
     // The server asks many questions of the same data: fold the sightings (derived tables) first.
-    await step('folding the sightings', () => ctx.read((s) => s.prepareForQueries()));
+    await step('folding the sightings', () => ctx.read((s) => prepareForQueries(s)));
     // Folding may add what the data version counts (enrichment): read it again.
     ctx.dataChanged();
     const h = await step('headline counts', () => headline(ctx, staff));

@@ -32,6 +32,15 @@ export interface Dialect {
   argMin(arg: Sql, by: Sql): Sql;
   /** Aggregate: the values of a group as a list. */
   listAgg(value: Sql): Sql;
+  /** Aggregate: the distinct values of a group that are not NULL, as a sorted list (empty when none). */
+  listAggDistinct(value: Sql): Sql;
+  /** A list of text joined into one text by a separator. */
+  listText(list: Sql, separator: string): Sql;
+  /**
+   * A value of the address type standing for a device key (text): equal for equal keys, with the
+   * top bit set, so equal to no assigned address (which all lie below 8000::/1).
+   */
+  deviceUnit(key: Sql): Sql;
   /** The start (UTC) of the hour or day a time falls in. */
   timeBucket(unit: TimeUnit, ts: Sql): Sql;
   /** A time from epoch milliseconds. */
@@ -49,4 +58,10 @@ export interface Dialect {
    * still running elsewhere or failed (see docs/store-drivers.md).
    */
   visibleRows(table: Sql): Sql;
+  /**
+   * Removes the rows of `table` where `condition` holds. Where the engine deletes asynchronously
+   * (ClickHouse), readers must not depend on the rows being gone: use it for rows they already
+   * leave out.
+   */
+  deleteWhere(table: string, condition: Sql): Sql;
 }

@@ -278,6 +278,30 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // The sightings folded per UTC day, victim, indicator (and report type), kind and family, for
+    // the census's windows (src/census/pair-days.ts): a window's full days read these instead of the
+    // hourly sightings. A sighting that spans midnight is a row of its own (multiday 1). Rows of
+    // the fold `fold` (the newest import they include) only are read; older folds are removed.
+    name: 'pair_days',
+    columns: [
+      c('victim', 'address', true),
+      c('fold', 'int32', true),
+      c('day', 'time', true), // midnight UTC of the first sighting folded in
+      c('multiday', 'uint8', true),
+      c('indicator_id', 'int64'),
+      c('rkey', 'text'), // the report type of report sightings (they have no indicator)
+      c('kind', 'text', true),
+      c('family', 'text'),
+      c('g', 'uint8', true), // best single-sighting grade: 3 not a flow, 2 answered flow, 1 flow
+      c('t', 'uint8', true), // victim -> indicator seen
+      c('f', 'uint8', true), // indicator -> victim seen
+      c('dev', 'text'),
+      c('f0', 'time', true),
+      c('l0', 'time', true),
+      c('events', 'int64', true),
+    ],
+  },
+  {
     // Enrichment of each distinct address, done once per address.
     name: 'hosts',
     columns: [

@@ -7,12 +7,12 @@ import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
-import type { DashboardStore } from './dashboard.js';
 import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
 import type { MailStore } from './mail.js';
+import type { VictimWindows } from './victim-windows.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -476,8 +476,12 @@ export interface Store {
   readonly driver: Driver;
   /** The owner of one address, the paged listings and the data version the HTTP API serves. */
   readonly access: AccessStore;
-  /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
-  readonly dashboard: DashboardStore;
+  /**
+   * A time window's victims and evidence, which the census stage (src/census) asks its questions
+   * of, where the engine keeps them itself (DuckDB's window tables); absent, the census computes
+   * them from the shared tables (src/census/neutral-windows.ts).
+   */
+  readonly windows?: VictimWindows;
   /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
   readonly exposure: ExposureStore;
   /** Scanned mail, its resources and campaigns (mail stage). */
@@ -525,14 +529,6 @@ export interface Store {
   exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
-  census(q: CensusQuery): Promise<CensusResult>;
-  victims(f: VictimFilter): Promise<VictimRow[]>;
-  /**
-   * Keep the store's derived tables (per-day and all-time folds of the sightings) current from now
-   * on, building them now: for a process that asks many questions (the server, a report). Without
-   * it, questions read the sightings directly unless the derived tables happen to be current.
-   */
-  prepareForQueries(): Promise<void>;
   /**
    * Where the engine keeps a copy of the sightings folded per victim, indicator, kind, family and
    * import, ordered by victim (DuckDB's derived fold): runs `fn` with it as a relation (the columns

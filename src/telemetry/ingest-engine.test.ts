@@ -11,6 +11,8 @@ import { importIntelFile } from '../intel/import.js';
 import type { Store } from '../store/store.js';
 import { ingestFile } from './ingest.js';
 import { lookupEvidenceOf } from '../match/lookup.js';
+import { census } from '../census/count.js';
+import { victims } from '../census/victims.js';
 
 const match = { graceMs: 86_400_000 };
 
@@ -65,8 +67,8 @@ async function answers(files: boolean) {
   }
   const out = {
     fast,
-    victims: await store.victims({}),
-    census: await store.census({ by: 'indicator', measure: 'cumulative', top: 10 }),
+    victims: await victims(store, {}),
+    census: await census(store, { by: 'indicator', measure: 'cumulative', top: 10 }),
     imports: (await store.listImports()).map((i) => [i.format, i.lines, i.records, i.rejected, i.minTs, i.maxTs]),
     lookup: await lookupEvidenceOf(store, 0xffffc0000201n),
   };

@@ -12,6 +12,7 @@ import { buildServer } from '../../src/server/app.js';
 import { buildScenario, HOSTILE, VICTIMS, type Scenario } from '../server-scenario.js';
 import { tempDir } from '../tmp.js';
 import { clickInsideShape, e2eSkipReason, launch, screenshot } from './browser.js';
+import type { VictimWindows } from '../../src/store/victim-windows.js';
 
 const skip = e2eSkipReason();
 if (skip) console.log(`# ${skip}`);
@@ -215,7 +216,11 @@ test('after the server starts: sign-in, then "preparing the data" with progress 
   const released = new Promise<void>((r) => (release = r));
   const held = new Proxy(s.store, {
     get(target, key, receiver) {
-      if (key === 'prepareForQueries') return async () => (await released, target.prepareForQueries());
+      if (key === 'windows') {
+        const windows = target.windows;
+        const heldWindows: VictimWindows = { read: (w, fn) => windows.read(w, fn), prepare: async () => (await released, windows.prepare()) };
+        return heldWindows;
+      }
       const v = Reflect.get(target, key, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

@@ -12,6 +12,7 @@ import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, timeRange, timeSpec, wholeNumber } from '../options.js';
 import { lookupAddress } from '../../match/lookup.js';
 import { latestSighting } from '../../census/victim-counts.js';
+import { victims } from '../../census/victims.js';
 
 export function victimsCommand(): Command {
   return new Command('victims')
@@ -40,7 +41,7 @@ export function victimsCommand(): Command {
       await withStore(cmd, async (store) => {
         const latest = isRelative(since, until) ? await latestSighting(store.driver) : undefined;
         const range = timeRange(since, until, latest);
-        const rows = await working('listing victims', () => store.victims({ ...filter, from: range.since, to: range.until, constituency }));
+        const rows = await working('listing victims', () => victims(store, { ...filter, from: range.since, to: range.until, constituency }));
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const v of rows)
           console.log(

@@ -41,6 +41,9 @@ export const chDialect: Dialect = {
   argMax: (arg, by) => sql`argMax(${arg}, ${by})`,
   argMin: (arg, by) => sql`argMin(${arg}, ${by})`,
   listAgg: (value) => sql`groupArray(${value})`,
+  listAggDistinct: (value) => sql`arraySort(groupUniqArray(${value}))`,
+  listText: (list, separator) => sql`arrayStringConcat(${list}, ${separator})`,
+  deviceUnit: (key) => sql`toFixedString(concat(${halfBytes(sql.raw('toUInt64(9223372036854775808)'))}, ${halfBytes(sql`cityHash64(${key})`)}), 16)`,
   timeBucket: (unit, ts) => sql`toDecimal64(intDiv(toInt64(${ts}), ${sql.raw(unit === 'hour' ? '3600' : '86400')}) * ${sql.raw(unit === 'hour' ? '3600' : '86400')}, 3)`,
   fromEpochMs: (ms) => sql`(toDecimal64(${ms}, 3) / 1000)`,
   epochMs: (ts) => sql`toInt64(${ts} * 1000)`,
@@ -49,6 +52,8 @@ export const chDialect: Dialect = {
   replaceInto: (table, columns, source) =>
     sql`INSERT INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,
   visibleRows: (t) => visibleIn(t, false, []),
+  // A mutation, run in the background: the rows may still be read for a while.
+  deleteWhere: (table, condition) => sql`ALTER TABLE ${sql.ident(table)} DELETE WHERE ${condition}`,
 };
 
 /**

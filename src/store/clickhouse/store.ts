@@ -5,7 +5,6 @@
 import { BotcensusError } from '../../core/errors.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import type { AccessStore } from '../access.js';
-import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import type { MailStore } from '../mail.js';
@@ -27,7 +26,6 @@ function refusing<T extends object>(area: string): T {
 export class ClickHouseStore implements Store {
   readonly files = undefined;
   readonly access = refusing<AccessStore>('the owner portal and paged listings');
-  readonly dashboard = refusing<DashboardStore>('the dashboard questions');
   readonly exposure = refusing<ExposureStore>('exposure');
   readonly mail = refusing<MailStore>('mail');
 
@@ -67,8 +65,5 @@ export class ClickHouseStore implements Store {
   ipv4IndicatorRanges = refuse('the flow prefilter');
   ipv6IndicatorNets = refuse('the flow prefilter');
   exportData = refuse('export');
-  census = refuse('census');
-  victims = refuse('the victim list');
-  prepareForQueries = refuse('the census folds');
   noContactNetworks = refuse('networks without a contact');
 }

@@ -7,23 +7,27 @@ import { runCensus } from '../../census/census.js';
 import type { CensusQuery, CensusResult } from '../store.js';
 import type { ConformanceTarget } from './index.js';
 import { flow, ind, ingest, ingestAcrossMidnight, intel, ip, report, scenario, t, windowAnswers } from './records.js';
+import { census } from '../../census/count.js';
+import { dailyActive } from '../../census/dashboard.js';
+import { prepareForQueries } from '../../census/prepare.js';
+import { victims } from '../../census/victims.js';
 
 const VN = { countries: ['VN'], asns: [], ranges: [] };
 
 export function censusSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: census counts devices, shares, top N with others, and exclusions`, async () => {
     const store = await scenario(await open());
-    const c = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+    const c = await census(store, { by: 'country', measure: 'cumulative', top: 10 });
     assert.equal(c.unit, 'devices');
     assert.equal(c.total, 5); // 192.0.3.1, .3, device D1 (two addresses), 198.51.101.7, .9
     assert.equal(c.addresses, 6);
     assert.deepEqual(c.rows.map((r) => [r.key, r.label, r.count]), [['US', 'United States', 3], ['VN', 'Vietnam', 2]]);
     assert.ok(Math.abs(c.rows[0]!.share - 0.6) < 1e-9);
-    const top1 = await store.census({ by: 'country', measure: 'cumulative', top: 1 });
+    const top1 = await census(store, { by: 'country', measure: 'cumulative', top: 1 });
     assert.deepEqual([top1.others?.count, top1.others?.share], [2, 0.4]);
-    const conf = await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' });
+    const conf = await census(store, { by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' });
     assert.equal(conf.total, 3);
-    const inside = await store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: VN });
+    const inside = await census(store, { by: 'asn', measure: 'cumulative', top: 10, constituency: VN });
     assert.equal(inside.total, 2);
     assert.equal(inside.excluded.outsideConstituency, 3);
     assert.equal(inside.rows[0]!.label, 'AS64502 Example Mobile C');
@@ -33,7 +37,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
       [{ by: 'family', measure: 'cumulative', top: 1, constituency: VN }, inside],
     ];
     for (const [q, full] of totalsOf) {
-      const only = await store.census({ ...q, totalsOnly: true });
+      const only = await census(store, { ...q, totalsOnly: true });
       assert.deepEqual([only.total, only.addresses, only.excluded, only.rows], [full.total, full.addresses, full.excluded, []]);
     }
     await store.close();
@@ -47,7 +51,7 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     // adds 198.51.101.7 and .9; cumulative adds 192.0.3.1.
     assert.deepEqual(r.headline, { active: 2, window: 4, cumulative: 5, windowInflation: 2, cumulativeInflation: 2.5 });
     assert.equal(r.result.total, 2);
-    const window = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
+    const window = await census(store, { by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-13T00:00:00Z'), top: 10 });
     assert.equal(window.total, 2);
     await store.close();
   });
@@ -65,11 +69,11 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
       report('192.0.3.200', 'D1', '2024-06-10T11:00:00Z'),
       report('192.0.3.201', 'D1', '2024-06-10T12:00:00Z'),
     ]);
-    const c = await store.census({ by: 'indicator', measure: 'cumulative', top: 1 });
+    const c = await census(store, { by: 'indicator', measure: 'cumulative', top: 1 });
     assert.equal(c.total, 4);
     assert.deepEqual(c.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2]]);
     assert.equal(c.others?.count, 3);
-    const all = await store.census({ by: 'indicator', measure: 'cumulative', top: 10 });
+    const all = await census(store, { by: 'indicator', measure: 'cumulative', top: 10 });
     assert.deepEqual(all.rows.map((r) => [r.key, r.count]), [['203.0.113.2', 2], ['203.0.113.3', 2], ['203.0.113.1', 1], ['report:event4_sinkhole', 1]]);
     await store.close();
   });
@@ -80,13 +84,13 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
     const before = await windowAnswers(store);
     // The midnight-spanning sighting is in a window that holds only its first ten minutes after midnight.
     assert.ok((before.windows[3]![2] as { ip: string }[]).some((v) => v.ip === '192.0.3.1'));
-    await store.prepareForQueries();
+    await prepareForQueries(store);
     assert.deepEqual(await windowAnswers(store), before);
-    const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
+    const days = await dailyActive(store, { from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
     assert.ok(days.every((d) => d.victims >= 1), JSON.stringify(days));
     // A later import is counted at once.
     await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
-    const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
+    const after = await census(store, { by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
     assert.equal(after.total, (before.windows[4]![0] as CensusResult).total + 1);
     await store.close();
   });
@@ -100,14 +104,14 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
       flow('203.0.113.200', '192.0.3.6', '2024-06-12T16:00:00Z'),
     ]);
     const grades = async (w: { from?: number; to?: number } = {}) =>
-      Object.fromEntries((await store.victims(w)).filter((v) => ['192.0.3.5', '192.0.3.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
+      Object.fromEntries((await victims(store, w)).filter((v) => ['192.0.3.5', '192.0.3.6'].includes(v.ip)).map((v) => [v.ip, v.grade]));
     const expected = { '192.0.3.5': 'two-way', '192.0.3.6': 'one-way' };
     assert.deepEqual(await grades(), expected);
     // A window holding only the outbound half sees a one-way victim.
     assert.equal((await grades({ from: t('2024-06-12T00:00:00Z'), to: t('2024-06-12T23:00:00Z') }))['192.0.3.5'], 'one-way');
-    const twoWay = async () => (await store.census({ by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' })).total;
+    const twoWay = async () => (await census(store, { by: 'country', measure: 'cumulative', top: 10, minGrade: 'two-way' })).total;
     const before = await twoWay();
-    await store.prepareForQueries();
+    await prepareForQueries(store);
     assert.deepEqual(await grades(), expected);
     assert.equal(await twoWay(), before);
     await store.close();
@@ -116,12 +120,12 @@ export function censusSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: questions asked at once answer as if asked one by one, and a write lands whole between reads`, async () => {
     const store = await scenario(await open());
     const asks = [
-      () => store.census({ by: 'country', measure: 'cumulative', top: 10 }),
-      () => store.census({ by: 'tag', measure: 'cumulative', top: 10 }),
-      () => store.census({ by: 'asn', measure: 'cumulative', top: 10, constituency: VN }),
-      () => store.census({ by: 'indicator', measure: 'cumulative', top: 10 }),
-      () => store.victims({ constituency: VN }),
-      () => store.victims({}),
+      () => census(store, { by: 'country', measure: 'cumulative', top: 10 }),
+      () => census(store, { by: 'tag', measure: 'cumulative', top: 10 }),
+      () => census(store, { by: 'asn', measure: 'cumulative', top: 10, constituency: VN }),
+      () => census(store, { by: 'indicator', measure: 'cumulative', top: 10 }),
+      () => victims(store, { constituency: VN }),
+      () => victims(store, {}),
     ];
     const oneByOne: unknown[] = [];
     for (const ask of asks) oneByOne.push(await ask());

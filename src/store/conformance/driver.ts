@@ -155,6 +155,37 @@ export function runDriverConformance(target: DriverTarget): void {
       sql`SELECT ${q.argMax(sql`detail`, sql`ts`)} AS hi, ${q.argMin(sql`detail`, sql`ts`)} AS lo, ${q.listAgg(sql`detail`)} AS l FROM conf_events`,
     );
     assert.deepEqual([g!.hi, g!.lo, [...g!.l].sort()], ['b', 'c', ['a', 'b', 'c']]);
+    // Distinct values, NULLs left out, sorted; an all-NULL group gives an empty list.
+    await d.load(EVENTS_TABLE, [
+      { import_id: 2, ts: 1, victim: 2n, detail: 'b' },
+      { import_id: 2, ts: 2, victim: 2n, detail: null },
+      { import_id: 2, ts: 3, victim: 3n, detail: null },
+    ]);
+    const distinct = await d.all<{ v: bigint; l: string[] }>(
+      sql`SELECT victim AS v, ${q.listAggDistinct(sql`detail`)} AS l FROM conf_events GROUP BY victim ORDER BY victim`,
+    );
+    assert.deepEqual(distinct.map((r) => [BigInt(r.v), [...r.l]]), [[1n, ['a', 'b', 'c']], [2n, ['b']], [3n, []]]);
+    const joinedText = await d.one<{ s: string }>(sql`SELECT ${q.listText(q.listAggDistinct(sql`detail`), '; ')} AS s FROM conf_events`);
+    assert.equal(joinedText!.s, 'a; b; c');
+  });
+
+  t('device units: one per key, equal to no address, comparable with addresses', async (d) => {
+    const q = d.dialect;
+    await d.load(EVENTS_TABLE, [
+      { import_id: 1, ts: 1, victim: 2n ** 127n - 1n, detail: 'ssh:aa' },
+      { import_id: 1, ts: 2, victim: 1n, detail: 'ssh:aa' },
+      { import_id: 1, ts: 3, victim: 2n, detail: 'ssh:bb' },
+    ]);
+    const units = await d.all<{ unit: bigint; same: number | bigint | boolean }>(
+      sql`SELECT ${q.deviceUnit(sql`detail`)} AS unit, CASE WHEN ${q.deviceUnit(sql`detail`)} = victim THEN 1 ELSE 0 END AS same FROM conf_events ORDER BY ts`,
+    );
+    const [a, b, c] = units.map((r) => BigInt(r.unit));
+    assert.equal(a, b, 'the same key, the same unit');
+    assert.notEqual(a, c);
+    for (const u of [a!, c!]) assert.ok(u >= 2n ** 127n && u < 2n ** 128n, `${u} has the top bit set`);
+    assert.deepEqual(units.map((r) => Number(r.same)), [0, 0, 0]);
+    const n = await d.one<{ n: bigint }>(sql`SELECT count(DISTINCT ${q.deviceUnit(sql`detail`)}) AS n FROM conf_events`);
+    assert.equal(Number(n!.n), 2);
   });
 
   t('time buckets across midnight UTC, epoch milliseconds both ways', async (d) => {

@@ -5,13 +5,15 @@ import type { ConformanceTarget } from './index.js';
 import { counts, flow, grace, ind, ingest, intel, meta, scenario } from './records.js';
 import { importIntel, importTelemetry } from '../../match/import.js';
 import { listIndicators } from '../../intel/indicators-sql.js';
+import { census } from '../../census/count.js';
+import { victims } from '../../census/victims.js';
 
 export function importSuite({ name, open }: ConformanceTarget): void {
   test(`${name}: a telemetry import that fails midway, or fails its check, leaves the store unchanged`, async () => {
     const store = await scenario(await open());
-    const before = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+    const before = await census(store, { by: 'country', measure: 'cumulative', top: 10 });
     const imports = await store.listImports();
-    const victims = await store.victims({});
+    const listed = await victims(store, {});
     await assert.rejects(
       importTelemetry(store, meta('telemetry'), async (write) => {
         await write([flow('192.0.3.9', '203.0.113.10', '2024-06-10T10:00:00Z')]);
@@ -28,9 +30,9 @@ export function importSuite({ name, open }: ConformanceTarget): void {
       }, grace),
       /strict/,
     );
-    assert.deepEqual(await store.census({ by: 'country', measure: 'cumulative', top: 10 }), before);
+    assert.deepEqual(await census(store, { by: 'country', measure: 'cumulative', top: 10 }), before);
     assert.deepEqual(await store.listImports(), imports);
-    assert.deepEqual(await store.victims({}), victims);
+    assert.deepEqual(await victims(store, {}), listed);
     await store.close();
   });
 
@@ -50,11 +52,11 @@ export function importSuite({ name, open }: ConformanceTarget): void {
     const store = await open();
     await ingest(store, [flow('192.0.3.1', '203.0.113.10', '2024-06-10T10:00:00Z'), flow('203.0.113.10', '192.0.3.1', '2024-06-10T10:00:01Z')]);
     assert.equal((await intel(store, [ind('ip', '203.0.113.10')])).sightings, 1); // both directions in one hour: one sighting
-    const census = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
-    const shape = async () => (await store.victims({})).map((v) => [v.ip, v.grade, v.indicators, v.firstSeen.getTime(), v.lastSeen.getTime()]);
+    const counted = await census(store, { by: 'country', measure: 'cumulative', top: 10 });
+    const shape = async () => (await victims(store, {})).map((v) => [v.ip, v.grade, v.indicators, v.firstSeen.getTime(), v.lastSeen.getTime()]);
     const before = await shape();
     await intel(store, [ind('ip', '203.0.113.10')], 'second-source');
-    assert.deepEqual(await store.census({ by: 'country', measure: 'cumulative', top: 10 }), census);
+    assert.deepEqual(await census(store, { by: 'country', measure: 'cumulative', top: 10 }), counted);
     assert.deepEqual(await shape(), before);
     await store.close();
   });

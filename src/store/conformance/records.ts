@@ -8,6 +8,9 @@ import type { ImportMeta, LineCounts, MatchOptions, Store } from '../store.js';
 import { enrichVictims } from '../../enrich/enrich.js';
 import { lookupEvidenceOf } from '../../match/lookup.js';
 import { importIntel, importTelemetry } from '../../match/import.js';
+import { census } from '../../census/count.js';
+import { dailyActive, topIndicators } from '../../census/dashboard.js';
+import { victims } from '../../census/victims.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);
@@ -129,15 +132,15 @@ export async function windowAnswers(store: Store): Promise<{ windows: unknown[][
   for (const [f, u] of CUT_WINDOWS) {
     const w = { from: f === undefined ? undefined : t(f), to: u === undefined ? undefined : t(u) };
     windows.push([
-      await store.census({ by: 'country', measure: 'window', ...w, top: 10 }),
-      await store.census({ by: 'family', measure: 'window', ...w, top: 10 }),
-      await store.victims(w),
+      await census(store, { by: 'country', measure: 'window', ...w, top: 10 }),
+      await census(store, { by: 'family', measure: 'window', ...w, top: 10 }),
+      await victims(store, w),
       await store.access.victimPage({ ...w, sort: 'events', dir: 'desc', limit: 50, offset: 0 }),
-      await store.dashboard.topIndicators({ ...w, limit: 10 }),
+      await topIndicators(store, { ...w, limit: 10 }),
     ]);
   }
   const rest: unknown[] = [
-    await store.dashboard.dailyActive({ from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }),
+    await dailyActive(store, { from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }),
     await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }),
   ];
   for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) rest.push(await lookupEvidenceOf(store, ip(a)));

@@ -5,13 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { WarningEntry } from '../../core/model/indicator.js';
-import type { DailyQuery } from '../dashboard.js';
+import type { DailyQuery } from '../../census/dashboard.js';
 import type { CensusQuery } from '../store.js';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
 import { refoldAllDays } from './day-fold-sql.js';
 import { counts, DAY, flow, grace, ind, ingest, intel, ip, meta, scenario, t, warninglist } from '../conformance/records.js';
 import { importIntel } from '../../match/import.js';
+import { census } from '../../census/count.js';
+import { dailyActive } from '../../census/dashboard.js';
+import { prepareForQueries } from '../../census/prepare.js';
 
 const cidr32 = (list: string, a: string): WarningEntry => ({ list, kind: 'cidr', value: `${a}/32`, lo: ip(a), hi: ip(a) });
 
@@ -45,12 +48,12 @@ test('the daily trend equals a census of each UTC day: sightings across midnight
   const censusOfEachDay = async () => {
     const out: number[][] = [];
     for (const scope of scopes) {
-      const days = await store.dashboard.dailyActive({ ...range, ...scope });
+      const days = await dailyActive(store, { ...range, ...scope });
       assert.deepEqual(days.map((d) => d.day), ['2024-06-09', '2024-06-10', '2024-06-11', '2024-06-12', '2024-06-13', '2024-06-14']);
       for (const d of days) {
         const from = Date.parse(`${d.day}T00:00:00Z`);
         const q: CensusQuery = { by: 'country', measure: 'window', from, to: from + DAY - 1, top: 1, ...scope };
-        assert.equal(d.victims, (await store.census(q)).total, `${JSON.stringify(scope)} ${d.day}`);
+        assert.equal(d.victims, (await census(store, q)).total, `${JSON.stringify(scope)} ${d.day}`);
       }
       out.push(days.map((d) => d.victims));
     }
@@ -63,11 +66,11 @@ test('the daily trend equals a census of each UTC day: sightings across midnight
   assert.deepEqual(before[4], [0, 1, 0, 2, 1, 0], 'two-way: 192.0.3.1 on the 10th, report devices on the 12th, 198.51.101.20 on the 13th');
   // Each day a sighting touches, and only those.
   const one = async (a: string) =>
-    (await store.dashboard.dailyActive({ ...range, constituency: { countries: [], asns: [], ranges: [[ip(a), ip(a)]] } })).map((d) => d.victims);
+    (await dailyActive(store, { ...range, constituency: { countries: [], asns: [], ranges: [[ip(a), ip(a)]] } })).map((d) => d.victims);
   assert.deepEqual(await one('192.0.3.30'), [0, 0, 1, 1, 0, 0]);
   assert.deepEqual(await one('192.0.3.31'), [0, 0, 0, 1, 1, 1]);
   // The same answers once the derived tables serve the census' windows.
-  await store.prepareForQueries();
+  await prepareForQueries(store);
   assert.deepEqual(await censusOfEachDay(), before);
   await store.close();
 });

@@ -4,40 +4,9 @@
 // changes; the data version they were built from is kept in `meta` (key 'derived_version'), so a
 // restarted server does not rebuild what is current. Stored, not temporary: at millions of
 // sightings they are too big to hold in memory, and on disk they are compressed and paged.
-import { c, type Column, type Table } from '../schema.js';
-
-/**
- * Sightings folded per victim, indicator (and report type), kind and family, in the order the
- * window queries read them (window-sql.ts PAIR_COLUMNS).
- */
-const PAIR_COLUMNS: Column[] = [
-  c('victim', 'address', true),
-  c('indicator_id', 'int64'),
-  c('rkey', 'text'), // the report type of report sightings (they have no indicator)
-  c('kind', 'text', true),
-  c('family', 'text'),
-  c('g', 'uint8', true), // best single-sighting grade: 3 not a flow, 2 answered flow, 1 flow
-  c('t', 'bool'), // victim -> indicator seen
-  c('f', 'bool'), // indicator -> victim seen
-  c('dev', 'text'),
-  c('f0', 'time', true),
-  c('l0', 'time', true),
-  c('events', 'int64', true),
-];
+import { c, type Table } from '../schema.js';
 
 export const DERIVED_TABLES: Table[] = [
-  {
-    // The sightings that lie within one day, folded per day, victim, indicator (and report type),
-    // kind and family: a window's full days read these instead of the hourly sightings.
-    name: 'derived_pair_days',
-    columns: [c('day', 'time', true), ...PAIR_COLUMNS],
-  },
-  {
-    // The sightings that span midnight (few: most lie within their hour), in the columns of
-    // derived_pair_days less the day: a window reads them whole, with no scan of the sightings.
-    name: 'derived_multiday',
-    columns: PAIR_COLUMNS,
-  },
   {
     // All sightings folded per victim, indicator, kind, family and import, ordered by victim (one
     // victim's evidence is a few blocks): the all-time window and lookups read these.

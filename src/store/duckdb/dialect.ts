@@ -23,10 +23,14 @@ export const duckDialect: Dialect = {
   argMax: (arg, by) => sql`arg_max(${arg}, ${by})`,
   argMin: (arg, by) => sql`arg_min(${arg}, ${by})`,
   listAgg: (value) => sql`list(${value})`,
+  listAggDistinct: (value) => sql`list_sort(list_distinct(list(${value})))`,
+  listText: (list, separator) => sql`array_to_string(${list}, ${separator})`,
+  deviceUnit: (key) => sql`(hash(${key})::UHUGEINT | (1::UHUGEINT << 127))`,
   timeBucket: (unit, ts) => sql`date_trunc(${sql.raw(unit === 'hour' ? "'hour'" : "'day'")}, ${ts})`,
   fromEpochMs: (ms) => sql`make_timestamp(((${ms}) * 1000)::BIGINT)`,
   epochMs: (ts) => sql`epoch_ms(${ts})`,
   replaceInto: (table, columns, source) =>
     sql`INSERT OR REPLACE INTO ${sql.ident(table)} (${sql.join(columns.map((c) => sql.ident(c)))}) ${source}`,
   visibleRows: () => sql`TRUE`,
+  deleteWhere: (table, condition) => sql`DELETE FROM ${sql.ident(table)} WHERE ${condition}`,
 };

@@ -15,6 +15,8 @@ import { writeMmdb } from '../../../test/mmdb-writer.js';
 import { lookupAddress } from '../../match/lookup.js';
 import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
 import { importIntel, importTelemetry } from '../../match/import.js';
+import { census } from '../../census/count.js';
+import { victims } from '../../census/victims.js';
 
 const ip = (s: string) => parseIp(s)!;
 const grace = { graceMs: 86_400_000 };
@@ -62,14 +64,14 @@ test('special-purpose victims get no country or AS, whatever the data says, and 
   assert.equal((await lookupAddress(store, ip('100.64.9.9'), grace)).host?.special, 'Shared Address Space (carrier-grade NAT) (RFC 6598)');
   const us = await lookupAddress(store, ip('192.0.3.5'), grace);
   assert.deepEqual([us.host?.country, us.host?.asn, us.host?.special], ['US', 64500, undefined]);
-  const byCountry = await store.census({ by: 'country', measure: 'cumulative', top: 10 });
+  const byCountry = await census(store, { by: 'country', measure: 'cumulative', top: 10 });
   const special = byCountry.rows.find((r) => r.key === 'special');
   assert.deepEqual([special?.label, special?.count], ['private / special-purpose', 2]);
   assert.equal(byCountry.rows.find((r) => r.key === 'AU'), undefined, 'no victim is placed in Australia');
-  const byAsn = await store.census({ by: 'asn', measure: 'cumulative', top: 10 });
+  const byAsn = await census(store, { by: 'asn', measure: 'cumulative', top: 10 });
   assert.equal(byAsn.rows.find((r) => r.key === 'special')?.count, 2);
   assert.equal(byAsn.rows.find((r) => r.key === '64499'), undefined);
-  const listed = await store.victims({ country: 'special' });
+  const listed = await victims(store, { country: 'special' });
   assert.deepEqual(listed.map((v) => v.ip).sort(), ['100.64.9.9', '192.168.1.195']);
   assert.equal(listed.find((v) => v.ip === '192.168.1.195')?.special, 'Private-Use (RFC 1918)');
   await store.close();

@@ -4,7 +4,7 @@
 import { formatIp } from '../../core/ip.js';
 import type { ExposedDevice, ExposureQuery, ExposureResult, ExposureRow, StoredEvidence } from '../identify.js';
 import type { Db } from './connection.js';
-import { PRODUCT } from './census-sql.js';
+import { PRODUCT } from './victim-sql.js';
 import { loadConstituency, VICTIM_CTES, victimParams } from './victim-sql.js';
 
 const IDENTIFIED = `(d.vendor IS NOT NULL OR d.product IS NOT NULL OR d.device_type IS NOT NULL OR d.os_product IS NOT NULL)`;

@@ -31,7 +31,6 @@ import type {
   VictimRow,
 } from '../store.js';
 import { TableAppender } from './appender.js';
-import { census } from './census-sql.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
@@ -56,19 +55,17 @@ import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
-import { createDashboardStore } from './dashboard-sql.js';
 import { exposedDevices, exposure } from './exposure-sql.js';
 import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
-import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
 import type { MailStore } from '../mail.js';
-import { ensureDerived, foldDerived } from './window-sql.js';
+import { duckWindows, ensureDerived } from './window-sql.js';
+import type { VictimWindows } from '../victim-windows.js';
 import { sql, type Sql } from '../sql.js';
 import { fieldOfColumn } from '../telemetry-rows.js';
-import { victims } from './victims-sql.js';
 
 /** Tables with derived columns that rows loaded by an import need filled (flows.src_key, ...). */
 const DERIVED_TABLES = TABLES.filter((t) => t.columns.some((c) => c.from) && t.columns.some((c) => c.name === 'import_id'));
@@ -87,7 +84,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
   readonly files: FileReadingStore = this;
   readonly access: AccessStore;
-  readonly dashboard: DashboardStore;
+  readonly windows: VictimWindows;
   readonly exposure: ExposureStore;
   readonly mail: MailStore;
 
@@ -97,7 +94,7 @@ export class DuckDbStore implements Store, FileReadingStore {
   ) {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
-    this.dashboard = createDashboardStore(db);
+    this.windows = duckWindows(db);
     this.exposure = { exposure: (q) => exposure(db, q), exposedDevices: (q) => exposedDevices(db, q) };
     this.mail = createMailStore(db);
   }
@@ -377,26 +374,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     }
     db.close();
     return DuckDbStore.open(path, opts);
-  }
-
-  census(q: CensusQuery): Promise<CensusResult> {
-    return census(this.db, q, (by, key, raw) => {
-      if (key === SPECIAL_PURPOSE_KEY && (by === 'country' || by === 'asn' || by === 'org')) return SPECIAL_PURPOSE_LABEL;
-      if (by === 'country') return key === '??' ? 'Unknown' : countryName(key);
-      if (by === 'asn') return key === '??' ? 'Unknown' : `AS${key}${raw ? ' ' + raw : ''}`;
-      if (key === 'unknown' && (by === 'device' || by === 'vendor' || by === 'product')) return 'Unidentified';
-      if (by === 'cve' && key === 'none') return 'No known exploited CVE (or unidentified)';
-      if (by === 'vendor' || by === 'product') return raw ?? key;
-      return raw ? `${key} (${raw})` : key;
-    });
-  }
-
-  victims(f: VictimFilter): Promise<VictimRow[]> {
-    return victims(this.db, f);
-  }
-
-  prepareForQueries(): Promise<void> {
-    return foldDerived(this.db);
   }
 
   withSightingsByVictim<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T> {

@@ -9,12 +9,14 @@ import { DAY, REPORT_GEO, reportStore } from '../../../test/report-fixture.js';
 import { tempDir } from '../../../test/tmp.js';
 import { DuckDbStore } from './index.js';
 import { importTelemetry } from '../../match/import.js';
+import { census } from '../../census/count.js';
+import { victims } from '../../census/victims.js';
 
 const open = (path: string) => DuckDbStore.open(path, { geo: REPORT_GEO, threads: 2 });
 const ask = async (s: DuckDbStore) => ({
-  all: (await s.census({ by: 'country', measure: 'cumulative', top: 10 })).total,
-  window: (await s.census({ by: 'country', measure: 'window', top: 10, from: Date.parse('2024-06-11T00:00:00Z'), to: Date.parse('2024-06-12T23:00:00Z') })).total,
-  victims: (await s.victims({ limit: 1000 })).map((v) => v.ip).sort(),
+  all: (await census(s, { by: 'country', measure: 'cumulative', top: 10 })).total,
+  window: (await census(s, { by: 'country', measure: 'window', top: 10, from: Date.parse('2024-06-11T00:00:00Z'), to: Date.parse('2024-06-12T23:00:00Z') })).total,
+  victims: (await victims(s, { limit: 1000 })).map((v) => v.ip).sort(),
 });
 const kept = async (s: DuckDbStore) => {
   const db = (s as unknown as { db: { all<T>(sql: string): Promise<T[]> } }).db;

@@ -57,7 +57,7 @@ export function createTableSql(t: Table, name = t.name, temp = false): string {
 }
 
 /** Tables no build declares any more. */
-const RETIRED_TABLES = ['geo_asn4', 'geo_country4', 'geo_special'];
+const RETIRED_TABLES = ['geo_asn4', 'geo_country4', 'geo_special', 'derived_pair_days', 'derived_multiday'];
 
 export async function migrate(db: Db): Promise<void> {
   const existing = await db.all<{ table_name: string; column_name: string }>(

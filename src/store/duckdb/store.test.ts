@@ -15,6 +15,10 @@ import { sql } from '../sql.js';
 import { lookupNearMisses } from '../../match/lookup.js';
 import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, report, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
 import { importIntel } from '../../match/import.js';
+import { census } from '../../census/count.js';
+import { dailyActive } from '../../census/dashboard.js';
+import { prepareForQueries } from '../../census/prepare.js';
+import { victims } from '../../census/victims.js';
 
 // The conformance suite's scenario and record builders: the same store as every driver is held to.
 async function scenario() {
@@ -28,17 +32,17 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   await ingestAcrossMidnight(store);
   const fromSightings = await windowAnswers(store);
   assert.equal(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), undefined, 'nothing derived yet');
-  await store.prepareForQueries();
+  await prepareForQueries(store);
   assert.ok(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), 'derived tables built');
-  assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM derived_pair_days`))!.n) > 0);
+  assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM pair_days`))!.n) > 0);
   const fromDerived = await windowAnswers(store);
   assert.deepEqual(fromDerived, fromSightings);
   // Midnight-spanning sighting: counted on both days of the trend, once in the window of each.
-  const days = await store.dashboard.dailyActive({ from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
+  const days = await dailyActive(store, { from: t('2024-06-11T00:00:00Z'), to: t('2024-06-12T00:00:00Z') });
   assert.ok(days.every((d) => d.victims >= 1), JSON.stringify(days));
   // A later import changes the data: the next question answers from the new data (rebuilt fold).
   await ingest(store, [flow('192.0.3.6', '203.0.113.10', '2024-06-12T16:00:00Z')]);
-  const after = await store.census({ by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
+  const after = await census(store, { by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
   assert.equal(after.total, (fromSightings.windows[4]![0] as { total: number }).total + 1);
   await store.close();
 });
@@ -48,7 +52,7 @@ test('a window bound that no sighting crosses is dropped; one that cuts a sighti
   const bounds = (await store.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
   const lo = Number(bounds.lo);
   const hi = Number(bounds.hi);
-  const ips = async (w: { from?: number; to?: number }) => (await store.victims(w)).map((v) => v.ip).sort();
+  const ips = async (w: { from?: number; to?: number }) => (await victims(store, w)).map((v) => v.ip).sort();
   const all = await ips({});
   assert.deepEqual(await ips({ from: lo, to: hi }), all);
   // One millisecond past the earliest end (latest start) leaves that sighting out.
@@ -175,7 +179,7 @@ test('flows are matched at the edges of every range size, whether or not the /24
     const far = [...inside, ...outside];
     const victimOf = (f: string) => `2001:db9:ffff::${far.indexOf(f) + 1}`;
     await ingest(store, far.map((f) => flow(victimOf(f), f, '2024-06-10T10:00:00Z')));
-    const got = (await store.victims({})).map((v) => v.ip).sort();
+    const got = (await victims(store, {})).map((v) => v.ip).sort();
     assert.deepEqual(got, [...inside, ...alsoHit].map(victimOf).sort(), `extra ranges: ${extra.join(', ') || 'none'}`);
     if (!extra.length) {
       // The /12 and /20 are expanded to their /24s, the /26 and the address give one each.

@@ -3,8 +3,11 @@
 import type { Constituency, Grade } from '../store.js';
 import type { Db, Param } from './connection.js';
 
-export const GRADE_RANK: Record<Grade, number> = { 'one-way': 1, 'two-way': 2, confirmed: 3 };
-export const GRADE_OF_RANK: Grade[] = ['one-way', 'one-way', 'two-way', 'confirmed'];
+export { GRADE_OF_RANK, GRADE_RANK } from '../victim-windows.js';
+
+/** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
+export const PRODUCT = (d: string) =>
+  `CASE WHEN ${d}.product IS NOT NULL THEN concat_ws(' ', ${d}.vendor, ${d}.product) WHEN ${d}.vendor IS NOT NULL THEN ${d}.vendor || ' (model unknown)' END`;
 
 /** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
 export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;

@@ -7,18 +7,21 @@
 // sightings; a bounded one from the derived tables (derived-tables.ts) when they are current, else
 // from the sightings. A store that folds (foldDerived: the server) rebuilds them at the
 // first question after a change:
-// - derived_pair_days: the sightings that lie within one day, folded per day, victim, indicator
-//   (and report type, kind, family). A window's full days read these instead of the hourly
+// - pair_days (a shared table, kept by the census stage: src/census/pair-days.ts): the sightings
+//   that lie within one day, folded per day, victim, indicator (and report type, kind, family),
+//   and the few spanning midnight whole. A window's full days read these instead of the hourly
 //   sightings (a month of hourly beacons is 24x fewer rows); its partial first and last days are
 //   read from the sightings themselves (a first_seen range: the zonemaps skip the other days), so
-//   answers are exact.
-// - derived_multiday: the few sightings spanning midnight, read whole by every window.
+//   answers are exact. Its current fold is the one meta 'pair_days' names, when that is the newest
+//   import: else windows are not built from the derived tables.
 // - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over
 //   all time, ordered by victim so that one victim's evidence is a few blocks (lookup), and the
 //   source of the all-time window's lists.
 // - derived_indicator_victims, derived_victim_owner: victims per indicator; each victim's owner.
 import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
+import { sql, type Sql } from '../sql.js';
+import type { VictimWindows } from '../victim-windows.js';
 import { dataVersion } from './access-sql.js';
 import { createKeptTable } from './kept-table.js';
 import { OWNER_CTE, SIGHTING_GRADE, VICTIM_GRADE_CTES, VICTIM_ROW_CTES_FROM_GRADES } from './victim-sql.js';
@@ -43,6 +46,8 @@ interface Derived {
   seq: number;
   /** The derived tables are current and windows are built from them (else from the sightings). */
   folded: boolean;
+  /** The fold of pair_days the windows read, when folded. */
+  fold?: number;
 }
 
 const derivedOf = new WeakMap<object, Derived>();
@@ -60,8 +65,10 @@ export async function foldDerived(db: Db): Promise<void> {
   await ensureDerived(db);
 }
 
-/** The columns of a window's source rows (CTE `src`): those of derived_pair_days less the day. */
+/** The columns of a window's source rows (CTE `src`). */
 const PAIR_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events';
+/** PAIR_COLUMNS of pair_days, whose directions are 1 or 0. */
+const PAIR_DAY_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t = 1 AS t, f = 1 AS f, dev, f0, l0, events';
 /** How rows in PAIR_COLUMNS fold into one (per day in the fold, per pair in the lists). */
 const PAIR_FOLD = 'max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events';
 
@@ -78,7 +85,7 @@ export async function ensureDerived(db: Db): Promise<boolean> {
  * The layout of the derived tables, part of their version: a store folded by a build with other
  * derived tables (or other rules) refolds instead of trusting them.
  */
-const DERIVED_LAYOUT = 2;
+const DERIVED_LAYOUT = 3;
 
 async function derived(db: Db): Promise<Derived> {
   const version = `${DERIVED_LAYOUT}/${await dataVersion(db)}`;
@@ -88,7 +95,8 @@ async function derived(db: Db): Promise<Derived> {
   for (const table of [...(known?.windows.values() ?? []), ...(known?.lists ?? [])]) await db.run(`DROP TABLE IF EXISTS ${table}`);
   if (known) await db.run(`DELETE FROM meta WHERE key LIKE 'window:%'`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
-  const folded = stored?.value === version || folding.has(db.instance);
+  const fold = await currentPairDays(db);
+  const folded = (stored?.value === version || folding.has(db.instance)) && fold !== undefined;
   if (!folded) {
     const raw: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: false };
     derivedOf.set(db.instance, raw);
@@ -98,15 +106,6 @@ async function derived(db: Db): Promise<Derived> {
     // No transaction (a caller may hold one): the version is written last, so a rebuild cut short
     // is redone by the next question.
     await db.run(`DELETE FROM meta WHERE key = 'derived_version'`);
-    await db.run(`DELETE FROM derived_pair_days`);
-    await db.run(
-      `INSERT INTO derived_pair_days
-       SELECT date_trunc('day', f0) AS day, victim, indicator_id, rkey, kind, family, ${PAIR_FOLD}
-       FROM (SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE ${SINGLE_DAY})
-       GROUP BY day, victim, indicator_id, rkey, kind, family ORDER BY day`,
-    );
-    await db.run(`DELETE FROM derived_multiday`);
-    await db.run(`INSERT INTO derived_multiday (${PAIR_COLUMNS}) SELECT ${SIGHTING_AS_PAIR} FROM sightings WHERE NOT ${SINGLE_DAY}`);
     await db.run(`DELETE FROM derived_pairs_all`);
     await db.run(
       `INSERT INTO derived_pairs_all
@@ -125,7 +124,7 @@ async function derived(db: Db): Promise<Derived> {
     await db.run(`INSERT INTO derived_victim_owner WITH s0 AS (SELECT DISTINCT victim FROM derived_pairs_all), ${OWNER_CTE} SELECT * FROM vo`);
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
   }
-  const d: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: true };
+  const d: Derived = { version, ...(await allTimeBounds(db)), ...(await keptWindows(db, version, known)), folded: true, fold };
   derivedOf.set(db.instance, d);
   return d;
 }
@@ -163,9 +162,20 @@ async function allTimeBounds(db: Db): Promise<{ allFromUs: number; allToUs: numb
   return { allFromUs: Number(r?.lo ?? 0), allToUs: Number(r?.hi ?? 0) };
 }
 
-/** A sighting that lies within one day (derived_pair_days folds these; derived_multiday keeps the rest). */
+/**
+ * The fold of pair_days when it is that of the newest import (the census stage writes the fold
+ * number to meta 'pair_days' once the fold is complete), else undefined.
+ */
+async function currentPairDays(db: Db): Promise<number | undefined> {
+  const r = await db.one<{ stored: string | null; newest: number | null }>(
+    `SELECT (SELECT value FROM meta WHERE key = 'pair_days') AS stored, (SELECT max(id) FROM imports) AS newest`,
+  );
+  return r?.stored !== null && r?.stored !== undefined && Number(r.stored) === Number(r.newest ?? 0) ? Number(r.stored) : undefined;
+}
+
+/** A sighting that lies within one day (pair_days folds these; it keeps the rest whole). */
 const SINGLE_DAY = `date_trunc('day', first_seen) = date_trunc('day', last_seen)`;
-/** A sighting in the columns of derived_pair_days (less the day). */
+/** A sighting in PAIR_COLUMNS. */
 const SIGHTING_AS_PAIR = `victim, indicator_id, CASE WHEN indicator_id IS NULL THEN detail END AS rkey, kind, family, ${SIGHTING_GRADE} AS g,
   to_indicator AS t, from_indicator AS f, device_id AS dev, first_seen AS f0, last_seen AS l0, events`;
 
@@ -198,6 +208,9 @@ export interface WindowRef {
   params: Record<string, Param>;
   /** Built from the all-time window (see DERIVE_SHARE). */
   derived?: boolean;
+  /** The window's bounds, epoch ms, once those no sighting crosses are dropped (open where absent). */
+  from?: number;
+  to?: number;
 }
 
 /**
@@ -211,7 +224,7 @@ export interface WindowRef {
 const DERIVE_SHARE = 0.25;
 
 /** The parameters windowSource(kind) takes: none for all time; full days inside [from, to] for `days`. */
-function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to: number | undefined): Record<string, Param> {
+function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to: number | undefined, fold = 0): Record<string, Param> {
   if (kind === 'all') return {};
   const bounds = { from: ts(from, '-infinity'), to: ts(to, 'infinity') };
   if (kind === 'raw') return bounds;
@@ -224,6 +237,7 @@ function windowSourceParams(kind: WindowSourceKind, from: number | undefined, to
   const edge2From = to === undefined ? undefined : Math.max(fullTo!, fullFrom ?? -Infinity);
   return {
     ...bounds,
+    fold,
     full_from: ts(fullFrom, '-infinity'),
     full_to: ts(fullTo, 'infinity'),
     edge1_from: ts(edge1From, '-infinity'),
@@ -240,7 +254,7 @@ export async function windowRef(db: Db, w: { from?: number; to?: number }, opts:
     // every sighting is the open one (one table for both).
     const from = w.from === undefined || w.from * 1000 <= d.allFromUs ? undefined : w.from;
     const to = w.to === undefined || w.to * 1000 >= d.allToUs ? undefined : w.to;
-    return windowTable(db, d, from, to, opts.derive ?? true);
+    return { ...(await windowTable(db, d, from, to, opts.derive ?? true)), from, to };
   });
 }
 
@@ -253,7 +267,7 @@ const CUT = `(first_end < $from::TIMESTAMP OR last_start > $to::TIMESTAMP)`;
 async function windowTable(db: Db, d: Derived, from: number | undefined, to: number | undefined, mayDerive: boolean): Promise<WindowRef> {
   const key = `${from ?? ''}/${to ?? ''}`;
   const source: WindowSourceKind = !d.folded ? 'raw' : from === undefined && to === undefined ? 'all' : 'days';
-  const sourceParams = windowSourceParams(source, from, to);
+  const sourceParams = windowSourceParams(source, from, to, d.fold);
   const known = d.windows.get(key);
   if (known) {
     d.windows.delete(key);
@@ -305,7 +319,7 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
 }
 
 /**
- * CTE `src` (WindowRef.params): the window's sightings, in the columns of derived_pair_days. `days`:
+ * CTE `src` (WindowRef.params): the window's sightings, in PAIR_COLUMNS. `days`:
  * folded per day where the day lies wholly inside the window, the edges from the sightings ($from,
  * $to, $full_from, $full_to); `all`: the all-time pairs (no parameters); `raw`: the sightings
  * themselves ($from, $to), when the derived tables are not current.
@@ -319,9 +333,9 @@ export function windowSource(kind: WindowSourceKind): string {
   const edge = (lo: string, hi: string) => `${fromSightings} AND first_seen >= ${lo}::TIMESTAMP AND first_seen ${hi} AND ${SINGLE_DAY}`;
   return `
   src AS (
-    SELECT ${PAIR_COLUMNS} FROM derived_pair_days WHERE day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
+    SELECT ${PAIR_DAY_COLUMNS} FROM pair_days WHERE fold = $fold AND multiday = 0 AND day >= $full_from::TIMESTAMP AND day < $full_to::TIMESTAMP
     UNION ALL
-    SELECT ${PAIR_COLUMNS} FROM derived_multiday WHERE l0 >= $from::TIMESTAMP AND f0 <= $to::TIMESTAMP
+    SELECT ${PAIR_DAY_COLUMNS} FROM pair_days WHERE fold = $fold AND multiday = 1 AND l0 >= $from::TIMESTAMP AND f0 <= $to::TIMESTAMP
     UNION ALL
     ${edge('$edge1_from', '< $edge1_to::TIMESTAMP')}
     UNION ALL
@@ -399,3 +413,43 @@ export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'
 
 /** The columns of a window table that counting needs (census, trend), without the victim list's. */
 export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.special, w.warned_by, w.owner';
+
+/** A window bound as a bound time, or DuckDB's infinity where the window is open. */
+const bound = (ms: number | undefined, open: '-infinity' | 'infinity'): Sql => (ms === undefined ? sql.raw(`'${open}'::TIMESTAMP`) : sql.time(ms));
+
+/**
+ * windowSource(kind) as a relation with its bounds bound (WindowRelations.evidence): the same rows
+ * for the window [from, to] of a WindowRef.
+ */
+export function windowEvidence(kind: WindowSourceKind, from: number | undefined, to: number | undefined, fold = 0): Sql {
+  const pairs = sql.raw(PAIR_COLUMNS);
+  const dayPairs = sql.raw(PAIR_DAY_COLUMNS);
+  if (kind === 'all') return sql`(SELECT ${pairs} FROM derived_pairs_all)`;
+  const fromSightings = sql`SELECT ${sql.raw(SIGHTING_AS_PAIR)} FROM sightings WHERE last_seen >= ${bound(from, '-infinity')} AND first_seen <= ${bound(to, 'infinity')}`;
+  if (kind === 'raw') return sql`(${fromSightings})`;
+  const fullFrom = from === undefined ? undefined : Math.ceil(from / DAY) * DAY;
+  const fullTo = to === undefined ? undefined : Math.floor(to / DAY) * DAY;
+  const edge1From = from === undefined ? undefined : Math.floor(from / DAY) * DAY;
+  const edge2From = to === undefined ? undefined : Math.max(fullTo!, fullFrom ?? -Infinity);
+  const edge = (lo: Sql, hi: Sql) => sql`${fromSightings} AND first_seen >= ${lo} AND first_seen ${hi} AND ${sql.raw(SINGLE_DAY)}`;
+  return sql`(
+    SELECT ${dayPairs} FROM pair_days WHERE fold = ${fold} AND multiday = 0 AND day >= ${bound(fullFrom, '-infinity')} AND day < ${bound(fullTo, 'infinity')}
+    UNION ALL
+    SELECT ${dayPairs} FROM pair_days WHERE fold = ${fold} AND multiday = 1 AND l0 >= ${bound(from, '-infinity')} AND f0 <= ${bound(to, 'infinity')}
+    UNION ALL
+    ${edge(bound(edge1From, '-infinity'), sql`< ${bound(fullFrom, '-infinity')}`)}
+    UNION ALL
+    ${edge(bound(edge2From, 'infinity'), sql`<= ${bound(to, 'infinity')}`)})`;
+}
+
+/** The census's window relations (../victim-windows.ts) from this store's window tables. */
+export function duckWindows(db: Db): VictimWindows {
+  return {
+    read: (w, fn) =>
+      db.windowed(async () => {
+        const ref = await windowRef(db, w);
+        return fn({ victims: sql.ident(ref.table), evidence: windowEvidence(ref.source, ref.from, ref.to, ref.params.fold as number | undefined) });
+      }),
+    prepare: () => foldDerived(db),
+  };
+}

@@ -1,0 +1,160 @@
+// The window relations (store/victim-windows.ts) written once over the shared tables, for a
+// driver that keeps no window tables of its own: each question computes its window's victims into
+// a work table from the sightings, the identified devices, the enrichment, the warninglists and
+// the owners; the evidence is read from the per-day fold of the sightings where it is current
+// (pair-days.ts: prepare builds it), else from the sightings. The answers are those of the DuckDB
+// store's kept windows (census-engines.test.ts compares them on DuckDB and on ClickHouse).
+//
+// Written in the SQL that DuckDB and ClickHouse 18.16 both accept: no WITH subqueries (nested
+// subqueries instead), one JOIN per SELECT, JOIN ... ON with equalities only, integers for
+// booleans. A LEFT JOIN on ClickHouse fills a missing row's columns with defaults (''), not NULL,
+// where the column cannot be NULL: such columns are read back through `nullIfEmpty`.
+import type { Driver } from '../store/driver.js';
+import { c, type Table } from '../store/schema.js';
+import { sql, type Sql } from '../store/sql.js';
+import type { VictimWindows, WindowRelations } from '../store/victim-windows.js';
+import { sightingEvidence, visible } from './evidence.js';
+import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
+
+const DAY = 86_400_000;
+
+/**
+ * How far in time an identification reaches: a victim address counts as the device (stable
+ * identity or identified address) that held it within this many days of its sightings, the
+ * nearest one when the address changed hands. Beyond that the address may well be someone else's.
+ */
+export const IDENTITY_REACH_DAYS = 30;
+
+/** The columns of WindowRelations.victims, declared for the work table they are computed into. */
+const WINDOW_VICTIMS: Table = {
+  name: 'census_window_victims',
+  columns: [
+    c('victim', 'address', true),
+    c('grade', 'uint8', true),
+    c('unit', 'address', true),
+    c('device', 'text'),
+    c('ident', 'text'),
+    c('country', 'text'),
+    c('asn', 'int64'),
+    c('as_org', 'text'),
+    c('special', 'text'),
+    c('warned_by', 'text'),
+    c('owner', 'text'),
+    c('first_seen', 'time', true),
+    c('last_seen', 'time', true),
+    c('events', 'int64', true),
+  ],
+};
+
+const nullIfEmpty = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
+
+
+/**
+ * One row per victim of the evidence: its grade is the best of its (victim, indicator) pairs'
+ * grades, a pair being confirmed by a non-flow sighting, two-way by an answered flow or by traffic
+ * seen both ways; its device id, first and last seen, events.
+ */
+function victimGrades(evidence: Sql): Sql {
+  return sql`(SELECT victim, max(CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t = 1 AND f = 1) THEN 2 ELSE 1 END) AS grade,
+                     max(dev) AS device, min(f0) AS first_seen, max(l0) AS last_seen, sum(events) AS events
+              FROM (SELECT victim, indicator_id, max(g) AS g, max(t) AS t, max(f) AS f, max(dev) AS dev, min(f0) AS f0, max(l0) AS l0,
+                           sum(events) AS events
+                    FROM ${evidence} e GROUP BY victim, indicator_id) p
+              GROUP BY victim)`;
+}
+
+/**
+ * Per victim of `vg`, the device that held the address within IDENTITY_REACH_DAYS of its
+ * sightings: the nearest in time, a stable identity before an identified address, then the
+ * least name.
+ */
+function identities(d: Driver, vg: Sql): Sql {
+  const ms = (x: Sql) => d.dialect.epochMs(x);
+  const reach = IDENTITY_REACH_DAYS * DAY;
+  const distance = sql`greatest(greatest(${ms(sql`da.first_seen`)} - ${ms(sql`v.last_seen`)}, ${ms(sql`v.first_seen`)} - ${ms(sql`da.last_seen`)}), 0)`;
+  const candidates = sql`(SELECT v.victim AS victim, da.device AS device, ${distance} * 2 + CASE WHEN da.stable = 1 THEN 0 ELSE 1 END AS rank
+                          FROM ${vg} v JOIN device_addresses da ON da.ip = v.victim
+                          WHERE ${visible(d, 'da')} AND ${ms(sql`da.last_seen`)} >= ${ms(sql`v.first_seen`)} - ${reach}
+                            AND ${ms(sql`da.first_seen`)} <= ${ms(sql`v.last_seen`)} + ${reach})`;
+  return sql`(SELECT c.victim AS victim, min(c.device) AS ident
+              FROM ${candidates} c JOIN (SELECT victim, min(rank) AS rank FROM ${candidates} c0 GROUP BY victim) b ON b.victim = c.victim AND b.rank = c.rank
+              GROUP BY c.victim)`;
+}
+
+/** Per victim of `vg`, each prefix length of `keys` (a relation with a `prefix` column) and its network key at that length. */
+function networkKeys(d: Driver, vg: Sql, prefixes: Sql): Sql {
+  return sql`(SELECT x.victim AS victim, x.prefix AS prefix, ${d.dialect.netKey(sql`x.victim`, sql`x.prefix`)} AS k
+              FROM (SELECT v.victim AS victim, p.prefix AS prefix FROM ${vg} v CROSS JOIN ${prefixes} p) x)`;
+}
+
+/** Per victim of `vg` on a CIDR warninglist: the lists, sorted, '; '-joined. */
+function warned(d: Driver, vg: Sql): Sql {
+  const cidrs = sql`(SELECT w.list AS list, coalesce(w.prefix, 0) AS prefix, ${d.dialect.netKey(sql`w.lo`, sql`w.prefix`)} AS k
+                     FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr')`;
+  const prefixes = sql`(SELECT DISTINCT coalesce(w.prefix, 0) AS prefix FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr')`;
+  return sql`(SELECT n.victim AS victim, ${d.dialect.listText(d.dialect.listAggDistinct(sql`w.list`), '; ')} AS lists
+              FROM ${networkKeys(d, vg, prefixes)} n JOIN ${cidrs} w ON w.prefix = n.prefix AND w.k = n.k GROUP BY n.victim)`;
+}
+
+/**
+ * Per victim of `vg`, its most specific owner from the contact database: a longer block beats a
+ * shorter one, any block beats an AS; among equals the least name.
+ */
+function owners(d: Driver, vg: Sql): Sql {
+  const blocks = sql`(SELECT k.owner AS owner, coalesce(k.prefix, 0) AS prefix, ${d.dialect.netKey(sql`k.lo`, sql`k.prefix`)} AS k
+                      FROM owner_keys k WHERE ${visible(d, 'k')} AND k.prefix IS NOT NULL)`;
+  const prefixes = sql`(SELECT DISTINCT coalesce(k.prefix, 0) AS prefix FROM owner_keys k WHERE ${visible(d, 'k')} AND k.prefix IS NOT NULL)`;
+  const hits = sql`(
+    SELECT n.victim AS victim, b.owner AS owner, n.prefix AS spec
+    FROM ${networkKeys(d, vg, prefixes)} n JOIN ${blocks} b ON b.prefix = n.prefix AND b.k = n.k
+    UNION ALL
+    SELECT x.victim AS victim, k.owner AS owner, 0 AS spec
+    FROM (SELECT v.victim AS victim, h.asn AS asn FROM ${vg} v JOIN hosts h ON h.ip = v.victim WHERE ${visible(d, 'h')} AND h.asn IS NOT NULL) x
+    JOIN owner_keys k ON k.asn = x.asn WHERE ${visible(d, 'k')})`;
+  return sql`(SELECT o.victim AS victim, min(o.owner) AS owner
+              FROM ${hits} o JOIN (SELECT victim, max(spec) AS spec FROM ${hits} o0 GROUP BY victim) b ON b.victim = o.victim AND b.spec = o.spec
+              GROUP BY o.victim)`;
+}
+
+/**
+ * The window's victims (WindowRelations.victims' columns) from its evidence. The unit: the
+ * identified device (not an identified address, ident 'ip:...'), else the device id the reports
+ * gave, else the address itself.
+ */
+export function windowVictims(d: Driver, evidence: Sql): Sql {
+  const vg = victimGrades(evidence);
+  const withIdent = sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen,
+                                v.events AS events, ${nullIfEmpty(sql`i.ident`)} AS ident
+                         FROM ${vg} v LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim)`;
+  const withHost = sql`(SELECT v.*, h.country AS country, h.asn AS asn, h.as_org AS as_org, h.special AS special
+                        FROM ${withIdent} v LEFT JOIN (SELECT * FROM hosts h0 WHERE ${visible(d, 'h0')}) h ON h.ip = v.victim)`;
+  const withWarned = sql`(SELECT v.*, ${nullIfEmpty(sql`w.lists`)} AS warned_by FROM ${withHost} v LEFT JOIN ${warned(d, vg)} w ON w.victim = v.victim)`;
+  const withOwner = sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN ${owners(d, vg)} o ON o.victim = v.victim)`;
+  const identified = sql`v.ident IS NOT NULL AND v.ident NOT LIKE 'ip:%'`;
+  return sql`SELECT v.victim AS victim, v.grade AS grade,
+                    CASE WHEN ${identified} THEN ${d.dialect.deviceUnit(sql`v.ident`)}
+                         WHEN v.device IS NOT NULL THEN ${d.dialect.deviceUnit(sql`'id:' || lower(v.device)`)}
+                         ELSE v.victim END AS unit,
+                    coalesce(v.device, CASE WHEN ${identified} THEN v.ident END) AS device, v.ident AS ident,
+                    v.country AS country, v.asn AS asn, v.as_org AS as_org, v.special AS special, v.warned_by AS warned_by, v.owner AS owner,
+                    v.first_seen AS first_seen, v.last_seen AS last_seen, v.events AS events
+             FROM ${withOwner} v`;
+}
+
+/** Window relations computed at each question from the shared tables, on any driver. */
+export function neutralWindows(d: Driver): VictimWindows {
+  return {
+    read: (w, fn) =>
+      d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
+        const fold = await currentFold(d);
+        const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
+        const columns = sql.raw(WINDOW_VICTIMS.columns.map((x) => x.name).join(', '));
+        await d.run(sql`INSERT INTO ${work.ref} (${columns}) ${windowVictims(d, evidence)}`);
+        const relations: WindowRelations = { victims: work.ref, evidence };
+        return fn(relations);
+      }),
+    prepare: async () => {
+      await foldPairDays(d);
+    },
+  };
+}
