@@ -10,7 +10,6 @@ import type { DashboardStore } from './dashboard.js';
 import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { FileReadingStore } from './file-reading.js';
-import type { MailStore } from './mail.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -496,8 +495,6 @@ export interface Store {
   readonly dashboard: DashboardStore;
   /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
   readonly exposure: ExposureStore;
-  /** Scanned mail, its resources and campaigns (mail stage). */
-  readonly mail: MailStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**

@@ -73,13 +73,11 @@ import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
 import { exposedDevices, exposure } from './exposure-sql.js';
-import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { FileReadingStore } from '../file-reading.js';
-import type { MailStore } from '../mail.js';
 import { lookup, lookupEvidence, lookupNearMisses } from './lookup-sql.js';
 import { foldDerived } from './window-sql.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from './telemetry-rows.js';
@@ -102,7 +100,6 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly access: AccessStore;
   readonly dashboard: DashboardStore;
   readonly exposure: ExposureStore;
-  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -112,7 +109,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
     this.exposure = { exposure: (q) => exposure(db, q), exposedDevices: (q) => exposedDevices(db, q) };
-    this.mail = createMailStore(db);
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
