@@ -131,7 +131,7 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
 }
 
 /** Messages read per page of judgingOrder: the memory it holds does not grow with the store. */
-const JUDGING_PAGE = 2000;
+const JUDGING_PAGE = 10_000;
 
 interface JudgingKey {
   infraKey: string;
@@ -152,26 +152,26 @@ function upTo(k: JudgingKey): Sql {
 
 /**
  * Every stored message with its resources (in their order in the message), grouped by
- * infrastructure key and, within a key, ordered by template; read a page of messages at a time
- * after the last one read, with the resources of exactly that page.
+ * infrastructure key and, within a key, ordered by template; read a page at a time after the last
+ * one read. A page's last key is found first over the three key columns alone, so that only the
+ * page's own messages and resources are read whole and sorted.
  */
 export async function* judgingOrder(d: Driver, page = JUDGING_PAGE): AsyncGenerator<{ message: MailMessageRecord; resources: MailResourceRecord[] }> {
   const visible = d.dialect.visibleRows(sql.ident('m'));
   let last: JudgingKey | undefined;
   for (;;) {
-    const rows = await d.all(
-      sql`SELECT ${MESSAGE_SELECT} FROM mail_messages m WHERE ${visible} AND ${after(last)}
-          ORDER BY m.infra_key, m.template, m.sha256 LIMIT ${page}`,
+    const end = await d.one<{ infra_key: string; template: string; sha256: string }>(
+      sql`SELECT m.infra_key, m.template, m.sha256 FROM mail_messages m WHERE ${visible} AND ${after(last)}
+          ORDER BY m.infra_key, m.template, m.sha256 LIMIT 1 OFFSET ${page - 1}`,
     );
+    const next: JudgingKey | undefined = end && { infraKey: end.infra_key, template: end.template, sha256: end.sha256 };
+    const inPage = sql`${visible} AND ${after(last)} AND ${next ? upTo(next) : sql`1 = 1`}`;
+    const rows = await d.all(sql`SELECT ${MESSAGE_SELECT} FROM mail_messages m WHERE ${inPage} ORDER BY m.infra_key, m.template, m.sha256`);
     if (!rows.length) return;
-    const batch = rows.map(messageOf);
-    const end = batch[batch.length - 1]!;
-    const next: JudgingKey = { infraKey: end.infraKey, template: end.template, sha256: end.sha256 };
     const resources = await d.all(
       sql`SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
           FROM mail_resources r
-          WHERE r.message IN (SELECT m.sha256 FROM mail_messages m WHERE ${visible} AND ${after(last)} AND ${upTo(next)})
-            AND ${d.dialect.visibleRows(sql.ident('r'))}
+          WHERE r.message IN (SELECT m.sha256 FROM mail_messages m WHERE ${inPage}) AND ${d.dialect.visibleRows(sql.ident('r'))}
           ORDER BY r.message, r.position`,
     );
     const byMessage = new Map<string, MailResourceRecord[]>();
@@ -181,13 +181,14 @@ export async function* judgingOrder(d: Driver, page = JUDGING_PAGE): AsyncGenera
       if (own) own.push(x);
       else byMessage.set(x.message, [x]);
     }
-    for (const message of batch) {
+    for (const row of rows) {
+      const message = messageOf(row);
       yield { message, resources: byMessage.get(message.sha256) ?? [] };
       byMessage.delete(message.sha256);
     }
     // Resources left over belong to a message the page did not have: mail stored meanwhile.
     if (byMessage.size) throw new BotcensusError('STORE', 'mail was stored while the campaigns were judged; judge them again (botcensus mail judge)');
-    if (rows.length < page) return;
+    if (!next) return;
     last = next;
   }
 }

@@ -493,7 +493,7 @@ export interface Store {
   readonly access: AccessStore;
   /** Queries the report and the dashboard need beyond the census (trend, top indicators, ...). */
   readonly dashboard: DashboardStore;
-  /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
+  /** The census's answer the identify stage's exposure reads (its queries are src/identify/exposure-sql.ts). */
   readonly exposure: ExposureStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;

@@ -72,7 +72,7 @@ import { ensureVictimFold } from './victim-fold-sql.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import { createDashboardStore } from './dashboard-sql.js';
-import { exposedDevices, exposure } from './exposure-sql.js';
+import { compromisedDevices } from './exposure-sql.js';
 import type { AccessStore } from '../access.js';
 import type { DashboardStore } from '../dashboard.js';
 import type { ExposureStore } from '../identify.js';
@@ -108,7 +108,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.dashboard = createDashboardStore(db);
-    this.exposure = { exposure: (q) => exposure(db, q), exposedDevices: (q) => exposedDevices(db, q) };
+    this.exposure = { compromisedDevices: () => compromisedDevices(db) };
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
