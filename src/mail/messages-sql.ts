@@ -79,7 +79,8 @@ function messageRow(x: MailMessageRecord): Row {
 
 /**
  * Messages are stored as they are staged, a batch all at once, each batch skipping the hashes
- * stored already (probed with the batch's hashes): the store appends in bounded memory. `store`
+ * stored already (probed with the batch's hashes, bound as one list): the store appends in
+ * bounded memory. `store`
  * reports the counts since the last call.
  */
 export async function openStaging(d: Driver): Promise<MailStaging> {
@@ -89,7 +90,8 @@ export async function openStaging(d: Driver): Promise<MailStaging> {
     add: (messages, resources) =>
       d.atomically(async () => {
         const probe = await d.all<{ sha256: string }>(
-          sql`SELECT m.sha256 FROM mail_messages m WHERE m.sha256 IN ${sql.list(messages.map((m) => m.sha256))} AND ${d.dialect.visibleRows(sql.ident('m'))}`,
+          sql`SELECT m.sha256 FROM mail_messages m
+              WHERE m.sha256 IN (SELECT ${d.dialect.unnest(sql`${messages.map((m) => m.sha256)}`)}) AND ${d.dialect.visibleRows(sql.ident('m'))}`,
         );
         const have = new Set(probe.map((r) => r.sha256));
         const messageRows: Row[] = [];
