@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { parseCidr } from '../core/ip.js';
 import { BotcensusError } from '../core/errors.js';
 import type { Driver, Row } from '../store/driver.js';
-import { table } from '../store/schema.js';
+import { c, table, type Table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { Owner, OwnerRow } from '../store/store.js';
 import { writeMeta } from '../store/meta.js';
-import { currentContacts, OWNERS_VERSION, victimOwners } from './owner-rule.js';
+import { addressOwner, currentContacts, OWNERS_VERSION, victimOwners } from './owner-rule.js';
 
 /**
  * Replaces the contact database with these owners, all at once: its rows carry a new version,
@@ -54,22 +54,31 @@ export async function replaceOwners(store: { readonly driver: Driver }, owners: 
 
 /** The most specific owner of one address (its AS from its enrichment), by the rule in owner-rule.ts. */
 export async function ownerOf(d: Driver, ip: bigint): Promise<string | undefined> {
-  const r = await d.one<{ owner: string | null }>(sql`SELECT o.owner AS owner FROM (${victimOwners(sql`SELECT ${sql.address(ip)} AS victim`)}) o`);
+  const host = await d.one<{ asn: bigint | number | null }>(sql`SELECT h.asn AS asn FROM hosts h WHERE h.ip = ${sql.address(ip)} AND ${d.dialect.visibleRows(sql.ident('h'))}`);
+  const asn = host?.asn === null || host?.asn === undefined ? undefined : Number(host.asn);
+  const r = await d.one<{ owner: string | null }>(sql`SELECT o.owner AS owner FROM (${addressOwner(ip, asn)}) o`);
   return r?.owner ?? undefined;
 }
+
+/** A work table of addresses, each once: the victims whose owners are asked for. */
+const VICTIMS: Table = { name: 'owner_victims', columns: [c('victim', 'address', true)] };
 
 /** Every owner, by name, with the victims (all time) whose most specific owner it is. */
 export async function listOwners(store: { readonly driver: Driver }): Promise<OwnerRow[]> {
   const d = store.driver;
-  const victims = sql`SELECT DISTINCT s.victim AS victim FROM sightings s WHERE ${d.dialect.visibleRows(sql.ident('s'))}`;
-  const rows = await d.all<Row>(
-    sql`SELECT o.name AS name, o.asns AS asns, o.cidrs AS cidrs, o.emails AS emails, o.webhook_url AS webhook_url, o.webhook_secret AS webhook_secret,
-               o.language AS language, o.interval_days AS interval_days, o.format AS format, coalesce(n.victims, 0) AS victims
-        FROM owners o
-        LEFT JOIN (SELECT vo.owner AS owner, count(*) AS victims FROM (${victimOwners(victims)}) vo GROUP BY vo.owner) n ON n.owner = o.name
-        WHERE ${currentContacts('o')}
-        ORDER BY o.name`,
-  );
+  // The victims once into a work table: the rule reads them twice (blocks, then ASes).
+  const rows = await d.withWorkTable(VICTIMS, VICTIMS.name, async (work) => {
+    await d.run(sql`INSERT INTO ${work.ref} (victim) SELECT DISTINCT s.victim FROM sightings s WHERE ${d.dialect.visibleRows(sql.ident('s'))}`);
+    const victims = sql`SELECT w.victim AS victim FROM ${work.ref} w`;
+    return d.all<Row>(
+      sql`SELECT o.name AS name, o.asns AS asns, o.cidrs AS cidrs, o.emails AS emails, o.webhook_url AS webhook_url, o.webhook_secret AS webhook_secret,
+                 o.language AS language, o.interval_days AS interval_days, o.format AS format, coalesce(n.victims, 0) AS victims
+          FROM owners o
+          LEFT JOIN (SELECT vo.owner AS owner, count(*) AS victims FROM (${victimOwners(victims)}) vo GROUP BY vo.owner) n ON n.owner = o.name
+          WHERE ${currentContacts('o')}
+          ORDER BY o.name`,
+    );
+  });
   return rows.map((r) => ({
     name: r.name as string,
     asns: ((r.asns as string[] | null) ?? []).map(Number),
