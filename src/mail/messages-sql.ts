@@ -133,7 +133,7 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
 }
 
 /** Messages read per page of judgingOrder: the memory it holds does not grow with the store. */
-const JUDGING_PAGE = 10_000;
+const JUDGING_PAGE = 2000;
 
 interface JudgingKey {
   infraKey: string;
