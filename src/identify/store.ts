@@ -1,11 +1,12 @@
-// The identify stage's view of the store: its own queries (services, devices, KEV, settings),
-// written once over the driver contract, and the exposure questions the store answers with the
-// census's victims.
+// The identify stage's view of the store: its own queries (services, devices, KEV, exposure,
+// settings), written once over the driver contract; exposure asks the census which devices it
+// saw compromised.
 import type { Identity, SharedKey } from '../core/model/identify.js';
 import type { KevCatalog, KevEntry } from '../core/model/kev.js';
 import type { ExposedDevice, ExposureQuery, ExposureResult } from '../store/identify.js';
 import type { ImportMeta, LineCounts, Store } from '../store/store.js';
 import { identifySummary, identities, replaceExposures, saveIdentification } from './devices-sql.js';
+import { exposedDevices, exposure } from './exposure-sql.js';
 import { importKev, kevEntries, kevInfo, type KevInfo } from './kev-sql.js';
 import { readMeta, writeMeta } from '../store/meta.js';
 import { derivePassiveServices, importScan, pendingPassiveImports, services } from './services-sql.js';
@@ -55,8 +56,8 @@ export function identifyStore(store: Store): IdentifyStore {
     importKev: (meta, catalog) => importKev(store, meta, catalog),
     kevEntries: () => kevEntries(d),
     kevInfo: () => kevInfo(d),
-    exposure: async (q) => ({ ...(await store.exposure.exposure(q)), kev: await kevInfo(d) }),
-    exposedDevices: (q) => store.exposure.exposedDevices(q),
+    exposure: async (q) => ({ ...(await exposure(d, q, await store.exposure.compromisedDevices())), kev: await kevInfo(d) }),
+    exposedDevices: async (q) => exposedDevices(d, q, await store.exposure.compromisedDevices()),
     summary: () => identifySummary(d),
     async fingerprintDirs() {
       const value = await readMeta(d, FINGERPRINT_DIRS);

@@ -13,6 +13,7 @@ import { tempDir } from '../../test/tmp.js';
 import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from './corpus.js';
 import type { Store } from '../store/store.js';
 import { scanMail } from './scan.js';
+import { mailStore } from './store.js';
 
 const ORDINARY = 5000;
 const RECIPIENTS = 50;
@@ -38,8 +39,8 @@ interface Scores {
 async function score(store: Store, truth: Set<string>): Promise<Scores & { campaigns: { id: string; messageIds: string[]; recipients: string[] }[] }> {
   const campaigns = [];
   const predicted = new Set<string>();
-  for (const c of await store.mail.campaigns({ verdict: 'tracking' })) {
-    const ids = (await store.mail.campaignMessages(c.id, 100_000)).map((m) => m.messageId!);
+  for (const c of await mailStore(store).campaigns({ verdict: 'tracking' })) {
+    const ids = (await mailStore(store).campaignMessages(c.id, 100_000)).map((m) => m.messageId!);
     for (const id of ids) predicted.add(id);
     campaigns.push({ id: c.id, messageIds: ids, recipients: c.recipients });
   }
@@ -68,24 +69,24 @@ test('a covert tracking campaign among 5,000 ordinary messages is one tracking c
     assert.deepEqual(s.campaigns[0]!.recipients, [...targets].sort());
     assert.equal(s.precision, 1);
     assert.equal(s.recall, 1);
-    const [c] = await store.mail.campaigns({ verdict: 'tracking' });
+    const [c] = await mailStore(store).campaigns({ verdict: 'tracking' });
     assert.deepEqual(c!.beaconHosts, ['stats.diplomat-weekly-cdn.example']);
     assert.ok(c!.evidence.some((e) => e.startsWith('per-recipient token in parameter rid of stats.diplomat-weekly-cdn.example: 50 recipients, 50 distinct values')), c!.evidence.join('\n'));
     assert.ok(c!.evidence.some((e) => e.startsWith('link text names diplomat-weekly.example but leads to diplomat-weekly-cdn.example')));
     // The ordinary newsletters track their readers too, openly: marketing, not tracking.
-    const verdicts = new Map((await store.mail.campaigns()).map((x) => [x.infraKey.split('|')[0], x.verdict]));
+    const verdicts = new Map((await mailStore(store).campaigns()).map((x) => [x.infraKey.split('|')[0], x.verdict]));
     for (const site of ['dailyledger.example', 'techweekly.example', 'outdoorgear.example', 'museumfriends.example']) assert.equal(verdicts.get(site), 'marketing', site);
     assert.equal(verdicts.get('mail-provider.example'), 'clean');
     assert.equal(verdicts.get('lists.example'), 'clean');
     assert.equal(verdicts.get('parliament.example'), 'marketing', 'internal notices with personal links are not covert');
 
     // Scanning the same mail again changes nothing.
-    const before = await store.mail.campaigns();
+    const before = await mailStore(store).campaigns();
     const again = await scanMail(store, [dir]);
     assert.equal(again.added, 0);
     assert.equal(again.duplicates, ORDINARY + RECIPIENTS);
-    assert.deepEqual(await store.mail.campaigns(), before);
-    assert.deepEqual(await store.mail.counts(), { messages: ORDINARY + RECIPIENTS, resources: (await store.mail.counts()).resources, campaigns: before.length });
+    assert.deepEqual(await mailStore(store).campaigns(), before);
+    assert.deepEqual(await mailStore(store).counts(), { messages: ORDINARY + RECIPIENTS, resources: (await mailStore(store).counts()).resources, campaigns: before.length });
   } finally {
     await store.close();
   }
@@ -107,7 +108,7 @@ test('variations: the token in a path segment, in a subdomain, base64-encoded, b
     const s = await score(store, new Set(all.map((m) => m.messageId)));
     t.diagnostic(`all variations: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}`);
     assert.equal(s.campaigns.length, placements.length);
-    const tracking = await store.mail.campaigns({ verdict: 'tracking' });
+    const tracking = await mailStore(store).campaigns({ verdict: 'tracking' });
     for (const p of placements) {
       const truth = new Set(byPlacement.get(p)!.map((m) => m.messageId));
       const best = s.campaigns.map((c) => ({ c, hit: c.messageIds.filter((id) => truth.has(id)).length })).sort((a, b) => b.hit - a.hit)[0]!;

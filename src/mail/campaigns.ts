@@ -7,7 +7,7 @@
 //   marketing: beacons, but on the sender's own hosts or a known service (ordinary newsletters).
 //   clean:     no beacon.
 // A campaign is judged by judge.ts, reading its messages one at a time; campaigns are linked here.
-import type { MailCampaignRecord } from '../store/mail.js';
+import type { MailCampaignRecord } from './records.js';
 
 /** What the store says about hosts: which are indicators. */
 export type IndicatorHosts = Map<string, { indicator: string; source: string }>;

@@ -6,7 +6,7 @@ import { toIntelCsv } from '../intel/csv-export.js';
 import { toMispEvent } from '../intel/misp-export.js';
 import { makeIndicator, parseIndicator } from '../intel/normalize.js';
 import { toStixBundle } from '../intel/stix-export.js';
-import type { MailCampaignRecord } from '../store/mail.js';
+import type { MailCampaignRecord } from './records.js';
 
 export const MAIL_EXPORT_FORMATS = ['stix', 'misp', 'text', 'csv'] as const;
 export type MailExportFormat = (typeof MAIL_EXPORT_FORMATS)[number];

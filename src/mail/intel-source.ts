@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotcensusError } from '../core/errors.js';
 import { importIntelFile, type IntelImportResult } from '../intel/import.js';
-import type { MailCampaignRecord } from '../store/mail.js';
+import type { MailCampaignRecord } from './records.js';
 import type { MatchOptions, Store } from '../store/store.js';
 import { beaconIndicators, exportBeacons } from './indicators.js';
 

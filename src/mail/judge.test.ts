@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { MailMessageRecord, MailResourceRecord } from '../store/mail.js';
-import type { Store } from '../store/store.js';
+import type { MailMessageRecord, MailResourceRecord } from './records.js';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { writeTestMailboxes } from '../../test/mailboxes.js';
 import { CampaignJudge } from './judge.js';
 import { judgeCampaigns, scanMail } from './scan.js';
+import { mailStore } from './store.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -86,21 +86,20 @@ test('campaigns are judged while the store is read, each before the messages of 
     await scanMail(store, [dir]);
     const events: string[] = [];
     // The store as judging sees it: each message read and each question about indicator hosts noted.
-    const mail = Object.create(store.mail) as Store['mail'];
+    const mail = { ...mailStore(store) };
     mail.judgingOrder = async function* () {
-      for await (const x of store.mail.judgingOrder()) {
+      for await (const x of mailStore(store).judgingOrder()) {
         events.push(`read ${x.message.infraKey}`);
         yield x;
       }
     };
     mail.indicatorHosts = (hosts) => {
       events.push('asked');
-      return store.mail.indicatorHosts(hosts);
+      return mailStore(store).indicatorHosts(hosts);
     };
-    const spied = Object.create(store, { mail: { value: mail } }) as Store;
-    const before = await store.mail.campaigns();
-    await judgeCampaigns(spied);
-    assert.deepEqual(await store.mail.campaigns(), before, 'the same campaigns');
+    const before = await mailStore(store).campaigns();
+    await judgeCampaigns(store, undefined, mail);
+    assert.deepEqual(await mailStore(store).campaigns(), before, 'the same campaigns');
     // Each campaign's hosts are asked about once its messages are read and the next one's first is.
     const keys = events.filter((e) => e.startsWith('read ')).map((e) => e.slice(5));
     const campaigns = [...new Set(keys)];

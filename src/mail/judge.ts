@@ -4,7 +4,7 @@
 // largest template. Evidence lists things in the order the campaign's messages show them when
 // taken by date (first-seen.ts), whatever the order they are read in.
 import { createHash } from 'node:crypto';
-import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailVerdict } from '../store/mail.js';
+import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord, MailVerdict } from './records.js';
 import type { IndicatorHosts } from './campaigns.js';
 import { comparePos, FIRST, FirstDistinct, FirstSeen, posOf, type Pos } from './first-seen.js';
 import { REASONS } from './grade.js';

@@ -1,7 +1,7 @@
 // What botcensus keeps of a message (the store's record: who sent it through what, to whom, what
 // it looks like with the personal parts taken out) and every remote resource in it. Nothing a
 // message points to is ever fetched: all of it is read from the message's own bytes.
-import type { MailMessageRecord, MailResourceKind, MailResourceRecord } from '../store/mail.js';
+import type { MailMessageRecord, MailResourceKind, MailResourceRecord } from './records.js';
 
 /**
  * img: <img src>, <input type=image>; css: url() and @import in style attributes and <style>;

@@ -12,6 +12,7 @@ import { tempDir } from '../../test/tmp.js';
 import { mailboxes, Random, toMbox, trackingCampaign } from './corpus.js';
 import { judgeCampaigns, scanMail } from './scan.js';
 import { writeTestMailboxes } from '../../test/mailboxes.js';
+import { mailStore } from './store.js';
 
 test('a scan opens no connection and resolves no name: nothing a message points to is fetched', async () => {
   const calls: string[] = [];
@@ -53,12 +54,12 @@ test('campaigns judged asking about their hosts one at a time, or 150 at a time,
   const store = await openTestStore();
   try {
     await scanMail(store, [dir]);
-    const once = await store.mail.campaigns();
+    const once = await mailStore(store).campaigns();
     assert.ok(once.length >= 5);
     await judgeCampaigns(store, 1);
-    assert.deepEqual(await store.mail.campaigns(), once);
+    assert.deepEqual(await mailStore(store).campaigns(), once);
     await judgeCampaigns(store, 150);
-    assert.deepEqual(await store.mail.campaigns(), once);
+    assert.deepEqual(await mailStore(store).campaigns(), once);
   } finally {
     await store.close();
   }
@@ -81,7 +82,7 @@ test('a campaign sent from the tracker\'s own domain is tracking when it shares 
   const store = await openTestStore();
   try {
     await scanMail(store, [dir]);
-    const campaigns = await store.mail.campaigns();
+    const campaigns = await mailStore(store).campaigns();
     assert.deepEqual(campaigns.map((c) => [c.infraKey, c.verdict]).sort(), [
       ['diplomat-weekly-cdn.example|198.51.100.0/24', 'tracking'],
       ['diplomat-weekly.example|203.0.113.0/24', 'tracking'],
@@ -114,20 +115,20 @@ test('a message read twice in one scan is stored once, as first read; a scan tha
       }),
       /stop/,
     );
-    assert.deepEqual(await store.mail.counts(), { messages: 0, resources: 0, campaigns: 0 });
+    assert.deepEqual(await mailStore(store).counts(), { messages: 0, resources: 0, campaigns: 0 });
     const r = await scanMail(store, [dir]);
     assert.equal(r.messages, 6);
     assert.equal(r.added, 5);
     assert.equal(r.duplicates, 1);
-    const stored = await store.mail.messages();
+    const stored = await mailStore(store).messages();
     assert.equal(stored.length, 5);
     const twice = stored.find((m) => m.recipients[0] === msgs[2]!.recipient)!;
     assert.equal(twice.file, join(dir, 'a.mbox'), 'the first reading is kept');
-    const counts = await store.mail.counts();
+    const counts = await mailStore(store).counts();
     assert.equal(counts.resources, 5 * 4, 'each message with its four resources, once');
     const again = await scanMail(store, [dir]);
     assert.deepEqual([again.added, again.duplicates], [0, 6]);
-    assert.deepEqual(await store.mail.counts(), counts);
+    assert.deepEqual(await mailStore(store).counts(), counts);
   } finally {
     await store.close();
   }

@@ -4,12 +4,13 @@
 // batch at a time (see the store's MailStaging).
 import { BotcensusError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
-import type { MailCampaignRecord, MailVerdict } from '../store/mail.js';
+import type { MailCampaignRecord, MailStore, MailVerdict } from './records.js';
 import { linkCampaigns } from './campaigns.js';
 import { CampaignJudge } from './judge.js';
 import type { MessageFacts } from './message.js';
 import { ParsePool } from './parse-pool.js';
 import { mailFiles, readMailFile, type MailProblem } from './sources.js';
+import { mailStore } from './store.js';
 
 export interface MailScanOptions {
   /** Bytes read so far in the current file (uncompressed), for a progress display. */
@@ -50,7 +51,7 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   };
   const size = opts.batch ?? 500;
   let batch: MessageFacts[] = [];
-  const staging = await store.mail.openStaging();
+  const staging = await mailStore(store).openStaging();
   const flush = async () => {
     if (!batch.length) return;
     await staging.add(batch, batch.map((m) => m.resources));
@@ -103,9 +104,9 @@ export async function scanMail(store: Store, paths: string[], opts: MailScanOpti
   result.added = stored.added;
   result.duplicates = stored.staged - stored.added;
   opts.onJudging?.();
-  const judged = await store.mail.campaignsJudgedWith();
+  const judged = await mailStore(store).campaignsJudgedWith();
   if (result.added > 0 || judged === undefined) await judgeCampaigns(store);
-  for (const c of await store.mail.campaigns()) result.campaigns[c.verdict]++;
+  for (const c of await mailStore(store).campaigns()) result.campaigns[c.verdict]++;
   return result;
 }
 
@@ -115,18 +116,19 @@ const HOSTS_PER_LOOKUP = 5000;
 /**
  * Groups every stored message into campaigns and judges them, against the store's indicators now.
  * Messages are read one at a time, campaign by campaign (judge.ts): memory does not grow with the
- * number of messages, in the store or in a campaign.
+ * number of messages, in the store or in a campaign. `mail` is the store's mail queries (a test
+ * may watch them).
  */
-export async function judgeCampaigns(store: Store, hostsPerLookup = HOSTS_PER_LOOKUP): Promise<void> {
+export async function judgeCampaigns(store: Store, hostsPerLookup = HOSTS_PER_LOOKUP, mail: MailStore = mailStore(store)): Promise<void> {
   const campaigns: MailCampaignRecord[] = [];
-  const lookup = (hosts: string[]) => store.mail.indicatorHosts(hosts);
+  const lookup = (hosts: string[]) => mail.indicatorHosts(hosts);
   let judge: CampaignJudge | undefined;
   const finish = async () => {
     if (!judge) return;
     await judge.checkHosts(lookup);
     campaigns.push(judge.finish());
   };
-  for await (const { message, resources } of store.mail.judgingOrder()) {
+  for await (const { message, resources } of mail.judgingOrder()) {
     if (judge?.infraKey !== message.infraKey) {
       await finish();
       judge = new CampaignJudge(message.infraKey);
@@ -136,5 +138,5 @@ export async function judgeCampaigns(store: Store, hostsPerLookup = HOSTS_PER_LO
   }
   await finish();
   linkCampaigns(campaigns);
-  await store.mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
+  await mail.replaceCampaigns(campaigns, await store.lastIndicatorImport());
 }

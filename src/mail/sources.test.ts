@@ -7,6 +7,7 @@ import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { mailFiles, readMailFile, type MailProblem } from './sources.js';
 import { scanMail } from './scan.js';
+import { mailStore } from './store.js';
 
 const msg = (n: number) => `From: a@x.example\nTo: b@y.example\nSubject: message ${n}\nMessage-ID: <m${n}@x.example>\n\nbody ${n}\n`;
 const mbox = (texts: string[]) => texts.map((t) => `From x Mon Jan  1 00:00:00 2026\n${t}\n`).join('');
@@ -65,10 +66,10 @@ test('a malformed message is reported with its file and byte offset, and the sca
         ['cut.mbox.gz', 0, 'reading stopped'],
       ],
     );
-    assert.deepEqual((await store.mail.messages()).map((m) => m.subject).sort(), ['message 1', 'message 2', 'message 3']);
+    assert.deepEqual((await mailStore(store).messages()).map((m) => m.subject).sort(), ['message 1', 'message 2', 'message 3']);
     assert.equal(r.added, 3, 'the good messages before and after the bad ones are kept');
-    assert.deepEqual((await store.mail.messages()).map((m) => m.subject).sort(), ['message 1', 'message 2', 'message 3']);
-    const m2 = (await store.mail.messages()).find((m) => m.subject === 'message 2')!;
+    assert.deepEqual((await mailStore(store).messages()).map((m) => m.subject).sort(), ['message 1', 'message 2', 'message 3']);
+    const m2 = (await mailStore(store).messages()).find((m) => m.subject === 'message 2')!;
     assert.equal(m2.offset, content.lastIndexOf('From x'));
   } finally {
     await store.close();

@@ -1,20 +1,83 @@
-// Which owner a victim belongs to, written once over the dialect: the most specific match wins
-// (a longer prefix beats a shorter one, any block beats an ASN).
+// Which owner an address belongs to, written once over the dialect and used wherever owners are
+// asked about (the census and victim lists by owner, the owner portals, notifications, lookup):
+// of the owners whose block holds the address or whose AS announces it, the most specific wins
+// (a longer prefix beats a shorter one, any block beats an AS).
 import { sql, type Sql } from '../store/sql.js';
 
+/** The meta key naming the current contact database (owners-sql.ts writes it with the rows). */
+export const OWNERS_VERSION = 'owners_version';
+
 /**
- * CTE `vo` (victim, owner): the most specific owner of each victim of CTE `s0`, which holds each
- * victim once. Blocks are compared by network key, per distinct prefix length in the contact database.
+ * A condition on alias `t` of owners or owner_keys: the row is one of the current contact
+ * database's (a store written before rows carried their database has neither: both empty).
  */
-export const OWNER_OF_VICTIMS: Sql = sql.dialect(
-  (d) => sql`
-  vo AS (
-    SELECT victim, ${d.argMax(sql`owner`, sql`spec`)} AS owner FROM (
-      SELECT x.victim, k.owner, k.prefix AS spec
-      FROM s0 x CROSS JOIN (SELECT DISTINCT prefix FROM owner_keys WHERE prefix IS NOT NULL) pk
-      JOIN owner_keys k ON k.prefix = pk.prefix AND ${d.netKey(sql`k.lo`, sql`k.prefix`)} = ${d.netKey(sql`x.victim`, sql`pk.prefix`)}
-      UNION ALL
-      SELECT x.victim, k.owner, 0 AS spec
-      FROM s0 x JOIN hosts h ON h.ip = x.victim JOIN owner_keys k ON k.asn = h.asn)
-    GROUP BY victim)`,
-);
+export function currentContacts(t: string): Sql {
+  return sql.dialect(
+    (d) => sql`coalesce(${sql.ident(t, 'contacts')}, '') = coalesce((SELECT max(m.value) FROM meta m WHERE m.key = ${OWNERS_VERSION} AND ${d.visibleRows(sql.ident('m'))}), '')
+      AND ${d.visibleRows(sql.ident(t))}`,
+  );
+}
+
+/** How specific an AS match is: less than any block (a block's is its prefix length, /0 aside). */
+const AS_SPEC = sql`0`;
+
+/** Of candidate rows (victim, owner, spec), each victim's most specific owner: rows (victim, owner). */
+function mostSpecific(candidates: Sql): Sql {
+  return sql.dialect((d) => sql`SELECT c.victim AS victim, ${d.argMax(sql`c.owner`, sql`c.spec`)} AS owner FROM (${candidates}) c GROUP BY c.victim`);
+}
+
+/**
+ * Candidates (victim, owner, spec) from the blocks holding each address of `victims` (rows with a
+ * column `victim`): addresses and blocks compared by network key, once per distinct prefix length
+ * in the contact database.
+ */
+function blockCandidates(victims: Sql): Sql {
+  return sql.dialect(
+    (d) => sql`
+    SELECT b.victim AS victim, k.owner AS owner, k.spec AS spec
+    FROM (
+      SELECT x.victim AS victim, pk.prefix AS prefix, ${d.netKey(sql`x.victim`, sql`pk.prefix`)} AS net
+      FROM (${victims}) x
+      CROSS JOIN (SELECT DISTINCT o.prefix AS prefix FROM owner_keys o WHERE o.prefix IS NOT NULL AND ${currentContacts('o')}) pk
+    ) b
+    JOIN (
+      SELECT o.owner AS owner, o.prefix AS prefix, ${d.netKey(sql`o.lo`, sql`o.prefix`)} AS net, coalesce(o.prefix, 0) AS spec
+      FROM owner_keys o WHERE o.prefix IS NOT NULL AND ${currentContacts('o')}
+    ) k ON k.prefix = b.prefix AND k.net = b.net`,
+  );
+}
+
+/** Candidates (victim, owner, spec) from the AS of each address of `asns` (rows victim, asn). */
+function asCandidates(asns: Sql): Sql {
+  return sql.dialect(
+    (d) => sql`
+    SELECT a.victim AS victim, k.owner AS owner, ${AS_SPEC} AS spec
+    FROM (${asns}) a
+    JOIN (SELECT o.owner AS owner, o.asn AS asn FROM owner_keys o WHERE o.asn IS NOT NULL AND ${currentContacts('o')}) k ON k.asn = a.asn`,
+  );
+}
+
+/**
+ * Each victim's most specific owner: rows (victim, owner), one per victim that has one. `victims`
+ * is a query of rows with a column `victim`, each address once (it is read twice: name a table
+ * or a cheap query). The AS of an address is its enrichment's (table hosts).
+ */
+export function victimOwners(victims: Sql): Sql {
+  const asns = sql.dialect(
+    (d) => sql`SELECT h.ip AS victim, h.asn AS asn FROM hosts h WHERE h.ip IN (SELECT v.victim FROM (${victims}) v) AND ${d.visibleRows(sql.ident('h'))}`,
+  );
+  return mostSpecific(sql`${blockCandidates(victims)} UNION ALL ${asCandidates(asns)}`);
+}
+
+/**
+ * The most specific owner of one address, victim or not, its AS given (from its enrichment):
+ * at most one row (victim, owner).
+ */
+export function addressOwner(ip: bigint, asn: number | undefined): Sql {
+  const blocks = blockCandidates(sql`SELECT ${sql.address(ip)} AS victim`);
+  if (asn === undefined) return mostSpecific(blocks);
+  const byAs = sql.dialect(
+    (d) => sql`SELECT ${sql.address(ip)} AS victim, o.owner AS owner, ${AS_SPEC} AS spec FROM owner_keys o WHERE o.asn = ${asn} AND ${currentContacts('o')}`,
+  );
+  return mostSpecific(sql`${blocks} UNION ALL ${byAs}`);
+}

@@ -7,6 +7,7 @@ import { AnswerCache } from './cache.js';
 import { HttpError } from './errors.js';
 import { StoreGate } from './gate.js';
 import { MapDrawer } from './map-drawer.js';
+import { dataVersion } from '../store/data-version.js';
 
 export interface ServerOptions {
   /** Widening of indicator validity windows for lookups, ms (default one day, as the CLI). */
@@ -150,7 +151,7 @@ export class ServerContext {
 
   /** The data version (see `version`). */
   dataVersion(): Promise<string> {
-    const v = (this.version ??= this.read((s) => s.access.dataVersion()));
+    const v = (this.version ??= this.read((s) => dataVersion(s.driver)));
     v.catch(() => {
       if (this.version === v) this.version = undefined;
     });

@@ -1,7 +1,8 @@
-// The access part of the store contract: the paged, sorted, owner-scoped listings the HTTP API
-// serves (sort keys come from the allow-lists below only), and the token types of the tokens
-// table (its queries are src/server/auth/tokens-sql.ts).
-import type { ImportRow, IndicatorRow, VictimRow } from './store.js';
+// The access part of the store contract: the paged, sorted, owner-scoped victim and indicator
+// listings the HTTP API serves over the census's windows (sort keys come from the allow-lists
+// below only), and the token types of the tokens table (its queries are
+// src/server/auth/tokens-sql.ts). The import listings are src/server/access/pages-sql.ts.
+import type { IndicatorRow, VictimRow } from './store.js';
 
 export const ROLES = ['admin', 'analyst', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -72,29 +73,7 @@ export interface IndicatorPageQuery extends PageQuery<IndicatorSort> {
   to?: number;
 }
 
-/** Per intel source: indicators, how many matched, and distinct victims they matched. */
-export interface SourceCount {
-  source: string;
-  indicators: number;
-  matched: number;
-  victims: number;
-}
-
-export const IMPORT_SORTS = ['id', 'imported_at', 'kind', 'format', 'file', 'records', 'rejected'] as const;
-export type ImportSort = (typeof IMPORT_SORTS)[number];
-
-export interface ImportPageQuery extends PageQuery<ImportSort> {
-  kind?: string;
-}
-
 export interface AccessStore {
-  /** The most specific owner of one address, by the same rule as the census. */
-  ownerOf(ip: bigint): Promise<string | undefined>;
   victimPage(q: VictimPageQuery): Promise<Page<VictimRow>>;
   indicatorPage(q: IndicatorPageQuery): Promise<Page<IndicatorRow>>;
-  indicatorSources(): Promise<SourceCount[]>;
-  importPage(q: ImportPageQuery): Promise<Page<ImportRow>>;
-  importById(id: number): Promise<ImportRow | undefined>;
-  /** Changes whenever imported data or the contact database change: a key for cached answers. */
-  dataVersion(): Promise<string>;
 }

@@ -1,6 +1,6 @@
-// The exposure part of the store contract: identified devices per vendor, product, device type
-// or CVE, joined with the census's victims to say which were seen compromised. The identify
-// stage's own reads and writes (services, devices, KEV) are its queries in src/identify.
+// Exposure's records (identified devices per vendor, product, device type or CVE, joined with the
+// census's victims to say which were seen compromised) and the census's answer it reads. The
+// queries are the identify stage's, in src/identify.
 import type { Evidence } from '../core/model/identify.js';
 
 /** Evidence as stored: the identify stage's, plus the file and line of the service it came from. */
@@ -62,7 +62,8 @@ export interface ExposedDevice {
   evidence: StoredEvidence[];
 }
 
+/** The census's answer exposure needs (its queries are src/identify/exposure-sql.ts). */
 export interface ExposureStore {
-  exposure(q: ExposureQuery): Promise<ExposureResult>;
-  exposedDevices(q: { kevOnly?: boolean; cve?: string; limit?: number }): Promise<ExposedDevice[]>;
+  /** The devices the census maps victims to, over all time, warninglisted victims left out. */
+  compromisedDevices(): Promise<string[]>;
 }

@@ -46,7 +46,8 @@ export const MAIL_TABLES: Table[] = [
   },
   {
     // Campaigns, recomputed from every stored message after each scan that adds one; a campaign's
-    // messages are those with its infra_key.
+    // messages are those with its infra_key. Each judging writes its campaigns under a number of
+    // its own (`judging`); readers see those of the judging named in meta.
     name: 'mail_campaigns',
     columns: [
       c('id', 'text', true),
@@ -62,6 +63,7 @@ export const MAIL_TABLES: Table[] = [
       c('service_hosts', 'text[]'),
       c('senders', 'text[]'),
       c('subjects', 'text[]'),
+      c('judging', 'int64'),
     ],
   },
 ];

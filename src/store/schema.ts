@@ -365,13 +365,14 @@ export const TABLES: Table[] = [
       c('language', 'text'),
       c('interval_days', 'float64'),
       c('format', 'text'),
+      c('contacts', 'text'), // the contact database it is part of (meta owners_version): readers see the current one's
     ],
     key: ['name'],
   },
   {
     // The owners' address blocks and ASNs, as join keys: a block beats an ASN, a longer prefix a shorter.
     name: 'owner_keys',
-    columns: [c('owner', 'text', true), c('asn', 'int64'), c('lo', 'address'), c('hi', 'address'), c('prefix', 'uint8')],
+    columns: [c('owner', 'text', true), c('asn', 'int64'), c('lo', 'address'), c('hi', 'address'), c('prefix', 'uint8'), c('contacts', 'text')],
   },
   {
     // The files an `ingest --prefilter` stored part of, where they were: indicators imported later

@@ -11,7 +11,6 @@ import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
-import type { MailStore } from './mail.js';
 import type { VictimWindows } from './victim-windows.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
@@ -482,10 +481,8 @@ export interface Store {
    * them from the shared tables (src/census/neutral-windows.ts).
    */
   readonly windows?: VictimWindows;
-  /** Identified devices joined with the census's victims (the identify stage's own queries are in src/identify). */
+  /** The census's answer the identify stage's exposure reads (its queries are src/identify/exposure-sql.ts). */
   readonly exposure: ExposureStore;
-  /** Scanned mail, its resources and campaigns (mail stage). */
-  readonly mail: MailStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**

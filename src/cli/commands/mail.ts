@@ -5,10 +5,11 @@ import { BotcensusError } from '../../core/errors.js';
 import { addBeaconsAsIntel } from '../../mail/intel-source.js';
 import { beaconIndicators, exportBeacons, MAIL_EXPORT_FORMATS } from '../../mail/indicators.js';
 import { judgeCampaigns, scanMail } from '../../mail/scan.js';
-import type { MailCampaignRecord, MailVerdict } from '../../store/mail.js';
+import type { MailCampaignRecord, MailVerdict } from '../../mail/records.js';
 import type { Store } from '../../store/store.js';
 import { duration, fileProgress, type Progress } from '../progress.js';
 import { graceMs, graceOption, setExitCode, toJson, withImportStore, withStore } from '../context.js';
+import { mailStore } from '../../mail/store.js';
 
 const VERDICTS: MailVerdict[] = ['tracking', 'marketing', 'clean'];
 const day = (ms?: number) => (ms === undefined ? '?' : new Date(ms).toISOString().slice(0, 10));
@@ -63,7 +64,7 @@ export function mailCommand(): Command {
     .action(async (o, cmd: Command) => {
       await withStore(cmd, async (store) => {
         await noteStale(store);
-        const rows = await store.mail.campaigns({ verdict: o.verdict, limit: Number(o.limit) });
+        const rows = await mailStore(store).campaigns({ verdict: o.verdict, limit: Number(o.limit) });
         if (o.json) return void process.stdout.write(toJson(rows));
         for (const c of rows) printCampaign(c, false);
         console.error(`${rows.length} campaigns`);
@@ -77,9 +78,9 @@ export function mailCommand(): Command {
     .action(async (id: string, o, cmd: Command) => {
       await withStore(cmd, async (store) => {
         await noteStale(store);
-        const c = await store.mail.campaign(id);
+        const c = await mailStore(store).campaign(id);
         if (!c) throw new BotcensusError('USAGE', `no campaign ${JSON.stringify(id)} (botcensus mail campaigns lists them)`);
-        const messages = await store.mail.campaignMessages(id);
+        const messages = await mailStore(store).campaignMessages(id);
         if (o.json) return void process.stdout.write(toJson({ ...c, messageList: messages }));
         printCampaign(c, true);
         console.log('messages:');
@@ -124,7 +125,7 @@ export function mailCommand(): Command {
       await withImportStore(cmd, async (store) => {
         await judgeCampaigns(store);
         const counts: Record<MailVerdict, number> = { tracking: 0, marketing: 0, clean: 0 };
-        for (const c of await store.mail.campaigns()) counts[c.verdict]++;
+        for (const c of await mailStore(store).campaigns()) counts[c.verdict]++;
         if (o.json) return void process.stdout.write(toJson(counts));
         console.log(`campaigns: ${counts.tracking} tracking, ${counts.marketing} marketing, ${counts.clean} clean`);
       });
@@ -134,17 +135,17 @@ export function mailCommand(): Command {
 
 /** Says on stderr when indicators were imported after the campaigns were judged. */
 async function noteStale(store: Store): Promise<void> {
-  const judged = await store.mail.campaignsJudgedWith();
+  const judged = await mailStore(store).campaignsJudgedWith();
   if (judged !== undefined && judged !== (await store.lastIndicatorImport()))
     console.error('botcensus: indicators were imported since these campaigns were judged; botcensus mail judge judges them again');
 }
 
 async function chosen(store: Store, ids: string[] | undefined): Promise<MailCampaignRecord[]> {
   await noteStale(store);
-  if (!ids?.length) return store.mail.campaigns({ verdict: 'tracking' });
+  if (!ids?.length) return mailStore(store).campaigns({ verdict: 'tracking' });
   const out: MailCampaignRecord[] = [];
   for (const id of ids) {
-    const c = await store.mail.campaign(id);
+    const c = await mailStore(store).campaign(id);
     if (!c) throw new BotcensusError('USAGE', `no campaign ${JSON.stringify(id)} (botcensus mail campaigns lists them)`);
     out.push(c);
   }

@@ -10,7 +10,6 @@ import { BotcensusError } from '../../core/errors.js';
 import { printable } from '../../core/printable.js';
 import { importIntelFile } from '../../intel/import.js';
 import type { IntelFormat } from '../../intel/parse.js';
-import { IMPORT_SORTS, type ImportSort } from '../../store/access.js';
 import type { ImportRow } from '../../store/store.js';
 import { runIdentification } from '../../identify/run.js';
 import { ingestFile } from '../../telemetry/ingest.js';
@@ -19,6 +18,7 @@ import { sendCsv, type CsvColumn } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, type ListQuery } from '../params.js';
 import { warmUp } from '../queries.js';
+import { IMPORT_SORTS, importById, importPage, type ImportSort } from '../access/pages-sql.js';
 
 const INTEL_FORMATS: IntelFormat[] = ['auto', 'text', 'csv', 'stix', 'misp', 'zeek-intel', 'warninglist'];
 
@@ -113,7 +113,7 @@ export function importRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req, reply) => {
-      const page = await ctx.cached(req, 'imports', req.query, (s) => s.access.importPage({ ...pageOf(req.query), kind: req.query.kind }));
+      const page = await ctx.cached(req, 'imports', req.query, (s) => importPage(s.driver, { ...pageOf(req.query), kind: req.query.kind }));
       if (req.query.format === 'csv') return sendCsv(reply, 'imports', page.rows, CSV);
       return page;
     },
@@ -130,7 +130,7 @@ export function importRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      const r = await ctx.read((s) => s.access.importById(req.params.id));
+      const r = await ctx.read((s) => importById(s.driver, req.params.id));
       if (!r) throw notFound('import');
       return r;
     },

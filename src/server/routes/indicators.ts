@@ -7,6 +7,7 @@ import type { IndicatorRow } from '../../store/store.js';
 import { STAFF, type ServerContext } from '../context.js';
 import { sendCsv, type CsvColumn } from '../csv.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
+import { indicatorSources } from '../access/pages-sql.js';
 
 type IndicatorListQuery = ListQuery<IndicatorSort> & { q?: string; source?: string; type?: string; matched?: 'yes' | 'no'; from?: string; to?: string };
 
@@ -65,6 +66,6 @@ export function indicatorRoutes(app: FastifyInstance, ctx: ServerContext): void 
   app.get(
     '/api/indicators/sources',
     { config: { allow: STAFF }, schema: { summary: 'Per intel source: indicators, how many matched, victims matched', tags: ['indicators'] } },
-    async (req) => ({ rows: await ctx.cached(req, 'indicator-sources', {}, (s) => s.access.indicatorSources()) }),
+    async (req) => ({ rows: await ctx.cached(req, 'indicator-sources', {}, (s) => indicatorSources(s.driver)) }),
   );
 }

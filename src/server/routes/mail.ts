@@ -2,10 +2,11 @@
 // with their verdict and evidence, and one campaign with its messages. Read straight from the
 // store: a mail scan does not change the data version the answer cache keys on.
 import type { FastifyInstance } from 'fastify';
-import type { MailVerdict } from '../../store/mail.js';
+import type { MailVerdict } from '../../mail/records.js';
 import { STAFF, type ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { querySchema } from '../params.js';
+import { mailStore } from '../../mail/store.js';
 
 const VERDICTS: MailVerdict[] = ['tracking', 'marketing', 'clean'];
 
@@ -24,7 +25,7 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      const [rows, counts] = await ctx.read(async (s) => [await s.mail.campaigns({ verdict: req.query.verdict, limit: req.query.limit }), await s.mail.counts()] as const);
+      const [rows, counts] = await ctx.read(async (s) => [await mailStore(s).campaigns({ verdict: req.query.verdict, limit: req.query.limit }), await mailStore(s).counts()] as const);
       return { rows, counts };
     },
   );
@@ -41,8 +42,8 @@ export function mailRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req) => {
       const found = await ctx.read(async (s) => {
-        const c = await s.mail.campaign(req.params.id);
-        return c ? { ...c, messageList: await s.mail.campaignMessages(c.id) } : undefined;
+        const c = await mailStore(s).campaign(req.params.id);
+        return c ? { ...c, messageList: await mailStore(s).campaignMessages(c.id) } : undefined;
       });
       if (!found) throw notFound('campaign');
       return found;

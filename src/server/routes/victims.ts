@@ -9,6 +9,7 @@ import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 import { lookupEvidenceOf, lookupNearMisses } from '../../match/lookup.js';
+import { ownerOf } from '../../notify/owners-sql.js';
 
 type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
 
@@ -47,7 +48,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const ip = parseIp(req.params.ip);
     if (ip === null) throw badRequest(`not an IP address: ${JSON.stringify(req.params.ip)}`);
     const owner = ownerScope(req);
-    const ownedBy = await ctx.read((s) => s.access.ownerOf(ip));
+    const ownedBy = await ctx.read((s) => ownerOf(s.driver, ip));
     if (owner !== undefined && ownedBy !== owner) throw notFound('victim');
     return { ip, ownedBy };
   }

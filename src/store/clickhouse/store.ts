@@ -7,7 +7,6 @@ import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import type { AccessStore } from '../access.js';
 import type { ExposureStore } from '../identify.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
-import type { MailStore } from '../mail.js';
 import type { ImportKind, ImportMeta, ImportRow, LineCounts, Store } from '../store.js';
 import type { ClickHouseDriver } from './driver.js';
 
@@ -27,7 +26,6 @@ export class ClickHouseStore implements Store {
   readonly files = undefined;
   readonly access = refusing<AccessStore>('the owner portal and paged listings');
   readonly exposure = refusing<ExposureStore>('exposure');
-  readonly mail = refusing<MailStore>('mail');
 
   constructor(
     readonly driver: ClickHouseDriver,

@@ -1,7 +1,7 @@
 // Owner scoping: the most specific contact wins, and a scoped question counts nothing outside.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listOwners, replaceOwners } from '../../notify/owners-sql.js';
+import { listOwners, ownerOf, replaceOwners } from '../../notify/owners-sql.js';
 import type { ConformanceTarget } from './index.js';
 import { ip, scenario } from './records.js';
 import { census } from '../../census/count.js';
@@ -28,9 +28,9 @@ export function ownersSuite({ name, open }: ConformanceTarget): void {
     assert.equal(telecom.addresses, 2);
     assert.deepEqual(telecom.excluded, { warninglisted: 0, outsideConstituency: 0 });
     for (const o of ['Customer /28', 'Mobile']) assert.equal((await census(store, { by: 'country', measure: 'cumulative', top: 10, owner: o })).addresses, 2);
-    assert.equal(await store.access.ownerOf(ip('192.0.3.1')), 'Customer /28');
-    assert.equal(await store.access.ownerOf(ip('192.0.3.200')), 'Example Telecom');
-    assert.equal(await store.access.ownerOf(ip('2001:db9::5')), undefined);
+    assert.equal(await ownerOf(store.driver, ip('192.0.3.1')), 'Customer /28');
+    assert.equal(await ownerOf(store.driver, ip('192.0.3.200')), 'Example Telecom');
+    assert.equal(await ownerOf(store.driver, ip('2001:db9::5')), undefined);
     // Replacing the contact database replaces it whole.
     await replaceOwners(store, [{ ...base, name: 'Mobile', asns: [], cidrs: ['198.51.101.0/24'] }]);
     assert.deepEqual((await listOwners(store)).map((o) => o.name), ['Mobile']);

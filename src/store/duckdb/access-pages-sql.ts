@@ -1,10 +1,10 @@
-// The API's paged listings: victims, indicators and imports, filtered, sorted by an allow-listed
+// The API's paged listings of victims and indicators, filtered, sorted by an allow-listed
 // key and cut to one page, with the total. ORDER BY expressions come from the constant maps below,
 // never from the request; every value is a bound parameter.
-import type { ImportPageQuery, ImportSort, IndicatorPageQuery, IndicatorSort, Page, SortDir, SourceCount, VictimPageQuery, VictimSort } from '../access.js';
-import type { ImportRow, IndicatorRow, VictimRow } from '../store.js';
+import type { IndicatorPageQuery, IndicatorSort, Page, SortDir, VictimPageQuery, VictimSort } from '../access.js';
+import type { IndicatorRow, VictimRow } from '../store.js';
 import type { Db } from './connection.js';
-import { importRow, indicatorRow, type RawImport } from './rows.js';
+import { indicatorRow } from './rows.js';
 import { loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
 import { ensureDerived, windowLists, windowRef, windowSource, windowVictims } from './window-sql.js';
@@ -30,16 +30,6 @@ const INDICATOR_ORDER: Record<IndicatorSort, string> = {
   first_seen: 'first_seen',
   last_seen: 'last_seen',
   victims: 'victims',
-};
-
-const IMPORT_ORDER: Record<ImportSort, string> = {
-  id: 'id',
-  imported_at: 'imported_at',
-  kind: 'kind',
-  format: 'format',
-  file: 'file',
-  records: 'records',
-  rejected: 'rejected',
 };
 
 /** "expr DIR NULLS LAST, tiebreak": both parts from the constant maps, the key checked against them. */
@@ -119,28 +109,4 @@ export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page
     const n = rows.length ? total(rows) : q.offset > 0 ? (await indicatorPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
     return { rows: rows.map(indicatorRow), total: n };
   });
-}
-
-export async function indicatorSources(db: Db): Promise<SourceCount[]> {
-  const rows = await db.all<{ source: string; indicators: bigint; matched: bigint; victims: bigint }>(
-    `WITH m AS (SELECT DISTINCT indicator_id AS id, victim FROM sightings WHERE indicator_id IS NOT NULL)
-     SELECT i.source, count(DISTINCT i.id) AS indicators, count(DISTINCT m.id) AS matched, count(DISTINCT m.victim) AS victims
-     FROM indicators i LEFT JOIN m USING (id) GROUP BY i.source ORDER BY indicators DESC, i.source`,
-  );
-  return rows.map((r) => ({ source: r.source, indicators: Number(r.indicators), matched: Number(r.matched), victims: Number(r.victims) }));
-}
-
-export async function importPage(db: Db, q: ImportPageQuery): Promise<Page<ImportRow>> {
-  const order = orderBy(IMPORT_ORDER, q.sort, q.dir, 'id');
-  const rows = await db.all<RawImport & { total_rows: bigint }>(
-    `SELECT *, count(*) OVER () AS total_rows FROM imports WHERE ($kind IS NULL OR kind = $kind) ORDER BY ${order} LIMIT $limit OFFSET $offset`,
-    { kind: q.kind ?? null, limit: q.limit, offset: q.offset },
-  );
-  const n = rows.length ? total(rows) : q.offset > 0 ? (await importPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
-  return { rows: rows.map(importRow), total: n };
-}
-
-export async function importById(db: Db, id: number): Promise<ImportRow | undefined> {
-  const r = await db.one<RawImport>(`SELECT * FROM imports WHERE id = $1`, [id]);
-  return r && importRow(r);
 }

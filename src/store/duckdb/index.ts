@@ -55,13 +55,11 @@ import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
 import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
-import { exposedDevices, exposure } from './exposure-sql.js';
-import { createMailStore } from './mail-sql.js';
 import type { AccessStore } from '../access.js';
 import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
-import type { MailStore } from '../mail.js';
+import { compromisedDevices } from './exposure-sql.js';
 import { duckWindows, ensureDerived } from './window-sql.js';
 import type { VictimWindows } from '../victim-windows.js';
 import { sql, type Sql } from '../sql.js';
@@ -86,7 +84,6 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly access: AccessStore;
   readonly windows: VictimWindows;
   readonly exposure: ExposureStore;
-  readonly mail: MailStore;
 
   private constructor(
     readonly db: Db,
@@ -95,8 +92,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.windows = duckWindows(db);
-    this.exposure = { exposure: (q) => exposure(db, q), exposedDevices: (q) => exposedDevices(db, q) };
-    this.mail = createMailStore(db);
+    this.exposure = { compromisedDevices: () => compromisedDevices(db) };
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {

@@ -22,7 +22,8 @@ import type { Constituency } from '../store.js';
 import type { Db, Param } from './connection.js';
 import { sql, type Sql } from '../sql.js';
 import type { VictimWindows } from '../victim-windows.js';
-import { dataVersion } from './access-sql.js';
+import { dataVersion } from '../data-version.js';
+import { DuckDbDriver } from './driver.js';
 import { createKeptTable } from './kept-table.js';
 import { OWNER_CTE, SIGHTING_GRADE, VICTIM_GRADE_CTES, VICTIM_ROW_CTES_FROM_GRADES } from './victim-sql.js';
 
@@ -88,7 +89,7 @@ export async function ensureDerived(db: Db): Promise<boolean> {
 const DERIVED_LAYOUT = 3;
 
 async function derived(db: Db): Promise<Derived> {
-  const version = `${DERIVED_LAYOUT}/${await dataVersion(db)}`;
+  const version = `${DERIVED_LAYOUT}/${await dataVersion(new DuckDbDriver(db))}`;
   const known = derivedOf.get(db.instance);
   // Current, unless it reads the sightings and this store has since asked to fold them.
   if (known?.version === version && (known.folded || !folding.has(db.instance))) return known;

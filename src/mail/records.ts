@@ -1,6 +1,6 @@
-// The mail part of the store contract: scanned messages, the remote resources in them, and the
-// campaigns they were grouped into (mail stage). Messages are keyed by the SHA-256 of their bytes,
-// so scanning the same mail again adds nothing.
+// What the mail stage keeps in the store: scanned messages, the remote resources in them, and the
+// campaigns they were grouped into. Messages are keyed by the SHA-256 of their bytes, so scanning
+// the same mail again adds nothing. The queries are in messages-sql.ts and campaigns-sql.ts.
 
 export type MailResourceKind = 'img' | 'css' | 'link' | 'iframe' | 'background' | 'anchor' | 'text';
 export type MailVerdict = 'tracking' | 'marketing' | 'clean';
@@ -97,6 +97,7 @@ export interface MailStaging {
   discard(): Promise<void>;
 }
 
+/** The mail stage's questions to the store (mailStore in store.ts). */
 export interface MailStore {
   /** Where a scan puts the messages it reads (see MailStaging). */
   openStaging(): Promise<MailStaging>;
