@@ -9,6 +9,7 @@ import { table } from '../store/schema.js';
 import type { ImportMeta, ImportOutcome, IntelImport, LineCounts, MatchOptions, PrefilteredCover, PrefilteredFile, Store, TelemetryFeed } from '../store/store.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from '../store/telemetry-rows.js';
 import { foldRepeatedIndicators } from './intel-fold.js';
+import { checkFoldKept } from './victim-fold.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 
 /** What an import needs of the store: the driver, and the bookkeeping of imports. */
@@ -19,8 +20,9 @@ export type ImportingStore = Pick<Store, 'driver' | 'beginImport' | 'finishImpor
  * stored telemetry; victims that turn out to be indicators, and sightings through indicators now
  * warninglisted, are withdrawn.
  */
-export function importIntel(store: ImportingStore, imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
+export async function importIntel(store: ImportingStore, imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
   const d = store.driver;
+  checkFoldKept(d);
   return d.atomically(async () => {
     // The import's row is written once the file is read: a streamed file's format shows as it is read.
     const importId = await d.nextId('imports', 'id');
@@ -69,7 +71,7 @@ export function importIntel(store: ImportingStore, imp: IntelImport, match: Matc
  * `check` refuses the import (by throwing) once the counts are known. `prefiltered`: the file of an
  * ingest --prefilter, recorded so that later indicators can have it read again.
  */
-export function importTelemetry(
+export async function importTelemetry(
   store: ImportingStore,
   meta: ImportMeta,
   feed: TelemetryFeed,
@@ -78,6 +80,7 @@ export function importTelemetry(
   prefiltered?: PrefilteredFile,
 ): Promise<ImportOutcome & { counts: LineCounts }> {
   const d = store.driver;
+  checkFoldKept(d);
   return d.atomically(async () => {
     const importId = await store.beginImport(meta);
     const written = new Set<TelemetryTable>();

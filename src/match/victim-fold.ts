@@ -12,6 +12,7 @@
 //
 // The grades (victimGradesOfSightings) and the day fold are the census's rules, still written in
 // DuckDB's SQL (src/store/duckdb/victim-sql.ts, day-fold-sql.ts).
+import { BotcensusError } from '../core/errors.js';
 import type { Driver } from '../store/driver.js';
 import { dayFoldCurrent, noteFoldDays, refoldAllDays, refoldNotedDays } from '../store/duckdb/day-fold-sql.js';
 import { victimGradesOfSightings } from '../store/duckdb/victim-sql.js';
@@ -27,6 +28,14 @@ const FOLD_LAYOUT = '1';
 
 const FOLD_COLUMNS = sql.raw('victim, grade, device, first_seen, last_seen, first_end, last_start, events');
 const FOLD_SELECT = sql.raw('victim, grade, device, f AS first_seen, l AS last_seen, first_end, last_start, events');
+
+/**
+ * Matching keeps the folds in the same calls, and their rules are still DuckDB's SQL: an import on
+ * another engine is refused in one plain line before it reads anything, not failed by a syntax error.
+ */
+export function checkFoldKept(d: Driver): void {
+  if (d.dialect.name !== 'DuckDB') throw new BotcensusError('UNSUPPORTED', `not on ${d.dialect.name} yet: matching's victim fold (intel import, ingest of telemetry)`);
+}
 
 /** Folds every victim (and victim-day) anew when the stored fold was built by other rules (or never). */
 export async function ensureVictimFold(d: Driver): Promise<void> {

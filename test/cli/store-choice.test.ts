@@ -68,7 +68,7 @@ test('ClickHouse: an unreachable server and a missing database, each in one line
   oneLine(missing, /no ClickHouse database at clickhouse:\/\/.*: check --store \(or \$BOTCENSUS_STORE\)/);
 });
 
-test('ClickHouse: KEV, tokens and imports work on it; commands not moved yet refuse in one line', { skip: ch.skip ?? false }, () => {
+test('ClickHouse: KEV, tokens, imports, census and lookup work on it; matching imports refuse in one line', { skip: ch.skip ?? false }, () => {
   const url = ch.location!();
   const imported = cli(['--store', url, 'kev', 'import', kev]);
   assert.equal(imported.status, 0, imported.stderr);
@@ -82,9 +82,12 @@ test('ClickHouse: KEV, tokens and imports work on it; commands not moved yet ref
   assert.match(cli(['--store', url, 'tokens', 'list']).stdout, new RegExp(`${id} +analyst .*revoked`));
   const imports = cliJson<{ kind: string; records: number }[]>(['--store', url, 'imports']);
   assert.deepEqual(imports.map((i) => [i.kind, i.records]), [['kev', 8]]);
-  for (const args of [['census'], ['victims'], ['lookup', '192.0.2.1']]) {
-    const r = cli(['--store', url, ...args]);
-    assert.equal(r.status, 1, args.join(' '));
-    oneLine(r, /not on ClickHouse yet: /);
-  }
+  for (const args of [['census'], ['victims'], ['lookup', '192.0.2.1']]) assert.equal(cli(['--store', url, ...args]).status, 0, args.join(' '));
+  assert.match(cli(['--store', url, 'lookup', '192.0.2.1']).stdout, /not a victim/);
+  const list = join(dir, 'c2.txt');
+  writeFileSync(list, '198.51.100.7\n');
+  const refused = cli(['--store', url, 'intel', 'import', list]);
+  assert.equal(refused.status, 1);
+  oneLine(refused, /not on ClickHouse yet: matching's victim fold/);
+  assert.deepEqual(cliJson<{ kind: string }[]>(['--store', url, 'imports']).map((i) => i.kind), ['kev'], 'the refused import left nothing');
 });
