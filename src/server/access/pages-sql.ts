@@ -2,7 +2,7 @@
 // driver contract: filtered, sorted by an allow-listed key and cut to one page, with the total.
 // ORDER BY expressions come from the constant maps below, never from the request.
 import type { Driver } from '../../store/driver.js';
-import { importRow, type RawImport } from '../../store/import-row.js';
+import { importRow } from '../../store/imports.js';
 import { sql, type Sql } from '../../store/sql.js';
 import type { ImportRow } from '../../store/store.js';
 import type { Page, SortDir } from '../../store/access.js';
@@ -49,13 +49,13 @@ export function orderBy<K extends string>(map: Record<K, string>, key: K, dir: S
 export async function importPage(d: Driver, q: ImportPageQuery): Promise<Page<ImportRow>> {
   const order = orderBy(IMPORT_ORDER, q.sort, q.dir, 'i.id');
   const where = sql`${d.dialect.visibleRows(sql.ident('i'))} ${q.kind === undefined ? sql.empty : sql`AND i.kind = ${q.kind}`}`;
-  const rows = await d.all<RawImport>(sql`SELECT * FROM imports i WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`);
+  const rows = await d.all(sql`SELECT * FROM imports i WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`);
   const total = await d.one<{ n: bigint | number }>(sql`SELECT count(*) AS n FROM imports i WHERE ${where}`);
   return { rows: rows.map(importRow), total: Number(total?.n ?? 0) };
 }
 
 export async function importById(d: Driver, id: number): Promise<ImportRow | undefined> {
-  const r = await d.one<RawImport>(sql`SELECT * FROM imports i WHERE i.id = ${id} AND ${d.dialect.visibleRows(sql.ident('i'))}`);
+  const r = await d.one(sql`SELECT * FROM imports i WHERE i.id = ${id} AND ${d.dialect.visibleRows(sql.ident('i'))}`);
   return r && importRow(r);
 }
 

@@ -4,7 +4,7 @@
 import type { IndicatorPageQuery, IndicatorSort, Page, SortDir, VictimPageQuery, VictimSort } from '../access.js';
 import type { IndicatorRow, VictimRow } from '../store.js';
 import type { Db } from './connection.js';
-import { indicatorRow } from './rows.js';
+import { indicatorRow } from '../../core/model/indicator-row.js';
 import { loadConstituency } from './victim-sql.js';
 import { victimRow } from './victims-sql.js';
 import { ensureDerived, windowLists, windowRef, windowSource, windowVictims } from './window-sql.js';
@@ -107,6 +107,6 @@ export async function indicatorPage(db: Db, q: IndicatorPageQuery): Promise<Page
       },
     );
     const n = rows.length ? total(rows) : q.offset > 0 ? (await indicatorPage(db, { ...q, offset: 0, limit: 1 })).total : 0;
-    return { rows: rows.map(indicatorRow), total: n };
+    return { rows: rows.map((r) => indicatorRow(r, (r.warnings as string[] | null) ?? [], Number(r.victims ?? 0))), total: n };
   });
 }

@@ -34,7 +34,6 @@ import { TableAppender } from './appender.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import { exportData } from './export-sql.js';
-import { msDate, recordImportCounts } from './import-counts-sql.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -129,34 +128,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     // Rows loaded through the driver (an appender) get their derived columns now, before anything reads them.
     for (const t of DERIVED_TABLES) await fillDerived(this.db, t, id);
     return finishImport(this.driver, id, counts, range);
-  }
-
-  /** Through the driver, which remembers the ids it handed out: an id reserved for beginImport is not handed out again. */
-  private nextId(tableName: string): Promise<number> {
-    return this.driver.nextId(tableName, 'id');
-  }
-
-  private async insertImport(id: number, meta: ImportMeta, c: Partial<LineCounts>): Promise<void> {
-    const a = await TableAppender.open(this.db, table('imports'));
-    a.row({
-      id,
-      kind: meta.kind,
-      format: meta.format,
-      file: meta.file,
-      sha256: meta.sha256,
-      source: meta.source,
-      sensor: meta.sensor,
-      imported_at: Date.now(),
-      lines: c.lines ?? 0,
-      records: c.records ?? 0,
-      framing: c.framing ?? 0,
-      rejected: c.rejected ?? 0,
-      duplicates: c.duplicates ?? 0,
-      examples: c.examples ?? [],
-      skipped: c.skipped ?? [],
-    });
-    a.flush();
-    a.close();
   }
 
   async importFlowCsv(
@@ -278,13 +249,12 @@ export class DuckDbStore implements Store, FileReadingStore {
     let out: (ImportOutcome & { counts: LineCounts }) | undefined;
     try {
       out = await this.db.transaction(async () => {
-        const importId = await this.nextId('imports');
-        await this.insertImport(importId, meta, {});
+        const importId = await beginImport(this.driver, meta);
         const t0 = performance.now();
         const r = await load(importId);
         const t1 = performance.now();
         const counts = r.counts;
-        await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
+        await finishImport(this.driver, importId, counts, spanOf(r));
         const sightings = await match(importId, [table]);
         return { importId, sightings, retracted: 0, counts, timings: { loadMs: t1 - t0, matchMs: performance.now() - t1 } };
       });
@@ -316,15 +286,14 @@ export class DuckDbStore implements Store, FileReadingStore {
     let out: ImportOutcome & { counts: LineCounts };
     try {
       out = await this.db.transaction(async () => {
-        const importId = await this.nextId('imports');
-        await this.insertImport(importId, meta, {});
+        const importId = await beginImport(this.driver, meta);
         const r = await loadFlowParquet(this.db, importId, file, columns, timeKind);
         // Every row is converted (and checked) first; the far ones then go. The file's span is
         // that of all its rows.
         const dropped = prefiltered ? await dropFlowsFarFromIndicators(this.db, importId, prefiltered.coveredThrough) : undefined;
         if (prefiltered) await recordPrefilteredFile(this.driver, importId, prefiltered, r);
         const counts: LineCounts = { lines: r.rows, records: r.rows, framing: 0, rejected: 0, examples: [], prefiltered: dropped };
-        await recordImportCounts(this.db, importId, counts, r.minTs, r.maxTs);
+        await finishImport(this.driver, importId, counts, spanOf(r));
         const sightings = await match(importId, ['flows']);
         return { importId, sightings, retracted: 0, counts };
       });
@@ -386,3 +355,11 @@ const SIGHTINGS_BY_VICTIM = sql.raw(
   `(SELECT victim, indicator_id, kind, family, import_id, f0 AS first_seen, l0 AS last_seen, events, bytes, t AS to_indicator,
            f AS from_indicator, answered, first_line, detail FROM derived_pairs_all)`,
 );
+
+/** The time range of a file's rows as finishImport takes it (epoch ms; none when the file had no rows). */
+function spanOf(r: { minTs?: Date; maxTs?: Date }): { min: number; max: number } {
+  return { min: r.minTs?.getTime() ?? Infinity, max: r.maxTs?.getTime() ?? -Infinity };
+}
+
+/** A time range's end as a Date, from epoch ms kept as ±Infinity until a row was seen. */
+const msDate = (ms: number): Date | undefined => (Number.isFinite(ms) ? new Date(ms) : undefined);
