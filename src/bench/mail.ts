@@ -56,9 +56,9 @@ interface ChildResult {
 
 /**
  * DuckDB's memory limit in the scan's process, as a user bounds it with BOTCENSUS_MEMORY_LIMIT: its
- * cache would otherwise grow with the store. Judging a 1 GB mbox's campaigns sorts more than 256 MB.
+ * cache would otherwise grow with the store. Judging sorts one page of messages at a time.
  */
-const STORE_MEMORY_LIMIT = '1GB';
+const STORE_MEMORY_LIMIT = '256MB';
 
 export async function mailBench(log: (line: string) => void, opts: MailBenchOptions = {}) {
   const bytes = opts.bytes ?? benchBytes();

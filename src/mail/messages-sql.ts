@@ -132,7 +132,12 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
   return rows.map(messageOf);
 }
 
-/** Messages read per page of judgingOrder: the memory it holds does not grow with the store. */
+/**
+ * Messages read per page of judgingOrder: the memory it holds does not grow with the store. Each
+ * page costs a pass over the stored keys and resources, so larger pages judge a large store
+ * sooner but hold more: at 1 GB of mail (563,000 messages), 119 s and a 155 MB JavaScript heap in
+ * pages of 2,000, 99 s and 295 MB in pages of 10,000.
+ */
 const JUDGING_PAGE = 2000;
 
 interface JudgingKey {
