@@ -6,9 +6,8 @@ import type { Driver, Row } from '../store/driver.js';
 import { c, type Table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { PassiveRecord } from './store-types.js';
+import { opt, optNum } from '../store/row-values.js';
 
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
-const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const ms = (v: unknown) => (v as Date).getTime();
 
 /** One folded group of HTTP or TLS rows: its hosts, up to three text fields, its time span, size and first line. */

@@ -6,11 +6,11 @@ import { sql } from '../store/sql.js';
 import type { ImportMeta, LineCounts, Store } from '../store/store.js';
 import { eachPassiveBatch } from './passive-sql.js';
 import type { PassiveRecord, ScanFeed, ServiceInput, StoredService } from './store-types.js';
+import { opt } from '../store/row-values.js';
 
 /** Passive rows read at a time when deriving services. */
 const PASSIVE_BATCH = 20_000;
 
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const ms = (d: unknown) => (d as Date).getTime();
 
 function serviceRow(o: ServiceInput, importId: number): Record<string, unknown> {

@@ -7,13 +7,13 @@ import { table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
 import { MESSAGE_SELECT, messageOf } from './messages-sql.js';
 import type { MailCampaignFilter, MailCampaignRecord, MailMessageRecord, MailVerdict } from './records.js';
+import { list } from '../store/row-values.js';
 
 const JUDGED_WITH = 'mail_campaigns_intel';
 /** The judging whose campaigns readers see (absent in a store judged before campaigns carried one). */
 const CURRENT_JUDGING = 'mail_campaigns_judging';
 
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
-const list = (v: unknown): string[] => (v as string[] | null) ?? [];
 
 function campaignOf(r: Row): MailCampaignRecord {
   return {

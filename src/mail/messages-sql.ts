@@ -6,10 +6,9 @@ import type { Driver, Row } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { MailCounts, MailMessageRecord, MailResourceRecord, MailStaging } from './records.js';
+import { list, opt } from '../store/row-values.js';
 
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
-const list = (v: unknown): string[] => (v as string[] | null) ?? [];
 /** A stored bool: true/false on DuckDB, 1/0 on ClickHouse. */
 const bool = (v: unknown): boolean => v === true || v === 1 || v === 1n;
 

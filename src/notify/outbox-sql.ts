@@ -18,9 +18,8 @@ import type {
   PriorReport,
   VictimReportFields,
 } from './outbox-store.js';
+import { opt, optNum } from '../store/row-values.js';
 
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
-const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const since = (column: Sql, ms: number | undefined): Sql => (ms === undefined ? sql`TRUE` : sql`${column} >= ${sql.time(ms)}`);
 
 /** The notify queries over a store's driver. */

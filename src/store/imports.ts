@@ -9,13 +9,11 @@ import type { Driver, Row } from './driver.js';
 import { table } from './schema.js';
 import { sql, type Sql } from './sql.js';
 import type { ImportKind, ImportMeta, ImportRow, LineCounts } from './store.js';
+import { num, opt, optNum } from './row-values.js';
 
 const IMPORTS = table('imports');
 const COLUMNS = IMPORTS.columns.map((c) => c.name);
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 const parsed = <T>(v: unknown): T[] => (typeof v === 'string' && v !== '' ? (JSON.parse(v) as T[]) : []);
 
 export function importRow(r: Row): ImportRow {
