@@ -143,7 +143,8 @@ export class Journal implements Component {
   }
 
   private scheduleSync(): void {
-    if (this.syncTimer || this.syncing || !this.dirty) return;
+    // Once stopping, stop() makes the last fsync itself, before it closes the file.
+    if (this.stopping || this.syncTimer || this.syncing || !this.dirty) return;
     const wait = Math.max(0, this.lastSyncAt + this.config.fsyncIntervalMs - Date.now());
     this.syncTimer = setTimeout(() => {
       this.syncTimer = undefined;
