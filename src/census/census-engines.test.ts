@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { clickHouseNode } from '../../test/clickhouse.js';
+import { clickHouseCluster, clickHouseNode } from '../../test/clickhouse.js';
 import { openTestStore } from '../../test/store.js';
 import { replaceOwners } from '../notify/owners-sql.js';
 import { openClickHouseDriver } from '../store/clickhouse/open.js';
@@ -21,7 +21,11 @@ import { currentFold } from './pair-days.js';
 import { victims } from './victims.js';
 
 const ch = await clickHouseNode();
-after(() => ch.endpoint?.stop());
+const cluster = await clickHouseCluster();
+after(async () => {
+  await ch.endpoint?.stop();
+  await cluster.endpoint?.stop();
+});
 
 const DIMENSIONS: CensusDimension[] = ['country', 'asn', 'org', 'family', 'tag', 'indicator', 'kind', 'grade', 'device', 'vendor', 'device-vendor', 'product', 'cve'];
 const VN: Constituency = { countries: ['VN'], asns: [], ranges: [] };
@@ -142,10 +146,10 @@ test('the census questions give the same answers from the kept windows and from 
   await store.close();
 });
 
-test('the census questions give the same answers on ClickHouse 18.16 as on DuckDB', { skip: ch.skip }, async () => {
+for (const [name, server] of [['ClickHouse 18.16', ch], ['a two-shard ClickHouse 18.16 cluster', cluster]] as const) test(`the census questions give the same answers on ${name} as on DuckDB`, { skip: server.skip }, async () => {
   const store = await built();
   const expected = await answers(store);
-  const driver = await openClickHouseDriver(ch.endpoint!.freshUrl());
+  const driver = await openClickHouseDriver(server.endpoint!.freshUrl());
   try {
     await copyRows(store.driver, driver);
     const windows = neutralWindows(driver);

@@ -7,7 +7,7 @@ import type { Dialect } from '../dialect.js';
 import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
 import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows, waitForMutations } from './batches.js';
-import { mutationOf, type Mutation } from './mutation.js';
+import { asyncMutationOf, mutationOf, type Mutation } from './mutation.js';
 import { BATCH_COLUMN, createTableSql, dayColumn } from './ddl.js';
 import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
@@ -65,6 +65,11 @@ export class ClickHouseDriver implements Driver {
     let text = query.render(this.dialect).text;
     const mutation = mutationOf(text);
     if (mutation) return this.mutate(mutation);
+    const later = asyncMutationOf(text);
+    if (later) {
+      for (const node of this.layout.shards) await node.run(`ALTER TABLE ${q(rowTable(this.layout, later.table))} ${later.action}`);
+      return;
+    }
     const target = insertTarget(text);
     const batch = this.batch;
     if (target && batch) {

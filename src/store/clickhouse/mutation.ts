@@ -17,6 +17,7 @@ export interface Mutation {
 
 const DELETE = new RegExp(`^\\s*DELETE\\s+FROM\\s+(${IDENT})(?:\\s+WHERE\\s+([\\s\\S]*?))?\\s*;?\\s*$`, 'i');
 const UPDATE = new RegExp(`^\\s*UPDATE\\s+(${IDENT})\\s+SET\\s+`, 'i');
+const ALTER = new RegExp(`^\\s*ALTER\\s+TABLE\\s+(${IDENT})\\s+((?:DELETE|UPDATE)\\b[\\s\\S]*?)\\s*;?\\s*$`, 'i');
 
 function unquote(name: string): string {
   if (name.startsWith('`')) return name.slice(1, -1).replace(/\\(.)/g, '$1');
@@ -57,4 +58,13 @@ function topLevelWhere(text: string): number | undefined {
     else if (depth === 0 && /^WHERE\b/i.test(text.slice(i, i + 6)) && /\s/.test(text[i - 1] ?? ' ')) return i;
   }
   return undefined;
+}
+
+/**
+ * A mutation written as such (`ALTER TABLE t DELETE|UPDATE ...`, the dialect's deleteWhere): left
+ * to run asynchronously, but on each shard's own table, since a Distributed table takes none.
+ */
+export function asyncMutationOf(text: string): Omit<Mutation, 'where'> | undefined {
+  const m = ALTER.exec(text);
+  return m ? { table: unquote(m[1]!), action: m[2]! } : undefined;
 }
