@@ -22,5 +22,6 @@ if (files.length === 0) {
   console.error(`no ${suite} tests found under dist/`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A test that hangs fails by name after ten minutes instead of holding the whole run.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -36,8 +36,19 @@ async function until(what: string, ok: () => boolean, log: () => string, ms = 60
   }
 }
 
+/** The server's exit code; a server still there a minute after it was told to stop is killed, and the test fails. */
 function stopped(child: ChildProcess): Promise<number | null> {
-  return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    const hung = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the server did not exit within a minute of SIGTERM'));
+    }, 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(hung);
+      resolve(code);
+    });
+  });
 }
 
 test('while serve runs: ingest, intel import, tokens create, census and victims --json from the CLI work on its store', async () => {

@@ -9,7 +9,7 @@ import { storeLocationOf, withStore } from '../context.js';
 
 export function backupCommand(): Command {
   return new Command('backup')
-    .description('write a consistent copy of the whole store into a new folder (Parquet files and the schema); safe while serving')
+    .description('write a consistent copy of the whole store into a new folder (a DuckDB database file); safe while serving')
     .argument('<dir>', 'a folder that does not exist yet, or is empty')
     .action(async (dir: string, _o, cmd: Command) => {
       const target = resolve(dir);
@@ -28,7 +28,7 @@ export function restoreCommand(): Command {
       if (loc.engine !== 'duckdb') throw new BotcensusError('USAGE', 'restore makes a DuckDB store: name a new file with --db (ClickHouse keeps its own backups)');
       const path = loc.path;
       if (existsSync(path)) throw new BotcensusError('USAGE', `${path} exists: restore into a new store file (--db)`);
-      if (!existsSync(resolve(dir, 'schema.sql'))) throw new BotcensusError('USAGE', `${dir} is not a botcensus backup (no schema.sql)`);
+      if (!existsSync(resolve(dir, 'store.duckdb')) && !existsSync(resolve(dir, 'schema.sql'))) throw new BotcensusError('USAGE', `${dir} is not a botcensus backup (no store.duckdb)`);
       const store = await DuckDbStore.restore(resolve(dir), path);
       await store.close();
       console.log(`store ${path} restored from ${resolve(dir)}`);

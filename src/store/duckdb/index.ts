@@ -1,5 +1,5 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
@@ -309,27 +309,31 @@ export class DuckDbStore implements Store, FileReadingStore {
     return loadNumericRanges(this.db, file, target);
   }
 
+  /**
+   * Copies the whole database into `dir/store.duckdb` (COPY FROM DATABASE: the store's own
+   * catalog, not this connection's temporary tables), in one turn with imports so it is
+   * consistent. The copy keeps DuckDB's types: an EXPORT DATABASE to Parquet writes 128-bit
+   * addresses as text, which takes minutes for the geodata's ranges.
+   */
   backup(dir: string): Promise<void> {
     return this.db.exclusive(async () => {
-      await this.db.run(`EXPORT DATABASE '${dir.replaceAll("'", "''")}' (FORMAT parquet)`);
-      // DuckDB exports the rows of this connection's temporary tables too, but not their schema:
-      // the backup keeps the store's own tables only.
-      const temp = new Set((await this.db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE temporary`)).map((r) => r.t));
-      const load = join(dir, 'load.sql');
-      const kept = readFileSync(load, 'utf8')
-        .split('\n')
-        .filter((line) => {
-          const m = /^COPY (\S+) FROM '([^']*)'/.exec(line);
-          if (!m || !temp.has(m[1]!)) return true;
-          rmSync(m[2]!, { force: true });
-          return false;
-        });
-      writeFileSync(load, kept.join('\n'));
+      mkdirSync(dir, { recursive: true });
+      const [{ name }] = await this.db.all<{ name: string }>(`SELECT current_database() AS name`);
+      await this.db.run(`ATTACH '${join(dir, BACKUP_FILE).replaceAll("'", "''")}' AS botcensus_backup`);
+      try {
+        await this.db.run(`COPY FROM DATABASE "${name!.replaceAll('"', '""')}" TO botcensus_backup`);
+      } finally {
+        await this.db.run(`DETACH botcensus_backup`);
+      }
     });
   }
 
-  /** Opens a new store at `path` from a folder written by `backup`. */
+  /** Opens a new store at `path` from a folder written by `backup` (or an EXPORT DATABASE folder). */
   static async restore(dir: string, path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+    if (existsSync(join(dir, BACKUP_FILE))) {
+      copyFileSync(join(dir, BACKUP_FILE), path, constants.COPYFILE_EXCL);
+      return DuckDbStore.open(path, opts);
+    }
     const db = await Db.open(path, opts.threads, opts.memoryLimit ?? process.env.BOTCENSUS_MEMORY_LIMIT);
     try {
       await db.run(`IMPORT DATABASE '${dir.replaceAll("'", "''")}'`);
@@ -362,4 +366,7 @@ function spanOf(r: { minTs?: Date; maxTs?: Date }): { min: number; max: number }
 }
 
 /** A time range's end as a Date, from epoch ms kept as ±Infinity until a row was seen. */
+/** The database file inside a backup folder. */
+const BACKUP_FILE = 'store.duckdb';
+
 const msDate = (ms: number): Date | undefined => (Number.isFinite(ms) ? new Date(ms) : undefined);
