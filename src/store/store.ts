@@ -7,7 +7,6 @@ import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { AccessStore } from './access.js';
-import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
@@ -481,8 +480,6 @@ export interface Store {
    * them from the shared tables (src/census/neutral-windows.ts).
    */
   readonly windows?: VictimWindows;
-  /** The census's answer the identify stage's exposure reads (its queries are src/identify/exposure-sql.ts). */
-  readonly exposure: ExposureStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**
@@ -533,8 +530,6 @@ export interface Store {
    * or with undefined when it is not current. One victim's rows are then a few blocks (lookup).
    */
   withSightingsByVictim?<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T>;
-  /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */
-  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]>;
   /**
    * Where the engine allows: the same store for questions only, seeing committed data while this
    * one holds an import open (a server asks through it). Closed before this one.

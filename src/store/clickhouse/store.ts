@@ -5,7 +5,6 @@
 import { BotcensusError } from '../../core/errors.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
 import type { AccessStore } from '../access.js';
-import type { ExposureStore } from '../identify.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import type { ImportKind, ImportMeta, ImportRow, LineCounts, Store } from '../store.js';
 import type { ClickHouseDriver } from './driver.js';
@@ -25,7 +24,6 @@ function refusing<T extends object>(area: string): T {
 export class ClickHouseStore implements Store {
   readonly files = undefined;
   readonly access = refusing<AccessStore>('the owner portal and paged listings');
-  readonly exposure = refusing<ExposureStore>('exposure');
 
   constructor(
     readonly driver: ClickHouseDriver,
@@ -63,5 +61,4 @@ export class ClickHouseStore implements Store {
   ipv4IndicatorRanges = refuse('the flow prefilter');
   ipv6IndicatorNets = refuse('the flow prefilter');
   exportData = refuse('export');
-  noContactNetworks = refuse('networks without a contact');
 }

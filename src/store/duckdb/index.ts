@@ -52,13 +52,10 @@ import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
-import { noContactNetworks } from './no-contact-sql.js';
 import { createAccessStore } from './access-sql.js';
 import type { AccessStore } from '../access.js';
-import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
-import { compromisedDevices } from './exposure-sql.js';
 import { duckWindows, ensureDerived } from './window-sql.js';
 import type { VictimWindows } from '../victim-windows.js';
 import { sql, type Sql } from '../sql.js';
@@ -82,7 +79,6 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly files: FileReadingStore = this;
   readonly access: AccessStore;
   readonly windows: VictimWindows;
-  readonly exposure: ExposureStore;
 
   private constructor(
     readonly db: Db,
@@ -91,7 +87,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     this.driver = new DuckDbDriver(db);
     this.access = createAccessStore(db);
     this.windows = duckWindows(db);
-    this.exposure = { compromisedDevices: () => compromisedDevices(db) };
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
@@ -343,10 +338,6 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   withSightingsByVictim<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T> {
     return this.db.windowed(async () => fn((await ensureDerived(this.db)) ? SIGHTINGS_BY_VICTIM : undefined));
-  }
-
-  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
-    return noContactNetworks(this.db);
   }
 }
 
