@@ -6,7 +6,6 @@ import type { RejectedLine } from '../core/reader.js';
 import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
-import type { AccessStore } from './access.js';
 import type { Driver } from './driver.js';
 import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
@@ -472,8 +471,6 @@ export interface OwnerRow extends Owner {
 export interface Store {
   /** The engine under the contract: the stages' own queries (src/identify, src/notify, src/server/auth) run on it. */
   readonly driver: Driver;
-  /** The owner of one address, the paged listings and the data version the HTTP API serves. */
-  readonly access: AccessStore;
   /**
    * A time window's victims and evidence, which the census stage (src/census) asks its questions
    * of, where the engine keeps them itself (DuckDB's window tables); absent, the census computes

@@ -52,8 +52,6 @@ import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
-import { createAccessStore } from './access-sql.js';
-import type { AccessStore } from '../access.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
 import { duckWindows, ensureDerived } from './window-sql.js';
@@ -77,7 +75,6 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly driver: DuckDbDriver;
   /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
   readonly files: FileReadingStore = this;
-  readonly access: AccessStore;
   readonly windows: VictimWindows;
 
   private constructor(
@@ -85,7 +82,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     readonly geoSource: GeoSource,
   ) {
     this.driver = new DuckDbDriver(db);
-    this.access = createAccessStore(db);
     this.windows = duckWindows(db);
   }
 
