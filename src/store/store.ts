@@ -231,9 +231,6 @@ export interface FlowFileColumns {
 
 export type FlowTimeKind = 'text' | 'epoch-s' | 'epoch-ms' | 'epoch-ns';
 
-export type ExportWhat = 'victims' | 'sightings';
-export type ExportFormat = 'parquet' | 'csv' | 'json';
-
 /** Receives a telemetry file's records in batches, inside the import's transaction. */
 export type TelemetryFeed = (write: (records: TelemetryRecord[]) => Promise<void>) => Promise<LineCounts>;
 
@@ -516,8 +513,6 @@ export interface Store {
    * they overlap (core/flow-near.ts), first and last: what the prefilter keeps IPv6 flows near.
    */
   ipv6IndicatorNets(which?: IndicatorSelection): Promise<[number, number][]>;
-  /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
-  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
   /**

@@ -51,5 +51,4 @@ export class ClickHouseStore implements Store {
   addPrefilteredRecords = refuse('prefiltered imports');
   ipv4IndicatorRanges = refuse('the flow prefilter');
   ipv6IndicatorNets = refuse('the flow prefilter');
-  exportData = refuse('export');
 }

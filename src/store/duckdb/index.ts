@@ -15,8 +15,6 @@ import type {
   IndicatorSelection,
   IntelImport,
   LineCounts,
-  ExportFormat,
-  ExportWhat,
   DnsTsvLayout,
   FlowCandidateFiles,
   FlowCsvLayout,
@@ -33,7 +31,6 @@ import type {
 import { TableAppender } from './appender.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
-import { exportData } from './export-sql.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -254,10 +251,6 @@ export class DuckDbStore implements Store, FileReadingStore {
       return undefined;
     }
     return out;
-  }
-
-  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number> {
-    return exportData(this.db, what, format, file, filter);
   }
 
   describeParquet(file: string): Promise<{ name: string; type: string }[]> {
