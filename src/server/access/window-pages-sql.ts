@@ -90,10 +90,12 @@ export async function victimPage(store: CensusSource, q: VictimPageQuery): Promi
   });
 }
 
-/** The indicators that pass the query's filters, each with `victims`: the distinct victims it matched in the window. */
-function filteredIndicators(d: Driver, q: IndicatorPageQuery, evidence: Sql): Sql {
-  const perIndicator = sql`(SELECT e.indicator_id AS id, count(DISTINCT e.victim) AS matched_victims, 1 AS found
-                            FROM ${evidence} e WHERE e.indicator_id IS NOT NULL GROUP BY e.indicator_id)`;
+/**
+ * The indicators that pass the query's filters, each with `victims`: the distinct victims it
+ * matched in the window (`evidence`). Without evidence, only the ids of those that pass the
+ * filters other than `matched` (their count needs no victims counted).
+ */
+function filteredIndicators(d: Driver, q: IndicatorPageQuery, evidence: Sql | undefined): Sql {
   const where: Sql[] = [visible(d, 'i')];
   if (q.type !== undefined) where.push(sql`i.type = ${q.type}`);
   if (q.source !== undefined) where.push(sql`i.source = ${q.source}`);
@@ -104,6 +106,9 @@ function filteredIndicators(d: Driver, q: IndicatorPageQuery, evidence: Sql): Sq
     where.push(sql`(${has(sql`i.value`)} OR ${has(sql`coalesce(i.family, '')`)} OR ${has(sql`coalesce(i.description, '')`)}
                     OR i.id IN (SELECT g.id FROM ${tagged} g WHERE lower(g.tag) = ${text}))`);
   }
+  if (evidence === undefined) return sql`(SELECT i.id AS id FROM indicators i WHERE ${sql.join(where, sql` AND `)})`;
+  const perIndicator = sql`(SELECT e.indicator_id AS id, count(DISTINCT e.victim) AS matched_victims, 1 AS found
+                            FROM ${evidence} e WHERE e.indicator_id IS NOT NULL GROUP BY e.indicator_id)`;
   const rows = sql`(SELECT i.*, coalesce(${joined('m', 'matched_victims')}, 0) AS victims
                     FROM indicators i LEFT JOIN ${perIndicator} m ON m.id = i.id WHERE ${sql.join(where, sql` AND `)})`;
   return q.matched === undefined ? rows : sql`(SELECT * FROM ${rows} r WHERE r.victims ${sql.raw(q.matched ? '>' : '=')} 0)`;
@@ -142,7 +147,7 @@ export async function indicatorPage(store: CensusSource, q: IndicatorPageQuery):
   return windowsOf(store).read({ from: q.from, to: q.to }, async (w) => {
     const f = filteredIndicators(d, q, w.evidence);
     const rows = await d.all<Record<string, unknown>>(sql`SELECT * FROM ${f} f ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`);
-    const total = await d.one<{ n: unknown }>(sql`SELECT count(*) AS n FROM ${f} f`);
+    const total = await d.one<{ n: unknown }>(sql`SELECT count(*) AS n FROM ${filteredIndicators(d, q, q.matched === undefined ? undefined : w.evidence)} f`);
     const warnings = await warningsOf(d, rows.map((r) => BigInt(r.id as bigint | number)));
     return { rows: rows.map((r) => indicatorRow(r, warnings.get(String(r.id)) ?? [], Number(r.victims ?? 0))), total: count(total) };
   });
