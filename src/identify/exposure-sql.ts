@@ -8,6 +8,7 @@ import type { Driver, Row, WorkTable } from '../store/driver.js';
 import type { ExposedDevice, ExposureQuery, ExposureResult, ExposureRow, StoredEvidence } from '../store/identify.js';
 import { c, type Table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
+import { windowsOf, type CensusSource } from '../census/count.js';
 
 /** The devices the census counts as compromised, for one exposure question. */
 const COMPROMISED: Table = { name: 'exposure_compromised', columns: [c('device', 'text', true)] };
@@ -19,6 +20,19 @@ export function productLabel(t: string): Sql {
   return sql`CASE WHEN ${product} IS NOT NULL THEN
       (CASE WHEN ${vendor} IS NOT NULL THEN concat(coalesce(${vendor}, ''), ' ', coalesce(${product}, '')) ELSE coalesce(${product}, '') END)
     WHEN ${vendor} IS NOT NULL THEN concat(coalesce(${vendor}, ''), ' (model unknown)') END`;
+}
+
+/**
+ * The devices the census maps victims to (its window victims' `ident`: a stable identity or an
+ * identified address), over all time, warninglisted victims left out.
+ */
+export async function compromisedDevices(store: CensusSource): Promise<string[]> {
+  return windowsOf(store).read({}, async (w) => {
+    const rows = await store.driver.all<{ device: string }>(
+      sql`SELECT DISTINCT v.ident AS device FROM ${w.victims} v WHERE v.ident IS NOT NULL AND v.warned_by IS NULL ORDER BY device`,
+    );
+    return rows.map((r) => r.device);
+  });
 }
 
 /** Runs `fn` with the compromised devices in a work table. */

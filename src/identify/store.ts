@@ -6,7 +6,7 @@ import type { KevCatalog, KevEntry } from '../core/model/kev.js';
 import type { ExposedDevice, ExposureQuery, ExposureResult } from '../store/identify.js';
 import type { ImportMeta, LineCounts, Store } from '../store/store.js';
 import { identifySummary, identities, replaceExposures, saveIdentification } from './devices-sql.js';
-import { exposedDevices, exposure } from './exposure-sql.js';
+import { compromisedDevices, exposedDevices, exposure } from './exposure-sql.js';
 import { importKev, kevEntries, kevInfo, type KevInfo } from './kev-sql.js';
 import { readMeta, writeMeta } from '../store/meta.js';
 import { derivePassiveServices, importScan, pendingPassiveImports, services } from './services-sql.js';
@@ -56,8 +56,8 @@ export function identifyStore(store: Store): IdentifyStore {
     importKev: (meta, catalog) => importKev(store, meta, catalog),
     kevEntries: () => kevEntries(d),
     kevInfo: () => kevInfo(d),
-    exposure: async (q) => ({ ...(await exposure(d, q, await store.exposure.compromisedDevices())), kev: await kevInfo(d) }),
-    exposedDevices: async (q) => exposedDevices(d, q, await store.exposure.compromisedDevices()),
+    exposure: async (q) => ({ ...(await exposure(d, q, await compromisedDevices(store))), kev: await kevInfo(d) }),
+    exposedDevices: async (q) => exposedDevices(d, q, await compromisedDevices(store)),
     summary: () => identifySummary(d),
     async fingerprintDirs() {
       const value = await readMeta(d, FINGERPRINT_DIRS);

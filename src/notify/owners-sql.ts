@@ -8,6 +8,7 @@ import { c, table, type Table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { Owner, OwnerRow } from '../store/store.js';
 import { writeMeta } from '../store/meta.js';
+import { windowsOf, type CensusSource } from '../census/count.js';
 import { addressOwner, currentContacts, OWNERS_VERSION, victimOwners } from './owner-rule.js';
 
 /**
@@ -91,4 +92,27 @@ export async function listOwners(store: { readonly driver: Driver }): Promise<Ow
     format: ((r.format as string | null) ?? 'csv-attachment') as Owner['format'],
     victims: Number(r.victims),
   }));
+}
+
+/** Victims with no owner entry, per AS of their enrichment (undefined: none). */
+export interface NoContactNetwork {
+  asn?: number;
+  asOrg?: string;
+  victims: number;
+}
+
+/**
+ * Victims of all time with no owner and on no warninglist, per AS, most victims first: read from
+ * the census's all-time window (kept between processes where the engine keeps windows), so
+ * `owners list` does not fold every sighting again.
+ */
+export async function noContactNetworks(store: CensusSource): Promise<NoContactNetwork[]> {
+  return windowsOf(store).read({}, async (w) => {
+    const rows = await store.driver.all<{ asn: number | bigint | null; as_org: string | null; n: bigint | number }>(
+      sql`SELECT v.asn AS asn, min(v.as_org) AS as_org, count(*) AS n FROM ${w.victims} v
+          WHERE v.owner IS NULL AND v.warned_by IS NULL
+          GROUP BY v.asn ORDER BY n DESC, CASE WHEN v.asn IS NULL THEN 1 ELSE 0 END, v.asn`,
+    );
+    return rows.map((r) => ({ asn: r.asn === null ? undefined : Number(r.asn), asOrg: r.as_org ?? undefined, victims: Number(r.n) }));
+  });
 }

@@ -13,6 +13,7 @@ import { call } from './test-client.js';
 import { buildScenario } from '../../test/server-scenario.js';
 import { importIntel } from '../match/import.js';
 import { victims } from '../census/victims.js';
+import { exportData } from '../report/export.js';
 
 const sortedBody = (csv: string) => {
   const [head, ...rows] = csv.split('\r\n').filter((l) => l !== '');
@@ -25,7 +26,7 @@ test('the dashboard victims CSV and the export CSV are the same file (rows in an
   try {
     const web = (await call(app, 'GET', '/api/victims?format=csv', s.tokens.analyst)).body;
     const file = join(tempDir(), 'v.csv');
-    await s.store.exportData('victims', 'csv', file, {});
+    await exportData(s.store, 'victims', 'csv', file, {});
     const cli = readFileSync(file, 'utf8');
     assert.deepEqual(sortedBody(cli), sortedBody(web));
     assert.ok(sortedBody(web).rows.length >= 5);
@@ -46,8 +47,8 @@ test('export CSV: formula cells prefixed with a quote, times with Z, lists joine
       { graceMs: DAY },
     );
     const dir = tempDir();
-    await store.exportData('victims', 'csv', join(dir, 'v.csv'), {});
-    await store.exportData('sightings', 'csv', join(dir, 's.csv'), {});
+    await exportData(store, 'victims', 'csv', join(dir, 'v.csv'), {});
+    await exportData(store, 'sightings', 'csv', join(dir, 's.csv'), {});
     const exported = readFileSync(join(dir, 'v.csv'), 'utf8');
     const sightings = readFileSync(join(dir, 's.csv'), 'utf8');
     // The same rows as the dashboard's writer gives for the store's victim list.

@@ -12,6 +12,7 @@ import { dailyActive, topIndicators as topIndicatorsOf, type DailyCount, type In
 import { prepareForQueries } from '../census/prepare.js';
 import { lookupNearMisses } from '../match/lookup.js';
 import { latestSighting } from '../census/victim-counts.js';
+import { victimPage } from './access/window-pages-sql.js';
 
 const DAY = 86_400_000;
 /** The longest trend drawn, so "all time" on a years-old store stays one readable chart. */
@@ -131,11 +132,11 @@ export function warmUp(ctx: ServerContext): Promise<void> {
       await step(`${name}: trend`, () => trend(ctx, staff, range));
       await step(`${name}: indicators`, () => topIndicators(ctx, staff, range, 10));
       // Builds the range's victim-list columns in the store (any page and sort reads them).
-      await step(`${name}: victim list`, () => ctx.read((s) => s.access.victimPage({ ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 })));
+      await step(`${name}: victim list`, () => ctx.read((s) => victimPage(s, { ...range, sort: 'last_seen', dir: 'desc', limit: 1, offset: 0 })));
     }
     // One victim's near misses: pages in the flows' address keys, which every later one scans.
     await step('near misses', async () => {
-      const first = (await ctx.read((s) => s.access.victimPage({ sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
+      const first = (await ctx.read((s) => victimPage(s, { sort: 'events', dir: 'desc', limit: 1, offset: 0 }))).rows[0];
       const ip = first && parseIp(first.ip);
       if (ip) await ctx.read((s) => lookupNearMisses(s.driver, ip, { graceMs: ctx.graceMs }));
     });

@@ -13,6 +13,7 @@ import { FeederGroup } from './feeders.js';
 import { JOURNAL_DEFAULTS, Journal } from './journal.js';
 import { listSegments } from './journal-files.js';
 import { lookupEvidenceOf } from '../match/lookup.js';
+import { exportData } from '../report/export.js';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const checkin = (i: number, src = `127.0.0.${(i % 5) + 2}`): CheckIn => ({ t: T0 + i * 1000, l: 'http', p: 'tcp', src, sp: 40000 + i, dst: '127.0.0.1', dp: 80, n: 'c2.example', q: 'c2.example', path: '/gate', bot: `dev${i}`, fam: 'raptortrain' });
@@ -28,7 +29,7 @@ async function journalOf(dir: string, list: CheckIn[], minSeq = 0): Promise<Jour
 /** Stored check-ins per bot id, from the sightings' event counts (one device per check-in here). */
 async function storedPerBot(store: DuckDbStore, dir: string): Promise<Map<string, number>> {
   const file = join(dir, `sightings-${Math.random()}.json`);
-  await store.exportData('sightings', 'json', file, {});
+  await exportData(store, 'sightings', 'json', file, {});
   const out = new Map<string, number>();
   for (const line of (await readFile(file, 'utf8')).split('\n').filter(Boolean)) {
     const r = JSON.parse(line) as { device_id: string; events: number; kind: string; detail: string };

@@ -1,8 +1,6 @@
-// The access part of the store contract: the paged, sorted, owner-scoped victim and indicator
-// listings the HTTP API serves over the census's windows (sort keys come from the allow-lists
-// below only), and the token types of the tokens table (its queries are
-// src/server/auth/tokens-sql.ts). The import listings are src/server/access/pages-sql.ts.
-import type { IndicatorRow, VictimRow } from './store.js';
+// The records of the HTTP API's access: the token types of the tokens table (its queries are
+// src/server/auth/tokens-sql.ts) and the shape of a paged listing (the listings' queries are
+// src/server/access: pages-sql.ts, window-pages-sql.ts).
 
 export const ROLES = ['admin', 'analyst', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,38 +40,3 @@ export interface Page<T> {
   total: number;
 }
 
-export const VICTIM_SORTS = ['ip', 'country', 'asn', 'org', 'grade', 'first_seen', 'last_seen', 'events'] as const;
-export type VictimSort = (typeof VICTIM_SORTS)[number];
-
-export interface VictimPageQuery extends PageQuery<VictimSort> {
-  country?: string;
-  asn?: number;
-  /** The AS organisation, as the census by organisation names it ("Unknown" for none). */
-  org?: string;
-  /** Only victims that matched this indicator value in the window. */
-  indicator?: string;
-  /** Only victims whose most specific owner is this one. */
-  owner?: string;
-  from?: number;
-  to?: number;
-}
-
-export const INDICATOR_SORTS = ['value', 'type', 'source', 'family', 'first_seen', 'last_seen', 'victims'] as const;
-export type IndicatorSort = (typeof INDICATOR_SORTS)[number];
-
-export interface IndicatorPageQuery extends PageQuery<IndicatorSort> {
-  /** Case-insensitive text searched in value, family, description and tags. */
-  q?: string;
-  source?: string;
-  type?: string;
-  /** true: only indicators that matched at least one victim; false: only those that did not. */
-  matched?: boolean;
-  /** Victims counted (and `matched` judged) in this window; all time when both are absent. */
-  from?: number;
-  to?: number;
-}
-
-export interface AccessStore {
-  victimPage(q: VictimPageQuery): Promise<Page<VictimRow>>;
-  indicatorPage(q: IndicatorPageQuery): Promise<Page<IndicatorRow>>;
-}

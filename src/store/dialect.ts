@@ -34,6 +34,8 @@ export interface Dialect {
   listAgg(value: Sql): Sql;
   /** Aggregate: the distinct values of a group that are not NULL, as a sorted list (empty when none). */
   listAggDistinct(value: Sql): Sql;
+  /** Whether text `haystack` holds text `needle` (case-sensitive; no pattern characters). */
+  contains(haystack: Sql, needle: Sql): Sql;
   /** A list of text joined into one text by a separator. */
   listText(list: Sql, separator: string): Sql;
   /**

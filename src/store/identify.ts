@@ -1,6 +1,6 @@
 // Exposure's records (identified devices per vendor, product, device type or CVE, joined with the
-// census's victims to say which were seen compromised) and the census's answer it reads. The
-// queries are the identify stage's, in src/identify.
+// census's victims to say which were seen compromised). The queries are the identify stage's, in
+// src/identify.
 import type { Evidence } from '../core/model/identify.js';
 
 /** Evidence as stored: the identify stage's, plus the file and line of the service it came from. */
@@ -60,10 +60,4 @@ export interface ExposedDevice {
   compromised: boolean;
   exposures: { cveID: string; name?: string; level: string; matchedOn: string; versionNote?: string; evidence: string[] }[];
   evidence: StoredEvidence[];
-}
-
-/** The census's answer exposure needs (its queries are src/identify/exposure-sql.ts). */
-export interface ExposureStore {
-  /** The devices the census maps victims to, over all time, warninglisted victims left out. */
-  compromisedDevices(): Promise<string[]>;
 }

@@ -6,8 +6,6 @@ import type { RejectedLine } from '../core/reader.js';
 import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
-import type { AccessStore } from './access.js';
-import type { ExposureStore } from './identify.js';
 import type { Driver } from './driver.js';
 import type { CoverStep, FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
@@ -232,9 +230,6 @@ export interface FlowFileColumns {
 }
 
 export type FlowTimeKind = 'text' | 'epoch-s' | 'epoch-ms' | 'epoch-ns';
-
-export type ExportWhat = 'victims' | 'sightings';
-export type ExportFormat = 'parquet' | 'csv' | 'json';
 
 /** Receives a telemetry file's records in batches, inside the import's transaction. */
 export type TelemetryFeed = (write: (records: TelemetryRecord[]) => Promise<void>) => Promise<LineCounts>;
@@ -473,16 +468,12 @@ export interface OwnerRow extends Owner {
 export interface Store {
   /** The engine under the contract: the stages' own queries (src/identify, src/notify, src/server/auth) run on it. */
   readonly driver: Driver;
-  /** The owner of one address, the paged listings and the data version the HTTP API serves. */
-  readonly access: AccessStore;
   /**
    * A time window's victims and evidence, which the census stage (src/census) asks its questions
    * of, where the engine keeps them itself (DuckDB's window tables); absent, the census computes
    * them from the shared tables (src/census/neutral-windows.ts).
    */
   readonly windows?: VictimWindows;
-  /** The census's answer the identify stage's exposure reads (its queries are src/identify/exposure-sql.ts). */
-  readonly exposure: ExposureStore;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**
@@ -522,8 +513,6 @@ export interface Store {
    * they overlap (core/flow-near.ts), first and last: what the prefilter keeps IPv6 flows near.
    */
   ipv6IndicatorNets(which?: IndicatorSelection): Promise<[number, number][]>;
-  /** Writes victims (with the filter) or sightings (in the window) to a file; returns the rows written. */
-  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
   /**
@@ -533,8 +522,6 @@ export interface Store {
    * or with undefined when it is not current. One victim's rows are then a few blocks (lookup).
    */
   withSightingsByVictim?<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T>;
-  /** Victims with no owner entry and on no warninglist, counted per AS (enrichment), most first. */
-  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]>;
   /**
    * Where the engine allows: the same store for questions only, seeing committed data while this
    * one holds an import open (a server asks through it). Closed before this one.

@@ -4,7 +4,7 @@
 // others refuse with one line and exit code 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEV_FIXTURE } from '../fixtures/identify/kev-fixture.js';
 import { testEngines } from '../engines.js';
@@ -68,7 +68,7 @@ test('ClickHouse: an unreachable server and a missing database, each in one line
   oneLine(missing, /no ClickHouse database at clickhouse:\/\/.*: check --store \(or \$BOTCENSUS_STORE\)/);
 });
 
-test('ClickHouse: KEV, tokens, imports, census and lookup work on it; matching imports refuse in one line', { skip: ch.skip ?? false }, () => {
+test('ClickHouse: KEV, tokens, imports, census, lookup, owners, exposure and export work on it; matching imports refuse in one line', { skip: ch.skip ?? false }, () => {
   const url = ch.location!();
   const imported = cli(['--store', url, 'kev', 'import', kev]);
   assert.equal(imported.status, 0, imported.stderr);
@@ -82,7 +82,9 @@ test('ClickHouse: KEV, tokens, imports, census and lookup work on it; matching i
   assert.match(cli(['--store', url, 'tokens', 'list']).stdout, new RegExp(`${id} +analyst .*revoked`));
   const imports = cliJson<{ kind: string; records: number }[]>(['--store', url, 'imports']);
   assert.deepEqual(imports.map((i) => [i.kind, i.records]), [['kev', 8]]);
-  for (const args of [['census'], ['victims'], ['lookup', '192.0.2.1']]) assert.equal(cli(['--store', url, ...args]).status, 0, args.join(' '));
+  const reads = [['census'], ['victims'], ['lookup', '192.0.2.1'], ['owners', 'list'], ['exposure'], ['export', '--out', join(dir, 'v.csv')], ['export', '--what', 'sightings', '--out', join(dir, 's.parquet')]];
+  for (const args of reads) assert.equal(cli(['--store', url, ...args]).status, 0, args.join(' '));
+  assert.equal(readFileSync(join(dir, 'v.csv'), 'utf8'), 'ip,country,asn,as_org,grade,families,indicators,kinds,first_seen,last_seen,events,device_id,warninglists,owner\r\n');
   assert.match(cli(['--store', url, 'lookup', '192.0.2.1']).stdout, /not a victim/);
   const list = join(dir, 'c2.txt');
   writeFileSync(list, '198.51.100.7\n');

@@ -1,7 +1,7 @@
-// botcensus export: victims or sightings to Parquet, CSV or JSON lines, written by DuckDB.
+// botcensus export: victims or sightings to Parquet, CSV or JSON lines (src/report/export.ts).
 import { Command, Option } from 'commander';
 import { SPAN_HELP } from '../../core/span.js';
-import type { ExportFormat, ExportWhat } from '../../store/store.js';
+import { exportData, type ExportFormat, type ExportWhat } from '../../report/export.js';
 import { withStore } from '../context.js';
 import { working } from '../progress.js';
 import { asn, checkAbsoluteRange, country, isRelative, outputFile, timeRange, timeSpec } from '../options.js';
@@ -29,7 +29,7 @@ export function exportCommand(): Command {
       const constituency = o.constituency ? readConstituency(o.constituency) : undefined;
       await withStore(cmd, async (store) => {
         const range = timeRange(since, until, isRelative(since, until) ? await latestSighting(store.driver) : undefined);
-        const n = await working(`writing ${o.out}`, () => store.exportData(o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency }));
+        const n = await working(`writing ${o.out}`, () => exportData(store, o.what as ExportWhat, format, o.out, { ...filter, from: range.since, to: range.until, constituency }));
         console.error(`wrote ${n.toLocaleString('en-US')} ${o.what} to ${o.out} (${format})`);
       });
     });

@@ -5,13 +5,13 @@ import { formatProblem, loadOwnersFile, OwnersFileError } from '../../notify/own
 import { channelsOf } from '../../notify/plan.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withImportStore, withStore } from '../context.js';
-import { listOwners, replaceOwners } from '../../notify/owners-sql.js';
+import { listOwners, noContactNetworks, replaceOwners } from '../../notify/owners-sql.js';
 import { wholeNumber } from '../options.js';
 import { working } from '../progress.js';
 
 /** Victims with no owner entry, grouped by AS organisation from enrichment: listed as "no contact". */
 export async function noContactGroups(store: Store): Promise<{ name: string; asn?: number; asOrg?: string; victims: number }[]> {
-  return (await store.noContactNetworks()).map((g) => ({ name: g.asn === undefined ? 'Unknown network' : `AS${g.asn}${g.asOrg ? ' ' + g.asOrg : ''}`, ...g }));
+  return (await noContactNetworks(store)).map((g) => ({ name: g.asn === undefined ? 'Unknown network' : `AS${g.asn}${g.asOrg ? ' ' + g.asOrg : ''}`, ...g }));
 }
 
 export function ownersCommand(): Command {

@@ -2,7 +2,7 @@
 // and whether they matched, sorted and paged in the store; and counts per intel source.
 import type { FastifyInstance } from 'fastify';
 import { displayIndicator } from '../../core/domain-display.js';
-import { INDICATOR_SORTS, type IndicatorSort } from '../../store/access.js';
+import { INDICATOR_SORTS, indicatorPage, type IndicatorSort } from '../access/window-pages-sql.js';
 import type { IndicatorRow } from '../../store/store.js';
 import { STAFF, type ServerContext } from '../context.js';
 import { sendCsv, type CsvColumn } from '../csv.js';
@@ -48,7 +48,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: ServerContext): void 
       const q = req.query;
       const range = rangeOf(q);
       const page = await ctx.cached(req, 'indicators', q, (s) =>
-        s.access.indicatorPage({
+        indicatorPage(s, {
           ...pageOf(q),
           ...range,
           q: q.q || undefined,

@@ -3,7 +3,7 @@
 // address answers 404, as if it had never been seen.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseIp } from '../../core/ip.js';
-import { VICTIM_SORTS, type VictimSort } from '../../store/access.js';
+import { VICTIM_SORTS, victimPage, type VictimSort } from '../access/window-pages-sql.js';
 import { ALL_ROLES, ownerScope, type ServerContext } from '../context.js';
 import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
@@ -36,7 +36,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query;
       const owner = ownerScope(req);
       const page = await ctx.cached(req, 'victims', q, (s) =>
-        s.access.victimPage({ ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, org: q.org || undefined, indicator: q.indicator || undefined, owner }),
+        victimPage(s, { ...pageOf(q), ...rangeOf(q), country: q.country?.toUpperCase(), asn: q.asn, org: q.org || undefined, indicator: q.indicator || undefined, owner }),
       );
       if (q.format === 'csv') return sendCsv(reply, 'victims', page.rows, VICTIM_CSV);
       return page;

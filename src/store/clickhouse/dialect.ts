@@ -42,6 +42,7 @@ export const chDialect: Dialect = {
   argMin: (arg, by) => sql`argMin(${arg}, ${by})`,
   listAgg: (value) => sql`groupArray(${value})`,
   listAggDistinct: (value) => sql`arraySort(groupUniqArray(${value}))`,
+  contains: (haystack, needle) => sql`position(${haystack}, ${needle}) > 0`,
   listText: (list, separator) => sql`arrayStringConcat(${list}, ${separator})`,
   deviceUnit: (key) => sql`toFixedString(concat(${halfBytes(sql.raw('toUInt64(9223372036854775808)'))}, ${halfBytes(sql`cityHash64(${key})`)}), 16)`,
   timeBucket: (unit, ts) => sql`toDecimal64(intDiv(toInt64(${ts}), ${sql.raw(unit === 'hour' ? '3600' : '86400')}) * ${sql.raw(unit === 'hour' ? '3600' : '86400')}, 3)`,

@@ -4,8 +4,6 @@
 // (BotcensusError UNSUPPORTED), never a crash.
 import { BotcensusError } from '../../core/errors.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
-import type { AccessStore } from '../access.js';
-import type { ExposureStore } from '../identify.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import type { ImportKind, ImportMeta, ImportRow, LineCounts, Store } from '../store.js';
 import type { ClickHouseDriver } from './driver.js';
@@ -15,17 +13,8 @@ export const notOnClickHouse = (what: string): BotcensusError => new BotcensusEr
 
 const refuse = (what: string) => (): Promise<never> => Promise.reject(notOnClickHouse(what));
 
-/** A sub-contract whose every method refuses, naming itself (`then` stays undefined: the object is not a promise). */
-function refusing<T extends object>(area: string): T {
-  return new Proxy({} as T, {
-    get: (_t, name) => (typeof name === 'string' && name !== 'then' ? refuse(`${area} (${name})`) : undefined),
-  });
-}
-
 export class ClickHouseStore implements Store {
   readonly files = undefined;
-  readonly access = refusing<AccessStore>('the owner portal and paged listings');
-  readonly exposure = refusing<ExposureStore>('exposure');
 
   constructor(
     readonly driver: ClickHouseDriver,
@@ -62,6 +51,4 @@ export class ClickHouseStore implements Store {
   addPrefilteredRecords = refuse('prefiltered imports');
   ipv4IndicatorRanges = refuse('the flow prefilter');
   ipv6IndicatorNets = refuse('the flow prefilter');
-  exportData = refuse('export');
-  noContactNetworks = refuse('networks without a contact');
 }

@@ -144,6 +144,12 @@ export function runDriverConformance(target: DriverTarget): void {
     assert.deepEqual(s!.s, ['a.b.example', 'b.example', 'example']);
     const one = await d.one<{ s: string[] }>(sql`SELECT ${q.domainSuffixes(sql`${'example'}`)} AS s`);
     assert.deepEqual(one!.s, ['example']);
+    // Plain text, not a pattern: % and _ are themselves.
+    const has = (h: string, n: string) => d.one<{ c: unknown }>(sql`SELECT CASE WHEN ${q.contains(sql`${h}`, sql`${n}`)} THEN 1 ELSE 0 END AS c`);
+    assert.deepEqual(
+      [await has('c2.example', '2.ex'), await has('c2.example', 'C2'), await has('50%_off', '%_'), await has('50x off', '%'), await has("it's", "'")].map((r) => Number(r!.c)),
+      [1, 0, 1, 0, 1],
+    );
     const u = await d.all<{ x: string }>(sql`SELECT ${q.unnest(sql`${['p', "q'", 'r']}`)} AS x`);
     assert.deepEqual(u.map((r) => r.x).sort(), ['p', "q'", 'r']);
     await d.load(EVENTS_TABLE, [

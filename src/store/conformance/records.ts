@@ -11,6 +11,7 @@ import { importIntel, importTelemetry } from '../../match/import.js';
 import { census } from '../../census/count.js';
 import { dailyActive, topIndicators } from '../../census/dashboard.js';
 import { victims } from '../../census/victims.js';
+import { indicatorPage, victimPage } from '../../server/access/window-pages-sql.js';
 
 export const ip = (s: string): bigint => parseIp(s)!;
 export const t = (s: string): number => Date.parse(s);
@@ -135,13 +136,13 @@ export async function windowAnswers(store: Store): Promise<{ windows: unknown[][
       await census(store, { by: 'country', measure: 'window', ...w, top: 10 }),
       await census(store, { by: 'family', measure: 'window', ...w, top: 10 }),
       await victims(store, w),
-      await store.access.victimPage({ ...w, sort: 'events', dir: 'desc', limit: 50, offset: 0 }),
+      await victimPage(store, { ...w, sort: 'events', dir: 'desc', limit: 50, offset: 0 }),
       await topIndicators(store, { ...w, limit: 10 }),
     ]);
   }
   const rest: unknown[] = [
     await dailyActive(store, { from: t('2024-06-09T00:00:00Z'), to: t('2024-06-14T00:00:00Z') }),
-    await store.access.indicatorPage({ sort: 'value', dir: 'asc', limit: 50, offset: 0 }),
+    await indicatorPage(store, { sort: 'value', dir: 'asc', limit: 50, offset: 0 }),
   ];
   for (const a of ['192.0.3.1', '192.0.3.5', '192.0.3.200']) rest.push(await lookupEvidenceOf(store, ip(a)));
   return { windows, rest };

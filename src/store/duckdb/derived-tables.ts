@@ -32,11 +32,6 @@ export const DERIVED_TABLES: Table[] = [
     ],
   },
   {
-    // Distinct victims per indicator over all time (the indicator listing's "victims").
-    name: 'derived_indicator_victims',
-    columns: [c('indicator_id', 'int64', true), c('victims', 'int64', true)],
-  },
-  {
     // Each victim's owner from the contact database (the most specific block wins).
     name: 'derived_victim_owner',
     columns: [c('victim', 'address', true), c('owner', 'text')],

@@ -24,6 +24,7 @@ export const duckDialect: Dialect = {
   argMin: (arg, by) => sql`arg_min(${arg}, ${by})`,
   listAgg: (value) => sql`list(${value})`,
   listAggDistinct: (value) => sql`list_sort(list_distinct(list(${value})))`,
+  contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   listText: (list, separator) => sql`array_to_string(${list}, ${separator})`,
   deviceUnit: (key) => sql`(hash(${key})::UHUGEINT | (1::UHUGEINT << 127))`,
   timeBucket: (unit, ts) => sql`date_trunc(${sql.raw(unit === 'hour' ? "'hour'" : "'day'")}, ${ts})`,

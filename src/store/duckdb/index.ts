@@ -15,8 +15,6 @@ import type {
   IndicatorSelection,
   IntelImport,
   LineCounts,
-  ExportFormat,
-  ExportWhat,
   DnsTsvLayout,
   FlowCandidateFiles,
   FlowCsvLayout,
@@ -33,7 +31,6 @@ import type {
 import { TableAppender } from './appender.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
-import { exportData } from './export-sql.js';
 import {
   addFlowCandidates,
   addParquetNear,
@@ -52,13 +49,8 @@ import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
-import { noContactNetworks } from './no-contact-sql.js';
-import { createAccessStore } from './access-sql.js';
-import type { AccessStore } from '../access.js';
-import type { ExposureStore } from '../identify.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
-import { compromisedDevices } from './exposure-sql.js';
 import { duckWindows, ensureDerived } from './window-sql.js';
 import type { VictimWindows } from '../victim-windows.js';
 import { sql, type Sql } from '../sql.js';
@@ -80,18 +72,14 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly driver: DuckDbDriver;
   /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
   readonly files: FileReadingStore = this;
-  readonly access: AccessStore;
   readonly windows: VictimWindows;
-  readonly exposure: ExposureStore;
 
   private constructor(
     readonly db: Db,
     readonly geoSource: GeoSource,
   ) {
     this.driver = new DuckDbDriver(db);
-    this.access = createAccessStore(db);
     this.windows = duckWindows(db);
-    this.exposure = { compromisedDevices: () => compromisedDevices(db) };
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
@@ -265,10 +253,6 @@ export class DuckDbStore implements Store, FileReadingStore {
     return out;
   }
 
-  exportData(what: ExportWhat, format: ExportFormat, file: string, filter: VictimFilter): Promise<number> {
-    return exportData(this.db, what, format, file, filter);
-  }
-
   describeParquet(file: string): Promise<{ name: string; type: string }[]> {
     return describeParquet(this.db, file).catch((err: Error) => {
       throw new BotcensusError('UNREADABLE', `not a readable Parquet file: ${err.message.split('\n')[0]}`, { file });
@@ -347,10 +331,6 @@ export class DuckDbStore implements Store, FileReadingStore {
 
   withSightingsByVictim<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T> {
     return this.db.windowed(async () => fn((await ensureDerived(this.db)) ? SIGHTINGS_BY_VICTIM : undefined));
-  }
-
-  noContactNetworks(): Promise<{ asn?: number; asOrg?: string; victims: number }[]> {
-    return noContactNetworks(this.db);
   }
 }
 

@@ -1,55 +1,12 @@
 // Shared pieces of the victim-level queries (census, victims): sightings in a window reduced to
 // one row per victim with its best evidence grade, device, enrichment and exclusion flags.
-import type { Constituency, Grade } from '../store.js';
-import type { Db, Param } from './connection.js';
-
 export { GRADE_OF_RANK, GRADE_RANK } from '../victim-windows.js';
-
-/** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */
-export const PRODUCT = (d: string) =>
-  `CASE WHEN ${d}.product IS NOT NULL THEN concat_ws(' ', ${d}.vendor, ${d}.product) WHEN ${d}.vendor IS NOT NULL THEN ${d}.vendor || ' (model unknown)' END`;
 
 /** One sighting's grade: a non-flow sighting confirms, an answered flow is two-way. */
 export const SIGHTING_GRADE = `CASE WHEN kind <> 'flow' THEN 3 WHEN answered THEN 2 ELSE 1 END`;
 
 /** A victim-indicator pair's grade from its best sighting `g` and its directions `t`, `f`: traffic both ways is two-way. */
 export const PAIR_GRADE = `CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2 ELSE 1 END`;
-
-/** Loads the constituency into a temp table the victim query joins. */
-export async function loadConstituency(db: Db, c: Constituency | undefined): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE constituency_ranges (lo UHUGEINT, hi UHUGEINT)`);
-  for (const [lo, hi] of c?.ranges ?? []) await db.run(`INSERT INTO constituency_ranges VALUES ($1::UHUGEINT, $2::UHUGEINT)`, [lo.toString(), hi.toString()]);
-}
-
-export interface VictimWindow {
-  from?: number;
-  to?: number;
-  constituency?: Constituency;
-  owner?: string;
-}
-
-/** Named parameters of SIGHTING_CTES. */
-export function windowParams(w: VictimWindow): Record<string, Param> {
-  return {
-    from: w.from === undefined ? '-infinity' : new Date(w.from).toISOString(),
-    to: w.to === undefined ? 'infinity' : new Date(w.to).toISOString(),
-    owner: w.owner ?? null,
-  };
-}
-
-/** Named parameters of VICTIM_ROW_CTES. */
-function constituencyParams(c: Constituency | undefined): Record<string, Param> {
-  return {
-    has_c: c !== undefined,
-    c_countries: (c?.countries ?? []).map((x) => x.toUpperCase()).join(','),
-    c_asns: (c?.asns ?? []).join(','),
-  };
-}
-
-/** Named parameters of VICTIM_CTES. */
-export function victimParams(w: VictimWindow): Record<string, Param> {
-  return { ...windowParams(w), ...constituencyParams(w.constituency) };
-}
 
 /**
  * CTE `vo(victim, owner)`: each victim's most specific owner from the contact database (a longer
@@ -66,25 +23,6 @@ export const OWNER_CTE = `
       SELECT x.victim, k.owner, 0 AS spec
       FROM s0 x JOIN hosts h ON h.ip = x.victim JOIN owner_keys k ON k.asn = h.asn)
     GROUP BY victim)`;
-
-/**
- * CTE `s`: the sightings in the window (a sighting counts when its hour bucket overlaps it), of
- * the owner's victims only when an owner is given; `vo` gives each victim's owner.
- */
-const SIGHTING_CTES = `
-  s1 AS (
-    SELECT victim, indicator_id, kind, answered, to_indicator, from_indicator, device_id, family, detail, first_seen, last_seen, events
-    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP),
-  s0 AS (SELECT DISTINCT victim FROM s1),
-  ${OWNER_CTE},
-  s AS (SELECT s1.*, vo.owner FROM s1 LEFT JOIN vo USING (victim) WHERE $owner IS NULL OR vo.owner = $owner)`;
-
-/** SIGHTING_CTES without owners, for counts that do not filter by owner (cheaper: no owner join). */
-export const SIGHTING_CTES_NO_OWNER = `
-  s AS (
-    SELECT victim, indicator_id, kind, answered, to_indicator, from_indicator, device_id, family, detail, first_seen, last_seen, events,
-           NULL::VARCHAR AS owner
-    FROM sightings WHERE last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)`;
 
 /**
  * How far in time an identification reaches: a victim address counts as the device (stable identity
@@ -162,11 +100,3 @@ export const VICTIM_ROW_CTES_FROM_GRADES = `
            (NOT $has_c OR list_contains(string_split($c_countries, ','), h.country) OR list_contains(string_split($c_asns, ','), h.asn::VARCHAR)
               OR inr.victim IS NOT NULL) AS inside
     FROM vg LEFT JOIN idm USING (victim) LEFT JOIN hosts h ON h.ip = vg.victim LEFT JOIN wl USING (victim) LEFT JOIN inr USING (victim))`;
-
-/** VICTIM_GRADE_CTES and VICTIM_ROW_CTES_FROM_GRADES over the sightings of CTE `s`. */
-const VICTIM_ROW_CTES = `
-  vr AS (SELECT ${SIGHTING_AS_ROW}, owner FROM s),
-  ${VICTIM_GRADE_CTES},${VICTIM_ROW_CTES_FROM_GRADES}`;
-
-/** Both of the above: `s` and `v` from the sightings table. */
-export const VICTIM_CTES = `${SIGHTING_CTES},${VICTIM_ROW_CTES}`;

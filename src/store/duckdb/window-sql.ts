@@ -17,8 +17,7 @@
 // - derived_pairs_all: the sightings folded per victim, indicator, kind, family and import over
 //   all time, ordered by victim so that one victim's evidence is a few blocks (lookup), and the
 //   source of the all-time window's lists.
-// - derived_indicator_victims, derived_victim_owner: victims per indicator; each victim's owner.
-import type { Constituency } from '../store.js';
+// - derived_victim_owner: each victim's owner.
 import type { Db, Param } from './connection.js';
 import { sql, type Sql } from '../sql.js';
 import type { VictimWindows } from '../victim-windows.js';
@@ -42,8 +41,6 @@ interface Derived {
   allFromUs: number;
   allToUs: number;
   windows: Map<string, string>;
-  /** Lists tables built (windowLists). */
-  lists: Set<string>;
   seq: number;
   /** The derived tables are current and windows are built from them (else from the sightings). */
   folded: boolean;
@@ -70,12 +67,6 @@ export async function foldDerived(db: Db): Promise<void> {
 const PAIR_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t, f, dev, f0, l0, events';
 /** PAIR_COLUMNS of pair_days, whose directions are 1 or 0. */
 const PAIR_DAY_COLUMNS = 'victim, indicator_id, rkey, kind, family, g, t = 1 AS t, f = 1 AS f, dev, f0, l0, events';
-/** How rows in PAIR_COLUMNS fold into one (per day in the fold, per pair in the lists). */
-const PAIR_FOLD = 'max(g) AS g, bool_or(t) AS t, bool_or(f) AS f, max(dev) AS dev, min(f0) AS f0, max(l0) AS l0, sum(events) AS events';
-
-/** CTE `pk` over `src`: the window's sightings per victim, indicator, report type, kind and family. */
-const WINDOW_PAIRS = `
-  pk AS (SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, ${PAIR_FOLD} FROM src GROUP BY ALL)`;
 
 /** Whether the derived tables (derived-tables.ts) are those of the current data (rebuilding them if this store folds). */
 export async function ensureDerived(db: Db): Promise<boolean> {
@@ -93,7 +84,7 @@ async function derived(db: Db): Promise<Derived> {
   const known = derivedOf.get(db.instance);
   // Current, unless it reads the sightings and this store has since asked to fold them.
   if (known?.version === version && (known.folded || !folding.has(db.instance))) return known;
-  for (const table of [...(known?.windows.values() ?? []), ...(known?.lists ?? [])]) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of known?.windows.values() ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
   if (known) await db.run(`DELETE FROM meta WHERE key LIKE 'window:%'`);
   const stored = await db.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'derived_version'`);
   const fold = await currentPairDays(db);
@@ -116,11 +107,6 @@ async function derived(db: Db): Promise<Derived> {
               min(first_line) AS first_line, any_value(detail) AS detail
        FROM sightings GROUP BY ALL ORDER BY victim`,
     );
-    await db.run(`DELETE FROM derived_indicator_victims`);
-    await db.run(
-      `INSERT INTO derived_indicator_victims
-       SELECT indicator_id, count(DISTINCT victim) FROM derived_pairs_all WHERE indicator_id IS NOT NULL GROUP BY indicator_id`,
-    );
     await db.run(`DELETE FROM derived_victim_owner`);
     await db.run(`INSERT INTO derived_victim_owner WITH s0 AS (SELECT DISTINCT victim FROM derived_pairs_all), ${OWNER_CTE} SELECT * FROM vo`);
     await db.run(`INSERT INTO meta VALUES ('derived_version', $v)`, { v: version });
@@ -137,8 +123,8 @@ async function derived(db: Db): Promise<Derived> {
  * million victims that is seconds per window. Opening a store adopts the tables of the current
  * data version and drops the others.
  */
-async function keptWindows(db: Db, version: string, known: Derived | undefined): Promise<Pick<Derived, 'windows' | 'lists' | 'seq'>> {
-  const kept: Pick<Derived, 'windows' | 'lists' | 'seq'> = { windows: new Map(), lists: new Set(), seq: known?.seq ?? 0 };
+async function keptWindows(db: Db, version: string, known: Derived | undefined): Promise<Pick<Derived, 'windows' | 'seq'>> {
+  const kept: Pick<Derived, 'windows' | 'seq'> = { windows: new Map(), seq: known?.seq ?? 0 };
   if (known) return kept; // this process built (and dropped) its own
   const tables = new Set(
     (await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND table_name LIKE 'victim\\_window\\_%' ESCAPE '\\'`)).map((r) => r.t),
@@ -148,10 +134,9 @@ async function keptWindows(db: Db, version: string, known: Derived | undefined):
     const [v, table] = r.value.split(' ');
     if (v === version && table && /^victim_window_\d+$/.test(table) && tables.has(table)) {
       kept.windows.set(r.key.slice('window:'.length), table);
-      if (tables.has(`${table}_lists`)) kept.lists.add(`${table}_lists`);
     } else await db.run(`DELETE FROM meta WHERE key = $k`, { k: r.key });
   }
-  const live = new Set([...kept.windows.values(), ...kept.lists]);
+  const live = new Set(kept.windows.values());
   for (const t of tables) if (!live.has(t)) await db.run(`DROP TABLE IF EXISTS ${t}`);
   for (const t of tables) kept.seq = Math.max(kept.seq, Number(/^victim_window_(\d+)/.exec(t)?.[1] ?? 0));
   return kept;
@@ -185,7 +170,7 @@ const ts = (ms: number | undefined, open: string): string => (ms === undefined ?
 /**
  * The temp table of the window's victims: the columns of VICTIM_ROW_CTES_FROM_GRADES' `v` (less
  * `inside`, which depends on the question's constituency), first/last seen and events, for every
- * owner. Read it through windowVictims; the victim list's lists are in windowLists.
+ * owner.
  */
 export async function victimWindow(db: Db, w: { from?: number; to?: number }, opts: WindowOptions = {}): Promise<string> {
   return (await windowRef(db, w, opts)).table;
@@ -311,10 +296,8 @@ async function windowTable(db: Db, d: Derived, from: number | undefined, to: num
   while (d.windows.size > MAX_WINDOWS) {
     const [oldKey, oldTable] = d.windows.entries().next().value!;
     d.windows.delete(oldKey);
-    d.lists.delete(`${oldTable}_lists`);
     await db.run(`DELETE FROM meta WHERE key = $k`, { k: `window:${oldKey}` });
     await db.run(`DROP TABLE IF EXISTS ${oldTable}`);
-    await db.run(`DROP TABLE IF EXISTS ${oldTable}_lists`);
   }
   return { table, source, params: sourceParams, derived: allTime !== undefined };
 }
@@ -342,78 +325,6 @@ export function windowSource(kind: WindowSourceKind): string {
     UNION ALL
     ${edge('$edge2_from', '<= $to::TIMESTAMP')})`;
 }
-
-/**
- * The table of the window's per-victim lists (families, indicators, kinds), beside its window
- * table (`victim_window_N_lists`): built at the first question that shows them (a victim list),
- * not with the window, since they cost ten times what counting needs.
- */
-export async function windowLists(db: Db, w: { from?: number; to?: number }): Promise<{ table: string; lists: string }> {
-  return db.windowed(async () => {
-    const ref = await windowRef(db, w);
-    const lists = `${ref.table}_lists`;
-    const d = derivedOf.get(db.instance)!;
-    if (!d.lists.has(lists)) {
-      await createKeptTable(
-        db,
-        lists,
-        `WITH ${windowSource(ref.source)}, ${WINDOW_PAIRS}
-         SELECT pk.victim, list_sort(list_distinct(list(pk.family))) AS families,
-                list_sort(list_distinct(list(coalesce(i.value, 'report:' || pk.rkey)))) AS indicators,
-                list_sort(list_distinct(list(pk.kind))) AS kinds
-         FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim`,
-        ref.params,
-      );
-      d.lists.add(lists);
-    }
-    return { table: ref.table, lists };
-  });
-}
-
-/**
- * CTEs `pk` and `l` over `src` (windowSource) and a CTE `page` of victims: the lists (families,
- * indicators, kinds) of the page's victims only. A page of a victim list needs a hundred victims'
- * lists, not the whole window's (windowLists), which on a million victims take seconds to build.
- */
-export const PAGE_LISTS = `
-  pk AS (SELECT victim, indicator_id, rkey, kind, coalesce(family, 'unknown') AS family, ${PAIR_FOLD} FROM src SEMI JOIN page USING (victim) GROUP BY ALL),
-  l AS (SELECT pk.victim, list_sort(list_distinct(list(pk.family))) AS families,
-               list_sort(list_distinct(list(coalesce(i.value, 'report:' || pk.rkey)))) AS indicators,
-               list_sort(list_distinct(list(pk.kind))) AS kinds
-        FROM pk LEFT JOIN indicators i ON i.id = pk.indicator_id GROUP BY pk.victim)`;
-
-export interface WindowScope {
-  constituency?: Constituency;
-  owner?: string;
-}
-
-/**
- * CTE `v` over a window table and its parameters: the victims of the scope's owner (all without
- * one), each with `inside` for its constituency (TRUE without one). Only the parts a scope needs
- * are in the SQL, so the common question (no owner, no constituency) pays for none of them.
- * `columns` narrows what is read.
- */
-export function windowVictims(table: string, scope: WindowScope, columns = 'w.*'): { cte: string; params: Record<string, Param> } {
-  if (!/^victim_window_\d+$/.test(table)) throw new Error(`not a window table: ${table}`);
-  const params: Record<string, Param> = {};
-  const c = scope.constituency;
-  let inside = 'TRUE';
-  if (c) {
-    params.c_countries = c.countries.map((x) => x.toUpperCase()).join(',');
-    params.c_asns = c.asns.join(',');
-    inside = `coalesce(w.country IN (SELECT unnest(string_split($c_countries, ','))) OR w.asn IN (SELECT TRY_CAST(x AS BIGINT) FROM unnest(string_split($c_asns, ',')) AS t(x))
-               ${c.ranges.length ? 'OR EXISTS (SELECT 1 FROM constituency_ranges r WHERE w.victim BETWEEN r.lo AND r.hi)' : ''}, FALSE)`;
-  }
-  let where = '';
-  if (scope.owner !== undefined) {
-    params.owner = scope.owner;
-    where = 'WHERE w.owner = $owner';
-  }
-  return { cte: `v AS (SELECT ${columns}, ${inside} AS inside FROM ${table} w ${where})`, params };
-}
-
-/** The columns of a window table that counting needs (census, trend), without the victim list's. */
-export const COUNT_COLUMNS = 'w.victim, w.grade, w.unit, w.device, w.ident, w.country, w.asn, w.as_org, w.special, w.warned_by, w.owner';
 
 /** A window bound as a bound time, or DuckDB's infinity where the window is open. */
 const bound = (ms: number | undefined, open: '-infinity' | 'infinity'): Sql => (ms === undefined ? sql.raw(`'${open}'::TIMESTAMP`) : sql.time(ms));

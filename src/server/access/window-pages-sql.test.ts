@@ -1,15 +1,23 @@
+// The portal's victim and indicator pages on the DuckDB store (window-pages.engines.test.ts holds ClickHouse to the same answers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import { buildScenario, HOSTILE, VICTIMS } from '../../../test/server-scenario.js';
 import { replaceOwners } from '../../notify/owners-sql.js';
 import { importIntel } from '../../match/import.js';
+import type { Store } from '../../store/store.js';
+import { indicatorPage, victimPage, type IndicatorPageQuery, type VictimPageQuery } from './window-pages-sql.js';
+
+const pages = (store: Store) => ({
+  victimPage: (q: VictimPageQuery) => victimPage(store, q),
+  indicatorPage: (q: IndicatorPageQuery) => indicatorPage(store, q),
+});
 
 const base = { sort: 'ip', dir: 'asc', limit: 50, offset: 0 } as const;
 
 test('victim pages: filters, owner scope, allow-listed sorting, paging and totals', async () => {
   const { store } = await buildScenario();
-  const a = store.access;
+  const a = pages(store);
   const all = await a.victimPage({ ...base });
   assert.equal(all.total, 7);
   const us = await a.victimPage({ ...base, country: 'us' });
@@ -36,7 +44,7 @@ test('victim pages: filters, owner scope, allow-listed sorting, paging and total
 
 test('indicator pages: search, source, matched, sorting; per-source counts', async () => {
   const { store } = await buildScenario();
-  const a = store.access;
+  const a = pages(store);
   const q = { sort: 'victims', dir: 'desc', limit: 50, offset: 0 } as const;
   const all = await a.indicatorPage(q);
   assert.deepEqual(all.rows.map((i) => [i.value, i.victims]), [['203.0.113.10', 6], ['c2.example', 2], ['203.0.113.99', 0]]);
