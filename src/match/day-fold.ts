@@ -70,7 +70,7 @@ export async function refoldAllDays(d: Driver): Promise<void> {
 
 /** Names the victim-days of the sightings `where` selects in `days` (FOLD_DAYS_AFFECTED), before they change. */
 export async function noteFoldDays(d: Driver, days: WorkTable, where: Sql): Promise<void> {
-  await withSightingDays(d, where, (of) => d.run(sql`INSERT INTO ${days.ref} (victim, day) SELECT DISTINCT victim, day FROM (${of(where)}) x`));
+  await withSightingDays(d, where, (of) => d.run(sql`INSERT INTO ${days.ref} (victim, day) SELECT victim, day FROM (${of(where)}) x GROUP BY victim, day`));
 }
 
 /** Folds the victim-days in `days` again from their sightings (none left: their row goes). */

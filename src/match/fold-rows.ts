@@ -2,7 +2,8 @@
 // of integers a grade is settled from, the grade of a group of them, and writing folded rows in
 // place of the stale ones. A victim's (or victim-day's) grade is the best of its (victim,
 // indicator) pairs' grades: 3 when a sighting is not a flow, 2 when a flow was answered or the
-// pair was seen both ways, else 1 (victim-windows.ts GRADE_RANK).
+// pair was seen both ways, else 1 (victim-windows.ts GRADE_RANK). Distinct rows come from GROUP BY:
+// ClickHouse 18.16's SELECT DISTINCT has returned a row twice (rows in several parts, IN subqueries).
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 
@@ -31,9 +32,10 @@ export const GROUP_BOTH_WAYS = sql`CASE WHEN max(t) = 1 AND max(f) = 1 THEN 1 EL
 
 /** Of gradedSightings rows `rows`, the (victim, indicator[, ...`by`]) pairs one-way sightings made two-way between them. */
 export function pairsSeenBothWays(rows: Sql, by: Sql = sql.empty): Sql {
-  return sql`SELECT DISTINCT victim${by} FROM (
+  return sql`SELECT victim${by} FROM (
                SELECT victim${by}, indicator_id FROM (${rows}) r WHERE g = 1 AND t <> f
-               GROUP BY victim${by}, indicator_id HAVING max(t) = 1 AND max(f) = 1) p`;
+               GROUP BY victim${by}, indicator_id HAVING max(t) = 1 AND max(f) = 1) p
+             GROUP BY victim${by}`;
 }
 
 export interface FoldedRows {

@@ -49,7 +49,7 @@ export async function refoldVictimsOf(d: Driver, where: Sql, change?: () => Prom
     d.withWorkTable(FOLD_DAYS_AFFECTED, FOLD_DAYS_AFFECTED.name, async (days) => {
       // The victims are those of the victim-days: one read of the sightings for both folds.
       await noteFoldDays(d, days, where);
-      await d.run(sql`INSERT INTO ${affected.ref} (victim) SELECT DISTINCT victim FROM ${days.ref}`);
+      await d.run(sql`INSERT INTO ${affected.ref} (victim) SELECT victim FROM ${days.ref} GROUP BY victim`);
       await change?.();
       await refoldVictims(d, affected);
       await refoldNotedDays(d, days);

@@ -41,7 +41,8 @@ export interface Table {
   /**
    * Columns a newer row replaces an older one on, without a key: where the engine replaces by its
    * sort order (ClickHouse's ReplacingMergeTree). Where writers delete and insert in one
-   * transaction (DuckDB), no index is kept for it.
+   * transaction (DuckDB), no index is kept for it. Only for rows folded from other tables: a
+   * store whose table was made otherwise gets it anew, empty, and folds it again.
    */
   replacing?: string[];
 }
