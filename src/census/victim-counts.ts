@@ -3,9 +3,9 @@
 import type { Driver } from '../store/driver.js';
 import { sql } from '../store/sql.js';
 
-/** Distinct victim addresses ever seen (warninglisted ones too): the rows of the all-time victim fold. */
+/** Distinct victim addresses ever seen (warninglisted ones too): the rows of the all-time victim fold (grade 0: none left). */
 export async function victimCount(d: Driver): Promise<number> {
-  const r = await d.one<{ n: unknown }>(sql`SELECT count(*) AS n FROM victim_fold v WHERE ${d.dialect.visibleRows(sql.ident('v'))}`);
+  const r = await d.one<{ n: unknown }>(sql`SELECT count(*) AS n FROM victim_fold v WHERE ${d.dialect.visibleRows(sql.ident('v'))} AND v.grade > 0`);
   return Number(r?.n ?? 0);
 }
 

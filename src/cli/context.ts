@@ -42,9 +42,8 @@ export function dbPath(cmd: Command): string {
 /** Opens the store a command names, waiting for a DuckDB file another process holds; `created` when it was new. */
 export async function openCommandStore(loc: StoreLocation, use: StoreUse = {}): Promise<{ store: Store; created: boolean }> {
   try {
-    if (loc.engine !== 'duckdb') return await openStore(loc, { create: use.create });
-    const opened = await openWaiting(loc.path, () => openStore(loc, { create: use.create }));
-    // A store written before the victim fold's layout changed is refolded once (the fold is not kept on ClickHouse yet).
+    const opened = loc.engine === 'duckdb' ? await openWaiting(loc.path, () => openStore(loc, { create: use.create })) : await openStore(loc, { create: use.create });
+    // A store written before the victim fold's layout changed (or before the fold) is refolded once.
     await ensureVictimFold(opened.store.driver);
     return opened;
   } catch (e) {

@@ -165,7 +165,8 @@ export async function enrichHosts(d: Driver, importId?: number): Promise<number>
   const count = async () => Number((await d.one<{ n: bigint | number }>(sql`SELECT count(*) AS n FROM hosts`))!.n);
   const before = await count();
   const scope = importId === undefined ? sql`1 = 1` : sql`import_id = ${importId}`;
-  const todo = sql`SELECT DISTINCT victim AS ip FROM sightings s WHERE ${d.dialect.visibleRows(sql.ident('s'))} AND ${scope} AND victim NOT IN (SELECT ip FROM hosts)`;
+  // GROUP BY, not DISTINCT: ClickHouse 18.16's DISTINCT returned an address twice here (sightings in two parts).
+  const todo = sql`SELECT victim AS ip FROM sightings s WHERE ${d.dialect.visibleRows(sql.ident('s'))} AND ${scope} AND victim NOT IN (SELECT ip FROM hosts) GROUP BY victim`;
   // In address order: a lookup of one address then reads the few blocks whose range holds it.
   await withEnriched(d, todo, (hosts) => d.run(sql`INSERT INTO hosts (${cols(HOST_COLUMNS)}) ${hosts} ORDER BY ip`));
   return (await count()) - before;

@@ -35,7 +35,9 @@ function grouped(d: Driver, importId: number, from: string, keys: { client?: tru
   const q = d.dialect;
   const col = (name: string) => sql.ident(name);
   const host = (name: 'client' | 'server') => (keys[name] ? col(name) : q.argMin(col(name), sql`line`));
-  const texts = [0, 1, 2].map((i) => (keys.text[i] ? col(keys.text[i]!) : sql`NULL`));
+  // Every column named apart from the columns read: an INSERT inside a ClickHouse batch reads this
+  // as a subquery's `*`, where two unnamed NULLs would be one column.
+  const texts = [0, 1, 2].map((i) => sql`${keys.text[i] ? col(keys.text[i]!) : sql`NULL`} AS ${sql.ident(`g_${'abc'[i]}`)}`);
   const groupBy = [
     ...(keys.client ? [col('client')] : []),
     ...(keys.server ? [col('server')] : []),
@@ -43,8 +45,8 @@ function grouped(d: Driver, importId: number, from: string, keys: { client?: tru
     ...keys.text.map(col),
     q.timeBucket('hour', sql`ts`),
   ];
-  return sql`SELECT ${host('client')}, ${host('server')}, ${keys.dport ? col('dport') : sql`NULL`}, ${sql.join(texts)},
-                    min(ts), max(ts), count(*), min(line)
+  return sql`SELECT ${host('client')} AS g_client, ${host('server')} AS g_server, ${keys.dport ? col('dport') : sql`NULL`} AS g_dport, ${sql.join(texts)},
+                    min(ts) AS g_ts, max(ts) AS g_last_ts, count(*) AS g_events, min(line) AS g_line
              FROM ${sql.ident(from)} WHERE import_id = ${importId} AND ${where} GROUP BY ${sql.join(groupBy)}`;
 }
 

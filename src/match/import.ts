@@ -9,7 +9,6 @@ import { table } from '../store/schema.js';
 import type { ImportMeta, ImportOutcome, IntelImport, LineCounts, MatchOptions, PrefilteredCover, PrefilteredFile, Store, TelemetryFeed } from '../store/store.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from '../store/telemetry-rows.js';
 import { foldRepeatedIndicators } from './intel-fold.js';
-import { checkFoldKept } from './victim-fold.js';
 import { matchSightings, rematchImportFlows, retractIndicatorVictims, retractWarnedSightings } from './match-sql.js';
 
 /** What an import needs of the store: the driver, and the bookkeeping of imports. */
@@ -22,7 +21,6 @@ export type ImportingStore = Pick<Store, 'driver' | 'beginImport' | 'finishImpor
  */
 export async function importIntel(store: ImportingStore, imp: IntelImport, match: MatchOptions): Promise<ImportOutcome> {
   const d = store.driver;
-  checkFoldKept(d);
   return d.atomically(async () => {
     // The import's row is written once the file is read: a streamed file's format shows as it is read.
     const importId = await d.nextId('imports', 'id');
@@ -80,7 +78,6 @@ export async function importTelemetry(
   prefiltered?: PrefilteredFile,
 ): Promise<ImportOutcome & { counts: LineCounts }> {
   const d = store.driver;
-  checkFoldKept(d);
   return d.atomically(async () => {
     const importId = await store.beginImport(meta);
     const written = new Set<TelemetryTable>();

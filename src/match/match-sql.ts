@@ -189,8 +189,23 @@ async function insertSightingsOfHits(d: Driver, hits: WorkTable): Promise<void> 
 
 /** Deletes the sightings `where` selects (over the table's own column names), and folds their victims again. */
 async function deleteSightings(d: Driver, where: Sql): Promise<void> {
-  await refoldVictimsOf(d, where, () => d.run(sql`DELETE FROM sightings WHERE ${where}`));
+  await refoldVictimsOf(d, where, async () => {
+    if (d.can('transactions')) return d.run(sql`DELETE FROM sightings WHERE ${where}`);
+    // A mutation (ClickHouse) runs apart from the query that started it: it cannot read work
+    // tables or alias the table it changes, so the rows are named by value, in chunks.
+    const doomed = await d.all<{ victim: bigint; ind: number | bigint; imp: number | bigint }>(
+      sql`SELECT s.victim AS victim, coalesce(s.indicator_id, -1) AS ind, s.import_id AS imp FROM sightings s WHERE ${visible('s')} AND (${where})
+          GROUP BY s.victim, coalesce(s.indicator_id, -1), s.import_id`,
+    );
+    for (let at = 0; at < doomed.length; at += DELETE_CHUNK) {
+      const keys = doomed.slice(at, at + DELETE_CHUNK).map((r) => sql`(${sql.address(r.victim)}, ${Number(r.ind)}, ${Number(r.imp)})`);
+      await d.run(sql`DELETE FROM sightings WHERE (victim, coalesce(indicator_id, -1), import_id) IN (${sql.join(keys)})`);
+    }
+  });
 }
+
+/** Sightings named per mutation: well within a statement's size limit (256 KiB on ClickHouse). */
+const DELETE_CHUNK = 1000;
 
 /**
  * A prefiltered import's flows, some of them stored after the indicators of the imports in

@@ -55,3 +55,35 @@ export const HITS: Table = {
 
 /** The victims whose sightings change (victim-fold.ts). */
 export const FOLD_AFFECTED: Table = { name: 'match_fold_affected', columns: [c('victim', 'address')] };
+
+/** The victim-days whose sightings change (day-fold.ts). */
+export const FOLD_DAYS_AFFECTED: Table = { name: 'match_fold_days_affected', columns: [c('victim', 'address', true), c('day', 'time', true)] };
+
+/** Day offsets 0..n, to spread a sighting over the UTC days it touches (day-fold.ts). */
+export const DAY_OFFSETS: Table = { name: 'match_day_offsets', columns: [c('day_offset', 'int64', true)] };
+
+/**
+ * A victim's sightings reduced to the figures its grade is settled from (victim-fold.ts): the best
+ * single-sighting grade raised by a sighting seen both ways (g0), whether both directions occur at
+ * all (both_ways), and its span and events.
+ */
+export const FOLD_VICTIM_GRADES: Table = {
+  name: 'match_fold_grades',
+  columns: [
+    c('victim', 'address', true),
+    c('g0', 'uint8', true),
+    c('both_ways', 'uint8', true),
+    c('device', 'text'),
+    c('fs', 'time', true),
+    c('ls', 'time', true),
+    c('first_end', 'time', true),
+    c('last_start', 'time', true),
+    c('events', 'int64', true),
+  ],
+};
+
+/** FOLD_VICTIM_GRADES' figures per victim and UTC day (day-fold.ts). */
+export const FOLD_DAY_GRADES: Table = {
+  name: 'match_fold_day_grades',
+  columns: [c('victim', 'address', true), c('day', 'time', true), c('g0', 'uint8', true), c('both_ways', 'uint8', true)],
+};

@@ -38,6 +38,13 @@ export interface Table {
   key?: string[];
   /** Column sets no two rows may share. */
   unique?: string[][];
+  /**
+   * Columns a newer row replaces an older one on, without a key: where the engine replaces by its
+   * sort order (ClickHouse's ReplacingMergeTree). Where writers delete and insert in one
+   * transaction (DuckDB), no index is kept for it. Only for rows folded from other tables: a
+   * store whose table was made otherwise gets it anew, empty, and folds it again.
+   */
+  replacing?: string[];
 }
 
 import { ACCESS_TABLES } from './schema-access.js';
@@ -258,7 +265,7 @@ export const TABLES: Table[] = [
     name: 'victim_fold',
     columns: [
       c('victim', 'address', true),
-      c('grade', 'uint8', true), // victim-sql.ts GRADE_RANK
+      c('grade', 'uint8', true), // victim-sql.ts GRADE_RANK; 0: no sightings left (where rows are replaced, not deleted)
       c('device', 'text'), // the reports' own device id, if any
       c('first_seen', 'time', true),
       c('last_seen', 'time', true),
@@ -266,16 +273,18 @@ export const TABLES: Table[] = [
       c('last_start', 'time', true), // the latest first_seen: a window to before it cuts a sighting out
       c('events', 'int64', true),
     ],
+    replacing: ['victim'],
   },
   {
-    // The sightings folded per victim and UTC day they touch, written with them (day-fold-sql.ts):
+    // The sightings folded per victim and UTC day they touch, written with them (src/match/day-fold.ts):
     // the daily trend reads one row per victim and day instead of spreading the sightings.
     name: 'victim_days',
     columns: [
       c('victim', 'address', true),
       c('day', 'time', true), // midnight UTC
-      c('grade', 'uint8', true), // the victim's grade on that day (victim-sql.ts GRADE_RANK)
+      c('grade', 'uint8', true), // the victim's grade on that day (victim-sql.ts GRADE_RANK; 0 as in victim_fold)
     ],
+    replacing: ['victim', 'day'],
   },
   {
     // The sightings folded per UTC day, victim, indicator (and report type), kind and family, for

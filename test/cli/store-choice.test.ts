@@ -1,7 +1,7 @@
 // Choosing the store on the command line: --store with a ClickHouse URL or a DuckDB path,
 // $BOTCENSUS_STORE, --db as before; bad locations, unreachable servers and missing databases in
-// one plain line with their exit codes; commands whose queries run on ClickHouse work there, the
-// others refuse with one line and exit code 1.
+// one plain line with their exit codes; commands whose queries run on ClickHouse work there (intel
+// import and ingest with DuckDB's answers), the others refuse with one line and exit code 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -68,7 +68,7 @@ test('ClickHouse: an unreachable server and a missing database, each in one line
   oneLine(missing, /no ClickHouse database at clickhouse:\/\/.*: check --store \(or \$BOTCENSUS_STORE\)/);
 });
 
-test('ClickHouse: KEV, tokens, imports, census, lookup, owners, exposure and export work on it; matching imports refuse in one line', { skip: ch.skip ?? false }, () => {
+test('ClickHouse: KEV, tokens, imports, census, lookup, owners, exposure and export work on it', { skip: ch.skip ?? false }, () => {
   const url = ch.location!();
   const imported = cli(['--store', url, 'kev', 'import', kev]);
   assert.equal(imported.status, 0, imported.stderr);
@@ -86,10 +86,29 @@ test('ClickHouse: KEV, tokens, imports, census, lookup, owners, exposure and exp
   for (const args of reads) assert.equal(cli(['--store', url, ...args]).status, 0, args.join(' '));
   assert.equal(readFileSync(join(dir, 'v.csv'), 'utf8'), 'ip,country,asn,as_org,grade,families,indicators,kinds,first_seen,last_seen,events,device_id,warninglists,owner\r\n');
   assert.match(cli(['--store', url, 'lookup', '192.0.2.1']).stdout, /not a victim/);
+});
+
+test('intel import and ingest (the line reader) on ClickHouse: the same victims and census as on DuckDB, re-imports change nothing', { skip: ch.skip ?? false }, () => {
   const list = join(dir, 'c2.txt');
-  writeFileSync(list, '198.51.100.7\n');
-  const refused = cli(['--store', url, 'intel', 'import', list]);
-  assert.equal(refused.status, 1);
-  oneLine(refused, /not on ClickHouse yet: matching's victim fold/);
-  assert.deepEqual(cliJson<{ kind: string }[]>(['--store', url, 'imports']).map((i) => i.kind), ['kev'], 'the refused import left nothing');
+  writeFileSync(list, '203.0.113.10\n203.0.113.11\n');
+  const header = 'firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows';
+  const rows = Array.from({ length: 40 }, (_, i) => `2024-06-01 ${String(10 + (i % 3)).padStart(2, '0')}:00:${String(i % 60).padStart(2, '0')}.000,1.0,TCP,198.51.100.${i % 25},${1024 + i},203.0.113.1${i % 3},443,1,100,1`);
+  const flows = join(dir, 'flows.csv');
+  writeFileSync(flows, [header, ...rows].join('\n') + '\n');
+  const answers = (store: string[]) => {
+    for (const file of [['intel', 'import', list], ['ingest', flows]]) {
+      const r = cli([...store, ...file]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(cli([...store, ...file]).stdout, /already imported/);
+    }
+    return {
+      imports: cliJson<{ kind: string; records: number }[]>([...store, 'imports']).map((i) => [i.kind, i.records]),
+      victims: cliJson<{ ip: string; grade: string }[]>([...store, 'victims']).map((v) => [v.ip, v.grade]).sort(),
+      census: cliJson<unknown>([...store, 'census', '--by', 'country', '--measure', 'window']),
+    };
+  };
+  const onClickHouse = answers(['--store', ch.location!()]);
+  const onDuckDb = answers(['--db', join(dir, 'same.duckdb')]);
+  assert.equal(onClickHouse.victims.length, 22); // the sources of the flows to .10 and .11
+  assert.deepEqual(onClickHouse, onDuckDb);
 });

@@ -38,6 +38,7 @@ export function chType(c: Column, inKey = false): string {
 /** The columns a table is sorted by: its key; else its first address and time columns that are never null. */
 export function orderKey(t: Table): string[] {
   if (t.key) return t.key;
+  if (t.replacing) return t.replacing;
   const addr = t.columns.find((c) => c.type === 'address' && c.notNull);
   const time = t.columns.find((c) => c.type === 'time' && c.notNull && (c.name === 'ts' || c.name === 'hour'));
   return [addr, time].filter((c): c is Column => c !== undefined).map((c) => c.name);
@@ -76,7 +77,7 @@ export function createTableSql(t: Table, name: string, db: string): string {
   const key = orderKey(t);
   const day = dayColumn(t);
   // A keyed table keeps the last row written per key (replace-or-insert, see dialect.replaceInto).
-  const engine = t.key ? 'ReplacingMergeTree()' : 'MergeTree()';
+  const engine = t.key || t.replacing ? 'ReplacingMergeTree()' : 'MergeTree()';
   return (
     `CREATE TABLE IF NOT EXISTS ${q(db)}.${q(name)} (${cols.join(', ')}) ENGINE = ${engine}` +
     (day ? ` PARTITION BY ${dayOf(day)}` : '') +

@@ -71,6 +71,9 @@ test('migration converges from an earlier schema: missing tables and columns add
   // An earlier flows table: no ports, no byte counts, no derived keys, no batch column.
   await boot.run(`CREATE TABLE ${u.database}.flows (import_id Int32, line Int32, ts Decimal64(3), src FixedString(16), dst FixedString(16)) ENGINE = MergeTree() ORDER BY (src, ts)`);
   await boot.run(`INSERT INTO ${u.database}.flows VALUES (1, 1, toDecimal64('1772323200.5', 3), toFixedString(unhex('00000000000000000000ffffc6336405'), 16), toFixedString(unhex('00000000000000000000ffffcb00710a'), 16))`);
+  // An earlier victim fold, a plain MergeTree (rows were not replaced by key), with a row in it.
+  await boot.run(`CREATE TABLE ${u.database}.victim_fold (victim FixedString(16), grade UInt8) ENGINE = MergeTree() ORDER BY victim`);
+  await boot.run(`INSERT INTO ${u.database}.victim_fold VALUES (toFixedString(unhex('00000000000000000000ffffc6336405'), 16), 1)`);
   await boot.close();
   const d = await openClickHouseDriver(url);
   try {
@@ -82,12 +85,19 @@ test('migration converges from an earlier schema: missing tables and columns add
     assert.equal(old!.dport, null);
     assert.equal((old!.ts as Date).getTime(), 1_772_323_200_500);
     assert.equal(await count(d, 'sightings'), 0, 'a missing table is created');
+    const fold = await d.one<{ engine: string }>(sql`SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'victim_fold'`);
+    assert.equal(fold!.engine, 'ReplacingMergeTree', 'a folded table made otherwise is made anew');
+    assert.equal(await count(d, 'victim_fold'), 0, 'empty, to be folded again');
   } finally {
     await d.close();
   }
   const again = await openClickHouseDriver(url);
   assert.equal(await count(again, 'flows'), 1, 'opening again changes nothing');
+  await again.load(table('victim_fold'), [{ victim: ip('198.51.100.5'), grade: 1, first_seen: T0, last_seen: T0, first_end: T0, last_start: T0, events: 1 }]);
   await again.close();
+  const third = await openClickHouseDriver(url);
+  assert.equal(await count(third, 'victim_fold'), 1, 'a folded table made as declared is kept');
+  await third.close();
 });
 
 test('cluster: local tables on both shards, Distributed over them, rows spread by address', { skip: cluster.skip ?? false }, async () => {

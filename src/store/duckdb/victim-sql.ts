@@ -63,11 +63,6 @@ export const VICTIM_GRADE_CTES = `
 const SIGHTING_AS_ROW = `victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
   first_seen AS f0, last_seen AS l0, events`;
 
-/** VICTIM_GRADE_CTES over the sightings (those of `scope`, a WHERE or SEMI JOIN clause): `vg` without owners, for the victim fold (src/match/victim-fold.ts). */
-export const victimGradesOfSightings = (scope: string) => `
-  vr AS (SELECT ${SIGHTING_AS_ROW}, NULL::VARCHAR AS owner FROM sightings ${scope}),
-  ${VICTIM_GRADE_CTES}`;
-
 /**
  * CTE `v` over a CTE `vg` (victim, grade, device, f, l, events, owner; see VICTIM_GRADE_CTES or
  * the victim fold): one row per

@@ -1,20 +1,20 @@
 // The day fold (victim_days) behind the daily trend: kept with the sightings through every change,
 // and a trend read from it that equals a census of each day.
-import { ensureVictimFold } from '../../match/victim-fold.js';
+import { ensureVictimFold } from './victim-fold.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { WarningEntry } from '../../core/model/indicator.js';
-import type { DailyQuery } from '../../census/dashboard.js';
-import type { CensusQuery } from '../store.js';
-import { openTestStore } from '../../../test/store.js';
-import { tempDir } from '../../../test/tmp.js';
-import { refoldAllDays } from './day-fold-sql.js';
-import { counts, DAY, flow, grace, ind, ingest, intel, ip, meta, scenario, t, warninglist } from '../conformance/records.js';
-import { importIntel } from '../../match/import.js';
-import { census } from '../../census/count.js';
-import { dailyActive } from '../../census/dashboard.js';
-import { prepareForQueries } from '../../census/prepare.js';
+import type { WarningEntry } from '../core/model/indicator.js';
+import type { DailyQuery } from '../census/dashboard.js';
+import type { CensusQuery } from '../store/store.js';
+import { openTestStore } from '../../test/store.js';
+import { tempDir } from '../../test/tmp.js';
+import { refoldAllDays } from './day-fold.js';
+import { counts, DAY, flow, grace, ind, ingest, intel, ip, meta, scenario, t, warninglist } from '../store/conformance/records.js';
+import { importIntel } from './import.js';
+import { census } from '../census/count.js';
+import { dailyActive } from '../census/dashboard.js';
+import { prepareForQueries } from '../census/prepare.js';
 
 const cidr32 = (list: string, a: string): WarningEntry => ({ list, kind: 'cidr', value: `${a}/32`, lo: ip(a), hi: ip(a) });
 
