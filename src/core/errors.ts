@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'STRICT' // --strict and at least one line was rejected
   | 'USAGE' // a command-line value is wrong
   | 'STORE' // the database refused something
+  | 'IMPORTED_MEANWHILE' // another import of the same file finished first (a race the stage reports as a re-import)
   | 'UNSUPPORTED'; // the store's engine cannot answer this (yet)
 
 export interface Where {

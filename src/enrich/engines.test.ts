@@ -82,3 +82,23 @@ test('both engines enrich alike', { skip: engines.find((e) => e.skip)?.skip ?? f
   assert.equal(answers.size, 2);
   assert.deepEqual(answers.get('ClickHouse'), answers.get('DuckDB'));
 });
+
+for (const e of engines) {
+  test(`${e.name}: two enrichments at once load the ranges once`, { skip: e.skip ?? false }, async () => {
+    const store = await e.open(GEO);
+    try {
+      const d = store.driver;
+      await d.load(table('sightings'), VICTIMS.map(([a, imp]) => sighting(ip(a), imp)));
+      await Promise.all([enrichVictims(store), enrichVictims(store)]);
+      const n = async (t: string) => Number((await d.one<{ n: bigint | number }>(sql`SELECT count(*) AS n FROM ${sql.ident(t)}`))!.n);
+      const sources = await d.all<{ src: number | bigint }>(sql`SELECT src FROM geo_sources ORDER BY src`);
+      assert.deepEqual(sources.map((s) => Number(s.src)), [0, 1], 'each source once');
+      const once = [await n('geo_asn'), await n('geo_country')];
+      await enrichVictims(store, { refresh: true });
+      assert.deepEqual([await n('geo_asn'), await n('geo_country')], once, 'the same ranges as one load');
+      assert.equal(await n('hosts'), VICTIMS.length);
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -72,6 +72,17 @@ export async function ensureRanges(store: Pick<Store, 'driver' | 'files' | 'geoS
   const providers: RangeProvider[] = openChain(await geoChain(d));
   const version = [GEO_LAYOUT, fallback.version, ...providers.map((p) => `${p.role}=${p.version}`)].join('|');
   if (!force && (await readMeta(d, 'geo_version')) === version) return false;
+  // Two enrichments at once (two imports ending together) load the ranges once, one after the other.
+  return d.exclusive(async () => {
+    if (!force && (await readMeta(d, 'geo_version')) === version) return false;
+    await loadAllRanges(store, providers, version);
+    return true;
+  });
+}
+
+async function loadAllRanges(store: Pick<Store, 'driver' | 'files' | 'geoSource'>, providers: RangeProvider[], version: string): Promise<void> {
+  const d = store.driver;
+  const fallback = store.geoSource;
   for (const t of ['geo_asn', 'geo_country', 'geo_asn_names', 'geo_sources']) await d.run(sql`DELETE FROM ${sql.ident(t)}`);
   let src = 0;
   for (const role of ['asn', 'country'] as GeoRole[]) {
@@ -93,5 +104,4 @@ export async function ensureRanges(store: Pick<Store, 'driver' | 'files' | 'geoS
   // Addresses enriched from older data are enriched again; the version tells cached answers.
   await d.run(sql`DELETE FROM hosts`);
   await writeMeta(d, 'hosts_version', String(Date.now()));
-  return true;
 }

@@ -8,6 +8,7 @@ import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { printable } from '../core/printable.js';
 import { headLines, isGzip } from '../core/reader.js';
+import { importedMeanwhile } from '../store/imports.js';
 import type { LineCounts, Store } from '../store/store.js';
 import { rescanPrefilteredFlows } from '../telemetry/prefilter/flow-rescan.js';
 import type { IntelImportOptions, IntelImportResult } from './import.js';
@@ -84,6 +85,8 @@ export async function importStreamedIntel(store: Store, file: string, format: Js
       opts.match,
     );
   } catch (err) {
+    const previous = await importedMeanwhile(store.driver, err, sha256, 'intel');
+    if (previous) return { status: 'duplicate', file, previous };
     throw inFile(err, file);
   }
   const rescan = opts.rescan === false ? undefined : await rescanPrefilteredFlows(store, [], { onProgress: opts.onProgress, graceMs: opts.match.graceMs });

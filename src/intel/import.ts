@@ -1,6 +1,7 @@
 // Imports one intel file (indicators or a warninglist) into the store, once per content hash.
 import { BotcensusError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
+import { importOnce } from '../store/imports.js';
 import type { ImportRow, LineCounts, MatchOptions, Store } from '../store/store.js';
 import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
@@ -154,11 +155,16 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
   const { file, parsed } = p;
   const { counts } = parsed;
   const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
-  const out = await importIntel(
-    store,
-    { meta: { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source }, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family },
-    opts.match,
+  const meta = { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source };
+  const done = await importOnce(
+    store.driver,
+    p.sha256,
+    p.kind,
+    async () => ({ out: await importIntel(store, { meta, counts, indicators: parsed.indicators, warnings: parsed.warnings, family: opts.family }, opts.match) }),
+    (previous) => ({ previous }),
   );
+  if ('previous' in done) return { status: 'duplicate', file, previous: done.previous };
+  const { out } = done;
   // The files read again for these indicators (with those of the whole batch), or with nothing to read, now cover them.
   if (rescan) await notePrefilteredCovered(store.driver, rescan.covered, out.importId);
   // Indicators matched against stored telemetry can bring victims nobody has enriched yet.

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { RejectedLine } from '../core/reader.js';
 import type { ReportRecord } from '../core/model/telemetry.js';
+import { importOnce } from '../store/imports.js';
 import type { ImportMeta, Store } from '../store/store.js';
 import { toReportRecord, type CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
@@ -164,8 +165,9 @@ export class Feeder implements Component {
       const counts = { lines: b.lines, records: b.records.length, framing: 0, rejected: b.rejected.length, examples: b.rejected.slice(0, 10) };
       const importBatch = async () => {
         if (await store.findImport(sha256, 'telemetry')) return;
-        const out = await importTelemetry(store, meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs });
-        if (out.sightings) await enrichVictims(store, { importId: out.importId });
+        // Another feeder of the same journal storing this batch meanwhile: stored once, by it.
+        const out = await importOnce(store.driver, sha256, 'telemetry', () => importTelemetry(store, meta, async (write) => (await write(b.records), counts), () => undefined, { graceMs: this.config.graceMs }), () => undefined);
+        if (out?.sightings) await enrichVictims(store, { importId: out.importId });
       };
       const turns = this.deps.turns;
       try {

@@ -44,6 +44,14 @@ export interface Driver {
   atomically<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` with no other caller's statements in between (work over shared work tables). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside `atomically`: whether this call is the first to claim `key` among those of every
+   * process writing the store whose `atomically` did not fail. It waits while an earlier claimant
+   * is still running (true once that one failed, false once it is done). Where `atomically` calls
+   * run one at a time, every claim is first: a check inside the call sees the earlier ones' rows.
+   * Outside `atomically` (rows visible at once) it is true.
+   */
+  claimFirst(key: string): Promise<boolean>;
   /** A temporary table with `table`'s columns under `name`, dropped when `fn` returns or throws. */
   withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T>;
   /**

@@ -3,6 +3,7 @@
 // inside the import's `atomically`, so readers find it only once the import is complete; it is
 // completed by writing the whole row again under its key (replace-or-insert), not by an UPDATE,
 // which ClickHouse cannot do synchronously.
+import { BotcensusError } from '../core/errors.js';
 import type { RejectedLine } from '../core/reader.js';
 import type { SkippedSection } from '../core/model/indicator.js';
 import type { Driver, Row } from './driver.js';
@@ -83,11 +84,36 @@ function columnsOf(id: number, meta: ImportMeta, importedAt: number, c: Partial<
   };
 }
 
-/** Registers a new import (call it inside the import's `atomically`); returns its id: `reserved`, when the caller took one from `nextId` before. */
+/**
+ * Registers a new import (call it inside the import's `atomically`); returns its id: `reserved`,
+ * when the caller took one from `nextId` before. A stage looks for an earlier import of the file
+ * before it reads it; when another import of the same file got in meanwhile (another process, or
+ * another call of this one), this refuses with IMPORTED_MEANWHILE, and the stage's `atomically`
+ * undoes what it wrote.
+ */
 export async function beginImport(d: Driver, meta: ImportMeta, counts: Partial<LineCounts> = {}, reserved?: number): Promise<number> {
   const id = reserved ?? (await d.nextId('imports', 'id'));
+  if (!(await d.claimFirst(`import:${meta.kind}:${meta.sha256}`)) || (await findImport(d, meta.sha256, meta.kind)))
+    throw new BotcensusError('IMPORTED_MEANWHILE', `another import of the same file finished first`, { file: meta.file });
   await d.load(IMPORTS, [columnsOf(id, meta, Date.now(), counts)]);
   return id;
+}
+
+/** The import that finished first, when `err` is beginImport's refusal of a second import of the file. */
+export async function importedMeanwhile(d: Driver, err: unknown, sha256: string, kind: ImportKind): Promise<ImportRow | undefined> {
+  if (!(err instanceof BotcensusError && err.code === 'IMPORTED_MEANWHILE')) return undefined;
+  return findImport(d, sha256, kind);
+}
+
+/** Runs an import; when another import of the same file finished first, `duplicate` answers instead (with that import's row). */
+export async function importOnce<T, D>(d: Driver, sha256: string, kind: ImportKind, run: () => Promise<T>, duplicate: (previous: ImportRow) => D): Promise<T | D> {
+  try {
+    return await run();
+  } catch (err) {
+    const previous = await importedMeanwhile(d, err, sha256, kind);
+    if (!previous) throw err;
+    return duplicate(previous);
+  }
 }
 
 /** An import's counts and the time range of its records (epoch ms; ±Infinity for none), once its rows are in. */

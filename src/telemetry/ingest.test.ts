@@ -91,3 +91,22 @@ test('Shadowserver rows short of their last columns are imported and counted in 
   assert.equal(imp!.shortRows, 1);
   await store.close();
 });
+
+test('the same file ingested twice at once is imported once, the other call told it is a duplicate', async () => {
+  const f = join(tempDir(), 'twice.csv');
+  writeFileSync(f, CLEAN + '\n');
+  for (const lineByLine of [false, true]) {
+    const store = await openTestStore();
+    try {
+      const both = await Promise.all([ingestFile(store, f, { match, lineByLine }), ingestFile(store, f, { match, lineByLine })]);
+      assert.deepEqual(both.map((r) => r.status).sort(), ['duplicate', 'imported'], lineByLine ? 'line by line' : 'fast path');
+      const imported = both.find((r) => r.status === 'imported')!;
+      const dup = both.find((r) => r.status === 'duplicate')!;
+      assert.equal(dup.status === 'duplicate' && dup.previous.id, imported.status === 'imported' && imported.importId);
+      assert.equal(Number((await store.db.all(`SELECT count(*) AS n FROM flows`))[0]!.n), 4);
+      assert.equal((await store.listImports()).length, 1);
+    } finally {
+      await store.close();
+    }
+  }
+});

@@ -13,6 +13,7 @@ import { sha256File } from '../core/hash.js';
 import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
+import { importOnce } from '../store/imports.js';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
 import type { FileReadingStore } from '../store/file-reading.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
@@ -122,6 +123,11 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
   });
   const previous = await store.findImport(sha256, 'telemetry');
   if (previous) return { status: 'duplicate', file, previous };
+  return importOnce(store.driver, sha256, 'telemetry', () => ingestNew(store, file, sha256, opts, near, early), (previous) => ({ status: 'duplicate', file, previous }));
+}
+
+/** Imports a file no earlier import holds. */
+async function ingestNew(store: Store, file: string, sha256: string, opts: IngestOptions, near?: Near, early?: EarlyPrefilter): Promise<IngestResult> {
   const auto = !opts.format || opts.format === 'auto';
   if (opts.format === 'parquet' || (auto && (await isParquet(file)))) {
     const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };

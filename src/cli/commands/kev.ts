@@ -10,6 +10,7 @@ import { loadKev } from '../../identify/kev.js';
 import { printable } from '../../core/printable.js';
 import { fetchKevText, KEV_URL } from '../../identify/online.js';
 import { refreshExposures } from '../../identify/run.js';
+import { importOnce } from '../../store/imports.js';
 import type { Store } from '../../store/store.js';
 import { toJson, withImportStore } from '../context.js';
 import { identifyStore } from '../../identify/store.js';
@@ -31,7 +32,15 @@ export async function importKevFile(store: Store, file: string, name = file): Pr
     throw new BotcensusError('NOTHING_IMPORTED', `no KEV entries${first ? `: all ${catalog.rejected.length} rejected; first: ${first.reason}` : ''}`, { file, field: first?.field });
   }
   const format = /\.csv$/i.test(file) ? 'kev-csv' : 'kev-json';
-  const { importId } = await identifyStore(store).importKev({ kind: 'kev', format, file: name, sha256, source: 'cisa-kev' }, catalog);
+  const imported = await importOnce(
+    store.driver,
+    sha256,
+    'kev',
+    () => identifyStore(store).importKev({ kind: 'kev', format, file: name, sha256, source: 'cisa-kev' }, catalog),
+    (previous) => ({ previous }),
+  );
+  if ('previous' in imported) return { status: 'duplicate', file: name, previous: imported.previous.id };
+  const { importId } = imported;
   const ex = await refreshExposures(store);
   return { status: 'imported', file: name, format, importId, catalogVersion: catalog.catalogVersion, entries: catalog.entries.length, rejected: catalog.rejected, ...ex };
 }

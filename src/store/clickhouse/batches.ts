@@ -69,15 +69,43 @@ function gone(pid: number): boolean {
  * said they are alive (HEARTBEAT_MS) for LEASE_MS.
  */
 export async function cleanCrashedBatches(layout: Layout, tables: readonly string[], now = Date.now()): Promise<number[]> {
-  const open = await layout.entry.all<{ batch: bigint; pid: bigint; host: string; last: Date }>(
+  const open = await layout.entry.all<BatchRecord>(
     `SELECT batch, any(pid) AS pid, any(host) AS host, max(at) AS last FROM ${q('_batches')} GROUP BY batch HAVING countIf(state IN ('done', 'failed')) = 0`,
   );
-  const crashed = open
-    .filter((b) => (b.host === HOST ? gone(Number(b.pid)) : now - b.last.getTime() > LEASE_MS))
-    .map((b) => Number(b.batch));
-  for (const b of crashed) {
-    await recordBatch(layout.entry, b, 'failed');
-    await removeBatchRows(layout, b, tables);
-  }
+  const crashed = open.filter((b) => writerGone(b, now)).map((b) => Number(b.batch));
+  for (const b of crashed) await failCrashed(layout, b, tables);
   return crashed;
+}
+
+interface BatchRecord {
+  batch: bigint;
+  pid: bigint;
+  host: string;
+  last: Date;
+}
+
+/** An open batch's writer is gone: its process on this host, or its heartbeat on another for LEASE_MS. */
+const writerGone = (b: Omit<BatchRecord, 'batch'>, now: number): boolean => (b.host === HOST ? gone(Number(b.pid)) : now - b.last.getTime() > LEASE_MS);
+
+async function failCrashed(layout: Layout, batch: number, tables: Iterable<string>): Promise<void> {
+  await recordBatch(layout.entry, batch, 'failed');
+  await removeBatchRows(layout, batch, tables);
+}
+
+/**
+ * Where a batch stands: done, failed, or open; an open one whose writer is gone is recorded
+ * failed here (its rows removed from `tables`), as the next store opened would.
+ */
+export async function settledState(layout: Layout, batch: number, tables: Iterable<string>, now = Date.now()): Promise<'open' | 'done' | 'failed'> {
+  const r = await layout.entry.one<Omit<BatchRecord, 'batch'> & { n: bigint; done: bigint; failed: bigint }>(
+    `SELECT count() AS n, any(pid) AS pid, any(host) AS host, max(at) AS last, countIf(state = 'done') AS done, countIf(state = 'failed') AS failed FROM ${q('_batches')} WHERE batch = ${batch}`,
+  );
+  if (!r || r.n === 0n) return 'open';
+  if (r.done > 0n) return 'done';
+  if (r.failed > 0n) return 'failed';
+  if (writerGone(r, now)) {
+    await failCrashed(layout, batch, tables);
+    return 'failed';
+  }
+  return 'open';
 }

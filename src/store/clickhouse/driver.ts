@@ -13,6 +13,7 @@ import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
 import { claimId } from './ids.js';
+import { claimFirst } from './claims.js';
 import { ClickHouseQueryError, type Node } from './connection.js';
 import { rowTable, type Layout } from './layout.js';
 import { addInsertBatch, IDENT } from './insert-batch.js';
@@ -160,6 +161,13 @@ export class ClickHouseDriver implements Driver {
     } finally {
       await this.layout.entry.run(`DROP TABLE IF EXISTS ${q(unique)}`);
     }
+  }
+
+  /** The first claimant of `key` among the batches of every process writing this store (claims.ts); outside a batch, rows show at once and there is no claim to hold. */
+  claimFirst(key: string): Promise<boolean> {
+    const batch = this.batch;
+    if (!batch) return Promise.resolve(true);
+    return claimFirst(this.layout, batch.id, key, this.tables.map((t) => t.name));
   }
 
   /** A new id for `column` of `table`, unique among every process writing this store (ids.ts). */

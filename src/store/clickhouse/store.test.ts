@@ -131,8 +131,8 @@ for (const [name, ch] of [['node', node], ['cluster', cluster]] as const) {
 
 const WRITER = resolve('dist/test/clickhouse-writer.js');
 
-function writer(url: string, tag: string, rows: number, hang = false) {
-  const p = spawn(process.execPath, [WRITER, url, tag, String(rows), ...(hang ? ['hang'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+function writer(url: string, tag: string, rows: number, hang = false, claim?: string) {
+  const p = spawn(process.execPath, [WRITER, url, tag, String(rows), ...(hang ? ['hang'] : []), ...(claim ? [`claim:${claim}`] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   p.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const lines = createInterface({ input: p.stdout });
@@ -191,6 +191,51 @@ for (const [name, ch] of [['node', node], ['cluster', cluster]] as const) {
     }
   });
 }
+
+for (const [name, ch] of [['node', node], ['cluster', cluster]] as const) {
+  test(`two writer processes claiming the same key at once on the ${name}: one writes, the other leaves with nothing written`, { skip: ch.skip ?? false }, async () => {
+    const url = ch.endpoint!.freshUrl();
+    const d = await openClickHouseDriver(url, { tables: [EVENTS_TABLE] });
+    try {
+      const ws = [writer(url, 'a', 3000, false, 'file-1'), writer(url, 'b', 3000, false, 'file-1')];
+      after(() => ws.forEach((w) => w.p.kill('SIGKILL')));
+      const said = (await Promise.all(ws.map((w) => w.line))).map((l) => l.replace(/\d+/, 'N')).sort();
+      for (const w of ws) assert.equal(await w.exit, 0, w.err());
+      assert.deepEqual(said, ['done N', 'lost']);
+      const per = await d.all<{ detail: string; n: bigint }>(
+        sql`SELECT detail, count() AS n FROM conf_events e WHERE ${d.dialect.visibleRows(sql.ident('e'))} GROUP BY detail`,
+      );
+      assert.equal(per.length, 1);
+      assert.equal(Number(per[0]!.n), 3000);
+      assert.equal(await count(d, 'conf_events'), 3000, 'the loser stored nothing');
+    } finally {
+      await d.close();
+    }
+  });
+}
+
+test('a claimant whose earlier claimant is killed inside its batch takes the key over', { skip: node.skip ?? false }, async () => {
+  const url = node.endpoint!.freshUrl();
+  const d = await openClickHouseDriver(url, { tables: [EVENTS_TABLE] });
+  const first = writer(url, 'killed', 500, true, 'file-2');
+  try {
+    assert.equal(await first.line, 'loaded');
+    const second = writer(url, 'next', 500, false, 'file-2');
+    after(() => second.p.kill('SIGKILL'));
+    // It waits while the first runs.
+    const early = await Promise.race([second.line, new Promise((ok) => setTimeout(() => ok('waiting'), 1500))]);
+    assert.equal(early, 'waiting');
+    first.p.kill('SIGKILL');
+    await first.exit;
+    assert.match(await second.line, /^done \d+$/);
+    assert.equal(await second.exit, 0, second.err());
+    const per = await d.all<{ detail: string; n: bigint }>(sql`SELECT detail, count() AS n FROM conf_events GROUP BY detail`);
+    assert.deepEqual(per.map((r) => [r.detail, Number(r.n)]), [['next', 500]], 'the killed batch is failed and its rows removed');
+  } finally {
+    first.p.kill('SIGKILL');
+    await d.close();
+  }
+});
 
 test('a batch belongs to its own calls: the same driver outside it sees none of its rows until it is done', { skip: node.skip ?? false }, async () => {
   const d = await openClickHouseDriver(node.endpoint!.freshUrl(), { tables: [EVENTS_TABLE] });

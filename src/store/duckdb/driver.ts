@@ -61,6 +61,11 @@ export class DuckDbDriver implements Driver {
     return this.db.exclusive(fn);
   }
 
+  /** Transactions run one at a time (one writer process, one queue): what an earlier one wrote is visible to a check inside the next. */
+  claimFirst(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T> {
     return this.db.exclusive(async () => {
       const work: WorkTable = { name, ref: sql.ident(name) };
