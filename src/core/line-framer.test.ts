@@ -50,3 +50,17 @@ test('a 4 GiB line passes through in bounded memory', () => {
   assert.deepEqual([f.tooLong[0], f.rawBytes(0).length, f.lines[1]], [64 * (64 << 20), 256, 'after']);
   assert.ok(process.memoryUsage().rss - rss < 256 << 20, 'memory grew by less than 256 MiB');
 });
+
+test('a UTF-8 byte-order mark opening the input is not part of the first line, split at every offset; elsewhere it is kept', () => {
+  const text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('#fields\tindicator\n\ufeffb\n')]);
+  for (let i = 0; i <= text.length; i++)
+    for (let j = i; j <= text.length; j++) assert.deepEqual(frame([text.subarray(0, i), text.subarray(i, j), text.subarray(j)]), ['#fields\tindicator', '\ufeffb'], `split at ${i}, ${j}`);
+  assert.deepEqual(frame([Buffer.from([0xef, 0xbb])]), ['\ufffd'], 'a file of half a mark is a line of it');
+  assert.deepEqual(frame([Buffer.from([0xef, 0x41, 0x0a])]), ['\ufffdA'], 'bytes that only start like a mark are kept');
+});
+
+test("an over-long line's first bytes stop at its end: the next lines are not in its report", () => {
+  const f = new LineFramer(4);
+  assert.equal(f.push(Buffer.from('0123456\nnext\n')), 2);
+  assert.deepEqual([f.rawBytes(0).toString(), f.lines[1]], ['0123456', 'next']);
+});

@@ -1,11 +1,13 @@
 // Frames bytes into lines the way readline does (\n, \r\n, a lone \r; a \r\n split between two
-// reads is one end), with a longest line: a longer line is never held whole. Its first bytes are
+// reads is one end), without the UTF-8 byte-order mark some files start with, with a longest line: a longer line is never held whole. Its first bytes are
 // kept for the report and the rest dropped up to its end, so memory stays bounded whatever the
 // input. All the lines of one push come from one buffer, so a line's bytes can be had again
 // (rawBytes) for reports that escape invalid UTF-8 byte by byte.
 
 /** Bytes of an over-long line kept for its report. */
 const HEAD_BYTES = 256;
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export class LineFramer {
   /** The lines framed by the last push or end, as text; undefined for a line over the limit. */
@@ -21,6 +23,8 @@ export class LineFramer {
   private head: Buffer = Buffer.alloc(0);
   /** The last push ended on \r: a \n starting the next one belongs to it. */
   private afterCr = false;
+  /** No byte of the input framed yet: a byte-order mark may come. */
+  private atStart = true;
 
   constructor(readonly maxLineBytes: number) {}
 
@@ -37,6 +41,15 @@ export class LineFramer {
       b = Buffer.concat([this.carry, b.subarray(pos)]);
       pos = 0;
       this.carry = Buffer.alloc(0);
+    }
+    if (this.atStart) {
+      // Fewer bytes than a mark, all of them like its start: wait for more.
+      if (b.length - pos < BOM.length && BOM.subarray(0, b.length - pos).equals(b.subarray(pos))) {
+        this.carry = Buffer.from(b.subarray(pos));
+        return 0;
+      }
+      this.atStart = false;
+      if (b.subarray(pos, pos + BOM.length).equals(BOM)) pos += BOM.length;
     }
     this.buf = b;
     let nextLf = b.indexOf(10, pos);
@@ -93,7 +106,8 @@ export class LineFramer {
     }
     if (end - start > this.maxLineBytes) {
       this.skipping = end - start;
-      this.head = Buffer.from(b.subarray(start, start + HEAD_BYTES));
+      // Its first bytes, and none of the line after it.
+      this.head = Buffer.from(b.subarray(start, Math.min(end, start + HEAD_BYTES)));
       return this.emitLong();
     }
     this.lines.push(b.toString('utf8', start, end));

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempDir } from '../../test/tmp.js';
-import { headLines, tooManyFields } from './reader.js';
+import { headLines } from './reader.js';
+import { tooManyFields } from './line-records.js';
 
 const file = (name: string, data: string | Buffer) => {
   const f = join(tempDir(), name);
@@ -20,6 +21,9 @@ test('headLines gives the first non-blank lines whatever ends them, gzipped or n
   // Fewer lines than asked, the last without a newline.
   assert.deepEqual(await headLines(file('b.txt', 'one\n\ntwo'), 5), ['one', 'two']);
   assert.deepEqual(await headLines(file('empty.txt', ''), 5), []);
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('#fields\tindicator\none\n')]);
+  assert.deepEqual(await headLines(file('bom.txt', bom), 2), ['#fields\tindicator', 'one'], 'without the byte-order mark');
+  assert.deepEqual(await headLines(file('bom.gz', gzipSync(bom)), 2), ['#fields\tindicator', 'one']);
 });
 
 test('headLines reads lines across its 64 KiB reads, a multi-byte character split between two included', async () => {

@@ -1,6 +1,7 @@
-// The reader base: opens a file (gzip or plain), frames it into lines, runs one format's line
-// parser over each line in isolation, and keeps the count and first examples of rejected lines.
-// A format's parser only turns one line into records; it never handles partial failure itself.
+// The reader base: opens a file (gzip or plain), frames it into lines (line-framer.ts), runs one
+// format's line parser over each line in isolation, and keeps the count and first examples of
+// rejected lines (line-records.ts). A format's parser only turns one line into records; it never
+// handles partial failure itself.
 // Every line-based reader passes through here, so the input limits live here too (core/limits.ts):
 // only regular files, a longest line, gzip bombs refused, a largest number of fields per line.
 import { createReadStream } from 'node:fs';
@@ -9,11 +10,11 @@ import { basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { BotcensusError, FieldError } from './errors.js';
+import { BotcensusError } from './errors.js';
 import { checkRegularFile, fsReason } from './input-files.js';
 import { formatBytes, INFLATE_RATIO_AFTER, limits, type Limits } from './limits.js';
-import { printable, printableBytes } from './printable.js';
 import { LineFramer } from './line-framer.js';
+import { LineRecords, type ReadSummary, type RecordLineParser } from './line-records.js';
 import type { TelemetryRecord } from './model/telemetry.js';
 
 export type TelemetryFormatName =
@@ -48,25 +49,7 @@ export interface TelemetryFormat {
   create(ctx: ReaderContext): LineParser;
 }
 
-export interface RejectedLine {
-  line: number;
-  field?: string;
-  reason: string;
-  /** The line as read, cut to 200 characters. */
-  raw: string;
-}
-
-export interface ReadSummary {
-  /** Lines read, including framing lines. */
-  lines: number;
-  /** Records produced. */
-  records: number;
-  /** Framing lines (headers, comments, blank). */
-  framing: number;
-  rejected: number;
-  /** The first rejected lines, at most `maxExamples`. */
-  examples: RejectedLine[];
-}
+export type { ReadSummary, RecordLineParser, RejectedLine } from './line-records.js';
 
 export interface ReadOptions {
   /** Records handed over per batch. */
@@ -134,62 +117,6 @@ function inflateGuard(file: string, compressed: () => number, lim: Limits): Tran
   });
 }
 
-/** A line longer than BOTCENSUS_MAX_LINE_BYTES, as a rejected line. */
-export function overlongLine(lineNo: number, framer: LineFramer, i: number): RejectedLine {
-  return {
-    line: lineNo,
-    reason: `line longer than ${formatBytes(framer.maxLineBytes)} (${framer.tooLong[i]} bytes; BOTCENSUS_MAX_LINE_BYTES): rejected`,
-    raw: printableBytes(framer.rawBytes(i), RAW_MAX),
-  };
-}
-
-/**
- * A delimited line with more than BOTCENSUS_MAX_FIELDS fields, as a reason: tab-separated when it
- * holds a tab (Zeek, TSV: commas there separate set members), comma-separated otherwise. JSON
- * lines are bounded by their length.
- */
-export function tooManyFields(line: string, maxFields: number): string | undefined {
-  // A line shorter than the limit cannot hold more fields: nothing to count.
-  if (line.length < maxFields) return undefined;
-  const c = line.charCodeAt(0);
-  if (c === 0x7b || c === 0x5b) return undefined;
-  const sep = line.indexOf('\t') >= 0 ? 0x09 : 0x2c;
-  let n = 1;
-  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === sep) n++;
-  return n > maxFields ? `more than ${maxFields} fields (${n}; BOTCENSUS_MAX_FIELDS): rejected` : undefined;
-}
-
-/** Longest raw line kept in a rejected line's report, in characters. */
-const RAW_MAX = 200;
-
-/**
- * Yields the lines of a text file (gzip accepted), without line terminators. A line longer than
- * BOTCENSUS_MAX_LINE_BYTES or with more than BOTCENSUS_MAX_FIELDS fields is handed to `onRejected`
- * and yielded as an empty line, so that the lines after it keep their numbers.
- */
-export async function* readLines(path: string, onRejected: (r: RejectedLine) => void = () => undefined): AsyncGenerator<string> {
-  const lim = limits();
-  const { stream } = await openText(path, undefined, lim);
-  const framer = new LineFramer(lim.maxLineBytes);
-  let lineNo = 0;
-  function* take(n: number): Generator<string> {
-    for (let i = 0; i < n; i++) {
-      lineNo++;
-      const text = framer.lines[i];
-      const wide = text === undefined ? undefined : tooManyFields(text, lim.maxFields);
-      if (text === undefined) onRejected(overlongLine(lineNo, framer, i));
-      else if (wide) onRejected({ line: lineNo, reason: wide, raw: printableBytes(framer.rawBytes(i), RAW_MAX) });
-      yield text === undefined || wide ? '' : text;
-    }
-  }
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) yield* take(framer.push(chunk));
-  } catch (err) {
-    throw readFailed(path, err);
-  }
-  yield* take(framer.end());
-}
-
 function readFailed(path: string, err: unknown): BotcensusError {
   if (err instanceof BotcensusError) return err;
   return new BotcensusError('UNREADABLE', `read failed: ${(err as Error).message}`, { file: path }, { cause: err });
@@ -204,11 +131,17 @@ export async function headLines(path: string, n = 5): Promise<string[]> {
   const out: string[] = [];
   const utf8 = new StringDecoder('utf8');
   let text = '';
+  let atStart = true;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       // Only the new text is searched for a line end: a long line is not split again on every read.
       const searchFrom = Math.max(0, text.length - 1);
       text += utf8.write(chunk);
+      // A byte-order mark is not part of the first line (as LineFramer reads it).
+      if (atStart && text !== '') {
+        text = text.replace(/^\uFEFF/, '');
+        atStart = false;
+      }
       if (!/[\r\n]/.test(text.slice(searchFrom))) {
         // An unfinished line past the limit: what there is of it is the head line, and reading stops.
         if (text.length > lim.maxLineBytes) {
@@ -232,15 +165,10 @@ export async function headLines(path: string, n = 5): Promise<string[]> {
   return out;
 }
 
-/** A line parser of any record type: what the loop below needs. */
-export interface RecordLineParser<R extends { line?: number }> {
-  parse(line: string, lineNo: number): R | R[] | undefined;
-}
-
 /**
- * The one loop every line-based reader runs: streams `path` through `parser`, handing records over
- * in batches with their line numbers. Bad lines are counted and the first few kept; the caller
- * decides whether that fails the import.
+ * The one loop every line-based reader runs: streams `path` through `parser` (see LineRecords),
+ * handing records over in batches with their line numbers. Bad lines are counted and the first
+ * few kept; the caller decides whether that fails the import.
  */
 export async function readRecords<R extends { line?: number }>(
   path: string,
@@ -249,74 +177,37 @@ export async function readRecords<R extends { line?: number }>(
   opts: ReadOptions = {},
 ): Promise<ReadSummary> {
   const batchSize = opts.batchSize ?? 50_000;
-  const maxExamples = opts.maxExamples ?? 10;
-  const summary: ReadSummary = { lines: 0, records: 0, framing: 0, rejected: 0, examples: [] };
   const lim = limits();
   const { stream, counter } = await openText(path, undefined, lim);
   const framer = new LineFramer(lim.maxLineBytes);
-  let batch: R[] = [];
-  const reject = (lineNo: number, reason: string, field: string | undefined, i: number) => {
-    summary.rejected++;
-    if (summary.examples.length < maxExamples)
-      summary.examples.push({ line: lineNo, field: field === undefined ? undefined : printable(field), reason: printable(reason, 1000), raw: printableBytes(framer.rawBytes(i), RAW_MAX) });
-  };
-  // The lines of one read (or of the end), each parsed alone.
+  const loop = new LineRecords(parser, lim, opts.maxExamples);
+  let progressAt = PROGRESS_LINES;
+  // The lines of one read (or of the end), each parsed alone; a full batch handed over.
   const take = async (n: number) => {
-    for (let i = 0; i < n; i++) {
-      const lineNo = ++summary.lines;
-      if (opts.onProgress && (lineNo & 0xffff) === 0) opts.onProgress(counter());
-      const line = framer.lines[i];
-      if (line === undefined) {
-        const long = overlongLine(lineNo, framer, i);
-        summary.rejected++;
-        if (summary.examples.length < maxExamples) summary.examples.push(long);
-        continue;
-      }
-      if (line.length === 0 || line.trim() === '') {
-        summary.framing++;
-        continue;
-      }
-      const wide = tooManyFields(line, lim.maxFields);
-      if (wide) {
-        reject(lineNo, wide, undefined, i);
-        continue;
-      }
-      let out: R | R[] | undefined;
-      try {
-        out = parser.parse(line, lineNo);
-      } catch (err) {
-        reject(lineNo, (err as Error).message, err instanceof FieldError ? err.field : undefined, i);
-        continue;
-      }
-      if (out === undefined) summary.framing++;
-      else if (Array.isArray(out)) {
-        for (const r of out) {
-          r.line = lineNo;
-          batch.push(r);
-        }
-        summary.records += out.length;
-      } else {
-        out.line = lineNo;
-        batch.push(out);
-        summary.records++;
-      }
-      if (batch.length >= batchSize) {
-        await onBatch(batch);
-        batch = [];
-      }
+    for (let i = 0; i < n; ) {
+      i = loop.take(framer.lines, framer, n, i, batchSize);
+      if (loop.records.length >= batchSize) await onBatch(loop.drain());
+    }
+    if (opts.onProgress && loop.summary.lines >= progressAt) {
+      opts.onProgress(counter());
+      progressAt = loop.summary.lines + PROGRESS_LINES;
     }
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) await take(framer.push(chunk));
     await take(framer.end());
+    loop.end();
   } catch (err) {
     stream.destroy();
     throw readFailed(path, err);
   }
-  if (batch.length) await onBatch(batch);
+  if (loop.records.length) await onBatch(loop.drain());
   opts.onProgress?.(counter());
-  return summary;
+  return loop.summary;
 }
+
+/** Lines read between two progress reports. */
+const PROGRESS_LINES = 0x10000;
 
 /** Streams `path` through a telemetry `format` (see readRecords). */
 export async function readTelemetry(

@@ -14,6 +14,7 @@ import { rescanPrefilteredFlows } from '../telemetry/prefilter/flow-rescan.js';
 import type { IntelImportOptions, IntelImportResult } from './import.js';
 import { readJsonIntel, type JsonIntelFormat } from './json-intel.js';
 import { inFile, looksLikeJson, safeRejected } from './parse.js';
+import { checkIntelCounts } from './import-checks.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importIntel } from '../match/import.js';
 
@@ -79,7 +80,7 @@ export async function importStreamedIntel(store: Store, file: string, format: Js
           counts.skipped = rest.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
           return counts;
         },
-        check: (c) => checkStreamed(file, c, opts.strict ?? false),
+        check: (c) => checkIntelCounts(file, c, opts.strict ?? false),
       },
       opts.match,
     );
@@ -105,13 +106,4 @@ export async function importStreamedIntel(store: Store, file: string, format: Js
     retracted: out.retracted,
     rescan,
   };
-}
-
-/** The checks a held file gets before it is imported, here once its counts are known. */
-function checkStreamed(file: string, c: LineCounts, strict: boolean): void {
-  const first = c.examples[0];
-  if (c.records === 0)
-    throw new BotcensusError('NOTHING_IMPORTED', `nothing imported: no indicators found${first ? `; first rejected: ${first.reason}` : ''}`, { file, line: first?.line, field: first?.field });
-  if (strict && c.rejected)
-    throw new BotcensusError('STRICT', `--strict: ${c.rejected} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
 }

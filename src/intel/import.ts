@@ -7,6 +7,7 @@ import { parseIntelFile, type IntelFormat } from './parse.js';
 import { rescanPrefilteredFlows, type RescanReport } from '../telemetry/prefilter/flow-rescan.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importStreamedIntel, streamedFormat } from './import-streamed.js';
+import { checkIntelCounts } from './import-checks.js';
 import { importIntel } from '../match/import.js';
 import { notePrefilteredCovered } from '../store/prefiltered-files.js';
 
@@ -123,7 +124,6 @@ interface ReadyIntel {
   sha256: string;
   parsed: Awaited<ReturnType<typeof parseIntelFile>>;
   kind: 'intel' | 'warninglist';
-  counts: LineCounts;
 }
 
 async function prepareIntelFile(store: Store, file: string, opts: IntelImportOptions): Promise<ReadyIntel | Duplicate> {
@@ -134,26 +134,8 @@ async function prepareIntelFile(store: Store, file: string, opts: IntelImportOpt
   const kind = parsed.format === 'warninglist' ? 'warninglist' : 'intel';
   const previous = await store.findImport(sha256, kind);
   if (previous) return { status: 'duplicate', file, previous };
-  const records = parsed.indicators.length + parsed.warnings.length;
-  const counts: LineCounts = {
-    lines: parsed.lines,
-    records,
-    framing: 0,
-    rejected: parsed.rejected.length,
-    duplicates: parsed.duplicates,
-    examples: parsed.rejected.slice(0, 10),
-    skipped: parsed.skipped,
-  };
-  const first = parsed.rejected[0];
-  if (records === 0)
-    throw new BotcensusError('NOTHING_IMPORTED', `nothing imported: no indicators found${first ? `; first rejected: ${first.reason}` : ''}`, {
-      file,
-      line: first?.line,
-      field: first?.field,
-    });
-  if (opts.strict && parsed.rejected.length)
-    throw new BotcensusError('STRICT', `--strict: ${parsed.rejected.length} line(s) rejected; first: ${first!.reason}`, { file, line: first!.line, field: first!.field });
-  return { status: 'ready', file, sha256, parsed, kind, counts };
+  checkIntelCounts(file, parsed.counts, opts.strict ?? false);
+  return { status: 'ready', file, sha256, parsed, kind };
 }
 
 /**
@@ -170,7 +152,8 @@ async function commitIntelFile(store: Store, p: ReadyIntel, opts: IntelImportOpt
   // The same bytes may have come earlier in the same batch.
   const previous = await store.findImport(p.sha256, p.kind);
   if (previous) return { status: 'duplicate', file: p.file, previous };
-  const { file, parsed, counts } = p;
+  const { file, parsed } = p;
+  const { counts } = parsed;
   const source = opts.source ?? (opts.name ?? file).replace(/^.*\//, '').replace(/\.[^.]*$/, '');
   const meta = { kind: p.kind, format: parsed.format, file: opts.name ?? file, sha256: p.sha256, source };
   const done = await importOnce(

@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { haveShared, shared } from '../../test/shared.js';
-import type { IntelParseResult } from '../core/model/indicator.js';
-import { parseIntelFile } from './parse.js';
+import { parseIntelFile, type IntelFileResult } from './parse.js';
 
 const skip = !haveShared;
-const countBy = (r: IntelParseResult) => {
+const countBy = (r: IntelFileResult) => {
   const out: Record<string, number> = {};
   for (const i of r.indicators) out[i.type] = (out[i.type] ?? 0) + 1;
   return out;
@@ -20,10 +19,10 @@ test('Lumen Raptor Train IOCs: the whole table, the repeated rows folded, the re
   // 212 table rows: 102 IP (99 distinct), 51 Domain + 56 TLS Cert Domain, 3 TLS Fingerprint
   assert.deepEqual(countBy(r), { ip: 99, domain: 107, 'cert-sha256': 3 });
   // the domains of the encoded-snippet lines (217-293) repeat the table's, and fold into them
-  assert.equal(r.duplicates, 42);
-  assert.deepEqual(r.rejected, []);
+  assert.equal(r.counts.duplicates, 42);
+  assert.deepEqual([r.counts.rejected, r.counts.examples], [0, []]);
   assert.equal(r.indicators.filter((i) => i.tags.includes('TLS Cert Domain')).length, 56);
-  assert.deepEqual(r.skipped.map((s) => [s.fromLine, s.toLine, s.reason]), [
+  assert.deepEqual(r.counts.skipped!.map((s) => [s.fromLine, s.toLine, s.reason]), [
     [215, 215, 'free text'],
     [294, 294, 'free text'],
     [295, 314, 'YARA rule'],
@@ -34,7 +33,7 @@ test('Lumen Raptor Train IOCs: the whole table, the repeated rows folded, the re
   const lines = readFileSync(file, 'utf8').split('\n');
   const values = new Set(r.indicators.map((i) => i.value));
   for (let n = 2; n <= 213; n++) assert.ok(values.has(lines[n - 1]!.split('\t')[0]!.toLowerCase()), `line ${n}`);
-  const covered = (n: number) => r.skipped.some((s) => s.fromLine <= n && n <= s.toLine);
+  const covered = (n: number) => r.counts.skipped!.some((s) => s.fromLine <= n && n <= s.toLine);
   lines.forEach((l, i) => {
     const read = values.has(l.split(' ')[0]!.toLowerCase());
     if (i + 1 > 213 && l.trim() !== '') assert.ok(read || covered(i + 1), `line ${i + 1} neither imported nor reported`);
@@ -50,9 +49,9 @@ test('Lumen Raptor Train IOCs: the whole table, the repeated rows folded, the re
 test('Maltrail raptrain trail: every ip:port and domain line', { skip }, async () => {
   const r = await parseIntelFile(shared('intel/maltrail-raptrain.txt'));
   assert.deepEqual(countBy(r), { 'ip-port': 100, domain: 104 });
-  assert.equal(r.duplicates, 0);
-  assert.deepEqual(r.rejected, []);
-  assert.deepEqual(r.skipped, []);
+  assert.equal(r.counts.duplicates, 0);
+  assert.deepEqual([r.counts.rejected, r.counts.examples], [0, []]);
+  assert.deepEqual(r.counts.skipped!, []);
   const ports = r.indicators.filter((i) => i.value.startsWith('202.182.109.151:')).map((i) => i.port);
   assert.deepEqual(ports, [34125, 443]);
 });
@@ -64,8 +63,8 @@ test('Zeek intel samples', { skip }, async () => {
   assert.deepEqual(intel.indicators.map((i) => [i.type, i.value, i.description]), [
     ['ip', '1.2.3.4', 'this host is just plain baaad <http://some-data-distributor.com/1234>'],
   ]);
-  assert.equal(intel.duplicates, 1);
-  assert.deepEqual(intel.skipped.map((s) => [s.fromLine, s.reason]), [[4, 'unsupported Zeek intel type Intel::EMAIL']]);
+  assert.equal(intel.counts.duplicates, 1);
+  assert.deepEqual(intel.counts.skipped!.map((s) => [s.fromLine, s.reason]), [[4, 'unsupported Zeek intel type Intel::EMAIL']]);
 
   const white = await parseIntelFile(dir('zeek-btest-whitelist.dat'));
   assert.deepEqual(white.indicators, []);
@@ -76,7 +75,7 @@ test('Zeek intel samples', { skip }, async () => {
 
   const notice = await parseIntelFile(dir('zeek-intel-input-donotice.txt'));
   assert.deepEqual(notice.indicators.map((i) => [i.type, i.value, i.tags[0]]), [['ip', '1.2.3.4', 'source1'], ['domain', 'a.b.com', 'source2']]);
-  for (const r of [intel, white, basic, notice]) assert.deepEqual(r.rejected, []);
+  for (const r of [intel, white, basic, notice]) assert.deepEqual([r.counts.rejected, r.counts.examples], [0, []]);
 });
 
 test('MISP warninglists: every entry is a warning, a reported skip or a rejection', { skip }, async () => {
@@ -101,8 +100,8 @@ test('MISP warninglists: every entry is a warning, a reported skip or a rejectio
     const list = (JSON.parse(readFileSync(path, 'utf8')) as { list: string[]; name: string }).list;
     const r = await parseIntelFile(path);
     assert.equal(r.format, 'warninglist', f);
-    const skipped = r.skipped.reduce((n, s) => n + s.toLine - s.fromLine + 1, 0);
-    assert.equal(r.warnings.length, list.length - skipped - r.rejected.length, f);
+    const skipped = r.counts.skipped!.reduce((n, s) => n + s.toLine - s.fromLine + 1, 0);
+    assert.equal(r.warnings.length, list.length - skipped - r.counts.rejected, f);
     const [kind, count] = expected[f]!;
     assert.equal(r.warnings.length, count, f);
     assert.ok(r.warnings.every((w) => w.kind === kind), f);

@@ -59,10 +59,10 @@ test('duplicates are folded and counted for every format', async () => {
     ],
   };
   const r = await parseIntelFile(write('dup.json', JSON.stringify(bundle)));
-  assert.equal(r.duplicates, 1);
+  assert.equal(r.counts.duplicates, 1);
   assert.deepEqual(r.indicators.map((i) => [i.value, i.tags, i.firstSeen]), [['192.0.2.1', ['a', 'b'], Date.UTC(2023, 0, 1)]]);
   const t = await parseIntelFile(fixturePath('mixed-report.txt'), 'csv');
-  assert.equal(t.duplicates, 3);
+  assert.equal(t.counts.duplicates, 3);
   assert.equal(t.format, 'csv');
 });
 

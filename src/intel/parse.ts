@@ -1,58 +1,67 @@
 // Entry point for intel files: detects the format, runs its importer, folds duplicates, names the file in errors.
-import { BotcensusError, FieldError } from '../core/errors.js';
+import { BotcensusError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
-import { headLines, readLines } from '../core/reader.js';
-import type { IntelParseResult } from '../core/model/indicator.js';
-import { readJsonIntel } from './json-intel.js';
+import { headLines } from '../core/reader.js';
+import type { IndicatorRecord, IntelParseResult, SkippedSection, WarningEntry } from '../core/model/indicator.js';
+import type { LineCounts } from '../core/model/line-counts.js';
 import { mergeDuplicates } from '../core/model/indicator-merge.js';
+import { readJsonIntel } from './json-intel.js';
+import { readLineIntel } from './line-intel.js';
 import { TextListParser } from './text-list.js';
 import { ZeekIntelParser } from './zeek-intel.js';
 
 export { jsonKind } from './json-intel.js';
 
 export type IntelFormat = 'auto' | 'text' | 'csv' | 'stix' | 'misp' | 'zeek-intel' | 'warninglist';
-export type IntelFileResult = IntelParseResult & {
+
+export interface IntelFileResult {
   format: Exclude<IntelFormat, 'auto'>;
-  duplicates: number;
-  /** Lines read, for a line-based format (0 for JSON, whose "lines" are object positions). */
-  lines: number;
-};
+  /** Repeated indicators folded into their first occurrence. */
+  indicators: IndicatorRecord[];
+  warnings: WarningEntry[];
+  /**
+   * Lines read (0 for JSON, whose "lines" are object positions), records (indicators and
+   * warninglist entries), rejected lines with the first examples, skipped sections, duplicates.
+   */
+  counts: LineCounts;
+}
+
+/** Examples of rejected lines (or entries) kept for the report. */
+const MAX_EXAMPLES = 10;
 
 export async function parseIntelFile(path: string, format: IntelFormat = 'auto', opts: { tz?: string } = {}): Promise<IntelFileResult> {
   try {
     const head = await headLines(path, 20);
-    let resolved = format === 'auto' ? detect(head) : format;
-    let result: IntelParseResult & { duplicates?: number };
-    let lines = 0;
+    const resolved = format === 'auto' ? detect(head) : format;
     if (resolved === 'json' || resolved === 'stix' || resolved === 'misp' || resolved === 'warninglist') {
       // Read as a stream: the format shows in the first object or in the keys.
       const json = await readJsonIntel(path, resolved === 'json' ? 'auto' : resolved);
-      resolved = json.format;
-      result = json;
-    } else {
-      const parser = resolved === 'zeek-intel' ? new ZeekIntelParser() : new TextListParser(opts);
-      // Lines over the limits reach the parser as blank lines (numbers kept) and are rejected here.
-      const framed: IntelParseResult['rejected'] = [];
-      for await (const line of readLines(path, (r) => framed.push(r))) {
-        lines++;
-        try {
-          parser.push(line);
-        } catch (err) {
-          // One line's failure is that line's, as in the reader base; a file that is not of its format fails whole.
-          if (err instanceof BotcensusError) throw err;
-          framed.push({ line: lines, field: err instanceof FieldError ? err.field : undefined, reason: (err as Error).message, raw: line.slice(0, 200) });
-        }
-      }
-      result = parser.finish();
-      if (framed.length) result = { ...result, rejected: [...framed, ...result.rejected].sort((a, b) => a.line - b.line) };
+      const read = { lines: 0, framing: 0, rejected: json.rejected.length, examples: json.rejected.slice(0, MAX_EXAMPLES).map(safeRejected) };
+      return fileResult(json.format, json.indicators, json.warnings, json.skipped, read);
     }
-    const merged = mergeDuplicates(result.indicators);
-    const rejected = result.rejected.map(safeRejected);
-    const skipped = result.skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) }));
-    return { ...result, rejected, skipped, indicators: merged.indicators, format: resolved, duplicates: (result.duplicates ?? 0) + merged.duplicates, lines };
+    const parser = resolved === 'zeek-intel' ? new ZeekIntelParser() : new TextListParser(opts);
+    const lines = await readLineIntel(path, parser);
+    return fileResult(resolved, lines.indicators, lines.warnings, lines.skipped, lines.summary);
   } catch (err) {
     throw inFile(err, path);
   }
+}
+
+function fileResult(
+  format: IntelFileResult['format'],
+  indicators: IndicatorRecord[],
+  warnings: WarningEntry[],
+  skipped: SkippedSection[],
+  read: Pick<LineCounts, 'lines' | 'framing' | 'rejected' | 'examples'>,
+): IntelFileResult {
+  const merged = mergeDuplicates(indicators);
+  const counts: LineCounts = {
+    ...read,
+    records: merged.indicators.length + warnings.length,
+    duplicates: merged.duplicates,
+    skipped: skipped.map((s) => ({ ...s, sample: printable(s.sample), reason: printable(s.reason) })),
+  };
+  return { format, indicators: merged.indicators, warnings, counts };
 }
 
 /** An error while reading `path`, as one naming it. */

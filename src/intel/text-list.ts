@@ -3,8 +3,10 @@
 // prose, encoded snippets and YARA rules, which are reported as skipped. A line holding anything
 // indicator-shaped is never skipped: it is read or rejected.
 import { FieldError } from '../core/errors.js';
-import type { IndicatorRecord, IntelParseResult } from '../core/model/indicator.js';
+import { OPEN_RECORD } from '../core/line-records.js';
+import type { IndicatorRecord, IntelParseResult, SkippedSection } from '../core/model/indicator.js';
 import { mergeDuplicates } from '../core/model/indicator-merge.js';
+import { readLineIntelText, type IntelLineParser } from './line-intel.js';
 import { makeIndicator, NotAnIndicator, parseIndicator } from './normalize.js';
 import { SectionBuilder } from './sections.js';
 import { splitCells } from './split-cells.js';
@@ -33,83 +35,81 @@ const LABELLED = /^([A-Za-z][\w .()/-]{0,40}?)\s*(?::|\s-|=)\s*(\S+)$/;
 const HEX_HASH = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // A line short enough to be a heading ("Files", "## SSL certificates") sets what its hashes are.
 const MAX_HEADING_WORDS = 8;
-// A quoted CSV cell may span lines; beyond this many we assume a stray quote instead.
-const MAX_RECORD_LINES = 20;
 
-/** Line-at-a-time parser: push every line in order, then finish(). */
-export class TextListParser {
-  private lineNo = 0;
+type Read = IndicatorRecord | undefined;
+
+/**
+ * One line at a time, in order, through the reader base (line-intel.ts): a line gives its
+ * indicator, or undefined for framing and skipped text, or throws to be rejected.
+ */
+export class TextListParser implements IntelLineParser {
   private header: TableHeader | undefined;
   private seenData = false;
   /** What hashes under the latest heading are. */
   private hashes: HashKind | undefined;
   private yara: { from: number; to: number; depth: number; opened: boolean; sample: string } | undefined;
-  private pending: { from: number; lines: string[] } | undefined;
-  private readonly found: IndicatorRecord[] = [];
-  private readonly rejected: IntelParseResult['rejected'] = [];
   private readonly sections = new SectionBuilder();
 
   constructor(private readonly opts: TextListOptions = {}) {}
 
-  push(line: string): void {
-    this.handle(line, ++this.lineNo);
-  }
-
-  finish(): TextListResult {
-    if (this.pending) this.giveUpRecord();
-    if (this.yara) this.closeYara('YARA rule (unterminated)');
-    const merged = mergeDuplicates(this.found);
-    return { indicators: merged.indicators, skipped: this.sections.finish(), rejected: this.rejected, warnings: [], duplicates: merged.duplicates };
-  }
-
-  private handle(line: string, lineNo: number): void {
-    if (this.pending) return this.continueRecord(line);
+  parse(line: string, lineNo: number): Read | typeof OPEN_RECORD {
     if (this.yara) return this.continueYara(line, lineNo);
     const text = line.trim();
-    if (text === '') return;
+    if (text === '') return undefined;
     if (YARA_START.test(line)) {
       this.sections.close();
       this.yara = { from: lineNo, to: lineNo, depth: 0, opened: false, sample: text };
       return this.continueYara(line, lineNo, true);
     }
-    if (RULER.test(line)) return; // framing of the table around it
+    if (RULER.test(line)) return undefined; // framing of the table around it
     if (COMMENT.test(line)) {
       const body = text.replace(/^(#|\/\/|;)+\s*/, '');
       // abuse.ch-style lists keep their header in a comment: "# first_seen_utc,dst_ip,dst_port,…"
       if (!this.header && !this.seenData) this.header = detectHeader(body);
       this.noteHeading(body);
-      return;
+      return undefined;
     }
     // A header may follow a prose introduction, but not indicators: after the first one the
     // table's shape is settled.
     if (!this.header && !this.seenData) {
       this.header = detectHeader(line);
-      if (this.header) return this.sections.close();
-      if (isBareColumnName(text)) return;
+      if (this.header) {
+        this.sections.close();
+        return undefined;
+      }
+      if (isBareColumnName(text)) return undefined;
     }
     const header = this.header;
     if (header && header.sep !== SPACED && line.includes(header.sep)) {
+      // A quoted CSV cell may hold line breaks: the base hands the record's lines over joined.
       const split = splitCells(line, header.sep);
-      if (split.unterminated && header.sep === ',') {
-        this.pending = { from: lineNo, lines: [line] };
-        return;
-      }
+      if (split.unterminated && header.sep === ',') return OPEN_RECORD;
       return this.tableRow(split.cells, lineNo, line);
     }
     // A row whose columns are aligned with runs of spaces, under a spaced header or in place of the header's tabs.
     if (header && /\S(?:\s{2,}|\t)\S/.test(text)) return this.tableRow(spacedCells(line, header), lineNo, line);
-    this.looseLine(text, lineNo);
+    return this.looseLine(text, lineNo);
   }
 
-  private tableRow(cells: string[], lineNo: number, raw: string): void {
+  /** A CSV record whose quote never closed: its first line read alone. */
+  unclosed(line: string, lineNo: number): Read {
+    return this.tableRow(splitCells(line, ',').cells, lineNo, line);
+  }
+
+  finish(): SkippedSection[] {
+    if (this.yara) this.closeYara('YARA rule (unterminated)');
+    return this.sections.finish();
+  }
+
+  private tableRow(cells: string[], lineNo: number, raw: string): Read {
     const header = this.header!;
+    let rec: Read;
     try {
-      const rec = readRow(header, cells, lineNo, this.opts.tz, this.hashes);
-      if (rec === undefined) return; // an empty row
-      this.accept(rec);
+      rec = readRow(header, cells, lineNo, this.opts.tz, this.hashes);
     } catch (err) {
-      this.fail(err, lineNo, raw);
+      return this.fail(err, lineNo, raw);
     }
+    return rec === undefined ? undefined : this.accept(rec); // undefined: an empty row
   }
 
   /**
@@ -117,7 +117,7 @@ export class TextListParser {
    * a run of spaces, ',', ';' or '|') as tags or its timeframe, "Label: value", or a hash beside a
    * file name ("Kv-all.sh <sha256>").
    */
-  private looseLine(text: string, lineNo: number): void {
+  private looseLine(text: string, lineNo: number): Read {
     const comment = TRAILING_COMMENT.exec(text);
     const body = comment ? text.slice(0, comment.index).trim() : text;
     let description = comment?.[1]?.trim() || undefined;
@@ -174,7 +174,7 @@ export class TextListParser {
         // not an indicator first: reported below
       }
     }
-    this.fail(firstErr ?? new NotAnIndicator(undefined, 'not an indicator'), lineNo, text);
+    return this.fail(firstErr ?? new NotAnIndicator(undefined, 'not an indicator'), lineNo, text);
   }
 
   /** A row of the current table whose indicator cell is empty ("-", "n/a"): a bad row, not a new header. */
@@ -197,22 +197,23 @@ export class TextListParser {
     if (kind) this.hashes = kind;
   }
 
-  private accept(rec: IndicatorRecord): void {
+  private accept(rec: IndicatorRecord): IndicatorRecord {
     this.seenData = true;
     this.sections.close();
-    this.found.push(rec);
+    return rec;
   }
 
   /**
    * A line that is a new table's header starts that table. A token that is no indicator becomes
    * part of a skipped section, unless the line holds something indicator-shaped: that line, like
-   * a broken indicator, is rejected.
+   * a broken indicator, is rejected (thrown for the reader base to count).
    */
-  private fail(err: unknown, lineNo: number, raw: string): void {
+  private fail(err: unknown, lineNo: number, raw: string): undefined {
     const header = detectHeader(raw);
     if (header && !this.missingIndicator(raw)) {
       this.header = header;
-      return this.sections.close();
+      this.sections.close();
+      return undefined;
     }
     if (err instanceof NotAnIndicator) {
       const shaped = indicatorIn(raw);
@@ -220,16 +221,16 @@ export class TextListParser {
       err = new NotAnIndicator(err.field, `holds ${JSON.stringify(shaped)} but is not a line of indicators`);
     }
     this.sections.close();
-    const field = err instanceof FieldError ? err.field : undefined;
-    this.rejected.push({ line: lineNo, field, reason: (err as Error).message, raw: raw.length > 200 ? raw.slice(0, 200) + '…' : raw });
+    throw err;
   }
 
-  private skipLine(lineNo: number, text: string, why: string): void {
+  private skipLine(lineNo: number, text: string, why: string): undefined {
     if (why === 'not an indicator') this.noteHeading(text);
     this.sections.skip(lineNo, why === 'not an indicator' ? describeText(text) : why, text);
+    return undefined;
   }
 
-  private continueYara(line: string, lineNo: number, first = false): void {
+  private continueYara(line: string, lineNo: number, first = false): Read | typeof OPEN_RECORD {
     const y = this.yara!;
     // Braces inside "strings" and // comments do not count; hex strings { .. } balance on their line.
     const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/, '');
@@ -238,7 +239,7 @@ export class TextListParser {
         // "rule Something" with no body after it was prose after all.
         this.yara = undefined;
         this.sections.skip(y.from, 'free text', y.sample);
-        return this.handle(line, lineNo);
+        return this.parse(line, lineNo);
       }
       y.to = lineNo;
     }
@@ -249,32 +250,13 @@ export class TextListParser {
       } else if (c === '}') y.depth--;
     }
     if (y.opened && y.depth <= 0) this.closeYara('YARA rule');
+    return undefined;
   }
 
   private closeYara(reason: string): void {
     const y = this.yara!;
     this.sections.add({ fromLine: y.from, toLine: y.to, reason, sample: y.sample });
     this.yara = undefined;
-  }
-
-  private continueRecord(line: string): void {
-    const p = this.pending!;
-    p.lines.push(line);
-    const joined = p.lines.join('\n');
-    const split = splitCells(joined, ',');
-    if (!split.unterminated) {
-      this.pending = undefined;
-      return this.tableRow(split.cells, p.from, joined);
-    }
-    if (p.lines.length >= MAX_RECORD_LINES) this.giveUpRecord();
-  }
-
-  /** The quote never closed: read the first line on its own and the others as ordinary lines. */
-  private giveUpRecord(): void {
-    const p = this.pending!;
-    this.pending = undefined;
-    this.tableRow(splitCells(p.lines[0]!, ',').cells, p.from, p.lines[0]!);
-    p.lines.slice(1).forEach((l, i) => this.handle(l, p.from + 1 + i));
   }
 }
 
@@ -331,11 +313,9 @@ function describeText(text: string): string {
   return 'free text';
 }
 
-/** Parses a whole text list held in memory. */
+/** Parses a whole text list held in memory, as a file is read. */
 export function parseTextList(text: string, opts: TextListOptions = {}): TextListResult {
-  const parser = new TextListParser(opts);
-  const lines = text.split(/\r?\n/);
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  for (const l of lines) parser.push(l);
-  return parser.finish();
+  const read = readLineIntelText(text, new TextListParser(opts));
+  const merged = mergeDuplicates(read.indicators);
+  return { indicators: merged.indicators, skipped: read.skipped, rejected: read.summary.examples, warnings: [], duplicates: merged.duplicates };
 }

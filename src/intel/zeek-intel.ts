@@ -2,9 +2,10 @@
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parseCidr, formatCidr } from '../core/ip.js';
 import { parseTime } from '../core/time.js';
-import type { IndicatorRecord, IntelParseResult, WarningEntry } from '../core/model/indicator.js';
+import type { IndicatorRecord, IntelParseResult, SkippedSection } from '../core/model/indicator.js';
 import { mergeDuplicates } from '../core/model/indicator-merge.js';
 import { certHash, makeIndicator, NotAnIndicator, parseDomain, parseIndicator, type IndicatorCore } from './normalize.js';
+import { readLineIntelText, type IntelLineParser, type IntelLineRecord, type LineWarning } from './line-intel.js';
 import { SectionBuilder } from './sections.js';
 import { joinTags, splitTags } from './split-cells.js';
 
@@ -35,29 +36,26 @@ const TYPES: Record<string, (v: string, f: string) => IndicatorCore> = {
   },
 };
 
-/** Line-at-a-time reader; throws BotcensusError('BAD_INPUT') when the file has no usable #fields header. */
-export class ZeekIntelParser {
-  private lineNo = 0;
+/**
+ * One line at a time through the reader base (line-intel.ts); throws BotcensusError('BAD_INPUT'),
+ * failing the whole file, when it has no usable #fields header, and FieldError for a bad row.
+ */
+export class ZeekIntelParser implements IntelLineParser {
   private sep = '\t';
   private fields: string[] | undefined;
-  private readonly found: IndicatorRecord[] = [];
-  private readonly rejected: IntelParseResult['rejected'] = [];
-  private readonly warnings: WarningEntry[] = [];
   private readonly sections = new SectionBuilder();
 
-  push(line: string): void {
-    const lineNo = ++this.lineNo;
-    if (line.trim() === '') return;
+  parse(line: string, lineNo: number): IntelLineRecord | undefined {
     if (line.startsWith('#separator')) this.sep = unescape(line.slice('#separator'.length).trim()) || '\t';
     else if (line.startsWith('#fields')) this.readHeader(line, lineNo);
-    else if (line.startsWith('#')) return;
+    else if (line.startsWith('#')) return undefined;
     else if (!this.fields) throw new BotcensusError('BAD_INPUT', 'not a Zeek intel file: data before the #fields line', { line: lineNo, field: '#fields' });
-    else this.readRow(line, lineNo);
+    else return this.readRow(line, lineNo);
+    return undefined;
   }
 
-  finish(): ZeekIntelResult {
-    const merged = mergeDuplicates(this.found);
-    return { indicators: merged.indicators, skipped: this.sections.finish(), rejected: this.rejected, warnings: this.warnings, duplicates: merged.duplicates };
+  finish(): SkippedSection[] {
+    return this.sections.finish();
   }
 
   private readHeader(line: string, lineNo: number): void {
@@ -66,7 +64,7 @@ export class ZeekIntelParser {
       if (!this.fields.includes(need)) throw new BotcensusError('BAD_INPUT', `Zeek intel #fields has no '${need}' column`, { line: lineNo, field: need });
   }
 
-  private readRow(line: string, lineNo: number): void {
+  private readRow(line: string, lineNo: number): IntelLineRecord | undefined {
     const cells = line.split(this.sep);
     const get = (name: string) => {
       const i = this.fields!.indexOf(name);
@@ -77,50 +75,42 @@ export class ZeekIntelParser {
     const read = TYPES[type];
     if (!read) {
       this.sections.skip(lineNo, `unsupported Zeek intel type ${type || '(none)'}`, line);
-      return;
+      return undefined;
     }
     this.sections.close();
-    try {
-      if (cells.length < this.fields!.length) throw new FieldError(this.fields![cells.length], `row has ${cells.length} of ${this.fields!.length} columns`);
-      const core = read(get('indicator') ?? '', 'indicator');
-      const source = get('meta.source');
-      if (get('meta.whitelist') === 'T') return this.whitelist(core, source);
-      const desc = get('meta.desc');
-      const url = get('meta.url');
-      const hasOwnTags = this.fields!.includes('botcensus.tags');
-      this.found.push(
-        makeIndicator(core, lineNo, {
-          tags: hasOwnTags ? splitTags(get('botcensus.tags') ?? '') : source ? [source] : [],
-          category: get('botcensus.category'),
-          description: desc && url ? `${desc} <${url}>` : desc ?? url,
-          firstSeen: time(get('botcensus.first_seen'), 'botcensus.first_seen'),
-          lastSeen: time(get('botcensus.last_seen'), 'botcensus.last_seen'),
-          forDetection: get('botcensus.for_detection') !== 'F',
-        }),
-      );
-    } catch (err) {
-      const field = err instanceof FieldError ? err.field : undefined;
-      this.rejected.push({ line: lineNo, field, reason: (err as Error).message, raw: line.slice(0, 200) });
-    }
-  }
-
-  /** meta.whitelist=T marks a benign item: it suppresses matches instead of raising them. */
-  private whitelist(core: IndicatorCore, source: string | undefined): void {
-    const list = `Zeek intel whitelist${source ? ` (${source})` : ''}`;
-    if (core.type === 'domain') this.warnings.push({ list, kind: 'domain', domain: core.value, value: core.value });
-    else if (core.lo !== undefined && core.hi !== undefined && (core.type === 'ip' || core.type === 'cidr'))
-      this.warnings.push({ list, kind: 'cidr', lo: core.lo, hi: core.hi, value: formatCidr(parseCidr(core.value)!) });
-    else throw new FieldError('meta.whitelist', `a ${core.type} cannot be whitelisted`);
+    if (cells.length < this.fields!.length) throw new FieldError(this.fields![cells.length], `row has ${cells.length} of ${this.fields!.length} columns`);
+    const core = read(get('indicator') ?? '', 'indicator');
+    const source = get('meta.source');
+    if (get('meta.whitelist') === 'T') return whitelist(core, source);
+    const desc = get('meta.desc');
+    const url = get('meta.url');
+    const hasOwnTags = this.fields!.includes('botcensus.tags');
+    return makeIndicator(core, lineNo, {
+      tags: hasOwnTags ? splitTags(get('botcensus.tags') ?? '') : source ? [source] : [],
+      category: get('botcensus.category'),
+      description: desc && url ? `${desc} <${url}>` : desc ?? url,
+      firstSeen: time(get('botcensus.first_seen'), 'botcensus.first_seen'),
+      lastSeen: time(get('botcensus.last_seen'), 'botcensus.last_seen'),
+      forDetection: get('botcensus.for_detection') !== 'F',
+    });
   }
 }
 
-/** Parses a whole Zeek intel file held in memory. */
+/** meta.whitelist=T marks a benign item: it suppresses matches instead of raising them. */
+function whitelist(core: IndicatorCore, source: string | undefined): LineWarning {
+  const list = `Zeek intel whitelist${source ? ` (${source})` : ''}`;
+  if (core.type === 'domain') return { list, kind: 'domain', domain: core.value, value: core.value };
+  if (core.lo !== undefined && core.hi !== undefined && (core.type === 'ip' || core.type === 'cidr'))
+    return { list, kind: 'cidr', lo: core.lo, hi: core.hi, value: formatCidr(parseCidr(core.value)!) };
+  throw new FieldError('meta.whitelist', `a ${core.type} cannot be whitelisted`);
+}
+
+/** Parses a whole Zeek intel file held in memory, as a file is read. */
 export function parseZeekIntel(text: string): ZeekIntelResult {
-  const p = new ZeekIntelParser();
-  for (const l of text.split(/\r?\n/)) p.push(l);
-  return p.finish();
+  const read = readLineIntelText(text, new ZeekIntelParser());
+  const merged = mergeDuplicates(read.indicators);
+  return { indicators: merged.indicators, skipped: read.skipped, rejected: read.summary.examples, warnings: read.warnings, duplicates: merged.duplicates };
 }
-
 const COLUMNS = ['indicator', 'indicator_type', 'meta.source', 'meta.desc', 'botcensus.tags', 'botcensus.category',
   'botcensus.first_seen', 'botcensus.last_seen', 'botcensus.for_detection'];
 const ZEEK_TYPE: Partial<Record<IndicatorRecord['type'], string>> = {

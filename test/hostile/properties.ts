@@ -66,11 +66,13 @@ export async function checkReader(seed: Seed, file: string, bytes: Buffer): Prom
       // JSON documents number their entries, not lines; a line-based list names lines of the file.
       if (['text', 'csv', 'zeek-intel'].includes(seed.reader)) {
         const n = countLines(bytes);
-        for (const x of [...r.rejected, ...r.indicators]) assert.ok(x.line >= 1 && x.line <= n, `${what}: line ${x.line} of ${n}`);
-        for (const k of r.skipped) assert.ok(k.fromLine >= 1 && k.fromLine <= k.toLine && k.toLine <= n, `${what}: skipped ${k.fromLine}-${k.toLine} of ${n}`);
+        assert.equal(r.counts.lines, n, `${what}: lines read`);
+        for (const x of [...r.counts.examples, ...r.indicators]) assert.ok(x.line >= 1 && x.line <= n, `${what}: line ${x.line} of ${n}`);
+        for (const k of r.counts.skipped!) assert.ok(k.fromLine >= 1 && k.fromLine <= k.toLine && k.toLine <= n, `${what}: skipped ${k.fromLine}-${k.toLine} of ${n}`);
       }
-      for (const x of r.skipped) assertPrintable(x.sample, `${what}: skipped sample`);
-      for (const x of r.rejected) {
+      assert.equal(r.counts.examples.length, Math.min(r.counts.rejected, 10), `${what}: examples kept`);
+      for (const x of r.counts.skipped!) assertPrintable(x.sample, `${what}: skipped sample`);
+      for (const x of r.counts.examples) {
         assertPrintable(x.raw, `${what}: line ${x.line} raw`);
         assertPrintable(x.reason, `${what}: line ${x.line} reason`);
       }
