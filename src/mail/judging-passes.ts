@@ -1,11 +1,10 @@
 // Judging reads every stored message in one order (infrastructure key, template, hash) with its
-// resources. Read in one sorted query, that order takes engine memory in proportion to the store;
-// read in pages each found after the last, every page is another pass over the whole store, so
-// the time grows with the square of the store. So the order is cut into passes planned once: each
-// a range of the order holding a bounded number of messages and resources, its limits keys drawn
-// from a sample of the stored messages. A pass selects its messages, and its resources (which
-// carry their message's keys), by the range alone, and sorts only them; the passes read one after
-// another give the order of one sort.
+// resources. Read in one sorted query, that order takes engine memory in proportion to the store.
+// So it is cut into passes planned once: each a range of the order holding a bounded number of
+// messages and resources, its limits keys drawn from a sample of the stored messages. A pass
+// selects its messages, and its resources (which carry their message's keys), by the range alone
+// and sorts only them; the passes read one after another give the order of one sort. Each pass
+// still reads the key columns of the whole store once, which is why passes are large.
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 

@@ -1,6 +1,6 @@
 // Scanned messages and their resources in the store, written once over the driver contract:
 // staged a batch at a time (each message once, by the hash of its bytes), listed, and walked in
-// the order judging the campaigns reads them, a page at a time.
+// the order judging the campaigns reads them, a pass at a time.
 import { createHash } from 'node:crypto';
 import { BotcensusError } from '../core/errors.js';
 import type { Driver, Row } from '../store/driver.js';
