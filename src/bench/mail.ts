@@ -56,7 +56,7 @@ interface ChildResult {
 
 /**
  * DuckDB's memory limit in the scan's process, as a user bounds it with BOTCENSUS_MEMORY_LIMIT: its
- * cache would otherwise grow with the store. Judging sorts one page of messages at a time.
+ * cache would otherwise grow with the store. Judging sorts one pass of messages at a time.
  */
 const STORE_MEMORY_LIMIT = '256MB';
 

@@ -12,7 +12,7 @@ import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
 import { mailboxes, ordinaryMail, Random, toMbox, trackingCampaign, type GeneratedMessage, type TokenPlacement } from './corpus.js';
 import type { Store } from '../store/store.js';
-import { scanMail } from './scan.js';
+import { judgeCampaigns, scanMail } from './scan.js';
 import { mailStore } from './store.js';
 
 const ORDINARY = 5000;
@@ -126,6 +126,11 @@ test('variations: the token in a path segment, in a subdomain, base64-encoded, b
     }
     assert.equal(s.precision, 1);
     assert.equal(s.recall, 1);
+    // Read in passes of a few hundred messages (as a large store is), the campaigns are the same.
+    const once = await mailStore(store).campaigns();
+    const mail = { ...mailStore(store), judgingOrder: () => mailStore(store).judgingOrder({ messages: 300, resources: 1000 }) };
+    await judgeCampaigns(store, undefined, mail);
+    assert.deepEqual(await mailStore(store).campaigns(), once);
   } finally {
     await store.close();
   }

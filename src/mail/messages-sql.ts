@@ -1,12 +1,14 @@
 // Scanned messages and their resources in the store, written once over the driver contract:
 // staged a batch at a time (each message once, by the hash of its bytes), listed, and walked in
-// the order judging the campaigns reads them, a page at a time.
+// the order judging the campaigns reads them, a pass at a time.
+import { createHash } from 'node:crypto';
 import { BotcensusError } from '../core/errors.js';
 import type { Driver, Row } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
 import type { MailCounts, MailMessageRecord, MailResourceRecord, MailStaging } from './records.js';
 import { list, opt } from '../store/row-values.js';
+import { inPass, planPasses, type JudgingPassSize } from './judging-passes.js';
 
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
 /** A stored bool: true/false on DuckDB, 1/0 on ClickHouse. */
@@ -55,7 +57,8 @@ function resourceOf(r: Row): MailResourceRecord {
   };
 }
 
-function messageRow(x: MailMessageRecord): Row {
+/** A message as a row of mail_messages. */
+export function messageRow(x: MailMessageRecord): Row {
   return {
     sha256: x.sha256,
     file: x.file,
@@ -73,26 +76,46 @@ function messageRow(x: MailMessageRecord): Row {
     list_unsubscribe: x.listUnsubscribe,
     infra_key: x.infraKey,
     template: x.template,
+    sha_key: shaKey(x.sha256),
   };
 }
 
 /**
+ * The integer key of a message's hash (stored in sha_key): the first 60 bits of the SHA-256 of its
+ * text, so that any text gets an evenly spread, positive key.
+ */
+export const shaKey = (sha256: string): bigint => BigInt(`0x${createHash('sha256').update(sha256).digest('hex').slice(0, 15)}`);
+
+/**
+ * Which of these hashes are stored. The integer sha_key column is compared with the hashes' keys,
+ * a scan that stays cheap as the store grows where comparing the stored hash text did not; only
+ * the rows it matches (none, for new mail) are compared by their hash. `unkeyed`: messages stored
+ * before sha_key existed are there, and compared by their hash too.
+ */
+async function storedHashes(d: Driver, hashes: string[], unkeyed: boolean): Promise<Set<string>> {
+  const keys = sql.list([...new Set(hashes)].map((h) => sql.typed(shaKey(h), 'count')));
+  const orUnkeyed = unkeyed ? sql` OR m.sha_key IS NULL` : sql.empty;
+  const rows = await d.all<{ sha256: string }>(
+    sql`SELECT m.sha256 FROM mail_messages m WHERE (m.sha_key IN ${keys}${orUnkeyed}) AND ${d.dialect.visibleRows(sql.ident('m'))}`,
+  );
+  const asked = new Set(hashes);
+  return new Set(rows.map((r) => r.sha256).filter((h) => asked.has(h)));
+}
+
+/**
  * Messages are stored as they are staged, a batch all at once, each batch skipping the hashes
- * stored already (probed with the batch's hashes, bound as one list): the store appends in
- * bounded memory. `store`
+ * stored already (storedHashes): the store appends in bounded memory. A message's resources are
+ * stored with its infrastructure key and template, so that judging reads them by range. `store`
  * reports the counts since the last call.
  */
 export async function openStaging(d: Driver): Promise<MailStaging> {
+  const unkeyed = (await d.one(sql`SELECT 1 AS x FROM mail_messages m WHERE m.sha_key IS NULL AND ${d.dialect.visibleRows(sql.ident('m'))} LIMIT 1`)) !== undefined;
   let staged = 0;
   let added = 0;
   return {
     add: (messages, resources) =>
       d.atomically(async () => {
-        const probe = await d.all<{ sha256: string }>(
-          sql`SELECT m.sha256 FROM mail_messages m
-              WHERE m.sha256 IN (SELECT ${d.dialect.unnest(sql`${messages.map((m) => m.sha256)}`)}) AND ${d.dialect.visibleRows(sql.ident('m'))}`,
-        );
-        const have = new Set(probe.map((r) => r.sha256));
+        const have = await storedHashes(d, messages.map((m) => m.sha256), unkeyed);
         const messageRows: Row[] = [];
         const resourceRows: Row[] = [];
         messages.forEach((x, i) => {
@@ -105,6 +128,7 @@ export async function openStaging(d: Driver): Promise<MailStaging> {
             resourceRows.push({
               message: x.sha256, position, kind: y.kind, chain: y.chain, host: y.host, link_text: y.text,
               width: y.width, height: y.height, hidden: y.hidden ?? false, reasons: y.reasons,
+              infra_key: x.infraKey, template: x.template,
             }),
           );
         });
@@ -132,52 +156,22 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
 }
 
 /**
- * Messages read per page of judgingOrder: the memory it holds does not grow with the store. Each
- * page costs a pass over the stored keys and resources, so larger pages judge a large store
- * sooner but hold more: at 1 GB of mail (563,000 messages), 119 s and a 155 MB JavaScript heap in
- * pages of 2,000, 99 s and 295 MB in pages of 10,000.
- */
-const JUDGING_PAGE = 2000;
-
-interface JudgingKey {
-  infraKey: string;
-  template: string;
-  sha256: string;
-}
-
-/** Rows of alias `m` after `k` in judging order (infra key, template, hash); all rows when no key. */
-function after(k: JudgingKey | undefined): Sql {
-  if (!k) return sql`1 = 1`;
-  return sql`(m.infra_key > ${k.infraKey} OR (m.infra_key = ${k.infraKey} AND (m.template > ${k.template} OR (m.template = ${k.template} AND m.sha256 > ${k.sha256}))))`;
-}
-
-/** Rows of alias `m` up to and including `k` in judging order. */
-function upTo(k: JudgingKey): Sql {
-  return sql`(m.infra_key < ${k.infraKey} OR (m.infra_key = ${k.infraKey} AND (m.template < ${k.template} OR (m.template = ${k.template} AND m.sha256 <= ${k.sha256}))))`;
-}
-
-/**
  * Every stored message with its resources (in their order in the message), grouped by
- * infrastructure key and, within a key, ordered by template; read a page at a time after the last
- * one read. A page's last key is found first over the three key columns alone, so that only the
- * page's own messages and resources are read whole and sorted.
+ * infrastructure key and, within a key, ordered by template: read in the passes planned by
+ * judging-passes.ts, each sorted on its own.
  */
-export async function* judgingOrder(d: Driver, page = JUDGING_PAGE): AsyncGenerator<{ message: MailMessageRecord; resources: MailResourceRecord[] }> {
-  const visible = d.dialect.visibleRows(sql.ident('m'));
-  let last: JudgingKey | undefined;
-  for (;;) {
-    const end = await d.one<{ infra_key: string; template: string; sha256: string }>(
-      sql`SELECT m.infra_key, m.template, m.sha256 FROM mail_messages m WHERE ${visible} AND ${after(last)}
-          ORDER BY m.infra_key, m.template, m.sha256 LIMIT 1 OFFSET ${page - 1}`,
-    );
-    const next: JudgingKey | undefined = end && { infraKey: end.infra_key, template: end.template, sha256: end.sha256 };
-    const inPage = sql`${visible} AND ${after(last)} AND ${next ? upTo(next) : sql`1 = 1`}`;
-    const rows = await d.all(sql`SELECT ${MESSAGE_SELECT} FROM mail_messages m WHERE ${inPage} ORDER BY m.infra_key, m.template, m.sha256`);
-    if (!rows.length) return;
+export async function* judgingOrder(d: Driver, size?: JudgingPassSize): AsyncGenerator<{ message: MailMessageRecord; resources: MailResourceRecord[] }> {
+  const visible = (t: string) => d.dialect.visibleRows(sql.ident(t));
+  // Resources stored before they carried their message's keys are found through their messages.
+  const unkeyed = await d.one(sql`SELECT 1 AS x FROM mail_resources r WHERE r.infra_key IS NULL AND ${visible('r')} LIMIT 1`);
+  for (const pass of await planPasses(d, size)) {
+    const messagesIn = sql`${inPass(pass, 'm', 'sha256')} AND ${visible('m')}`;
+    const rows = await d.all(sql`SELECT ${MESSAGE_SELECT} FROM mail_messages m WHERE ${messagesIn} ORDER BY m.infra_key, m.template, m.sha256`);
+    const viaMessages = unkeyed ? sql` OR (r.infra_key IS NULL AND r.message IN (SELECT m.sha256 FROM mail_messages m WHERE ${messagesIn}))` : sql.empty;
     const resources = await d.all(
       sql`SELECT r.message, r.kind, r.chain, r.host, r.link_text, r.width, r.height, r.hidden, r.reasons
           FROM mail_resources r
-          WHERE r.message IN (SELECT m.sha256 FROM mail_messages m WHERE ${inPage}) AND ${d.dialect.visibleRows(sql.ident('r'))}
+          WHERE (${inPass(pass, 'r', 'message')}${viaMessages}) AND ${visible('r')}
           ORDER BY r.message, r.position`,
     );
     const byMessage = new Map<string, MailResourceRecord[]>();
@@ -187,15 +181,15 @@ export async function* judgingOrder(d: Driver, page = JUDGING_PAGE): AsyncGenera
       if (own) own.push(x);
       else byMessage.set(x.message, [x]);
     }
-    for (const row of rows) {
-      const message = messageOf(row);
+    resources.length = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const message = messageOf(rows[i]!);
+      rows[i] = {};
       yield { message, resources: byMessage.get(message.sha256) ?? [] };
       byMessage.delete(message.sha256);
     }
-    // Resources left over belong to a message the page did not have: mail stored meanwhile.
+    // Resources left over belong to a message the pass did not have: mail stored meanwhile.
     if (byMessage.size) throw new BotcensusError('STORE', 'mail was stored while the campaigns were judged; judge them again (botcensus mail judge)');
-    if (!next) return;
-    last = next;
   }
 }
 

@@ -1,6 +1,7 @@
 // What the mail stage keeps in the store: scanned messages, the remote resources in them, and the
 // campaigns they were grouped into. Messages are keyed by the SHA-256 of their bytes, so scanning
 // the same mail again adds nothing. The queries are in messages-sql.ts and campaigns-sql.ts.
+import type { JudgingPassSize } from './judging-passes.js';
 
 export type MailResourceKind = 'img' | 'css' | 'link' | 'iframe' | 'background' | 'anchor' | 'text';
 export type MailVerdict = 'tracking' | 'marketing' | 'clean';
@@ -106,9 +107,10 @@ export interface MailStore {
   /**
    * Every stored message with its resources (in their order in the message), one at a time,
    * grouped by infrastructure key and, within a key, ordered by template: what judging the
-   * campaigns reads, in memory that does not grow with the store.
+   * campaigns reads, in memory that does not grow with the store. `size` bounds how much of the
+   * order is read and held at a time (judging-passes.ts PASS_SIZE by default).
    */
-  judgingOrder(): AsyncIterable<{ message: MailMessageRecord; resources: MailResourceRecord[] }>;
+  judgingOrder(size?: JudgingPassSize): AsyncIterable<{ message: MailMessageRecord; resources: MailResourceRecord[] }>;
   /** Of these hosts, the ones that are an indicator in the store (domain, URL host or address), with the indicator and its source. */
   indicatorHosts(hosts: string[]): Promise<Map<string, { indicator: string; source: string }>>;
   /**

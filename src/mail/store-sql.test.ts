@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { engines } from '../../test/engines.js';
 import { table } from '../store/schema.js';
 import { campaign, campaignMessages, campaigns, campaignsJudgedWith, indicatorHosts, replaceCampaigns } from './campaigns-sql.js';
-import { judgingOrder, messages, openStaging } from './messages-sql.js';
+import { judgingOrder, messageRow, messages, openStaging, shaKey } from './messages-sql.js';
+import { planPasses } from './judging-passes.js';
 import { mailStore } from './store.js';
 import type { MailCampaignRecord, MailMessageRecord, MailResourceRecord } from './records.js';
 
@@ -68,7 +69,7 @@ for (const engine of all) {
       }
     });
 
-    test('judging order walks every message with exactly its resources, page after page', async () => {
+    test('judging order walks every message with exactly its resources, in passes planned from a sample', async () => {
       const d = await engine.open();
       try {
         const staging = await openStaging(d);
@@ -79,15 +80,52 @@ for (const engine of all) {
           resources.push(Array.from({ length: n % 4 }, (_, i) => pixel(`h${n}.example`, i)));
         }
         await staging.add(batch, resources);
-        for (const page of [2, 3, 100]) {
+        assert.equal((await planPasses(d, { messages: 2, resources: 1000 })).length, 6, 'a pass per 2 messages');
+        assert.equal((await planPasses(d, { messages: 1000, resources: 4 })).length, 5, 'a pass per 4 of the 18 resources');
+        assert.deepEqual(await planPasses(d, { messages: 11, resources: 18 }), [{}]);
+        for (const size of [{ messages: 2, resources: 1000 }, { messages: 3, resources: 3 }, { messages: 100, resources: 100 }]) {
           const seen: string[] = [];
-          for await (const { message: m, resources: rs } of judgingOrder(d, page)) {
+          for await (const { message: m, resources: rs } of judgingOrder(d, size)) {
             const n = Number(m.sha256.slice(1));
             seen.push(`${m.infraKey}/${m.template}/${m.sha256}`);
-            assert.deepEqual(rs.map((r) => [r.message, r.chain[0], r.hidden]), Array.from({ length: n % 4 }, (_, i) => [m.sha256, `https://h${n}.example/p${i}.gif`, true]), `page ${page}, ${m.sha256}`);
+            assert.deepEqual(rs.map((r) => [r.message, r.chain[0], r.hidden]), Array.from({ length: n % 4 }, (_, i) => [m.sha256, `https://h${n}.example/p${i}.gif`, true]), `${JSON.stringify(size)}, ${m.sha256}`);
           }
           assert.equal(seen.length, 11);
-          assert.deepEqual(seen, [...seen].sort(), `page ${page}: by key, template, hash`);
+          assert.deepEqual(seen, [...seen].sort(), `${JSON.stringify(size)}: by key, template, hash`);
+        }
+      } finally {
+        await d.close();
+      }
+    });
+
+    test('a message is found stored by the key of its hash, then by the hash itself', async () => {
+      const d = await engine.open();
+      try {
+        // A stored message whose integer key is that of another hash: the keys match, the hashes do not.
+        await d.load(table('mail_messages'), [{ ...messageRow(message(1, 'k', 't')), sha_key: shaKey('h002') }]);
+        const staging = await openStaging(d);
+        await staging.add([message(2, 'k', 't'), message(1, 'k', 't')], [[], []]);
+        assert.deepEqual(await staging.store(), { staged: 2, added: 1 });
+        assert.deepEqual((await messages(d)).map((m) => m.sha256), ['h001', 'h002']);
+      } finally {
+        await d.close();
+      }
+    });
+
+    test('messages and resources stored without their keys are found stored, and judged with their resources', async () => {
+      const d = await engine.open();
+      try {
+        // As stored before messages had sha_key and resources their message's keys.
+        const old = [message(1, 'k1', 't'), message(2, 'k2', 't'), message(3, 'k2', 'u')];
+        await d.load(table('mail_messages'), old.map((m) => ({ ...messageRow(m), sha_key: null })));
+        await d.load(table('mail_resources'), old.map((m, position) => ({ message: m.sha256, position, kind: 'img', chain: [`https://p${position}.example/`], host: `p${position}.example`, hidden: false, reasons: [] })));
+        const staging = await openStaging(d);
+        await staging.add([...old, message(4, 'k1', 'u')], [[], [], [], [link('new.example')]]);
+        assert.deepEqual(await staging.store(), { staged: 4, added: 1 });
+        for (const size of [{ messages: 1, resources: 1000 }, { messages: 100, resources: 100 }]) {
+          const read: string[] = [];
+          for await (const { message: m, resources: rs } of judgingOrder(d, size)) read.push(`${m.sha256} ${rs.map((r) => r.host).join(' ')}`);
+          assert.deepEqual(read, ['h001 p0.example', 'h004 new.example', 'h002 p1.example', 'h003 p2.example'], JSON.stringify(size));
         }
       } finally {
         await d.close();

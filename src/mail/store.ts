@@ -11,7 +11,7 @@ export function mailStore(store: { readonly driver: Driver }): MailStore {
   return {
     openStaging: () => openStaging(d),
     messages: (infraKeys) => messages(d, infraKeys),
-    judgingOrder: () => judgingOrder(d),
+    judgingOrder: (size) => judgingOrder(d, size),
     indicatorHosts: (hosts) => indicatorHosts(d, hosts),
     replaceCampaigns: (rows, intelImport) => replaceCampaigns(d, rows, intelImport),
     campaignsJudgedWith: () => campaignsJudgedWith(d),

@@ -26,6 +26,8 @@ export const MAIL_TABLES: Table[] = [
       c('list_unsubscribe', 'bool', true),
       c('infra_key', 'text', true),
       c('template', 'text', true),
+      // An integer key of sha256 (mail/messages-sql.ts shaKey): a scan looks for stored messages by it.
+      c('sha_key', 'int64'),
     ],
   },
   {
@@ -42,6 +44,9 @@ export const MAIL_TABLES: Table[] = [
       c('height', 'float64'),
       c('hidden', 'bool'),
       c('reasons', 'text[]'),
+      // Its message's keys, so that judging reads the resources of a range of messages without a join.
+      c('infra_key', 'text'),
+      c('template', 'text'),
     ],
   },
   {
