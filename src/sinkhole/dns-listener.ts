@@ -10,6 +10,7 @@ import type { Component, Health, MetricSample } from './component.js';
 import type { ListenAddr, Limits } from './config.js';
 import { buildResponse, encodeAnswers, errorResponse, isClassIn, NO_ANSWERS, parseQuery, QTYPE, RCODE, type AnswerRecords } from './dns-wire.js';
 import { checkIn, plainAddress, type ListenerDeps } from './listener.js';
+import { udpReceiveDrops } from './udp-drops.js';
 
 export interface DnsConfig {
   listen: ListenAddr;
@@ -207,7 +208,11 @@ export class DnsListener implements Component {
   }
 
   metrics(): MetricSample[] {
-    return [...this.deps.counters.samples(), ...this.tcpDeps.counters.samples()];
+    const out = [...this.deps.counters.samples(), ...this.tcpDeps.counters.samples()];
+    const drops = this.udp ? udpReceiveDrops(this.local.port) : undefined;
+    if (drops !== undefined)
+      out.push({ name: 'udp_receive_drops_total', help: 'datagrams the kernel dropped at the UDP socket, its receive buffer full', type: 'counter', labels: { listener: 'dns-udp' }, value: drops });
+    return out;
   }
 }
 

@@ -93,7 +93,7 @@ export function buildResponse(query: Buffer, q: Question, rcode: number, records
   r[4] = 0;
   r[5] = 1;
   r.writeUInt16BE(truncated ? 0 : records.count, 6);
-  r.fill(0, 8, 12);
+  r.writeUInt32BE(0, 8);
   if (extra) records.bytes.copy(r, q.end);
   return r;
 }
