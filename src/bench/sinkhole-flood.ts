@@ -1,6 +1,7 @@
 // A UDP flood for the sinkhole bench, run as its own process so the bench's clients keep their
 // time: DNS queries from one loopback source address to a port, as fast as the socket takes them
-// or capped at a rate, for a bounded time. Prints {"sent":N,"ms":M}.
+// or capped at a rate, for a bounded time. Prints {"sent":N,"ms":M,"cpuUs":C}: C is the CPU time
+// (user + system) this process spent, the cost of a datagram sent on this machine.
 //   node dist/src/bench/sinkhole-flood.js PORT LOCAL_ADDRESS SECONDS [MAX_PER_SECOND]
 import { createSocket } from 'node:dgram';
 import { dnsQuery } from '../sinkhole/load.js';
@@ -26,7 +27,8 @@ function burst(): void {
         return;
       }
       s.close();
-      process.stdout.write(JSON.stringify({ sent, ms }) + '\n');
+      const cpu = process.cpuUsage();
+      process.stdout.write(JSON.stringify({ sent, ms, cpuUs: cpu.user + cpu.system }) + '\n');
     };
     return finish();
   }

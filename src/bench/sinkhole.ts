@@ -159,6 +159,9 @@ export async function sinkholeBench(
       const bc = await spawnSinkhole([...base, '--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--journal', join(dir, 'j2'), '--rate', '500', '--prefix-v4', '32', '--bot-id', 'query:id', '--bot-id', 'qname:^(l[0-9a-z-]+)\\.']);
       await warm(bc);
       const health = pollHealth(bc.ports.admin!);
+      const read0 = await datagramsRead(bc.ports.admin!);
+      const drops0 = await metric(bc.ports.admin!, 'udp_receive_drops_total', { listener: 'dns-udp' });
+      const listenerCpu0 = await cpuOf(bc.listenerPids);
       // Two flooding processes from the same source address: one process sends about 50k queries a second here.
       const floods = [0, 1].map(() => floodProcess(bc.ports.dns!, '127.0.0.2', PHASE_S, floodRate / 2));
       const httpFlood = httpLoad({ port: bc.ports.http!, durationMs: PHASE_S * 1000, concurrency: 128, idPrefix: 'x', localAddress: '127.0.0.9' });
@@ -166,7 +169,10 @@ export async function sinkholeBench(
       for (const k of [3, 4, 5, 6])
         legit.push(dnsLoad({ port: bc.ports.dns!, local: `127.0.0.${k}`, durationMs: PHASE_S * 1000, idPrefix: `l${k}-`, zone: ZONE, outstanding: 20, ratePerSecond: 50, timeoutMs: 500, retries: 2 }).done);
       for (const k of [7, 8]) legit.push(httpLoad({ port: bc.ports.http!, durationMs: PHASE_S * 1000, concurrency: 2, idPrefix: `l${k}-`, localAddress: `127.0.0.${k}` }).done);
-      const floodRes = (await Promise.all(floods)).reduce((a, r) => ({ sent: a.sent + r.sent }), { sent: 0 });
+      const floodRes = (await Promise.all(floods)).reduce((a, r) => ({ sent: a.sent + r.sent, cpuUs: a.cpuUs + r.cpuUs }), { sent: 0, cpuUs: 0 });
+      const listenerCpuS = (await cpuOf(bc.listenerPids)) - listenerCpu0;
+      const read = (await datagramsRead(bc.ports.admin!)) - read0;
+      const dropped = (await metric(bc.ports.admin!, 'udp_receive_drops_total', { listener: 'dns-udp' })) - drops0;
       const legitRes = await Promise.all(legit);
       const xFlood = await httpFlood.done;
       const h = await health.stop();
@@ -181,6 +187,13 @@ export async function sinkholeBench(
       const ok = legitRes.reduce((a, r) => a + r.answered.filter((id) => stored.has(id)).length, 0);
       const offered = floodRes.sent / PHASE_S;
       row(`Flood  DNS from 127.0.0.2: ${fmt(offered)} q/s offered (${fmt(offered / serving, 1)}× the serving rate), ${floodShed} shed; HTTP from 127.0.0.9: ${xFlood.sent} requests, ${httpShed} shed`);
+      // What a flooded datagram costs on each side: the generator's CPU (its own count) and the listeners' (from /proc).
+      const genUs = floodRes.cpuUs / floodRes.sent;
+      const readUs = (1e6 * listenerCpuS) / read;
+      row(
+        `Flood  offered counted by the generators (${floodRes.sent} datagrams in ${PHASE_S} s, ${fmt(genUs, 2)} µs of their CPU a datagram); at the socket: ${read} read by the listeners (${fmt(readUs, 2)} µs of their CPU a datagram), ${dropped} dropped by the kernel with the receive buffer full`,
+      );
+      row(`Flood  10× the serving rate is ${fmt(10 * serving)} q/s: ${fmt((10 * serving * genUs) / 1e6, 2)} cores to send it at this generator's cost, ${fmt((10 * serving * readUs) / 1e6, 2)} cores to read it at the listeners' (${cpus().length} cores on this machine)`);
       row(
         `Flood  legitimate check-ins answered and stored: ${ok}/${sent} (${fmt((100 * ok) / sent, 1)}%; ${legitRes.map((r, i) => `${i < 4 ? 'dns' : 'http'} ${r.answered.filter((id) => stored.has(id)).length}/${r.sent}`).join(', ')}); health green ${h.green}/${h.polls}; peak RSS ${fmt(rss / 2 ** 20)} MB`,
       );
@@ -188,7 +201,7 @@ export async function sinkholeBench(
       targets.push({ name: 'Flood: legitimate check-ins answered and stored ≥ 90%', met: sent > 0 && ok / sent >= 0.9 && drainedFlood, detail: `${ok}/${sent} (${fmt((100 * ok) / sent, 1)}%)` });
       targets.push({ name: 'Flood: health stays green', met: h.polls > 0 && h.green === h.polls, detail: `${h.green}/${h.polls} polls green` });
       targets.push({ name: 'Flood: memory < 500 MB', met: rss < 500 * 2 ** 20, detail: `peak RSS ${fmt(rss / 2 ** 20)} MB` });
-      json.flood = { offered, serving, floodShed, legitSent: sent, legitStored: ok, health: h, rss };
+      json.flood = { offered, serving, floodShed, legitSent: sent, legitStored: ok, health: h, rss, generatorCpuUs: genUs, listenerReadCpuUs: readUs, read, kernelDropped: dropped };
     }
 
     // --- kill -9 under load, restart, drain: the clients' answered log against the store.
@@ -260,13 +273,20 @@ function probeDns(port: number) {
   return dnsLoad({ port, local: '127.0.0.4', durationMs: PHASE_S * 1000 - 500, idPrefix: 'p', zone: ZONE, outstanding: 50, ratePerSecond: 200, timeoutMs: 2000 });
 }
 
-/** The flood process (sinkhole-flood.ts): how many queries it sent. */
-function floodProcess(port: number, local: string, seconds: number, maxPerSecond: number): Promise<{ sent: number }> {
+/** Datagrams the UDP DNS listener has read: answered, or shed by rate, as malformed or with the journal full. */
+async function datagramsRead(admin: number): Promise<number> {
+  let n = await metric(admin, 'answered_total', { listener: 'dns-udp' });
+  for (const reason of ['rate', 'malformed', 'queue']) n += await metric(admin, 'shed_total', { listener: 'dns-udp', reason });
+  return n;
+}
+
+/** The flood process (sinkhole-flood.ts): how many queries it sent, and the CPU time it spent (µs). */
+function floodProcess(port: number, local: string, seconds: number, maxPerSecond: number): Promise<{ sent: number; cpuUs: number }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [fileURLToPath(new URL('./sinkhole-flood.js', import.meta.url)), String(port), local, String(seconds), String(Math.round(maxPerSecond))], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', () => resolve(JSON.parse(out || '{"sent":0}') as { sent: number }));
+    p.on('exit', () => resolve(JSON.parse(out || '{"sent":0,"cpuUs":0}') as { sent: number; cpuUs: number }));
   });
 }
 

@@ -8,8 +8,9 @@ import { isIPv4, isIPv6, createServer, type Server, type Socket as TcpSocket } f
 import type { CheckIn } from './checkin.js';
 import type { Component, Health, MetricSample } from './component.js';
 import type { ListenAddr, Limits } from './config.js';
-import { buildResponse, errorResponse, isClassIn, parseQuery, QTYPE, RCODE, type AnswerData } from './dns-wire.js';
+import { buildResponse, encodeAnswers, errorResponse, isClassIn, NO_ANSWERS, parseQuery, QTYPE, RCODE, type AnswerRecords } from './dns-wire.js';
 import { checkIn, plainAddress, type ListenerDeps } from './listener.js';
+import { udpReceiveDrops } from './udp-drops.js';
 
 export interface DnsConfig {
   listen: ListenAddr;
@@ -26,8 +27,9 @@ export class DnsListener implements Component {
   readonly name = 'dns';
   private udp: Socket | undefined;
   private tcp: Server | undefined;
-  private readonly a: AnswerData[];
-  private readonly aaaa: AnswerData[];
+  /** The answer records of A and AAAA questions, the same for every name: encoded once. */
+  private readonly a: AnswerRecords;
+  private readonly aaaa: AnswerRecords;
   private slipCount = 0;
   private slipWindow = 0;
   private slipsLeft = 0;
@@ -40,8 +42,10 @@ export class DnsListener implements Component {
     /** TCP counts kept apart from UDP's. */
     private readonly tcpDeps: ListenerDeps,
   ) {
-    this.a = config.answerV4.filter((x) => isIPv4(x)).map((x) => ({ type: QTYPE.A, rdata: Buffer.from(x.split('.').map(Number)) }));
-    this.aaaa = config.answerV6.filter((x) => isIPv6(x)).map((x) => ({ type: QTYPE.AAAA, rdata: v6Bytes(x) }));
+    const a = config.answerV4.filter((x) => isIPv4(x)).map((x) => ({ type: QTYPE.A, rdata: Buffer.from(x.split('.').map(Number)) }));
+    const aaaa = config.answerV6.filter((x) => isIPv6(x)).map((x) => ({ type: QTYPE.AAAA, rdata: v6Bytes(x) }));
+    this.a = encodeAnswers(a, config.ttl);
+    this.aaaa = encodeAnswers(aaaa, config.ttl);
   }
 
   /** The bound UDP address (the TCP listener takes the same port). */
@@ -89,7 +93,7 @@ export class DnsListener implements Component {
       d.counters.shed.rate++;
       if (limits.slip > 0 && ++this.slipCount % limits.slip === 0 && this.slipBudget()) {
         const q = parseQuery(msg);
-        if (typeof q === 'object') udp.send(buildResponse(msg, q, RCODE.NOERROR, [], 0, true), r.port, r.address);
+        if (typeof q === 'object') udp.send(buildResponse(msg, q, RCODE.NOERROR, NO_ANSWERS, true), r.port, r.address);
       }
       return;
     }
@@ -117,16 +121,16 @@ export class DnsListener implements Component {
     if (name === undefined) {
       d.counters.refused++;
       d.counters.answered++;
-      return send(buildResponse(msg, q, RCODE.REFUSED, [], 0));
+      return send(buildResponse(msg, q, RCODE.REFUSED));
     }
-    const answers = q.qtype === QTYPE.A || q.qtype === QTYPE.ANY ? this.a : q.qtype === QTYPE.AAAA ? this.aaaa : [];
-    const resp = buildResponse(msg, q, RCODE.NOERROR, answers, this.config.ttl);
+    const answers = q.qtype === QTYPE.A || q.qtype === QTYPE.ANY ? this.a : q.qtype === QTYPE.AAAA ? this.aaaa : NO_ANSWERS;
+    const resp = buildResponse(msg, q, RCODE.NOERROR, answers);
     const c: CheckIn = { t: Date.now(), l: 'dns', p: proto, src: plainAddress(src), sp: sport, dst: this.local.address, dp: this.local.port, n: name, q: q.name, qt: q.qtype };
     const bot = d.extract({ qname: q.name });
     if (bot) c.bot = bot;
     checkIn(d, prefix, c, (ok) => {
       d.counters.answered++;
-      send(ok ? resp : buildResponse(msg, q, RCODE.SERVFAIL, [], 0));
+      send(ok ? resp : buildResponse(msg, q, RCODE.SERVFAIL));
     });
   }
 
@@ -204,7 +208,11 @@ export class DnsListener implements Component {
   }
 
   metrics(): MetricSample[] {
-    return [...this.deps.counters.samples(), ...this.tcpDeps.counters.samples()];
+    const out = [...this.deps.counters.samples(), ...this.tcpDeps.counters.samples()];
+    const drops = this.udp ? udpReceiveDrops(this.local.port) : undefined;
+    if (drops !== undefined)
+      out.push({ name: 'udp_receive_drops_total', help: 'datagrams the kernel dropped at the UDP socket, its receive buffer full', type: 'counter', labels: { listener: 'dns-udp' }, value: drops });
+    return out;
   }
 }
 

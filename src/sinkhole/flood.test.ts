@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { dnsQuery } from './load.js';
@@ -77,5 +78,38 @@ describe('under a flood', () => {
     assert.ok(shedLines.length <= 21, `${shedLines.length} shed series`);
     const other = await ask(s.port('dns'), '127.0.0.6', 'after.c2.example');
     assert.equal(other?.readUInt16BE(6), 1);
+  });
+
+  it('counts the datagrams the kernel dropped at the full socket: each one sent is read or counted dropped', async () => {
+    const port = s.port('dns');
+    const read = async () => {
+      const m = (await adminGet(s.port('admin'), '/metrics')).body;
+      let n = metricValue(m, 'answered_total', { listener: 'dns-udp' })!;
+      for (const reason of ['rate', 'malformed', 'queue']) n += metricValue(m, 'shed_total', { listener: 'dns-udp', reason }) ?? 0;
+      return { read: n, dropped: metricValue(m, 'udp_receive_drops_total', { listener: 'dns-udp' })! };
+    };
+    const before = await read();
+    // The listener runs in this process: while spawnSync waits for the sender, nothing reads the
+    // socket, so 40,000 queries overflow its 8 MB receive buffer.
+    const sender = `import { createSocket } from 'node:dgram';
+      const s = createSocket('udp4');
+      const q = Buffer.from('${dnsQuery(7, 'kernel.c2.example').toString('hex')}', 'hex');
+      let ok = 0, done = 0;
+      const send = () => s.send(q, ${port}, '127.0.0.1', (err) => {
+        if (!err) ok++;
+        if (++done < 40000) send();
+        else s.close(() => console.log(ok));
+      });
+      s.bind(0, '127.0.0.7', send);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', sender], { encoding: 'utf8', timeout: 60_000 });
+    const sent = Number(run.stdout.trim());
+    assert.ok(sent > 39_000, `sent ${run.stdout} ${run.stderr}`);
+    let after = await read();
+    for (let i = 0; i < 50 && after.read - before.read + after.dropped - before.dropped < sent; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await read();
+    }
+    assert.ok(after.dropped - before.dropped > 0, 'the kernel dropped some');
+    assert.equal(after.read - before.read + (after.dropped - before.dropped), sent);
   });
 });
