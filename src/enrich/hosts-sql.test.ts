@@ -11,7 +11,8 @@ import { tempDir } from '../../test/tmp.js';
 import { FIXTURE_GEO } from '../../test/store.js';
 import { SPECIAL_PURPOSE_RANGES } from '../core/special-purpose.js';
 import { enrichVictims } from './enrich.js';
-import { ensureRanges } from './ranges-sql.js';
+import { ensureRanges, RANGE_SPANS, type LevelSpans } from './ranges-sql.js';
+import { readMeta } from '../store/meta.js';
 import { geoBuckets } from '../core/geo-buckets.js';
 
 test('each victim gets the narrowest range that holds it, from the first provider with one, edges included', async () => {
@@ -112,4 +113,26 @@ test('every range has a level and at most four buckets, the whole address space 
   }
   assert.equal(geoBuckets(0n, (1n << 128n) - 1n).level, 2);
   assert.equal(geoBuckets(0xffff00000000n + 5n, 0xffff00000000n + 9n).level, 120, 'a few IPv4 addresses share their /24');
+});
+
+test('each level span recorded with the ranges holds every range of its level, so no address skips a level it has a range at', async () => {
+  const store = await DuckDbStore.open(join(tempDir(), 'spans.duckdb'), { threads: 2 });
+  await ensureRanges(store);
+  const spans = JSON.parse((await readMeta(store.driver, RANGE_SPANS))!) as LevelSpans;
+  for (const role of ['asn', 'country'] as const) {
+    const t = role === 'asn' ? 'geo_asn' : 'geo_country';
+    const rows = await store.db.all<{ level: number; lo: bigint; hi: bigint; n: bigint }>(
+      `SELECT level, min(lo) AS lo, max(hi) AS hi, count(*) AS n FROM ${t} GROUP BY level ORDER BY level`,
+    );
+    assert.deepEqual(spans[role].map((s) => s[0]), rows.map((r) => Number(r.level)), `${role}: the levels`);
+    for (const r of rows) {
+      const [, lo, hi] = spans[role].find((s) => s[0] === Number(r.level))!;
+      assert.ok(BigInt(lo) <= BigInt(r.lo) && BigInt(hi) >= BigInt(r.hi), `${role} level ${r.level}: ${lo}-${hi} holds ${r.lo}-${r.hi}`);
+    }
+    // Most levels hold IPv6 ranges only (their spans start above ::ffff:0:0/96): an IPv4 victim is
+    // not looked up at those.
+    const v6 = spans[role].filter((s) => BigInt(s[1]) > 0xffffffffffffn);
+    assert.ok(v6.length >= spans[role].length / 2 && v6.length < spans[role].length, `${role}: ${v6.length} IPv6-only levels of ${spans[role].length}`);
+  }
+  await store.close();
 });

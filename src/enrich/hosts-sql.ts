@@ -11,21 +11,36 @@ import { sql, type Sql } from '../store/sql.js';
 import { c, type Table } from '../store/schema.js';
 import type { HostEnrichment } from '../store/store.js';
 import { readMeta } from '../store/meta.js';
-import { RANGE_LEVELS, type RangeLevels } from './ranges-sql.js';
+import { RANGE_LEVELS, RANGE_SPANS, type LevelSpans, type RangeLevels } from './ranges-sql.js';
 
 const HOST_COLUMNS = ['ip', 'special', 'asn', 'as_org', 'country', 'source', 'asn_source', 'country_source'];
 
-/** The levels each range table uses (written when the ranges load): an address needs its bucket at those only. */
-async function rangeLevels(d: Driver): Promise<RangeLevels> {
-  const v = await readMeta(d, RANGE_LEVELS);
-  const stored = v ? (JSON.parse(v) as RangeLevels) : { asn: [], country: [] };
-  // Only GEO_LEVELS' own numbers go into the query text.
-  const known = (ls: number[]) => ls.filter((l) => (GEO_LEVELS as readonly number[]).includes(l));
-  return { asn: known(stored.asn), country: known(stored.country) };
+/** A level each range table uses, with its span (RANGE_SPANS) where the store recorded it. */
+interface Level {
+  level: number;
+  lo?: bigint;
+  hi?: bigint;
 }
 
-/** The addresses to enrich. */
-const TODO: Table = { name: 'enrich_todo', columns: [c('ip', 'address', true)] };
+/** The levels each range table uses (written when the ranges load): an address needs its bucket at those only. */
+async function rangeLevels(d: Driver): Promise<Record<'asn' | 'country', Level[]>> {
+  const v = await readMeta(d, RANGE_LEVELS);
+  const stored = v ? (JSON.parse(v) as RangeLevels) : { asn: [], country: [] };
+  const s = await readMeta(d, RANGE_SPANS);
+  const spans = s ? (JSON.parse(s) as LevelSpans) : undefined;
+  // Only GEO_LEVELS' own numbers go into the query text.
+  const known = (role: 'asn' | 'country'): Level[] =>
+    stored[role]
+      .filter((l) => (GEO_LEVELS as readonly number[]).includes(l))
+      .map((level) => {
+        const span = spans?.[role].find((x) => x[0] === level);
+        return span ? { level, lo: BigInt(span[1]), hi: BigInt(span[2]) } : { level };
+      });
+  return { asn: known('asn'), country: known('country') };
+}
+
+/** The addresses to enrich, each with its special-purpose block (NULL for most). */
+const TODO: Table = { name: 'enrich_todo', columns: [c('ip', 'address', true), c('special', 'text')] };
 /** Every range holding an address (its width; `value`: the country), then those of its first provider. */
 const CANDIDATES: Table = {
   name: 'enrich_candidates',
@@ -51,10 +66,17 @@ const REPORTED: Table = {
 
 const cols = (names: string[]): Sql => sql.join(names.map((n) => sql.ident(n)));
 
-/** `ip, level, b` for every address of `todo` at each level. */
-function bucketKeys(d: Driver, todo: Sql, levels: number[]): Sql {
+/**
+ * `ip, level, b` for every address of `todo` at each level whose span holds it. A special-purpose
+ * address gets no answer, so it is looked up at none.
+ */
+function bucketKeys(d: Driver, todo: Sql, levels: Level[]): Sql {
   return sql.join(
-    levels.map((l) => sql`SELECT ip, ${sql.raw(String(l))} AS level, ${d.dialect.networkStart(sql`ip`, sql.raw(String(l)))} AS b FROM ${todo}`),
+    levels.map(({ level, lo, hi }) => {
+      const l = sql.raw(String(level));
+      const span = lo === undefined || hi === undefined ? sql.empty : sql` AND ip >= ${sql.address(lo)} AND ip <= ${sql.address(hi)}`;
+      return sql`SELECT ip, ${l} AS level, ${d.dialect.networkStart(sql`ip`, l)} AS b FROM ${todo} WHERE special IS NULL${span}`;
+    }),
     sql` UNION ALL `,
   );
 }
@@ -71,7 +93,7 @@ const extreme = (from: Sql, fn: 'min' | 'max', column: string): Sql =>
  * that holds it (lowest src), the narrowest such range (least width); equal ranges of one
  * provider (a data error) answer with the least value, its name from the same row.
  */
-async function addAnswers(d: Driver, role: 'asn' | 'country', todo: Sql, levels: number[], into: Sql): Promise<void> {
+async function addAnswers(d: Driver, role: 'asn' | 'country', todo: Sql, levels: Level[], into: Sql): Promise<void> {
   if (levels.length === 0) return;
   const range = sql.ident(role === 'asn' ? 'geo_asn' : 'geo_country');
   const values = role === 'asn' ? sql`NULL, asn, org` : sql`country, NULL, NULL`;
@@ -125,7 +147,7 @@ async function withEnriched<T>(d: Driver, todo: Sql, use: (hosts: Sql) => Promis
     d.withWorkTable(AS_ANSWERS, AS_ANSWERS.name, (a) =>
       d.withWorkTable(COUNTRY_ANSWERS, COUNTRY_ANSWERS.name, (cc) =>
         d.withWorkTable(REPORTED, REPORTED.name, async (r) => {
-          await d.run(sql`INSERT INTO ${t.ref} (ip) ${todo}`);
+          await d.run(sql`INSERT INTO ${t.ref} (ip, special) SELECT ip, ${specialCase()} FROM (${todo}) x`);
           await addAnswers(d, 'asn', t.ref, levels.asn, a.ref);
           await addAnswers(d, 'country', t.ref, levels.country, cc.ref);
           await d.run(
@@ -133,13 +155,13 @@ async function withEnriched<T>(d: Driver, todo: Sql, use: (hosts: Sql) => Promis
                 SELECT ip, min(asn), min(upper(geo)), 1 FROM reports r WHERE ${d.dialect.visibleRows(sql.ident('r'))} AND ip IN (SELECT ip FROM ${t.ref}) GROUP BY ip`,
           );
           // One outer join per SELECT; each side's columns are named apart.
-          const withAs = sql`SELECT ip, a_asn, a_org, a_source, a_found FROM ${t.ref} t LEFT JOIN ${a.ref} a USING (ip)`;
-          const withCountry = sql`SELECT ip, a_asn, a_org, a_source, a_found, c_country, c_source, c_found FROM (${withAs}) x LEFT JOIN ${cc.ref} c USING (ip)`;
-          const all = sql`SELECT ip, a_asn, a_org, a_source, a_found, c_country, c_source, c_found, r_asn, r_geo, r_found FROM (${withCountry}) y LEFT JOIN ${r.ref} r USING (ip)`;
+          const withAs = sql`SELECT ip, special AS t_special, a_asn, a_org, a_source, a_found FROM ${t.ref} t LEFT JOIN ${a.ref} a USING (ip)`;
+          const withCountry = sql`SELECT ip, t_special, a_asn, a_org, a_source, a_found, c_country, c_source, c_found FROM (${withAs}) x LEFT JOIN ${cc.ref} c USING (ip)`;
+          const all = sql`SELECT ip, t_special, a_asn, a_org, a_source, a_found, c_country, c_source, c_found, r_asn, r_geo, r_found FROM (${withCountry}) y LEFT JOIN ${r.ref} r USING (ip)`;
           // Every alias differs from the names it is made of: an engine may read a name in the same
           // SELECT as the alias (ClickHouse does).
           const has = (found: string, value: string) => sql.raw(`CASE WHEN ${found} = 1 THEN ${value} END`);
-          const e = sql`SELECT ip, ${specialCase()} AS e_special,
+          const e = sql`SELECT ip, t_special AS e_special,
                                coalesce(${has('a_found', 'a_asn')}, ${has('r_found', 'r_asn')}) AS e_asn, ${has('a_found', 'a_org')} AS e_as_org,
                                coalesce(${has('c_found', 'c_country')}, ${has('r_found', 'r_geo')}) AS e_country,
                                CASE WHEN a_found = 1 AND a_asn IS NOT NULL THEN a_source WHEN r_found = 1 AND r_asn IS NOT NULL THEN 'report' END AS e_asn_source,

@@ -22,10 +22,19 @@ const RANGE_TABLES = { asn: 'geo_asn', country: 'geo_country' } as const;
 /** The `meta` key of the levels each range table uses, kept with the ranges. */
 export const RANGE_LEVELS = 'geo_levels';
 export type RangeLevels = Record<GeoRole, number[]>;
+/**
+ * The `meta` key of each level's span, kept with the ranges: per role, [level, least lo, greatest
+ * hi] (decimal). An address outside a level's span has no range there, so it needs no bucket at
+ * that level: an IPv4 address none of the IPv6 levels, an IPv6 one none of the IPv4 levels.
+ */
+export const RANGE_SPANS = 'geo_level_spans';
+export type LevelSpans = Record<GeoRole, [number, string, string][]>;
 
-async function levelsOf(d: Driver, role: GeoRole): Promise<number[]> {
-  const rows = await d.all<{ level: number | bigint }>(sql`SELECT DISTINCT level FROM ${sql.ident(RANGE_TABLES[role])}`);
-  return rows.map((r) => Number(r.level)).sort((a, b) => a - b);
+async function spansOf(d: Driver, role: GeoRole): Promise<[number, string, string][]> {
+  const rows = await d.all<{ level: number | bigint; lo: bigint; hi: bigint }>(
+    sql`SELECT level, min(lo) AS lo, max(hi) AS hi FROM ${sql.ident(RANGE_TABLES[role])} GROUP BY level`,
+  );
+  return rows.map((r): [number, string, string] => [Number(r.level), String(r.lo), String(r.hi)]).sort((a, b) => a[0] - b[0]);
 }
 
 /** Loads ranges into a role's range table, once per bucket each overlaps; returns how many ranges. */
@@ -98,8 +107,10 @@ async function loadAllRanges(store: Pick<Store, 'driver' | 'files' | 'geoSource'
     sql`INSERT INTO geo_asn_names (asn, org)
         SELECT asn, ${d.dialect.argMin(sql`org`, sql`src`)} FROM geo_asn WHERE org IS NOT NULL AND asn IS NOT NULL GROUP BY asn`,
   );
-  const levels: RangeLevels = { asn: await levelsOf(d, 'asn'), country: await levelsOf(d, 'country') };
+  const spans: LevelSpans = { asn: await spansOf(d, 'asn'), country: await spansOf(d, 'country') };
+  const levels: RangeLevels = { asn: spans.asn.map((s) => s[0]), country: spans.country.map((s) => s[0]) };
   await writeMeta(d, RANGE_LEVELS, JSON.stringify(levels));
+  await writeMeta(d, RANGE_SPANS, JSON.stringify(spans));
   await writeMeta(d, 'geo_version', version);
   // Addresses enriched from older data are enriched again; the version tells cached answers.
   await d.run(sql`DELETE FROM hosts`);
