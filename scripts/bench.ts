@@ -16,8 +16,10 @@ const o = new Command('bench')
   .option('--api-rows <n>', "flow rows of the API benchmark's botnet store (about one sighting each; 0 skips it)", '8500000')
   .option('--repeats <n>', "more rounds of both pipelines end to end, DuckDB's count and the Node.js Set, in turn (the rate targets judge their medians)", '4')
   .option('--part <name...>', `run only these parts: pipeline (flows, API), ${Object.keys(benchParts).join(', ') || 'none other yet'}`)
-  .option('--store <url>', 'a ClickHouse store (clickhouse://user:password@host:8123/db): the store part imports the flow file into it and into DuckDB; alone, only that part runs')
+  .option('--store <url>', 'a ClickHouse store (clickhouse://user:password@host:8123/db[?cluster=NAME]): the store part imports the flow file into it and into DuckDB, the store-scale part times the census on 100M flows; alone, only those parts run')
   .option('--store-rows <n>', 'flow rows of the store part', '1000000')
+  .option('--scale-flows <n>', 'flow rows the store-scale part fills the ClickHouse store with', '100000000')
+  .option('--scale-sightings <n>', 'sightings the store-scale part fills the ClickHouse store with', '1000000')
   .option('--json', 'print the report as JSON')
   .option('--keep', 'keep the generated files')
   .parse()
@@ -34,8 +36,10 @@ if (!(ipv6Share >= 0 && ipv6Share <= 1)) usage('--ipv6-share takes 0 to 1');
 if (o.store) {
   process.env.BOTCENSUS_BENCH_STORE = o.store;
   process.env.BOTCENSUS_BENCH_STORE_ROWS = o.storeRows;
+  process.env.BOTCENSUS_BENCH_SCALE_FLOWS = o.scaleFlows;
+  process.env.BOTCENSUS_BENCH_SCALE_SIGHTINGS = o.scaleSightings;
 }
-const wanted: string[] = o.part ?? (o.store ? ['store'] : ['pipeline', ...Object.keys(benchParts)]);
+const wanted: string[] = o.part ?? (o.store ? ['store', 'store-scale'] : ['pipeline', ...Object.keys(benchParts)]);
 for (const name of wanted)
   if (name !== 'pipeline' && !benchParts[name]) usage(`--part: no part ${name} (pipeline, ${Object.keys(benchParts).join(', ')})`);
 const log = (l: string) => process.stderr.write(l + '\n');

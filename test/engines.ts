@@ -13,7 +13,7 @@ import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { createTableSql } from '../src/store/duckdb/migrate.js';
 import { openClickHouseDriver } from '../src/store/clickhouse/open.js';
 import { table, type Table } from '../src/store/schema.js';
-import { clickHouseNode } from './clickhouse.js';
+import { clickHouseCluster, clickHouseNode, type ClickHouseForTests } from './clickhouse.js';
 import { tempDir } from './tmp.js';
 import type { Store } from '../src/store/store.js';
 import { openStore, storeLocation } from '../src/store/open.js';
@@ -64,16 +64,24 @@ export interface StoreEngine {
   location?(): string;
 }
 
-/** A DuckDB store and one on a ClickHouse node started for this test file (stopped when its tests end), both enriching from the small geo fixture. */
-export async function testEngines(): Promise<StoreEngine[]> {
-  const node = await clickHouseNode();
-  after(() => node.endpoint?.stop());
-  const ch: StoreEngine = node.skip
-    ? { name: 'ClickHouse', skip: node.skip, open: () => Promise.reject(new Error(node.skip)) }
-    : {
-        name: 'ClickHouse',
-        location: () => node.endpoint!.freshUrl(),
-        open: async (geo = FIXTURE_GEO) => (await openStore(storeLocation(node.endpoint!.freshUrl()), { create: true, geo })).store,
-      };
-  return [{ name: 'DuckDB', open: async (geo = FIXTURE_GEO) => (await openStore({ engine: 'duckdb', path: join(tempDir(), 'test.duckdb') }, { create: true, geo, threads: 2 })).store }, ch];
+/**
+ * A DuckDB store and one on a ClickHouse node started for this test file (stopped when its tests
+ * end), and with `cluster` one on a two-shard cluster too, all enriching from the small geo fixture.
+ */
+export async function testEngines(o: { cluster?: boolean } = {}): Promise<StoreEngine[]> {
+  const servers: [string, ClickHouseForTests][] = [['ClickHouse', await clickHouseNode()]];
+  if (o.cluster) servers.push(['a two-shard ClickHouse cluster', await clickHouseCluster()]);
+  after(async () => {
+    for (const [, s] of servers) await s.endpoint?.stop();
+  });
+  const onServers: StoreEngine[] = servers.map(([name, server]) =>
+    server.skip
+      ? { name, skip: server.skip, open: () => Promise.reject(new Error(server.skip)) }
+      : {
+          name,
+          location: () => server.endpoint!.freshUrl(),
+          open: async (geo = FIXTURE_GEO) => (await openStore(storeLocation(server.endpoint!.freshUrl()), { create: true, geo })).store,
+        },
+  );
+  return [{ name: 'DuckDB', open: async (geo = FIXTURE_GEO) => (await openStore({ engine: 'duckdb', path: join(tempDir(), 'test.duckdb') }, { create: true, geo, threads: 2 })).store }, ...onServers];
 }

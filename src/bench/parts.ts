@@ -22,4 +22,5 @@ export const benchParts: Record<string, () => Promise<BenchPart>> = {
   'prefilter-scan': async () => (await import('./prefilter-scan.js')).prefilterScanBench,
   intel: async () => (await import('./intel.js')).intelBench,
   store: async () => (await import('./store.js')).storeBench,
+  'store-scale': async () => (await import('./store-scale.js')).storeScaleBench,
 };

@@ -1,5 +1,5 @@
-// Intel import and telemetry ingest written once: the same files imported into a DuckDB store and
-// into one on a real ClickHouse 18.16 node give the same sightings, the same victim and day folds
+// Intel import and telemetry ingest written once: the same files imported into a DuckDB store, into
+// one on a real ClickHouse 18.16 node and into one on a two-shard cluster give the same sightings, the same victim and day folds
 // (kept through every import equal to folds built from scratch) and the same census.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import { flow, ind, ingest, ingestAcrossMidnight, intel, report, scenario, t, warninglist, ip } from '../store/conformance/records.js';
 import { refoldAll } from './victim-fold.js';
 
-const engines = await testEngines();
+const engines = await testEngines({ cluster: true });
 
 /** A value as text, so that both engines' row values compare (bigint or number, Date, 1 or true). */
 function plain(v: unknown): unknown {
@@ -85,7 +85,7 @@ async function imported(store: Store) {
   return state(store);
 }
 
-test('intel import and ingest give the same sightings, folds and census on DuckDB and on ClickHouse, the folds kept equal to folds from scratch', async (t) => {
+test('intel import and ingest give the same sightings, folds and census on DuckDB, on ClickHouse and on a cluster, the folds kept equal to folds from scratch', async (t) => {
   const states = [];
   for (const e of engines) {
     if (e.skip) {
@@ -102,7 +102,7 @@ test('intel import and ingest give the same sightings, folds and census on DuckD
   for (const s of states.slice(1)) for (const k of Object.keys(s) as (keyof typeof s)[]) assert.deepEqual(s[k], states[0]![k], k);
 });
 
-test('a victim that turns out to be an indicator, and a warninglisted indicator, leave both folds, on DuckDB and on ClickHouse', async () => {
+test('a victim that turns out to be an indicator, and a warninglisted indicator, leave both folds, on DuckDB, on ClickHouse and on a cluster', async () => {
   const out = [];
   for (const e of engines.filter((x) => !x.skip)) {
     const store = await e.open();

@@ -8,6 +8,7 @@ import type { Table } from '../schema.js';
 import { sql, type Sql } from '../sql.js';
 import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows, waitForMutations } from './batches.js';
 import { asyncMutationOf, mutationOf, type Mutation } from './mutation.js';
+import { globalSubqueries } from './global.js';
 import { BATCH_COLUMN, createTableSql, dayColumn } from './ddl.js';
 import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
@@ -61,8 +62,14 @@ export class ClickHouseDriver implements Driver {
     return cleanCrashedBatches(this.layout, this.tables.map((t) => t.name));
   }
 
+  /** A statement's text as sent: on a cluster its subqueries and joins GLOBAL (global.ts). */
+  private text(query: Sql): string {
+    const text = query.render(this.dialect).text;
+    return this.layout.cluster ? globalSubqueries(text) : text;
+  }
+
   async run(query: Sql): Promise<void> {
-    let text = query.render(this.dialect).text;
+    let text = this.text(query);
     const mutation = mutationOf(text);
     if (mutation) return this.mutate(mutation);
     const later = asyncMutationOf(text);
@@ -81,7 +88,7 @@ export class ClickHouseDriver implements Driver {
   }
 
   async all<T = Row>(query: Sql): Promise<T[]> {
-    return this.layout.entry.all<T>(query.render(this.dialect).text);
+    return this.layout.entry.all<T>(this.text(query));
   }
 
   async one<T = Row>(query: Sql): Promise<T | undefined> {

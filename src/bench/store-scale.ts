@@ -1,0 +1,166 @@
+// The census at scale on ClickHouse (`npm run bench -- --store clickhouse://...?cluster=NAME`):
+// a database of the bench's own filled on the server with 100 million flow rows and a million
+// sightings (INSERT ... SELECT FROM numbers(), through the driver, so every row carries its
+// import's batch as an import's rows do), the victims' enrichment, and the folds matching keeps;
+// then the census questions the CLI and the dashboard ask, each timed cold (from the sightings)
+// and after prepareForQueries (the per-day fold serve keeps). Sizes from
+// $BOTCENSUS_BENCH_SCALE_FLOWS and $BOTCENSUS_BENCH_SCALE_SIGHTINGS.
+//
+// The rows are synthetic (the bench's generator writes files; a file of 100 million flows would
+// take most of an hour to read through the driver here), shaped like a botnet's: 250,000 victims
+// in 50 networks of 5 countries, each seen on a few of 30 days against 100 indicators.
+import { fileURLToPath } from 'node:url';
+import { runCensus, type CensusOptions } from '../census/census.js';
+import { prepareForQueries } from '../census/prepare.js';
+import { refoldAll } from '../match/victim-fold.js';
+import type { ClickHouseDriver } from '../store/clickhouse/driver.js';
+import { beginImport, finishImport } from '../store/imports.js';
+import { openStore, storeLocation } from '../store/open.js';
+import { sql } from '../store/sql.js';
+import type { Store } from '../store/store.js';
+import type { BenchPartResult } from './parts.js';
+
+export interface ScaleBenchOptions {
+  url?: string;
+  flows?: number;
+  sightings?: number;
+}
+
+const T0 = Date.UTC(2024, 5, 1) / 1000;
+const DAYS = 30;
+const VICTIMS = 250_000;
+const CHUNK = 10_000_000;
+
+/** The n-th victim's address: spread over 1.0.0.0/8 and up, so the census's networks are many. */
+const victimOf = (n: string) => `IPv4ToIPv6(toUInt32(16777216 + (${n}) * 7919))`;
+
+/** Rows written server-side through the driver as one import (its batch marks every row). */
+async function serverImport(store: Store, file: string, kind: 'telemetry' | 'intel', insert: (id: number) => Promise<void>, records: number): Promise<void> {
+  const d = store.driver;
+  await d.atomically(async () => {
+    const id = await beginImport(d, { kind, format: 'bench', file, sha256: `${file}-${Date.now()}` });
+    await insert(id);
+    await finishImport(d, id, { lines: records, records, rejected: 0, skipped: 0 } as never, { min: T0 * 1000, max: (T0 + DAYS * 86_400) * 1000 });
+  });
+}
+
+async function fill(store: Store, flows: number, sightings: number, log: (line: string) => void): Promise<Record<string, number>> {
+  const d = store.driver;
+  const ms: Record<string, number> = {};
+  const timed = async (name: string, fn: () => Promise<void>) => {
+    const t = performance.now();
+    await fn();
+    ms[name] = performance.now() - t;
+    log(`store-scale: ${name} ${(ms[name]! / 1000).toFixed(1)} s`);
+  };
+  await timed('indicators', () =>
+    serverImport(store, 'bench-indicators', 'intel', (id) =>
+      d.run(sql`INSERT INTO indicators (id, import_id, type, value, family, source, lo, hi, prefix, for_detection)
+                SELECT toInt64(number + 1) AS id, toInt32(${id}) AS import_id, 'ip' AS type, concat('203.0.113.', toString(number)) AS value,
+                       'bench' AS family, 'bench' AS source, IPv4ToIPv6(toUInt32(3405803776 + number)) AS lo, lo AS hi,
+                       toUInt8(128) AS prefix, toUInt8(1) AS for_detection
+                FROM numbers(100)`), 100),
+  );
+  await timed(`${flows.toLocaleString('en-US')} flows`, async () => {
+    for (let at = 0; at < flows; at += CHUNK) {
+      const n = Math.min(CHUNK, flows - at);
+      await serverImport(store, `bench-flows-${at}`, 'telemetry', (id) =>
+        d.run(sql`INSERT INTO flows (import_id, line, ts, src, dst, sport, dport, proto, bytes, packets)
+                  SELECT toInt32(${id}) AS import_id, toInt32(number) AS line, toDecimal64(${T0} + intDiv(number * 2592, 100000) % ${DAYS * 86_400}, 3) AS ts,
+                         ${sql.raw(victimOf(`number % ${VICTIMS * 4}`))} AS src, IPv4ToIPv6(toUInt32(3405803776 + number % 256)) AS dst,
+                         toUInt16(1024 + number % 60000) AS sport, toUInt16(443) AS dport, 'TCP' AS proto, toUInt64(100 + number % 1400) AS bytes,
+                         toUInt64(1 + number % 10) AS packets
+                  FROM numbers(${at}, ${n})`), n);
+      log(`store-scale: ${(at + n).toLocaleString('en-US')} flows`);
+    }
+  });
+  await timed(`${sightings.toLocaleString('en-US')} sightings`, () =>
+    serverImport(store, 'bench-sightings', 'telemetry', (id) =>
+      d.run(sql`INSERT INTO sightings (victim, indicator_id, kind, import_id, hour, first_seen, last_seen, events, bytes, to_indicator, from_indicator, answered, first_line)
+                SELECT ${sql.raw(victimOf(`number % ${VICTIMS}`))} AS victim, toInt64(1 + number % 100) AS indicator_id, 'flow' AS kind, toInt32(${id}) AS import_id,
+                       toDecimal64(${T0} + (intDiv(number, ${VICTIMS}) * 7 + number % 5) % ${DAYS} * 86400 + (number % 24) * 3600, 3) AS hour,
+                       hour + toDecimal64(number % 600, 3) AS first_seen, hour + toDecimal64(600 + number % 1800, 3) AS last_seen,
+                       toInt64(1 + number % 5) AS events, toUInt64(1000) AS bytes, toUInt8(1) AS to_indicator, toUInt8(number % 3 = 0) AS from_indicator,
+                       toUInt8(number % 2) AS answered, toInt32(number + 1) AS first_line
+                FROM numbers(${sightings})`), sightings),
+  );
+  await timed('enrichment of the victims', () =>
+    d.run(sql`INSERT INTO hosts (ip, asn, as_org, country, source)
+              SELECT ${sql.raw(victimOf('number'))}, toInt64(64500 + number % 50), concat('AS', toString(64500 + number % 50)),
+                     ['US', 'VN', 'CA', 'DE', 'BR'][1 + number % 50 % 5], 'bench'
+              FROM numbers(${VICTIMS})`),
+  );
+  await timed('victim and day folds', () => d.atomically(() => refoldAll(d)));
+  return ms;
+}
+
+interface Question {
+  name: string;
+  o: CensusOptions;
+}
+
+const QUESTIONS: Question[] = [
+  { name: 'census active by country', o: { by: 'country', measure: 'active' } },
+  { name: 'census window (7 days) by country', o: { by: 'country', measure: 'window' } },
+  { name: 'census cumulative by country', o: { by: 'country', measure: 'cumulative' } },
+  { name: 'census cumulative by ASN', o: { by: 'asn', measure: 'cumulative' } },
+];
+
+/** The median of three timed answers, in ms, and the total of the last. */
+async function ask(store: Store, q: Question): Promise<{ ms: number; total: number }> {
+  const times: number[] = [];
+  let total = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    total = (await runCensus(store, q.o)).result.total;
+    times.push(performance.now() - t);
+  }
+  return { ms: times.sort((a, b) => a - b)[1]!, total };
+}
+
+export async function storeScaleBench(log: (line: string) => void, o: ScaleBenchOptions = {}): Promise<BenchPartResult> {
+  const url = o.url ?? process.env.BOTCENSUS_BENCH_STORE;
+  if (!url) return { name: 'store-scale', lines: ['skipped: no ClickHouse store named (npm run bench -- --store clickhouse://...)'], targets: [], json: { skipped: true } };
+  const flows = o.flows ?? Number(process.env.BOTCENSUS_BENCH_SCALE_FLOWS ?? 100_000_000);
+  const sightings = o.sightings ?? Number(process.env.BOTCENSUS_BENCH_SCALE_SIGHTINGS ?? 1_000_000);
+  const u = new URL(url);
+  u.pathname = `/botcensus_scale_${process.pid}_${Date.now().toString(36)}`;
+  const { store } = await openStore(storeLocation(u.href), { create: true });
+  const chd = store.driver as ClickHouseDriver;
+  try {
+    const filled = await fill(store, flows, sightings, log);
+    const counted = await chd.one<{ f: number | string; s: number | string }>(sql`SELECT (SELECT count() FROM flows) AS f, (SELECT count() FROM sightings) AS s`);
+    const answers: { name: string; cold: { ms: number; total: number }; prepared?: { ms: number; total: number } }[] = [];
+    for (const q of QUESTIONS) answers.push({ name: q.name, cold: await ask(store, q) });
+    const t = performance.now();
+    await prepareForQueries(store);
+    const prepareMs = performance.now() - t;
+    for (const [i, q] of QUESTIONS.entries()) answers[i]!.prepared = await ask(store, q);
+    const shards = chd.layout.shards.length;
+    const lines = [
+      `ClickHouse ${chd.layout.cluster ? `cluster ${chd.layout.cluster} (${shards} shards)` : 'node'}: ${Number(counted!.f).toLocaleString('en-US')} flows, ${Number(counted!.s).toLocaleString('en-US')} sightings, ${VICTIMS.toLocaleString('en-US')} victims over ${DAYS} days`,
+      ...Object.entries(filled).map(([k, v]) => `  filled: ${k.padEnd(28)} ${(v / 1000).toFixed(1).padStart(7)} s`),
+      `  prepareForQueries (the per-day fold): ${(prepareMs / 1000).toFixed(1)} s`,
+      `${'question (median of 3)'.padEnd(40)} ${'victims'.padStart(9)} ${'cold ms'.padStart(9)} ${'prepared ms'.padStart(12)}`,
+      ...answers.map((a) => `${a.name.padEnd(40)} ${a.cold.total.toLocaleString('en-US').padStart(9)} ${a.cold.ms.toFixed(0).padStart(9)} ${a.prepared!.ms.toFixed(0).padStart(12)}`),
+    ];
+    const worst = Math.max(...answers.map((a) => a.prepared!.ms));
+    const targets = [
+      { name: 'every census question under one second on the prepared store', met: worst < 1000, detail: `slowest ${worst.toFixed(0)} ms` },
+      { name: 'the same totals cold and prepared', met: answers.every((a) => a.cold.total === a.prepared!.total), detail: answers.map((a) => `${a.cold.total}/${a.prepared!.total}`).join(', ') },
+    ];
+    return { name: 'store-scale', lines, targets, json: { flows: Number(counted!.f), sightings: Number(counted!.s), filled, prepareMs, answers } };
+  } finally {
+    for (const node of chd.layout.shards) await node.run(`DROP DATABASE IF EXISTS \`${chd.layout.database}\``).catch(() => undefined);
+    await store.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const r = await storeScaleBench((l) => process.stderr.write(l + '\n'), {
+    url: process.argv[2],
+    flows: process.argv[3] ? Number(process.argv[3]) : undefined,
+    sightings: process.argv[4] ? Number(process.argv[4]) : undefined,
+  });
+  process.stdout.write([...r.lines, ...r.targets.map((t) => `${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${t.detail}`)].join('\n') + '\n');
+}
