@@ -5,7 +5,8 @@
 // ($BOTCENSUS_CHDB: chdb's module file, when it is installed elsewhere.)
 // Stores opened on a cluster are left out (chdb is one process, with no remote servers).
 // Exits non-zero when a statement fails on the current release or answers differently.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -23,9 +24,14 @@ try {
   console.error('chdb is not installed: npm install --no-save chdb');
   process.exit(2);
 }
-const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const clusterDbs = new Set(lines.filter((l) => /ENGINE = Distributed\(/.test(l.sql)).map((l) => l.db));
-for (const l of lines) {
+/** The log's statements, read line by line (the log outgrows a string: the range data's loads). */
+async function* statements() {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line) yield JSON.parse(line);
+}
+// A first pass finds the databases of cluster stores.
+const clusterDbs = new Set();
+for await (const l of statements()) {
+  if (/ENGINE = Distributed\(/.test(l.sql)) clusterDbs.add(l.db);
   const m = /CREATE TABLE IF NOT EXISTS `([^`]+)`\.`[^`]+` .*ENGINE = Distributed/.exec(l.sql);
   if (m) clusterDbs.add(m[1]);
 }
@@ -48,7 +54,7 @@ let compared = 0;
 let skipped = 0;
 const failures = [];
 try {
-  for (const l of lines) {
+  for await (const l of statements()) {
     if (clusterDbs.has(l.db) || (l.db === 'default' && /system\.clusters/.test(l.sql))) {
       skipped++;
       continue;

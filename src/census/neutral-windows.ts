@@ -46,6 +46,19 @@ const WINDOW_VICTIMS: Table = {
   ],
 };
 
+/** Each victim's grade and span in the window (victimGrades), computed once per question: the victims' query reads it several times. */
+const WINDOW_GRADES: Table = {
+  name: 'census_window_grades',
+  columns: [
+    c('victim', 'address', true),
+    c('grade', 'uint8', true),
+    c('device', 'text'),
+    c('first_seen', 'time', true),
+    c('last_seen', 'time', true),
+    c('events', 'int64', true),
+  ],
+};
+
 const nullIfEmpty = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
 
 
@@ -117,12 +130,11 @@ function owners(d: Driver, vg: Sql): Sql {
 }
 
 /**
- * The window's victims (WindowRelations.victims' columns) from its evidence. The unit: the
- * identified device (not an identified address, ident 'ip:...'), else the device id the reports
- * gave, else the address itself.
+ * The window's victims (WindowRelations.victims' columns) from their grades (`vg`, a relation of
+ * victimGrades' columns). The unit: the identified device (not an identified address, ident
+ * 'ip:...'), else the device id the reports gave, else the address itself.
  */
-export function windowVictims(d: Driver, evidence: Sql): Sql {
-  const vg = victimGrades(evidence);
+function windowVictims(d: Driver, vg: Sql): Sql {
   const withIdent = sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen,
                                 v.events AS events, ${nullIfEmpty(sql`i.ident`)} AS ident
                          FROM ${vg} v LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim)`;
@@ -141,6 +153,8 @@ export function windowVictims(d: Driver, evidence: Sql): Sql {
              FROM ${withOwner} v`;
 }
 
+const columnsOf = (t: Table) => sql.raw(t.columns.map((x) => x.name).join(', '));
+
 /** Window relations computed at each question from the shared tables, on any driver. */
 export function neutralWindows(d: Driver): VictimWindows {
   return {
@@ -148,8 +162,10 @@ export function neutralWindows(d: Driver): VictimWindows {
       d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
         const fold = await currentFold(d);
         const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
-        const columns = sql.raw(WINDOW_VICTIMS.columns.map((x) => x.name).join(', '));
-        await d.run(sql`INSERT INTO ${work.ref} (${columns}) ${windowVictims(d, evidence)}`);
+        await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
+          await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
+          await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
+        });
         const relations: WindowRelations = { victims: work.ref, evidence };
         return fn(relations);
       }),
