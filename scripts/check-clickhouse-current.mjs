@@ -65,6 +65,9 @@ try {
     }
     try {
       if (l.failed) {
+        // A catalog query that failed on 18.16 failed for the server it was sent to (a test's
+        // unreachable or missing database), not for its SQL.
+        if (UNSTABLE.test(l.sql)) continue;
         const failedNow = await session.queryAsync(l.sql).then(() => false, () => true);
         if (!failedNow) failures.push(`failed on 18.16 but ran on the current release: ${l.sql.slice(0, 200)}`);
         ran++;

@@ -7,7 +7,7 @@ import type { Driver, WorkTable } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 import { ADDRESS_TYPES, ANY_ADDRESS_INDICATOR, IPV4_FIRST, IPV4_LAST, inWindow, keyedJoin, loadRanges, withUsableIndicators, type IndicatorScope, type UsableIndicators } from './indicators-sql.js';
 import { refoldAll, refoldVictimsOf } from './victim-fold.js';
-import { HITS, RANGES } from './work-tables.js';
+import { HITS, INDICATOR_VICTIMS, RANGES } from './work-tables.js';
 
 export interface MatchScope extends IndicatorScope {
   /** Match only this telemetry import's rows. */
@@ -229,8 +229,13 @@ export async function retractIndicatorVictims(d: Driver, indicatorImport: number
     const before = await countSightings(d);
     await d.withWorkTable(RANGES, 'match_new_ind', async (fresh) => {
       await loadRanges(d, fresh, sql`SELECT i.lo, i.hi, i.prefix FROM indicators i WHERE i.import_id = ${indicatorImport} AND i.type IN ${ADDRESS_TYPES} AND ${visible('i')}`);
-      const victims = sql`SELECT t.victim FROM ${keyedJoin(sql`(SELECT DISTINCT s.victim FROM sightings s WHERE ${visible('s')})`, sql`t.victim`, sql`1 = 1`, fresh.ref, 'a')}`;
-      await deleteSightings(d, sql`victim IN (${victims})`);
+      // Named in a work table first: the withdrawal reads its condition several times, and current
+      // ClickHouse would take the keyed join's alias `t` inside it for the folds' column `t`.
+      await d.withWorkTable(INDICATOR_VICTIMS, INDICATOR_VICTIMS.name, async (victims) => {
+        await d.run(sql`INSERT INTO ${victims.ref} (victim)
+                        SELECT t.victim FROM ${keyedJoin(sql`(SELECT s.victim AS victim FROM sightings s WHERE ${visible('s')} GROUP BY s.victim)`, sql`t.victim`, sql`1 = 1`, fresh.ref, 'a')}`);
+        await deleteSightings(d, sql`victim IN (SELECT victim FROM ${victims.ref})`);
+      });
     });
     return before - (await countSightings(d));
   });

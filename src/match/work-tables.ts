@@ -56,6 +56,9 @@ export const HITS: Table = {
 /** The victims whose sightings change (victim-fold.ts). */
 export const FOLD_AFFECTED: Table = { name: 'match_fold_affected', columns: [c('victim', 'address')] };
 
+/** Victims whose address is now an indicator: their sightings are withdrawn. */
+export const INDICATOR_VICTIMS: Table = { name: 'match_indicator_victims', columns: [c('victim', 'address')] };
+
 /** The victim-days whose sightings change (day-fold.ts). */
 export const FOLD_DAYS_AFFECTED: Table = { name: 'match_fold_days_affected', columns: [c('victim', 'address', true), c('day', 'time', true)] };
 
