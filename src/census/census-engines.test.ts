@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { clickHouseCluster, clickHouseNode } from '../../test/clickhouse.js';
 import { openTestStore } from '../../test/store.js';
+import { copyRows } from '../../test/window-scenario.js';
 import { replaceOwners } from '../notify/owners-sql.js';
 import { openClickHouseDriver } from '../store/clickhouse/open.js';
 import type { Driver } from '../store/driver.js';
-import { table, TABLES } from '../store/schema.js';
+import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import { flow, ingest, ingestAcrossMidnight, ip, report, scenario, t } from '../store/conformance/records.js';
 import type { CensusDimension, Constituency } from '../store/store.js';
@@ -107,19 +108,6 @@ async function foldRows(d: Driver): Promise<number> {
 function sameAnswers(got: Record<string, unknown>, expected: Record<string, unknown>): void {
   const differing = Object.keys(expected).filter((k) => !isDeepStrictEqual(got[k], expected[k]));
   if (differing.length) assert.deepEqual({ [differing[0]!]: got[differing[0]!] }, { [differing[0]!]: expected[differing[0]!] }, `differ: ${differing.join(', ')}`);
-}
-
-/** Copies every shared table's rows from one driver to another (their derived columns the target fills). */
-async function copyRows(from: Driver, to: Driver): Promise<void> {
-  for (const tbl of TABLES) {
-    const rows = await from.all<Record<string, unknown>>(sql`SELECT * FROM ${sql.ident(tbl.name)}`);
-    if (rows.length === 0) continue;
-    const stored = tbl.columns.filter((c) => !c.from);
-    await to.load(
-      { ...tbl, columns: stored },
-      rows.map((r) => Object.fromEntries(stored.map((c) => [c.name, r[c.name] instanceof Date ? (r[c.name] as Date).getTime() : r[c.name]]))),
-    );
-  }
 }
 
 test('the census questions give the same answers from the kept windows and from windows computed over the shared tables (DuckDB)', async () => {

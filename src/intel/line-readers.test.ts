@@ -12,6 +12,7 @@ import { tempDir } from '../../test/tmp.js';
 import { parseIntelFile } from './parse.js';
 import { parseTextList } from './text-list.js';
 import { parseZeekIntel } from './zeek-intel.js';
+import { withEnv } from '../../test/env.js';
 
 const dir = tempDir();
 const write = (name: string, content: string | Buffer) => {
@@ -23,16 +24,6 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const ZEEK = readFileSync(fileURLToPath(new URL('../../../test/fixtures/intel/feed.zeek-intel.dat', import.meta.url)), 'utf8');
 const ZEEK_HEAD = '#fields\tindicator\tindicator_type\tmeta.source\n';
 
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-  }
-}
 
 test('a byte-order mark opening a Zeek intel file or a text list is no part of its first line', async () => {
   const zeek = await parseIntelFile(write('bom.zeek.dat', Buffer.concat([BOM, Buffer.from(ZEEK)])));

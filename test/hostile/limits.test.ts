@@ -12,6 +12,7 @@ import { openTestStore } from '../store.js';
 import { tempDir } from '../tmp.js';
 import { importSeedFile, storeSnapshot } from './import-seed.js';
 import { SEEDS, type Seed } from './seeds.js';
+import { withEnv } from '../env.js';
 
 const dir = tempDir();
 const store = await openTestStore();
@@ -88,17 +89,6 @@ function writeSeed(seed: Seed, tag: string, text = seed.text): string {
   return file;
 }
 
-/** Runs `fn` with environment variables set, then as they were. */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const old = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-  }
-}
 
 test('JSON documents: nesting past BOTCENSUS_MAX_JSON_DEPTH and size past BOTCENSUS_MAX_JSON_BYTES are refused, the line named', async () => {
   const before = await storeSnapshot(store);
