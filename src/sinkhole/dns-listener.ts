@@ -54,6 +54,21 @@ export class DnsListener implements Component {
   }
 
   async start(): Promise<void> {
+    // With port 0 the system picks UDP's port and TCP takes the same one, which another program
+    // may hold for TCP: then both are bound again, at other ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bind();
+      } catch (e) {
+        if (this.config.listen.port !== 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw e;
+        this.udp?.close();
+        this.udp = undefined;
+        this.tcp = undefined;
+      }
+    }
+  }
+
+  private async bind(): Promise<void> {
     const { host, port } = this.config.listen;
     // Answers go to the address a query came from, always a literal: no resolver call (and no
     // extra tick) per answer.
