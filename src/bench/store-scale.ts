@@ -19,6 +19,7 @@ import { openStore, storeLocation } from '../store/open.js';
 import { sql } from '../store/sql.js';
 import type { Store } from '../store/store.js';
 import type { BenchPartResult } from './parts.js';
+import { benchDatabase, dropBenchDatabase } from './store.js';
 
 export interface ScaleBenchOptions {
   url?: string;
@@ -40,7 +41,7 @@ async function serverImport(store: Store, file: string, kind: 'telemetry' | 'int
   await d.atomically(async () => {
     const id = await beginImport(d, { kind, format: 'bench', file, sha256: `${file}-${Date.now()}` });
     await insert(id);
-    await finishImport(d, id, { lines: records, records, rejected: 0, skipped: 0 } as never, { min: T0 * 1000, max: (T0 + DAYS * 86_400) * 1000 });
+    await finishImport(d, id, { lines: records, records, framing: 0, rejected: 0, examples: [] }, { min: T0 * 1000, max: (T0 + DAYS * 86_400) * 1000 });
   });
 }
 
@@ -123,9 +124,7 @@ export async function storeScaleBench(log: (line: string) => void, o: ScaleBench
   if (!url) return { name: 'store-scale', lines: ['skipped: no ClickHouse store named (npm run bench -- --store clickhouse://...)'], targets: [], json: { skipped: true } };
   const flows = o.flows ?? Number(process.env.BOTCENSUS_BENCH_SCALE_FLOWS ?? 100_000_000);
   const sightings = o.sightings ?? Number(process.env.BOTCENSUS_BENCH_SCALE_SIGHTINGS ?? 1_000_000);
-  const u = new URL(url);
-  u.pathname = `/botcensus_scale_${process.pid}_${Date.now().toString(36)}`;
-  const { store } = await openStore(storeLocation(u.href), { create: true });
+  const { store } = await openStore(storeLocation(benchDatabase(url)), { create: true });
   const chd = store.driver as ClickHouseDriver;
   try {
     const filled = await fill(store, flows, sightings, log);
@@ -151,7 +150,7 @@ export async function storeScaleBench(log: (line: string) => void, o: ScaleBench
     ];
     return { name: 'store-scale', lines, targets, json: { flows: Number(counted!.f), sightings: Number(counted!.s), filled, prepareMs, answers } };
   } finally {
-    for (const node of chd.layout.shards) await node.run(`DROP DATABASE IF EXISTS \`${chd.layout.database}\``).catch(() => undefined);
+    await dropBenchDatabase(chd);
     await store.close();
   }
 }

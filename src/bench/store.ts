@@ -85,10 +85,15 @@ async function clickHouseBytes(d: ClickHouseDriver): Promise<number> {
 }
 
 /** The URL with its database replaced by a new one of the bench's own. */
-function benchDatabase(url: string): string {
+export function benchDatabase(url: string): string {
   const u = new URL(url);
   u.pathname = `/botcensus_bench_${process.pid}_${Date.now().toString(36)}`;
   return u.href;
+}
+
+/** Drops the bench's database on every shard. */
+export async function dropBenchDatabase(d: ClickHouseDriver): Promise<void> {
+  for (const node of d.layout.shards) await node.run(`DROP DATABASE IF EXISTS \`${d.layout.database}\``).catch(() => undefined);
 }
 
 export async function storeBench(log: (line: string) => void, o: StoreBenchOptions = {}): Promise<BenchPartResult> {
@@ -140,7 +145,7 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
   try {
     await time('ClickHouse, line reader through the driver', () => loadThroughDriver(ch, files.flows), () => clickHouseBytes(chd));
   } finally {
-    for (const node of chd.layout.shards) await node.run(`DROP DATABASE IF EXISTS \`${chd.layout.database}\``).catch(() => undefined);
+    await dropBenchDatabase(chd);
     await ch.close();
   }
   rmSync(dir, { recursive: true, force: true });

@@ -62,21 +62,22 @@ export class ClickHouseDriver implements Driver {
     return cleanCrashedBatches(this.layout, this.tables.map((t) => t.name));
   }
 
-  /** A statement's text as sent: on a cluster its subqueries and joins GLOBAL (global.ts). */
-  private text(query: Sql): string {
-    const text = query.render(this.dialect).text;
+  /** A query's text as sent: on a cluster its subqueries and joins GLOBAL (global.ts). */
+  private queryText(text: string): string {
     return this.layout.cluster ? globalSubqueries(text) : text;
   }
 
   async run(query: Sql): Promise<void> {
-    let text = this.text(query);
-    const mutation = mutationOf(text);
+    const rendered = query.render(this.dialect).text;
+    // Mutations run on each shard's own table, where GLOBAL has nothing to send.
+    const mutation = mutationOf(rendered);
     if (mutation) return this.mutate(mutation);
-    const later = asyncMutationOf(text);
+    const later = asyncMutationOf(rendered);
     if (later) {
       for (const node of this.layout.shards) await node.run(`ALTER TABLE ${q(rowTable(this.layout, later.table))} ${later.action}`);
       return;
     }
+    let text = this.queryText(rendered);
     const target = insertTarget(text);
     const batch = this.batch;
     if (target && batch) {
@@ -88,7 +89,7 @@ export class ClickHouseDriver implements Driver {
   }
 
   async all<T = Row>(query: Sql): Promise<T[]> {
-    return this.layout.entry.all<T>(this.text(query));
+    return this.layout.entry.all<T>(this.queryText(query.render(this.dialect).text));
   }
 
   async one<T = Row>(query: Sql): Promise<T | undefined> {
