@@ -4,7 +4,7 @@
 // messages and resources, its limits keys drawn from a sample of the stored messages. A pass
 // selects its messages, and its resources (which carry their message's keys), by the range alone
 // and sorts only them; the passes read one after another give the order of one sort. Each pass
-// still reads the key columns of the whole store once, which is why passes are large.
+// still reads the key columns of the whole store once: passes hold thousands of messages.
 import type { Driver } from '../store/driver.js';
 import { sql, type Sql } from '../store/sql.js';
 
@@ -15,10 +15,13 @@ export interface JudgingPassSize {
 }
 
 /**
- * A few dozen passes for a 1 GB mbox (563,000 messages, 1.3 million resources): each pass reads
- * the two tables' key columns once, and the rows of a pass are held at once while it is judged.
+ * About a hundred passes for a 1 GB mbox (563,000 messages, 1.3 million resources). Each pass
+ * reads the two tables' key columns once, which is cheap next to judging its messages; its rows
+ * are held at once while it is judged, and what they leave behind for the collector grows with
+ * the pass: on that mbox, passes of 20,000 messages took the judging's peak RSS to 965 MB, of
+ * 5,000 to 558 MB, for 6% more time.
  */
-export const PASS_SIZE: JudgingPassSize = { messages: 20_000, resources: 60_000 };
+export const PASS_SIZE: JudgingPassSize = { messages: 5_000, resources: 15_000 };
 
 /** A place in the judging order. */
 export interface JudgingKey {
