@@ -97,6 +97,14 @@ async function answers(src: { driver: Driver; windows?: VictimWindows }): Promis
   return out;
 }
 
+/** The answers that name owners, over all time. */
+async function ownerAnswers(src: { driver: Driver; windows?: VictimWindows }): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const owner of ['Customer /28', 'Example Telecom', 'Mobile']) out[`owner ${owner}`] = await census(src, { by: 'indicator', measure: 'window', top: 10, owner });
+  out.victims = await victims(src, {});
+  return out;
+}
+
 /** The newest fold number of pair_days' rows: at most the previous fold's rows are kept beside it. */
 async function foldRows(d: Driver): Promise<number> {
   const r = (await d.all<{ fold: number }>(sql`SELECT DISTINCT fold FROM pair_days ORDER BY fold`)).map((x) => Number(x.fold));
@@ -145,6 +153,14 @@ for (const [name, server] of [['ClickHouse 18.16', ch], ['a two-shard ClickHouse
     await windows.prepare();
     assert.equal(await currentFold(driver), await foldRows(driver));
     sameAnswers(await answers({ driver, windows }), expected);
+    // A new contact database: ClickHouse keeps the earlier rows unseen, and no owner of them counts.
+    const owners = [{ name: 'Mobile', asns: [64501], cidrs: ['198.51.101.0/28'], emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const }];
+    const before = await ownerAnswers(store);
+    await replaceOwners(store, owners);
+    await replaceOwners({ driver }, owners);
+    const again = await ownerAnswers(store);
+    assert.notDeepEqual(again, before, 'the new contact database changes the answers');
+    sameAnswers(await ownerAnswers({ driver, windows }), again);
   } finally {
     await driver.close();
     await store.close();

@@ -15,6 +15,7 @@ import { sql, type Sql } from '../store/sql.js';
 import type { VictimWindows, WindowRelations } from '../store/victim-windows.js';
 import { sightingEvidence, visible } from './evidence.js';
 import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
+import { victimOwners } from '../enrich/owner-rule.js';
 
 const DAY = 86_400_000;
 
@@ -110,26 +111,6 @@ function warned(d: Driver, vg: Sql): Sql {
 }
 
 /**
- * Per victim of `vg`, its most specific owner from the contact database: a longer block beats a
- * shorter one, any block beats an AS; among equals the least name.
- */
-function owners(d: Driver, vg: Sql): Sql {
-  const blocks = sql`(SELECT k.owner AS owner, coalesce(k.prefix, 0) AS prefix, ${d.dialect.netKey(sql`k.lo`, sql`k.prefix`)} AS k
-                      FROM owner_keys k WHERE ${visible(d, 'k')} AND k.prefix IS NOT NULL)`;
-  const prefixes = sql`(SELECT DISTINCT coalesce(k.prefix, 0) AS prefix FROM owner_keys k WHERE ${visible(d, 'k')} AND k.prefix IS NOT NULL)`;
-  const hits = sql`(
-    SELECT n.victim AS victim, b.owner AS owner, n.prefix AS spec
-    FROM ${networkKeys(d, vg, prefixes)} n JOIN ${blocks} b ON b.prefix = n.prefix AND b.k = n.k
-    UNION ALL
-    SELECT x.victim AS victim, k.owner AS owner, 0 AS spec
-    FROM (SELECT v.victim AS victim, h.asn AS asn FROM ${vg} v JOIN hosts h ON h.ip = v.victim WHERE ${visible(d, 'h')} AND h.asn IS NOT NULL) x
-    JOIN owner_keys k ON k.asn = x.asn WHERE ${visible(d, 'k')})`;
-  return sql`(SELECT o.victim AS victim, min(o.owner) AS owner
-              FROM ${hits} o JOIN (SELECT victim, max(spec) AS spec FROM ${hits} o0 GROUP BY victim) b ON b.victim = o.victim AND b.spec = o.spec
-              GROUP BY o.victim)`;
-}
-
-/**
  * The window's victims (WindowRelations.victims' columns) from their grades (`vg`, a relation of
  * victimGrades' columns). The unit: the identified device (not an identified address, ident
  * 'ip:...'), else the device id the reports gave, else the address itself.
@@ -141,7 +122,7 @@ function windowVictims(d: Driver, vg: Sql): Sql {
   const withHost = sql`(SELECT v.*, h.country AS country, h.asn AS asn, h.as_org AS as_org, h.special AS special
                         FROM ${withIdent} v LEFT JOIN (SELECT * FROM hosts h0 WHERE ${visible(d, 'h0')}) h ON h.ip = v.victim)`;
   const withWarned = sql`(SELECT v.*, ${nullIfEmpty(sql`w.lists`)} AS warned_by FROM ${withHost} v LEFT JOIN ${warned(d, vg)} w ON w.victim = v.victim)`;
-  const withOwner = sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN ${owners(d, vg)} o ON o.victim = v.victim)`;
+  const withOwner = sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN (${victimOwners(sql`SELECT v0.victim AS victim FROM ${vg} v0`)}) o ON o.victim = v.victim)`;
   const identified = sql`v.ident IS NOT NULL AND v.ident NOT LIKE 'ip:%'`;
   return sql`SELECT v.victim AS victim, v.grade AS grade,
                     CASE WHEN ${identified} THEN ${d.dialect.deviceUnit(sql`v.ident`)}

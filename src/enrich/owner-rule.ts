@@ -1,7 +1,9 @@
-// Which owner an address belongs to, written once over the dialect and used wherever owners are
-// asked about (the census and victim lists by owner, the owner portals, notifications, lookup):
-// of the owners whose block holds the address or whose AS announces it, the most specific wins
-// (a longer prefix beats a shorter one, any block beats an AS).
+// Which owner an address belongs to, from the contact database (src/notify/owners-sql.ts imports
+// it) and the address's enrichment: of the owners whose block holds the address or whose AS
+// announces it, the most specific wins (a longer prefix beats a shorter one, any block beats an
+// AS; among equals the least name). Written once over the dialect and used wherever owners are
+// asked about: the census windows computed over the shared tables, owner lists and portals,
+// notifications, lookup.
 import { sql, type Sql } from '../store/sql.js';
 
 /** The meta key naming the current contact database (owners-sql.ts writes it with the rows). */
@@ -21,9 +23,15 @@ export function currentContacts(t: string): Sql {
 /** How specific an AS match is: less than any block (a block's is its prefix length, /0 aside). */
 const AS_SPEC = sql`0`;
 
-/** Of candidate rows (victim, owner, spec), each victim's most specific owner: rows (victim, owner). */
+/**
+ * Of candidate rows (victim, owner, spec), each victim's most specific owner, the least name among
+ * equals (two owners listing the same block): rows (victim, owner).
+ */
 function mostSpecific(candidates: Sql): Sql {
-  return sql.dialect((d) => sql`SELECT c.victim AS victim, ${d.argMax(sql`c.owner`, sql`c.spec`)} AS owner FROM (${candidates}) c GROUP BY c.victim`);
+  return sql`SELECT c.victim AS victim, min(c.owner) AS owner
+             FROM (${candidates}) c JOIN (SELECT c0.victim AS victim, max(c0.spec) AS spec FROM (${candidates}) c0 GROUP BY c0.victim) b
+               ON b.victim = c.victim AND b.spec = c.spec
+             GROUP BY c.victim`;
 }
 
 /**

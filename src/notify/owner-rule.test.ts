@@ -9,11 +9,11 @@ import { parseCidr, parseIp } from '../core/ip.js';
 import type { Driver } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
-import { addressOwner, victimOwners } from './owner-rule.js';
+import { addressOwner, victimOwners } from '../enrich/owner-rule.js';
 import { listOwners, ownerOf, replaceOwners } from './owners-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
-const all = await engines(['owners', 'owner_keys', 'hosts', 'sightings', 'meta']);
+const all = await engines();
 
 async function contacts(d: Driver): Promise<void> {
   const block = (owner: string, cidr: string) => {

@@ -4,16 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { parseCidr } from '../core/ip.js';
 import { BotcensusError } from '../core/errors.js';
 import type { Driver, Row } from '../store/driver.js';
-import { c, table, type Table } from '../store/schema.js';
+import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import type { Owner, OwnerRow } from '../store/store.js';
 import { writeMeta } from '../store/meta.js';
 import { windowsOf, type CensusSource } from '../census/count.js';
-import { addressOwner, currentContacts, OWNERS_VERSION, victimOwners } from './owner-rule.js';
+import { addressOwner, currentContacts, OWNERS_VERSION } from '../enrich/owner-rule.js';
 
 /**
  * Replaces the contact database with these owners, all at once: its rows carry a new version,
- * which becomes the one readers see (owner-rule.ts, currentContacts). An engine with transactions
+ * which becomes the one readers see (src/enrich/owner-rule.ts, currentContacts). An engine with transactions
  * deletes the earlier rows in the same transaction; on one without (ClickHouse, whose deletes are
  * asynchronous) they stay, unseen. The version is part of the data version (src/store/data-version.ts).
  */
@@ -53,7 +53,7 @@ export async function replaceOwners(store: { readonly driver: Driver }, owners: 
   });
 }
 
-/** The most specific owner of one address (its AS from its enrichment), by the rule in owner-rule.ts. */
+/** The most specific owner of one address (its AS from its enrichment), by the rule in src/enrich/owner-rule.ts. */
 export async function ownerOf(d: Driver, ip: bigint): Promise<string | undefined> {
   const host = await d.one<{ asn: bigint | number | null }>(sql`SELECT h.asn AS asn FROM hosts h WHERE h.ip = ${sql.address(ip)} AND ${d.dialect.visibleRows(sql.ident('h'))}`);
   const asn = host?.asn === null || host?.asn === undefined ? undefined : Number(host.asn);
@@ -61,25 +61,24 @@ export async function ownerOf(d: Driver, ip: bigint): Promise<string | undefined
   return r?.owner ?? undefined;
 }
 
-/** A work table of addresses, each once: the victims whose owners are asked for. */
-const VICTIMS: Table = { name: 'owner_victims', columns: [c('victim', 'address', true)] };
-
-/** Every owner, by name, with the victims (all time) whose most specific owner it is. */
-export async function listOwners(store: { readonly driver: Driver }): Promise<OwnerRow[]> {
+/**
+ * Every owner of the current contact database, by name, with the victims (all time) whose most
+ * specific owner it is: counted in the census's all-time window, whose owners follow the same
+ * rule (src/enrich/owner-rule.ts), so `owners list` agrees with the census by owner and reads a
+ * window the engine may keep instead of every sighting.
+ */
+export async function listOwners(store: CensusSource): Promise<OwnerRow[]> {
   const d = store.driver;
-  // The victims once into a work table: the rule reads them twice (blocks, then ASes).
-  const rows = await d.withWorkTable(VICTIMS, VICTIMS.name, async (work) => {
-    await d.run(sql`INSERT INTO ${work.ref} (victim) SELECT DISTINCT s.victim FROM sightings s WHERE ${d.dialect.visibleRows(sql.ident('s'))}`);
-    const victims = sql`SELECT w.victim AS victim FROM ${work.ref} w`;
-    return d.all<Row>(
-      sql`SELECT o.name AS name, o.asns AS asns, o.cidrs AS cidrs, o.emails AS emails, o.webhook_url AS webhook_url, o.webhook_secret AS webhook_secret,
-                 o.language AS language, o.interval_days AS interval_days, o.format AS format, coalesce(n.victims, 0) AS victims
-          FROM owners o
-          LEFT JOIN (SELECT vo.owner AS owner, count(*) AS victims FROM (${victimOwners(victims)}) vo GROUP BY vo.owner) n ON n.owner = o.name
-          WHERE ${currentContacts('o')}
-          ORDER BY o.name`,
-    );
-  });
+  const rows = await d.all<Row>(
+    sql`SELECT o.name AS name, o.asns AS asns, o.cidrs AS cidrs, o.emails AS emails, o.webhook_url AS webhook_url, o.webhook_secret AS webhook_secret,
+               o.language AS language, o.interval_days AS interval_days, o.format AS format
+        FROM owners o WHERE ${currentContacts('o')} ORDER BY o.name`,
+  );
+  if (!rows.length) return [];
+  const counts = await windowsOf(store).read({}, (w) =>
+    d.all<{ owner: string; n: bigint | number }>(sql`SELECT v.owner AS owner, count(*) AS n FROM ${w.victims} v WHERE v.owner IS NOT NULL GROUP BY v.owner`),
+  );
+  const victims = new Map(counts.map((r) => [r.owner, Number(r.n)]));
   return rows.map((r) => ({
     name: r.name as string,
     asns: ((r.asns as string[] | null) ?? []).map(Number),
@@ -90,7 +89,7 @@ export async function listOwners(store: { readonly driver: Driver }): Promise<Ow
     language: (r.language as string | null) ?? 'en',
     intervalDays: Number(r.interval_days ?? 7),
     format: ((r.format as string | null) ?? 'csv-attachment') as Owner['format'],
-    victims: Number(r.victims),
+    victims: victims.get(r.name as string) ?? 0,
   }));
 }
 

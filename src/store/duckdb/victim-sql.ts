@@ -10,13 +10,14 @@ export const PAIR_GRADE = `CASE WHEN g = 3 THEN 3 WHEN g = 2 OR (t AND f) THEN 2
 
 /**
  * CTE `vo(victim, owner)`: each victim's most specific owner from the contact database (a longer
- * prefix beats a shorter one, any block beats an ASN), over the victims of CTE `s0`, which holds
- * each victim once (a DISTINCT here cost 0.1 s of CPU per 400k victims, twice).
+ * prefix beats a shorter one, any block beats an ASN, among equals the least name: the rule of
+ * src/enrich/owner-rule.ts), over the victims of CTE `s0`, which holds each victim once (a
+ * DISTINCT here cost 0.1 s of CPU per 400k victims, twice).
  */
 export const OWNER_CTE = `
   vo AS (
-    SELECT victim, arg_max(owner, spec) AS owner FROM (
-      SELECT x.victim, k.owner, k.prefix AS spec
+    SELECT victim, arg_min(owner, (-spec, owner)) AS owner FROM (
+      SELECT x.victim, k.owner, k.prefix::INTEGER AS spec
       FROM s0 x JOIN (SELECT DISTINCT prefix FROM owner_keys WHERE prefix IS NOT NULL) pk ON true
       JOIN owner_keys k ON k.prefix = pk.prefix AND net_key(k.lo, k.prefix) = net_key(x.victim, pk.prefix)
       UNION ALL
