@@ -71,17 +71,28 @@ export function columnDefinition(c: Column, t: Table): string {
   return `${q(c.name)} ${chType(c, orderKey(t).includes(c.name))}`;
 }
 
+/**
+ * The table's sort expressions: its order key, a time as its milliseconds. ClickHouse 18.16 sorts
+ * a block on a Decimal key column so slowly that one INSERT of a million rows keyed (address,
+ * day) did not end in ten minutes (the time compared on every tie of the address); the same rows
+ * keyed by the time's Int64 milliseconds are written in a quarter second. The expression is exact,
+ * so rows a ReplacingMergeTree takes for the same key are the same.
+ */
+export function sortKey(t: Table): string[] {
+  return orderKey(t).map((n) => (t.columns.find((c) => c.name === n)?.type === 'time' ? `toInt64(${q(n)} * 1000)` : q(n)));
+}
+
 /** CREATE TABLE for the rows themselves (a node's table, or a shard's local table). */
 export function createTableSql(t: Table, name: string, db: string): string {
   const cols = [...t.columns.map((c) => columnDefinition(c, t)), `${q(BATCH_COLUMN)} UInt32 DEFAULT 0`];
-  const key = orderKey(t);
+  const key = sortKey(t);
   const day = dayColumn(t);
   // A keyed table keeps the last row written per key (replace-or-insert, see dialect.replaceInto).
   const engine = t.key || t.replacing ? 'ReplacingMergeTree()' : 'MergeTree()';
   return (
     `CREATE TABLE IF NOT EXISTS ${q(db)}.${q(name)} (${cols.join(', ')}) ENGINE = ${engine}` +
     (day ? ` PARTITION BY ${dayOf(day)}` : '') +
-    ` ORDER BY ${key.length ? `(${key.map(q).join(', ')})` : 'tuple()'}`
+    ` ORDER BY ${key.length ? `(${key.join(', ')})` : 'tuple()'}`
   );
 }
 

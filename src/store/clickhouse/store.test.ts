@@ -85,6 +85,8 @@ test('migration converges from an earlier schema: missing tables and columns add
     assert.equal(old!.dport, null);
     assert.equal((old!.ts as Date).getTime(), 1_772_323_200_500);
     assert.equal(await count(d, 'sightings'), 0, 'a missing table is created');
+    const sorted = await d.one<{ k: string }>(sql`SELECT sorting_key AS k FROM system.tables WHERE database = currentDatabase() AND name = 'flows'`);
+    assert.equal(sorted!.k, 'src, toInt64(ts * 1000)', 'sorted again by the time as an integer, its row kept');
     const fold = await d.one<{ engine: string }>(sql`SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'victim_fold'`);
     assert.equal(fold!.engine, 'ReplacingMergeTree', 'a folded table made otherwise is made anew');
     assert.equal(await count(d, 'victim_fold'), 0, 'empty, to be folded again');
@@ -98,6 +100,28 @@ test('migration converges from an earlier schema: missing tables and columns add
   const third = await openClickHouseDriver(url);
   assert.equal(await count(third, 'victim_fold'), 1, 'a folded table made as declared is kept');
   await third.close();
+});
+
+test('a table sorted again is whole after a stop between the copy and its renames', { skip: node.skip ?? false }, async () => {
+  const url = node.endpoint!.freshUrl();
+  const u = parseStoreUrl(url);
+  const first = await openClickHouseDriver(url);
+  await first.load(table('flows'), flowsFor(3, 0));
+  await first.close();
+  // Stopped after the old table was moved aside, before the sorted copy took its name.
+  const boot = new Node(u.http, u.username, u.password, u.database);
+  await boot.run(`RENAME TABLE ${u.database}.flows TO ${u.database}.flows__resorted`);
+  await boot.run(`CREATE TABLE ${u.database}.flows__unsorted (ts Decimal64(3), src FixedString(16)) ENGINE = MergeTree() ORDER BY (src, ts)`);
+  await boot.close();
+  const d = await openClickHouseDriver(url);
+  try {
+    assert.equal(await count(d, 'flows'), 3, 'the copy takes the name');
+    const names = await d.all<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = currentDatabase()`);
+    const left = names.filter((n) => n.name.startsWith('flows__')).map((n) => n.name);
+    assert.deepEqual(left, [], 'nothing is left aside');
+  } finally {
+    await d.close();
+  }
 });
 
 test('cluster: local tables on both shards, Distributed over them, rows spread by address', { skip: cluster.skip ?? false }, async () => {
