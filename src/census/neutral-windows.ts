@@ -2,7 +2,8 @@
 // driver that keeps no window tables of its own: each question computes its window's victims into
 // a work table from the sightings, the identified devices, the enrichment, the warninglists and
 // the owners; the evidence is read from the per-day fold of the sightings where it is current
-// (pair-days.ts: prepare builds it), else from the sightings. The answers are those of the DuckDB
+// (pair-days.ts: prepare builds it), else from the sightings, and the all-time window's grades from
+// the victim fold matching keeps (src/match/victim-fold.ts). The answers are those of the DuckDB
 // store's kept windows (census-engines.test.ts compares them on DuckDB and on ClickHouse).
 //
 // Written in the SQL that DuckDB and ClickHouse 18.16 both accept: no WITH subqueries (nested
@@ -136,6 +137,15 @@ function windowVictims(d: Driver, vg: Sql): Sql {
 
 const columnsOf = (t: Table) => sql.raw(t.columns.map((x) => x.name).join(', '));
 
+/**
+ * The all-time window's victimGrades, read from the victim fold matching keeps with the sightings
+ * (src/match/victim-fold.ts): one row per victim instead of grouping every sighting again.
+ */
+function foldedGrades(d: Driver): Sql {
+  return sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen, v.events AS events
+              FROM victim_fold v WHERE ${visible(d, 'v')} AND v.grade > 0)`;
+}
+
 /** Window relations computed at each question from the shared tables, on any driver. */
 export function neutralWindows(d: Driver): VictimWindows {
   return {
@@ -143,10 +153,12 @@ export function neutralWindows(d: Driver): VictimWindows {
       d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
         const fold = await currentFold(d);
         const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
-        await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
-          await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
-          await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
-        });
+        if (w.from === undefined && w.to === undefined) await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d))}`);
+        else
+          await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
+            await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
+            await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
+          });
         const relations: WindowRelations = { victims: work.ref, evidence };
         return fn(relations);
       }),

@@ -10,6 +10,7 @@ import type { Driver } from '../store/driver.js';
 import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import { addressOwner, victimOwners } from '../enrich/owner-rule.js';
+import { refoldAll } from '../match/victim-fold.js';
 import { listOwners, ownerOf, replaceOwners } from './owners-sql.js';
 
 const ip = (s: string) => parseIp(s)!;
@@ -79,6 +80,8 @@ for (const engine of all) {
           table('sightings'),
           ['192.0.2.20', '192.0.2.20', '192.0.2.99', '203.0.113.5', '10.0.0.1'].map((v) => ({ victim: ip(v), kind: 'flow', import_id: 1, hour, first_seen: hour, last_seen: hour, events: 1 })),
         );
+        // Folded as an import folds its sightings: the census's all-time window reads the fold.
+        await d.atomically(() => refoldAll(d));
         await replaceOwners({ driver: d }, [
           { ...base, name: 'Telecom', asns: [64500], cidrs: [] },
           { ...base, name: 'Customer /28', asns: [], cidrs: ['192.0.2.16/28'] },
