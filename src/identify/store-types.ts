@@ -1,6 +1,6 @@
 // The identify stage's records as they are stored and read back: services in (scans and passive
 // rows), the devices of an identification run, their exposures, and the summary of a run.
-import type { DeviceIdentity, SharedKey } from '../core/model/identify.js';
+import type { DeviceIdentity } from '../core/model/identify.js';
 import type { KevMatch } from '../core/model/kev.js';
 import type { ServiceObservation } from '../core/model/service.js';
 import type { HttpRecord, ReportRecord, TlsRecord } from '../core/model/telemetry.js';

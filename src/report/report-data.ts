@@ -2,10 +2,9 @@
 // Markdown) and the dashboard format it without further queries. The country table is the census
 // itself (runCensus), so the report's figures are those of `botcensus census --json`.
 import { runCensus, type CensusReport } from '../census/census.js';
-import { GEO_ATTRIBUTION } from '../core/geo-data.js';
 import { describeSources, staleWarnings } from '../enrich/provenance.js';
 import type { DailyCount, IndicatorCount, WarninglistSummary } from '../census/dashboard.js';
-import type { CensusDimension, CensusQuery, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
+import type { CensusDimension, CensusResult, CensusRow, Constituency, Grade, ImportRow, Measure, Store } from '../store/store.js';
 import { ATLAS_ATTRIBUTION } from './charts/world-atlas.js';
 import type { CveCount, DeviceCount, ReportSection, ReportSources } from './sources.js';
 import { enrichmentSources } from '../enrich/enrich.js';

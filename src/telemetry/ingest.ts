@@ -18,7 +18,7 @@ import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, Imp
 import type { FileReadingStore } from '../store/file-reading.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
-import { headLines, isGzip, readRecords, readTelemetry } from '../core/reader.js';
+import { headLines, isGzip, readRecords } from '../core/reader.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { identifyStore } from '../identify/store.js';
 import { enrichVictims } from '../enrich/enrich.js';

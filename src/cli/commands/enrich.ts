@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { openChain } from '../../core/geo-data.js';
 import { describeSources, sourceLabel, staleWarnings } from '../../enrich/provenance.js';
 import type { GeoChain } from '../../store/store.js';
-import { toJson, withStore, withWritingStore } from '../context.js';
+import { toJson, withWritingStore } from '../context.js';
 import { enrichVictims, enrichmentSources, geoChain, setGeoChain } from '../../enrich/enrich.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];

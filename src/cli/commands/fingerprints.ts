@@ -12,7 +12,7 @@ import type { FingerprintFile } from '../../identify/recog/fingerprint.js';
 import { loadRecogDir, loadRecogFile } from '../../identify/recog/load.js';
 import { installRecogFrom, noteRecogSource, type RecogSource } from '../../identify/recog/install.js';
 import { selfTestFiles, type SelfTestResult } from '../../identify/recog/fingerprints-selftest.js';
-import { dbPath, setExitCode, toJson, withImportStore, withStore } from '../context.js';
+import { dbPath, setExitCode, toJson, withImportStore } from '../context.js';
 import { wholeNumber } from '../options.js';
 import { identifyStore } from '../../identify/store.js';
 

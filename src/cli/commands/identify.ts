@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { runIdentification, type IdentifyRunResult } from '../../identify/run.js';
 import type { Store } from '../../store/store.js';
-import { toJson, withStore, withWritingStore } from '../context.js';
+import { toJson, withWritingStore } from '../context.js';
 import { identifyStore } from '../../identify/store.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];

@@ -6,7 +6,7 @@ import { importIntelFiles, type IntelImportResult } from '../../intel/import.js'
 import type { RescanReport } from '../../telemetry/prefilter/flow-rescan.js';
 import { fileProgress } from '../progress.js';
 import { exportIndicators } from '../../intel/export.js';
-import { graceMs, graceOption, outputFormat, setExitCode, toJson, withImportStore, withStore } from '../context.js';
+import { graceMs, graceOption, setExitCode, toJson, withImportStore, withStore } from '../context.js';
 import { outputFile, wholeNumber } from '../options.js';
 import { expandPaths } from './ingest.js';
 import { fileFailed, reportRejected, type FailedFile } from './report-rejected.js';

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { BotcensusError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RawTelemetryKind, Store } from '../../store/store.js';
-import { toJson, withStore, withWritingStore } from '../context.js';
+import { toJson, withWritingStore } from '../context.js';
 import { pruneRawTelemetry } from '../../telemetry/retention.js';
 
 export interface Retention {

@@ -1,10 +1,7 @@
 // The portal's victim and indicator pages on the DuckDB store (window-pages.engines.test.ts holds ClickHouse to the same answers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIp } from '../../core/ip.js';
-import { buildScenario, HOSTILE, VICTIMS } from '../../../test/server-scenario.js';
-import { replaceOwners } from '../../notify/owners-sql.js';
-import { importIntel } from '../../match/import.js';
+import { buildScenario, VICTIMS } from '../../../test/server-scenario.js';
 import type { Store } from '../../store/store.js';
 import { indicatorPage, victimPage, type IndicatorPageQuery, type VictimPageQuery } from './window-pages-sql.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { runCensus } from '../../census/census.js';
 import type { CensusQuery, CensusResult } from '../store.js';
 import type { ConformanceTarget } from './index.js';
-import { flow, ind, ingest, ingestAcrossMidnight, intel, ip, report, scenario, t, windowAnswers } from './records.js';
+import { flow, ind, ingest, ingestAcrossMidnight, intel, report, scenario, t, windowAnswers } from './records.js';
 import { census } from '../../census/count.js';
 import { dailyActive } from '../../census/dashboard.js';
 import { prepareForQueries } from '../../census/prepare.js';

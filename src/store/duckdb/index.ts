@@ -1,33 +1,24 @@
 // The DuckDB store: one file, versioned schema, one transaction per imported file.
 import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPECIAL_PURPOSE_KEY, SPECIAL_PURPOSE_LABEL } from '../../core/special-purpose.js';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
-import { countryName } from '../../core/country-names.js';
 import { table, TABLES } from '../schema.js';
 import type {
-  CensusQuery,
-  CensusResult,
   ImportKind,
   ImportMeta,
   ImportOutcome,
   ImportRow,
   IndicatorSelection,
-  IntelImport,
   LineCounts,
   DnsTsvLayout,
   FlowCandidateFiles,
   FlowCsvLayout,
-  MatchOptions,
   NearRuns,
   ParquetFlowRead,
-  PrefilteredCover,
   PrefilteredFile,
   Store,
   TelemetryFeed,
-  VictimFilter,
-  VictimRow,
-} from '../store.js';
+  } from '../store.js';
 import { TableAppender } from './appender.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
@@ -44,7 +35,7 @@ import {
   loadFlowParquet,
 } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from '../prefiltered-files.js';
+import { notePrefilteredAdded, recordPrefilteredFile } from '../prefiltered-files.js';
 import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';

@@ -13,7 +13,7 @@ import { ensureVictimFold, refoldAll } from '../../match/victim-fold.js';
 import { withUsableIndicators } from '../../match/indicators-sql.js';
 import { sql } from '../sql.js';
 import { lookupNearMisses } from '../../match/lookup.js';
-import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, report, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
+import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
 import { importIntel } from '../../match/import.js';
 import { census } from '../../census/count.js';
 import { dailyActive } from '../../census/dashboard.js';

@@ -60,10 +60,6 @@ export const VICTIM_GRADE_CTES = `
            vg1.device, vg1.f, vg1.l, vg1.first_end, vg1.last_start, vg1.events, vg1.owner
     FROM vg1 LEFT JOIN tw USING (victim))`;
 
-/** A sighting as a victim row of VICTIM_GRADE_CTES' `vr`, less the owner. */
-const SIGHTING_AS_ROW = `victim, indicator_id, ${SIGHTING_GRADE} AS g, to_indicator AS t, from_indicator AS f, device_id AS dev,
-  first_seen AS f0, last_seen AS l0, events`;
-
 /**
  * CTE `v` over a CTE `vg` (victim, grade, device, f, l, events, owner; see VICTIM_GRADE_CTES or
  * the victim fold): one row per

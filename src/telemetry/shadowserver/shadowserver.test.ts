@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIp } from '../../core/ip.js';
-import { readRecords, readTelemetry, type ReadSummary } from '../../core/reader.js';
+import { readRecords, type ReadSummary } from '../../core/reader.js';
 import type { ReportRecord } from '../../core/model/telemetry.js';
 import { tempDir } from '../../../test/tmp.js';
 import { shadowserverFormat } from './index.js';
