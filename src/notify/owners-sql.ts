@@ -13,9 +13,10 @@ import { addressOwner, currentContacts, OWNERS_VERSION } from '../enrich/owner-r
 
 /**
  * Replaces the contact database with these owners, all at once: its rows carry a new version,
- * which becomes the one readers see (src/enrich/owner-rule.ts, currentContacts). An engine with transactions
- * deletes the earlier rows in the same transaction; on one without (ClickHouse, whose deletes are
- * asynchronous) they stay, unseen. The version is part of the data version (src/store/data-version.ts).
+ * which becomes the one readers see (src/enrich/owner-rule.ts, currentContacts). An engine with
+ * transactions deletes the earlier rows in the same transaction; on one without (ClickHouse, whose
+ * deletes are asynchronous) they stay, unseen. The version is part of the data version
+ * (src/store/data-version.ts).
  */
 export async function replaceOwners(store: { readonly driver: Driver }, owners: Owner[]): Promise<void> {
   const d = store.driver;

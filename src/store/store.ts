@@ -527,7 +527,10 @@ export interface Store {
    * one holds an import open (a server asks through it). Closed before this one.
    */
   reader?(): Promise<Store>;
-  /** Writes a consistent copy of the whole store into an empty folder (DuckDB: EXPORT DATABASE as Parquet). */
+  /**
+   * Writes a consistent copy of the whole store into an empty folder (DuckDB: the database copied
+   * into `store.duckdb` there).
+   */
   backup(dir: string): Promise<void>;
 }
 
