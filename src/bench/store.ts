@@ -5,9 +5,10 @@
 // bookkeeping of src/store/imports.ts) on DuckDB and on ClickHouse. Rows per second (wall time:
 // ClickHouse works in its own processes) and bytes stored per flow (DuckDB: the blocks the import
 // added, after a checkpoint, the range data loaded before; ClickHouse: the flows table's
-// active parts on every shard, after a merge).
-// Matching and the census on ClickHouse are not measured: their queries still live in the DuckDB
-// store.
+// active parts on every shard, after a merge). Then what a user runs, on a fresh store of each
+// engine: the bench's indicators imported, the flow file ingested and matched (the line reader on
+// ClickHouse, DuckDB's own reader on DuckDB), the victims enriched and the census by country
+// asked; the two stores must hold the same sightings and count the same victims.
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -23,9 +24,11 @@ import type { Store } from '../store/store.js';
 import type { ClickHouseDriver } from '../store/clickhouse/driver.js';
 import { fieldOfColumn } from '../store/telemetry-rows.js';
 import { enrichVictims } from '../enrich/enrich.js';
+import { runCensus } from '../census/census.js';
+import { importIntelFile } from '../intel/import.js';
 import { ingestFile } from '../telemetry/ingest.js';
 import { formatByName } from '../telemetry/formats.js';
-import { generateBenchFiles } from './generate.js';
+import { generateBenchFiles, type BenchFiles } from './generate.js';
 import type { BenchPartResult } from './parts.js';
 import { allocations } from './run.js';
 
@@ -64,6 +67,41 @@ async function loadThroughDriver(store: Store, file: string): Promise<number> {
     await finishImport(d, id, counts, { min, max });
     return rows;
   });
+}
+
+/** Import, match and census as a user runs them, each timed, on one store. */
+interface Pipeline {
+  engine: string;
+  intelMs: number;
+  ingestMs: number;
+  enrichMs: number;
+  censusMs: number;
+  flows: number;
+  sightings: number;
+  victims: number;
+}
+
+async function pipeline(engine: string, store: Store, files: BenchFiles, log: (line: string) => void): Promise<Pipeline> {
+  const match = { graceMs: 86_400_000, deferEnrich: true };
+  const timed = async <T>(what: string, fn: () => Promise<T>): Promise<[T, number]> => {
+    log(`store: ${engine}, ${what}`);
+    const t0 = performance.now();
+    const r = await fn();
+    return [r, performance.now() - t0];
+  };
+  // The range data is loaded once per store, before: not part of any import.
+  await enrichVictims(store);
+  const [, intelMs] = await timed('intel import', () => importIntelFile(store, files.indicatorsText, { source: 'bench', match }));
+  const [flows, ingestMs] = await timed('ingest and match', () => ingestFile(store, files.flows, { match }));
+  const [, enrichMs] = await timed('enrich', () => enrichVictims(store));
+  const [census, censusMs] = await timed('census', () => runCensus(store, { by: 'country', measure: 'cumulative' }));
+  const n = await store.driver.one<{ n: bigint | number }>(sql`SELECT count(*) AS n FROM sightings s WHERE ${store.driver.dialect.visibleRows(sql.ident('s'))}`);
+  return {
+    engine, intelMs, ingestMs, enrichMs, censusMs,
+    flows: flows.status === 'imported' ? flows.counts.records : 0,
+    sightings: Number(n?.n ?? 0),
+    victims: census.result.total,
+  };
 }
 
 /** The bytes of the blocks a DuckDB store uses, after a checkpoint (free blocks the file keeps are not counted). */
@@ -148,20 +186,45 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
     await dropBenchDatabase(chd);
     await ch.close();
   }
+  const runs: Pipeline[] = [];
+  {
+    const { store } = await openStore({ engine: 'duckdb', path: join(dir, 'pipeline.duckdb') }, { create: true, memoryLimit: '1GB' });
+    runs.push(await pipeline('DuckDB', store, files, log));
+    await store.close();
+  }
+  {
+    const { store } = await openStore(storeLocation(benchDatabase(url)), { create: true });
+    try {
+      runs.push(await pipeline('ClickHouse', store, files, log));
+    } finally {
+      await dropBenchDatabase(store.driver as ClickHouseDriver);
+      await store.close();
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
   const [own, duck, house] = measured as [Measured, Measured, Measured];
   const rate = (m: Measured) => m.rows / (m.ms / 1000);
   const perFlow = (m: Measured) => m.bytes / Math.max(1, m.rows);
+  /** Flows a second from the ingest's start to the census's answer. */
+  const flowRate = (r: Pipeline) => r.flows / ((r.ingestMs + r.enrichMs + r.censusMs) / 1000);
+  const [duckRun, houseRun] = runs as [Pipeline, Pipeline];
   const lines = [
     `${'import of the bench flow file'.padEnd(46)} ${'rows'.padStart(11)} ${'s'.padStart(7)} ${'rows/s'.padStart(10)} ${'MB stored'.padStart(10)} ${'bytes/flow'.padStart(10)}`,
     ...measured.map((m) => `${m.name.padEnd(46)} ${m.rows.toLocaleString('en-US').padStart(11)} ${(m.ms / 1000).toFixed(1).padStart(7)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${(m.bytes / 1e6).toFixed(1).padStart(10)} ${perFlow(m).toFixed(1).padStart(10)}`),
     `ClickHouse at ${chUrl.replace(/\/\/[^@/]*@/, '//')} (a database of its own, dropped afterwards)`,
+    `${'import, match and census'.padEnd(24)} ${'intel s'.padStart(8)} ${'ingest s'.padStart(9)} ${'enrich s'.padStart(9)} ${'census s'.padStart(9)} ${'flows/s'.padStart(10)} ${'sightings'.padStart(10)} ${'victims'.padStart(8)}`,
+    ...runs.map((r) => `${r.engine.padEnd(24)} ${(r.intelMs / 1000).toFixed(1).padStart(8)} ${(r.ingestMs / 1000).toFixed(1).padStart(9)} ${(r.enrichMs / 1000).toFixed(1).padStart(9)} ${(r.censusMs / 1000).toFixed(1).padStart(9)} ${Math.round(flowRate(r)).toLocaleString('en-US').padStart(10)} ${r.sightings.toLocaleString('en-US').padStart(10)} ${r.victims.toLocaleString('en-US').padStart(8)}`),
   ];
   const targets = [
     {
       name: 'every row stored on both engines',
       met: own.rows === rows && duck.rows === rows && house.rows === rows,
       detail: `${rows} generated; DuckDB ${own.rows} and ${duck.rows}, ClickHouse ${house.rows}`,
+    },
+    {
+      name: 'the same sightings and victims on both engines after import, match and census',
+      met: duckRun.sightings > 0 && duckRun.sightings === houseRun.sightings && duckRun.victims === houseRun.victims,
+      detail: `DuckDB ${duckRun.sightings} sightings, ${duckRun.victims} victims; ClickHouse ${houseRun.sightings}, ${houseRun.victims}; flows/s ingest to census ${Math.round(flowRate(duckRun))} and ${Math.round(flowRate(houseRun))}`,
     },
     {
       name: "ClickHouse's import through the driver at least half DuckDB's through the same driver code",
@@ -174,7 +237,7 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
       detail: `${perFlow(house).toFixed(1)} vs ${perFlow(own).toFixed(1)} bytes per flow (DuckDB's own import)`,
     },
   ];
-  return { name: 'store', lines, targets, json: { rows, measured: measured.map((m) => ({ ...m, rowsPerSecond: rate(m), bytesPerFlow: perFlow(m) })) } };
+  return { name: 'store', lines, targets, json: { rows, measured: measured.map((m) => ({ ...m, rowsPerSecond: rate(m), bytesPerFlow: perFlow(m) })), pipeline: runs } };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
