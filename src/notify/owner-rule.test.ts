@@ -70,6 +70,21 @@ for (const engine of all) {
       }
     });
 
+    test('two owners of the same block: the least name, whatever order they were written in', async () => {
+      const d = await engine.open();
+      try {
+        const r = parseCidr('192.0.2.0/24')!;
+        const block = (owner: string) => ({ owner, lo: r.lo, hi: r.hi, prefix: r.prefix128 });
+        await d.load(table('owner_keys'), [block('Zeta'), block('Alpha'), block('Mu')]);
+        await d.load(table('hosts'), [{ ip: ip('192.0.2.7'), asn: 64500 }]);
+        const rows = await d.all<{ owner: string }>(sql`SELECT o.owner AS owner FROM (${victimOwners(victimRows(['192.0.2.7']))}) o`);
+        assert.deepEqual(rows.map((x) => x.owner), ['Alpha']);
+        assert.equal(await ownerOf(d, ip('192.0.2.7')), 'Alpha');
+      } finally {
+        await d.close();
+      }
+    });
+
     test('the contact database is replaced whole and lists the victims each owner is the most specific owner of', async () => {
       const d = await engine.open();
       try {
