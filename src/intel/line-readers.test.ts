@@ -24,7 +24,6 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const ZEEK = readFileSync(fileURLToPath(new URL('../../../test/fixtures/intel/feed.zeek-intel.dat', import.meta.url)), 'utf8');
 const ZEEK_HEAD = '#fields\tindicator\tindicator_type\tmeta.source\n';
 
-
 test('a byte-order mark opening a Zeek intel file or a text list is no part of its first line', async () => {
   const zeek = await parseIntelFile(write('bom.zeek.dat', Buffer.concat([BOM, Buffer.from(ZEEK)])));
   assert.deepEqual([zeek.format, zeek.indicators.length, zeek.counts.rejected], ['zeek-intel', 5, 1]);

@@ -62,24 +62,13 @@ export async function ownerOf(d: Driver, ip: bigint): Promise<string | undefined
   return r?.owner ?? undefined;
 }
 
-/**
- * Every owner of the current contact database, by name, with the victims (all time) whose most
- * specific owner it is: counted in the census's all-time window, whose owners follow the same
- * rule (src/enrich/owner-rule.ts), so `owners list` agrees with the census by owner and reads a
- * window the engine may keep instead of every sighting.
- */
-export async function listOwners(store: CensusSource): Promise<OwnerRow[]> {
-  const d = store.driver;
+/** Every owner of the current contact database, by name. */
+export async function currentOwners(d: Driver): Promise<Owner[]> {
   const rows = await d.all<Row>(
     sql`SELECT o.name AS name, o.asns AS asns, o.cidrs AS cidrs, o.emails AS emails, o.webhook_url AS webhook_url, o.webhook_secret AS webhook_secret,
                o.language AS language, o.interval_days AS interval_days, o.format AS format
         FROM owners o WHERE ${currentContacts('o')} ORDER BY o.name`,
   );
-  if (!rows.length) return [];
-  const counts = await windowsOf(store).read({}, (w) =>
-    d.all<{ owner: string; n: bigint | number }>(sql`SELECT v.owner AS owner, count(*) AS n FROM ${w.victims} v WHERE v.owner IS NOT NULL GROUP BY v.owner`),
-  );
-  const victims = new Map(counts.map((r) => [r.owner, Number(r.n)]));
   return rows.map((r) => ({
     name: r.name as string,
     asns: ((r.asns as string[] | null) ?? []).map(Number),
@@ -90,8 +79,23 @@ export async function listOwners(store: CensusSource): Promise<OwnerRow[]> {
     language: (r.language as string | null) ?? 'en',
     intervalDays: Number(r.interval_days ?? 7),
     format: ((r.format as string | null) ?? 'csv-attachment') as Owner['format'],
-    victims: victims.get(r.name as string) ?? 0,
   }));
+}
+
+/**
+ * Every owner of the current contact database, by name, with the victims (all time) whose most
+ * specific owner it is: counted in the census's all-time window, whose owners follow the same
+ * rule (src/enrich/owner-rule.ts), so `owners list` agrees with the census by owner and reads a
+ * window the engine may keep instead of every sighting.
+ */
+export async function listOwners(store: CensusSource): Promise<OwnerRow[]> {
+  const owners = await currentOwners(store.driver);
+  if (!owners.length) return [];
+  const counts = await windowsOf(store).read({}, (w) =>
+    store.driver.all<{ owner: string; n: bigint | number }>(sql`SELECT v.owner AS owner, count(*) AS n FROM ${w.victims} v WHERE v.owner IS NOT NULL GROUP BY v.owner`),
+  );
+  const victims = new Map(counts.map((r) => [r.owner, Number(r.n)]));
+  return owners.map((o) => ({ ...o, victims: victims.get(o.name) ?? 0 }));
 }
 
 /** Victims with no owner entry, per AS of their enrichment (undefined: none). */

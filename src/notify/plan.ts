@@ -5,7 +5,7 @@ import type { NotifyChannel, PriorReport } from './outbox-store.js';
 import type { Owner, Store } from '../store/store.js';
 import { buildEmail, buildWebhook } from './messages.js';
 import type { DueReason, NotifyPlan, OwnerPlan, PlannedVictim } from './types.js';
-import { listOwners } from './owners-sql.js';
+import { currentOwners } from './owners-sql.js';
 import { notifyStore } from './outbox-sql.js';
 import { victims } from '../census/victims.js';
 
@@ -41,7 +41,7 @@ export function channelsOf(o: Owner): NotifyChannel[] {
 export async function planNotifications(store: Store, o: PlanOptions = {}): Promise<NotifyPlan> {
   const now = o.now ?? Date.now();
   // One after the other: they share one database connection.
-  const owners = await listOwners(store);
+  const owners = await currentOwners(store.driver);
   const listed = await victims(store, { from: o.since, to: now, limit: 1_000_000_000 });
   const reports = await notifyStore(store).reportFields(o.since);
   const evidence = await notifyStore(store).evidence(o.since);

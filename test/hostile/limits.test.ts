@@ -89,7 +89,6 @@ function writeSeed(seed: Seed, tag: string, text = seed.text): string {
   return file;
 }
 
-
 test('JSON documents: nesting past BOTCENSUS_MAX_JSON_DEPTH and size past BOTCENSUS_MAX_JSON_BYTES are refused, the line named', async () => {
   const before = await storeSnapshot(store);
   const kevCsv = SEEDS.find((s) => s.reader === 'kev-csv')!;

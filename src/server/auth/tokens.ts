@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BotcensusError } from '../../core/errors.js';
 import { ROLES, type Role, type TokenRow } from '../../store/access.js';
 import type { Store } from '../../store/store.js';
-import { listOwners } from '../../notify/owners-sql.js';
+import { currentOwners } from '../../notify/owners-sql.js';
 import { tokenStore } from './tokens-sql.js';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -26,7 +26,7 @@ export async function checkTokenRequest(store: Store, r: TokenRequest): Promise<
     return { role, label: r.label };
   }
   if (!r.owner) throw new BotcensusError('USAGE', 'an owner token needs --owner NAME (a name from `botcensus owners import`)');
-  const owners = await listOwners(store);
+  const owners = await currentOwners(store.driver);
   if (!owners.some((o) => o.name === r.owner))
     throw new BotcensusError('USAGE', `no owner named ${JSON.stringify(r.owner)} in the contact database (${owners.length} owners; see \`botcensus owners import\`)`);
   return { role, owner: r.owner, label: r.label };
