@@ -1,7 +1,7 @@
 // The server's side of the hand-off (handoff.ts): a Unix socket that runs other processes' command
 // lines in this process, on the store it holds, one at a time, with their output sent back.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { captured, withOutputTo } from './capture.js';
 import { serverFilePath, socketPathFor, type HandoffFrame, type HandoffRequest, type ServerFile } from './handoff.js';
@@ -82,7 +82,10 @@ export async function startHandoffHost(services: HostServices, runCli: (args: st
     server.listen(socket, () => ok());
   });
   chmodSync(socket, 0o600);
-  writeFileSync(serverFilePath(services.storePath), JSON.stringify(file) + '\n', { mode: 0o600 });
+  // Written aside and renamed into place: a command reading it never finds it half written.
+  const path = serverFilePath(services.storePath);
+  writeFileSync(`${path}.tmp`, JSON.stringify(file) + '\n', { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
   return {
     file,
     run: (args, cwd = process.cwd()) =>
