@@ -3,9 +3,10 @@
 // and its sightings become visible together or not at all. Written once for every driver.
 import type { IndicatorRecord } from '../core/model/indicator.js';
 import type { Driver } from '../store/driver.js';
-import { notePrefilteredCovered, recordPrefilteredFile } from '../store/prefiltered-files.js';
+import { notePrefilteredAdded, notePrefilteredCovered, recordPrefilteredFile } from '../store/prefiltered-files.js';
 import type { CoverStep } from '../store/file-reading.js';
 import { table } from '../store/schema.js';
+import { sql } from '../store/sql.js';
 import type { ImportMeta, ImportOutcome, IntelImport, LineCounts, MatchOptions, PrefilteredCover, PrefilteredFile, Store, TelemetryFeed } from '../store/store.js';
 import { fieldOfColumn, TABLE_OF_KIND, type TelemetryTable } from '../store/telemetry-rows.js';
 import { foldRepeatedIndicators } from './intel-fold.js';
@@ -108,6 +109,61 @@ export async function importTelemetry(
     const sightings = await matchSightings(d, { telemetryImport: importId, graceMs: match.graceMs, tables: [...written] });
     return { importId, sightings, retracted: 0, counts };
   });
+}
+
+/** Rows written to the store at once by addPrefilteredRecords: few loads, each one bounded. */
+const ADD_BATCH = 50_000;
+
+/**
+ * Adds the flow records a line-by-line read again of a prefiltered import's file keeps (`feed`
+ * writes them; lines already stored are left as they are), then matches them as coverPrefiltered
+ * does. Returns how many flows were added. Where `atomically` is a transaction, all of it is one.
+ * Elsewhere (ClickHouse) the import's and its file's records are rewritten after the batch that
+ * adds the flows: a record replaced inside a batch that then failed would go with the batch, and
+ * a failure in between only leaves the file to be read again, which adds nothing twice.
+ */
+export async function addPrefilteredRecords(d: Driver, importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
+  const span = { added: 0, min: Infinity, max: -Infinity };
+  const addFlows = async () => {
+    span.added = 0;
+    const flows = table('flows');
+    const stored = new Set(
+      (await d.all<{ line: number }>(sql`SELECT f.line AS line FROM flows f WHERE f.import_id = ${importId} AND ${d.dialect.visibleRows(sql.ident('f'))}`)).map((r) => Number(r.line)),
+    );
+    let rows: Record<string, unknown>[] = [];
+    const flush = async () => {
+      if (rows.length) await d.load(flows, rows, fieldOfColumn);
+      rows = [];
+    };
+    await feed(async (batch) => {
+      for (const r of batch) {
+        if (r.kind !== 'flow' || r.line === undefined || stored.has(r.line)) continue;
+        stored.add(r.line);
+        (r as { import_id?: number }).import_id = importId;
+        rows.push(r as unknown as Record<string, unknown>);
+        span.added++;
+        if (r.ts < span.min) span.min = r.ts;
+        if (r.ts > span.max) span.max = r.ts;
+      }
+      if (rows.length >= ADD_BATCH) await flush();
+    });
+    await flush();
+    await rematchImportFlows(d, importId, { after: cover.from, through: cover.through }, cover.graceMs);
+  };
+  const noteFile = async () => {
+    if (span.added) await notePrefilteredAdded(d, importId, span.added, new Date(span.min), new Date(span.max));
+    await notePrefilteredCovered(d, [importId], cover.through);
+  };
+  if (d.can('transactions')) {
+    await d.atomically(async () => {
+      await addFlows();
+      await noteFile();
+    });
+  } else {
+    await d.atomically(addFlows);
+    await noteFile();
+  }
+  return span.added;
 }
 
 /**

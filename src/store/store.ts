@@ -7,7 +7,7 @@ import type { IndicatorRow } from '../core/model/indicator-row.js';
 import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { Driver } from './driver.js';
-import type { CoverStep, FileReadingStore } from './file-reading.js';
+import type { FileReadingStore } from './file-reading.js';
 import type { Sql } from './sql.js';
 import type { VictimWindows } from './victim-windows.js';
 
@@ -494,25 +494,8 @@ export interface Store {
    * give the same answers.
    */
   readonly files?: FileReadingStore;
-  /**
-   * Adds the flow records a line-by-line read again of a prefiltered import's file keeps (`feed`
-   * writes them; lines already stored are left as they are), then runs `cover` (src/match's
-   * coverPrefiltered) in the same transaction. Returns how many flows were added.
-   */
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: CoverStep): Promise<number>;
   /** The id of the newest import that stored indicators (0 when none has). */
   lastIndicatorImport(): Promise<number>;
-  /**
-   * The IPv4 part of every detection address indicator (ip, cidr, ip:port), as 32-bit ranges:
-   * what the flow prefilter keeps flows near. Only those of the imports after `after` and up to
-   * `through`, and whose windows (widened by `graceMs`) meet `during`, when given.
-   */
-  ipv4IndicatorRanges(which?: IndicatorSelection): Promise<[number, number][]>;
-  /**
-   * The rest (outside ::ffff:0:0/96) of the same indicators, as runs of the keys of the IPv6 /48s
-   * they overlap (core/flow-near.ts), first and last: what the prefilter keeps IPv6 flows near.
-   */
-  ipv6IndicatorNets(which?: IndicatorSelection): Promise<[number, number][]>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
   /**

@@ -6,7 +6,8 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { flowNear, type NearNets } from './prefilter/near-nets.js';
-import { fileSource, indicatorNets, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
+import { fileSource, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
+import { indicatorNets } from './prefilter/indicator-nets.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -68,10 +69,10 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   // --prefilter keeps the flows near the indicators stored now: the file is covered through the
   // newest of their imports (PrefilteredFile.coveredThrough).
   const coveredThrough = opts.prefilter ? await store.lastIndicatorImport() : 0;
-  const nets = opts.prefilter ? await indicatorNets(store, { through: coveredThrough }) : undefined;
+  const nets = opts.prefilter ? await indicatorNets(store.driver, { through: coveredThrough }) : undefined;
   // The prefilter's scan of a plain nfdump CSV starts before the hash is done: the two run side
   // by side (a duplicate file's scan is thrown away).
-  const early = nets && !opts.lineByLine ? await startPrefilter(file, opts, nets) : undefined;
+  const early = nets && !opts.lineByLine && store.files ? await startPrefilter(file, opts, nets) : undefined;
   try {
     const out = await ingest(store, file, opts, nets && { nets, coveredThrough }, early);
     // New victims get their AS and country now, unless a batch enriches once at its end.

@@ -48,7 +48,4 @@ export class ClickHouseStore implements Store {
   /** ClickHouse keeps its own backups (clickhouse-backup, ALTER TABLE ... FREEZE on every shard). */
   backup = refuse('backup (use ClickHouse\'s own backups: ALTER TABLE ... FREEZE on every shard)');
 
-  addPrefilteredRecords = refuse('prefiltered imports');
-  ipv4IndicatorRanges = refuse('the flow prefilter');
-  ipv6IndicatorNets = refuse('the flow prefilter');
 }

@@ -1,12 +1,12 @@
 // The flow file fast path (nfdump CSV, Parquet): DuckDB reads the file itself (parallel,
 // vectorised) and converts each column in SQL. Any value it cannot convert makes the statement fail, the transaction rolls
 // back, and the caller reads the file line by line instead, which reports each bad line.
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, IndicatorSelection, NearRuns } from '../store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileColumns, FlowTimeKind, NearRuns } from '../store.js';
 import { IPV6_NEAR_SHIFT } from '../../core/flow-near.js';
 import type { Db, Param } from './connection.js';
 import { table } from '../schema.js';
 import { derivedSelect } from './migrate.js';
-import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED, WINDOW_FROM, WINDOW_TO } from './macros.js';
+import { addressFromParts, addressParts, IPV4_LAST, IPV4_MAPPED } from './macros.js';
 import { notePrefilteredAdded } from '../prefiltered-files.js';
 import { DuckDbDriver } from './driver.js';
 
@@ -63,35 +63,6 @@ const ipv6IndicatorNetsSql = (scope = 'true') => `
     UNION ALL
     SELECT greatest(lo, ${IPV4_LAST} + 1) AS lo, hi FROM indicators i
     WHERE type IN ('ip', 'cidr', 'ip-port') AND for_detection AND hi > ${IPV4_LAST} AND ${scope})`;
-
-/** The indicators `which` selects (by import, and by window meeting a span), as SQL and its parameters. */
-function selection(which: IndicatorSelection): { scope: string; params: Record<string, Param> } {
-  return {
-    scope: `import_id > $after AND import_id <= $through
-       AND ($to IS NULL OR (${WINDOW_FROM('i')} <= epoch_ms($to::BIGINT) AND ${WINDOW_TO('i')} >= epoch_ms($from::BIGINT)))`,
-    params: {
-      after: which.after ?? -1,
-      through: which.through ?? 2 ** 31 - 1,
-      from: which.during?.from ?? null,
-      to: which.during?.to ?? null,
-      grace: which.during?.graceMs ?? 0,
-    },
-  };
-}
-
-/** The IPv4 ranges, of the indicators `which` selects. */
-export async function ipv4IndicatorRanges(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
-  const { scope, params } = selection(which);
-  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv4IndicatorRangesSql(scope), params);
-  return rows.map((r) => [Number(r.lo), Number(r.hi)]);
-}
-
-/** The IPv6 /48 key ranges, of the indicators `which` selects. */
-export async function ipv6IndicatorNets(db: Db, which: IndicatorSelection): Promise<[number, number][]> {
-  const { scope, params } = selection(which);
-  const rows = await db.all<{ lo: number | bigint; hi: number | bigint }>(ipv6IndicatorNetsSql(scope), params);
-  return rows.map((r) => [Number(r.lo), Number(r.hi)]);
-}
 
 /** Runs of more /48 keys than this (indicators wider than a /32) are tested as ranges, not as keys. */
 const WIDE_RUN = 65_536;

@@ -2,13 +2,12 @@
 import { constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ipLocationDb, type GeoSource } from '../../core/geo-data.js';
-import { table, TABLES } from '../schema.js';
+import { TABLES } from '../schema.js';
 import type {
   ImportKind,
   ImportMeta,
   ImportOutcome,
   ImportRow,
-  IndicatorSelection,
   LineCounts,
   DnsTsvLayout,
   FlowCandidateFiles,
@@ -17,9 +16,7 @@ import type {
   ParquetFlowRead,
   PrefilteredFile,
   Store,
-  TelemetryFeed,
   } from '../store.js';
-import { TableAppender } from './appender.js';
 import { Db } from './connection.js';
 import { loadNumericRanges, type NumericRangeTarget } from './range-csv-sql.js';
 import {
@@ -28,14 +25,12 @@ import {
   describeParquet,
   dropFlowsFarFromIndicators,
   firstBadParquetRow,
-  ipv4IndicatorRanges,
-  ipv6IndicatorNets,
   loadFlowCandidates,
   loadFlowCsv,
   loadFlowParquet,
 } from './flow-file-sql.js';
 import { loadZeekDns } from './dns-file-sql.js';
-import { notePrefilteredAdded, recordPrefilteredFile } from '../prefiltered-files.js';
+import { recordPrefilteredFile } from '../prefiltered-files.js';
 import { BotcensusError } from '../../core/errors.js';
 import { beginImport, findImport, finishImport, lastIndicatorImport, listImports } from '../imports.js';
 import { createMacros } from './macros.js';
@@ -45,7 +40,6 @@ import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js'
 import { duckWindows, ensureDerived } from './window-sql.js';
 import type { VictimWindows } from '../victim-windows.js';
 import { sql, type Sql } from '../sql.js';
-import { fieldOfColumn } from '../telemetry-rows.js';
 
 /** Tables with derived columns that rows loaded by an import need filled (flows.src_key, ...). */
 const DERIVED_TABLES = TABLES.filter((t) => t.columns.some((c) => c.from) && t.columns.some((c) => c.name === 'import_id'));
@@ -159,44 +153,6 @@ export class DuckDbStore implements Store, FileReadingStore {
       await cover();
       return added;
     });
-  }
-
-  addPrefilteredRecords(importId: number, feed: TelemetryFeed, cover: CoverStep): Promise<number> {
-    return this.db.transaction(async () => {
-      // The lines stored already (a prefiltered import keeps about one flow in a hundred).
-      const stored = new Set((await this.db.all<{ line: number }>(`SELECT line FROM flows WHERE import_id = $imp`, { imp: importId })).map((r) => r.line));
-      const a = await TableAppender.open(this.db, table('flows'), fieldOfColumn);
-      let added = 0;
-      let minTs = Infinity;
-      let maxTs = -Infinity;
-      await feed(async (records) => {
-        for (const r of records) {
-          if (r.kind !== 'flow' || r.line === undefined || stored.has(r.line)) continue;
-          stored.add(r.line);
-          (r as { import_id?: number }).import_id = importId;
-          a.row(r as unknown as Record<string, unknown>);
-          added++;
-          minTs = Math.min(minTs, r.ts);
-          maxTs = Math.max(maxTs, r.ts);
-        }
-      });
-      a.flush();
-      a.close();
-      if (added) {
-        await fillDerived(this.db, table('flows'), importId);
-        await notePrefilteredAdded(this.driver, importId, added, msDate(minTs), msDate(maxTs));
-      }
-      await cover();
-      return added;
-    });
-  }
-
-  ipv4IndicatorRanges(which: IndicatorSelection = {}): Promise<[number, number][]> {
-    return ipv4IndicatorRanges(this.db, which);
-  }
-
-  ipv6IndicatorNets(which: IndicatorSelection = {}): Promise<[number, number][]> {
-    return ipv6IndicatorNets(this.db, which);
   }
 
   async importZeekDns(
@@ -336,8 +292,6 @@ function spanOf(r: { minTs?: Date; maxTs?: Date }): { min: number; max: number }
   return { min: r.minTs?.getTime() ?? Infinity, max: r.maxTs?.getTime() ?? -Infinity };
 }
 
-/** A time range's end as a Date, from epoch ms kept as ±Infinity until a row was seen. */
 /** The database file inside a backup folder. */
 const BACKUP_FILE = 'store.duckdb';
 
-const msDate = (ms: number): Date | undefined => (Number.isFinite(ms) ? new Date(ms) : undefined);

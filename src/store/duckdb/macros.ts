@@ -17,13 +17,6 @@ export const IPV4_MAPPED = '281470681743360::UHUGEINT';
 /** ::ffff:255.255.255.255, the last IPv4-mapped address. */
 export const IPV4_LAST = '281474976710655::UHUGEINT';
 
-/**
- * The ends of an indicator's validity window (table alias `i`), widened by $grace milliseconds as
- * matching widens them; an open end is infinite. Matching and the rescans' choice of files agree.
- */
-export const WINDOW_FROM = (i: string) => `coalesce(${i}.first_seen - to_milliseconds($grace), '-infinity'::TIMESTAMP)`;
-export const WINDOW_TO = (i: string) => `coalesce(${i}.last_seen + to_milliseconds($grace), 'infinity'::TIMESTAMP)`;
-
 export async function createAddressMacros(db: Db): Promise<void> {
   // ip4_of: the address from its dotted parts already cast to UTINYINT (NULL when one is not a
   // number up to 255), as strict as the line reader (node:net's isIPv4): digits and dots only, no

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, IndicatorSelection, Store, TimeSpan } from '../../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, TimeSpan } from '../../store/store.js';
 import { NearNets } from './near-nets.js';
 import { ColumnCheck, type ChunkResult, type ChunkSpec } from './flow-prefilter-scan.js';
 
@@ -21,15 +21,6 @@ export function columnChecks(l: FlowCsvLayout): ColumnCheck[] {
   checks[l.start] = l.startKind === 'text' ? ColumnCheck.TextTime : ColumnCheck.EpochMs;
   for (const c of [l.sport, l.dport, l.bytes, l.packets]) if (c !== undefined) checks[c] = ColumnCheck.Digits;
   return checks;
-}
-
-/** The networks near the store's address indicators (those `which` selects, when given). */
-export async function indicatorNets(store: Store, which?: IndicatorSelection): Promise<NearNets> {
-  const nets = new NearNets();
-  const [v4, v6] = await Promise.all([store.ipv4IndicatorRanges(which), store.ipv6IndicatorNets(which)]);
-  for (const [lo, hi] of v4) nets.v4.addRange(lo, hi);
-  for (const [lo, hi] of v6) nets.v6.addRange(lo, hi);
-  return nets;
 }
 
 /** Where a file is and what it is like now: recorded with a prefiltered import. */

@@ -22,11 +22,12 @@ import type { IndicatorRecord } from '../../core/model/indicator.js';
 import { flowNear, NearNets } from './near-nets.js';
 import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
 import type { FileReadingStore } from '../../store/file-reading.js';
-import { fileSource, indicatorNets, prefilterFlowCsv } from './flow-prefilter.js';
+import { fileSource, prefilterFlowCsv } from './flow-prefilter.js';
+import { indicatorNets } from './indicator-nets.js';
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
-import { coverPrefiltered } from '../../match/import.js';
+import { addPrefilteredRecords, coverPrefiltered } from '../../match/import.js';
 import { movePrefilteredFile, notePrefilteredCovered, prefilteredImports } from '../../store/prefiltered-files.js';
 
 interface Progress {
@@ -76,7 +77,7 @@ export async function rescanPrefilteredFlows(
   const upToDate: number[] = [];
   for (const imp of imports.sort((a, b) => coverOf(a) - coverOf(b) || a.importId - b.importId)) {
     const from = coverOf(imp);
-    if (known?.from !== from) known = { from, nets: await indicatorNets(store, { through: from }) };
+    if (known?.from !== from) known = { from, nets: await indicatorNets(store.driver, { through: from }) };
     const during = imp.source?.span && { ...imp.source.span, graceMs: opts.graceMs };
     const nets = await netsToRead(store, freshNets(during), { from, through, during }, known.nets);
     if (!nets) {
@@ -125,7 +126,7 @@ async function netsToRead(
   const { from, through, during } = which;
   const nets = new NearNets();
   nets.add(fresh);
-  if (from < through) nets.add(await indicatorNets(store, { after: from, through, during }));
+  if (from < through) nets.add(await indicatorNets(store.driver, { after: from, through, during }));
   if (nets.isEmpty()) return undefined;
   nets.remove(known);
   return nets.isEmpty() ? undefined : nets;
@@ -169,7 +170,7 @@ async function readAgain(
   const f = ingestFormatByName(read.format);
   if (f.kind !== 'telemetry') throw new Error(`${read.format} is not a telemetry format`);
   const near = (records: TelemetryRecord[]) => records.filter((r) => r.kind === 'flow' && flowNear(nets, r));
-  return store.addPrefilteredRecords(importId, (write) => readTelemetry(path, f.format, (records) => write(near(records)), { tz: read.tz }, { onProgress: opts.onProgress }), coverPrefiltered(store.driver, importId, cover));
+  return addPrefilteredRecords(store.driver, importId, (write) => readTelemetry(path, f.format, (records) => write(near(records)), { tz: read.tz }, { onProgress: opts.onProgress }), cover);
 }
 
 /**
