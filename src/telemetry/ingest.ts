@@ -16,7 +16,6 @@ import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
 import { importOnce } from '../store/imports.js';
 import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
-import type { FileReadingStore } from '../store/file-reading.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readRecords } from '../core/reader.js';
@@ -24,6 +23,7 @@ import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { identifyStore } from '../identify/store.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importTelemetry, matchImport } from '../match/import.js';
+import { describeParquetFile, readParquetFlows } from '../store/duckdb/parquet-reader.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -130,21 +130,7 @@ async function ingest(store: Store, file: string, opts: IngestOptions, near?: Ne
 /** Imports a file no earlier import holds. */
 async function ingestNew(store: Store, file: string, sha256: string, opts: IngestOptions, near?: Near, early?: EarlyPrefilter): Promise<IngestResult> {
   const auto = !opts.format || opts.format === 'auto';
-  if (opts.format === 'parquet' || (auto && (await isParquet(file)))) {
-    const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };
-    let layout;
-    try {
-      layout = parquetFlowColumns(await parquetReader(store, file).describeParquet(file));
-    } catch (err) {
-      if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
-      throw err;
-    }
-    const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
-    // A prefiltered file is recorded with how to read it again (for indicators imported later).
-    const prefiltered = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
-    const out = await parquetReader(store, file).importFlowParquet(meta, file, read, matchImport(store.driver, opts.match), prefiltered);
-    return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
-  }
+  if (opts.format === 'parquet' || (auto && (await isParquet(file)))) return ingestParquet(store, file, sha256, opts, near);
   const resolved = auto ? await detectIngestFormat(file) : ingestFormatByName(opts.format!);
   const meta = { kind: 'telemetry' as const, format: resolved.format.name, file: opts.name ?? file, sha256, sensor: opts.sensor };
   const check = (c: LineCounts) => checkCounts(file, c, opts.strict ?? false);
@@ -185,6 +171,43 @@ async function ingestNew(store: Store, file: string, sha256: string, opts: Inges
   );
   const services = await derivePassiveServices(store, out.importId);
   return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
+}
+
+/**
+ * A Parquet flow file: the engine reads it itself where it can (DuckDB); elsewhere an embedded
+ * DuckDB converts it the same way and its flows are written through the store's driver.
+ */
+async function ingestParquet(store: Store, file: string, sha256: string, opts: IngestOptions, near?: Near): Promise<IngestResult> {
+  const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };
+  let layout;
+  try {
+    layout = parquetFlowColumns(await (store.files ? store.files.describeParquet(file) : describeParquetFile(file)));
+  } catch (err) {
+    if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
+    throw err;
+  }
+  const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
+  // A prefiltered file is recorded with how to read it again (for indicators imported later).
+  const prefiltered: PrefilteredFile | undefined = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
+  if (store.files) {
+    const out = await store.files.importFlowParquet(meta, file, read, matchImport(store.driver, opts.match), prefiltered);
+    return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
+  }
+  const nets = near?.nets;
+  const out = await importTelemetry(
+    store,
+    meta,
+    async (write) => {
+      const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
+      const counts = await readParquetFlows(file, read, (records) => write(nets ? keepNear(nets, records, dropped) : records));
+      if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
+      return nets ? { ...counts, prefiltered: dropped.n } : counts;
+    },
+    (c) => checkCounts(file, c, opts.strict ?? false),
+    opts.match,
+    prefiltered,
+  );
+  return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings };
 }
 
 /**
@@ -236,12 +259,6 @@ async function tryFastPath(store: Store, file: string, format: string, meta: Imp
     return out;
   }
   return undefined;
-}
-
-/** The store's Parquet reader: only an engine that reads files itself reads Parquet. */
-function parquetReader(store: Store, file: string): FileReadingStore {
-  if (!store.files) throw new BotcensusError('USAGE', 'this store cannot read Parquet files: its engine does not read files itself', { file });
-  return store.files;
 }
 
 /** The flows a prefiltered import did not store: how many, and their earliest and latest start. */
