@@ -2,8 +2,9 @@
 // a database of the bench's own filled on the server with 100 million flow rows and a million
 // sightings (INSERT ... SELECT FROM numbers(), through the driver, so every row carries its
 // import's batch as an import's rows do), the victims' enrichment, and the folds matching keeps;
-// then the census questions the CLI and the dashboard ask, each timed cold (from the sightings)
-// and after prepareForQueries (the per-day fold serve keeps). Sizes from
+// then the census questions the CLI and the dashboard ask, each timed the first time after the data
+// changed (its windows computed from the sightings), the same after prepareForQueries (from the
+// per-day fold serve keeps), and asked again (its windows kept for the data version). Sizes from
 // $BOTCENSUS_BENCH_SCALE_FLOWS and $BOTCENSUS_BENCH_SCALE_SIGHTINGS.
 //
 // The rows are synthetic (the bench's generator writes files; a file of 100 million flows would
@@ -45,7 +46,7 @@ async function serverImport(store: Store, file: string, kind: 'telemetry' | 'int
   });
 }
 
-async function fill(store: Store, flows: number, sightings: number, log: (line: string) => void): Promise<Record<string, number>> {
+export async function fill(store: Store, flows: number, sightings: number, log: (line: string) => void): Promise<Record<string, number>> {
   const d = store.driver;
   const ms: Record<string, number> = {};
   const timed = async (name: string, fn: () => Promise<void>) => {
@@ -107,16 +108,37 @@ const QUESTIONS: Question[] = [
   { name: 'census cumulative by ASN', o: { by: 'asn', measure: 'cumulative' } },
 ];
 
+interface Timed {
+  ms: number;
+  total: number;
+}
+
+async function timedCensus(store: Store, q: Question): Promise<Timed> {
+  const t = performance.now();
+  const total = (await runCensus(store, q.o)).result.total;
+  return { ms: performance.now() - t, total };
+}
+
 /** The median of three timed answers, in ms, and the total of the last. */
-async function ask(store: Store, q: Question): Promise<{ ms: number; total: number }> {
-  const times: number[] = [];
-  let total = 0;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    total = (await runCensus(store, q.o)).result.total;
-    times.push(performance.now() - t);
-  }
-  return { ms: times.sort((a, b) => a - b)[1]!, total };
+async function askAgain(store: Store, q: Question): Promise<Timed> {
+  const runs = [await timedCensus(store, q), await timedCensus(store, q), await timedCensus(store, q)];
+  return { ms: runs.map((r) => r.ms).sort((a, b) => a - b)[1]!, total: runs[2]!.total };
+}
+
+/** Drops the census windows kept on the server (kept-tables.ts), so that the next census computes them. */
+async function dropKeptWindows(d: ClickHouseDriver): Promise<void> {
+  const kept = await d.all<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '_kept_')`);
+  for (const k of kept) await d.run(sql`DROP TABLE IF EXISTS ${sql.ident(k.name)}`);
+}
+
+interface Answer {
+  name: string;
+  /** The first census after the data changed, before the per-day fold: its windows computed from the sightings. */
+  cold: Timed;
+  /** The first after prepareForQueries: its windows computed from the per-day fold. */
+  prepared: Timed;
+  /** Asked again: its windows kept for the data version. */
+  again: Timed;
 }
 
 export async function storeScaleBench(log: (line: string) => void, o: ScaleBenchOptions = {}): Promise<BenchPartResult> {
@@ -129,24 +151,44 @@ export async function storeScaleBench(log: (line: string) => void, o: ScaleBench
   try {
     const filled = await fill(store, flows, sightings, log);
     const counted = await chd.one<{ f: number | string; s: number | string }>(sql`SELECT (SELECT count() FROM flows) AS f, (SELECT count() FROM sightings) AS s`);
-    const answers: { name: string; cold: { ms: number; total: number }; prepared?: { ms: number; total: number } }[] = [];
-    for (const q of QUESTIONS) answers.push({ name: q.name, cold: await ask(store, q) });
+    const cold: Timed[] = [];
+    for (const q of QUESTIONS) {
+      await dropKeptWindows(chd);
+      cold.push(await timedCensus(store, q));
+    }
     const t = performance.now();
     await prepareForQueries(store);
     const prepareMs = performance.now() - t;
-    for (const [i, q] of QUESTIONS.entries()) answers[i]!.prepared = await ask(store, q);
+    const answers: Answer[] = [];
+    for (const [i, q] of QUESTIONS.entries()) {
+      await dropKeptWindows(chd);
+      const prepared = await timedCensus(store, q);
+      answers.push({ name: q.name, cold: cold[i]!, prepared, again: await askAgain(store, q) });
+    }
     const shards = chd.layout.shards.length;
     const lines = [
       `ClickHouse ${chd.layout.cluster ? `cluster ${chd.layout.cluster} (${shards} shards)` : 'node'}: ${Number(counted!.f).toLocaleString('en-US')} flows, ${Number(counted!.s).toLocaleString('en-US')} sightings, ${VICTIMS.toLocaleString('en-US')} victims over ${DAYS} days`,
       ...Object.entries(filled).map(([k, v]) => `  filled: ${k.padEnd(28)} ${(v / 1000).toFixed(1).padStart(7)} s`),
       `  prepareForQueries (the per-day fold): ${(prepareMs / 1000).toFixed(1)} s`,
-      `${'question (median of 3)'.padEnd(40)} ${'victims'.padStart(9)} ${'cold ms'.padStart(9)} ${'prepared ms'.padStart(12)}`,
-      ...answers.map((a) => `${a.name.padEnd(40)} ${a.cold.total.toLocaleString('en-US').padStart(9)} ${a.cold.ms.toFixed(0).padStart(9)} ${a.prepared!.ms.toFixed(0).padStart(12)}`),
+      `${'census (three measures each)'.padEnd(40)} ${'victims'.padStart(9)} ${'first ms'.padStart(9)} ${'prepared ms'.padStart(12)} ${'again ms'.padStart(9)}`,
+      ...answers.map(
+        (a) =>
+          `${a.name.padEnd(40)} ${a.again.total.toLocaleString('en-US').padStart(9)} ${a.cold.ms.toFixed(0).padStart(9)} ${a.prepared.ms.toFixed(0).padStart(12)} ${a.again.ms.toFixed(0).padStart(9)}`,
+      ),
+      '  first: the first census after the data changed (its three windows computed from the sightings);',
+      '  prepared: the same after prepareForQueries (from the per-day fold); again: asked again, median of 3',
+      '  (the windows kept on the server for the data version, kept-tables.ts)',
     ];
-    const worst = Math.max(...answers.map((a) => a.prepared!.ms));
+    const worstAgain = Math.max(...answers.map((a) => a.again.ms));
+    const worstPrepared = Math.max(...answers.map((a) => a.prepared.ms));
     const targets = [
-      { name: 'every census question under one second on the prepared store', met: worst < 1000, detail: `slowest ${worst.toFixed(0)} ms` },
-      { name: 'the same totals cold and prepared', met: answers.every((a) => a.cold.total === a.prepared!.total), detail: answers.map((a) => `${a.cold.total}/${a.prepared!.total}`).join(', ') },
+      { name: 'every census question under one second, asked again', met: worstAgain < 1000, detail: `slowest ${worstAgain.toFixed(0)} ms` },
+      { name: 'every census question under one second, the first after a change on the prepared store', met: worstPrepared < 1000, detail: `slowest ${worstPrepared.toFixed(0)} ms` },
+      {
+        name: 'the same totals first, prepared and again',
+        met: answers.every((a) => a.cold.total === a.again.total && a.prepared.total === a.again.total),
+        detail: answers.map((a) => `${a.cold.total}/${a.prepared.total}/${a.again.total}`).join(', '),
+      },
     ];
     return { name: 'store-scale', lines, targets, json: { flows: Number(counted!.f), sightings: Number(counted!.s), filled, prepareMs, answers } };
   } finally {

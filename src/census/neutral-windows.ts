@@ -10,10 +10,11 @@
 // subqueries instead), one JOIN per SELECT, JOIN ... ON with equalities only, integers for
 // booleans. A LEFT JOIN on ClickHouse fills a missing row's columns with defaults (''), not NULL,
 // where the column cannot be NULL: such columns are read back through `nullIfEmpty`.
-import type { Driver } from '../store/driver.js';
+import type { Driver, WorkTable } from '../store/driver.js';
+import { dataVersion } from '../store/data-version.js';
 import { c, type Table } from '../store/schema.js';
 import { sql, type Sql } from '../store/sql.js';
-import type { VictimWindows, WindowRelations } from '../store/victim-windows.js';
+import type { VictimWindows } from '../store/victim-windows.js';
 import { sightingEvidence, visible } from './evidence.js';
 import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
 import { victimOwners } from '../enrich/owner-rule.js';
@@ -60,6 +61,12 @@ const WINDOW_GRADES: Table = {
     c('events', 'int64', true),
   ],
 };
+
+/**
+ * The rules a kept window's rows were computed by, part of its key: a window kept by a build with
+ * other rules is computed anew. Raise it when windowVictims changes what it gives.
+ */
+const WINDOW_LAYOUT = 1;
 
 const nullIfEmpty = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
 
@@ -146,22 +153,40 @@ function foldedGrades(d: Driver): Sql {
               FROM victim_fold v WHERE ${visible(d, 'v')} AND v.grade > 0)`;
 }
 
-/** Window relations computed at each question from the shared tables, on any driver. */
+/** Fills `work` with the victims of the window [from, to] (WINDOW_VICTIMS' columns). */
+async function fillWindowVictims(d: Driver, work: WorkTable, evidence: Sql, w: { from?: number; to?: number }): Promise<void> {
+  if (w.from === undefined && w.to === undefined) {
+    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d))}`);
+    return;
+  }
+  await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
+    await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
+    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
+  });
+}
+
+/**
+ * Window relations computed from the shared tables, on any driver. A driver that keeps tables
+ * (ClickHouse) keeps each window's victims for the data version (data-version.ts), so that the
+ * questions after the first about a window (a census asks three windows, a dashboard the same
+ * ones again and again) read them instead of computing them again; elsewhere each question
+ * computes its window's victims.
+ */
 export function neutralWindows(d: Driver): VictimWindows {
   return {
-    read: (w, fn) =>
-      d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
-        const fold = await currentFold(d);
-        const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
-        if (w.from === undefined && w.to === undefined) await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d))}`);
-        else
-          await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
-            await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
-            await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
-          });
-        const relations: WindowRelations = { victims: work.ref, evidence };
-        return fn(relations);
-      }),
+    read: async (w, fn) => {
+      const fold = await currentFold(d);
+      const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
+      const answer = (victims: WorkTable) => fn({ victims: victims.ref, evidence });
+      if (d.withKeptTable && d.can('kept-tables')) {
+        const key = `${WINDOW_LAYOUT}|${await dataVersion(d)}|${w.from ?? ''}|${w.to ?? ''}`;
+        return d.withKeptTable(WINDOW_VICTIMS, key, (work) => fillWindowVictims(d, work, evidence, w), answer);
+      }
+      return d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
+        await fillWindowVictims(d, work, evidence, w);
+        return answer(work);
+      });
+    },
     prepare: async () => {
       await foldPairDays(d);
     },

@@ -25,13 +25,15 @@ const AS_SPEC = sql`0`;
 
 /**
  * Of candidate rows (victim, owner, spec), each victim's most specific owner, the least name among
- * equals (two owners listing the same block): rows (victim, owner).
+ * equals (two owners listing the same block): rows (victim, owner). One pass over the candidates:
+ * the least name per victim and specificity, then per victim the most specific of those.
  */
 function mostSpecific(candidates: Sql): Sql {
-  return sql`SELECT c.victim AS victim, min(c.owner) AS owner
-             FROM (${candidates}) c JOIN (SELECT c0.victim AS victim, max(c0.spec) AS spec FROM (${candidates}) c0 GROUP BY c0.victim) b
-               ON b.victim = c.victim AND b.spec = c.spec
-             GROUP BY c.victim`;
+  return sql.dialect(
+    (d) => sql`SELECT b.victim AS victim, ${d.argMax(sql`b.owner`, sql`b.spec`)} AS owner
+               FROM (SELECT c.victim AS victim, c.spec AS spec, min(c.owner) AS owner FROM (${candidates}) c GROUP BY c.victim, c.spec) b
+               GROUP BY b.victim`,
+  );
 }
 
 /**
@@ -71,8 +73,13 @@ function asCandidates(asns: Sql): Sql {
  * or a cheap query). The AS of an address is its enrichment's (table hosts).
  */
 export function victimOwners(victims: Sql): Sql {
+  // Only the addresses in an AS of the contact database are looked for among the victims: most
+  // are in none, and testing each against the victims cost more than the rest of the rule.
   const asns = sql.dialect(
-    (d) => sql`SELECT h.ip AS victim, h.asn AS asn FROM hosts h WHERE h.ip IN (SELECT v.victim FROM (${victims}) v) AND ${d.visibleRows(sql.ident('h'))}`,
+    (d) => sql`SELECT h.ip AS victim, h.asn AS asn
+               FROM (SELECT h0.ip AS ip, h0.asn AS asn FROM hosts h0
+                     WHERE h0.asn IN (SELECT o.asn FROM owner_keys o WHERE o.asn IS NOT NULL AND ${currentContacts('o')}) AND ${d.visibleRows(sql.ident('h0'))}) h
+               WHERE h.ip IN (SELECT v.victim FROM (${victims}) v)`,
   );
   return mostSpecific(sql`${blockCandidates(victims)} UNION ALL ${asCandidates(asns)}`);
 }

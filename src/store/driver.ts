@@ -12,9 +12,10 @@ export type Row = Record<string, unknown>;
  * What a driver can do beyond the contract. `read-csv`, `read-parquet`, `read-dns-log`: the engine
  * reads such a file itself (a fast path; the line readers give the same answers on any driver).
  * `transactions`: `atomically` is a real transaction (else the driver stages rows and swaps them in).
- * `work-tables-per-connection`: work tables are private to the connection.
+ * `work-tables-per-connection`: work tables are private to the connection. `kept-tables`: the
+ * driver keeps tables between questions (withKeptTable).
  */
-export type Capability = 'read-csv' | 'read-parquet' | 'read-dns-log' | 'transactions' | 'work-tables-per-connection';
+export type Capability = 'read-csv' | 'read-parquet' | 'read-dns-log' | 'transactions' | 'work-tables-per-connection' | 'kept-tables';
 
 /** A temporary table for one piece of work: its name and its declared columns. */
 export interface WorkTable {
@@ -54,6 +55,13 @@ export interface Driver {
   claimFirst(key: string): Promise<boolean>;
   /** A temporary table with `table`'s columns under `name`, dropped when `fn` returns or throws. */
   withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T>;
+  /**
+   * With capability `kept-tables`: a table with `table`'s columns kept between questions, and
+   * between processes while the engine runs, under `key` (a data version and what was asked).
+   * `build` fills it the first time; later calls with the same key read it as it is. Only the
+   * few newest tables of one declaration are kept. Runs `fn` with it.
+   */
+  withKeptTable?<T>(table: Table, key: string, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T>;
   /**
    * A new id for `column` of `table` (a whole number above every stored one), never handed out
    * twice, also when several processes write the store at once.

@@ -15,11 +15,12 @@ import { chDialect, visibleIn } from './dialect.js';
 import { encodeRows } from './encode.js';
 import { claimId } from './ids.js';
 import { claimFirst } from './claims.js';
+import { withKeptTable } from './kept-tables.js';
 import { ClickHouseQueryError, type Node } from './connection.js';
 import { rowTable, type Layout } from './layout.js';
 import { addInsertBatch, IDENT } from './insert-batch.js';
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>();
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['kept-tables']);
 const q = chDialect.quoteIdent;
 
 /** Runs calls one after another (exclusive sections, one batch at a time); a call from inside one runs at once. */
@@ -174,6 +175,10 @@ export class ClickHouseDriver implements Driver {
     } finally {
       await this.layout.entry.run(`DROP TABLE IF EXISTS ${q(unique)}`);
     }
+  }
+
+  withKeptTable<T>(table: Table, key: string, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T> {
+    return withKeptTable(this.layout.entry, this.layout.database, table, key, build, fn);
   }
 
   /** The first claimant of `key` among the batches of every process writing this store (claims.ts); outside a batch, rows show at once and there is no claim to hold. */

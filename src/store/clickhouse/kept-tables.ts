@@ -1,0 +1,72 @@
+// Tables kept between questions (Driver.withKeptTable): a census window's victims, computed once
+// per data version and read by every later question about that window, from any process, while
+// the server keeps them. Each is a Log table on the node queries come to (on a cluster, sent to
+// the shards like a work table), written under a building name and renamed into place once full,
+// so that a table under a kept name is always whole; its name holds when it was built and a hash
+// of its key. The newest KEEP of one declaration stay; builds left behind by a crash go after an hour.
+import { createHash } from 'node:crypto';
+import type { WorkTable } from '../driver.js';
+import type { Table } from '../schema.js';
+import { sql } from '../sql.js';
+import type { Node } from './connection.js';
+import { createTableSql } from './ddl.js';
+import { chDialect } from './dialect.js';
+import { stringLiteral } from './literal.js';
+
+const q = chDialect.quoteIdent;
+/** Kept tables per declaration: a census asks three windows, a dashboard a few more. */
+const KEEP = 8;
+const STALE_BUILD_MS = 3_600_000;
+
+const keptPrefix = (t: Table) => `_kept_${t.name}_`;
+const buildingPrefix = (t: Table) => `_building_${t.name}_`;
+const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
+
+async function tableNames(entry: Node, database: string, prefix: string): Promise<string[]> {
+  const rows = await entry.all<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = ${stringLiteral(database)} AND startsWith(name, ${stringLiteral(prefix)})`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** The time a kept or building table's name holds (ms), 0 when it holds none. */
+const builtAt = (name: string, prefix: string): number => Number(name.slice(prefix.length).split('_')[0]) || 0;
+
+export async function withKeptTable<T>(
+  entry: Node,
+  database: string,
+  table: Table,
+  key: string,
+  build: (work: WorkTable) => Promise<void>,
+  fn: (kept: WorkTable) => Promise<T>,
+): Promise<T> {
+  const id = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const prefix = keptPrefix(table);
+  const kept = (await tableNames(entry, database, prefix)).find((n) => n.endsWith(`_${id}`));
+  if (kept) return fn(workTable(kept));
+  const now = Date.now();
+  const building = `${buildingPrefix(table)}${now}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await entry.run(createTableSql(table, building, database).replace(/ ENGINE = .*$/s, ' ENGINE = Log'));
+  const name = `${prefix}${now}_${id}`;
+  try {
+    await build(workTable(building));
+    // Two processes that built the same key at once keep both: any one of them answers.
+    await entry.run(`RENAME TABLE ${q(database)}.${q(building)} TO ${q(database)}.${q(name)}`);
+  } catch (err) {
+    await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(building)}`);
+    throw err;
+  }
+  await prune(entry, database, table, name);
+  return fn(workTable(name));
+}
+
+/** Drops the kept tables of `table` past the KEEP newest (never `mine`), and builds left for an hour. */
+async function prune(entry: Node, database: string, table: Table, mine: string): Promise<void> {
+  const prefix = keptPrefix(table);
+  const old = (await tableNames(entry, database, prefix))
+    .filter((n) => n !== mine)
+    .sort((a, b) => builtAt(b, prefix) - builtAt(a, prefix))
+    .slice(KEEP - 1);
+  const abandoned = (await tableNames(entry, database, buildingPrefix(table))).filter((n) => builtAt(n, buildingPrefix(table)) < Date.now() - STALE_BUILD_MS);
+  for (const n of [...old, ...abandoned]) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
+}
