@@ -1,6 +1,6 @@
 // The fast paths are a capability of the engine (Store.files): a store without it reads the same
-// files line by line and answers alike; what only an engine's own reader reads (Parquet) is
-// refused with one plain line.
+// files line by line and answers alike; a Parquet file, which only DuckDB reads, is converted by
+// an embedded DuckDB and answers alike too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -85,11 +85,31 @@ test('a store without the engine\'s own file reading imports the same files line
   assert.deepEqual({ ...lineByLine, fast: [] }, { ...withFiles, fast: [] });
 });
 
-test('a Parquet file on a store that cannot read files itself is refused with one plain line', async () => {
-  const real = await openTestStore();
-  const store = withoutFileReading(real);
-  const f = join(tempDir(), 'flows.parquet');
-  await real.driver.run((await import('../store/sql.js')).sql`COPY (SELECT 1 AS a) TO ${f} (FORMAT parquet)`);
-  await assert.rejects(ingestFile(store, f, { match }), (err: Error & { code?: string }) => err.code === 'USAGE' && /cannot read Parquet files/.test(err.message));
-  await real.close();
+test('a Parquet file on a store that cannot read files itself is converted by an embedded DuckDB: the same answers, and the same refusal of a file without flows', async () => {
+  const dir = tempDir();
+  const iocs = join(dir, 'iocs.txt');
+  writeFileSync(iocs, '203.0.113.10\n');
+  const flows = join(dir, 'flows.parquet');
+  const notFlows = join(dir, 'other.parquet');
+  const answersOf = async (files: boolean) => {
+    const real = await openTestStore();
+    const store = files ? real : withoutFileReading(real);
+    const { sql } = await import('../store/sql.js');
+    await real.driver.run(sql`COPY (SELECT TIMESTAMP '2024-06-01 10:00:00' + INTERVAL (i) MINUTE AS firstSeen, 'TCP' AS proto, '192.0.2.' || i AS srcAddr,
+                                  40000 + i AS srcPort, CASE WHEN i % 2 = 0 THEN '203.0.113.10' ELSE '198.51.100.9' END AS dstAddr, 443 AS dstPort,
+                                  10 AS packets, 1000 * i AS bytes FROM range(1, 9) t(i)) TO ${flows} (FORMAT parquet)`);
+    await real.driver.run(sql`COPY (SELECT 1 AS a) TO ${notFlows} (FORMAT parquet)`);
+    await importIntelFile(store, iocs, { source: 'test', match });
+    const r = await ingestFile(store, flows, { match });
+    assert.ok(r.status === 'imported');
+    await assert.rejects(ingestFile(store, notFlows, { match }), (err: Error & { code?: string }) => err.code === 'BAD_INPUT' && /not a flow file/.test(err.message));
+    const out = { fast: r.fast ?? false, counts: r.counts, sightings: r.sightings, victims: await victims(store, {}), census: await census(store, { by: 'country', measure: 'cumulative', top: 10 }) };
+    await real.close();
+    return out;
+  };
+  const withFiles = await answersOf(true);
+  const embedded = await answersOf(false);
+  assert.deepEqual([withFiles.fast, embedded.fast], [true, false]);
+  assert.equal(withFiles.victims.length, 4);
+  assert.deepEqual({ ...embedded, fast: true }, withFiles);
 });

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { flowNear, type NearNets } from './prefilter/near-nets.js';
 import { fileSource, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
 import { indicatorNets } from './prefilter/indicator-nets.js';
+import { keptFlowsReadable, readKeptFlows } from './prefilter/kept-flows.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -72,7 +73,7 @@ export async function ingestFile(store: Store, file: string, opts: IngestOptions
   const nets = opts.prefilter ? await indicatorNets(store.driver, { through: coveredThrough }) : undefined;
   // The prefilter's scan of a plain nfdump CSV starts before the hash is done: the two run side
   // by side (a duplicate file's scan is thrown away).
-  const early = nets && !opts.lineByLine && store.files ? await startPrefilter(file, opts, nets) : undefined;
+  const early = nets && !opts.lineByLine ? await startPrefilter(file, opts, nets) : undefined;
   try {
     const out = await ingest(store, file, opts, nets && { nets, coveredThrough }, early);
     // New victims get their AS and country now, unless a batch enriches once at its end.
@@ -144,6 +145,8 @@ async function ingestNew(store: Store, file: string, sha256: string, opts: Inges
   const fast = opts.lineByLine ? undefined : await tryFastPath(store, file, format.name, meta, opts, near, early);
   if (fast)
     return { status: 'imported', file, format: format.name, importId: fast.importId, counts: fast.counts, sightings: fast.sightings, fast: true, timings: fast.timings };
+  const kept = near && early && !store.files ? await keptFlowsImport(store, file, meta, opts, near, early) : undefined;
+  if (kept) return kept;
   // A prefiltered file is recorded with how to read it again (for indicators imported later).
   const nets = near?.nets;
   const prefiltered: PrefilteredFile | undefined = near && {
@@ -171,6 +174,27 @@ async function ingestNew(store: Store, file: string, sha256: string, opts: Inges
   );
   const services = await derivePassiveServices(store, out.importId);
   return { status: 'imported', file, format: format.name, importId: out.importId, counts: out.counts, sightings: out.sightings, services };
+}
+
+/**
+ * ingest --prefilter of a plain nfdump CSV on a store that does not read files itself: the flows
+ * of the lines the scan kept, parsed by the nfdump parser; undefined when the scan could not read
+ * the file or kept a line that is not a well-formed flow (the file is then read line by line).
+ */
+async function keptFlowsImport(store: Store, file: string, meta: ImportMeta, opts: IngestOptions, near: Near, early: EarlyPrefilter): Promise<IngestResult | undefined> {
+  const scanned = await early.scan;
+  if (!scanned || !(await keptFlowsReadable(file, scanned.kept, { tz: opts.tz }))) return undefined;
+  const read = { reader: 'scan' as const, layout: early.layout, tz: opts.tz };
+  const prefiltered: PrefilteredFile = { ...early.source, read, coveredThrough: near.coveredThrough, span: scanned.kept.span };
+  const out = await importTelemetry(
+    store,
+    meta,
+    (write) => readKeptFlows(file, scanned.kept, { tz: opts.tz }, write),
+    (c) => checkCounts(file, c, opts.strict ?? false),
+    opts.match,
+    prefiltered,
+  );
+  return { status: 'imported', file, format: 'nfdump', importId: out.importId, counts: out.counts, sightings: out.sightings };
 }
 
 /**

@@ -21,9 +21,9 @@ import { sha256File } from '../../core/hash.js';
 import type { IndicatorRecord } from '../../core/model/indicator.js';
 import { flowNear, NearNets } from './near-nets.js';
 import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
-import type { FileReadingStore } from '../../store/file-reading.js';
 import { fileSource, prefilterFlowCsv } from './flow-prefilter.js';
 import { indicatorNets } from './indicator-nets.js';
+import { keptFlowsReadable, readKeptFlows } from './kept-flows.js';
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
@@ -100,8 +100,8 @@ export async function rescanPrefilteredFlows(
           : await addPrefilteredRecords(store.driver, imp.importId, (write) => readParquetFlows(path, read, (records) => write(records.filter((r) => flowNear(nets, r)))), cover);
       else {
         const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
-        // A line near the new indicators that DuckDB refuses: the line reader takes the file, as at import.
-        report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read.layout, nets, cover, opts).catch(byLine) : byLine());
+        // A line near the new indicators that the engine or the nfdump parser refuses: the line reader takes the file, as at import.
+        report.flows += await (read.reader === 'scan' ? scanAgain(store, imp.importId, path, read, nets, cover, opts).catch(byLine) : byLine());
       }
       report.files++;
       report.covered.push(imp.importId);
@@ -136,26 +136,25 @@ async function netsToRead(
   return nets.isEmpty() ? undefined : nets;
 }
 
-/** The engine's own file reading; a scanned file is then read line by line instead, a Parquet one is skipped. */
-function filesOf(store: Store): FileReadingStore {
-  if (!store.files) throw new Error('the store does not read files itself');
-  return store.files;
-}
-
-/** A plain nfdump CSV: the prefilter's scan, with the new networks only. */
+/**
+ * A plain nfdump CSV: the prefilter's scan, with the new networks only; the lines it keeps loaded
+ * by the engine where it reads files itself, else parsed by the nfdump parser.
+ */
 async function scanAgain(
   store: Store,
   importId: number,
   path: string,
-  layout: FlowCsvLayout,
+  read: { layout: FlowCsvLayout; tz?: string },
   nets: NearNets,
   cover: PrefilteredCover,
   opts: Progress,
 ): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'botcensus-rescan-'));
   try {
-    const kept = await prefilterFlowCsv(path, layout, nets, dir, { onProgress: opts.onProgress });
-    return await filesOf(store).addPrefilteredFlows(importId, kept, layout, coverPrefiltered(store.driver, importId, cover));
+    const kept = await prefilterFlowCsv(path, read.layout, nets, dir, { onProgress: opts.onProgress });
+    if (store.files) return await store.files.addPrefilteredFlows(importId, kept, read.layout, coverPrefiltered(store.driver, importId, cover));
+    if (!(await keptFlowsReadable(path, kept, { tz: read.tz }))) throw new Error('a line the scan kept is not a well-formed flow');
+    return await addPrefilteredRecords(store.driver, importId, (write) => readKeptFlows(path, kept, { tz: read.tz }, write), cover);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -99,6 +99,8 @@ for (const engine of engines) {
       assert.deepEqual(await state(store), everyFlow.after);
       const [imp] = await prefilteredImports(store.driver);
       assert.equal(imp!.prefiltered, 35);
+      // The scan read the file, and the lines it kept were loaded (DuckDB) or parsed (ClickHouse).
+      assert.equal(imp!.source!.read.reader, 'scan');
       assert.equal(imp!.source!.coveredThrough, later.importId);
 
       // Nothing changes on a second import of the file, or a second read for the same indicators.
@@ -107,6 +109,27 @@ for (const engine of engines) {
       assert.equal(again.status, 'duplicate');
       assert.equal(await stored(), 25);
       assert.deepEqual(await state(store), everyFlow.after);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+for (const engine of engines) {
+  test(`${engine.name}: a malformed line the prefilter keeps has the file read line by line, which names it`, { skip: engine.skip }, async () => {
+    const store = await engine.open();
+    try {
+      await importIntelFile(store, firstIntel, { source: 'first', match });
+      const bad = join(dir, 'bad-flows.csv');
+      // Line 62: near an indicator, with a month 13.
+      writeFileSync(bad, [...lines, flow('192.0.2.250', '203.0.113.10', 5).replace('2024-06-01', '2024-13-01')].join('\n') + '\n');
+      const r = await ingestFile(store, bad, { match, prefilter: true });
+      assert.ok(r.status === 'imported');
+      assert.deepEqual([r.counts.records, r.counts.rejected, r.counts.prefiltered], [60, 1, 45]);
+      assert.deepEqual([r.counts.examples[0]!.line, r.counts.examples[0]!.field], [62, 'firstSeen']);
+      const [imp] = await prefilteredImports(store.driver);
+      assert.equal(imp!.source!.read.reader, 'lines');
+      assert.deepEqual((await state(store)).sightings, everyFlow.before.sightings);
     } finally {
       await store.close();
     }
