@@ -8,7 +8,9 @@
 // active parts on every shard, after a merge). Then what a user runs, on a fresh store of each
 // engine: the bench's indicators imported, the flow file ingested and matched (the line reader on
 // ClickHouse, DuckDB's own reader on DuckDB), the victims enriched and the census by country
-// asked; the two stores must hold the same sightings and count the same victims.
+// asked; the two stores must hold the same sightings and count the same victims. Then the same
+// with `ingest --prefilter` (the scan's kept lines loaded by DuckDB, parsed by the nfdump parser
+// for ClickHouse), which must find those sightings and victims too.
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -81,7 +83,7 @@ interface Pipeline {
   victims: number;
 }
 
-async function pipeline(engine: string, store: Store, files: BenchFiles, log: (line: string) => void): Promise<Pipeline> {
+async function pipeline(engine: string, store: Store, files: BenchFiles, log: (line: string) => void, prefilter = false): Promise<Pipeline> {
   const match = { graceMs: 86_400_000, deferEnrich: true };
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<[T, number]> => {
     log(`store: ${engine}, ${what}`);
@@ -92,7 +94,7 @@ async function pipeline(engine: string, store: Store, files: BenchFiles, log: (l
   // The range data is loaded once per store, before: not part of any import.
   await enrichVictims(store);
   const [, intelMs] = await timed('intel import', () => importIntelFile(store, files.indicatorsText, { source: 'bench', match }));
-  const [flows, ingestMs] = await timed('ingest and match', () => ingestFile(store, files.flows, { match }));
+  const [flows, ingestMs] = await timed('ingest and match', () => ingestFile(store, files.flows, { match, prefilter }));
   const [, enrichMs] = await timed('enrich', () => enrichVictims(store));
   const [census, censusMs] = await timed('census', () => runCensus(store, { by: 'country', measure: 'cumulative' }));
   const n = await store.driver.one<{ n: bigint | number }>(sql`SELECT count(*) AS n FROM sightings s WHERE ${store.driver.dialect.visibleRows(sql.ident('s'))}`);
@@ -187,18 +189,21 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
     await ch.close();
   }
   const runs: Pipeline[] = [];
-  {
-    const { store } = await openStore({ engine: 'duckdb', path: join(dir, 'pipeline.duckdb') }, { create: true, memoryLimit: '1GB' });
-    runs.push(await pipeline('DuckDB', store, files, log));
-    await store.close();
-  }
-  {
-    const { store } = await openStore(storeLocation(benchDatabase(url)), { create: true });
-    try {
-      runs.push(await pipeline('ClickHouse', store, files, log));
-    } finally {
-      await dropBenchDatabase(store.driver as ClickHouseDriver);
+  for (const prefilter of [false, true]) {
+    const mode = prefilter ? ', --prefilter' : '';
+    {
+      const { store } = await openStore({ engine: 'duckdb', path: join(dir, `pipeline${prefilter ? '-prefilter' : ''}.duckdb`) }, { create: true, memoryLimit: '1GB' });
+      runs.push(await pipeline(`DuckDB${mode}`, store, files, log, prefilter));
       await store.close();
+    }
+    {
+      const { store } = await openStore(storeLocation(benchDatabase(url)), { create: true });
+      try {
+        runs.push(await pipeline(`ClickHouse${mode}`, store, files, log, prefilter));
+      } finally {
+        await dropBenchDatabase(store.driver as ClickHouseDriver);
+        await store.close();
+      }
     }
   }
   rmSync(dir, { recursive: true, force: true });
@@ -207,13 +212,13 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
   const perFlow = (m: Measured) => m.bytes / Math.max(1, m.rows);
   /** Flows a second from the ingest's start to the census's answer. */
   const flowRate = (r: Pipeline) => r.flows / ((r.ingestMs + r.enrichMs + r.censusMs) / 1000);
-  const [duckRun, houseRun] = runs as [Pipeline, Pipeline];
+  const [duckRun, houseRun, duckPre, housePre] = runs as [Pipeline, Pipeline, Pipeline, Pipeline];
   const lines = [
     `${'import of the bench flow file'.padEnd(46)} ${'rows'.padStart(11)} ${'s'.padStart(7)} ${'rows/s'.padStart(10)} ${'MB stored'.padStart(10)} ${'bytes/flow'.padStart(10)}`,
     ...measured.map((m) => `${m.name.padEnd(46)} ${m.rows.toLocaleString('en-US').padStart(11)} ${(m.ms / 1000).toFixed(1).padStart(7)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${(m.bytes / 1e6).toFixed(1).padStart(10)} ${perFlow(m).toFixed(1).padStart(10)}`),
     `ClickHouse at ${chUrl.replace(/\/\/[^@/]*@/, '//')} (a database of its own, dropped afterwards)`,
-    `${'import, match and census'.padEnd(24)} ${'intel s'.padStart(8)} ${'ingest s'.padStart(9)} ${'enrich s'.padStart(9)} ${'census s'.padStart(9)} ${'flows/s'.padStart(10)} ${'sightings'.padStart(10)} ${'victims'.padStart(8)}`,
-    ...runs.map((r) => `${r.engine.padEnd(24)} ${(r.intelMs / 1000).toFixed(1).padStart(8)} ${(r.ingestMs / 1000).toFixed(1).padStart(9)} ${(r.enrichMs / 1000).toFixed(1).padStart(9)} ${(r.censusMs / 1000).toFixed(1).padStart(9)} ${Math.round(flowRate(r)).toLocaleString('en-US').padStart(10)} ${r.sightings.toLocaleString('en-US').padStart(10)} ${r.victims.toLocaleString('en-US').padStart(8)}`),
+    `${'import, match and census'.padEnd(26)} ${'intel s'.padStart(8)} ${'ingest s'.padStart(9)} ${'enrich s'.padStart(9)} ${'census s'.padStart(9)} ${'flows/s'.padStart(10)} ${'sightings'.padStart(10)} ${'victims'.padStart(8)}`,
+    ...runs.map((r) => `${r.engine.padEnd(26)} ${(r.intelMs / 1000).toFixed(1).padStart(8)} ${(r.ingestMs / 1000).toFixed(1).padStart(9)} ${(r.enrichMs / 1000).toFixed(1).padStart(9)} ${(r.censusMs / 1000).toFixed(1).padStart(9)} ${Math.round(flowRate(r)).toLocaleString('en-US').padStart(10)} ${r.sightings.toLocaleString('en-US').padStart(10)} ${r.victims.toLocaleString('en-US').padStart(8)}`),
   ];
   const targets = [
     {
@@ -225,6 +230,11 @@ export async function storeBench(log: (line: string) => void, o: StoreBenchOptio
       name: 'the same sightings and victims on both engines after import, match and census',
       met: duckRun.sightings > 0 && duckRun.sightings === houseRun.sightings && duckRun.victims === houseRun.victims,
       detail: `DuckDB ${duckRun.sightings} sightings, ${duckRun.victims} victims; ClickHouse ${houseRun.sightings}, ${houseRun.victims}; flows/s ingest to census ${Math.round(flowRate(duckRun))} and ${Math.round(flowRate(houseRun))}`,
+    },
+    {
+      name: 'with --prefilter, the same sightings and victims as storing every flow, on both engines',
+      met: [duckPre, housePre].every((r) => r.sightings === duckRun.sightings && r.victims === duckRun.victims),
+      detail: `DuckDB ${duckPre.sightings} sightings, ${duckPre.victims} victims; ClickHouse ${housePre.sightings}, ${housePre.victims}; flows/s ingest to census ${Math.round(flowRate(duckPre))} and ${Math.round(flowRate(housePre))}`,
     },
     {
       name: "ClickHouse's import through the driver at least half DuckDB's through the same driver code",
