@@ -9,6 +9,7 @@ import { sql, type Sql } from '../sql.js';
 import { cleanCrashedBatches, HEARTBEAT_MS, recordBatch, removeBatchRows, waitForMutations } from './batches.js';
 import { asyncMutationOf, mutationOf, type Mutation } from './mutation.js';
 import { globalSubqueries } from './global.js';
+import { listDoneBatches } from './done-batches.js';
 import { BATCH_COLUMN, createTableSql, dayColumn } from './ddl.js';
 import { dropDaysBefore } from './retention.js';
 import { chDialect, visibleIn } from './dialect.js';
@@ -63,9 +64,12 @@ export class ClickHouseDriver implements Driver {
     return cleanCrashedBatches(this.layout, this.tables.map((t) => t.name));
   }
 
-  /** A query's text as sent: on a cluster its subqueries and joins GLOBAL (global.ts). */
-  private queryText(text: string): string {
-    return this.layout.cluster ? globalSubqueries(text) : text;
+  /**
+   * A query's text as sent: on a cluster its subqueries and joins GLOBAL (global.ts), and its
+   * visibility tests written with the finished batches read once (done-batches.ts).
+   */
+  private async queryText(text: string): Promise<string> {
+    return this.layout.cluster ? listDoneBatches(this.layout.entry, globalSubqueries(text)) : text;
   }
 
   async run(query: Sql): Promise<void> {
@@ -78,7 +82,7 @@ export class ClickHouseDriver implements Driver {
       for (const node of this.layout.shards) await node.run(`ALTER TABLE ${q(rowTable(this.layout, later.table))} ${later.action}`);
       return;
     }
-    let text = this.queryText(rendered);
+    let text = await this.queryText(rendered);
     const target = insertTarget(text);
     const batch = this.batch;
     if (target && batch) {
@@ -90,7 +94,7 @@ export class ClickHouseDriver implements Driver {
   }
 
   async all<T = Row>(query: Sql): Promise<T[]> {
-    return this.layout.entry.all<T>(this.queryText(query.render(this.dialect).text));
+    return this.layout.entry.all<T>(await this.queryText(query.render(this.dialect).text));
   }
 
   async one<T = Row>(query: Sql): Promise<T | undefined> {
