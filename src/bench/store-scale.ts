@@ -15,6 +15,7 @@ import { runCensus, type CensusOptions } from '../census/census.js';
 import { prepareForQueries } from '../census/prepare.js';
 import { refoldAll } from '../match/victim-fold.js';
 import type { ClickHouseDriver } from '../store/clickhouse/driver.js';
+import { dropKeptTables } from '../store/clickhouse/kept-tables.js';
 import { beginImport, finishImport } from '../store/imports.js';
 import { openStore, storeLocation } from '../store/open.js';
 import { sql } from '../store/sql.js';
@@ -125,12 +126,6 @@ async function askAgain(store: Store, q: Question): Promise<Timed> {
   return { ms: runs.map((r) => r.ms).sort((a, b) => a - b)[1]!, total: runs[2]!.total };
 }
 
-/** Drops the census windows kept on the server (kept-tables.ts), so that the next census computes them. */
-async function dropKeptWindows(d: ClickHouseDriver): Promise<void> {
-  const kept = await d.all<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '_kept_')`);
-  for (const k of kept) await d.run(sql`DROP TABLE IF EXISTS ${sql.ident(k.name)}`);
-}
-
 interface Answer {
   name: string;
   /** The first census after the data changed, before the per-day fold: its windows computed from the sightings. */
@@ -153,7 +148,7 @@ export async function storeScaleBench(log: (line: string) => void, o: ScaleBench
     const counted = await chd.one<{ f: number | string; s: number | string }>(sql`SELECT (SELECT count() FROM flows) AS f, (SELECT count() FROM sightings) AS s`);
     const cold: Timed[] = [];
     for (const q of QUESTIONS) {
-      await dropKeptWindows(chd);
+      await dropKeptTables(chd.layout.entry, chd.layout.database);
       cold.push(await timedCensus(store, q));
     }
     const t = performance.now();
@@ -161,7 +156,7 @@ export async function storeScaleBench(log: (line: string) => void, o: ScaleBench
     const prepareMs = performance.now() - t;
     const answers: Answer[] = [];
     for (const [i, q] of QUESTIONS.entries()) {
-      await dropKeptWindows(chd);
+      await dropKeptTables(chd.layout.entry, chd.layout.database);
       const prepared = await timedCensus(store, q);
       answers.push({ name: q.name, cold: cold[i]!, prepared, again: await askAgain(store, q) });
     }

@@ -125,7 +125,6 @@ const ADD_BATCH = 50_000;
 export async function addPrefilteredRecords(d: Driver, importId: number, feed: TelemetryFeed, cover: PrefilteredCover): Promise<number> {
   const span = { added: 0, min: Infinity, max: -Infinity };
   const addFlows = async () => {
-    span.added = 0;
     const flows = table('flows');
     const stored = new Set(
       (await d.all<{ line: number }>(sql`SELECT f.line AS line FROM flows f WHERE f.import_id = ${importId} AND ${d.dialect.visibleRows(sql.ident('f'))}`)).map((r) => Number(r.line)),

@@ -16,7 +16,7 @@ import { zeekDnsBody, zeekDnsLayout } from './zeek/dns-layout.js';
 import { derivePassiveServices } from '../identify/passive.js';
 import { readScanFile } from '../identify/scan-reader.js';
 import { importOnce } from '../store/imports.js';
-import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, PrefilteredFile, Store } from '../store/store.js';
+import type { FlowCandidateFiles, FlowCsvLayout, FlowFileSource, ImportMeta, ImportRow, LineCounts, MatchOptions, ParquetFlowRead, PrefilteredFile, Store } from '../store/store.js';
 import { detectIngestFormat, ingestFormatByName } from './formats.js';
 import { blankLineInside, nfdumpLayout } from './flow-csv-layout.js';
 import { headLines, isGzip, readRecords } from '../core/reader.js';
@@ -24,7 +24,7 @@ import type { TelemetryRecord } from '../core/model/telemetry.js';
 import { identifyStore } from '../identify/store.js';
 import { enrichVictims } from '../enrich/enrich.js';
 import { importTelemetry, matchImport } from '../match/import.js';
-import { describeParquetFile, readParquetFlows } from '../store/duckdb/parquet-reader.js';
+import { withParquetReader } from '../store/duckdb/parquet-reader.js';
 
 export interface IngestOptions {
   /** The name the import is recorded under (default: the path), e.g. an upload's original name. */
@@ -203,35 +203,43 @@ async function keptFlowsImport(store: Store, file: string, meta: ImportMeta, opt
  */
 async function ingestParquet(store: Store, file: string, sha256: string, opts: IngestOptions, near?: Near): Promise<IngestResult> {
   const meta = { kind: 'telemetry' as const, format: 'parquet', file: opts.name ?? file, sha256, sensor: opts.sensor };
-  let layout;
-  try {
-    layout = parquetFlowColumns(await (store.files ? store.files.describeParquet(file) : describeParquetFile(file)));
-  } catch (err) {
-    if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
-    throw err;
-  }
-  const read = { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
+  const readOf = async (describe: (file: string) => Promise<{ name: string; type: string }[]>) => {
+    try {
+      const layout = parquetFlowColumns(await describe(file));
+      return { reader: 'parquet' as const, columns: layout.cols, timeKind: layout.timeKind };
+    } catch (err) {
+      if (err instanceof FieldError) throw new BotcensusError('BAD_INPUT', `not a flow file: ${err.message}`, { file, field: err.field });
+      throw err;
+    }
+  };
   // A prefiltered file is recorded with how to read it again (for indicators imported later).
-  const prefiltered: PrefilteredFile | undefined = near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
-  if (store.files) {
-    const out = await store.files.importFlowParquet(meta, file, read, matchImport(store.driver, opts.match), prefiltered);
+  const prefilteredAs = async (read: ParquetFlowRead): Promise<PrefilteredFile | undefined> =>
+    near && { ...(await fileSource(file)), read, coveredThrough: near.coveredThrough };
+  const files = store.files;
+  if (files) {
+    const read = await readOf((f) => files.describeParquet(f));
+    const out = await files.importFlowParquet(meta, file, read, matchImport(store.driver, opts.match), await prefilteredAs(read));
     return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings, fast: true };
   }
-  const nets = near?.nets;
-  const out = await importTelemetry(
-    store,
-    meta,
-    async (write) => {
-      const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
-      const counts = await readParquetFlows(file, read, (records) => write(nets ? keepNear(nets, records, dropped) : records));
-      if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
-      return nets ? { ...counts, prefiltered: dropped.n } : counts;
-    },
-    (c) => checkCounts(file, c, opts.strict ?? false),
-    opts.match,
-    prefiltered,
-  );
-  return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings };
+  return withParquetReader(async (reader) => {
+    const read = await readOf(reader.describe);
+    const prefiltered = await prefilteredAs(read);
+    const nets = near?.nets;
+    const out = await importTelemetry(
+      store,
+      meta,
+      async (write) => {
+        const dropped: Dropped = { n: 0, from: Infinity, to: -Infinity };
+        const counts = await reader.readFlows(file, read, (records) => write(nets ? keepNear(nets, records, dropped) : records));
+        if (prefiltered && dropped.n) prefiltered.span = { from: dropped.from, to: dropped.to };
+        return nets ? { ...counts, prefiltered: dropped.n } : counts;
+      },
+      (c) => checkCounts(file, c, opts.strict ?? false),
+      opts.match,
+      prefiltered,
+    );
+    return { status: 'imported', file, format: 'parquet', importId: out.importId, counts: out.counts, sightings: out.sightings };
+  });
 }
 
 /**

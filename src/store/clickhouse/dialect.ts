@@ -64,8 +64,11 @@ export const chDialect: Dialect = {
 export function visibleIn(t: Sql, cluster: boolean, mine: readonly number[]): Sql {
   const col = sql`${t}.${sql.ident('_batch')}`;
   const own = mine.length ? sql` OR ${col} IN (${sql.raw(mine.map((b) => String(Math.trunc(b))).join(', '))})` : sql.empty;
-  return sql`(${col} = 0${own} OR ${col} ${sql.raw(cluster ? 'GLOBAL IN' : 'IN')} (SELECT toUInt32(batch) FROM ${sql.ident('_batches')} WHERE state = 'done'))`;
+  return sql`(${col} = 0${own} OR ${col} ${sql.raw(cluster ? 'GLOBAL IN' : 'IN')} ${FINISHED_BATCHES})`;
 }
+
+/** The finished batches, as visibleIn tests a row's batch against them (done-batches.ts finds the test by it). */
+export const FINISHED_BATCHES = sql`(SELECT toUInt32(batch) FROM ${sql.ident('_batches')} WHERE state = 'done')`;
 
 /** A string literal for names used in DDL and catalog lookups (database, cluster, table). */
 export const nameLiteral = stringLiteral;

@@ -7,9 +7,12 @@
 // stay hidden to the statement, as if it had run a moment earlier; rows never carry the id of a
 // batch that was not recorded open first (driver.ts atomically), so ids without a record hold no rows.
 import type { Node } from './connection.js';
+import { chDialect, FINISHED_BATCHES } from './dialect.js';
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The visibility test as visibleIn writes it on a cluster, with the batch column captured. */
-const DONE_TEST = /((?:`(?:[^`\\]|\\.)*`|\w+)\.`_batch`) GLOBAL IN \(SELECT toUInt32\(batch\) FROM `_batches` WHERE state = 'done'\)/g;
+const DONE_TEST = new RegExp(`((?:\`(?:[^\`\\\\]|\\\\.)*\`|\\w+)\\.\`_batch\`) GLOBAL IN ${escaped(FINISHED_BATCHES.render(chDialect).text)}`, 'g');
 
 /** Unfinished batches written into a statement at most; past this the subqueries stay. */
 const MAX_PENDING = 1000;

@@ -18,7 +18,8 @@ const q = chDialect.quoteIdent;
 const KEEP = 8;
 const STALE_BUILD_MS = 3_600_000;
 
-const keptPrefix = (t: Table) => `_kept_${t.name}_`;
+const KEPT = '_kept_';
+const keptPrefix = (t: Table) => `${KEPT}${t.name}_`;
 const buildingPrefix = (t: Table) => `_building_${t.name}_`;
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
@@ -69,4 +70,9 @@ async function prune(entry: Node, database: string, table: Table, mine: string):
     .slice(KEEP - 1);
   const abandoned = (await tableNames(entry, database, buildingPrefix(table))).filter((n) => builtAt(n, buildingPrefix(table)) < Date.now() - STALE_BUILD_MS);
   for (const n of [...old, ...abandoned]) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
+}
+
+/** Drops every kept table of the database: the next question about each computes it again (the bench's first-question timings). */
+export async function dropKeptTables(entry: Node, database: string): Promise<void> {
+  for (const n of await tableNames(entry, database, KEPT)) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
 }

@@ -28,7 +28,7 @@ import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
 import { addPrefilteredRecords, coverPrefiltered } from '../../match/import.js';
-import { readParquetFlows } from '../../store/duckdb/parquet-reader.js';
+import { withParquetReader } from '../../store/duckdb/parquet-reader.js';
 import { movePrefilteredFile, notePrefilteredCovered, prefilteredImports } from '../../store/prefiltered-files.js';
 
 interface Progress {
@@ -97,7 +97,9 @@ export async function rescanPrefilteredFlows(
       if (read.reader === 'parquet')
         report.flows += store.files
           ? await store.files.addPrefilteredParquet(imp.importId, path, read, { v4: nets.v4.runs(), v6: [...nets.v6.runs()] }, coverPrefiltered(store.driver, imp.importId, cover))
-          : await addPrefilteredRecords(store.driver, imp.importId, (write) => readParquetFlows(path, read, (records) => write(records.filter((r) => flowNear(nets, r)))), cover);
+          : await withParquetReader((reader) =>
+              addPrefilteredRecords(store.driver, imp.importId, (write) => reader.readFlows(path, read, (records) => write(records.filter((r) => flowNear(nets, r)))), cover),
+            );
       else {
         const byLine = () => readAgain(store, imp.importId, path, read.reader === 'scan' ? { format: 'nfdump', tz: read.tz } : read, nets, cover, opts);
         // A line near the new indicators that the engine or the nfdump parser refuses: the line reader takes the file, as at import.
