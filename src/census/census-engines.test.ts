@@ -1,12 +1,13 @@
-// The census stage's questions written once: the same answers from the DuckDB store's kept windows,
-// from the window relations computed over the shared tables (neutral-windows.ts) on DuckDB, and
-// from those on a real ClickHouse 18.16 node holding the same rows (loaded through the driver).
+// The census stage's questions written once (neutral-windows.ts): on DuckDB the same answers from
+// windows computed for the question, from the windows kept for the data version and from the
+// per-day fold, and the same on a real ClickHouse 18.16 node and cluster holding the same rows
+// (loaded through the driver).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { clickHouseCluster, clickHouseNode } from '../../test/clickhouse.js';
 import { openTestStore } from '../../test/store.js';
-import { copyRows } from '../../test/window-scenario.js';
+import { copyRows, withoutKeptTables } from '../../test/window-scenario.js';
 import { replaceOwners } from '../notify/owners-sql.js';
 import { openClickHouseDriver } from '../store/clickhouse/open.js';
 import type { Driver } from '../store/driver.js';
@@ -14,7 +15,6 @@ import { table } from '../store/schema.js';
 import { sql } from '../store/sql.js';
 import { flow, ingest, ingestAcrossMidnight, ip, report, scenario, t } from '../store/conformance/records.js';
 import type { CensusDimension, Constituency } from '../store/store.js';
-import type { VictimWindows } from '../store/victim-windows.js';
 import { census } from './count.js';
 import { dailyActive, topIndicators, warninglists } from './dashboard.js';
 import { neutralWindows } from './neutral-windows.js';
@@ -72,7 +72,7 @@ async function built() {
 }
 
 /** Every question the census stage answers, over a range of scopes and windows. */
-async function answers(src: { driver: Driver; windows?: VictimWindows }): Promise<Record<string, unknown>> {
+async function answers(src: { driver: Driver }): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [i, w] of WINDOWS.entries()) {
     for (const by of DIMENSIONS) out[`${i} ${by}`] = await census(src, { by, measure: 'window', ...w, top: 3 });
@@ -98,7 +98,7 @@ async function answers(src: { driver: Driver; windows?: VictimWindows }): Promis
 }
 
 /** The answers that name owners, over all time. */
-async function ownerAnswers(src: { driver: Driver; windows?: VictimWindows }): Promise<Record<string, unknown>> {
+async function ownerAnswers(src: { driver: Driver }): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const owner of ['Customer /28', 'Example Telecom', 'Mobile']) out[`owner ${owner}`] = await census(src, { by: 'indicator', measure: 'window', top: 10, owner });
   out.victims = await victims(src, {});
@@ -118,23 +118,27 @@ function sameAnswers(got: Record<string, unknown>, expected: Record<string, unkn
   if (differing.length) assert.deepEqual({ [differing[0]!]: got[differing[0]!] }, { [differing[0]!]: expected[differing[0]!] }, `differ: ${differing.join(', ')}`);
 }
 
-test('the census questions give the same answers from the kept windows and from windows computed over the shared tables (DuckDB)', async () => {
+test('the census questions give the same answers from kept windows, from windows computed for the question and from the per-day fold (DuckDB)', async () => {
   const store = await built();
-  const kept = await answers(store);
-  const windows = neutralWindows(store.driver);
-  sameAnswers(await answers({ driver: store.driver, windows }), kept);
+  const computed = { driver: withoutKeptTables(store.driver) };
+  const kept = await answers(computed);
+  sameAnswers(await answers(store), kept);
+  sameAnswers(await answers(store), kept);
   // From the per-day fold once prepared; from the sightings again once an import changes them.
+  const windows = neutralWindows(store.driver);
   await windows.prepare();
   assert.equal(await currentFold(store.driver), await foldRows(store.driver));
-  sameAnswers(await answers({ driver: store.driver, windows }), kept);
+  sameAnswers(await answers(computed), kept);
+  sameAnswers(await answers(store), kept);
   await ingest(store, [flow('192.0.3.9', '203.0.113.10', '2024-06-12T00:40:00Z'), flow('203.0.113.10', '192.0.3.9', '2024-06-13T23:59:00Z')]);
   assert.equal(await currentFold(store.driver), undefined);
   const later = await answers(store);
   assert.notDeepEqual(later['0 country'], kept['0 country']);
-  sameAnswers(await answers({ driver: store.driver, windows }), later);
+  sameAnswers(await answers(computed), later);
   await windows.prepare();
   assert.equal(await currentFold(store.driver), await foldRows(store.driver));
-  sameAnswers(await answers({ driver: store.driver, windows }), later);
+  sameAnswers(await answers(store), later);
+  sameAnswers(await answers(computed), later);
   // The answers are not empty: devices, owners, windows and exposures all take part.
   assert.equal((kept['0 country'] as { unit: string }).unit, 'devices');
   assert.ok((kept['0 cve'] as { rows: { key: string }[] }).rows.some((r) => r.key === 'CVE-2023-30799'));
@@ -148,11 +152,10 @@ for (const [name, server] of [['ClickHouse 18.16', ch], ['a two-shard ClickHouse
   const driver = await openClickHouseDriver(server.endpoint!.freshUrl());
   try {
     await copyRows(store.driver, driver);
-    const windows = neutralWindows(driver);
-    sameAnswers(await answers({ driver, windows }), expected);
-    await windows.prepare();
+    sameAnswers(await answers({ driver }), expected);
+    await neutralWindows(driver).prepare();
     assert.equal(await currentFold(driver), await foldRows(driver));
-    sameAnswers(await answers({ driver, windows }), expected);
+    sameAnswers(await answers({ driver }), expected);
     // A new contact database: ClickHouse keeps the earlier rows unseen, and no owner of them counts.
     const owners = [{ name: 'Mobile', asns: [64501], cidrs: ['198.51.101.0/28'], emails: [], language: 'en', intervalDays: 7, format: 'csv-attachment' as const }];
     const before = await ownerAnswers(store);
@@ -160,7 +163,7 @@ for (const [name, server] of [['ClickHouse 18.16', ch], ['a two-shard ClickHouse
     await replaceOwners({ driver }, owners);
     const again = await ownerAnswers(store);
     assert.notDeepEqual(again, before, 'the new contact database changes the answers');
-    sameAnswers(await ownerAnswers({ driver, windows }), again);
+    sameAnswers(await ownerAnswers({ driver }), again);
   } finally {
     await driver.close();
     await store.close();

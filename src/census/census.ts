@@ -52,7 +52,7 @@ export function windows(o: CensusOptions, at: number | undefined): Record<Measur
   };
 }
 
-export async function runCensus(store: Pick<Store, 'driver' | 'windows'>, o: CensusOptions): Promise<CensusReport> {
+export async function runCensus(store: Pick<Store, 'driver'>, o: CensusOptions): Promise<CensusReport> {
   const at = o.at ?? (await latestSighting(store.driver));
   const w = windows(o, at);
   const base = {

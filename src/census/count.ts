@@ -10,10 +10,13 @@ import { COUNT_COLUMNS, countedCondition, distinctCount, joined, scopedVictims, 
 import { neutralWindows } from './neutral-windows.js';
 import type { VictimWindows } from '../store/victim-windows.js';
 
-/** What the census stage reads: the driver, and the window relations of the store. */
-export type CensusSource = Pick<Store, 'driver' | 'windows'>;
+/**
+ * What the census stage reads: the store's driver, and window relations of its own where the
+ * caller gives them (a server's test watches the questions asked of them).
+ */
+export type CensusSource = Pick<Store, 'driver'> & { readonly windows?: VictimWindows };
 
-/** The window relations of a store: its own where it keeps them, else computed from the shared tables. */
+/** The window relations of a store: computed from the shared tables and kept where the driver keeps tables (neutral-windows.ts). */
 export const windowsOf = (store: CensusSource): VictimWindows => store.windows ?? neutralWindows(store.driver);
 
 /** "Vendor Product", or "Vendor (model unknown)", of device_identities row `d`; NULL when neither is known. */

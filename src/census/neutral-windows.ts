@@ -1,10 +1,11 @@
-// The window relations (store/victim-windows.ts) written once over the shared tables, for a
-// driver that keeps no window tables of its own: each question computes its window's victims into
-// a work table from the sightings, the identified devices, the enrichment, the warninglists and
-// the owners; the evidence is read from the per-day fold of the sightings where it is current
-// (pair-days.ts: prepare builds it), else from the sightings, and the all-time window's grades from
-// the victim fold matching keeps (src/match/victim-fold.ts). The answers are those of the DuckDB
-// store's kept windows (census-engines.test.ts compares them on DuckDB and on ClickHouse).
+// The window relations (store/victim-windows.ts) written once over the shared tables, on every
+// driver: a window's victims are computed from the sightings, the identified devices, the
+// enrichment, the warninglists and the owners, into a table kept for the data version where the
+// driver keeps tables (both do), else into a work table per question; the evidence is read from
+// the per-day fold of the sightings where it is current (pair-days.ts: prepare builds it), else
+// from the sightings, and the all-time window's grades from the victim fold matching keeps
+// (src/match/victim-fold.ts). census-engines.test.ts holds the answers equal every way, on DuckDB
+// and on ClickHouse.
 //
 // Written in the SQL that DuckDB and ClickHouse 18.16 both accept: no WITH subqueries (nested
 // subqueries instead), one JOIN per SELECT, JOIN ... ON with equalities only, integers for
@@ -167,28 +168,76 @@ async function fillWindowVictims(d: Driver, work: WorkTable, evidence: Sql, w: {
 
 /**
  * Window relations computed from the shared tables, on any driver. A driver that keeps tables
- * (ClickHouse) keeps each window's victims for the data version (data-version.ts), so that the
- * questions after the first about a window (a census asks three windows, a dashboard the same
- * ones again and again) read them instead of computing them again; elsewhere each question
- * computes its window's victims.
+ * keeps each window's victims for the data version (data-version.ts), so that the questions
+ * after the first about a window (a census asks three windows, a dashboard the same ones again
+ * and again) read them instead of computing them again; elsewhere each question computes its
+ * window's victims.
  */
 export function neutralWindows(d: Driver): VictimWindows {
+  /** The window as asked for, its key for the data now, and where its evidence is read. */
+  const plan = async (asked: { from?: number; to?: number }) => {
+    const version = await dataVersion(d);
+    const w = await openWhereUncut(d, version, asked);
+    const fold = await currentFold(d);
+    const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
+    return { w, evidence, key: `${WINDOW_LAYOUT}|${version}|${w.from ?? ''}|${w.to ?? ''}` };
+  };
   return {
-    read: async (w, fn) => {
-      const fold = await currentFold(d);
-      const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
-      const answer = (victims: WorkTable) => fn({ victims: victims.ref, evidence });
+    read: async (asked, fn) => {
       if (d.withKeptTable && d.can('kept-tables')) {
-        const key = `${WINDOW_LAYOUT}|${await dataVersion(d)}|${w.from ?? ''}|${w.to ?? ''}`;
-        return d.withKeptTable(WINDOW_VICTIMS, key, (work) => fillWindowVictims(d, work, evidence, w), answer);
+        // Planned inside the kept table's section: the key, the table and the evidence are of one state of the data.
+        let p!: Awaited<ReturnType<typeof plan>>;
+        return d.withKeptTable(
+          WINDOW_VICTIMS,
+          async () => (p = await plan(asked)).key,
+          (work) => fillWindowVictims(d, work, p.evidence, p.w),
+          (kept) => fn({ victims: kept.ref, evidence: p.evidence }),
+        );
       }
       return d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
-        await fillWindowVictims(d, work, evidence, w);
-        return answer(work);
+        const p = await plan(asked);
+        await fillWindowVictims(d, work, p.evidence, p.w);
+        return fn({ victims: work.ref, evidence: p.evidence });
       });
     },
     prepare: async () => {
       await foldPairDays(d);
     },
+  };
+}
+
+/** The earliest end and the latest start of any sighting (epoch ms, rounded down), for one data version. */
+interface SightingSpan {
+  version: string;
+  earliestEnd: number;
+  latestStart: number;
+}
+
+const spans = new WeakMap<Driver, SightingSpan>();
+
+/**
+ * The window with each bound that no sighting crosses dropped: a window from at most the earliest
+ * end of any sighting holds every sighting that ends after it, which is all of them (likewise a
+ * window to after the latest start). A window that holds every sighting is then the all-time one,
+ * read from the victim fold and kept once: a census's seven-day window over a few days of data.
+ * Read from the victim fold; a replaced row not yet merged away (ClickHouse) can only make the
+ * span wider, so a bound is kept where it might cut.
+ */
+async function openWhereUncut(d: Driver, version: string, w: { from?: number; to?: number }): Promise<{ from?: number; to?: number }> {
+  if (w.from === undefined && w.to === undefined) return w;
+  let span = spans.get(d);
+  if (span?.version !== version) {
+    const r = await d.one<{ lo: Date | null; hi: Date | null; n: unknown }>(
+      sql`SELECT min(v.first_end) AS lo, max(v.last_start) AS hi, count(*) AS n FROM victim_fold v WHERE ${visible(d, 'v')} AND v.grade > 0`,
+    );
+    // No victims: NULL on DuckDB, zero times on ClickHouse; then no bound is dropped.
+    const some = r !== undefined && Number(r.n) > 0 && r.lo !== null && r.hi !== null;
+    span = { version, earliestEnd: some ? r.lo!.getTime() : -Infinity, latestStart: some ? r.hi!.getTime() : Infinity };
+    spans.set(d, span);
+  }
+  // The latest start is rounded down to the millisecond: a bound at it may still cut a sighting that starts within that millisecond.
+  return {
+    from: w.from === undefined || w.from <= span.earliestEnd ? undefined : w.from,
+    to: w.to === undefined || w.to > span.latestStart ? undefined : w.to,
   };
 }

@@ -69,7 +69,7 @@ test('the daily trend equals a census of each UTC day: sightings across midnight
     (await dailyActive(store, { ...range, constituency: { countries: [], asns: [], ranges: [[ip(a), ip(a)]] } })).map((d) => d.victims);
   assert.deepEqual(await one('192.0.3.30'), [0, 0, 1, 1, 0, 0]);
   assert.deepEqual(await one('192.0.3.31'), [0, 0, 0, 1, 1, 1]);
-  // The same answers once the derived tables serve the census' windows.
+  // The same answers once the per-day fold serves the census' windows.
   await prepareForQueries(store);
   assert.deepEqual(await censusOfEachDay(), before);
   await store.close();

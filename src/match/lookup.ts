@@ -13,12 +13,7 @@ export async function lookupAddress(store: Pick<Store, 'driver'>, ip: bigint, ma
   return { ...(await lookupEvidence(store.driver, ip, host)), ...(await lookupNearMisses(store.driver, ip, match)) };
 }
 
-/**
- * The evidence part only, what a dashboard shows first: read from the engine's victim-ordered
- * fold of the sightings where it keeps one (Store.withSightingsByVictim), a few blocks instead of a scan.
- */
-export async function lookupEvidenceOf(store: Pick<Store, 'driver' | 'withSightingsByVictim'>, ip: bigint): Promise<LookupEvidence> {
-  const host = await hostEnrichment(store.driver, ip);
-  if (!store.withSightingsByVictim) return lookupEvidence(store.driver, ip, host);
-  return store.withSightingsByVictim((sightings) => lookupEvidence(store.driver, ip, host, sightings));
+/** The evidence part only, what a dashboard shows first. */
+export async function lookupEvidenceOf(store: Pick<Store, 'driver'>, ip: bigint): Promise<LookupEvidence> {
+  return lookupEvidence(store.driver, ip, await hostEnrichment(store.driver, ip));
 }

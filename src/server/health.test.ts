@@ -9,6 +9,7 @@ import { PRESET_HOURS } from './queries.js';
 import { buildScenario, type Scenario } from '../../test/server-scenario.js';
 import { call, json } from './test-client.js';
 import type { VictimWindows } from '../store/victim-windows.js';
+import { neutralWindows } from '../census/neutral-windows.js';
 
 let s: Scenario;
 before(async () => {
@@ -29,7 +30,7 @@ function watchedStore(store: Store) {
   const proxy = new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'windows') {
-        const windows = target.windows!;
+        const windows = neutralWindows(target.driver);
         const watched: VictimWindows = {
           prepare: () => windows.prepare(),
           read: async (q, fn) => {

@@ -120,7 +120,7 @@ export function warmUp(ctx: ServerContext): Promise<void> {
   const started = performance.now();
   announce(`preparing the data (${total} steps)`);
   const run = async () => {
-    // The server asks many questions of the same data: fold the sightings (derived tables) first.
+    // The server asks many questions of the same data: fold the sightings per day (pair_days) first.
     await step('folding the sightings', () => ctx.read((s) => prepareForQueries(s)));
     // Folding may add what the data version counts (enrichment): read it again.
     ctx.dataChanged();

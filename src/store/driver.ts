@@ -57,11 +57,13 @@ export interface Driver {
   withWorkTable<T>(table: Table, name: string, fn: (work: WorkTable) => Promise<T>): Promise<T>;
   /**
    * With capability `kept-tables`: a table with `table`'s columns kept between questions, and
-   * between processes while the engine runs, under `key` (a data version and what was asked).
-   * `build` fills it the first time; later calls with the same key read it as it is. Only the
-   * few newest tables of one declaration are kept. Runs `fn` with it.
+   * between processes while the engine runs, under the key `key()` gives (a data version and what
+   * was asked). `build` fills it the first time; later calls with the same key read it as it is.
+   * Only the few newest tables of one declaration are kept. Runs `fn` with it. `key`, `build` and
+   * `fn` run in one section where the engine has them (DuckDB: no other caller's statements on the
+   * connection in between, so the data the key was read from is the data the table holds).
    */
-  withKeptTable?<T>(table: Table, key: string, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T>;
+  withKeptTable?<T>(table: Table, key: () => Promise<string>, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T>;
   /**
    * A new id for `column` of `table` (a whole number above every stored one), never handed out
    * twice, also when several processes write the store at once.

@@ -265,7 +265,7 @@ export const TABLES: Table[] = [
     name: 'victim_fold',
     columns: [
       c('victim', 'address', true),
-      c('grade', 'uint8', true), // victim-sql.ts GRADE_RANK; 0: no sightings left (where rows are replaced, not deleted)
+      c('grade', 'uint8', true), // victim-windows.ts GRADE_RANK; 0: no sightings left (where rows are replaced, not deleted)
       c('device', 'text'), // the reports' own device id, if any
       c('first_seen', 'time', true),
       c('last_seen', 'time', true),
@@ -282,7 +282,7 @@ export const TABLES: Table[] = [
     columns: [
       c('victim', 'address', true),
       c('day', 'time', true), // midnight UTC
-      c('grade', 'uint8', true), // the victim's grade on that day (victim-sql.ts GRADE_RANK; 0 as in victim_fold)
+      c('grade', 'uint8', true), // the victim's grade on that day (victim-windows.ts GRADE_RANK; 0 as in victim_fold)
     ],
     replacing: ['victim', 'day'],
   },

@@ -8,8 +8,6 @@ import type { LineCounts } from '../core/model/line-counts.js';
 import type { TelemetryRecord } from '../core/model/telemetry.js';
 import type { Driver } from './driver.js';
 import type { FileReadingStore } from './file-reading.js';
-import type { Sql } from './sql.js';
-import type { VictimWindows } from './victim-windows.js';
 
 export type ImportKind = 'intel' | 'warninglist' | 'telemetry' | 'kev';
 
@@ -468,12 +466,6 @@ export interface OwnerRow extends Owner {
 export interface Store {
   /** The engine under the contract: the stages' own queries (src/identify, src/notify, src/server/auth) run on it. */
   readonly driver: Driver;
-  /**
-   * A time window's victims and evidence, which the census stage (src/census) asks its questions
-   * of, where the engine keeps them itself (DuckDB's window tables); absent, the census computes
-   * them from the shared tables (src/census/neutral-windows.ts).
-   */
-  readonly windows?: VictimWindows;
   close(): Promise<void>;
   findImport(sha256: string, kind: ImportKind): Promise<ImportRow | undefined>;
   /**
@@ -498,13 +490,6 @@ export interface Store {
   lastIndicatorImport(): Promise<number>;
   /** The zero-setup range data the enrich stage answers from after the store's own chain. */
   readonly geoSource: GeoSource;
-  /**
-   * Where the engine keeps a copy of the sightings folded per victim, indicator, kind, family and
-   * import, ordered by victim (DuckDB's derived fold): runs `fn` with it as a relation (the columns
-   * of `sightings` less `hour` and `device_id`) while it is current and kept from being refolded,
-   * or with undefined when it is not current. One victim's rows are then a few blocks (lookup).
-   */
-  withSightingsByVictim?<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T>;
   /**
    * Where the engine allows: the same store for questions only, seeing committed data while this
    * one holds an import open (a server asks through it). Closed before this one.

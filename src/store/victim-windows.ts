@@ -3,8 +3,8 @@
 // per victim, indicator, kind and family). Every question of the census stage (counts, victim
 // lists, the daily trend, top indicators) is one query over these two, written once.
 //
-// How an engine gives them is its own affair: the DuckDB driver keeps each window's victims as a
-// table for the data version and reads the evidence from its per-day folds (duckdb/window-sql.ts).
+// The census stage computes them over the shared tables (src/census/neutral-windows.ts), keeping each
+// window's victims for the data version where the driver keeps tables (capability `kept-tables`).
 import { formatIp } from '../core/ip.js';
 import type { Sql } from './sql.js';
 import type { Grade, VictimRow } from './store.js';

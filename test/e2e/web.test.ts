@@ -13,6 +13,7 @@ import { buildScenario, HOSTILE, VICTIMS, type Scenario } from '../server-scenar
 import { tempDir } from '../tmp.js';
 import { clickInsideShape, e2eSkipReason, launch, screenshot } from './browser.js';
 import type { VictimWindows } from '../../src/store/victim-windows.js';
+import { neutralWindows } from '../../src/census/neutral-windows.js';
 
 const skip = e2eSkipReason();
 if (skip) console.log(`# ${skip}`);
@@ -217,7 +218,7 @@ test('after the server starts: sign-in, then "preparing the data" with progress 
   const held = new Proxy(s.store, {
     get(target, key, receiver) {
       if (key === 'windows') {
-        const windows = target.windows;
+        const windows = neutralWindows(target.driver);
         const heldWindows: VictimWindows = { read: (w, fn) => windows.read(w, fn), prepare: async () => (await released, windows.prepare()) };
         return heldWindows;
       }

@@ -181,7 +181,7 @@ export class ClickHouseDriver implements Driver {
     }
   }
 
-  withKeptTable<T>(table: Table, key: string, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T> {
+  withKeptTable<T>(table: Table, key: () => Promise<string>, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T> {
     return withKeptTable(this.layout.entry, this.layout.database, table, key, build, fn);
   }
 

@@ -37,11 +37,11 @@ export async function withKeptTable<T>(
   entry: Node,
   database: string,
   table: Table,
-  key: string,
+  key: () => Promise<string>,
   build: (work: WorkTable) => Promise<void>,
   fn: (kept: WorkTable) => Promise<T>,
 ): Promise<T> {
-  const id = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const id = createHash('sha256').update(await key()).digest('hex').slice(0, 16);
   const prefix = keptPrefix(table);
   const kept = (await tableNames(entry, database, prefix)).find((n) => n.endsWith(`_${id}`));
   if (kept) return fn(workTable(kept));

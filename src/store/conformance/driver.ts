@@ -1,12 +1,13 @@
 // The driver conformance suite: the thin contract (../driver.ts) held to one behaviour on every
 // engine, through the contract only: the `sql` template with hostile values, bulk load of every
-// neutral type, the dialect's expressions, atomically, work tables, ids and two writers at once.
+// neutral type, the dialect's expressions, atomically, work tables, kept tables, ids and two
+// writers at once.
 // A driver's test file opens its engine and calls runDriverConformance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
 import type { Driver } from '../driver.js';
-import type { Table } from '../schema.js';
+import { c, type Table } from '../schema.js';
 import { EVENTS_TABLE, KEYED_TABLE, VALUES_TABLE } from './driver-tables.js';
 import { sql } from '../sql.js';
 
@@ -20,6 +21,8 @@ export interface DriverTarget {
 }
 
 const TABLES = [VALUES_TABLE, KEYED_TABLE, EVENTS_TABLE];
+/** A kept table's declaration (withKeptTable creates it). */
+const KEPT_WORDS: Table = { name: 'conf_words', columns: [c('word', 'text', true)] };
 
 export const HOSTILE = [
   `'; DROP TABLE conf_values; --`,
@@ -270,6 +273,42 @@ export function runDriverConformance(target: DriverTarget): void {
     });
     assert.equal(seen, 1);
     await assert.rejects(d.run(sql`SELECT * FROM ${sql.ident(name)}`));
+  });
+
+  t('kept tables: built once per key, read by a second driver, nothing kept of a failed build, the newest eight kept', async (d, again) => {
+    assert.ok(d.can('kept-tables') && d.withKeptTable, 'both drivers keep tables');
+    const builds: string[] = [];
+    const keptWords = (x: Driver, key: string, word: string) =>
+      x.withKeptTable!(
+        KEPT_WORDS,
+        async () => key,
+        async (work) => {
+          builds.push(key);
+          await x.run(sql`INSERT INTO ${work.ref} (word) VALUES (${word})`);
+        },
+        async (k) => (await x.all<{ word: string }>(sql`SELECT word FROM ${k.ref}`)).map((r) => r.word),
+      );
+    assert.deepEqual(await keptWords(d, 'v1', 'one'), ['one']);
+    assert.deepEqual(await keptWords(d, 'v1', 'not built again'), ['one']);
+    const other = await again();
+    try {
+      assert.deepEqual(await keptWords(other, 'v1', 'not built again'), ['one']);
+    } finally {
+      if (other !== d) await other.close();
+    }
+    assert.deepEqual(builds, ['v1']);
+    // A failed build keeps nothing under its key: the next call builds afresh.
+    const failing = d.withKeptTable!(KEPT_WORDS, async () => 'v2', async (work) => {
+      await d.run(sql`INSERT INTO ${work.ref} (word) VALUES ('half')`);
+      throw new Error('build failed');
+    }, async () => ['unreached']);
+    await assert.rejects(failing, /build failed/);
+    assert.deepEqual(await keptWords(d, 'v2', 'two'), ['two']);
+    // Keys past the newest eight drop the oldest.
+    for (let i = 3; i <= 10; i++) await keptWords(d, `v${i}`, `w${i}`);
+    assert.deepEqual(await keptWords(d, 'v10', 'not built again'), ['w10']);
+    assert.equal(builds.filter((b) => b === 'v10').length, 1);
+    assert.deepEqual(await keptWords(d, 'v1', 'one again'), ['one again'], 'the oldest went, and is built anew');
   });
 
   t('ids: above the stored ones, never the same twice, also from two drivers at once', async (d, again) => {

@@ -110,7 +110,7 @@ export class Db {
   }
 
   /**
-   * An exclusive section that reads or builds the window tables kept in the store (window-sql.ts).
+   * An exclusive section that reads or builds the tables kept in the store (kept-tables.ts).
    * Those are shared by every connection to the database, so such sections run one at a time across
    * connections too (a server's read connection and another's): one cannot drop a window table
    * another is reading. Imports take no part in it, so questions never wait for them here.

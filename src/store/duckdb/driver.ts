@@ -7,9 +7,10 @@ import { sql, type Sql, type SqlValue, type ValueType } from '../sql.js';
 import { TableAppender } from './appender.js';
 import type { Db, Param } from './connection.js';
 import { duckDialect } from './dialect.js';
+import { withKeptTable } from './kept-tables.js';
 import { createTableSql } from './migrate.js';
 
-const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['read-csv', 'read-parquet', 'read-dns-log', 'transactions', 'work-tables-per-connection']);
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['read-csv', 'read-parquet', 'read-dns-log', 'transactions', 'work-tables-per-connection', 'kept-tables']);
 
 export class DuckDbDriver implements Driver {
   readonly dialect = duckDialect;
@@ -82,6 +83,10 @@ export class DuckDbDriver implements Driver {
       await this.db.run(`DROP TABLE IF EXISTS ${duckDialect.quoteIdent(name)}`);
       return out;
     });
+  }
+
+  withKeptTable<T>(table: Table, key: () => Promise<string>, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T> {
+    return withKeptTable(this.db, table, key, build, fn);
   }
 
   /** The highest id handed out per table.column, so two calls before either id is stored differ. */

@@ -37,9 +37,6 @@ import { createMacros } from './macros.js';
 import { fillDerived, migrate } from './migrate.js';
 import { DuckDbDriver } from './driver.js';
 import type { CoverStep, FileReadingStore, MatchStep } from '../file-reading.js';
-import { duckWindows, ensureDerived } from './window-sql.js';
-import type { VictimWindows } from '../victim-windows.js';
-import { sql, type Sql } from '../sql.js';
 
 /** Tables with derived columns that rows loaded by an import need filled (flows.src_key, ...). */
 const DERIVED_TABLES = TABLES.filter((t) => t.columns.some((c) => c.from) && t.columns.some((c) => c.name === 'import_id'));
@@ -57,14 +54,12 @@ export class DuckDbStore implements Store, FileReadingStore {
   readonly driver: DuckDbDriver;
   /** DuckDB reads CSV, Parquet and dns.log files itself: its fast paths are its own methods. */
   readonly files: FileReadingStore = this;
-  readonly windows: VictimWindows;
 
   private constructor(
     readonly db: Db,
     readonly geoSource: GeoSource,
   ) {
     this.driver = new DuckDbDriver(db);
-    this.windows = duckWindows(db);
   }
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
@@ -275,17 +270,7 @@ export class DuckDbStore implements Store, FileReadingStore {
     db.close();
     return DuckDbStore.open(path, opts);
   }
-
-  withSightingsByVictim<T>(fn: (sightings: Sql | undefined) => Promise<T>): Promise<T> {
-    return this.db.windowed(async () => fn((await ensureDerived(this.db)) ? SIGHTINGS_BY_VICTIM : undefined));
-  }
 }
-
-/** derived_pairs_all in the columns of the sightings it folds (Store.withSightingsByVictim). */
-const SIGHTINGS_BY_VICTIM = sql.raw(
-  `(SELECT victim, indicator_id, kind, family, import_id, f0 AS first_seen, l0 AS last_seen, events, bytes, t AS to_indicator,
-           f AS from_indicator, answered, first_line, detail FROM derived_pairs_all)`,
-);
 
 /** The time range of a file's rows as finishImport takes it (epoch ms; none when the file had no rows). */
 function spanOf(r: { minTs?: Date; maxTs?: Date }): { min: number; max: number } {

@@ -1,6 +1,7 @@
-// Window tables are kept in the store for the next process: a reopened store answers from them
-// (building nothing), and an import makes them stale: the next process drops them and answers
-// from the new data.
+// Census windows are kept in the store (kept-tables.ts) for the next process: a reopened store
+// answers from them (building nothing), and an import makes them stale: the next question computes
+// its window from the new data, and the stale tables go once newer ones replace them. A window
+// bound that no sighting crosses is dropped, so such a window is the all-time one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -18,24 +19,20 @@ const ask = async (s: DuckDbStore) => ({
   window: (await census(s, { by: 'country', measure: 'window', top: 10, from: Date.parse('2024-06-11T00:00:00Z'), to: Date.parse('2024-06-12T23:00:00Z') })).total,
   victims: (await victims(s, { limit: 1000 })).map((v) => v.ip).sort(),
 });
-const kept = async (s: DuckDbStore) => {
-  const db = (s as unknown as { db: { all<T>(sql: string): Promise<T[]> } }).db;
-  const tables = await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND table_name LIKE 'victim_window_%' ORDER BY 1`);
-  const rows = await db.all<{ value: string }>(`SELECT value FROM meta WHERE key LIKE 'window:%' ORDER BY 1`);
-  return { tables: tables.map((r) => r.t), registry: rows.map((r) => r.value) };
-};
+const kept = async (s: DuckDbStore) =>
+  (await s.db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE starts_with(table_name, '_') ORDER BY 1`)).map((r) => r.t);
 
 test('a reopened store answers from the window tables the last process kept; an import makes them stale', async () => {
   const path = join(tempDir(), 'kept.duckdb');
   const first = await reportStore(path);
   const before = await ask(first);
   const made = await kept(first);
-  assert.ok(made.tables.length >= 2, `window tables kept: ${made.tables}`);
+  assert.ok(made.length >= 2 && made.every((t) => t.startsWith('_kept_census_window_victims_')), `window tables kept: ${made}`);
   await first.close();
 
   const second = await open(path);
   assert.deepEqual(await ask(second), before);
-  assert.deepEqual((await kept(second)).tables, made.tables, 'the same questions built no new table');
+  assert.deepEqual(await kept(second), made, 'the same questions built no new table');
   // A new victim on the last day: every window holding that day changes.
   const ip = (s: string) => parseIp(s)!;
   const meta = { kind: 'telemetry' as const, format: 'test', file: '/data/more.txt', sha256: `more-${Date.now()}` };
@@ -56,8 +53,30 @@ test('a reopened store answers from the window tables the last process kept; an 
   assert.equal(after.window, before.window + 1);
   assert.ok(after.victims.includes('192.0.2.99'));
   const now = await kept(third);
-  const versions = new Set(now.registry.map((v) => v.split(' ')[0]));
-  assert.equal(versions.size, 1, `every kept window is of one data version: ${now.registry}`);
-  assert.deepEqual(now.tables.filter((t) => !t.endsWith('_lists')).length, now.registry.length, 'no stale table is left behind');
+  assert.equal(now.length, made.length * 2, `as many new tables as before: ${now}`);
+  // Newer windows replace the stale ones: at most eight are kept.
+  for (let day = 1; day <= 8; day++) await census(third, { by: 'country', measure: 'window', top: 10, from: Date.parse('2024-06-11T00:00:00Z') + day * 3_600_000 });
+  const pruned = await kept(third);
+  assert.equal(pruned.length, 8);
+  assert.ok(made.every((t) => !pruned.includes(t)), 'the stale tables are gone');
+  assert.deepEqual(await ask(third), after);
   await third.close();
+});
+
+test('a window bound that no sighting crosses is dropped: such a window is the all-time one; one that cuts a sighting out is not', async () => {
+  const store = await reportStore(join(tempDir(), 'bounds.duckdb'));
+  const bounds = (await store.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
+  const [lo, hi] = [Number(bounds.lo), Number(bounds.hi)];
+  const ips = async (w: { from?: number; to?: number }) => (await victims(store, { ...w, limit: 10_000 })).map((v) => v.ip).sort();
+  const all = await ips({});
+  const tables = await kept(store);
+  assert.equal(tables.length, 1);
+  assert.deepEqual(await ips({ from: lo, to: hi + 1 }), all);
+  assert.deepEqual(await ips({ from: lo - DAY }), all);
+  assert.deepEqual(await kept(store), tables, 'windows that hold every sighting read the all-time table');
+  // One millisecond past the earliest end (at the latest start) leaves that sighting out.
+  assert.ok((await ips({ from: lo + 1 })).length < all.length);
+  assert.ok((await ips({ to: hi - 1 })).length < all.length);
+  assert.equal((await kept(store)).length, 3);
+  await store.close();
 });

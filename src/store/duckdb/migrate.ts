@@ -2,13 +2,10 @@
 // (compared with the catalog, so any earlier version converges), then records the version.
 import { TABLES, type Column, type ColumnType, type Table } from '../schema.js';
 import type { Db } from './connection.js';
-import { DERIVED_TABLES } from './derived-tables.js';
 import { duckDialect } from './dialect.js';
 
 export const SCHEMA_VERSION = 1;
 
-/** Every table a DuckDB store has: the shared ones and this driver's cache tables. */
-export const DUCKDB_TABLES: Table[] = [...TABLES, ...DERIVED_TABLES];
 
 const DUCK_TYPES: Record<ColumnType, string> = {
   address: 'UHUGEINT',
@@ -57,7 +54,7 @@ export function createTableSql(t: Table, name = t.name, temp = false): string {
 }
 
 /** Tables no build declares any more. */
-const RETIRED_TABLES = ['geo_asn4', 'geo_country4', 'geo_special', 'derived_pair_days', 'derived_multiday'];
+const RETIRED_TABLES = ['geo_asn4', 'geo_country4', 'geo_special', 'derived_pair_days', 'derived_multiday', 'derived_pairs_all', 'derived_victim_owner'];
 
 export async function migrate(db: Db): Promise<void> {
   const existing = await db.all<{ table_name: string; column_name: string }>(
@@ -68,7 +65,7 @@ export async function migrate(db: Db): Promise<void> {
     if (!have.has(r.table_name)) have.set(r.table_name, new Set());
     have.get(r.table_name)!.add(r.column_name);
   }
-  for (const t of DUCKDB_TABLES) {
+  for (const t of TABLES) {
     const cols = have.get(t.name);
     if (!cols) {
       await db.run(createTableSql(t));
@@ -81,12 +78,26 @@ export async function migrate(db: Db): Promise<void> {
   }
   // Range tables of an earlier layout (IPv4 /16 buckets); the enrichment reloads its ranges.
   for (const t of RETIRED_TABLES) await db.run(`DROP TABLE IF EXISTS "${t}"`);
+  await dropRetiredWindows(db);
   await dropStalePrimaryKeys(db);
   await unpackAddresses(db);
   // Prefiltered files recorded before their cover was: botcensus then read them again for every
   // intel import it could, so they count as covered by the indicators stored now.
   await db.run(`UPDATE prefiltered_files SET covered_through = (SELECT coalesce(max(import_id), 0) FROM indicators) WHERE covered_through IS NULL`);
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+}
+
+/**
+ * Census windows of an earlier layout (victim_window_<n>, registered in meta under 'window:...'
+ * beside the version of the folds they came from): the census keeps its windows through
+ * the driver now (kept-tables.ts).
+ */
+async function dropRetiredWindows(db: Db): Promise<void> {
+  const old = await db.all<{ t: string }>(
+    `SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND regexp_full_match(table_name, 'victim_window_[0-9]+(_lists)?')`,
+  );
+  for (const { t } of old) await db.run(`DROP TABLE IF EXISTS "${t}"`);
+  await db.run(`DELETE FROM meta WHERE key LIKE 'window:%' OR key = 'derived_version'`);
 }
 
 /**
@@ -101,10 +112,10 @@ async function dropStalePrimaryKeys(db: Db): Promise<void> {
     `SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND database_name = current_database() AND schema_name = 'main'`,
   );
   for (const { table_name } of keyed) {
-    const t = DUCKDB_TABLES.find((x) => x.name === table_name);
+    const t = TABLES.find((x) => x.name === table_name);
     if (t && !t.key) await rebuild(db, t);
   }
-  for (const t of DUCKDB_TABLES.filter((x) => x.key && !keyed.some((k) => k.table_name === x.name))) await rebuild(db, t);
+  for (const t of TABLES.filter((x) => x.key && !keyed.some((k) => k.table_name === x.name))) await rebuild(db, t);
 }
 
 /** Tables larger than this are not rebuilt by unpackAddresses: a few seconds' work at most. */
@@ -119,7 +130,7 @@ const MAX_UNPACK_ROWS = 10_000_000;
  */
 async function unpackAddresses(db: Db): Promise<void> {
   if ((await db.one(`SELECT 1 FROM meta WHERE key = 'addr_storage' AND value = 'plain'`)) !== undefined) return;
-  for (const t of DUCKDB_TABLES.filter((x) => x.columns.some((c) => c.type === 'address'))) {
+  for (const t of TABLES.filter((x) => x.columns.some((c) => c.type === 'address'))) {
     const packed = await db.one(`SELECT 1 FROM pragma_storage_info('${t.name}') WHERE segment_type = 'UHUGEINT' AND compression = 'BitPacking' LIMIT 1`);
     if (!packed) continue;
     const rows = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM "${t.name}"`);

@@ -1,19 +1,17 @@
-// DuckDB's own parts: its cache tables, the victim fold, the /24 prefilter set, address keys and
+// DuckDB's own parts: the census's answers from the per-day fold, the victim fold, the /24 prefilter set, address keys and
 // storage migrations. What every driver must do is the conformance suite (conformance.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WarningEntry } from '../../core/model/indicator.js';
-import type { Store } from '../store.js';
 import { join } from 'node:path';
 import { openTestStore } from '../../../test/store.js';
 import { tempDir } from '../../../test/tmp.js';
-import { foldDerived, victimWindow, windowRef } from './window-sql.js';
-import type { Db } from './connection.js';
+import { currentFold } from '../../census/pair-days.js';
 import { ensureVictimFold, refoldAll } from '../../match/victim-fold.js';
 import { withUsableIndicators } from '../../match/indicators-sql.js';
 import { sql } from '../sql.js';
 import { lookupNearMisses } from '../../match/lookup.js';
-import { counts, DAY, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
+import { counts, flow, grace, ind, ingest, ingestAcrossMidnight, ip, meta, scenario as conformanceScenario, t, windowAnswers } from '../conformance/records.js';
 import { importIntel } from '../../match/import.js';
 import { census } from '../../census/count.js';
 import { dailyActive } from '../../census/dashboard.js';
@@ -27,13 +25,13 @@ async function scenario() {
   return { store };
 }
 
-test('answers from the derived tables (day-folded, partial days from the sightings) equal answers from the sightings', async () => {
+test('answers from the per-day fold (partial days from the sightings) equal answers from the sightings', async () => {
   const { store } = await scenario();
   await ingestAcrossMidnight(store);
   const fromSightings = await windowAnswers(store);
-  assert.equal(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), undefined, 'nothing derived yet');
+  assert.equal(await currentFold(store.driver), undefined, 'nothing folded yet');
   await prepareForQueries(store);
-  assert.ok(await store.db.one(`SELECT value FROM meta WHERE key = 'derived_version'`), 'derived tables built');
+  assert.ok((await currentFold(store.driver)) !== undefined, 'folded');
   assert.ok(Number((await store.db.one<{ n: bigint }>(`SELECT count(*) AS n FROM pair_days`))!.n) > 0);
   const fromDerived = await windowAnswers(store);
   assert.deepEqual(fromDerived, fromSightings);
@@ -45,61 +43,6 @@ test('answers from the derived tables (day-folded, partial days from the sightin
   const after = await census(store, { by: 'country', measure: 'window', from: t('2024-06-12T00:00:00Z'), to: t('2024-06-14T00:00:00Z'), top: 10 });
   assert.equal(after.total, (fromSightings.windows[4]![0] as { total: number }).total + 1);
   await store.close();
-});
-
-test('a window bound that no sighting crosses is dropped; one that cuts a sighting out is kept', async () => {
-  const { store } = await scenario();
-  const bounds = (await store.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
-  const lo = Number(bounds.lo);
-  const hi = Number(bounds.hi);
-  const ips = async (w: { from?: number; to?: number }) => (await victims(store, w)).map((v) => v.ip).sort();
-  const all = await ips({});
-  assert.deepEqual(await ips({ from: lo, to: hi }), all);
-  // One millisecond past the earliest end (latest start) leaves that sighting out.
-  assert.ok((await ips({ from: lo + 1 })).length < all.length);
-  assert.ok((await ips({ to: hi - 1 })).length < all.length);
-  // Windows that hold every sighting share the all-time table.
-  const table = await victimWindow(store.db, {});
-  assert.equal(await victimWindow(store.db, { from: lo, to: hi }), table);
-  assert.equal(await victimWindow(store.db, { from: lo - DAY }), table);
-  assert.notEqual(await victimWindow(store.db, { from: lo + 1 }), table);
-  await store.close();
-});
-
-test('a window that leaves out a few sightings is derived from the all-time one, and equals one built from its own', async () => {
-  for (const fold of [false, true]) {
-    const open = async () => {
-      const { store } = await scenario();
-      if (fold) await foldDerived(store.db);
-      return store;
-    };
-    const a = await open();
-    const b = await open();
-    const bounds = (await a.db.one<{ lo: number; hi: number }>(`SELECT epoch_ms(min(last_seen)) AS lo, epoch_ms(max(first_seen)) AS hi FROM sightings`))!;
-    const [lo, hi] = [Number(bounds.lo), Number(bounds.hi)];
-    const rows = (s: Store & { db: Db }, table: string) => s.db.all(`SELECT * FROM ${table} ORDER BY victim`);
-    const allTime = await rows(a, await victimWindow(a.db, {}));
-    let derivedOnes = 0;
-    for (const w of [{ from: lo + 1 }, { to: hi - 1 }, { from: lo + 1, to: hi - 1 }, { from: lo + 7 * DAY }]) {
-      const derived = await windowRef(a.db, w);
-      const built = await windowRef(b.db, w, { derive: false });
-      // Derived when at most a quarter of the victims have a sighting outside.
-      const share = (await a.db.one<{ s: number }>(
-        `SELECT count(DISTINCT victim) FILTER (WHERE NOT (last_seen >= $from::TIMESTAMP AND first_seen <= $to::TIMESTAMP)) / count(DISTINCT victim) AS s
-         FROM sightings`,
-        { from: new Date(w.from ?? 0).toISOString(), to: new Date(w.to ?? 4e12).toISOString() },
-      ))!.s;
-      assert.equal(derived.derived, share <= 0.25, `${fold} ${JSON.stringify(w)}: ${share} of the victims cut`);
-      if (derived.derived) derivedOnes++;
-      assert.equal(built.derived, false);
-      const got = await rows(a, derived.table);
-      assert.deepEqual(got, await rows(b, built.table), `${fold} ${JSON.stringify(w)}`);
-      assert.notDeepEqual(got, allTime, 'the window leaves something out');
-    }
-    assert.ok(derivedOnes >= 2, `${derivedOnes} windows derived`);
-    await a.close();
-    await b.close();
-  }
 });
 
 test('the victim fold, kept through every change to the sightings, equals one folded from scratch', async () => {
