@@ -1,10 +1,12 @@
-// The per-day fold of the sightings (table pair_days) and the evidence of a window read from it,
-// written once over the driver. A window's full days are read from the fold, one row per victim,
-// indicator, kind and family and day (a month of hourly beacons is 24 times fewer rows than the
-// sightings); its partial first and last days from the sightings themselves, so the answers are
-// exact; sightings that span midnight are kept whole and read by every window they overlap.
+// The folds of the sightings the census reads, and the evidence of a window read from them, written
+// once over the driver. pair_days: one row per victim, indicator, kind, family and day (a month of
+// hourly beacons is 24 times fewer rows than the sightings): a window's full days are read from it,
+// its partial first and last days from the sightings themselves, so the answers are exact;
+// sightings that span midnight are kept whole and read by every window they overlap. pair_all: one
+// row per victim, indicator, kind, family and import over all time, in victim order: the all-time
+// window's evidence (a month of beacons is one row) and one victim's evidence (lookup).
 //
-// The fold is rebuilt whole when the sightings have changed since (a newer import), as a new fold
+// The folds are rebuilt whole when the sightings have changed since (a newer import), as a new fold
 // number beside the old one: readers read the current fold only; the fold before it is removed at
 // the next rebuild (a question may still be reading it), older ones at once.
 import type { Driver } from '../store/driver.js';
@@ -49,14 +51,45 @@ export async function foldPairDays(d: Driver): Promise<number> {
                       min(x.f0), max(x.l0), sum(x.events)
                FROM ${evidence} x GROUP BY x.day, x.victim, x.indicator_id, x.rkey, x.kind, x.family ORDER BY x.day`;
   };
-  await d.run(d.dialect.deleteWhere('pair_days', sql`fold = ${newest}`));
+  for (const t of FOLDS) await d.run(d.dialect.deleteWhere(t, sql`fold = ${newest}`));
   for (const multiday of [0, 1] as const) await d.run(sql`INSERT INTO pair_days (${columns}) ${rows(multiday)}`);
+  await d.run(sql`INSERT INTO pair_all (fold, ${sql.raw(ALL_COLUMNS)}) ${allTimeRows(d, newest)}`);
   await writeMeta(d, FOLDED_META, String(newest));
   // The previous fold stays until the next: a question that began before this one was recorded
   // may still be reading it.
   const kept = previous === undefined ? [newest] : [newest, Number(previous)];
-  await d.run(d.dialect.deleteWhere('pair_days', sql`fold NOT IN ${sql.list(kept)}`));
+  for (const t of FOLDS) await d.run(d.dialect.deleteWhere(t, sql`fold NOT IN ${sql.list(kept)}`));
   return newest;
+}
+
+const FOLDS = ['pair_days', 'pair_all'];
+/** pair_all's columns less its fold. */
+const ALL_COLUMNS = 'victim, indicator_id, rkey, kind, family, import_id, g, t, f, answered, dev, f0, l0, events, bytes, first_line, detail';
+
+/** The sightings folded over all time (pair_all's rows of fold `fold`), in victim order. */
+function allTimeRows(d: Driver, fold: number): Sql {
+  const rkey = sql`CASE WHEN s.indicator_id IS NULL THEN s.detail END`;
+  const yes = (x: string) => sql.raw(`CASE WHEN s.${x} = 1 THEN 1 ELSE 0 END`);
+  // Positional, no aliases: ClickHouse takes an alias for the column of that name anywhere in the statement.
+  return sql`SELECT ${fold}, s.victim, s.indicator_id, ${rkey}, s.kind, s.family, s.import_id,
+                    max(CASE WHEN s.kind <> 'flow' THEN 3 WHEN s.answered = 1 THEN 2 ELSE 1 END), max(${yes('to_indicator')}), max(${yes('from_indicator')}),
+                    max(${yes('answered')}), max(s.device_id), min(s.first_seen), max(s.last_seen), sum(s.events), sum(s.bytes), min(s.first_line), min(s.detail)
+             FROM sightings s WHERE ${d.dialect.visibleRows(sql`s`)}
+             GROUP BY s.victim, s.indicator_id, ${rkey}, s.kind, s.family, s.import_id ORDER BY s.victim`;
+}
+
+/**
+ * The sightings in victim order, folded over all time, with the columns of `sightings` one
+ * victim's evidence reads (src/match/lookup-evidence.ts), when the folds are current; undefined
+ * when they are not (the sightings themselves are then read).
+ */
+export async function sightingsByVictim(d: Driver): Promise<Sql | undefined> {
+  const fold = await currentFold(d);
+  if (fold === undefined) return undefined;
+  return sql`(SELECT p.victim AS victim, p.indicator_id AS indicator_id, p.kind AS kind, p.import_id AS import_id, p.f0 AS first_seen,
+                     p.l0 AS last_seen, p.events AS events, p.bytes AS bytes, p.t AS to_indicator, p.f AS from_indicator,
+                     p.answered AS answered, p.first_line AS first_line, p.detail AS detail
+              FROM pair_all p WHERE ${d.dialect.visibleRows(sql`p`)} AND p.fold = ${fold})`;
 }
 
 /**
@@ -67,7 +100,8 @@ export function pairDayEvidence(d: Driver, fold: number, from: number | undefine
   const folded = (cond: Sql) =>
     sql`SELECT ${sql.raw(EVIDENCE.split(', ').map((c) => `p.${c}`).join(', '))} FROM pair_days p
         WHERE ${d.dialect.visibleRows(sql`p`)} AND p.fold = ${fold} AND ${cond}`;
-  if (from === undefined && to === undefined) return sql`(${folded(sql`1 = 1`)})`;
+  if (from === undefined && to === undefined)
+    return sql`(SELECT ${sql.raw(EVIDENCE.split(', ').map((c) => `p.${c}`).join(', '))} FROM pair_all p WHERE ${d.dialect.visibleRows(sql`p`)} AND p.fold = ${fold})`;
   // Full days lie inside [from, to]: [ceil(from), floor(to)) in days. The edges are the days the
   // window cuts: [floor(from), ceil(from)) and [max(floor(to), ceil(from)), to], so a window
   // inside one day reads that day once.

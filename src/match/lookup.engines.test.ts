@@ -1,6 +1,7 @@
 // lookup's queries, written once, give the same answers on DuckDB and ClickHouse (a node and a cluster): the
 // evidence behind a victim's sightings, its owner, services and devices, and every kind of near
-// miss with its reason, from the same rows loaded into each.
+// miss with its reason, from the same rows loaded into each; the evidence the same from the
+// sightings and from the census's victim-ordered fold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../core/ip.js';
@@ -9,6 +10,7 @@ import { engines } from '../../test/engines.js';
 import { loadLookupFixture as load, VICTIM } from '../../test/lookup-fixture.js';
 import { lookupEvidence } from './lookup-evidence.js';
 import { lookupNearMisses } from './lookup-near-misses.js';
+import { foldPairDays, sightingsByVictim } from '../census/pair-days.js';
 
 const ip = (s: string) => parseIp(s)!;
 const grace = { graceMs: 3_600_000 };
@@ -66,6 +68,12 @@ for (const engine of all) {
       assert.deepEqual(a.other.isIndicator.map((i: Record<string, unknown>) => i.value), ['198.51.100.200']);
       assert.deepEqual(a.other.warnings, ['Test blocks']);
       assert.equal(a.other.owner, undefined);
+      // Read from the census's victim-ordered fold once it is built: the same evidence.
+      assert.equal(await sightingsByVictim(d), undefined, 'no fold yet');
+      await foldPairDays(d);
+      const folded = await sightingsByVictim(d);
+      assert.ok(folded);
+      assert.deepEqual(JSON.parse(JSON.stringify(await lookupEvidence(d, ip(VICTIM), { asn: 64500, country: 'ZZ' }, folded))), a.evidence);
     } finally {
       await d.close();
     }

@@ -311,6 +311,33 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // The sightings folded per victim, indicator (and report type), kind, family and import over
+    // all time, with the fold number of pair_days they were folded with (src/census/pair-days.ts):
+    // the all-time window's evidence and one victim's evidence (lookup) read these, stored in
+    // victim order so that a victim's rows are a few blocks.
+    name: 'pair_all',
+    columns: [
+      c('victim', 'address', true),
+      c('fold', 'int32', true),
+      c('indicator_id', 'int64'),
+      c('rkey', 'text'),
+      c('kind', 'text', true),
+      c('family', 'text'),
+      c('import_id', 'int32', true),
+      c('g', 'uint8', true),
+      c('t', 'uint8', true),
+      c('f', 'uint8', true),
+      c('answered', 'uint8', true),
+      c('dev', 'text'),
+      c('f0', 'time', true),
+      c('l0', 'time', true),
+      c('events', 'int64', true),
+      c('bytes', 'uint64'),
+      c('first_line', 'int32'),
+      c('detail', 'text'),
+    ],
+  },
+  {
     // Enrichment of each distinct address, done once per address.
     name: 'hosts',
     columns: [

@@ -9,6 +9,7 @@ import { sendCsv, VICTIM_CSV } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
 import { listProps, pageOf, querySchema, rangeOf, RANGE_PROPS, type ListQuery } from '../params.js';
 import { lookupEvidenceOf, lookupNearMisses } from '../../match/lookup.js';
+import { sightingsByVictim } from '../../census/pair-days.js';
 import { ownerOf } from '../../notify/owners-sql.js';
 
 type VictimListQuery = ListQuery<VictimSort> & { from?: string; to?: string; country?: string; asn?: number; org?: string; indicator?: string };
@@ -66,7 +67,7 @@ export function victimRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (req) => {
       const { ip, ownedBy } = await visibleVictim(req);
-      const r = await ctx.cached(req, 'evidence', { ip: ip.toString() }, (s) => lookupEvidenceOf(s, ip));
+      const r = await ctx.cached(req, 'evidence', { ip: ip.toString() }, async (s) => lookupEvidenceOf(s, ip, await sightingsByVictim(s.driver)));
       return { ...r, owner: ownedBy ?? null };
     },
   );
