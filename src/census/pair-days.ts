@@ -97,11 +97,10 @@ export async function sightingsByVictim(d: Driver): Promise<Sql | undefined> {
  * sightings spanning midnight that overlap it, and its cut first and last days from the sightings.
  */
 export function pairDayEvidence(d: Driver, fold: number, from: number | undefined, to: number | undefined): Sql {
-  const folded = (cond: Sql) =>
-    sql`SELECT ${sql.raw(EVIDENCE.split(', ').map((c) => `p.${c}`).join(', '))} FROM pair_days p
+  const folded = (cond: Sql, table = 'pair_days') =>
+    sql`SELECT ${sql.raw(EVIDENCE.split(', ').map((c) => `p.${c}`).join(', '))} FROM ${sql.ident(table)} p
         WHERE ${d.dialect.visibleRows(sql`p`)} AND p.fold = ${fold} AND ${cond}`;
-  if (from === undefined && to === undefined)
-    return sql`(SELECT ${sql.raw(EVIDENCE.split(', ').map((c) => `p.${c}`).join(', '))} FROM pair_all p WHERE ${d.dialect.visibleRows(sql`p`)} AND p.fold = ${fold})`;
+  if (from === undefined && to === undefined) return sql`(${folded(sql`1 = 1`, 'pair_all')})`;
   // Full days lie inside [from, to]: [ceil(from), floor(to)) in days. The edges are the days the
   // window cuts: [floor(from), ceil(from)) and [max(floor(to), ceil(from)), to], so a window
   // inside one day reads that day once.

@@ -34,6 +34,7 @@ export async function lookupEvidence(d: Driver, ip: bigint, host: HostEnrichment
       sql`SELECT DISTINCT w.list AS list FROM warnings w WHERE w.kind = 'cidr' AND w.lo <= ${a} AND ${a} <= w.hi AND ${vis('w')} ORDER BY list`,
     )
   ).map((r) => r.list);
+  const source = sightings ?? sql`(SELECT ${sql.join(SOURCE_COLUMNS.map((c) => sql.ident(c)))} FROM sightings s0 WHERE ${vis('s0')})`;
   // Sightings with their indicator first, then their file: one join per SELECT.
   const ev = await d.all(
     sql`SELECT x.ind_value AS ind_value, x.ind_source AS ind_source, x.kind AS kind, min(x.detail) AS detail_any,
@@ -43,7 +44,7 @@ export async function lookupEvidence(d: Driver, ip: bigint, host: HostEnrichment
         FROM (SELECT s.kind AS kind, s.detail AS detail, s.first_seen AS first_seen, s.last_seen AS last_seen, s.events AS events,
                      s.bytes AS bytes, s.to_indicator AS to_indicator, s.from_indicator AS from_indicator, s.answered AS answered,
                      s.first_line AS first_line, s.import_id AS import_id, i.value AS ind_value, i.source AS ind_source
-              FROM ${sightings ?? sql`(SELECT ${sql.join(SOURCE_COLUMNS.map((c) => sql.ident(c)))} FROM sightings s0 WHERE ${vis('s0')})`} s LEFT JOIN indicators i ON i.id = s.indicator_id
+              FROM ${source} s LEFT JOIN indicators i ON i.id = s.indicator_id
               WHERE s.victim = ${a}) x
         JOIN imports im ON im.id = x.import_id
         WHERE ${vis('im')}

@@ -21,20 +21,21 @@ const q = duckDialect.quoteIdent;
 /** Kept tables per declaration: a census asks three windows, a dashboard a few more. */
 const KEEP = 8;
 
-export const KEPT_PREFIX = '_kept_';
+const KEPT_PREFIX = '_kept_';
 const keptPrefix = (t: Table) => `${KEPT_PREFIX}${t.name}_`;
 const building = (t: Table) => `_building_${t.name}`;
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
+/** The sequence number a kept table's name holds. */
+const seqOf = (t: Table, name: string): number => Number(name.slice(keptPrefix(t).length).split('_')[0]) || 0;
+
 /** The kept tables of `table`, newest first. */
 async function keptNames(db: Db, table: Table): Promise<string[]> {
-  const prefix = keptPrefix(table);
   const rows = await db.all<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND starts_with(table_name, $p)`,
-    { p: prefix },
+    { p: keptPrefix(table) },
   );
-  const seq = (n: string) => Number(n.slice(prefix.length).split('_')[0]) || 0;
-  return rows.map((r) => r.name).sort((a, b) => seq(b) - seq(a));
+  return rows.map((r) => r.name).sort((a, b) => seqOf(table, b) - seqOf(table, a));
 }
 
 export function withKeptTable<T>(
@@ -49,7 +50,7 @@ export function withKeptTable<T>(
     const names = await keptNames(db, table);
     const kept = names.find((n) => n.endsWith(`_${id}`));
     if (kept) return fn(workTable(kept));
-    const seq = Math.max(0, ...names.map((n) => Number(n.slice(keptPrefix(table).length).split('_')[0]) || 0)) + 1;
+    const seq = (names[0] === undefined ? 0 : seqOf(table, names[0])) + 1;
     const temp = building(table);
     // One build at a time (the window section): a building table left by a crash is this one's name.
     await db.run(`DROP TABLE IF EXISTS ${q(temp)}`);
@@ -65,13 +66,4 @@ export function withKeptTable<T>(
     for (const old of names.slice(KEEP - 1)) await db.run(`DROP TABLE IF EXISTS ${q(old)}`);
     return fn(workTable(name));
   });
-}
-
-/** Drops every kept table: the next question about each computes it again (a bench's first-question timings, a refold). */
-export async function dropKeptTables(db: Db): Promise<void> {
-  const rows = await db.all<{ name: string }>(
-    `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND (starts_with(table_name, $k) OR starts_with(table_name, '_building_'))`,
-    { k: KEPT_PREFIX },
-  );
-  for (const r of rows) await db.run(`DROP TABLE IF EXISTS ${q(r.name)}`);
 }
