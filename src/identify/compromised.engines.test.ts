@@ -1,6 +1,6 @@
 // Exposure's compromised devices (the census's mapping of victims to devices, all time,
-// warninglisted victims left out) written once: the same on DuckDB's kept windows, on windows over
-// the shared tables and on ClickHouse.
+// warninglisted victims left out) written once: the same on DuckDB from kept windows and from
+// windows computed per question, and on ClickHouse.
 import assert from 'node:assert/strict';
 import { sameOnEngines } from '../../test/window-scenario.js';
 import { compromisedDevices } from './exposure-sql.js';

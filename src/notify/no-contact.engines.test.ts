@@ -1,5 +1,6 @@
-// The networks without a contact written once: the same on DuckDB's kept windows, on windows over
-// the shared tables and on ClickHouse, and the same victims as the census's victim list names.
+// The networks without a contact written once: the same on DuckDB from kept windows and from
+// windows computed per question, and on ClickHouse, and the same victims as the census's victim
+// list names.
 import assert from 'node:assert/strict';
 import { victims } from '../census/victims.js';
 import { sameOnEngines } from '../../test/window-scenario.js';

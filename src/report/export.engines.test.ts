@@ -1,5 +1,5 @@
 // `botcensus export` written once: the same files (CSV and JSON byte for byte, Parquet row for
-// row) from DuckDB's kept windows, from windows over the shared tables and on ClickHouse.
+// row) on DuckDB from kept windows and from windows computed per question, and on ClickHouse.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

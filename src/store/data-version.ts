@@ -1,5 +1,5 @@
 // The version of the data every answer about victims is computed from: a key for cached answers
-// (the server's cache, DuckDB's kept windows). Written once over the driver contract.
+// (the server's cache, the census's kept windows). Written once over the driver contract.
 import type { Driver } from './driver.js';
 import { sql } from './sql.js';
 

@@ -1,5 +1,5 @@
-// The portal's victim and indicator pages written once: the same pages from DuckDB's kept windows,
-// from windows over the shared tables and on ClickHouse, over filters, sorts, windows and pages.
+// The portal's victim and indicator pages written once: the same pages on DuckDB from kept windows
+// and from windows computed per question, and on ClickHouse, over filters, sorts, windows and pages.
 import assert from 'node:assert/strict';
 import type { Page } from '../../store/access.js';
 import type { IndicatorRow, VictimRow } from '../../store/store.js';
