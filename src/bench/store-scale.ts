@@ -47,7 +47,7 @@ async function serverImport(store: Store, file: string, kind: 'telemetry' | 'int
   });
 }
 
-export async function fill(store: Store, flows: number, sightings: number, log: (line: string) => void): Promise<Record<string, number>> {
+async function fill(store: Store, flows: number, sightings: number, log: (line: string) => void): Promise<Record<string, number>> {
   const d = store.driver;
   const ms: Record<string, number> = {};
   const timed = async (name: string, fn: () => Promise<void>) => {

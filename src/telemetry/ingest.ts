@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { flowNear, type NearNets } from './prefilter/near-nets.js';
 import { fileSource, prefilterFlowCsv } from './prefilter/flow-prefilter.js';
 import { indicatorNets } from './prefilter/indicator-nets.js';
-import { keptFlowsReadable, readKeptFlows } from './prefilter/kept-flows.js';
+import { KeptLineRefused, readKeptFlows } from './prefilter/kept-flows.js';
 import { BotcensusError, FieldError } from '../core/errors.js';
 import { parquetFlowColumns } from './flow-parquet-layout.js';
 import { sha256File } from '../core/hash.js';
@@ -183,17 +183,23 @@ async function ingestNew(store: Store, file: string, sha256: string, opts: Inges
  */
 async function keptFlowsImport(store: Store, file: string, meta: ImportMeta, opts: IngestOptions, near: Near, early: EarlyPrefilter): Promise<IngestResult | undefined> {
   const scanned = await early.scan;
-  if (!scanned || !(await keptFlowsReadable(file, scanned.kept, { tz: opts.tz }))) return undefined;
+  if (!scanned) return undefined;
   const read = { reader: 'scan' as const, layout: early.layout, tz: opts.tz };
   const prefiltered: PrefilteredFile = { ...early.source, read, coveredThrough: near.coveredThrough, span: scanned.kept.span };
-  const out = await importTelemetry(
-    store,
-    meta,
-    (write) => readKeptFlows(file, scanned.kept, { tz: opts.tz }, write),
-    (c) => checkCounts(file, c, opts.strict ?? false),
-    opts.match,
-    prefiltered,
-  );
+  let out;
+  try {
+    out = await importTelemetry(
+      store,
+      meta,
+      (write) => readKeptFlows(file, scanned.kept, { tz: opts.tz }, write),
+      (c) => checkCounts(file, c, opts.strict ?? false),
+      opts.match,
+      prefiltered,
+    );
+  } catch (err) {
+    if (err instanceof KeptLineRefused) return undefined;
+    throw err;
+  }
   return { status: 'imported', file, format: 'nfdump', importId: out.importId, counts: out.counts, sightings: out.sightings };
 }
 

@@ -4,8 +4,8 @@
 // the shards like a work table), written under a building name and renamed into place once full,
 // so that a table under a kept name is always whole; its name holds when it was built and a hash
 // of its key. The newest KEEP of one declaration stay; builds left behind by a crash go after an hour.
-import { createHash } from 'node:crypto';
 import type { WorkTable } from '../driver.js';
+import { KEEP, KEPT_PREFIX, keptPrefix, keyId, nameOrder } from '../kept-names.js';
 import type { Table } from '../schema.js';
 import { sql } from '../sql.js';
 import type { Node } from './connection.js';
@@ -14,12 +14,8 @@ import { chDialect } from './dialect.js';
 import { stringLiteral } from './literal.js';
 
 const q = chDialect.quoteIdent;
-/** Kept tables per declaration: a census asks three windows, a dashboard a few more. */
-const KEEP = 8;
 const STALE_BUILD_MS = 3_600_000;
 
-const KEPT = '_kept_';
-const keptPrefix = (t: Table) => `${KEPT}${t.name}_`;
 const buildingPrefix = (t: Table) => `_building_${t.name}_`;
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
@@ -30,9 +26,6 @@ async function tableNames(entry: Node, database: string, prefix: string): Promis
   return rows.map((r) => r.name);
 }
 
-/** The time a kept or building table's name holds (ms), 0 when it holds none. */
-const builtAt = (name: string, prefix: string): number => Number(name.slice(prefix.length).split('_')[0]) || 0;
-
 export async function withKeptTable<T>(
   entry: Node,
   database: string,
@@ -41,7 +34,7 @@ export async function withKeptTable<T>(
   build: (work: WorkTable) => Promise<void>,
   fn: (kept: WorkTable) => Promise<T>,
 ): Promise<T> {
-  const id = createHash('sha256').update(await key()).digest('hex').slice(0, 16);
+  const id = keyId(await key());
   const prefix = keptPrefix(table);
   const kept = (await tableNames(entry, database, prefix)).find((n) => n.endsWith(`_${id}`));
   if (kept) return fn(workTable(kept));
@@ -66,13 +59,13 @@ async function prune(entry: Node, database: string, table: Table, mine: string):
   const prefix = keptPrefix(table);
   const old = (await tableNames(entry, database, prefix))
     .filter((n) => n !== mine)
-    .sort((a, b) => builtAt(b, prefix) - builtAt(a, prefix))
+    .sort((a, b) => nameOrder(b, prefix) - nameOrder(a, prefix))
     .slice(KEEP - 1);
-  const abandoned = (await tableNames(entry, database, buildingPrefix(table))).filter((n) => builtAt(n, buildingPrefix(table)) < Date.now() - STALE_BUILD_MS);
+  const abandoned = (await tableNames(entry, database, buildingPrefix(table))).filter((n) => nameOrder(n, buildingPrefix(table)) < Date.now() - STALE_BUILD_MS);
   for (const n of [...old, ...abandoned]) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
 }
 
 /** Drops every kept table of the database: the next question about each computes it again (the bench's first-question timings). */
 export async function dropKeptTables(entry: Node, database: string): Promise<void> {
-  for (const n of await tableNames(entry, database, KEPT)) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
+  for (const n of await tableNames(entry, database, KEPT_PREFIX)) await entry.run(`DROP TABLE IF EXISTS ${q(database)}.${q(n)}`);
 }

@@ -9,8 +9,8 @@
 // name is always whole; the name holds a sequence number and a hash of the key. The newest KEEP of
 // one declaration stay. Kept and building tables are read and written inside the database's
 // window section (connection.ts `windowed`): one connection cannot drop a table another reads.
-import { createHash } from 'node:crypto';
 import type { WorkTable } from '../driver.js';
+import { KEEP, keptPrefix, keyId, nameOrder } from '../kept-names.js';
 import type { Table } from '../schema.js';
 import { sql } from '../sql.js';
 import type { Db } from './connection.js';
@@ -18,16 +18,11 @@ import { duckDialect } from './dialect.js';
 import { createTableSql } from './migrate.js';
 
 const q = duckDialect.quoteIdent;
-/** Kept tables per declaration: a census asks three windows, a dashboard a few more. */
-const KEEP = 8;
-
-const KEPT_PREFIX = '_kept_';
-const keptPrefix = (t: Table) => `${KEPT_PREFIX}${t.name}_`;
 const building = (t: Table) => `_building_${t.name}`;
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
 /** The sequence number a kept table's name holds. */
-const seqOf = (t: Table, name: string): number => Number(name.slice(keptPrefix(t).length).split('_')[0]) || 0;
+const seqOf = (t: Table, name: string): number => nameOrder(name, keptPrefix(t));
 
 /** The kept tables of `table`, newest first. */
 async function keptNames(db: Db, table: Table): Promise<string[]> {
@@ -46,7 +41,7 @@ export function withKeptTable<T>(
   fn: (kept: WorkTable) => Promise<T>,
 ): Promise<T> {
   return db.windowed(async () => {
-    const id = createHash('sha256').update(await key()).digest('hex').slice(0, 16);
+    const id = keyId(await key());
     const names = await keptNames(db, table);
     const kept = names.find((n) => n.endsWith(`_${id}`));
     if (kept) return fn(workTable(kept));

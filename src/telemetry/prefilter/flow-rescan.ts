@@ -23,7 +23,7 @@ import { flowNear, NearNets } from './near-nets.js';
 import type { FlowCsvLayout, PrefilteredCover, PrefilteredImport, Store, TimeSpan } from '../../store/store.js';
 import { fileSource, prefilterFlowCsv } from './flow-prefilter.js';
 import { indicatorNets } from './indicator-nets.js';
-import { keptFlowsReadable, readKeptFlows } from './kept-flows.js';
+import { readKeptFlows } from './kept-flows.js';
 import { ingestFormatByName } from '../formats.js';
 import { readTelemetry } from '../../core/reader.js';
 import type { TelemetryRecord } from '../../core/model/telemetry.js';
@@ -155,7 +155,6 @@ async function scanAgain(
   try {
     const kept = await prefilterFlowCsv(path, read.layout, nets, dir, { onProgress: opts.onProgress });
     if (store.files) return await store.files.addPrefilteredFlows(importId, kept, read.layout, coverPrefiltered(store.driver, importId, cover));
-    if (!(await keptFlowsReadable(path, kept, { tz: read.tz }))) throw new Error('a line the scan kept is not a well-formed flow');
     return await addPrefilteredRecords(store.driver, importId, (write) => readKeptFlows(path, kept, { tz: read.tz }, write), cover);
   } finally {
     await rm(dir, { recursive: true, force: true });

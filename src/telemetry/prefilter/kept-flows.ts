@@ -36,6 +36,16 @@ async function parserOf(file: string, tz?: string): Promise<LineParser> {
   return parser;
 }
 
+/**
+ * A kept line that is not a well-formed flow: the caller reads the whole file line by line
+ * instead (the store took nothing of this read: it runs in one import), which names that line.
+ */
+export class KeptLineRefused extends Error {
+  constructor(readonly file: string, readonly line: number) {
+    super(`line ${line} of ${file}, kept by the prefilter, is not a well-formed flow`);
+  }
+}
+
 /** The flow of one kept line, or undefined when the line is anything else (the line reader then explains it). */
 function flowOf(parser: LineParser, text: string, line: number): FlowRecord | undefined {
   try {
@@ -49,19 +59,9 @@ function flowOf(parser: LineParser, text: string, line: number): FlowRecord | un
 }
 
 /**
- * Whether every kept line is a well-formed flow. When one is not, the caller reads the whole file
- * line by line instead, which names that line.
- */
-export async function keptFlowsReadable(file: string, kept: FlowCandidateFiles, opts: { tz?: string }): Promise<boolean> {
-  const parser = await parserOf(file, opts.tz);
-  for await (const [line, text] of keptLines(kept)) if (!flowOf(parser, text, line)) return false;
-  return true;
-}
-
-/**
- * Reads the kept lines' flows (keptFlowsReadable checked them) into `onBatch`, in the order of the
- * file; returns the file's counts as a read of the whole file gives them, the lines the scan
- * dropped counted as prefiltered.
+ * Reads the kept lines' flows into `onBatch`, in the order of the file; returns the file's counts
+ * as a read of the whole file gives them, the lines the scan dropped counted as prefiltered.
+ * Throws KeptLineRefused at a kept line that is not a well-formed flow.
  */
 export async function readKeptFlows(
   file: string,
@@ -73,7 +73,7 @@ export async function readKeptFlows(
   let batch: FlowRecord[] = [];
   for await (const [line, text] of keptLines(kept)) {
     const flow = flowOf(parser, text, line);
-    if (!flow) throw new Error(`line ${line} of ${file} is no longer a flow`);
+    if (!flow) throw new KeptLineRefused(file, line);
     batch.push(flow);
     if (batch.length >= BATCH) {
       await onBatch(batch);
