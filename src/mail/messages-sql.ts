@@ -9,6 +9,7 @@ import { sql, type Sql } from '../store/sql.js';
 import type { MailCounts, MailMessageRecord, MailResourceRecord, MailStaging } from './records.js';
 import { list, opt } from '../store/row-values.js';
 import { inPass, planPasses, type JudgingPassSize } from './judging-passes.js';
+import { collectGarbageAbove } from '../core/heap.js';
 
 const ms = (v: unknown): number | undefined => (v instanceof Date ? v.getTime() : undefined);
 /** A stored bool: true/false on DuckDB, 1/0 on ClickHouse. */
@@ -160,6 +161,12 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
  * infrastructure key and, within a key, ordered by template: read in the passes planned by
  * judging-passes.ts, each sorted on its own.
  */
+/**
+ * The heap a judging pass may leave behind (its rows read, now garbage) before it is collected: the
+ * heap's peak stays near what is live (the campaigns' state) plus one pass.
+ */
+const HEAP_AFTER_PASS = 48 << 20;
+
 export async function* judgingOrder(d: Driver, size?: JudgingPassSize): AsyncGenerator<{ message: MailMessageRecord; resources: MailResourceRecord[] }> {
   const visible = (t: string) => d.dialect.visibleRows(sql.ident(t));
   // Resources stored before they carried their message's keys are found through their messages.
@@ -190,6 +197,7 @@ export async function* judgingOrder(d: Driver, size?: JudgingPassSize): AsyncGen
     }
     // Resources left over belong to a message the pass did not have: mail stored meanwhile.
     if (byMessage.size) throw new BotcensusError('STORE', 'mail was stored while the campaigns were judged; judge them again (botcensus mail judge)');
+    collectGarbageAbove(HEAP_AFTER_PASS);
   }
 }
 
