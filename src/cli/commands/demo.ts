@@ -6,7 +6,8 @@ import { renderCensus } from '../../census/render.js';
 import { runDemo } from '../../demo/run.js';
 import { fraction, positive, wholeNumber } from '../options.js';
 import { steps } from '../progress.js';
-import { setExitCode } from '../context.js';
+import { setExitCode, storeLocationOf, storeName, type GlobalOptions } from '../context.js';
+import type { StoreLocation } from '../../store/open.js';
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -17,10 +18,12 @@ export function demoCommand(): Command {
     .option('--dir <path>', 'where to write the generated files', join(tmpdir(), 'botcensus-demo'))
     .option('--json', 'print the result as JSON')
     .action(async (o, cmd: Command) => {
-      const db = (cmd.optsWithGlobals() as { db?: string }).db ?? process.env.BOTCENSUS_DB ?? './botcensus-demo.duckdb';
+      const store = demoStore(cmd);
+      const db = storeName(store);
+      const flag = store.engine === 'duckdb' ? `--db ${db}` : `--store '${db}'`;
       const started = Date.now();
       const r = await runDemo({
-        db,
+        store,
         dir: o.dir,
         seed: wholeNumber(o.seed, '--seed', 0)!,
         scale: positive(o.scale, '--scale'),
@@ -43,9 +46,19 @@ export function demoCommand(): Command {
         ...r.comparison.slice(0, 11).map((c) => `  ${c.cc}  true ${c.trueShare.toFixed(2)}%  measured ${c.measuredShare.toFixed(2)}%  diff ${c.diffPp >= 0 ? '+' : ''}${c.diffPp.toFixed(2)}`),
         `Largest difference over ${r.comparison.length} countries: ${r.maxDiffPp.toFixed(2)} pp (${r.maxDiffPp <= 0.5 ? 'within' : 'OUTSIDE'} 0.5 pp)`,
         `Store: ${db}; generated files: ${o.dir}; ${((Date.now() - started) / 1000).toFixed(0)} s`,
-        `Try: botcensus --db ${db} census --by asn   |   botcensus --db ${db} lookup <ip>   |   botcensus --db ${db} victims --country DE`,
+        `Try: botcensus ${flag} census --by asn   |   botcensus ${flag} lookup <ip>   |   botcensus ${flag} victims --country DE`,
       ];
       process.stdout.write(out.join('\n') + '\n');
       if (r.maxDiffPp > 0.5) setExitCode(1);
     });
+}
+
+/**
+ * Where the demo builds its store: the store named (--store, --db, $BOTCENSUS_STORE, $BOTCENSUS_DB),
+ * else ./botcensus-demo.duckdb, so that the demo never writes over ./botcensus.duckdb unasked.
+ */
+function demoStore(cmd: Command): StoreLocation {
+  const g = cmd.optsWithGlobals() as GlobalOptions;
+  const named = g.store !== undefined || g.db !== undefined || process.env.BOTCENSUS_STORE || process.env.BOTCENSUS_DB;
+  return named ? storeLocationOf(cmd) : { engine: 'duckdb', path: './botcensus-demo.duckdb' };
 }
