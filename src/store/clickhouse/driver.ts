@@ -18,6 +18,7 @@ import { claimId } from './ids.js';
 import { claimFirst } from './claims.js';
 import { withKeptTable } from './kept-tables.js';
 import { ClickHouseQueryError, type Node } from './connection.js';
+import { systemTables } from './system-tables.js';
 import { rowTable, type Layout } from './layout.js';
 import { addInsertBatch, IDENT } from './insert-batch.js';
 
@@ -234,7 +235,8 @@ export class ClickHouseDriver implements Driver {
     const local = rowTable(this.layout, table);
     let engine = this.engines.get(local);
     if (engine === undefined) {
-      const r = await this.layout.shards[0]!.one<{ engine: string }>(
+      const [r] = await systemTables<{ engine: string }>(
+        this.layout.shards[0]!,
         sql`SELECT engine FROM system.tables WHERE database = ${this.layout.database} AND name = ${local}`.render(chDialect).text,
       );
       engine = r?.engine ?? '';

@@ -9,6 +9,7 @@ import { KEEP, KEPT_PREFIX, keptPrefix, keyId, nameOrder } from '../kept-names.j
 import type { Table } from '../schema.js';
 import { sql } from '../sql.js';
 import type { Node } from './connection.js';
+import { systemTables } from './system-tables.js';
 import { createTableSql } from './ddl.js';
 import { chDialect } from './dialect.js';
 import { stringLiteral } from './literal.js';
@@ -20,7 +21,8 @@ const buildingPrefix = (t: Table) => `_building_${t.name}_`;
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
 async function tableNames(entry: Node, database: string, prefix: string): Promise<string[]> {
-  const rows = await entry.all<{ name: string }>(
+  const rows = await systemTables<{ name: string }>(
+    entry,
     `SELECT name FROM system.tables WHERE database = ${stringLiteral(database)} AND startsWith(name, ${stringLiteral(prefix)})`,
   );
   return rows.map((r) => r.name);

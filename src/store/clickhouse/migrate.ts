@@ -8,6 +8,7 @@ import { BATCH_COLUMN, columnDefinition, createDistributedSql, createTableSql, l
 import { chDialect } from './dialect.js';
 import { stringLiteral } from './literal.js';
 import type { Node } from './connection.js';
+import { systemTables } from './system-tables.js';
 import type { Layout } from './layout.js';
 
 const q = chDialect.quoteIdent;
@@ -31,7 +32,7 @@ interface TableState {
 
 /** The engine and sort key of each table of the database, by table name. */
 async function engines(node: Node, db: string): Promise<Map<string, TableState>> {
-  const rows = await node.all<{ name: string; engine: string; sorting_key: string }>(`SELECT name, engine, sorting_key FROM system.tables WHERE database = ${stringLiteral(db)}`);
+  const rows = await systemTables<{ name: string; engine: string; sorting_key: string }>(node, `SELECT name, engine, sorting_key FROM system.tables WHERE database = ${stringLiteral(db)}`);
   return new Map(rows.map((r) => [r.name, { engine: r.engine, sortingKey: r.sorting_key }]));
 }
 

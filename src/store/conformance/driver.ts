@@ -311,6 +311,21 @@ export function runDriverConformance(target: DriverTarget): void {
     assert.deepEqual(await keptWords(d, 'v1', 'one again'), ['one again'], 'the oldest went, and is built anew');
   });
 
+  t('kept tables built at once under different keys each answer with its own rows (a census asks its windows at once)', async (d) => {
+    const keptWord = (key: string) =>
+      d.withKeptTable!(
+        KEPT_WORDS,
+        async () => key,
+        async (work) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES (${key})`),
+        async (k) => (await d.all<{ word: string }>(sql`SELECT word FROM ${k.ref}`)).map((r) => r.word),
+      );
+    // Rounds of builds at once, each renaming its table into place and pruning while the others list theirs.
+    for (let round = 0; round < 4; round++) {
+      const keys = [...Array(6)].map((_, i) => `r${round}k${i}`);
+      assert.deepEqual(await Promise.all(keys.map(keptWord)), keys.map((k) => [k]));
+    }
+  });
+
   t('ids: above the stored ones, never the same twice, also from two drivers at once', async (d, again) => {
     await d.load(EVENTS_TABLE, [{ import_id: 41, ts: 0, victim: 1n }]);
     assert.equal(await d.nextId('conf_events', 'import_id'), 42);
