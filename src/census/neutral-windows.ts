@@ -18,7 +18,7 @@ import { sql, type Sql } from '../store/sql.js';
 import type { VictimWindows } from '../store/victim-windows.js';
 import { sightingEvidence, visible } from './evidence.js';
 import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
-import { victimOwners } from '../enrich/owner-rule.js';
+import { currentContacts, victimOwners } from '../enrich/owner-rule.js';
 
 const DAY = 86_400_000;
 
@@ -120,18 +120,50 @@ function warned(d: Driver, vg: Sql): Sql {
 }
 
 /**
+ * Which of the victims' joins have rows to join: identified devices, CIDR warninglists, owners. A
+ * join against nothing gives every victim NULL there, and still costs its passes over the
+ * victims (on ClickHouse a fifth of a window's time each), so it is left out. Read inside the
+ * kept table's section: the data version of its key covers all three.
+ */
+interface Joined {
+  devices: boolean;
+  cidrs: boolean;
+  owners: boolean;
+}
+
+async function joined(d: Driver): Promise<Joined> {
+  // A column of the table, not a constant: ClickHouse 18.16 loses a constant column over a Distributed table.
+  const some = (rows: Sql) => sql`(SELECT count(*) FROM (${rows} LIMIT 1) x)`;
+  const r = await d.one<Record<keyof Joined, unknown>>(
+    sql`SELECT ${some(sql`SELECT da.device FROM device_addresses da WHERE ${visible(d, 'da')}`)} AS devices,
+               ${some(sql`SELECT w.list FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr'`)} AS cidrs,
+               ${some(sql`SELECT o.owner FROM owner_keys o WHERE ${currentContacts('o')}`)} AS owners`,
+  );
+  return { devices: Number(r?.devices) > 0, cidrs: Number(r?.cidrs) > 0, owners: Number(r?.owners) > 0 };
+}
+
+/** A NULL text value (a CASE with no match: text on both engines, where a bare NULL has no type on ClickHouse). */
+const NO_TEXT = sql`CASE WHEN 1 = 0 THEN '' END`;
+
+/**
  * The window's victims (WindowRelations.victims' columns) from their grades (`vg`, a relation of
  * victimGrades' columns). The unit: the identified device (not an identified address, ident
  * 'ip:...'), else the device id the reports gave, else the address itself.
  */
-function windowVictims(d: Driver, vg: Sql): Sql {
+function windowVictims(d: Driver, vg: Sql, has: Joined): Sql {
+  const ident = has.devices ? sql`${nullIfEmpty(sql`i.ident`)}` : NO_TEXT;
+  const identJoin = has.devices ? sql`LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim` : sql.empty;
   const withIdent = sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen,
-                                v.events AS events, ${nullIfEmpty(sql`i.ident`)} AS ident
-                         FROM ${vg} v LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim)`;
+                                v.events AS events, ${ident} AS ident
+                         FROM ${vg} v ${identJoin})`;
   const withHost = sql`(SELECT v.*, h.country AS country, h.asn AS asn, h.as_org AS as_org, h.special AS special
                         FROM ${withIdent} v LEFT JOIN (SELECT * FROM hosts h0 WHERE ${visible(d, 'h0')}) h ON h.ip = v.victim)`;
-  const withWarned = sql`(SELECT v.*, ${nullIfEmpty(sql`w.lists`)} AS warned_by FROM ${withHost} v LEFT JOIN ${warned(d, vg)} w ON w.victim = v.victim)`;
-  const withOwner = sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN (${victimOwners(sql`SELECT v0.victim AS victim FROM ${vg} v0`)}) o ON o.victim = v.victim)`;
+  const withWarned = has.cidrs
+    ? sql`(SELECT v.*, ${nullIfEmpty(sql`w.lists`)} AS warned_by FROM ${withHost} v LEFT JOIN ${warned(d, vg)} w ON w.victim = v.victim)`
+    : sql`(SELECT v.*, ${NO_TEXT} AS warned_by FROM ${withHost} v)`;
+  const withOwner = has.owners
+    ? sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN (${victimOwners(sql`SELECT v0.victim AS victim FROM ${vg} v0`)}) o ON o.victim = v.victim)`
+    : sql`(SELECT v.*, ${NO_TEXT} AS owner FROM ${withWarned} v)`;
   const identified = sql`v.ident IS NOT NULL AND v.ident NOT LIKE 'ip:%'`;
   return sql`SELECT v.victim AS victim, v.grade AS grade,
                     CASE WHEN ${identified} THEN ${d.dialect.deviceUnit(sql`v.ident`)}
@@ -156,13 +188,14 @@ function foldedGrades(d: Driver): Sql {
 
 /** Fills `work` with the victims of the window [from, to] (WINDOW_VICTIMS' columns). */
 async function fillWindowVictims(d: Driver, work: WorkTable, evidence: Sql, w: { from?: number; to?: number }): Promise<void> {
+  const has = await joined(d);
   if (w.from === undefined && w.to === undefined) {
-    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d))}`);
+    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d), has)}`);
     return;
   }
   await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
     await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
-    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref)}`);
+    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref, has)}`);
   });
 }
 
