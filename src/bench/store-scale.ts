@@ -1,7 +1,8 @@
 // The census at scale on ClickHouse (`npm run bench -- --store clickhouse://...?cluster=NAME`):
 // a database of the bench's own filled on the server with 100 million flow rows and a million
 // sightings (INSERT ... SELECT FROM numbers(), through the driver, so every row carries its
-// import's batch as an import's rows do), the victims' enrichment, and the folds matching keeps;
+// import's batch as an import's rows do), the victims' enrichment, a contact database (owners by
+// AS and by block), and the folds matching keeps;
 // then the census questions the CLI and the dashboard ask, each timed the first time after the data
 // changed (its windows computed from the sightings), the same after prepareForQueries (from the
 // per-day fold serve keeps), and asked again (its windows kept for the data version). Sizes from
@@ -19,7 +20,8 @@ import { dropKeptTables } from '../store/clickhouse/kept-tables.js';
 import { beginImport, finishImport } from '../store/imports.js';
 import { openStore, storeLocation } from '../store/open.js';
 import { sql } from '../store/sql.js';
-import type { Store } from '../store/store.js';
+import type { Owner, Store } from '../store/store.js';
+import { replaceOwners } from '../notify/owners-sql.js';
 import type { BenchPartResult } from './parts.js';
 import { benchDatabase, dropBenchDatabase } from './store.js';
 
@@ -93,8 +95,21 @@ async function fill(store: Store, flows: number, sightings: number, log: (line: 
                      ['US', 'VN', 'CA', 'DE', 'BR'][1 + number % 50 % 5], 'bench'
               FROM numbers(${VICTIMS})`),
   );
+  await timed('the contact database', () => replaceOwners(store, contactDatabase()));
   await timed('victim and day folds', () => d.atomically(() => refoldAll(d)));
   return ms;
+}
+
+/**
+ * Owners as an ISP abuse desk or a national CERT loads them: the access networks by AS (40 of the
+ * victims' 50 ASes) and business customers by block (100 /16s among the victims' addresses), so
+ * that the census attributes each victim as it would in use.
+ */
+function contactDatabase(): Owner[] {
+  const base = { emails: ['abuse@isp.example'], language: 'en', intervalDays: 7, format: 'csv-attachment' as const };
+  const byAs = [...Array(40)].map((_, i) => ({ ...base, name: `ISP ${i}`, asns: [64500 + i], cidrs: [] }));
+  const byBlock = [...Array(100)].map((_, i) => ({ ...base, name: `Customer ${i}`, asns: [], cidrs: [`${1 + Math.floor(i / 20)}.${(i % 20) * 12}.0.0/16`] }));
+  return [...byAs, ...byBlock];
 }
 
 interface Question {

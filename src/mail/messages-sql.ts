@@ -157,16 +157,16 @@ export async function messages(d: Driver, infraKeys?: string[]): Promise<MailMes
 }
 
 /**
- * Every stored message with its resources (in their order in the message), grouped by
- * infrastructure key and, within a key, ordered by template: read in the passes planned by
- * judging-passes.ts, each sorted on its own.
- */
-/**
  * The heap a judging pass may leave behind (its rows read, now garbage) before it is collected: the
  * heap's peak stays near what is live (the campaigns' state) plus one pass.
  */
 const HEAP_AFTER_PASS = 48 << 20;
 
+/**
+ * Every stored message with its resources (in their order in the message), grouped by
+ * infrastructure key and, within a key, ordered by template: read in the passes planned by
+ * judging-passes.ts, each sorted on its own.
+ */
 export async function* judgingOrder(d: Driver, size?: JudgingPassSize): AsyncGenerator<{ message: MailMessageRecord; resources: MailResourceRecord[] }> {
   const visible = (t: string) => d.dialect.visibleRows(sql.ident(t));
   // Resources stored before they carried their message's keys are found through their messages.
