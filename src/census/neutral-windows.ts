@@ -151,7 +151,7 @@ const NO_TEXT = sql`CASE WHEN 1 = 0 THEN '' END`;
  * 'ip:...'), else the device id the reports gave, else the address itself.
  */
 function windowVictims(d: Driver, vg: Sql, has: Joined): Sql {
-  const ident = has.devices ? sql`${nullIfEmpty(sql`i.ident`)}` : NO_TEXT;
+  const ident = has.devices ? nullIfEmpty(sql`i.ident`) : NO_TEXT;
   const identJoin = has.devices ? sql`LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim` : sql.empty;
   const withIdent = sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen,
                                 v.events AS events, ${ident} AS ident
