@@ -18,7 +18,7 @@ import { sql, type Sql } from '../store/sql.js';
 import type { VictimWindows } from '../store/victim-windows.js';
 import { sightingEvidence, visible } from './evidence.js';
 import { currentFold, foldPairDays, pairDayEvidence } from './pair-days.js';
-import { currentContacts, victimOwners } from '../enrich/owner-rule.js';
+import { attributesOf, joinAttributes, joined, NO_TEXT, nullIfEmpty, type Joined, type WithAttributes } from './victim-attributes.js';
 
 const DAY = 86_400_000;
 
@@ -69,9 +69,6 @@ const WINDOW_GRADES: Table = {
  */
 const WINDOW_LAYOUT = 1;
 
-const nullIfEmpty = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
-
-
 /**
  * One row per victim of the evidence: its grade is the best of its (victim, indicator) pairs'
  * grades, a pair being confirmed by a non-flow sighting, two-way by an answered flow or by traffic
@@ -104,66 +101,17 @@ function identities(d: Driver, vg: Sql): Sql {
               GROUP BY c.victim)`;
 }
 
-/** Per victim of `vg`, each prefix length of `keys` (a relation with a `prefix` column) and its network key at that length. */
-function networkKeys(d: Driver, vg: Sql, prefixes: Sql): Sql {
-  return sql`(SELECT x.victim AS victim, x.prefix AS prefix, ${d.dialect.netKey(sql`x.victim`, sql`x.prefix`)} AS k
-              FROM (SELECT v.victim AS victim, p.prefix AS prefix FROM ${vg} v CROSS JOIN ${prefixes} p) x)`;
-}
-
-/** Per victim of `vg` on a CIDR warninglist: the lists, sorted, '; '-joined. */
-function warned(d: Driver, vg: Sql): Sql {
-  const cidrs = sql`(SELECT w.list AS list, coalesce(w.prefix, 0) AS prefix, ${d.dialect.netKey(sql`w.lo`, sql`w.prefix`)} AS k
-                     FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr')`;
-  const prefixes = sql`(SELECT DISTINCT coalesce(w.prefix, 0) AS prefix FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr')`;
-  return sql`(SELECT n.victim AS victim, ${d.dialect.listText(d.dialect.listAggDistinct(sql`w.list`), '; ')} AS lists
-              FROM ${networkKeys(d, vg, prefixes)} n JOIN ${cidrs} w ON w.prefix = n.prefix AND w.k = n.k GROUP BY n.victim)`;
-}
-
-/**
- * Which of the victims' joins have rows to join: identified devices, CIDR warninglists, owners. A
- * join against nothing gives every victim NULL there, and still costs its passes over the
- * victims (on ClickHouse a fifth of a window's time each), so it is left out. Read inside the
- * kept table's section: the data version of its key covers all three.
- */
-interface Joined {
-  devices: boolean;
-  cidrs: boolean;
-  owners: boolean;
-}
-
-async function joined(d: Driver): Promise<Joined> {
-  // A column of the table, not a constant: ClickHouse 18.16 loses a constant column over a Distributed table.
-  const some = (rows: Sql) => sql`(SELECT count(*) FROM (${rows} LIMIT 1) x)`;
-  const r = await d.one<Record<keyof Joined, unknown>>(
-    sql`SELECT ${some(sql`SELECT da.device FROM device_addresses da WHERE ${visible(d, 'da')}`)} AS devices,
-               ${some(sql`SELECT w.list FROM warnings w WHERE ${visible(d, 'w')} AND w.kind = 'cidr'`)} AS cidrs,
-               ${some(sql`SELECT o.owner FROM owner_keys o WHERE ${currentContacts('o')}`)} AS owners`,
-  );
-  return { devices: Number(r?.devices) > 0, cidrs: Number(r?.cidrs) > 0, owners: Number(r?.owners) > 0 };
-}
-
-/** A NULL text value (a CASE with no match: text on both engines, where a bare NULL has no type on ClickHouse). */
-const NO_TEXT = sql`CASE WHEN 1 = 0 THEN '' END`;
-
 /**
  * The window's victims (WindowRelations.victims' columns) from their grades (`vg`, a relation of
  * victimGrades' columns). The unit: the identified device (not an identified address, ident
  * 'ip:...'), else the device id the reports gave, else the address itself.
  */
-function windowVictims(d: Driver, vg: Sql, has: Joined): Sql {
+function windowVictims(d: Driver, vg: Sql, has: Joined, withAttributes: WithAttributes): Sql {
   const ident = has.devices ? nullIfEmpty(sql`i.ident`) : NO_TEXT;
   const identJoin = has.devices ? sql`LEFT JOIN ${identities(d, vg)} i ON i.victim = v.victim` : sql.empty;
   const withIdent = sql`(SELECT v.victim AS victim, v.grade AS grade, v.device AS device, v.first_seen AS first_seen, v.last_seen AS last_seen,
                                 v.events AS events, ${ident} AS ident
                          FROM ${vg} v ${identJoin})`;
-  const withHost = sql`(SELECT v.*, h.country AS country, h.asn AS asn, h.as_org AS as_org, h.special AS special
-                        FROM ${withIdent} v LEFT JOIN (SELECT * FROM hosts h0 WHERE ${visible(d, 'h0')}) h ON h.ip = v.victim)`;
-  const withWarned = has.cidrs
-    ? sql`(SELECT v.*, ${nullIfEmpty(sql`w.lists`)} AS warned_by FROM ${withHost} v LEFT JOIN ${warned(d, vg)} w ON w.victim = v.victim)`
-    : sql`(SELECT v.*, ${NO_TEXT} AS warned_by FROM ${withHost} v)`;
-  const withOwner = has.owners
-    ? sql`(SELECT v.*, ${nullIfEmpty(sql`o.owner`)} AS owner FROM ${withWarned} v LEFT JOIN (${victimOwners(sql`SELECT v0.victim AS victim FROM ${vg} v0`)}) o ON o.victim = v.victim)`
-    : sql`(SELECT v.*, ${NO_TEXT} AS owner FROM ${withWarned} v)`;
   const identified = sql`v.ident IS NOT NULL AND v.ident NOT LIKE 'ip:%'`;
   return sql`SELECT v.victim AS victim, v.grade AS grade,
                     CASE WHEN ${identified} THEN ${d.dialect.deviceUnit(sql`v.ident`)}
@@ -172,7 +120,7 @@ function windowVictims(d: Driver, vg: Sql, has: Joined): Sql {
                     coalesce(v.device, CASE WHEN ${identified} THEN v.ident END) AS device, v.ident AS ident,
                     v.country AS country, v.asn AS asn, v.as_org AS as_org, v.special AS special, v.warned_by AS warned_by, v.owner AS owner,
                     v.first_seen AS first_seen, v.last_seen AS last_seen, v.events AS events
-             FROM ${withOwner} v`;
+             FROM ${withAttributes(withIdent)} v`;
 }
 
 const columnsOf = (t: Table) => sql.raw(t.columns.map((x) => x.name).join(', '));
@@ -186,18 +134,50 @@ function foldedGrades(d: Driver): Sql {
               FROM victim_fold v WHERE ${visible(d, 'v')} AND v.grade > 0)`;
 }
 
-/** Fills `work` with the victims of the window [from, to] (WINDOW_VICTIMS' columns). */
-async function fillWindowVictims(d: Driver, work: WorkTable, evidence: Sql, w: { from?: number; to?: number }): Promise<void> {
+/** A window as asked for, with the data's version, where its evidence is read, and its key. */
+interface WindowPlan {
+  w: { from?: number; to?: number };
+  version: string;
+  evidence: Sql;
+  key: string;
+}
+
+/** The key a window is kept under: the rules, the data version, the bounds. */
+const windowKey = (version: string, w: { from?: number; to?: number }) => `${WINDOW_LAYOUT}|${version}|${w.from ?? ''}|${w.to ?? ''}`;
+
+const insertVictims = (d: Driver, work: WorkTable, rows: Sql) => d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${rows}`);
+
+/** Fills `work` with the all-time window's victims (WINDOW_VICTIMS' columns). */
+async function fillAllTime(d: Driver, work: WorkTable): Promise<void> {
   const has = await joined(d);
-  if (w.from === undefined && w.to === undefined) {
-    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, foldedGrades(d), has)}`);
-    return;
-  }
+  await insertVictims(d, work, windowVictims(d, foldedGrades(d), has, joinAttributes(d, has, foldedGrades(d))));
+}
+
+/**
+ * Runs `fn` with the all-time window of data version `version`, kept (built first if it is not):
+ * the other windows take their victims' attributes from it.
+ */
+function withAllTime<T>(d: Driver, version: string, fn: (allTime: Sql) => Promise<T>): Promise<T> {
+  return d.withKeptTable!(WINDOW_VICTIMS, async () => windowKey(version, {}), (work) => fillAllTime(d, work), (kept) => fn(kept.ref));
+}
+
+/** Fills `work` with the victims of the bounded window `p` (WINDOW_VICTIMS' columns). */
+async function fillBounded(d: Driver, work: WorkTable, p: WindowPlan): Promise<void> {
+  // Read alongside the grades (a round trip less before the victims).
+  const joins = joined(d);
+  joins.catch(() => undefined);
   await d.withWorkTable(WINDOW_GRADES, WINDOW_GRADES.name, async (grades) => {
-    await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(evidence)} g`);
-    await d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${windowVictims(d, grades.ref, has)}`);
+    await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(p.evidence)} g`);
+    const has = await joins;
+    if (d.withKeptTable && d.can('kept-tables'))
+      await withAllTime(d, p.version, (allTime) => insertVictims(d, work, windowVictims(d, grades.ref, has, attributesOf(allTime))));
+    else await insertVictims(d, work, windowVictims(d, grades.ref, has, joinAttributes(d, has, grades.ref)));
   });
 }
+
+/** Fills `work` with the victims of the window `p` (WINDOW_VICTIMS' columns). */
+const fillWindowVictims = (d: Driver, work: WorkTable, p: WindowPlan): Promise<void> =>
+  p.w.from === undefined && p.w.to === undefined ? fillAllTime(d, work) : fillBounded(d, work, p);
 
 /**
  * Window relations computed from the shared tables, on any driver. A driver that keeps tables
@@ -208,28 +188,28 @@ async function fillWindowVictims(d: Driver, work: WorkTable, evidence: Sql, w: {
  */
 export function neutralWindows(d: Driver): VictimWindows {
   /** The window as asked for, its key for the data now, and where its evidence is read. */
-  const plan = async (asked: { from?: number; to?: number }) => {
-    const version = await dataVersion(d);
+  const plan = async (asked: { from?: number; to?: number }): Promise<WindowPlan> => {
+    // Asked at once: each is a round trip of its own, and on ClickHouse a small query costs 10-25 ms.
+    const [version, fold] = await Promise.all([dataVersion(d), currentFold(d)]);
     const w = await openWhereUncut(d, version, asked);
-    const fold = await currentFold(d);
     const evidence = fold === undefined ? sightingEvidence(d, w.from, w.to) : pairDayEvidence(d, fold, w.from, w.to);
-    return { w, evidence, key: `${WINDOW_LAYOUT}|${version}|${w.from ?? ''}|${w.to ?? ''}` };
+    return { w, version, evidence, key: windowKey(version, w) };
   };
   return {
     read: async (asked, fn) => {
       if (d.withKeptTable && d.can('kept-tables')) {
         // Planned inside the kept table's section: the key, the table and the evidence are of one state of the data.
-        let p!: Awaited<ReturnType<typeof plan>>;
+        let p!: WindowPlan;
         return d.withKeptTable(
           WINDOW_VICTIMS,
           async () => (p = await plan(asked)).key,
-          (work) => fillWindowVictims(d, work, p.evidence, p.w),
+          (work) => fillWindowVictims(d, work, p),
           (kept) => fn({ victims: kept.ref, evidence: p.evidence }),
         );
       }
       return d.withWorkTable(WINDOW_VICTIMS, WINDOW_VICTIMS.name, async (work) => {
         const p = await plan(asked);
-        await fillWindowVictims(d, work, p.evidence, p.w);
+        await fillWindowVictims(d, work, p);
         return fn({ victims: work.ref, evidence: p.evidence });
       });
     },

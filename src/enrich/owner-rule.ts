@@ -25,12 +25,13 @@ const AS_SPEC = sql`0`;
 
 /**
  * Of candidate rows (victim, owner, spec), each victim's most specific owner, the least name among
- * equals (two owners listing the same block): rows (victim, owner). One pass over the candidates:
- * the least name per victim and specificity, then per victim the most specific of those.
+ * equals (two owners listing the same block): rows (victim, owner, owner_spec: its specificity; not
+ * `spec`, which ClickHouse would read inside the aggregates as this alias). One pass over the
+ * candidates: the least name per victim and specificity, then per victim the most specific of those.
  */
 function mostSpecific(candidates: Sql): Sql {
   return sql.dialect(
-    (d) => sql`SELECT b.victim AS victim, ${d.argMax(sql`b.owner`, sql`b.spec`)} AS owner
+    (d) => sql`SELECT b.victim AS victim, ${d.argMax(sql`b.owner`, sql`b.spec`)} AS owner, max(b.spec) AS owner_spec
                FROM (SELECT c.victim AS victim, c.spec AS spec, min(c.owner) AS owner FROM (${candidates}) c GROUP BY c.victim, c.spec) b
                GROUP BY b.victim`,
   );
@@ -57,32 +58,25 @@ function blockCandidates(victims: Sql): Sql {
   );
 }
 
-/** Candidates (victim, owner, spec) from the AS of each address of `asns` (rows victim, asn). */
-function asCandidates(asns: Sql): Sql {
-  return sql.dialect(
-    (d) => sql`
-    SELECT a.victim AS victim, k.owner AS owner, ${AS_SPEC} AS spec
-    FROM (${asns}) a
-    JOIN (SELECT o.owner AS owner, o.asn AS asn FROM owner_keys o WHERE o.asn IS NOT NULL AND ${currentContacts('o')}) k ON k.asn = a.asn`,
-  );
-}
-
 /**
- * Each victim's most specific owner: rows (victim, owner), one per victim that has one. `victims`
- * is a query of rows with a column `victim`, each address once (it is read twice: name a table
- * or a cheap query). The AS of an address is its enrichment's (table hosts).
+ * The rule over many addresses whose AS is joined already (the census's victim attributes):
+ * `blocks` gives each address's most specific block owner and its prefix length (rows victim,
+ * owner, owner_spec), `byAs` each AS's owner (rows asn, owner), and `winner` picks between an
+ * address's two.
  */
-export function victimOwners(victims: Sql): Sql {
-  // Only the addresses in an AS of the contact database are looked for among the victims: most
-  // are in none, and testing each against the victims cost more than the rest of the rule.
-  const asns = sql.dialect(
-    (d) => sql`SELECT h.ip AS victim, h.asn AS asn
-               FROM (SELECT h0.ip AS ip, h0.asn AS asn FROM hosts h0
-                     WHERE h0.asn IN (SELECT o.asn FROM owner_keys o WHERE o.asn IS NOT NULL AND ${currentContacts('o')}) AND ${d.visibleRows(sql.ident('h0'))}) h
-               WHERE h.ip IN (SELECT v.victim FROM (${victims}) v)`,
-  );
-  return mostSpecific(sql`${blockCandidates(victims)} UNION ALL ${asCandidates(asns)}`);
-}
+export const splitRule = {
+  blocks: (victims: Sql): Sql => mostSpecific(blockCandidates(victims)),
+  byAs: (): Sql => sql`SELECT o.asn AS asn, min(o.owner) AS owner FROM owner_keys o WHERE o.asn IS NOT NULL AND ${currentContacts('o')} GROUP BY o.asn`,
+  /**
+   * The owner of a victim from its block owner (`block`, of prefix length `spec`) and its AS's
+   * owner (`byAs`), either missing (NULL, or '' where a LEFT JOIN fills defaults): any block but
+   * a /0 beats an AS; a /0 ties with it, and the least name wins.
+   */
+  winner: (block: Sql, spec: Sql, byAs: Sql): Sql =>
+    sql`CASE WHEN coalesce(${block}, '') = '' THEN ${byAs}
+             WHEN coalesce(${byAs}, '') = '' OR ${spec} > ${AS_SPEC} OR ${block} < ${byAs} THEN ${block}
+             ELSE ${byAs} END`,
+};
 
 /**
  * The most specific owner of one address, victim or not, its AS given (from its enrichment):

@@ -40,10 +40,27 @@ export async function withKeptTable<T>(
   const prefix = keptPrefix(table);
   const kept = (await tableNames(entry, database, prefix)).find((n) => n.endsWith(`_${id}`));
   if (kept) return fn(workTable(kept));
+  // Questions of this process asking for one key at once (a census's windows) share one build.
+  let builds = underWay.get(entry);
+  if (!builds) underWay.set(entry, (builds = new Map()));
+  const slot = `${database}.${prefix}${id}`;
+  let built = builds.get(slot);
+  if (!built) {
+    built = buildKept(entry, database, table, id, build).finally(() => builds.delete(slot));
+    builds.set(slot, built);
+  }
+  return fn(workTable(await built));
+}
+
+/** Builds under way in this process, per entry node, by database and kept name without its time. */
+const underWay = new WeakMap<Node, Map<string, Promise<string>>>();
+
+/** Builds the kept table of key `id` of `table`; its name. */
+async function buildKept(entry: Node, database: string, table: Table, id: string, build: (work: WorkTable) => Promise<void>): Promise<string> {
   const now = Date.now();
   const building = `${buildingPrefix(table)}${now}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   await entry.run(createTableSql(table, building, database).replace(/ ENGINE = .*$/s, ' ENGINE = Log'));
-  const name = `${prefix}${now}_${id}`;
+  const name = `${keptPrefix(table)}${now}_${id}`;
   try {
     await build(workTable(building));
     // Two processes that built the same key at once keep both: any one of them answers.
@@ -53,7 +70,7 @@ export async function withKeptTable<T>(
     throw err;
   }
   await prune(entry, database, table, name);
-  return fn(workTable(name));
+  return name;
 }
 
 /** Drops the kept tables of `table` past the KEEP newest (never `mine`), and builds left for an hour. */

@@ -9,7 +9,7 @@ import { parseIp } from '../../core/ip.js';
 import type { Driver } from '../driver.js';
 import { c, type Table } from '../schema.js';
 import { EVENTS_TABLE, KEYED_TABLE, VALUES_TABLE } from './driver-tables.js';
-import { sql } from '../sql.js';
+import { sql, type Sql } from '../sql.js';
 
 export interface DriverTarget {
   /** The engine's name, in test names. */
@@ -324,6 +324,35 @@ export function runDriverConformance(target: DriverTarget): void {
       const keys = [...Array(6)].map((_, i) => `r${round}k${i}`);
       assert.deepEqual(await Promise.all(keys.map(keptWord)), keys.map((k) => [k]));
     }
+  });
+
+  t('kept tables: one key asked at once is built once; a build may ask for another key of the same declaration', async (d) => {
+    const builds: string[] = [];
+    const keptWords = (key: string, build: (work: { ref: Sql }) => Promise<void>) =>
+      d.withKeptTable!(
+        KEPT_WORDS,
+        async () => key,
+        async (work) => {
+          builds.push(key);
+          await build(work);
+        },
+        async (k) => (await d.all<{ word: string }>(sql`SELECT word FROM ${k.ref} ORDER BY word`)).map((r) => r.word),
+      );
+    const base = (work: { ref: Sql }) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES ('base')`);
+    /** The table kept under `key` (asked inside withKeptTable's fn: its name). */
+    const kept = (key: string) => d.withKeptTable!(KEPT_WORDS, async () => key, async () => assert.fail(`${key} not kept`), async (k) => k.name);
+    // Built from the base table, asked for inside the build (as a census window takes its victims' attributes from the all-time one).
+    const derived = (key: string) => (work: { ref: Sql }) =>
+      keptWords('base', base).then((words) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES (${`${key} of ${words.join()}`})`));
+    assert.deepEqual(await keptWords('a', derived('a')), ['a of base'], 'the base built inside the build of a');
+    assert.deepEqual(builds, ['a', 'base']);
+    builds.length = 0;
+    await d.run(sql`DROP TABLE ${sql.ident(await kept('base'))}`);
+    const answers = await Promise.all([keptWords('base', base), keptWords('b', derived('b')), keptWords('c', derived('c')), keptWords('base', base)]);
+    assert.deepEqual(answers, [['base'], ['b of base'], ['c of base'], ['base']]);
+    // The engine that answers questions side by side shares the base's build; the one that takes them in turn finds it kept.
+    assert.deepEqual(builds.filter((b) => b === 'base'), ['base']);
+    assert.deepEqual(await keptWords('a', derived('again')), ['a of base'], 'kept');
   });
 
   t('ids: above the stored ones, never the same twice, also from two drivers at once', async (d, again) => {

@@ -8,7 +8,8 @@
 // A table is built under a building name and renamed into place once full, so a table under a kept
 // name is always whole; the name holds a sequence number and a hash of the key. The newest KEEP of
 // one declaration stay. Kept and building tables are read and written inside the database's
-// window section (connection.ts `windowed`): one connection cannot drop a table another reads.
+// window section (connection.ts `windowed`): one connection cannot drop a table another reads. A
+// build may ask for another table inside that section (the sections nest).
 import type { WorkTable } from '../driver.js';
 import { KEEP, keptPrefix, keyId, nameOrder } from '../kept-names.js';
 import type { Table } from '../schema.js';
@@ -18,19 +19,30 @@ import { duckDialect } from './dialect.js';
 import { createTableSql } from './migrate.js';
 
 const q = duckDialect.quoteIdent;
-const building = (t: Table) => `_building_${t.name}`;
+const buildingPrefix = (t: Table) => `_building_${t.name}`;
+
+/**
+ * The building tables being filled in this process, per database: one build may ask for another
+ * of the same declaration (a census window takes its victims' attributes from the all-time one).
+ * A building table not among them was left by a crash.
+ */
+const underWay = new WeakMap<object, Set<string>>();
 const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 
 /** The sequence number a kept table's name holds. */
 const seqOf = (t: Table, name: string): number => nameOrder(name, keptPrefix(t));
 
 /** The kept tables of `table`, newest first. */
-async function keptNames(db: Db, table: Table): Promise<string[]> {
+async function namesStartingWith(db: Db, prefix: string): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND starts_with(table_name, $p)`,
-    { p: keptPrefix(table) },
+    { p: prefix },
   );
-  return rows.map((r) => r.name).sort((a, b) => seqOf(table, b) - seqOf(table, a));
+  return rows.map((r) => r.name);
+}
+
+async function keptNames(db: Db, table: Table): Promise<string[]> {
+  return (await namesStartingWith(db, keptPrefix(table))).sort((a, b) => seqOf(table, b) - seqOf(table, a));
 }
 
 export function withKeptTable<T>(
@@ -45,20 +57,26 @@ export function withKeptTable<T>(
     const names = await keptNames(db, table);
     const kept = names.find((n) => n.endsWith(`_${id}`));
     if (kept) return fn(workTable(kept));
-    const seq = (names[0] === undefined ? 0 : seqOf(table, names[0])) + 1;
-    const temp = building(table);
-    // One build at a time (the window section): a building table left by a crash is this one's name.
-    await db.run(`DROP TABLE IF EXISTS ${q(temp)}`);
+    let building = underWay.get(db.instance);
+    if (!building) underWay.set(db.instance, (building = new Set()));
+    for (const left of await namesStartingWith(db, buildingPrefix(table))) if (!building.has(left)) await db.run(`DROP TABLE IF EXISTS ${q(left)}`);
+    const temp = `${buildingPrefix(table)}_${id}`;
     await db.run(createTableSql(table, temp));
-    const name = `${keptPrefix(table)}${seq}_${id}`;
+    building.add(temp);
+    let name: string;
     try {
       await build(workTable(temp));
+      // Named once built: a build inside this one may have kept a table meanwhile.
+      const before = await keptNames(db, table);
+      name = `${keptPrefix(table)}${(before[0] === undefined ? 0 : seqOf(table, before[0])) + 1}_${id}`;
       await db.run(`ALTER TABLE ${q(temp)} RENAME TO ${q(name)}`);
+      for (const old of before.slice(KEEP - 1)) await db.run(`DROP TABLE IF EXISTS ${q(old)}`);
     } catch (err) {
       await db.run(`DROP TABLE IF EXISTS ${q(temp)}`).catch(() => undefined);
       throw err;
+    } finally {
+      building.delete(temp);
     }
-    for (const old of names.slice(KEEP - 1)) await db.run(`DROP TABLE IF EXISTS ${q(old)}`);
     return fn(workTable(name));
   });
 }
