@@ -61,7 +61,9 @@ export interface Driver {
    * was asked). `build` fills it the first time; later calls with the same key read it as it is.
    * Only the few newest tables of one declaration are kept. Runs `fn` with it. `key`, `build` and
    * `fn` run in one section where the engine has them (DuckDB: no other caller's statements on the
-   * connection in between, so the data the key was read from is the data the table holds).
+   * connection in between, so the data the key was read from is the data the table holds). Where
+   * another process may drop a kept table while `fn` reads it (ClickHouse: more than the newest
+   * few built meanwhile), `fn` runs again on the table found or built anew: let it only read.
    */
   withKeptTable?<T>(table: Table, key: () => Promise<string>, build: (work: WorkTable) => Promise<void>, fn: (kept: WorkTable) => Promise<T>): Promise<T>;
   /**

@@ -38,6 +38,33 @@ test('a failed build leaves neither a kept table nor its building table', { skip
   }
 });
 
+test('a kept table dropped before it is read (another process pruned it) is built anew and read', { skip }, async () => {
+  const store = await node!.open();
+  const d = store.driver as ClickHouseDriver;
+  try {
+    const builds: string[] = [];
+    const keptWords = (word: string, before?: (name: string) => Promise<void>) =>
+      d.withKeptTable!(WORDS, async () => 'v1', async (work: WorkTable) => {
+        builds.push(word);
+        await d.run(sql`INSERT INTO ${work.ref} (word) VALUES (${word})`);
+      }, async (k) => {
+        await before?.(k.name);
+        return (await d.all<{ word: string }>(sql`SELECT word FROM ${k.ref}`)).map((r) => r.word);
+      });
+    assert.deepEqual(await keptWords('first'), ['first']);
+    let drops = 0;
+    const dropOnce = async (name: string) => {
+      if (drops++ === 0) await d.run(sql`DROP TABLE ${sql.ident(name)}`);
+    };
+    assert.deepEqual(await keptWords('second', dropOnce), ['second']);
+    assert.deepEqual(builds, ['first', 'second']);
+    // Dropped before every read: the error is the reader's after a few tries.
+    await assert.rejects(keptWords('third', (name) => d.run(sql`DROP TABLE ${sql.ident(name)}`)), /Code: 60|doesn't exist/);
+  } finally {
+    await store.close();
+  }
+});
+
 const victimsOf = async (store: Store) => (await census(store, { by: 'grade', measure: 'cumulative', top: 5 })).total;
 
 test('census windows are kept for the data version: read by a second connection, computed anew after an import', { skip }, async () => {

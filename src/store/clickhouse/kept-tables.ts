@@ -4,12 +4,13 @@
 // the shards like a work table), written under a building name and renamed into place once full,
 // so that a table under a kept name is always whole; its name holds when it was built and a hash
 // of its key. The newest KEEP of one declaration stay; builds left behind by a crash go after an hour.
+// A kept table another process dropped before it was read is found or built anew.
 import type { WorkTable } from '../driver.js';
 import { KEEP, KEPT_PREFIX, keptPrefix, keyId, nameOrder } from '../kept-names.js';
 import type { Table } from '../schema.js';
 import { sql } from '../sql.js';
 import type { Node } from './connection.js';
-import { systemTables } from './system-tables.js';
+import { systemTables, unknownTable } from './system-tables.js';
 import { createTableSql } from './ddl.js';
 import { chDialect } from './dialect.js';
 import { stringLiteral } from './literal.js';
@@ -37,9 +38,26 @@ export async function withKeptTable<T>(
   fn: (kept: WorkTable) => Promise<T>,
 ): Promise<T> {
   const id = keyId(await key());
+  // A table found may be dropped before it is read, by builds of other processes past the newest
+  // KEEP (or by hand): then it is found or built anew and read again.
+  for (let attempt = 1; ; attempt++) {
+    const name = await keptOrBuilt(entry, database, table, id, build);
+    try {
+      return await fn(workTable(name));
+    } catch (err) {
+      if (attempt >= READS || !unknownTable(err) || !(err as Error).message.includes(name)) throw err;
+    }
+  }
+}
+
+/** Reads of a kept table at most, each after finding or building it. */
+const READS = 3;
+
+/** The name of the kept table of key `id`, built first when there is none. */
+async function keptOrBuilt(entry: Node, database: string, table: Table, id: string, build: (work: WorkTable) => Promise<void>): Promise<string> {
   const prefix = keptPrefix(table);
   const kept = (await tableNames(entry, database, prefix)).find((n) => n.endsWith(`_${id}`));
-  if (kept) return fn(workTable(kept));
+  if (kept) return kept;
   // Questions of this process asking for one key at once (a census's windows) share one build.
   let builds = underWay.get(entry);
   if (!builds) underWay.set(entry, (builds = new Map()));
@@ -49,7 +67,7 @@ export async function withKeptTable<T>(
     built = buildKept(entry, database, table, id, build).finally(() => builds.delete(slot));
     builds.set(slot, built);
   }
-  return fn(workTable(await built));
+  return built;
 }
 
 /** Builds under way in this process, per entry node, by database and kept name without its time. */

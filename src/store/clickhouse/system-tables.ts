@@ -8,7 +8,7 @@ import { ClickHouseQueryError, type Node } from './connection.js';
 const TRIES = 20;
 
 /** Code 60: in the error's code, or only in its text when the server failed after the answer began. */
-const unknownTable = (err: unknown) => err instanceof ClickHouseQueryError && (err.serverCode === '60' || /\bCode: 60\b/.test(err.message));
+export const unknownTable = (err: unknown) => err instanceof ClickHouseQueryError && (err.serverCode === '60' || /\bCode: 60\b/.test(err.message));
 
 /** The rows of a query over system.tables. */
 export async function systemTables<T>(node: Node, query: string): Promise<T[]> {
