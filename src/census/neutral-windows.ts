@@ -1,6 +1,7 @@
 // The window relations (store/victim-windows.ts) written once over the shared tables, on every
 // driver: a window's victims are computed from the sightings, the identified devices, the
-// enrichment, the warninglists and the owners, into a table kept for the data version where the
+// enrichment, the warninglists and the owners (the last three a bounded window reads from the
+// all-time window, victim-attributes.ts), into a table kept for the data version where the
 // driver keeps tables (both do), else into a work table per question; the evidence is read from
 // the per-day fold of the sightings where it is current (pair-days.ts: prepare builds it), else
 // from the sightings, and the all-time window's grades from the victim fold matching keeps

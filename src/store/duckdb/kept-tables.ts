@@ -32,7 +32,7 @@ const workTable = (name: string): WorkTable => ({ name, ref: sql.ident(name) });
 /** The sequence number a kept table's name holds. */
 const seqOf = (t: Table, name: string): number => nameOrder(name, keptPrefix(t));
 
-/** The kept tables of `table`, newest first. */
+/** The stored tables whose names start with `prefix`. */
 async function namesStartingWith(db: Db, prefix: string): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary AND schema_name = 'main' AND starts_with(table_name, $p)`,
@@ -41,6 +41,7 @@ async function namesStartingWith(db: Db, prefix: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** The kept tables of `table`, newest first. */
 async function keptNames(db: Db, table: Table): Promise<string[]> {
   return (await namesStartingWith(db, keptPrefix(table))).sort((a, b) => seqOf(table, b) - seqOf(table, a));
 }
@@ -64,19 +65,20 @@ export function withKeptTable<T>(
     await db.run(createTableSql(table, temp));
     building.add(temp);
     let name: string;
+    let before: string[];
     try {
       await build(workTable(temp));
       // Named once built: a build inside this one may have kept a table meanwhile.
-      const before = await keptNames(db, table);
+      before = await keptNames(db, table);
       name = `${keptPrefix(table)}${(before[0] === undefined ? 0 : seqOf(table, before[0])) + 1}_${id}`;
       await db.run(`ALTER TABLE ${q(temp)} RENAME TO ${q(name)}`);
-      for (const old of before.slice(KEEP - 1)) await db.run(`DROP TABLE IF EXISTS ${q(old)}`);
     } catch (err) {
       await db.run(`DROP TABLE IF EXISTS ${q(temp)}`).catch(() => undefined);
       throw err;
     } finally {
       building.delete(temp);
     }
+    for (const old of before.slice(KEEP - 1)) await db.run(`DROP TABLE IF EXISTS ${q(old)}`);
     return fn(workTable(name));
   });
 }
