@@ -148,18 +148,18 @@ const windowKey = (version: string, w: { from?: number; to?: number }) => `${WIN
 
 const insertVictims = (d: Driver, work: WorkTable, rows: Sql) => d.run(sql`INSERT INTO ${work.ref} (${columnsOf(WINDOW_VICTIMS)}) ${rows}`);
 
-/** Fills `work` with the all-time window's victims (WINDOW_VICTIMS' columns). */
-async function fillAllTime(d: Driver, work: WorkTable): Promise<void> {
-  const has = await joined(d);
+/** Fills `work` with the all-time window's victims (WINDOW_VICTIMS' columns); `has`, the data's joins, when known. */
+async function fillAllTime(d: Driver, work: WorkTable, has?: Joined): Promise<void> {
+  has ??= await joined(d);
   await insertVictims(d, work, windowVictims(d, foldedGrades(d), has, joinAttributes(d, has, foldedGrades(d))));
 }
 
 /**
- * Runs `fn` with the all-time window of data version `version`, kept (built first if it is not):
- * the other windows take their victims' attributes from it.
+ * Runs `fn` with the all-time window of data version `version` (whose joins are `has`), kept
+ * (built first if it is not): the other windows take their victims' attributes from it.
  */
-function withAllTime<T>(d: Driver, version: string, fn: (allTime: Sql) => Promise<T>): Promise<T> {
-  return d.withKeptTable!(WINDOW_VICTIMS, async () => windowKey(version, {}), (work) => fillAllTime(d, work), (kept) => fn(kept.ref));
+function withAllTime<T>(d: Driver, version: string, has: Joined, fn: (allTime: Sql) => Promise<T>): Promise<T> {
+  return d.withKeptTable!(WINDOW_VICTIMS, async () => windowKey(version, {}), (work) => fillAllTime(d, work, has), (kept) => fn(kept.ref));
 }
 
 /** Fills `work` with the victims of the bounded window `p` (WINDOW_VICTIMS' columns). */
@@ -171,7 +171,7 @@ async function fillBounded(d: Driver, work: WorkTable, p: WindowPlan): Promise<v
     await d.run(sql`INSERT INTO ${grades.ref} (${columnsOf(WINDOW_GRADES)}) SELECT ${columnsOf(WINDOW_GRADES)} FROM ${victimGrades(p.evidence)} g`);
     const has = await joins;
     if (d.withKeptTable && d.can('kept-tables'))
-      await withAllTime(d, p.version, (allTime) => insertVictims(d, work, windowVictims(d, grades.ref, has, attributesOf(allTime))));
+      await withAllTime(d, p.version, has, (allTime) => insertVictims(d, work, windowVictims(d, grades.ref, has, attributesOf(allTime))));
     else await insertVictims(d, work, windowVictims(d, grades.ref, has, joinAttributes(d, has, grades.ref)));
   });
 }

@@ -8,18 +8,18 @@ import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | undefined;
 
-/** V8's collector, exposed once (as jest's leak detector does): the flag makes new contexts see `gc`. */
-function collector(): () => void {
+/** A full collection now, with V8's collector exposed once (as jest's leak detector does): the flag makes new contexts see `gc`. */
+export function collectGarbage(): void {
   if (!gc) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   }
-  return gc;
+  gc();
 }
 
 /** Collects garbage now when the heap holds more than `bytes`; says whether it did. */
 export function collectGarbageAbove(bytes: number): boolean {
   if (getHeapStatistics().used_heap_size <= bytes) return false;
-  collector()();
+  collectGarbage();
   return true;
 }

@@ -4,8 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { MailMessageRecord, MailResourceRecord } from './records.js';
 import { openTestStore } from '../../test/store.js';
 import { tempDir } from '../../test/tmp.js';
@@ -13,13 +11,11 @@ import { writeTestMailboxes } from '../../test/mailboxes.js';
 import { CampaignJudge } from './judge.js';
 import { judgeCampaigns, scanMail } from './scan.js';
 import { mailStore } from './store.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { collectGarbage } from '../core/heap.js';
 
 function heapAfterGc(): number {
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 

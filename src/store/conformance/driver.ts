@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIp } from '../../core/ip.js';
-import type { Driver } from '../driver.js';
+import type { Driver, WorkTable } from '../driver.js';
 import { c, type Table } from '../schema.js';
 import { EVENTS_TABLE, KEYED_TABLE, VALUES_TABLE } from './driver-tables.js';
-import { sql, type Sql } from '../sql.js';
+import { sql } from '../sql.js';
 
 export interface DriverTarget {
   /** The engine's name, in test names. */
@@ -328,7 +328,7 @@ export function runDriverConformance(target: DriverTarget): void {
 
   t('kept tables: one key asked at once is built once; a build may ask for another key of the same declaration', async (d) => {
     const builds: string[] = [];
-    const keptWords = (key: string, build: (work: { ref: Sql }) => Promise<void>) =>
+    const keptWords = (key: string, build: (work: WorkTable) => Promise<void>) =>
       d.withKeptTable!(
         KEPT_WORDS,
         async () => key,
@@ -338,11 +338,11 @@ export function runDriverConformance(target: DriverTarget): void {
         },
         async (k) => (await d.all<{ word: string }>(sql`SELECT word FROM ${k.ref} ORDER BY word`)).map((r) => r.word),
       );
-    const base = (work: { ref: Sql }) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES ('base')`);
+    const base = (work: WorkTable) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES ('base')`);
     /** The table kept under `key` (asked inside withKeptTable's fn: its name). */
     const kept = (key: string) => d.withKeptTable!(KEPT_WORDS, async () => key, async () => assert.fail(`${key} not kept`), async (k) => k.name);
     // Built from the base table, asked for inside the build (as a census window takes its victims' attributes from the all-time one).
-    const derived = (key: string) => (work: { ref: Sql }) =>
+    const derived = (key: string) => (work: WorkTable) =>
       keptWords('base', base).then((words) => d.run(sql`INSERT INTO ${work.ref} (word) VALUES (${`${key} of ${words.join()}`})`));
     assert.deepEqual(await keptWords('a', derived('a')), ['a of base'], 'the base built inside the build of a');
     assert.deepEqual(builds, ['a', 'base']);
